@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The container's transient scope ctr-NAME.scope, asked for over sd-bus (never by running systemctl). */
+
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+
+#include "ctr-file.h"
+
+/* "ctr-NAME.scope" */
+int scope_name(const Container *c, char **ret);
+
+/* StartTransientUnit("ctr-NAME.scope", "fail", …) with PIDFDs= (PIDs= on systemd without it) of |pid|,
+ * Slice=, Description=, Delegate=yes, the resource limits of |c|, DevicePolicy=closed + DeviceAllow= for the
+ * container's device nodes, KillSignal=/TimeoutStopSec= from StopSignal=/StopTimeoutSec=,
+ * CollectMode=inactive-or-failed, BindsTo= and Before= |service| (the unit of the monitor, may be NULL
+ * when not run from a unit). A stale scope of the same name is stopped first. Waits for the job's JobRemoved;
+ * on failure, returns -errno and sets |ret_error| to systemd's own error text (free() it). */
+int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const char *service, char **ret_error);

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnostics.h"
+
+static char *strdup_or_null(const char *s, bool *oom) {
+        char *p;
+
+        if (!s)
+                return NULL;
+        p = strdup(s);
+        if (!p)
+                *oom = true;
+        return p;
+}
+
+int diagnostics_add(Diagnostics *d, DiagnosticLevel level, int error, const char *file, unsigned line,
+                    const char *section, const char *key, const char *value, const char *format, ...) {
+        Diagnostic *items, *n;
+        bool oom = false;
+        va_list ap;
+        int r;
+
+        if (!d)
+                return 0;
+
+        items = reallocarray(d->items, d->n + 1, sizeof(Diagnostic));
+        if (!items)
+                return -ENOMEM;
+        d->items = items;
+
+        n = &items[d->n];
+        *n = (Diagnostic) {
+                .level = level,
+                .error = error < 0 ? -error : error,
+                .line = line,
+                .file = strdup_or_null(file, &oom),
+                .section = strdup_or_null(section, &oom),
+                .key = strdup_or_null(key, &oom),
+                .value = strdup_or_null(value, &oom),
+        };
+
+        va_start(ap, format);
+        r = vasprintf(&n->message, format, ap);
+        va_end(ap);
+        if (r < 0) {
+                n->message = NULL;
+                oom = true;
+        }
+
+        if (oom) {
+                free(n->file);
+                free(n->section);
+                free(n->key);
+                free(n->value);
+                free(n->message);
+                return -ENOMEM;
+        }
+
+        d->n++;
+        return 0;
+}
+
+bool diagnostics_has_errors(const Diagnostics *d) {
+        if (!d)
+                return false;
+        for (size_t i = 0; i < d->n; i++)
+                if (d->items[i].level == DIAGNOSTIC_ERROR)
+                        return true;
+        return false;
+}
+
+void diagnostics_clear(Diagnostics *d) {
+        if (!d)
+                return;
+        for (size_t i = 0; i < d->n; i++) {
+                free(d->items[i].file);
+                free(d->items[i].section);
+                free(d->items[i].key);
+                free(d->items[i].value);
+                free(d->items[i].message);
+        }
+        d->items = mfree(d->items);
+        d->n = 0;
+}
+
+int diagnostic_format(const Diagnostic *d, char **ret) {
+        char *s;
+        int r;
+
+        if (d->file && d->line > 0)
+                r = asprintf(&s, "%s:%u: %s", d->file, d->line, d->message);
+        else if (d->file)
+                r = asprintf(&s, "%s: %s", d->file, d->message);
+        else
+                r = asprintf(&s, "%s", d->message);
+        if (r < 0)
+                return -ENOMEM;
+
+        *ret = s;
+        return 0;
+}
