@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "runtime-state.h"
+
+#define STATE_FILE_MAX 8192U
+
+void runtime_state_done(RuntimeState *s) {
+        s->name = mfree(s->name);
+        s->scope = mfree(s->scope);
+        s->config_hash = mfree(s->config_hash);
+        s->source_path = mfree(s->source_path);
+}
+
+const char *runtime_dir(void) {
+        const char *e = getenv("CTR_RUNTIME_DIR");
+        return isempty(e) ? CTR_RUNTIME_DIR : e;
+}
+
+int runtime_state_dir(const char *name, bool create, char **ret) {
+        char *p;
+
+        if (isempty(name) || strchr(name, '/') || name[0] == '.')
+                return -EINVAL;
+        if (asprintf(&p, "%s/%s", runtime_dir(), name) < 0)
+                return -ENOMEM;
+        if (create) {
+                if ((mkdir(runtime_dir(), 0755) < 0 && errno != EEXIST) ||
+                    (mkdir(p, 0755) < 0 && errno != EEXIST)) {
+                        int r = negative_errno();
+                        free(p);
+                        return r;
+                }
+        }
+        *ret = p;
+        return 0;
+}
+
+/* Values are single-line by construction; refuse anything that would break the format. */
+static bool value_ok(const char *v) {
+        return !v || !strpbrk(v, "\n\r");
+}
+
+int runtime_state_write(const RuntimeState *s) {
+        _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        FILE *f;
+        int r;
+
+        if (!value_ok(s->scope) || !value_ok(s->config_hash) || !value_ok(s->source_path))
+                return -EINVAL;
+
+        r = runtime_state_dir(s->name, true, &dir);
+        if (r < 0)
+                return r;
+        if (asprintf(&path, "%s/state", dir) < 0 || asprintf(&tmp, "%s/.state.tmp", dir) < 0)
+                return -ENOMEM;
+
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return negative_errno();
+        f = fdopen(fd, "w");
+        if (!f)
+                return negative_errno();
+        TAKE_FD(fd);
+
+        fprintf(f, "NAME=%s\nINIT_PID=%i\nMONITOR_PID=%i\n", s->name, (int) s->init_pid, (int) s->monitor_pid);
+        if (s->scope)
+                fprintf(f, "SCOPE=%s\n", s->scope);
+        if (s->config_hash)
+                fprintf(f, "CONFIG_HASH=%s\n", s->config_hash);
+        if (s->source_path)
+                fprintf(f, "SOURCE_PATH=%s\n", s->source_path);
+        fprintf(f, "STARTED_USEC=%" PRIu64 "\n", s->started_usec);
+
+        if (fflush(f) != 0 || ferror(f)) {
+                r = -EIO;
+                fclose(f);
+                (void) unlink(tmp);
+                return r;
+        }
+        fclose(f);
+
+        if (rename(tmp, path) < 0) {
+                r = negative_errno();
+                (void) unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+static int parse_pid(const char *v, pid_t *ret) {
+        char *end;
+        long l;
+
+        errno = 0;
+        l = strtol(v, &end, 10);
+        if (errno != 0 || end == v || *end != '\0' || l < 0 || l > INT32_MAX)
+                return -EINVAL;
+        *ret = (pid_t) l;
+        return 0;
+}
+
+int runtime_state_read(const char *name, RuntimeState *ret) {
+        _cleanup_free_ char *dir = NULL, *path = NULL, *line = NULL;
+        RuntimeState s = {};
+        size_t allocated = 0, total = 0;
+        ssize_t n;
+        FILE *f;
+        int r = 0;
+
+        r = runtime_state_dir(name, false, &dir);
+        if (r < 0)
+                return r;
+        if (asprintf(&path, "%s/state", dir) < 0)
+                return -ENOMEM;
+
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+
+        while ((n = getline(&line, &allocated, f)) > 0) {
+                char *eq, **dst = NULL;
+
+                total += (size_t) n;
+                if (total > STATE_FILE_MAX) {
+                        r = -EFBIG;
+                        break;
+                }
+                line[strcspn(line, "\n")] = '\0';
+                eq = strchr(line, '=');
+                if (!eq)
+                        continue;
+                *eq++ = '\0';
+
+                if (streq(line, "NAME"))
+                        dst = &s.name;
+                else if (streq(line, "SCOPE"))
+                        dst = &s.scope;
+                else if (streq(line, "CONFIG_HASH"))
+                        dst = &s.config_hash;
+                else if (streq(line, "SOURCE_PATH"))
+                        dst = &s.source_path;
+                else if (streq(line, "INIT_PID"))
+                        r = parse_pid(eq, &s.init_pid);
+                else if (streq(line, "MONITOR_PID"))
+                        r = parse_pid(eq, &s.monitor_pid);
+                else if (streq(line, "STARTED_USEC")) {
+                        char *end;
+                        errno = 0;
+                        s.started_usec = strtoull(eq, &end, 10);
+                        if (errno != 0 || *end != '\0')
+                                r = -EINVAL;
+                }
+                if (r < 0)
+                        break;
+                if (dst) {
+                        free(*dst);
+                        *dst = strdup(eq);
+                        if (!*dst) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                }
+        }
+        fclose(f);
+
+        if (r >= 0 && (!s.name || !streq(s.name, name)))
+                r = -EBADMSG;
+        if (r < 0) {
+                runtime_state_done(&s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+int runtime_state_remove(const char *name) {
+        _cleanup_free_ char *dir = NULL, *path = NULL;
+        int r;
+
+        r = runtime_state_dir(name, false, &dir);
+        if (r < 0)
+                return r;
+        if (asprintf(&path, "%s/state", dir) < 0)
+                return -ENOMEM;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return negative_errno();
+        /* The directory may still hold the notify socket's directory or the host root; that's the caller's. */
+        if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
+                return negative_errno();
+        return 0;
+}

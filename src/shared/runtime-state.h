@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The runtime state of a running container, kept by its launcher in RUNTIME_DIR/NAME/state
+ * (RUNTIME_DIR = $CTR_RUNTIME_DIR or /run/ctr) for ctrctl: an environment-style file, written atomically,
+ * removed when the container stops. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct RuntimeState {
+        char *name;
+        pid_t init_pid;         /* the container's PID 1, in the host's PID namespace */
+        pid_t monitor_pid;      /* ctr-launch */
+        char *scope;            /* "ctr-NAME.scope", NULL without a scope */
+        char *config_hash;      /* hash of the configuration the container was started with */
+        char *source_path;      /* the .ctr it was started from */
+        uint64_t started_usec;  /* CLOCK_REALTIME */
+} RuntimeState;
+
+void runtime_state_done(RuntimeState *s);
+
+/* $CTR_RUNTIME_DIR or /run/ctr */
+const char *runtime_dir(void);
+
+/* RUNTIME_DIR/NAME, created 0755 (with RUNTIME_DIR) if missing. */
+int runtime_state_dir(const char *name, bool create, char **ret);
+
+int runtime_state_write(const RuntimeState *s);
+int runtime_state_read(const char *name, RuntimeState *ret);
+int runtime_state_remove(const char *name);
