@@ -5,17 +5,34 @@
  * no_new_privs, seccomp filter, environment. Used by ctr-launch for the workload and by "ctrctl exec", so
  * an exec'd command can never hold more than the workload. Library code: returns -errno, never logs; a
  * failure also fills an ExecError with a human message naming what failed, for the child to send to
- * its parent. */
+ * its parent.
+ *
+ * Typical use in the launcher:
+ *
+ *   parent, before clone (EnvironmentFile= is read on the host):
+ *           exec_credentials_resolve(c, rootfs_fd, &cred, &err);     (rootfs_fd: O_PATH of the merged root)
+ *           container_build_environment(c, &cred, getenv("TERM"), image_env, NULL, &envp, &err);
+ *   child, after pivot_root and chdir, just before execve(), still root with full capabilities:
+ *           container_exec_apply(c, &cred, SIGKILL, &err);
+ *           execve(argv[0], argv, envp);
+ *
+ * Both may also run in the child (root_fd = open("/", O_PATH|O_DIRECTORY) after pivot_root); they only
+ * allocate memory and read files. */
 
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "ctr-file.h"
+#include "macro.h"
 
 typedef struct ExecError {
         int error;              /* positive errno */
         char message[512];      /* "Failed to ...: <path/op>", without the strerror text */
 } ExecError;
+
+/* Fills |err| (may be NULL) with |error| (positive or negative errno) and the formatted message, and
+ * returns the negative errno, so "return exec_error_set(err, r, "Failed to …");" works. */
+int exec_error_set(ExecError *err, int error, const char *format, ...) _printf_(3, 4);
 
 typedef struct ExecCredentials {
         uid_t uid;
@@ -31,21 +48,64 @@ void exec_credentials_done(ExecCredentials *cred);
 
 /* Resolves User=/Group=/SupplementaryGroups= against etc/passwd and etc/group below |root_fd| (the container's
  * root, opened O_PATH|O_DIRECTORY), never following a symlink out of it and never asking NSS: a user that
- * exists only in the image works, a host-only user does not. Numeric ids need no entry. */
+ * exists only in the image works, a host-only user does not.
+ *
+ * - User= unset means root (uid 0). A number needs no passwd entry (home "/", shell "/bin/sh"); a name must
+ *   be in the image's passwd ("User 'x' not found in the container's /etc/passwd", -ESRCH).
+ * - Group= unset means the user's primary group from passwd (gid 0 for a number without an entry); a number
+ *   needs no entry, a name must be in the image's group file (-ESRCH).
+ * - Supplementary groups: when Group= is unset and the user has a name, every group of the image's
+ *   /etc/group that lists the user as a member (as initgroups() would, and as Docker does); then each
+ *   SupplementaryGroups= entry (name or number). Duplicates and the primary gid are dropped.
+ * - Files are opened with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS): a symlink /etc/passwd ->
+ *   /host/etc/passwd resolves inside the root. They must be regular files of at most USER_RECORD_FILE_MAX
+ *   bytes with lines of at most USER_RECORD_LINE_MAX (user-record.h); a missing passwd is fine unless a
+ *   name has to be looked up.
+ * On success |ret| is filled (free with exec_credentials_done()); on failure it is untouched. */
 int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *ret, ExecError *err);
 
-/* The capability bounding set of the container: Docker's default 14, plus AddCapability=, minus
- * DropCapability= (bit N = capability N). */
+/* The capability bounding set of the container (bit N = capability N), Docker's semantics:
+ * - neither side says ALL: Docker's default 14 (CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID
+ *   SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL AUDIT_WRITE), minus DropCapability=, plus
+ *   AddCapability= (so naming a capability on both sides keeps it, as "docker --cap-drop X --cap-add X");
+ * - AddCapability=ALL: every capability the kernel knows, minus DropCapability=;
+ * - DropCapability=ALL: only AddCapability=.
+ * ALL is recognised as a mask covering every capability up to the kernel's last one. The result never
+ * contains capabilities the running kernel does not know. */
 uint64_t container_capability_set(const Container *c);
 
-/* The environment of the workload: PATH default, HOME/USER/LOGNAME/SHELL from the credentials,
- * container=ctr, container_host_name? no — HOSTNAME, TERM if |term|, then EnvironmentFile= (read now, so call
- * it on the host side before pivot_root) and Environment= in file order, then |extra| ("K=V", later wins). */
+/* The environment of the workload, later assignments overriding earlier ones:
+ *   1. PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, HOME= (cred->home), USER= and
+ *      LOGNAME= (only when the user has a name), SHELL=, container=ctr, HOSTNAME= (Hostname= or the name),
+ *      TERM= when |term| is non-empty;
+ *   2. |image_environment| ("K=V" from the image config, may be NULL);
+ *   3. each EnvironmentFile= in order, read now with systemd's syntax (see env-util.h; a leading '-' means a
+ *      missing file is ignored) — so call this where those paths are visible, i.e. on the host;
+ *   4. Environment= in file order;
+ *   5. |extra| ("K=V", e.g. from "ctrctl exec -e"; may be NULL).
+ * An invalid entry in |image_environment|, Environment= or |extra| is an error (-EINVAL, naming it); an
+ * invalid line in an EnvironmentFile= is skipped, as systemd does. The result is a NULL-terminated, newly
+ * allocated "K=V" array in first-assignment order (free each entry and the array). */
 int container_build_environment(const Container *c, const ExecCredentials *cred, const char *term,
-                                 char *const *extra, char ***ret, ExecError *err);
+                                char *const *image_environment, char *const *extra, char ***ret,
+                                ExecError *err);
 
-/* In the final root, just before execve(): setgroups/setresgid/setresuid, capability sets (bounding,
- * permitted, effective, inheritable, ambient — right for non-root users too), no_new_privs, then the seccomp
- * filter (SeccompProfile=; NULL = default). PR_SET_PDEATHSIG is re-armed after the user switch when
- * |pdeath_signal| > 0. */
+/* In the final root, just before execve(), as root with full capabilities:
+ *   1. drop the capability bounding set to container_capability_set(c) (while CAP_SETPCAP is still
+ *      effective: the uid change below clears the effective set);
+ *   2. if NoNewPrivileges=no and a filter is to be loaded: the seccomp filter now, while CAP_SYS_ADMIN is
+ *      still effective (without no_new_privs loading a filter is privileged);
+ *   3. setgroups(supplementary) → setresgid(gid) → PR_SET_KEEPCAPS → setresuid(uid) → keepcaps off;
+ *   4. permitted/effective/inheritable, then ambient:
+ *      - uid 0: permitted = effective = the bounding set; inheritable and ambient empty (as Docker since the
+ *        CVE-2022-24769 fix: an empty inheritable set means file capabilities cannot smuggle more in);
+ *      - any other uid: empty, as Docker does for a non-root user — except the capabilities named in
+ *        AddCapability= (and still in the bounding set), which are raised in permitted, effective,
+ *        inheritable and ambient, so the non-root workload really holds them after execve();
+ *   5. no_new_privs when NoNewPrivileges=yes (the default);
+ *   6. PR_SET_PDEATHSIG re-armed with |pdeath_signal| when > 0 (the uid change clears it);
+ *   7. the seccomp filter (SeccompProfile=: NULL = the default filter of seccomp-util.h, "unconfined" =
+ *      none, a path = -EOPNOTSUPP for now), last, so the steps above are not filtered.
+ * On failure returns -errno and |err| names the step ("Failed to switch to uid 1001 gid 1001"); the process
+ * is then half-way and must _exit(). */
 int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err);
