@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parse-util.h"
+#include "specifier.h"
+#include "string-util.h"
+#include "strv.h"
+#include "unit-writer.h"
+
+/* A growable text buffer: the generator builds thousands of small files, so no stdio in the hot path. */
+typedef struct Buffer {
+        char *data;
+        size_t size, allocated;
+} Buffer;
+
+static int buffer_append(Buffer *b, const char *s, size_t n) {
+        if (b->size + n + 1 > b->allocated) {
+                size_t a = MAX(b->allocated * 2, b->size + n + 1);
+                char *p;
+
+                a = MAX(a, (size_t) 512);
+                p = realloc(b->data, a);
+                if (!p)
+                        return -ENOMEM;
+                b->data = p;
+                b->allocated = a;
+        }
+        memcpy(b->data + b->size, s, n);
+        b->size += n;
+        b->data[b->size] = '\0';
+        return 0;
+}
+
+static int buffer_puts(Buffer *b, const char *s) {
+        return buffer_append(b, s, strlen(s));
+}
+
+static int buffer_putc(Buffer *b, char c) {
+        return buffer_append(b, &c, 1);
+}
+
+/* "Key=Value\n" */
+static int buffer_assignment(Buffer *b, const char *key, const char *value) {
+        int r;
+
+        r = buffer_puts(b, key);
+        if (r < 0)
+                return r;
+        r = buffer_putc(b, '=');
+        if (r < 0)
+                return r;
+        r = buffer_puts(b, value);
+        if (r < 0)
+                return r;
+        return buffer_putc(b, '\n');
+}
+
+static bool char_is_control(unsigned char c) {
+        return c < ' ' || c == 0x7f;
+}
+
+int unit_escape_value(const char *s, char **ret) {
+        Buffer b = {};
+        size_t n;
+        int r;
+
+        n = strlen(s);
+        /* systemd strips surrounding whitespace and joins a line ending in a backslash with the next one:
+         * such a value would not read back as written. */
+        if (n > 0 && (strchr(WHITESPACE, s[0]) || strchr(WHITESPACE, s[n - 1]) || s[n - 1] == '\\'))
+                return -EINVAL;
+
+        for (const char *p = s; *p; p++) {
+                if (char_is_control((unsigned char) *p) && *p != '\t')
+                        goto fail_inval;
+                r = *p == '%' ? buffer_puts(&b, "%%") : buffer_putc(&b, *p);
+                if (r < 0)
+                        goto fail;
+        }
+
+        if (!b.data) {
+                b.data = strdup("");
+                if (!b.data)
+                        return -ENOMEM;
+        }
+        *ret = b.data;
+        return 0;
+
+fail_inval:
+        r = -EINVAL;
+fail:
+        free(b.data);
+        return r;
+}
+
+int unit_escape_word(const char *s, UnitWordFlags flags, char **ret) {
+        static const char hex[] = "0123456789abcdef";
+        Buffer b = {};
+        bool quote;
+        int r;
+
+        /* Bare when nothing in it is special to systemd's word splitting. */
+        quote = isempty(s) || strpbrk(s, " \t\n\r\"'\\") != NULL;
+        for (const char *p = s; *p && !quote; p++)
+                if (char_is_control((unsigned char) *p))
+                        quote = true;
+
+        if (quote) {
+                r = buffer_putc(&b, '"');
+                if (r < 0)
+                        goto fail;
+        }
+
+        for (const char *p = s; *p; p++) {
+                unsigned char c = (unsigned char) *p;
+
+                if (c == '%')
+                        r = buffer_puts(&b, "%%");
+                else if (c == '"' || c == '\\') {
+                        char e[2] = { '\\', (char) c };
+                        r = buffer_append(&b, e, 2);
+                } else if (char_is_control(c)) {
+                        char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+                        /* Without C unescaping systemd takes "\x" as a plain "x": no way to say it. */
+                        if (!(flags & UNIT_WORD_CUNESCAPE)) {
+                                r = -EINVAL;
+                                goto fail;
+                        }
+                        r = buffer_append(&b, e, 4);
+                } else
+                        r = buffer_putc(&b, (char) c);
+                if (r < 0)
+                        goto fail;
+        }
+
+        if (quote) {
+                r = buffer_putc(&b, '"');
+                if (r < 0)
+                        goto fail;
+        }
+
+        *ret = b.data;
+        return 0;
+
+fail:
+        free(b.data);
+        return r;
+}
+
+static bool unit_settings_have(const Container *c, const char *section, const char *key) {
+        for (size_t i = 0; i < c->n_unit_settings; i++)
+                if (streq(c->unit_settings[i].section, section) && streq(c->unit_settings[i].key, key))
+                        return true;
+        return false;
+}
+
+/* "Key=<escaped value>\n" for a value that systemd expands specifiers in. */
+static int buffer_value(Buffer *b, const char *key, const char *value) {
+        _cleanup_free_ char *e = NULL;
+        int r;
+
+        r = unit_escape_value(value, &e);
+        if (r < 0)
+                return r;
+        return buffer_assignment(b, key, e);
+}
+
+/* "Key=<escaped word>\n" for one word of a list. */
+static int buffer_word(Buffer *b, const char *key, const char *prefix, const char *word, UnitWordFlags flags) {
+        _cleanup_free_ char *joined = NULL, *e = NULL;
+        int r;
+
+        if (prefix) {
+                if (asprintf(&joined, "%s%s", prefix, word) < 0)
+                        return -ENOMEM;
+                word = joined;
+        }
+        r = unit_escape_word(word, flags, &e);
+        if (r < 0)
+                return r;
+        return buffer_assignment(b, key, e);
+}
+
+static int buffer_requires_mounts_for(Buffer *b, const Container *c, const char *path, Diagnostics *diag) {
+        int r;
+
+        r = buffer_word(b, "RequiresMountsFor", NULL, path, 0);
+        if (r == -EINVAL)
+                return diagnostics_add(diag, DIAGNOSTIC_WARNING, EINVAL, c->source_path, 0, "Unit",
+                                       "RequiresMountsFor", path,
+                                       "Path '%s' cannot be expressed in RequiresMountsFor=, not adding it.",
+                                       path);
+        return r;
+}
+
+/* Whether the container keeps anything below the state directory (its writable layer, named volumes, an
+ * image from the local store), so that /var must be mounted before it starts. */
+static bool container_uses_state_dir(const Container *c) {
+        if (!c->ephemeral)
+                return true;
+        if (c->image && !streq(c->image, "host"))
+                return true;
+        for (size_t i = 0; i < c->n_volumes; i++)
+                if (c->volumes[i].type == VOLUME_NAMED)
+                        return true;
+        return false;
+}
+
+static int buffer_pass_through(Buffer *b, const Container *c, const char *section, Diagnostics *diag) {
+        int r;
+
+        for (size_t i = 0; i < c->n_unit_settings; i++) {
+                const UnitSetting *s = &c->unit_settings[i];
+                size_t n;
+
+                if (!streq(s->section, section))
+                        continue;
+
+                /* The parser gives us systemd syntax already; only what cannot survive a line of its own
+                 * is refused. */
+                n = strlen(s->value);
+                if (strpbrk(s->value, "\n\r") || (n > 0 && s->value[n - 1] == '\\')) {
+                        r = diagnostics_add(diag, DIAGNOSTIC_WARNING, EINVAL, s->file, s->line, s->section,
+                                            s->key, s->value,
+                                            "Value of %s= cannot be written to the unit, ignoring.", s->key);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+
+                r = buffer_assignment(b, s->key, s->value);
+                if (r < 0)
+                        return r;
+        }
+
+        return 0;
+}
+
+int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *description = NULL;
+        const char *source;
+        Buffer b = {};
+        int r;
+
+        r = buffer_puts(&b, "# Generated by ctr-generator(8). Do not edit: change the .ctr file and run\n"
+                            "# \"systemctl daemon-reload\".\n"
+                            "\n[Unit]\n");
+        if (r < 0)
+                goto fail;
+
+        source = c->source_path ?: (c->dropin_paths ? c->dropin_paths[0] : NULL);
+        if (source) {
+                r = buffer_value(&b, "SourcePath", source);
+                if (r == -EINVAL)
+                        r = diagnostics_add(diag, DIAGNOSTIC_WARNING, EINVAL, source, 0, "Unit", "SourcePath",
+                                            source, "Path cannot be expressed in SourcePath=, not adding it.");
+                if (r < 0)
+                        goto fail;
+        }
+
+        if (!unit_settings_have(c, "Unit", "Description")) {
+                if (asprintf(&description, "Container %s", c->name) < 0) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                r = buffer_value(&b, "Description", description);
+                if (r < 0)
+                        goto fail;
+        }
+
+        /* Mount points the container needs, in the order a reader of the .ctr would list them. */
+        if (c->root_directory) {
+                r = buffer_requires_mounts_for(&b, c, c->root_directory, diag);
+                if (r < 0)
+                        goto fail;
+        }
+        STRV_FOREACH(l, c->layers) {
+                r = buffer_requires_mounts_for(&b, c, *l, diag);
+                if (r < 0)
+                        goto fail;
+        }
+        for (size_t i = 0; i < c->n_volumes; i++) {
+                if (c->volumes[i].type != VOLUME_BIND)
+                        continue;
+                r = buffer_requires_mounts_for(&b, c, c->volumes[i].source, diag);
+                if (r < 0)
+                        goto fail;
+        }
+        if (container_uses_state_dir(c)) {
+                r = buffer_requires_mounts_for(&b, c, CTR_STATE_DIR, diag);
+                if (r < 0)
+                        goto fail;
+        }
+
+        r = buffer_pass_through(&b, c, "Unit", diag);
+        if (r < 0)
+                goto fail;
+
+        r = buffer_puts(&b, "\n[Service]\n");
+        if (r < 0)
+                goto fail;
+        r = buffer_value(&b, "SyslogIdentifier", c->name);
+        if (r < 0)
+                goto fail;
+        r = buffer_word(&b, "LogExtraFields", "CONTAINER_NAME=", c->name, UNIT_WORD_CUNESCAPE);
+        if (r < 0)
+                goto fail;
+        if (!isempty(c->config_hash)) {
+                r = buffer_word(&b, "Environment", "CTR_CONFIG_HASH=", c->config_hash, UNIT_WORD_CUNESCAPE);
+                if (r < 0)
+                        goto fail;
+        }
+        /* The monitor lives in the same slice as the container's scope. */
+        if (c->slice) {
+                r = buffer_value(&b, "Slice", c->slice);
+                if (r < 0)
+                        goto fail;
+        }
+
+        r = buffer_pass_through(&b, c, "Service", diag);
+        if (r < 0)
+                goto fail;
+
+        *ret = b.data;
+        if (ret_size)
+                *ret_size = b.size;
+        return 0;
+
+fail:
+        free(b.data);
+        return r;
+}
+
+static const struct {
+        const char *key;
+        const char *suffix;
+} install_keys[] = {
+        { "WantedBy",   ".wants"    },
+        { "RequiredBy", ".requires" },
+        { "UpheldBy",   ".upholds"  },
+};
+
+static int install_add_targets(const Container *c, const UnitSetting *s, const SpecifierContext *ctx,
+                               char ***targets, Diagnostics *diag) {
+        const char *p = s->value;
+        int r;
+
+        for (;;) {
+                _cleanup_free_ char *word = NULL, *expanded = NULL;
+                char bad = 0;
+
+                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
+                if (r == -EINVAL)
+                        return diagnostics_add(diag, DIAGNOSTIC_WARNING, EINVAL, s->file, s->line, s->section,
+                                               s->key, s->value, "Failed to split %s= value, ignoring.",
+                                               s->key);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return 0;
+
+                r = specifier_expand(word, ctx, &expanded, &bad);
+                if (r == -EBADMSG) {
+                        if (bad)
+                                r = diagnostics_add(diag, DIAGNOSTIC_WARNING, EBADMSG, s->file, s->line,
+                                                    s->section, s->key, s->value,
+                                                    "Unknown specifier '%%%c' in %s=, ignoring '%s'.",
+                                                    bad, s->key, word);
+                        else
+                                r = diagnostics_add(diag, DIAGNOSTIC_WARNING, EBADMSG, s->file, s->line,
+                                                    s->section, s->key, s->value,
+                                                    "Lone '%%' at the end of %s=, ignoring '%s'.", s->key, word);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (r < 0)
+                        return r;
+
+                if (!unit_name_is_valid(expanded) || strstr(expanded, "@.")) {
+                        r = diagnostics_add(diag, DIAGNOSTIC_WARNING, EINVAL, s->file, s->line, s->section,
+                                            s->key, s->value, "Invalid unit name '%s' in %s=, ignoring.",
+                                            expanded, s->key);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+
+                if (strv_contains(*targets, expanded))
+                        continue;
+                r = strv_consume(targets, TAKE_PTR(expanded));
+                if (r < 0)
+                        return r;
+        }
+}
+
+int unit_install_symlinks(const Container *c, Diagnostics *diag, char ***ret) {
+        char **targets[ELEMENTSOF(install_keys)] = {};
+        _cleanup_strv_free_ char **links = NULL;
+        _cleanup_free_ char *unit = NULL;
+        SpecifierContext ctx = { .name = c->name };
+        int r = 0;
+
+        if (asprintf(&unit, "ctr@%s.service", c->name) < 0)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < c->n_unit_settings; i++) {
+                const UnitSetting *s = &c->unit_settings[i];
+                size_t k;
+
+                if (!streq(s->section, "Install"))
+                        continue;
+
+                for (k = 0; k < ELEMENTSOF(install_keys); k++)
+                        if (streq(s->key, install_keys[k].key))
+                                break;
+                if (k >= ELEMENTSOF(install_keys)) {
+                        r = diagnostics_add(diag, DIAGNOSTIC_WARNING, EOPNOTSUPP, s->file, s->line, s->section,
+                                            s->key, s->value,
+                                            "[Install] %s= is not supported for containers, ignoring.", s->key);
+                        if (r < 0)
+                                goto finish;
+                        continue;
+                }
+
+                /* An empty assignment resets the list, as in systemd. */
+                if (isempty(s->value)) {
+                        targets[k] = strv_free(targets[k]);
+                        continue;
+                }
+
+                r = install_add_targets(c, s, &ctx, &targets[k], diag);
+                if (r < 0)
+                        goto finish;
+        }
+
+        for (size_t k = 0; k < ELEMENTSOF(install_keys); k++)
+                STRV_FOREACH(t, targets[k]) {
+                        char *link;
+
+                        if (asprintf(&link, "%s%s/%s", *t, install_keys[k].suffix, unit) < 0) {
+                                r = -ENOMEM;
+                                goto finish;
+                        }
+                        r = strv_consume(&links, link);
+                        if (r < 0)
+                                goto finish;
+                }
+
+        strv_sort(links);
+        *ret = TAKE_PTR(links);
+        r = 0;
+
+finish:
+        for (size_t k = 0; k < ELEMENTSOF(install_keys); k++)
+                strv_free(targets[k]);
+        return r;
+}
+
+int unit_output_open(UnitOutput *o, const char *path, FILE *dry_run) {
+        int fd;
+
+        *o = (UnitOutput) { .dir_fd = -EBADF, .dry_run = dry_run };
+        if (dry_run)
+                return 0;
+
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT) {
+                if (mkdir(path, 0755) < 0 && errno != EEXIST)
+                        return negative_errno();
+                fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        }
+        if (fd < 0)
+                return negative_errno();
+
+        o->dir_fd = fd;
+        return 0;
+}
+
+void unit_output_close(UnitOutput *o) {
+        o->dir_fd = safe_close(o->dir_fd);
+        o->last_dir = mfree(o->last_dir);
+}
+
+/* Splits "DIR/FILE" and makes sure DIR exists. */
+static int output_prepare_dir(UnitOutput *o, const char *path, char **ret_dir, const char **ret_file) {
+        _cleanup_free_ char *dir = NULL;
+        const char *slash;
+
+        slash = strchr(path, '/');
+        if (!slash || slash == path || !slash[1] || strchr(slash + 1, '/'))
+                return -EINVAL;
+
+        dir = strndup(path, slash - path);
+        if (!dir)
+                return -ENOMEM;
+
+        if (!o->last_dir || !streq(o->last_dir, dir)) {
+                if (mkdirat(o->dir_fd, dir, 0755) < 0 && errno != EEXIST)
+                        return negative_errno();
+                free(o->last_dir);
+                o->last_dir = strdup(dir);
+                if (!o->last_dir)
+                        return -ENOMEM;
+        }
+
+        *ret_dir = TAKE_PTR(dir);
+        *ret_file = slash + 1;
+        return 0;
+}
+
+static int output_tmp_name(UnitOutput *o, const char *dir, const char *file, char **ret) {
+        if (asprintf(ret, "%s/.#%s.%lx.%lx", dir, file, (unsigned long) getpid(), o->tmp_counter++) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n) {
+        while (n > 0) {
+                ssize_t k = write(fd, p, n);
+
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                p += k;
+                n -= (size_t) k;
+        }
+        return 0;
+}
+
+int unit_output_write_file(UnitOutput *o, const char *path, const char *contents, size_t size) {
+        _cleanup_free_ char *dir = NULL, *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *file;
+        int r;
+
+        if (o->dry_run) {
+                fprintf(o->dry_run, "# %s\n", path);
+                fwrite(contents, 1, size, o->dry_run);
+                if (size > 0 && contents[size - 1] != '\n')
+                        fputc('\n', o->dry_run);
+                fputc('\n', o->dry_run);
+                return ferror(o->dry_run) ? -EIO : 0;
+        }
+
+        r = output_prepare_dir(o, path, &dir, &file);
+        if (r < 0)
+                return r;
+
+        r = output_tmp_name(o, dir, file, &tmp);
+        if (r < 0)
+                return r;
+
+        fd = openat(o->dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return negative_errno();
+
+        r = write_all(fd, contents, size);
+        if (r >= 0 && close(TAKE_FD(fd)) < 0)
+                r = negative_errno();
+        if (r >= 0 && renameat(o->dir_fd, tmp, o->dir_fd, path) < 0)
+                r = negative_errno();
+        if (r < 0) {
+                (void) unlinkat(o->dir_fd, tmp, 0);
+                return r;
+        }
+        return 0;
+}
+
+int unit_output_symlink(UnitOutput *o, const char *path, const char *target) {
+        _cleanup_free_ char *dir = NULL, *tmp = NULL;
+        const char *file;
+        int r;
+
+        if (o->dry_run) {
+                fprintf(o->dry_run, "# %s -> %s\n\n", path, target);
+                return ferror(o->dry_run) ? -EIO : 0;
+        }
+
+        r = output_prepare_dir(o, path, &dir, &file);
+        if (r < 0)
+                return r;
+
+        r = output_tmp_name(o, dir, file, &tmp);
+        if (r < 0)
+                return r;
+
+        if (symlinkat(target, o->dir_fd, tmp) < 0)
+                return negative_errno();
+        if (renameat(o->dir_fd, tmp, o->dir_fd, path) < 0) {
+                r = negative_errno();
+                (void) unlinkat(o->dir_fd, tmp, 0);
+                return r;
+        }
+        return 0;
+}
