@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The container's transient scope, asked for over sd-bus: StartTransientUnit("ctr-NAME.scope") with the
+ * container's limits as unit properties, then wait for the job's JobRemoved so the caller releases the
+ * child only once it sits in the scope's cgroup. */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "scope.h"
+
+#define SYSTEMD_DEST "org.freedesktop.systemd1"
+#define SYSTEMD_PATH "/org/freedesktop/systemd1"
+#define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
+
+/* A scope job starts or stops in milliseconds; this only bounds a wedged manager (a stale scope's stop may
+ * wait for its own TimeoutStopSec=, which systemd enforces). */
+#define SCOPE_JOB_TIMEOUT_USEC (120 * USEC_PER_SEC)
+/* AllowedCPUs= is a bitmask over CPU numbers; bound what a file can make us allocate. */
+#define SCOPE_CPUS_MAX 8192U
+/* Start attempts: the first may find a stale scope (stopped, then retried) or a systemd without PIDFDs=. */
+#define SCOPE_START_ATTEMPTS 3
+
+/* The device nodes every container gets (the launcher creates exactly these in its /dev). DevicePolicy=closed
+ * allows the standard pseudo devices already; listing them keeps the set explicit and adds the terminal ones. */
+static const struct {
+        const char *path;
+        const char *access;
+} scope_devices[] = {
+        { "/dev/null",    "rw" },
+        { "/dev/zero",    "rw" },
+        { "/dev/full",    "rw" },
+        { "/dev/random",  "rw" },
+        { "/dev/urandom", "rw" },
+        { "/dev/tty",     "rw" },
+        { "/dev/ptmx",    "rw" },
+        { "char-pts",     "rw" },
+};
+
+/* Once systemd has refused PIDFDs= in this process, say PIDs= right away. */
+static bool pidfds_unsupported = false;
+
+/* sd-bus.h brings the cleanup functions; these name them in our style. */
+#define _cleanup_bus_error_ _cleanup_(sd_bus_error_free)
+#define _cleanup_bus_message_ _cleanup_(sd_bus_message_unrefp)
+#define _cleanup_bus_slot_ _cleanup_(sd_bus_slot_unrefp)
+
+int scope_name(const Container *c, char **ret) {
+        char *s;
+
+        if (!c || !c->name || !ret)
+                return -EINVAL;
+        if (asprintf(&s, "ctr-%s.scope", c->name) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int scope_bus_open(sd_bus **ret) {
+        sd_bus *bus = NULL;
+        int r;
+
+        if (!ret)
+                return -EINVAL;
+
+        /* As root, systemd's private socket: no broker in between, no AddMatch round trip, and systemd sends
+         * job signals to every direct connection. Anyone else goes through the system bus. */
+        if (geteuid() == 0 && access("/run/systemd/private", F_OK) >= 0) {
+                r = sd_bus_new(&bus);
+                if (r < 0)
+                        return r;
+                r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
+                if (r >= 0)
+                        r = sd_bus_start(bus);
+                if (r >= 0) {
+                        *ret = bus;
+                        return 0;
+                }
+                bus = sd_bus_flush_close_unref(bus);
+        }
+
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return r;
+        *ret = bus;
+        return 0;
+}
+
+/* "0-3,6" → the little-endian bitmask systemd's AllowedCPUs= takes ('ay'). */
+static int cpu_list_to_mask(const char *list, uint8_t **ret, size_t *ret_n) {
+        _cleanup_free_ uint8_t *mask = NULL;
+        size_t n = 0;
+        const char *p = list;
+
+        while (*p) {
+                unsigned long a, b;
+                char *end;
+
+                if (*p == ',' || *p == ' ') {
+                        p++;
+                        continue;
+                }
+                errno = 0;
+                a = strtoul(p, &end, 10);
+                if (errno != 0 || end == p || *p == '-' || *p == '+')
+                        return -EINVAL;
+                b = a;
+                p = end;
+                if (*p == '-') {
+                        p++;
+                        errno = 0;
+                        b = strtoul(p, &end, 10);
+                        if (errno != 0 || end == p || *p == '-' || *p == '+')
+                                return -EINVAL;
+                        p = end;
+                }
+                if (*p != '\0' && *p != ',' && *p != ' ')
+                        return -EINVAL;
+                if (a > b || b >= SCOPE_CPUS_MAX)
+                        return -ERANGE;
+
+                if (b / 8 + 1 > n) {
+                        size_t m = b / 8 + 1;
+                        uint8_t *t = realloc(mask, m);
+
+                        if (!t)
+                                return -ENOMEM;
+                        memset(t + n, 0, m - n);
+                        mask = t;
+                        n = m;
+                }
+                for (unsigned long i = a; i <= b; i++)
+                        mask[i / 8] |= (uint8_t) (1U << (i % 8));
+        }
+
+        if (n == 0)
+                return -EINVAL;
+        *ret = TAKE_PTR(mask);
+        *ret_n = n;
+        return 0;
+}
+
+static int append_u64(sd_bus_message *m, const char *key, uint64_t v) {
+        if (v == LIMIT_UNSET)
+                return 0;
+        return sd_bus_message_append(m, "(sv)", key, "t", v);
+}
+
+static int append_scale(sd_bus_message *m, const char *key, uint32_t scale) {
+        if (scale == 0)
+                return 0;
+        return sd_bus_message_append(m, "(sv)", key, "u", scale);
+}
+
+static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, int pidfd, const char *service) {
+        _cleanup_free_ char *description = NULL;
+        int r;
+
+        if (asprintf(&description, "Container %s", c->name) < 0)
+                return -ENOMEM;
+
+        r = sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r < 0)
+                return r;
+
+        r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)",
+                                  "Description", "s", description,
+                                  "Slice", "s", c->slice ?: "machine.slice",
+                                  "Delegate", "b", 1,
+                                  "CollectMode", "s", "inactive-or-failed",
+                                  "DevicePolicy", "s", "closed");
+        if (r < 0)
+                return r;
+
+        if (pidfd >= 0)
+                r = sd_bus_message_append(m, "(sv)", "PIDFDs", "ah", 1, pidfd);
+        else
+                r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t) pid);
+        if (r < 0)
+                return r;
+
+        /* DeviceAllow=: a(ss) of node and access */
+        r = sd_bus_message_open_container(m, 'r', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", "DeviceAllow");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', "a(ss)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(scope_devices); i++)
+                r = sd_bus_message_append(m, "(ss)", scope_devices[i].path, scope_devices[i].access);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+
+        /* Limits: LIMIT_INFINITY is UINT64_MAX, which systemd reads as "infinity" too; unset ones are not sent. */
+        if ((r = append_u64(m, "MemoryMax", c->memory_max)) < 0 ||
+            (r = append_u64(m, "MemoryHigh", c->memory_high)) < 0 ||
+            (r = append_u64(m, "MemorySwapMax", c->memory_swap_max)) < 0 ||
+            (r = append_scale(m, "MemoryMaxScale", c->memory_max_scale)) < 0 ||
+            (r = append_scale(m, "MemoryHighScale", c->memory_high_scale)) < 0 ||
+            (r = append_scale(m, "MemorySwapMaxScale", c->memory_swap_max_scale)) < 0 ||
+            (r = append_u64(m, "CPUWeight", c->cpu_weight)) < 0 ||
+            (r = append_u64(m, "CPUQuotaPerSecUSec", c->cpu_quota_per_sec_usec)) < 0 ||
+            (r = append_u64(m, "TasksMax", c->tasks_max)) < 0 ||
+            (r = append_scale(m, "TasksMaxScale", c->tasks_max_scale)) < 0 ||
+            (r = append_u64(m, "IOWeight", c->io_weight)) < 0)
+                return r;
+
+        if (!isempty(c->allowed_cpus)) {
+                _cleanup_free_ uint8_t *mask = NULL;
+                size_t n;
+
+                r = cpu_list_to_mask(c->allowed_cpus, &mask, &n);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_open_container(m, 'r', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", "AllowedCPUs");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "ay");
+                if (r >= 0)
+                        r = sd_bus_message_append_array(m, 'y', mask, n);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r < 0)
+                        return r;
+        }
+
+        /* The monitor stops the workload gracefully itself; the scope's own kill only catches what a crashed
+         * monitor left, with the same signal and patience. */
+        if (c->stop_signal > 0) {
+                r = sd_bus_message_append(m, "(sv)", "KillSignal", "i", (int32_t) c->stop_signal);
+                if (r < 0)
+                        return r;
+        }
+        if (c->stop_timeout_usec > 0) {
+                r = sd_bus_message_append(m, "(sv)", "TimeoutStopUSec", "t", c->stop_timeout_usec);
+                if (r < 0)
+                        return r;
+        }
+
+        /* BindsTo= the monitor's service, ordered Before= it: a start job ordered After= a service that is
+         * still activating would wait for it while it waits for us; Before= also makes a stop reach the
+         * monitor first. */
+        if (service) {
+                r = sd_bus_message_append(m, "(sv)(sv)",
+                                          "BindsTo", "as", 1, service,
+                                          "Before", "as", 1, service);
+                if (r < 0)
+                        return r;
+        }
+
+        return sd_bus_message_close_container(m);
+}
+
+typedef struct JobWait {
+        const char *job;        /* object path of the job we wait for; NULL until the method replied */
+        char *result;           /* JobRemoved's result, once seen */
+} JobWait;
+
+static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        JobWait *w = userdata;
+        const char *path, *unit, *result;
+        uint32_t id;
+
+        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+                return 0;
+        if (w->job && !w->result && streq(path, w->job))
+                w->result = strdup(result) ?: strdup("");
+        return 0;
+}
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+}
+
+/* Runs the bus until JobRemoved for w->job arrived. */
+static int wait_for_job(sd_bus *bus, JobWait *w) {
+        uint64_t deadline = now_usec() + SCOPE_JOB_TIMEOUT_USEC;
+        int r;
+
+        while (!w->result) {
+                uint64_t n;
+
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+                n = now_usec();
+                if (n >= deadline)
+                        return -ETIMEDOUT;
+                r = sd_bus_wait(bus, deadline - n);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int set_error_text(char **ret_error, const char *format, ...) _printf_(2, 3);
+static int set_error_text(char **ret_error, const char *format, ...) {
+        va_list ap;
+        char *s;
+        int r;
+
+        if (!ret_error)
+                return 0;
+        va_start(ap, format);
+        r = vasprintf(&s, format, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        free(*ret_error);
+        *ret_error = s;
+        return 0;
+}
+
+/* The unit's Result= after a failed job: "resources", "timeout", … — systemd's word for what went wrong. */
+static char *unit_result(sd_bus *bus, const char *unit) {
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_bus_message_ sd_bus_message *reply = NULL;
+        const char *path;
+        char *result = NULL;
+
+        if (sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "GetUnit", &error, &reply,
+                               "s", unit) < 0)
+                return NULL;
+        if (sd_bus_message_read(reply, "o", &path) < 0)
+                return NULL;
+        if (sd_bus_get_property_string(bus, SYSTEMD_DEST, path, "org.freedesktop.systemd1.Scope", "Result",
+                                       &error, &result) < 0)
+                return NULL;
+        return result;
+}
+
+/* Calls a manager method that returns a job ("o"), then waits for that job's JobRemoved. Returns the job's
+ * result in ret_result; a method error is returned as -errno with systemd's text in ret_error. */
+static int call_job_method(sd_bus *bus, sd_bus_message *call, char **ret_result, sd_bus_error *ret_error) {
+        _cleanup_bus_message_ sd_bus_message *reply = NULL;
+        _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
+        JobWait w = {};
+        int r;
+
+        /* Subscribe before the call, so the signal cannot slip past: the broker handles our AddMatch before
+         * the method call, both sent in this order on one connection. */
+        r = sd_bus_match_signal_async(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
+                                      on_job_removed, NULL, &w);
+        if (r < 0)
+                return r;
+
+        r = sd_bus_call(bus, call, 0, ret_error, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "o", &w.job);
+        if (r < 0)
+                return r;
+
+        r = wait_for_job(bus, &w);
+        if (r < 0) {
+                free(w.result);
+                return r;
+        }
+        *ret_result = w.result;
+        return 0;
+}
+
+/* Stops a scope left over by a crash (or collects a failed one) so that its name can be used again. */
+static int scope_stop_stale(sd_bus *bus, const char *unit, char **ret_error) {
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_bus_message_ sd_bus_message *call = NULL;
+        _cleanup_free_ char *result = NULL;
+        int r;
+
+        log_debug("Stopping stale %s.", unit);
+
+        r = sd_bus_message_new_method_call(bus, &call, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "StopUnit");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(call, "ss", unit, "replace");
+        if (r < 0)
+                return r;
+
+        r = call_job_method(bus, call, &result, &error);
+        if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit")) {
+                set_error_text(ret_error, "Failed to stop stale %s: %s", unit,
+                               error.message ?: strerror(-r));
+                return r;
+        }
+        if (result && !streq(result, "done")) {
+                set_error_text(ret_error, "Failed to stop stale %s: job result '%s'", unit, result);
+                return -EBUSY;
+        }
+
+        /* A failed scope stays loaded until its failure is reset; then it is collected. */
+        sd_bus_error_free(&error);
+        (void) sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "ResetFailedUnit", &error,
+                                  NULL, "s", unit);
+        return 0;
+}
+
+int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const char *service, char **ret_error) {
+        _cleanup_free_ char *unit = NULL;
+        bool stale_stopped = false;
+        int r;
+
+        if (!bus || !c || pid <= 0)
+                return -EINVAL;
+
+        r = scope_name(c, &unit);
+        if (r < 0)
+                return r;
+
+        for (int attempt = 0; attempt < SCOPE_START_ATTEMPTS; attempt++) {
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_bus_message_ sd_bus_message *call = NULL;
+                _cleanup_free_ char *result = NULL;
+                bool use_pidfd = pidfd >= 0 && !pidfds_unsupported;
+
+                r = sd_bus_message_new_method_call(bus, &call, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                                   "StartTransientUnit");
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_append(call, "ss", unit, "fail");
+                if (r < 0)
+                        return r;
+                r = append_properties(call, c, pid, use_pidfd ? pidfd : -EBADF, service);
+                if (r < 0) {
+                        if (r == -EINVAL || r == -ERANGE)
+                                set_error_text(ret_error, "Invalid AllowedCPUs= '%s'", strna(c->allowed_cpus));
+                        return r;
+                }
+                r = sd_bus_message_append(call, "a(sa(sv))", 0);
+                if (r < 0)
+                        return r;
+
+                r = call_job_method(bus, call, &result, &error);
+                if (r < 0 && use_pidfd && sd_bus_error_has_name(&error, SD_BUS_ERROR_PROPERTY_READ_ONLY) &&
+                    error.message && strstr(error.message, "PIDFDs")) {
+                        /* systemd before 253 has no PIDFDs=: say PIDs= (the child is paused and ours, so its
+                         * PID cannot be reused meanwhile). */
+                        log_debug("systemd does not know PIDFDs=, using PIDs=.");
+                        pidfds_unsupported = true;
+                        attempt--;
+                        continue;
+                }
+                if (r < 0 && !stale_stopped && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists")) {
+                        stale_stopped = true;
+                        r = scope_stop_stale(bus, unit, ret_error);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (r < 0) {
+                        if (error.message)
+                                set_error_text(ret_error, "%s", error.message);
+                        else
+                                set_error_text(ret_error, "Failed to start %s: %s", unit, strerror(-r));
+                        return r;
+                }
+                if (!streq(result, "done")) {
+                        _cleanup_free_ char *why = unit_result(bus, unit);
+
+                        set_error_text(ret_error, "Job for %s failed with result '%s'%s%s%s", unit, result,
+                                       why ? " (unit result '" : "", strempty(why), why ? "')" : "");
+                        return -EIO;
+                }
+                return 0;
+        }
+
+        set_error_text(ret_error, "Unit %s already exists and could not be replaced", unit);
+        return -EEXIST;
+}

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Helpers for the VM cases (sourced by guest-run into every case's shell; set -euo pipefail is on).
+# Every assertion prints what it expected and what it found, then fails the case.
+
+fail() {
+        echo "FAIL: $*" >&2
+        exit 1
+}
+
+skip() {
+        echo "SKIP: $*"
+        exit 77
+}
+
+# assert_eq ACTUAL EXPECTED [WHAT]
+assert_eq() {
+        [[ $1 == "$2" ]] || fail "${3:-value}: expected '$2', got '$1'"
+        echo "ok: ${3:-value} = '$2'"
+}
+
+# assert_contains HAYSTACK NEEDLE [WHAT]
+assert_contains() {
+        [[ $1 == *"$2"* ]] || fail "${3:-text} does not contain '$2': '$1'"
+        echo "ok: ${3:-text} contains '$2'"
+}
+
+# assert_not_contains HAYSTACK NEEDLE [WHAT]
+assert_not_contains() {
+        [[ $1 != *"$2"* ]] || fail "${3:-text} contains '$2': '$1'"
+}
+
+# assert_file_eq FILE EXPECTED: the file's content (trailing newline stripped) is EXPECTED
+assert_file_eq() {
+        [[ -e $1 ]] || fail "$1 does not exist"
+        assert_eq "$(cat "$1")" "$2" "$1"
+}
+
+# unit_prop UNIT PROPERTY: the value systemd reports
+unit_prop() {
+        systemctl show -P "$2" "$1"
+}
+
+# assert_prop UNIT PROPERTY EXPECTED
+assert_prop() {
+        assert_eq "$(unit_prop "$1" "$2")" "$3" "$1 $2"
+}
+
+# unit_cgroup UNIT: the unit's cgroup directory under /sys/fs/cgroup
+unit_cgroup() {
+        local cg
+        cg=$(unit_prop "$1" ControlGroup)
+        [[ -n $cg ]] || fail "$1 has no ControlGroup"
+        echo "/sys/fs/cgroup$cg"
+}
+
+# wait_for SECONDS COMMAND…: polls COMMAND until it succeeds (state, not time, decides; SECONDS only bounds it)
+wait_for() {
+        local deadline=$((SECONDS + $1))
+        shift
+        until "$@"; do
+                [[ $SECONDS -lt $deadline ]] || fail "still not true after the deadline: $*"
+                sleep 0.1
+        done
+}
+
+pid_alive() {
+        kill -0 "$1" 2>/dev/null
+}
+
+# the unit a process belongs to, from /proc/PID/cgroup
+pid_cgroup() {
+        sed -n 's/^0:://p' "/proc/$1/cgroup"
+}
+
+# ctr's installed binaries (from the payload's DESTDIR tree, installed by 00-system.install_tree)
+ctr_generator() {
+        local g
+        for g in /usr/lib/systemd/system-generators/ctr-generator /lib/systemd/system-generators/ctr-generator; do
+                [[ -x $g ]] && { echo "$g"; return 0; }
+        done
+        return 1
+}
+
+ctr_launch() {
+        local l
+        for l in /usr/local/libexec/ctr-launch /usr/libexec/ctr-launch; do
+                [[ -x $l ]] && { echo "$l"; return 0; }
+        done
+        return 1
+}
