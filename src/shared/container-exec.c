@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "caps-util.h"
+#include "container-exec.h"
+#include "env-util.h"
+#include "seccomp-util.h"
+#include "user-record.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int exec_error_set(ExecError *err, int error, const char *format, ...) {
+        va_list ap;
+
+        if (error < 0)
+                error = -error;
+        if (error == 0)
+                error = EIO;
+
+        if (err) {
+                err->error = error;
+                va_start(ap, format);
+                vsnprintf(err->message, sizeof(err->message), format, ap);
+                va_end(ap);
+        }
+        return -error;
+}
+
+void exec_credentials_done(ExecCredentials *cred) {
+        if (!cred)
+                return;
+        cred->supplementary_gids = mfree(cred->supplementary_gids);
+        cred->n_supplementary_gids = 0;
+        cred->user_name = mfree(cred->user_name);
+        cred->home = mfree(cred->home);
+        cred->shell = mfree(cred->shell);
+}
+
+static void exec_credentials_donep(ExecCredentials *c) {
+        exec_credentials_done(c);
+}
+
+/* Reads etc/passwd or etc/group once; a missing file is remembered as such (contents NULL, r = -ENOENT). */
+typedef struct LazyFile {
+        const char *path;
+        bool loaded;
+        int error;
+        char *contents;
+} LazyFile;
+
+static int lazy_file_get(LazyFile *f, int root_fd, ExecError *err) {
+        if (!f->loaded) {
+                f->error = user_record_read_file(root_fd, f->path, &f->contents);
+                f->loaded = true;
+        }
+        if (f->error < 0 && f->error != -ENOENT)
+                return exec_error_set(err, f->error, "Failed to read the container's %s", f->path);
+        return f->error;
+}
+
+static int add_gid(ExecCredentials *cred, gid_t gid) {
+        gid_t *a;
+
+        if (gid == cred->gid)
+                return 0;
+        for (size_t i = 0; i < cred->n_supplementary_gids; i++)
+                if (cred->supplementary_gids[i] == gid)
+                        return 0;
+        if (cred->n_supplementary_gids >= USER_RECORD_GROUPS_MAX)
+                return -E2BIG;
+
+        a = reallocarray(cred->supplementary_gids, cred->n_supplementary_gids + 1, sizeof(gid_t));
+        if (!a)
+                return -ENOMEM;
+        cred->supplementary_gids = a;
+        cred->supplementary_gids[cred->n_supplementary_gids++] = gid;
+        return 0;
+}
+
+/* A group by number (no entry needed) or by name (must be in the image's /etc/group). */
+static int resolve_group(const char *spec, const char *key, LazyFile *group, int root_fd, gid_t *ret,
+                         ExecError *err) {
+        GroupRecord g = {};
+        int r;
+
+        if (parse_uid(spec, ret) >= 0)
+                return 0;
+
+        r = lazy_file_get(group, root_fd, err);
+        if (r == -ENOENT)
+                return exec_error_set(err, ESRCH,
+                                      "%s '%s' not found: the container has no /etc/group", key, spec);
+        if (r < 0)
+                return r;
+
+        r = group_find(group->contents, spec, 0, &g);
+        if (r == -ESRCH)
+                return exec_error_set(err, ESRCH, "Group '%s' not found in the container's /etc/group", spec);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to parse the container's /etc/group");
+
+        *ret = g.gid;
+        group_record_done(&g);
+        return 0;
+}
+
+int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *ret, ExecError *err) {
+        _cleanup_(exec_credentials_donep) ExecCredentials cred = {};
+        LazyFile passwd = { .path = "/etc/passwd" }, group = { .path = "/etc/group" };
+        UserRecord u = {};
+        bool have_entry = false;
+        uid_t uid = 0;
+        int r;
+
+        if (!c || root_fd < 0)
+                return exec_error_set(err, EINVAL, "Invalid arguments to exec_credentials_resolve()");
+
+        /* User= */
+        if (isempty(c->user) || parse_uid(c->user, &uid) >= 0) {
+                r = lazy_file_get(&passwd, root_fd, err);
+                if (r < 0 && r != -ENOENT)
+                        goto finish;
+                if (r >= 0) {
+                        r = passwd_find(passwd.contents, NULL, uid, &u);
+                        if (r < 0 && r != -ESRCH) {
+                                r = exec_error_set(err, r, "Failed to parse the container's /etc/passwd");
+                                goto finish;
+                        }
+                        have_entry = r >= 0;
+                }
+        } else {
+                r = lazy_file_get(&passwd, root_fd, err);
+                if (r == -ENOENT) {
+                        r = exec_error_set(err, ESRCH,
+                                           "User '%s' not found in the container's /etc/passwd (there is none)",
+                                           c->user);
+                        goto finish;
+                }
+                if (r < 0)
+                        goto finish;
+                r = passwd_find(passwd.contents, c->user, 0, &u);
+                if (r == -ESRCH) {
+                        r = exec_error_set(err, ESRCH, "User '%s' not found in the container's /etc/passwd",
+                                           c->user);
+                        goto finish;
+                }
+                if (r < 0) {
+                        r = exec_error_set(err, r, "Failed to parse the container's /etc/passwd");
+                        goto finish;
+                }
+                have_entry = true;
+        }
+
+        if (have_entry) {
+                cred.uid = u.uid;
+                cred.gid = u.gid;
+                cred.user_name = TAKE_PTR(u.name);
+                cred.home = TAKE_PTR(u.home);
+                cred.shell = TAKE_PTR(u.shell);
+        } else {
+                cred.uid = uid;
+                cred.gid = 0;
+                cred.home = strdup("/");
+                cred.shell = strdup("/bin/sh");
+                if (!cred.home || !cred.shell) {
+                        r = exec_error_set(err, ENOMEM, "Out of memory");
+                        goto finish;
+                }
+        }
+
+        /* Group= */
+        if (!isempty(c->group)) {
+                r = resolve_group(c->group, "Group", &group, root_fd, &cred.gid, err);
+                if (r < 0)
+                        goto finish;
+        } else if (cred.user_name) {
+                /* No explicit group: the user's memberships in the image, like initgroups(). */
+                _cleanup_free_ gid_t *gids = NULL;
+                size_t n = 0;
+
+                r = lazy_file_get(&group, root_fd, err);
+                if (r < 0 && r != -ENOENT)
+                        goto finish;
+                if (r >= 0) {
+                        r = group_find_memberships(group.contents, cred.user_name, &gids, &n);
+                        if (r < 0) {
+                                r = exec_error_set(err, r, "Failed to parse the container's /etc/group");
+                                goto finish;
+                        }
+                        for (size_t i = 0; i < n; i++) {
+                                r = add_gid(&cred, gids[i]);
+                                if (r < 0) {
+                                        r = exec_error_set(err, r, "Too many supplementary groups");
+                                        goto finish;
+                                }
+                        }
+                }
+        }
+
+        /* SupplementaryGroups= */
+        for (char **s = c->supplementary_groups; s && *s; s++) {
+                gid_t gid;
+
+                r = resolve_group(*s, "SupplementaryGroups", &group, root_fd, &gid, err);
+                if (r < 0)
+                        goto finish;
+                r = add_gid(&cred, gid);
+                if (r < 0) {
+                        r = exec_error_set(err, r, "Too many supplementary groups");
+                        goto finish;
+                }
+        }
+
+        *ret = cred;
+        cred = (ExecCredentials) {};
+        r = 0;
+
+finish:
+        user_record_done(&u);
+        free(passwd.contents);
+        free(group.contents);
+        return r;
+}
+
+uint64_t container_capability_set(const Container *c) {
+        return capability_set_compute(c->add_capabilities, c->drop_capabilities);
+}
+
+static int env_set_pair(char ***env, const char *name, const char *value) {
+        _cleanup_free_ char *a = NULL;
+
+        if (asprintf(&a, "%s=%s", name, value) < 0)
+                return -ENOMEM;
+        return env_set(env, a);
+}
+
+static int env_set_list(char ***env, char *const *list, const char *what, ExecError *err) {
+        for (char *const *e = list; e && *e; e++) {
+                int r = env_set(env, *e);
+                if (r == -EINVAL)
+                        return exec_error_set(err, EINVAL, "Invalid %s assignment '%.200s'", what, *e);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to set %s '%.200s'", what, *e);
+        }
+        return 0;
+}
+
+int container_build_environment(const Container *c, const ExecCredentials *cred, const char *term,
+                                char *const *image_environment, char *const *extra, char ***ret,
+                                ExecError *err) {
+        char **env = NULL;
+        int r;
+
+        if (!c || !cred)
+                return exec_error_set(err, EINVAL, "Invalid arguments to container_build_environment()");
+
+        const char *hostname = c->hostname ?: c->name;
+
+        r = env_set_pair(&env, "PATH", DEFAULT_PATH);
+        if (r >= 0)
+                r = env_set_pair(&env, "HOME", cred->home ?: "/");
+        if (r >= 0 && cred->user_name)
+                r = env_set_pair(&env, "USER", cred->user_name);
+        if (r >= 0 && cred->user_name)
+                r = env_set_pair(&env, "LOGNAME", cred->user_name);
+        if (r >= 0)
+                r = env_set_pair(&env, "SHELL", cred->shell ?: "/bin/sh");
+        if (r >= 0)
+                r = env_set_pair(&env, "container", "ctr");
+        if (r >= 0 && !isempty(hostname))
+                r = env_set_pair(&env, "HOSTNAME", hostname);
+        if (r >= 0 && !isempty(term))
+                r = env_set_pair(&env, "TERM", term);
+        if (r < 0) {
+                r = exec_error_set(err, r, "Failed to build the default environment");
+                goto fail;
+        }
+
+        r = env_set_list(&env, image_environment, "image environment", err);
+        if (r < 0)
+                goto fail;
+
+        for (char **f = c->environment_files; f && *f; f++) {
+                const char *path = *f;
+                bool optional = path[0] == '-';
+                char **file_env = NULL;
+
+                if (optional)
+                        path++;
+
+                r = env_file_load(path, &file_env);
+                if (r == -ENOENT && optional)
+                        continue;
+                if (r < 0) {
+                        r = exec_error_set(err, r, "Failed to read EnvironmentFile= '%.300s'", path);
+                        goto fail;
+                }
+                r = env_set_list(&env, file_env, "EnvironmentFile=", err);
+                env_free(file_env);
+                if (r < 0)
+                        goto fail;
+        }
+
+        r = env_set_list(&env, c->environment, "Environment=", err);
+        if (r < 0)
+                goto fail;
+
+        r = env_set_list(&env, extra, "extra environment", err);
+        if (r < 0)
+                goto fail;
+
+        *ret = env;
+        return 0;
+
+fail:
+        env_free(env);
+        return r;
+}
+
+int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err) {
+        uint64_t bounding, keep;
+        bool filter, filter_loaded = false;
+        int r;
+
+        if (!c || !cred)
+                return exec_error_set(err, EINVAL, "Invalid arguments to container_exec_apply()");
+
+        bounding = container_capability_set(c);
+        /* What a non-root user keeps across execve: only what AddCapability= named explicitly. */
+        keep = cred->uid == 0 ? bounding : (c->add_capabilities & bounding);
+
+        filter = !seccomp_profile_is_unconfined(c->seccomp_profile);
+        if (filter && c->seccomp_profile && !streq(c->seccomp_profile, "default"))
+                return exec_error_set(err, EOPNOTSUPP,
+                                      "Failed to load seccomp profile '%.300s': custom profiles are not "
+                                      "supported yet (use the default or \"unconfined\")",
+                                      c->seccomp_profile);
+
+        /* 1. The bounding set, while CAP_SETPCAP is effective. */
+        r = capability_bounding_set_apply(bounding);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to drop capability bounding set");
+
+        /* 2. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it now. It denies nothing the
+         * remaining steps use. */
+        if (filter && !c->no_new_privileges) {
+                r = seccomp_apply_profile(c->seccomp_profile, bounding, false);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to load seccomp filter");
+                filter_loaded = true;
+        }
+
+        /* 3. Groups, gid, uid — in this order: once the uid changes we may no longer change groups. */
+        if (setgroups(cred->n_supplementary_gids, cred->supplementary_gids) < 0)
+                return exec_error_set(err, errno, "Failed to set %zu supplementary groups",
+                                      cred->n_supplementary_gids);
+
+        if (setresgid(cred->gid, cred->gid, cred->gid) < 0)
+                return exec_error_set(err, errno, "Failed to switch to uid %u gid %u", (unsigned) cred->uid,
+                                      (unsigned) cred->gid);
+
+        if (cred->uid != 0) {
+                /* Keep the permitted set across the uid change so that we can still set the final sets. */
+                if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+                        return exec_error_set(err, errno, "Failed to set PR_SET_KEEPCAPS");
+                if (setresuid(cred->uid, cred->uid, cred->uid) < 0)
+                        return exec_error_set(err, errno, "Failed to switch to uid %u gid %u",
+                                              (unsigned) cred->uid, (unsigned) cred->gid);
+                if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+                        return exec_error_set(err, errno, "Failed to reset PR_SET_KEEPCAPS");
+        }
+
+        /* 4. Permitted, effective, inheritable, ambient. */
+        if (cred->uid == 0)
+                r = capability_sets_apply(bounding, bounding, 0, 0);
+        else
+                r = capability_sets_apply(keep, keep, keep, keep);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to set capabilities (permitted, effective, inheritable, "
+                                      "ambient)");
+
+        /* 5. */
+        if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return exec_error_set(err, errno, "Failed to set no_new_privs");
+
+        /* 6. The uid change cleared it. */
+        if (pdeath_signal > 0 && prctl(PR_SET_PDEATHSIG, (unsigned long) pdeath_signal, 0, 0, 0) < 0)
+                return exec_error_set(err, errno, "Failed to set the parent death signal");
+
+        /* 7. Last, so nothing above is filtered. */
+        if (filter && !filter_loaded) {
+                r = seccomp_apply_profile(c->seccomp_profile, bounding, true);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to load seccomp filter");
+        }
+
+        return 0;
+}

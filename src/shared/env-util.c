@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "env-util.h"
+#include "macro.h"
+
+bool env_name_is_valid(const char *name) {
+        if (isempty(name))
+                return false;
+        if (name[0] >= '0' && name[0] <= '9')
+                return false;
+        for (const char *p = name; *p; p++)
+                if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                      *p == '_'))
+                        return false;
+        return strlen(name) < ENV_ASSIGNMENT_MAX;
+}
+
+static bool utf8_valid(const char *s) {
+        const unsigned char *p = (const unsigned char *) s;
+
+        while (*p) {
+                unsigned n, c;
+
+                if (*p < 0x80) {
+                        p++;
+                        continue;
+                }
+                if ((*p & 0xe0) == 0xc0) {
+                        n = 1;
+                        c = *p & 0x1f;
+                } else if ((*p & 0xf0) == 0xe0) {
+                        n = 2;
+                        c = *p & 0x0f;
+                } else if ((*p & 0xf8) == 0xf0) {
+                        n = 3;
+                        c = *p & 0x07;
+                } else
+                        return false;
+
+                for (unsigned i = 1; i <= n; i++) {
+                        if ((p[i] & 0xc0) != 0x80)
+                                return false;
+                        c = (c << 6) | (p[i] & 0x3f);
+                }
+                /* overlong encodings, surrogates, beyond U+10FFFF */
+                if ((n == 1 && c < 0x80) || (n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
+                    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+                        return false;
+                p += n + 1;
+        }
+        return true;
+}
+
+bool env_assignment_is_valid(const char *assignment) {
+        _cleanup_free_ char *name = NULL;
+        const char *eq;
+
+        if (!assignment)
+                return false;
+        eq = strchr(assignment, '=');
+        if (!eq)
+                return false;
+        if (strlen(assignment) >= ENV_ASSIGNMENT_MAX)
+                return false;
+
+        name = strndup(assignment, (size_t) (eq - assignment));
+        if (!name)
+                return false;
+
+        return env_name_is_valid(name) && utf8_valid(eq + 1);
+}
+
+static size_t env_length(char *const *env) {
+        size_t n = 0;
+
+        while (env && env[n])
+                n++;
+        return n;
+}
+
+static char **env_find(char *const *env, const char *name, size_t name_len) {
+        for (char *const *e = env; e && *e; e++)
+                if (strncmp(*e, name, name_len) == 0 && (*e)[name_len] == '=')
+                        return (char **) e;
+        return NULL;
+}
+
+const char *env_get(char *const *env, const char *name) {
+        char **e = env_find(env, name, strlen(name));
+
+        return e ? *e + strlen(name) + 1 : NULL;
+}
+
+char **env_free(char **env) {
+        for (char **e = env; e && *e; e++)
+                free(*e);
+        free(env);
+        return NULL;
+}
+
+int env_set(char ***env, const char *assignment) {
+        _cleanup_free_ char *copy = NULL;
+        size_t n;
+        char **e;
+
+        if (!env_assignment_is_valid(assignment))
+                return -EINVAL;
+
+        copy = strdup(assignment);
+        if (!copy)
+                return -ENOMEM;
+
+        e = env_find(*env, assignment, (size_t) (strchr(assignment, '=') - assignment));
+        if (e) {
+                free(*e);
+                *e = TAKE_PTR(copy);
+                return 0;
+        }
+
+        n = env_length(*env);
+        if (n >= ENV_ENTRIES_MAX)
+                return -E2BIG;
+
+        e = reallocarray(*env, n + 2, sizeof(char *));
+        if (!e)
+                return -ENOMEM;
+        e[n] = TAKE_PTR(copy);
+        e[n + 1] = NULL;
+        *env = e;
+        return 0;
+}
+
+/* A growing byte buffer for the parser. */
+typedef struct Buffer {
+        char *data;
+        size_t size, allocated;
+} Buffer;
+
+static int buffer_append(Buffer *b, char c) {
+        if (b->size + 2 > b->allocated) {
+                size_t a = MAX(b->allocated * 2, (size_t) 64);
+                char *n;
+
+                if (a > ENV_FILE_SIZE_MAX + 2)
+                        return -EFBIG;
+                n = realloc(b->data, a);
+                if (!n)
+                        return -ENOMEM;
+                b->data = n;
+                b->allocated = a;
+        }
+        b->data[b->size++] = c;
+        b->data[b->size] = '\0';
+        return 0;
+}
+
+static void buffer_reset(Buffer *b) {
+        b->size = 0;
+        if (b->data)
+                b->data[0] = '\0';
+}
+
+static int env_file_push(char ***env, Buffer *key, Buffer *value, size_t value_trim) {
+        _cleanup_free_ char *a = NULL;
+        size_t klen = key->size;
+
+        /* Trailing whitespace of the key and of an unquoted value is not part of them. */
+        while (klen > 0 && strchr(" \t\r", key->data[klen - 1]))
+                klen--;
+        if (value->data && value_trim <= value->size)
+                value->data[value_trim] = '\0';
+
+        if (klen == 0)
+                return 0;
+
+        if (asprintf(&a, "%.*s=%s", (int) klen, key->data, strempty(value->data)) < 0)
+                return -ENOMEM;
+
+        if (!env_assignment_is_valid(a))
+                return 0;       /* systemd ignores (and logs) invalid assignments */
+
+        return env_set(env, a);
+}
+
+int env_file_parse(const char *contents, char ***ret) {
+        enum {
+                PRE_KEY,
+                KEY,
+                PRE_VALUE,
+                VALUE,
+                VALUE_ESCAPE,
+                SINGLE_QUOTE,
+                DOUBLE_QUOTE,
+                DOUBLE_QUOTE_ESCAPE,
+                COMMENT,
+                COMMENT_ESCAPE,
+        } state = PRE_KEY;
+        Buffer key = {}, value = {};
+        char **env = NULL;
+        size_t trim = SIZE_MAX;  /* where trailing unquoted whitespace of the value starts, SIZE_MAX: none */
+        int r = 0;
+
+#define APPEND_VALUE(c)                                         \
+        do {                                                    \
+                r = buffer_append(&value, (c));                 \
+                if (r < 0)                                      \
+                        goto finish;                            \
+        } while (0)
+
+#define PUSH()                                                                          \
+        do {                                                                            \
+                r = env_file_push(&env, &key, &value, trim == SIZE_MAX ? value.size : trim); \
+                if (r < 0)                                                              \
+                        goto finish;                                                    \
+                buffer_reset(&key);                                                     \
+                buffer_reset(&value);                                                   \
+                trim = SIZE_MAX;                                                        \
+        } while (0)
+
+        for (const char *p = contents; ; p++) {
+                char c = *p;
+                bool eof = c == '\0';
+                bool nl = c == '\n' || eof;
+
+                switch (state) {
+
+                case PRE_KEY:
+                        if (eof)
+                                goto done;
+                        if (strchr(" \t\r\n", c))
+                                break;
+                        if (c == '#' || c == ';') {
+                                state = COMMENT;
+                                break;
+                        }
+                        state = KEY;
+                        r = buffer_append(&key, c);
+                        if (r < 0)
+                                goto finish;
+                        break;
+
+                case KEY:
+                        if (nl) {
+                                /* no '=': not an assignment */
+                                buffer_reset(&key);
+                                state = PRE_KEY;
+                        } else if (c == '=') {
+                                state = PRE_VALUE;
+                                trim = SIZE_MAX;
+                        } else {
+                                r = buffer_append(&key, c);
+                                if (r < 0)
+                                        goto finish;
+                        }
+                        break;
+
+                case PRE_VALUE:
+                        if (nl) {
+                                PUSH();
+                                state = PRE_KEY;
+                        } else if (c == '\'')
+                                state = SINGLE_QUOTE;
+                        else if (c == '"')
+                                state = DOUBLE_QUOTE;
+                        else if (c == '\\')
+                                state = VALUE_ESCAPE;
+                        else if (!strchr(" \t\r", c)) {
+                                APPEND_VALUE(c);
+                                state = VALUE;
+                        }
+                        break;
+
+                case VALUE:
+                        if (nl) {
+                                PUSH();
+                                state = PRE_KEY;
+                        } else if (c == '\\') {
+                                trim = SIZE_MAX;
+                                state = VALUE_ESCAPE;
+                        } else {
+                                if (strchr(" \t\r", c)) {
+                                        if (trim == SIZE_MAX)
+                                                trim = value.size;
+                                } else
+                                        trim = SIZE_MAX;
+                                APPEND_VALUE(c);
+                        }
+                        break;
+
+                case VALUE_ESCAPE:
+                        if (eof) {
+                                PUSH();
+                                goto done;
+                        }
+                        /* backslash-newline joins lines; any other character is taken literally */
+                        if (c != '\n')
+                                APPEND_VALUE(c);
+                        trim = SIZE_MAX;
+                        state = VALUE;
+                        break;
+
+                case SINGLE_QUOTE:
+                        if (eof) {
+                                PUSH();
+                                goto done;
+                        }
+                        if (c == '\'') {
+                                trim = SIZE_MAX;
+                                state = PRE_VALUE;
+                        } else
+                                APPEND_VALUE(c);
+                        break;
+
+                case DOUBLE_QUOTE:
+                        if (eof) {
+                                PUSH();
+                                goto done;
+                        }
+                        if (c == '"') {
+                                trim = SIZE_MAX;
+                                state = PRE_VALUE;
+                        } else if (c == '\\')
+                                state = DOUBLE_QUOTE_ESCAPE;
+                        else
+                                APPEND_VALUE(c);
+                        break;
+
+                case DOUBLE_QUOTE_ESCAPE:
+                        if (eof) {
+                                PUSH();
+                                goto done;
+                        }
+                        if (strchr("\"\\`$", c))
+                                APPEND_VALUE(c);
+                        else if (c != '\n') {
+                                APPEND_VALUE('\\');
+                                APPEND_VALUE(c);
+                        }
+                        state = DOUBLE_QUOTE;
+                        break;
+
+                case COMMENT:
+                        if (eof)
+                                goto done;
+                        if (c == '\\')
+                                state = COMMENT_ESCAPE;
+                        else if (c == '\n')
+                                state = PRE_KEY;
+                        break;
+
+                case COMMENT_ESCAPE:
+                        if (eof)
+                                goto done;
+                        state = COMMENT;
+                        break;
+                }
+
+                if (eof)
+                        break;
+        }
+
+done:
+        r = 0;
+        *ret = TAKE_PTR(env);
+
+finish:
+        free(key.data);
+        free(value.data);
+        env_free(env);
+        return r;
+#undef APPEND_VALUE
+#undef PUSH
+}
+
+int env_file_load(const char *path, char ***ret) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, allocated;
+        struct stat st;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+
+        /* Sized by fstat(), grown once to the limit if the file grows while we read. */
+        allocated = (size_t) MIN((uint64_t) st.st_size, (uint64_t) ENV_FILE_SIZE_MAX) + 2;
+        buf = malloc(allocated);
+        if (!buf)
+                return -ENOMEM;
+
+        for (;;) {
+                ssize_t k;
+
+                if (size + 1 >= allocated) {
+                        char *n;
+
+                        if (allocated >= ENV_FILE_SIZE_MAX + 2)
+                                return -EFBIG;
+                        allocated = ENV_FILE_SIZE_MAX + 2;
+                        n = realloc(buf, allocated);
+                        if (!n)
+                                return -ENOMEM;
+                        buf = n;
+                }
+
+                k = read(fd, buf + size, allocated - 1 - size);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (k == 0)
+                        break;
+                size += (size_t) k;
+                if (size > ENV_FILE_SIZE_MAX)
+                        return -EFBIG;
+        }
+        buf[size] = '\0';
+        if (memchr(buf, '\0', size))
+                return -EBADMSG;
+
+        return env_file_parse(buf, ret);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Environment blocks ("K=V" string arrays) and EnvironmentFile= parsing. Library code: returns -errno,
+ * never logs. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ENV_FILE_SIZE_MAX (4U * 1024U * 1024U)
+#define ENV_ENTRIES_MAX 16384U
+#define ENV_ASSIGNMENT_MAX (128U * 1024U)     /* MAX_ARG_STRLEN of Linux */
+
+/* As systemd: letters, digits and '_', not starting with a digit, not empty. */
+bool env_name_is_valid(const char *name);
+/* NAME=VALUE with a valid name and a value that is valid UTF-8, the whole at most ENV_ASSIGNMENT_MAX. */
+bool env_assignment_is_valid(const char *assignment);
+
+/* Sets "K=V" in |*env| (NULL-terminated, NULL = empty): replaces an entry with the same name in place,
+ * else appends a copy. -EINVAL for an invalid assignment, -E2BIG beyond ENV_ENTRIES_MAX. */
+int env_set(char ***env, const char *assignment);
+/* The value of |name| in |env|, or NULL. */
+const char *env_get(char *const *env, const char *name);
+char **env_free(char **env);
+
+/* Parses the contents of an environment file with systemd's EnvironmentFile= syntax:
+ *   - "KEY=VALUE" per line; whitespace around KEY and before VALUE is dropped;
+ *   - lines starting with '#' or ';' (after whitespace) are comments, a comment ending in '\' continues;
+ *   - unquoted values: trailing whitespace dropped, '\' quotes the next character, '\' at line end joins
+ *     the next line;
+ *   - '…' is literal; "…" honours \" \\ \` \$ and '\' + newline; quotes may span lines; quoted and unquoted
+ *     parts concatenate;
+ *   - lines without '=', with an invalid name (so also "export KEY=V", as in systemd) or with a value that
+ *     is not UTF-8 are skipped.
+ * Later assignments of the same name override earlier ones. */
+int env_file_parse(const char *contents, char ***ret);
+
+/* Reads and parses |path| (on the host, following symlinks as systemd does), at most ENV_FILE_SIZE_MAX. */
+int env_file_load(const char *path, char ***ret);

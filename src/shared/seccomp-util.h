@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The default seccomp filter of a container, built with libseccomp. Library code: returns -errno, never
+ * logs.
+ *
+ * Style: a deny list. The default action is ALLOW and the filter names what a container must not do, with
+ * EPERM (ENOSYS for clone3). Docker's default profile is an allow list of ~350 syscalls; we block at least
+ * everything it does not allow that a container could reach, but a new syscall added by the kernel works
+ * in a container without waiting for a profile update (Docker's allow list broke clone3, faccessat2 and
+ * close_range for years). The price: a new dangerous syscall is allowed until it is added here; the
+ * capability bounding set still applies to it.
+ *
+ * What is blocked (as in Docker, a syscall group is allowed again when the bounding set holds the
+ * capability named in brackets, i.e. when AddCapability= granted it):
+ *   kernel modules: init_module finit_module delete_module create_module get_kernel_syms query_module
+ *                   [SYS_MODULE]
+ *   boot: reboot kexec_load kexec_file_load [SYS_BOOT]
+ *   clock: settimeofday stime clock_settime clock_adjtime adjtimex [SYS_TIME]
+ *   keyring: add_key request_key keyctl (always: keys are not namespaced)
+ *   bpf [SYS_ADMIN or BPF], perf_event_open [SYS_ADMIN or PERFMON], userfaultfd (always),
+ *   io_uring_setup io_uring_enter io_uring_register (always, as Docker since 25.0)
+ *   file handles: open_by_handle_at [DAC_READ_SEARCH], name_to_handle_at [SYS_ADMIN]
+ *   mounts: mount umount umount2 pivot_root move_mount open_tree fsopen fsmount fsconfig fspick
+ *           mount_setattr [SYS_ADMIN]
+ *   namespaces: setns, unshare/clone with CLONE_NEWUSER [SYS_ADMIN]; clone3 fails with ENOSYS so libc falls
+ *           back to clone, whose flags a filter can inspect [SYS_ADMIN]
+ *   misc admin: swapon swapoff acct [SYS_PACCT for acct] quotactl quotactl_fd lookup_dcookie fanotify_init
+ *           nfsservctl [SYS_ADMIN], syslog [SYSLOG], vhangup [SYS_TTY_CONFIG], iopl ioperm [SYS_RAWIO]
+ *   obsolete: uselib ustat sysfs _sysctl vm86 vm86old (always)
+ *   other processes: process_vm_readv process_vm_writev kcmp pidfd_getfd process_madvise [SYS_PTRACE];
+ *           ptrace itself stays allowed (safe since Linux 4.8, as in Docker)
+ *   NUMA: mbind set_mempolicy move_pages set_mempolicy_home_node [SYS_NICE]
+ *   personality: any persona but 0, PER_LINUX32 (8), UNAME26 (0x20000), their combination (0x20008) and the
+ *           query 0xffffffff (always)
+ * The filter covers the native architecture and its compat ones (x86 32-bit and x32 on x86-64, arm on
+ * aarch64), so "int 0x80" cannot bypass it; other architectures are killed. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <seccomp.h>
+
+/* Builds (does not load) the default filter for a container whose bounding set is |capabilities|.
+ * |set_no_new_privs|: whether seccomp_load() also sets no_new_privs (without it, loading needs
+ * CAP_SYS_ADMIN). */
+int seccomp_default_filter_new(uint64_t capabilities, bool set_no_new_privs, scmp_filter_ctx *ret);
+
+/* SeccompProfile=: NULL or "default" = the default filter, "unconfined" = none. */
+bool seccomp_profile_is_unconfined(const char *profile);
+
+/* Loads the filter named by |profile| into the calling process: NULL/"default" the default filter,
+ * "unconfined" nothing (returns 0), anything else (a path to a custom profile) -EOPNOTSUPP: not implemented
+ * yet. */
+int seccomp_apply_profile(const char *profile, uint64_t capabilities, bool set_no_new_privs);

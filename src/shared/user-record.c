@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "macro.h"
+#include "user-record.h"
+
+void user_record_done(UserRecord *u) {
+        if (!u)
+                return;
+        u->name = mfree(u->name);
+        u->home = mfree(u->home);
+        u->shell = mfree(u->shell);
+}
+
+void group_record_done(GroupRecord *g) {
+        if (!g)
+                return;
+        g->name = mfree(g->name);
+}
+
+int parse_uid(const char *s, uid_t *ret) {
+        uint64_t v = 0;
+        size_t n;
+
+        if (isempty(s))
+                return -EINVAL;
+        n = strlen(s);
+        if (n > 10 || (n > 1 && s[0] == '0'))
+                return -EINVAL;
+        for (const char *p = s; *p; p++) {
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
+                v = v * 10 + (uint64_t) (*p - '0');
+        }
+        if (v >= UINT32_MAX)    /* (uid_t) -1 means "unchanged" to setresuid() */
+                return -ERANGE;
+
+        *ret = (uid_t) v;
+        return 0;
+}
+
+int user_record_read_file(int root_fd, const char *path, char **ret) {
+        struct open_how how = {
+                .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, allocated;
+        struct stat st;
+
+        fd = (int) syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+        if (fd < 0)
+                return negative_errno();
+
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if ((uint64_t) st.st_size > USER_RECORD_FILE_MAX)
+                return -EFBIG;
+
+        /* The size may change under us: read until EOF, bounded. */
+        allocated = (size_t) st.st_size + 1;
+        buf = malloc(allocated);
+        if (!buf)
+                return -ENOMEM;
+
+        for (;;) {
+                ssize_t k;
+
+                if (size + 1 >= allocated) {
+                        char *n;
+
+                        if (allocated > USER_RECORD_FILE_MAX)
+                                return -EFBIG;
+                        allocated = MIN(allocated * 2 + 4096, (size_t) USER_RECORD_FILE_MAX + 2);
+                        n = realloc(buf, allocated);
+                        if (!n)
+                                return -ENOMEM;
+                        buf = n;
+                }
+
+                k = read(fd, buf + size, allocated - size - 1);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (k == 0)
+                        break;
+                size += (size_t) k;
+                if (size > USER_RECORD_FILE_MAX)
+                        return -EFBIG;
+        }
+
+        buf[size] = '\0';
+        if (memchr(buf, '\0', size))
+                return -EBADMSG;
+
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+/* Splits the next line of |*p| into at most |n_fields| ':'-separated fields (NUL-terminating them in |line|,
+ * a copy). Returns the number of fields, 0 for a line to skip, -E2BIG for an overlong line, -ENOENT at
+ * the end. */
+static int next_line(const char **p, char *line, char **fields, size_t n_fields) {
+        const char *e;
+        size_t len, n = 0;
+
+        if (**p == '\0')
+                return -ENOENT;
+
+        e = strchrnul(*p, '\n');
+        len = (size_t) (e - *p);
+        if (len > USER_RECORD_LINE_MAX)
+                return -E2BIG;
+
+        memcpy(line, *p, len);
+        line[len] = '\0';
+        *p = *e ? e + 1 : e;
+
+        if (len == 0 || line[0] == '+' || line[0] == '-' || line[0] == '#')
+                return 0;
+
+        fields[n++] = line;
+        for (char *c = line; *c; c++)
+                if (*c == ':') {
+                        *c = '\0';
+                        if (n >= n_fields)
+                                return 0;       /* too many fields: malformed */
+                        fields[n++] = c + 1;
+                }
+
+        return (int) n;
+}
+
+int passwd_find(const char *contents, const char *name, uid_t id, UserRecord *ret) {
+        _cleanup_free_ char *line = NULL;
+        const char *p = contents;
+
+        line = malloc(USER_RECORD_LINE_MAX + 1);
+        if (!line)
+                return -ENOMEM;
+
+        for (;;) {
+                char *f[7];
+                uid_t uid;
+                gid_t gid;
+                int r;
+
+                r = next_line(&p, line, f, ELEMENTSOF(f));
+                if (r == -ENOENT)
+                        return -ESRCH;
+                if (r < 0)
+                        return r;
+                if (r != 7 || isempty(f[0]))
+                        continue;
+                if (parse_uid(f[2], &uid) < 0 || parse_uid(f[3], &gid) < 0)
+                        continue;
+
+                if (name ? !streq(f[0], name) : uid != id)
+                        continue;
+
+                UserRecord u = {
+                        .uid = uid,
+                        .gid = gid,
+                        .name = strdup(f[0]),
+                        .home = strdup(isempty(f[5]) ? "/" : f[5]),
+                        .shell = strdup(isempty(f[6]) ? "/bin/sh" : f[6]),
+                };
+                if (!u.name || !u.home || !u.shell) {
+                        user_record_done(&u);
+                        return -ENOMEM;
+                }
+                *ret = u;
+                return 0;
+        }
+}
+
+int group_find(const char *contents, const char *name, gid_t id, GroupRecord *ret) {
+        _cleanup_free_ char *line = NULL;
+        const char *p = contents;
+
+        line = malloc(USER_RECORD_LINE_MAX + 1);
+        if (!line)
+                return -ENOMEM;
+
+        for (;;) {
+                char *f[4];
+                gid_t gid;
+                int r;
+
+                r = next_line(&p, line, f, ELEMENTSOF(f));
+                if (r == -ENOENT)
+                        return -ESRCH;
+                if (r < 0)
+                        return r;
+                if (r != 4 || isempty(f[0]) || parse_uid(f[2], &gid) < 0)
+                        continue;
+
+                if (name ? !streq(f[0], name) : gid != id)
+                        continue;
+
+                GroupRecord g = {
+                        .gid = gid,
+                        .name = strdup(f[0]),
+                };
+                if (!g.name)
+                        return -ENOMEM;
+                *ret = g;
+                return 0;
+        }
+}
+
+static bool member_list_contains(char *list, const char *user) {
+        char *save = NULL;
+
+        for (char *m = strtok_r(list, ",", &save); m; m = strtok_r(NULL, ",", &save))
+                if (streq(m, user))
+                        return true;
+        return false;
+}
+
+int group_find_memberships(const char *contents, const char *user, gid_t **ret, size_t *ret_n) {
+        _cleanup_free_ char *line = NULL;
+        _cleanup_free_ gid_t *gids = NULL;
+        const char *p = contents;
+        size_t n = 0;
+
+        line = malloc(USER_RECORD_LINE_MAX + 1);
+        if (!line)
+                return -ENOMEM;
+
+        for (;;) {
+                char *f[4];
+                gid_t gid;
+                bool dup = false;
+                int r;
+
+                r = next_line(&p, line, f, ELEMENTSOF(f));
+                if (r == -ENOENT)
+                        break;
+                if (r < 0)
+                        return r;
+                if (r != 4 || isempty(f[0]) || parse_uid(f[2], &gid) < 0)
+                        continue;
+                if (!member_list_contains(f[3], user))
+                        continue;
+
+                for (size_t i = 0; i < n; i++)
+                        if (gids[i] == gid)
+                                dup = true;
+                if (dup)
+                        continue;
+                if (n >= USER_RECORD_GROUPS_MAX)
+                        return -E2BIG;
+
+                gid_t *a = reallocarray(gids, n + 1, sizeof(gid_t));
+                if (!a)
+                        return -ENOMEM;
+                gids = a;
+                gids[n++] = gid;
+        }
+
+        *ret = TAKE_PTR(gids);
+        *ret_n = n;
+        return 0;
+}

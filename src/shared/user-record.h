@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Users and groups of a container image: etc/passwd and etc/group read below the container's root fd, never
+ * through NSS (the host's users are not the container's). Library code: returns -errno, never logs. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define USER_RECORD_FILE_MAX (16U * 1024U * 1024U)
+#define USER_RECORD_LINE_MAX (64U * 1024U)
+#define USER_RECORD_GROUPS_MAX 65536U    /* NGROUPS_MAX of Linux */
+
+typedef struct UserRecord {
+        char *name;
+        uid_t uid;
+        gid_t gid;
+        char *home;
+        char *shell;
+} UserRecord;
+
+typedef struct GroupRecord {
+        char *name;
+        gid_t gid;
+} GroupRecord;
+
+void user_record_done(UserRecord *u);
+void group_record_done(GroupRecord *g);
+
+/* A uid/gid in decimal, 0 … 4294967294 ((uid_t) -1 is "no id"), no sign, no leading zeros. */
+int parse_uid(const char *s, uid_t *ret);
+
+/* Reads |path| (e.g. "/etc/passwd") below |root_fd| with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), so
+ * absolute and ".." symlinks stay inside the root. The file must be regular (-EBADFD otherwise; opened
+ * with O_NONBLOCK so a FIFO cannot block us) and at most USER_RECORD_FILE_MAX bytes (-EFBIG); a NUL byte is
+ * -EBADMSG. -ENOENT when it does not exist. */
+int user_record_read_file(int root_fd, const char *path, char **ret);
+
+/* Look-ups in the contents of a passwd/group file. Exactly one of |name| (non-NULL) or |id| is the key;
+ * the first matching entry wins, malformed lines and NIS "+"/"-" lines are skipped. -ESRCH when there is no
+ * such entry, -E2BIG for a line longer than USER_RECORD_LINE_MAX. */
+int passwd_find(const char *contents, const char *name, uid_t id, UserRecord *ret);
+int group_find(const char *contents, const char *name, gid_t id, GroupRecord *ret);
+
+/* The gids of every group whose member list names |user|, in file order, without duplicates. */
+int group_find_memberships(const char *contents, const char *user, gid_t **ret, size_t *ret_n);
