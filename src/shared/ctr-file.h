@@ -79,7 +79,10 @@ typedef struct Container {
         char *name;             /* the instance name: web for ctr@web.service */
         char *source_path;      /* the main .ctr file (after resolving the search path), NULL if only drop-ins */
         char **dropin_paths;    /* NAME.ctr.d/ *.conf, in the order they were applied */
-        char config_hash[65];   /* hex SHA-256 over the effective configuration, see container_config_hash() */
+        char config_hash[65];   /* hex SHA-256 over the effective configuration: "ctr-config-v1\n" NAME "\n", then
+                                 * for every file applied, in order (main file, then drop-ins):
+                                 * PATH "\n" SIZE "\n" CONTENTS "\n". Changes with any edit, rename or
+                                 * added/removed drop-in. */
 
         /* [Container] — image and root */
         char *image;            /* "host", or an image reference for the local store; NULL when root_directory */
@@ -158,6 +161,11 @@ int ctr_search_path(char ***ret);
 
 /* Valid container name: a valid systemd unit instance name, at most CTR_NAME_MAX, no '/' '@' or leading '.'. */
 bool container_name_is_valid(const char *name);
+
+/* Whether |key| is a [Container] key, and whether a bad value for it rejects the whole file (a key that
+ * would weaken isolation or lose data when misread) rather than being ignored with a warning. */
+bool container_key_is_known(const char *key);
+bool container_key_is_isolation(const char *key);
 
 /* Loads NAME from the search path (NULL = ctr_search_path()): the highest-priority NAME.ctr, all
  * NAME.ctr.d/ *.conf drop-ins in file-name order (a same-named drop-in higher up replacing one below).

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "macro.h"
+
+int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, allocated;
+        struct stat st;
+
+        fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (S_ISREG(st.st_mode) && (uint64_t) st.st_size > max_size)
+                return -EFBIG;
+
+        /* Regular files: one read of the right size in the common case. Others grow as needed. */
+        allocated = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t) st.st_size + 1 : 4096;
+        if (allocated > max_size + 1)
+                allocated = max_size + 1;
+        buf = malloc(allocated + 1);
+        if (!buf)
+                return -ENOMEM;
+
+        for (;;) {
+                ssize_t k;
+
+                if (size == allocated) {
+                        size_t n;
+                        char *b;
+
+                        if (allocated > max_size)
+                                return -EFBIG;
+                        n = MIN(allocated * 2, max_size + 1);
+                        b = realloc(buf, n + 1);
+                        if (!b)
+                                return -ENOMEM;
+                        buf = b;
+                        allocated = n;
+                }
+
+                k = read(fd, buf + size, allocated - size);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (k == 0)
+                        break;
+                size += (size_t) k;
+                if (size > max_size)
+                        return -EFBIG;
+        }
+
+        buf[size] = '\0';
+        *ret = TAKE_PTR(buf);
+        if (ret_size)
+                *ret_size = size;
+        return 0;
+}

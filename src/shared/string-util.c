@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "string-util.h"
+
+char *startswith(const char *s, const char *prefix) {
+        size_t l = strlen(prefix);
+
+        if (strncmp(s, prefix, l) != 0)
+                return NULL;
+        return (char *) s + l;
+}
+
+char *startswith_no_case(const char *s, const char *prefix) {
+        size_t l = strlen(prefix);
+
+        if (strncasecmp(s, prefix, l) != 0)
+                return NULL;
+        return (char *) s + l;
+}
+
+char *endswith(const char *s, const char *suffix) {
+        size_t sl = strlen(s), xl = strlen(suffix);
+
+        if (xl > sl || !streq(s + sl - xl, suffix))
+                return NULL;
+        return (char *) s + sl - xl;
+}
+
+char *strstrip(char *s) {
+        char *e;
+
+        s += strspn(s, WHITESPACE);
+        e = s + strlen(s);
+        while (e > s && strchr(WHITESPACE, e[-1]))
+                e--;
+        *e = '\0';
+        return s;
+}
+
+char *ascii_strlower(char *s) {
+        for (char *p = s; *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                        *p = *p - 'A' + 'a';
+        return s;
+}
+
+bool in_charset(const char *s, const char *charset) {
+        return s[strspn(s, charset)] == '\0';
+}
+
+int free_and_strdup(char **p, const char *s) {
+        char *c = NULL;
+
+        if (s) {
+                c = strdup(s);
+                if (!c)
+                        return -ENOMEM;
+        }
+        free(*p);
+        *p = c;
+        return 0;
+}
+
+int free_and_strndup(char **p, const char *s, size_t n) {
+        char *c = strndup(s, n);
+
+        if (!c)
+                return -ENOMEM;
+        free(*p);
+        *p = c;
+        return 0;
+}
+
+bool utf8_is_valid(const char *s) {
+        const unsigned char *p = (const unsigned char *) s;
+
+        while (*p) {
+                unsigned c, len;
+
+                if (*p < 0x80) {
+                        p++;
+                        continue;
+                }
+                if ((*p & 0xE0) == 0xC0) {
+                        len = 2;
+                        c = *p & 0x1F;
+                } else if ((*p & 0xF0) == 0xE0) {
+                        len = 3;
+                        c = *p & 0x0F;
+                } else if ((*p & 0xF8) == 0xF0) {
+                        len = 4;
+                        c = *p & 0x07;
+                } else
+                        return false;
+
+                for (unsigned i = 1; i < len; i++) {
+                        if ((p[i] & 0xC0) != 0x80)
+                                return false;
+                        c = (c << 6) | (p[i] & 0x3F);
+                }
+
+                /* Overlong forms, surrogates and values beyond Unicode are invalid. */
+                if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+                    (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+                        return false;
+                p += len;
+        }
+        return true;
+}
+
+size_t utf8_encode(unsigned c, char *out) {
+        if (c == 0 || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+                return 0;
+        if (c < 0x80) {
+                out[0] = (char) c;
+                return 1;
+        }
+        if (c < 0x800) {
+                out[0] = (char) (0xC0 | (c >> 6));
+                out[1] = (char) (0x80 | (c & 0x3F));
+                return 2;
+        }
+        if (c < 0x10000) {
+                out[0] = (char) (0xE0 | (c >> 12));
+                out[1] = (char) (0x80 | ((c >> 6) & 0x3F));
+                out[2] = (char) (0x80 | (c & 0x3F));
+                return 3;
+        }
+        out[0] = (char) (0xF0 | (c >> 18));
+        out[1] = (char) (0x80 | ((c >> 12) & 0x3F));
+        out[2] = (char) (0x80 | ((c >> 6) & 0x3F));
+        out[3] = (char) (0x80 | (c & 0x3F));
+        return 4;
+}
+
+static int unhex(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -EINVAL;
+}
+
+/* Decodes one escape; |p| points just after the backslash. Writes up to 4 bytes to |out| and returns how
+ * many characters of |p| it used, with the output length in *ret_len. */
+static int cunescape_one(const char *p, char *out, size_t *ret_len) {
+        static const char simple[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''s ";
+        const char *s;
+
+        if (*p == '\0')
+                return -EINVAL;
+
+        s = strchr(simple, *p);
+        if (s && ((s - simple) % 2) == 0) {
+                out[0] = s[1];
+                *ret_len = 1;
+                return 1;
+        }
+
+        if (*p == 'x') {
+                int a = unhex(p[1]), b;
+
+                if (a < 0)
+                        return -EINVAL;
+                b = unhex(p[2]);
+                if (b < 0)
+                        return -EINVAL;
+                if (a == 0 && b == 0)
+                        return -EINVAL;
+                out[0] = (char) ((a << 4) | b);
+                *ret_len = 1;
+                return 3;
+        }
+
+        if (*p == 'u' || *p == 'U') {
+                unsigned n = *p == 'u' ? 4 : 8, c = 0;
+                size_t l;
+
+                for (unsigned i = 1; i <= n; i++) {
+                        int d = unhex(p[i]);
+                        if (d < 0)
+                                return -EINVAL;
+                        c = (c << 4) | (unsigned) d;
+                }
+                l = utf8_encode(c, out);
+                if (l == 0)
+                        return -EINVAL;
+                *ret_len = l;
+                return (int) n + 1;
+        }
+
+        if (*p >= '0' && *p <= '7') {
+                unsigned c = 0;
+
+                for (unsigned i = 0; i < 3; i++) {
+                        if (p[i] < '0' || p[i] > '7')
+                                return -EINVAL;
+                        c = (c << 3) | (unsigned) (p[i] - '0');
+                }
+                if (c == 0 || c > 255)
+                        return -EINVAL;
+                out[0] = (char) c;
+                *ret_len = 1;
+                return 3;
+        }
+
+        return -EINVAL;
+}
+
+int extract_first_word(const char **p, char **ret, const char *separators, ExtractFlags flags) {
+        _cleanup_free_ char *word = NULL;
+        size_t n = 0, allocated;
+        const char *s;
+        char quote = 0;
+        int r;
+
+        if (!separators)
+                separators = WHITESPACE;
+
+        s = *p;
+        if (!s) {
+                *ret = NULL;
+                return 0;
+        }
+        s += strspn(s, separators);
+        if (*s == '\0') {
+                *p = s;
+                *ret = NULL;
+                return 0;
+        }
+
+        /* A word is never longer than the rest of the input. */
+        allocated = strlen(s) + 1;
+        word = malloc(allocated);
+        if (!word)
+                return -ENOMEM;
+
+        for (;; s++) {
+                char c = *s;
+
+                if (c == '\0') {
+                        if (quote)
+                                return -EINVAL;
+                        break;
+                }
+
+                if (c == '\\') {
+                        if (flags & EXTRACT_CUNESCAPE) {
+                                char buf[4];
+                                size_t l;
+
+                                r = cunescape_one(s + 1, buf, &l);
+                                if (r < 0)
+                                        return r;
+                                memcpy(word + n, buf, l);
+                                n += l;
+                                s += r;
+                        } else {
+                                if (s[1] == '\0')
+                                        return -EINVAL;
+                                word[n++] = s[1];
+                                s++;
+                        }
+                        continue;
+                }
+
+                if (quote) {
+                        if (c == quote)
+                                quote = 0;
+                        else
+                                word[n++] = c;
+                        continue;
+                }
+
+                if ((flags & EXTRACT_UNQUOTE) && (c == '"' || c == '\'')) {
+                        quote = c;
+                        continue;
+                }
+
+                if (strchr(separators, c))
+                        break;
+
+                word[n++] = c;
+        }
+
+        word[n] = '\0';
+        s += strspn(s, separators);
+        *p = s;
+        *ret = TAKE_PTR(word);
+        return 1;
+}
+
+int cescape(const char *s, char **ret) {
+        char *r, *t;
+
+        r = malloc(strlen(s) * 4 + 1);
+        if (!r)
+                return -ENOMEM;
+
+        for (t = r; *s; s++) {
+                unsigned char c = (unsigned char) *s;
+
+                switch (c) {
+                case '\n': *(t++) = '\\'; *(t++) = 'n'; break;
+                case '\t': *(t++) = '\\'; *(t++) = 't'; break;
+                case '\r': *(t++) = '\\'; *(t++) = 'r'; break;
+                case '\\': case '"': case '\'':
+                        *(t++) = '\\';
+                        *(t++) = (char) c;
+                        break;
+                default:
+                        if (c < ' ' || c == 127) {
+                                t += sprintf(t, "\\x%02x", c);
+                        } else
+                                *(t++) = (char) c;
+                }
+        }
+        *t = '\0';
+        *ret = r;
+        return 0;
+}

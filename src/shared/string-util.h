@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "macro.h"
+
+#define WHITESPACE " \t\n\r"
+#define DIGITS "0123456789"
+#define LOWERCASE_LETTERS "abcdefghijklmnopqrstuvwxyz"
+#define UPPERCASE_LETTERS "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define LETTERS LOWERCASE_LETTERS UPPERCASE_LETTERS
+#define ALPHANUMERICAL LETTERS DIGITS
+
+/* Returns a pointer just after |prefix| in |s|, or NULL. */
+char *startswith(const char *s, const char *prefix) _pure_;
+char *startswith_no_case(const char *s, const char *prefix) _pure_;
+/* Returns a pointer to |suffix| inside |s|, or NULL. */
+char *endswith(const char *s, const char *suffix) _pure_;
+
+/* Strips leading and trailing whitespace in place; returns the first non-whitespace character. */
+char *strstrip(char *s);
+char *ascii_strlower(char *s);
+bool in_charset(const char *s, const char *charset) _pure_;
+int free_and_strdup(char **p, const char *s);
+int free_and_strndup(char **p, const char *s, size_t n);
+
+bool utf8_is_valid(const char *s) _pure_;
+/* UTF-8 encodes |c| into |out| (at least 4 bytes); returns the length, 0 for an invalid code point. */
+size_t utf8_encode(unsigned c, char *out);
+
+typedef enum ExtractFlags {
+        EXTRACT_UNQUOTE   = 1 << 0,     /* "…" and '…' group words and are removed */
+        EXTRACT_CUNESCAPE = 1 << 1,     /* \n \t \\ \" \' \xNN \NNN \uNNNN \UNNNNNNNN are decoded */
+} ExtractFlags;
+
+/* Splits off the first word of *p, as systemd splits Exec= and Environment= (separators NULL = whitespace).
+ * Returns 1 and the word, 0 when there are no more words, -EINVAL on an unterminated quote, a bad escape
+ * or an escape that would produce a NUL byte. *p is advanced past the word. */
+int extract_first_word(const char **p, char **ret, const char *separators, ExtractFlags flags);
+
+/* C-escapes |s| so that extract_first_word(EXTRACT_CUNESCAPE) gives it back: backslash, quotes and
+ * non-printable bytes. */
+int cescape(const char *s, char **ret);
