@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl: the verb table and what all verbs share (global options, diagnostics, JSON strings). */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctrctl.h"
+#include "log.h"
+#include "string-util.h"
+
+bool arg_no_pager = false;
+bool arg_no_legend = false;
+
+/* Sorted by name; one line per verb. */
+static const Verb verbs[] = {
+        { "cat",      1, VERB_ANY, verb_cat,
+          "NAME…\tShow the .ctr files and drop-ins of containers" },
+        { "validate", 1, VERB_ANY, verb_validate,
+          "[--json] [--name NAME] FILE|NAME…\tCheck .ctr files, print every diagnostic with file:line" },
+};
+
+enum {
+        ARG_VERSION = 0x100,
+        ARG_NO_PAGER,
+        ARG_NO_LEGEND,
+};
+
+#define GLOBAL_OPTIONS                                                  \
+        { "help",      no_argument, NULL, 'h'           },              \
+        { "no-pager",  no_argument, NULL, ARG_NO_PAGER  },              \
+        { "no-legend", no_argument, NULL, ARG_NO_LEGEND }
+
+static void help(void) {
+        printf("ctrctl [OPTIONS…] COMMAND …\n\n"
+               "Manage ctr containers: systemd units described by .ctr files.\n\n"
+               "Commands:\n");
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
+                const char *tab = strchr(verbs[i].help, '\t');
+
+                printf("  %s %.*s\n      %s\n", verbs[i].name, (int) (tab - verbs[i].help), verbs[i].help,
+                       tab + 1);
+        }
+        printf("\nOptions:\n"
+               "  -h --help       Show this help\n"
+               "     --version    Show the version\n"
+               "     --no-pager   Do not pipe output into a pager\n"
+               "     --no-legend  Do not print column headers and footers\n\n"
+               "Exit status: 0 success, 1 failure (or an invalid file), 2 usage error. See ctrctl(1).\n");
+}
+
+static const Verb *verb_find(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(verbs[i].name, name))
+                        return &verbs[i];
+        return NULL;
+}
+
+static void verb_help(const Verb *v) {
+        const char *tab = strchr(v->help, '\t');
+
+        printf("ctrctl %s %.*s\n\n%s\n\nSee ctrctl(1).\n", v->name, (int) (tab - v->help), v->help, tab + 1);
+}
+
+static int global_option(int c) {
+        switch (c) {
+        case ARG_NO_PAGER:
+                arg_no_pager = true;
+                return 1;
+        case ARG_NO_LEGEND:
+                arg_no_legend = true;
+                return 1;
+        default:
+                return 0;
+        }
+}
+
+int verb_parse_options(int argc, char *argv[], const struct option *options, const char *shortopts,
+                       VerbOptionHandler handler) {
+        static const struct option globals[] = { GLOBAL_OPTIONS };
+        _cleanup_free_ struct option *all = NULL;
+        _cleanup_free_ char *shorts = NULL;
+        const Verb *v;
+        size_t n = 0, k = 0;
+        unsigned n_args;
+        int c;
+
+        v = verb_find(argv[0]);
+        if (!v)
+                return -EINVAL;
+
+        while (options && options[n].name)
+                n++;
+        all = calloc(n + ELEMENTSOF(globals) + 1, sizeof(struct option));
+        if (!all)
+                return log_oom();
+        for (size_t i = 0; i < n; i++)
+                all[k++] = options[i];
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
+                all[k++] = globals[i];
+
+        if (asprintf(&shorts, ":h%s", strempty(shortopts)) < 0)
+                return log_oom();
+
+        /* getopt's own messages would name the verb as the program; ours name ctrctl. */
+        optind = 0;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, shorts, all, NULL)) >= 0) {
+                if (c == 'h') {
+                        verb_help(v);
+                        return 0;
+                }
+                if (global_option(c))
+                        continue;
+                if (c == '?' || c == ':') {
+                        if (optopt > 0 && optopt < 0x100)
+                                log_error("%s option '-%c'.", c == ':' ? "Missing argument for" : "Unknown",
+                                          optopt);
+                        else
+                                log_error("%s option '%s'.", c == ':' ? "Missing argument for" : "Unknown",
+                                          argv[optind - 1]);
+                        goto usage;
+                }
+                if (!handler || handler(c, optarg) < 0)
+                        goto usage;
+                if (handler(c, optarg) < 0)
+                        goto usage;
+        }
+
+        n_args = (unsigned) (argc - optind);
+        if (n_args < v->min_args) {
+                log_error("Too few arguments for '%s'.", v->name);
+                goto usage;
+        }
+        if (v->max_args != VERB_ANY && n_args > v->max_args) {
+                log_error("Too many arguments for '%s'.", v->name);
+                goto usage;
+        }
+
+        return optind;
+
+usage:
+        fprintf(stderr, "Usage: ctrctl %s %.*s\n", v->name, (int) (strchr(v->help, '\t') - v->help), v->help);
+        return -EINVAL;
+}
+
+void print_diagnostic(const Diagnostic *d) {
+        const char *level = d->level == DIAGNOSTIC_ERROR ? "error" : "warning";
+
+        if (d->file && d->line > 0)
+                fprintf(stderr, "%s:%u: %s: %s\n", d->file, d->line, level, d->message);
+        else if (d->file)
+                fprintf(stderr, "%s: %s: %s\n", d->file, level, d->message);
+        else
+                fprintf(stderr, "%s: %s\n", level, d->message);
+}
+
+void json_print_string(FILE *f, const char *s) {
+        bool utf8;
+
+        if (!s) {
+                fputs("null", f);
+                return;
+        }
+
+        /* JSON strings are Unicode: bytes that are not UTF-8 are written as the Latin-1 code point of
+         * the byte, which keeps the output valid and the bytes recognisable. */
+        utf8 = utf8_is_valid(s);
+
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                switch (*p) {
+                case '"':
+                        fputs("\\\"", f);
+                        break;
+                case '\\':
+                        fputs("\\\\", f);
+                        break;
+                case '\n':
+                        fputs("\\n", f);
+                        break;
+                case '\t':
+                        fputs("\\t", f);
+                        break;
+                case '\r':
+                        fputs("\\r", f);
+                        break;
+                default:
+                        if (*p < ' ' || *p == 0x7f || (*p >= 0x80 && !utf8))
+                                fprintf(f, "\\u%04x", *p);
+                        else
+                                fputc(*p, f);
+                }
+        fputc('"', f);
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        static const struct option options[] = {
+                GLOBAL_OPTIONS,
+                { "version", no_argument, NULL, ARG_VERSION },
+                {}
+        };
+        int c;
+
+        /* Stop at the verb: what follows is the verb's to parse. */
+        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("ctrctl %s\n", PACKAGE_VERSION);
+                        return 0;
+                default:
+                        if (global_option(c))
+                                break;
+                        return -EINVAL;
+                }
+
+        return 1;
+}
+
+int main(int argc, char *argv[]) {
+        const Verb *v;
+        int r;
+
+        log_set_program_name("ctrctl");
+        log_set_target(LOG_TARGET_STDERR);
+        log_parse_environment();
+
+        r = parse_argv(argc, argv);
+        if (r < 0)
+                return CTRCTL_EXIT_USAGE;
+        if (r == 0)
+                return CTRCTL_EXIT_SUCCESS;
+
+        if (optind >= argc) {
+                log_error("Missing command. See 'ctrctl --help'.");
+                return CTRCTL_EXIT_USAGE;
+        }
+
+        v = verb_find(argv[optind]);
+        if (!v) {
+                log_error("Unknown command '%s'. See 'ctrctl --help'.", argv[optind]);
+                return CTRCTL_EXIT_USAGE;
+        }
+
+        r = v->function(argc - optind, argv + optind);
+        if (r < 0)
+                return CTRCTL_EXIT_FAILURE;
+        return r;
+}

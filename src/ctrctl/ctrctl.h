@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* ctrctl: one verb per file. A verb is an entry in the table in ctrctl.c and a function declared here. */
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diagnostics.h"
+
+/* Exit statuses, following systemctl where later verbs overlap with it (3 = not running for "status"). */
+enum {
+        CTRCTL_EXIT_SUCCESS = 0,
+        CTRCTL_EXIT_FAILURE = 1,        /* the operation failed, or a file is invalid / not found / masked */
+        CTRCTL_EXIT_USAGE = 2,          /* bad command line */
+};
+
+/* A verb gets its own argv, argv[0] being the verb's name, and returns either a negative errno (already
+ * logged; ctrctl exits with CTRCTL_EXIT_FAILURE) or the exit status. */
+typedef int (*VerbFunction)(int argc, char *argv[]);
+
+#define VERB_ANY UINT_MAX
+
+typedef struct Verb {
+        const char *name;
+        unsigned min_args, max_args;    /* positional arguments after the verb's options, VERB_ANY = no limit */
+        VerbFunction function;
+        const char *help;               /* "ARGS…\tWhat it does", one line in --help */
+} Verb;
+
+/* Global options (ctrctl.c); they may come before or after the verb. */
+extern bool arg_no_pager;
+extern bool arg_no_legend;
+
+/* Called for each of a verb's own options with getopt_long()'s return value and optarg. Returns < 0 for a
+ * bad value (after printing why). */
+typedef int (*VerbOptionHandler)(int c, const char *optarg);
+
+/* Parses a verb's argv: its |options| and |shortopts| (either may be NULL) plus the global options, then
+ * checks the number of positional arguments against the verb table. Returns the index of the first
+ * positional argument (>= 1), 0 when --help was shown (exit 0), or -EINVAL after a usage message. Verb
+ * options must use values below 0x100 or from VERB_OPTION_BASE on. */
+#define VERB_OPTION_BASE 0x200
+int verb_parse_options(int argc, char *argv[], const struct option *options, const char *shortopts,
+                       VerbOptionHandler handler);
+
+/* "FILE:LINE: warning: MESSAGE" or "…: error: MESSAGE" on stderr. */
+void print_diagnostic(const Diagnostic *d);
+
+/* JSON output without a library: a string literal with quotes and escapes, or null for NULL. */
+void json_print_string(FILE *f, const char *s);
+
+/* The verbs, one file each. */
+int verb_cat(int argc, char *argv[]);
+int verb_validate(int argc, char *argv[]);

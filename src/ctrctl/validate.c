@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl validate [--json] [--name NAME] FILE|NAME…
+ *
+ * Runs the same parser as the generator and the launcher. A FILE may live anywhere (Ansible validates a
+ * temporary file: "ctrctl validate --name web %s"); its drop-ins come from the search path, so what is
+ * checked is what the generator would see once the file is installed. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctr-file.h"
+#include "ctrctl.h"
+#include "log.h"
+#include "string-util.h"
+#include "strv.h"
+
+static bool arg_json = false;
+static const char *arg_name = NULL;
+
+enum {
+        ARG_JSON = VERB_OPTION_BASE,
+        ARG_NAME,
+};
+
+static int handle_option(int c, const char *value) {
+        switch (c) {
+        case ARG_JSON:
+                arg_json = true;
+                return 0;
+        case ARG_NAME:
+                if (!container_name_is_valid(value)) {
+                        log_error("Invalid container name '%s'.", value);
+                        return -EINVAL;
+                }
+                arg_name = value;
+                return 0;
+        default:
+                return -EINVAL;
+        }
+}
+
+/* A FILE when it has a '/' or is an existing *.ctr; otherwise a NAME on the search path. */
+static bool argument_is_file(const char *a) {
+        return strchr(a, '/') || (endswith(a, ".ctr") && access(a, F_OK) >= 0);
+}
+
+typedef struct Result {
+        const char *argument;
+        char *name;             /* the container name, NULL when it could not be determined */
+        char *file;             /* the main file, NULL if none */
+        char **dropins;
+        bool valid;
+        Diagnostics diag;
+} Result;
+
+static void result_done(Result *r) {
+        free(r->name);
+        free(r->file);
+        strv_free(r->dropins);
+        diagnostics_clear(&r->diag);
+}
+
+static int validate_one(const char *argument, char *const *search_path, Result *res) {
+        _cleanup_container_free_ Container *c = NULL;
+        bool file;
+        int r;
+
+        *res = (Result) { .argument = argument };
+
+        file = argument_is_file(argument);
+        if (file) {
+                res->file = strdup(argument);
+                if (!res->file || (arg_name && !(res->name = strdup(arg_name))))
+                        return -ENOMEM;
+                r = container_load_file(argument, arg_name, search_path, &res->diag, &c);
+        } else {
+                if (!container_name_is_valid(argument))
+                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, EINVAL, NULL, 0, NULL, NULL,
+                                               argument,
+                                               "'%s' is neither a file nor a valid container name.", argument);
+                res->name = strdup(argument);
+                if (!res->name)
+                        return -ENOMEM;
+                r = container_load(argument, search_path, &res->diag, &c);
+        }
+
+        if (r < 0) {
+                /* The parser explains most failures itself; say something for those it cannot. */
+                if (diagnostics_has_errors(&res->diag))
+                        return 0;
+                if (r == -ENOENT && file)
+                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, ENOENT, argument, 0, NULL, NULL,
+                                               NULL, "No such file.");
+                if (r == -ENOENT)
+                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, ENOENT, NULL, 0, NULL, NULL,
+                                               argument, "No container '%s' on the search path.", argument);
+                if (r == -ERFKILL && file)
+                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, ERFKILL, argument, 0, NULL, NULL,
+                                               NULL, "File is masked (a link to /dev/null).");
+                if (r == -ERFKILL)
+                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, ERFKILL, NULL, 0, NULL, NULL,
+                                               argument, "Container '%s' is masked.", argument);
+                return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, -r, file ? argument : NULL, 0, NULL, NULL,
+                                       NULL, "Failed to load '%s': %s", argument, strerror(-r));
+        }
+
+        res->valid = !diagnostics_has_errors(&res->diag);
+        r = free_and_strdup(&res->name, c->name);
+        if (r < 0)
+                return r;
+        r = free_and_strdup(&res->file, c->source_path);
+        if (r < 0)
+                return r;
+        return strv_copy(c->dropin_paths, &res->dropins);
+}
+
+static void json_print_diagnostic(const Diagnostic *d) {
+        fputs("{\"file\":", stdout);
+        json_print_string(stdout, d->file);
+        if (d->line > 0)
+                printf(",\"line\":%u", d->line);
+        else
+                fputs(",\"line\":null", stdout);
+        fputs(",\"section\":", stdout);
+        json_print_string(stdout, d->section);
+        fputs(",\"key\":", stdout);
+        json_print_string(stdout, d->key);
+        fputs(",\"value\":", stdout);
+        json_print_string(stdout, d->value);
+        fputs(",\"message\":", stdout);
+        json_print_string(stdout, d->message);
+        fputs(",\"level\":", stdout);
+        json_print_string(stdout, d->level == DIAGNOSTIC_ERROR ? "error" : "warning");
+        fputc('}', stdout);
+}
+
+static void json_print_diagnostics(const Diagnostics *diag, DiagnosticLevel level) {
+        bool first = true;
+
+        fputc('[', stdout);
+        for (size_t i = 0; i < diag->n; i++) {
+                if (diag->items[i].level != level)
+                        continue;
+                if (!first)
+                        fputc(',', stdout);
+                first = false;
+                json_print_diagnostic(&diag->items[i]);
+        }
+        fputc(']', stdout);
+}
+
+static void json_print_result(const Result *res) {
+        fputs("{\"argument\":", stdout);
+        json_print_string(stdout, res->argument);
+        fputs(",\"name\":", stdout);
+        json_print_string(stdout, res->name);
+        fputs(",\"file\":", stdout);
+        json_print_string(stdout, res->file);
+        fputs(",\"dropins\":[", stdout);
+        STRV_FOREACH(d, res->dropins) {
+                if (d != res->dropins)
+                        fputc(',', stdout);
+                json_print_string(stdout, *d);
+        }
+        printf("],\"valid\":%s,\"errors\":", res->valid ? "true" : "false");
+        json_print_diagnostics(&res->diag, DIAGNOSTIC_ERROR);
+        fputs(",\"warnings\":", stdout);
+        json_print_diagnostics(&res->diag, DIAGNOSTIC_WARNING);
+        fputc('}', stdout);
+}
+
+int verb_validate(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "json", no_argument,       NULL, ARG_JSON },
+                { "name", required_argument, NULL, ARG_NAME },
+                {}
+        };
+        _cleanup_strv_free_ char **search_path = NULL;
+        bool all_valid = true;
+        int r, first;
+
+        first = verb_parse_options(argc, argv, options, NULL, handle_option);
+        if (first < 0)
+                return CTRCTL_EXIT_USAGE;
+        if (first == 0)
+                return CTRCTL_EXIT_SUCCESS;
+
+        if (arg_name && (argc - first != 1 || !argument_is_file(argv[first]))) {
+                log_error("--name applies to exactly one FILE argument.");
+                return CTRCTL_EXIT_USAGE;
+        }
+
+        r = ctr_search_path(&search_path);
+        if (r < 0)
+                return log_error_errno(r, "Failed to determine the search path: %m");
+
+        if (arg_json)
+                fputs("[", stdout);
+
+        for (int i = first; i < argc; i++) {
+                Result res;
+
+                r = validate_one(argv[i], search_path, &res);
+                if (r < 0) {
+                        result_done(&res);
+                        return log_error_errno(r, "Failed to validate '%s': %m", argv[i]);
+                }
+                if (!res.valid)
+                        all_valid = false;
+
+                if (arg_json) {
+                        if (i > first)
+                                fputc(',', stdout);
+                        fputs("\n", stdout);
+                        json_print_result(&res);
+                } else
+                        for (size_t k = 0; k < res.diag.n; k++)
+                                print_diagnostic(&res.diag.items[k]);
+
+                result_done(&res);
+        }
+
+        if (arg_json)
+                fputs("\n]\n", stdout);
+
+        if (fflush(stdout) != 0)
+                return log_error_errno(EIO, "Failed to write output: %m");
+
+        return all_valid ? CTRCTL_EXIT_SUCCESS : CTRCTL_EXIT_FAILURE;
+}
