@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctr-launch: runs one container. Parses the .ctr, plans every privileged step (plan.c), clone3()s the
+ * container init into new namespaces paused on a sync socket, [places it in its scope], releases it, and then
+ * stays as a small monitor until the container exits, exiting with its status.
+ *
+ * Exit statuses: the workload's own (128+N when killed by signal N); 125 when the container could not be set
+ * up; 126 when the command could not be executed; 127 when it was not found; 1 for a bad command line or
+ * a bad .ctr file. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container-exec.h"
+#include "ctr-file.h"
+#include "diagnostics.h"
+#include "init.h"
+#include "log.h"
+#include "monitor.h"
+#include "mount-setup.h"
+#include "namespaces.h"
+#include "plan.h"
+#include "strv.h"
+#include "sync.h"
+
+#ifdef CTR_LAUNCH_HAVE_SCOPE
+#include <systemd/sd-bus.h>
+#include <systemd/sd-login.h>
+#include "scope.h"
+#endif
+
+#define EXIT_SETUP 125
+#define EXIT_CANNOT_EXECUTE 126
+#define EXIT_NOT_FOUND 127
+
+static bool arg_no_scope = false;
+static bool arg_print_plan = false;
+static char **arg_config_path = NULL;
+
+static const char *const default_exec[] = { "/bin/sh", NULL };
+
+static void help(void) {
+        printf("%s [OPTIONS…] NAME|FILE\n\n"
+               "Run a container: NAME from the .ctr search path, or FILE (any path containing '/').\n\n"
+               "  -h --help              Show this help\n"
+               "     --version           Show the version\n"
+               "     --no-scope          Do not ask systemd for a scope (run without systemd)\n"
+               "     --config-path=DIRS  Search the .ctr in these directories (colon-separated)\n"
+               "     --print-plan        Print the planned operations and exit\n",
+               program_invocation_short_name);
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum {
+                ARG_VERSION = 0x100,
+                ARG_NO_SCOPE,
+                ARG_CONFIG_PATH,
+                ARG_PRINT_PLAN,
+        };
+        static const struct option options[] = {
+                { "help",        no_argument,       NULL, 'h'             },
+                { "version",     no_argument,       NULL, ARG_VERSION     },
+                { "no-scope",    no_argument,       NULL, ARG_NO_SCOPE    },
+                { "config-path", required_argument, NULL, ARG_CONFIG_PATH },
+                { "print-plan",  no_argument,       NULL, ARG_PRINT_PLAN  },
+                {}
+        };
+        int c, r;
+
+        /* "+": stop at the first non-option, so nothing after NAME is taken for ours */
+        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("ctr-launch %s\n", PACKAGE_VERSION);
+                        return 0;
+                case ARG_NO_SCOPE:
+                        arg_no_scope = true;
+                        break;
+                case ARG_CONFIG_PATH:
+                        arg_config_path = strv_free(arg_config_path);
+                        r = strv_split(optarg, ":", &arg_config_path);
+                        if (r < 0)
+                                return log_oom();
+                        break;
+                case ARG_PRINT_PLAN:
+                        arg_print_plan = true;
+                        break;
+                default:
+                        return -EINVAL;
+                }
+
+        if (optind != argc - 1)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Expected exactly one NAME or FILE, see --help.");
+        return 1;
+}
+
+static int load(const char *arg, Container **ret) {
+        _cleanup_strv_free_ char **search = NULL;
+        Diagnostics diag = {};
+        int r;
+
+        if (arg_config_path)
+                r = strv_copy(arg_config_path, &search);
+        else
+                r = ctr_search_path(&search);
+        if (r < 0)
+                return log_error_errno(r, "Failed to determine the search path: %m");
+
+        if (strchr(arg, '/'))
+                r = container_load_file(arg, NULL, arg_config_path ? search : NULL, &diag, ret);
+        else if (!container_name_is_valid(arg))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Invalid container name '%s'.", arg);
+        else
+                r = container_load(arg, search, &diag, ret);
+
+        for (size_t i = 0; i < diag.n; i++) {
+                _cleanup_free_ char *s = NULL;
+                if (diagnostic_format(diag.items + i, &s) < 0) {
+                        diagnostics_clear(&diag);
+                        return log_oom();
+                }
+                log_full(diag.items[i].level == DIAGNOSTIC_ERROR ? LOG_ERR : LOG_WARNING, "%s", s);
+        }
+        diagnostics_clear(&diag);
+
+        if (r == -ENOENT && !strchr(arg, '/')) {
+                _cleanup_free_ char *j = NULL;
+                (void) strv_join(search, ":", &j);
+                return log_error_errno(r, "No container '%s' on the search path %s.", arg, strna(j));
+        }
+        if (r == -ERFKILL)
+                return log_error_errno(r, "Container '%s' is masked.", arg);
+        if (r == -EBADMSG)
+                return log_error_errno(r, "Container '%s' rejected, see the errors above.", arg);
+        if (r < 0)
+                return log_error_errno(r, "Failed to load container '%s': %m", arg);
+        return 0;
+}
+
+/* Looks |name| up in PATH= of the container's environment when it has no '/', as execvpe() would, but
+ * without its fallbacks. */
+static int find_executable(const char *name, char *const *env, char **ret) {
+        const char *path = NULL;
+        _cleanup_free_ char *copy = NULL;
+        char *save = NULL;
+
+        if (strchr(name, '/')) {
+                *ret = strdup(name);
+                return *ret ? 0 : -ENOMEM;
+        }
+        STRV_FOREACH(e, env)
+                if (strneq(*e, "PATH=", 5))
+                        path = *e + 5;
+        copy = strdup(path ?: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        if (!copy)
+                return -ENOMEM;
+        for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+                _cleanup_free_ char *p = NULL;
+                if (asprintf(&p, "%s/%s", d, name) < 0)
+                        return -ENOMEM;
+                if (access(p, X_OK) == 0) {
+                        *ret = TAKE_PTR(p);
+                        return 0;
+                }
+        }
+        return -ENOENT;
+}
+
+static _Noreturn void child_fail(int sync_fd, const ExecError *err, int status) {
+        sync_report(sync_fd, err);
+        _exit(status);
+}
+
+static _Noreturn void exec_workload(char *const *argv, char **env, int sync_fd) {
+        _cleanup_free_ char *path = NULL;
+        ExecError err = {};
+        sigset_t empty;
+        int r;
+
+        r = find_executable(argv[0], env, &path);
+        if (r < 0) {
+                launch_error(&err, r, "Failed to find '%s' in the container", argv[0]);
+                child_fail(sync_fd, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_SETUP);
+        }
+        sigemptyset(&empty);
+        (void) sigprocmask(SIG_SETMASK, &empty, NULL);
+        execve(path, argv, env);
+        r = -errno;
+        launch_error(&err, r, "Failed to execute '%s'", path);
+        child_fail(sync_fd, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
+}
+
+/* The container's init, in its new namespaces. Never returns: execs the workload or reports why not. */
+static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd) {
+        ExecCredentials cred = {};
+        ExecError err = {};
+        char **env = NULL;
+        int root_fd = -EBADF, r;
+        const char *term, *cwd;
+
+        /* Wait until the parent has done its part (the scope): nothing is visible before. */
+        if (sync_wait_release(sync_fd) < 0)
+                _exit(EXIT_SETUP);
+
+        /* Only now, inside the final cgroup: its root becomes the container's cgroup root. */
+        r = namespaces_unshare_cgroup(&err);
+        if (r < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        if (p->network_loopback && namespaces_loopback_up(&err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        if (namespaces_set_hostname(p->hostname, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+
+        if (mount_setup_prepare(p, &root_fd, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+
+        /* Users from the container's /etc; the environment still on the host side, for EnvironmentFile=. */
+        if (exec_credentials_resolve(c, root_fd, &cred, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        term = isatty(STDIN_FILENO) ? getenv("TERM") : NULL;
+        if (container_build_environment(c, &cred, term, NULL, NULL, &env, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+
+        if (mount_setup_pivot(p, root_fd, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        root_fd = safe_close(root_fd);
+
+        cwd = c->working_directory ?: cred.home;
+        if (cwd && chdir(cwd) < 0) {
+                if (c->working_directory) {
+                        launch_error(&err, errno, "Failed to change to WorkingDirectory= '%s'", cwd);
+                        child_fail(sync_fd, &err, EXIT_SETUP);
+                }
+                (void) chdir("/");
+        }
+
+        /* The init (if any) drops to the workload's privileges too, so it never holds more. */
+        if (container_exec_apply(c, &cred, SIGKILL, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+
+        char *const *argv = c->exec && c->exec[0] ? c->exec : (char *const *) default_exec;
+
+        if (c->init) {
+                sigset_t mask;
+                pid_t pid;
+
+                if (init_prepare(&mask) < 0) {
+                        launch_error(&err, errno, "Failed to block signals in the init");
+                        child_fail(sync_fd, &err, EXIT_SETUP);
+                }
+                pid = fork();
+                if (pid < 0) {
+                        launch_error(&err, errno, "Failed to fork the workload");
+                        child_fail(sync_fd, &err, EXIT_SETUP);
+                }
+                if (pid == 0) {
+                        (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+                        exec_workload(argv, env, sync_fd);
+                }
+                /* The workload holds the sync socket now: its execve() closes it, its failure writes to it. */
+                safe_close(sync_fd);
+                init_run(pid, &mask);
+        }
+
+        exec_workload(argv, env, sync_fd);
+}
+
+static int make_staging_dir(const Plan *p) {
+        _cleanup_free_ char *s = strdup(p->staging);
+
+        if (!s)
+                return -ENOMEM;
+        for (char *i = s + 1; *i; i++) {
+                if (*i != '/')
+                        continue;
+                *i = '\0';
+                if (mkdir(s, 0755) < 0 && errno != EEXIST)
+                        return negative_errno();
+                *i = '/';
+        }
+        if (mkdir(s, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        return 0;
+}
+
+static void remove_staging_dir(const Plan *p) {
+        _cleanup_free_ char *parent = strdup(p->staging);
+        char *slash;
+
+        (void) rmdir(p->staging);
+        if (parent && (slash = strrchr(parent, '/'))) {
+                *slash = '\0';
+                (void) rmdir(parent); /* only if empty: ctrctl's state lives there too */
+        }
+}
+
+#ifdef CTR_LAUNCH_HAVE_SCOPE
+/* The scope step: the child exists and waits on the sync socket; put it into ctr-NAME.scope before it does
+ * anything, so its cgroup namespace (unshared after release) is rooted there. */
+static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
+        _cleanup_free_ char *unit = NULL, *error = NULL;
+        sd_bus *bus = NULL;
+        int r;
+
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to the system bus: %m");
+        (void) sd_pid_get_unit(0, &unit);
+        r = scope_start(bus, c, pid, pidfd, unit, &error);
+        sd_bus_flush_close_unref(bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to start the scope for container '%s': %s", c->name,
+                                       error ?: strerror(-r));
+        return 0;
+}
+#endif
+
+static int run(int argc, char *argv[]) {
+        _cleanup_container_free_ Container *c = NULL;
+        _cleanup_plan_free_ Plan *p = NULL;
+        _cleanup_close_ int pidfd = -EBADF;
+        int pair[2] = { -EBADF, -EBADF };
+        const char *reason = NULL;
+        PlanOptions o;
+        sigset_t mask;
+        ExecError e = {};
+        int r, status = EXIT_SETUP;
+        pid_t pid;
+
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+
+        r = load(argv[optind], &c);
+        if (r < 0)
+                return EXIT_FAILURE;
+
+        plan_options_from_environment(&o);
+        r = plan_build(c, &o, &p, &reason);
+        if (r < 0) {
+                if (reason)
+                        log_error_errno(r, "Container '%s': %s.", c->name, reason);
+                else
+                        log_error_errno(r, "Failed to plan container '%s': %m", c->name);
+                return EXIT_SETUP;
+        }
+
+        if (arg_print_plan)
+                return plan_dump(p, stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+
+#ifndef CTR_LAUNCH_HAVE_SCOPE
+        if (!arg_no_scope) {
+                log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
+                                "This ctr-launch is built without systemd scope support yet; run it with --no-scope.");
+                return EXIT_SETUP;
+        }
+#endif
+
+        r = make_staging_dir(p);
+        if (r < 0) {
+                log_error_errno(r, "Failed to create '%s': %m", p->staging);
+                return EXIT_SETUP;
+        }
+
+        /* Blocked before clone(): a stop request during the start is not lost, and the child starts with them
+         * blocked too (it unblocks them right before execve()). */
+        monitor_signal_mask(&mask);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+                r = log_error_errno(errno, "Failed to block signals: %m");
+                goto finish;
+        }
+
+        r = sync_socketpair(pair);
+        if (r < 0) {
+                log_error_errno(r, "Failed to create the sync socket: %m");
+                goto finish;
+        }
+
+        pid = namespaces_clone(p->clone_flags, &pidfd);
+        if (pid < 0) {
+                log_error_errno(pid, "Failed to create the container's namespaces: %m");
+                goto finish;
+        }
+        if (pid == 0) {
+                pair[0] = safe_close(pair[0]);
+                child_main(c, p, pair[1]);
+        }
+        pair[1] = safe_close(pair[1]);
+
+        /* ---- The child exists and waits on the sync socket. Place it in its scope now. ---- */
+#ifdef CTR_LAUNCH_HAVE_SCOPE
+        if (!arg_no_scope) {
+                r = place_in_scope(c, pid, pidfd);
+                if (r < 0) {
+                        monitor_kill_and_reap(pid, pidfd);
+                        goto finish;
+                }
+        }
+#endif
+
+        r = sync_release(pair[0]);
+        if (r < 0) {
+                log_error_errno(r, "Failed to start the container: %m");
+                monitor_kill_and_reap(pid, pidfd);
+                goto finish;
+        }
+
+        r = sync_receive_result(pair[0], &e);
+        pair[0] = safe_close(pair[0]);
+        if (r != 0) {
+                siginfo_t si = {};
+
+                if (r > 0)
+                        log_error_errno(e.error, "%s: %m", e.message);
+                else
+                        log_error_errno(r, "Failed to read the container's start result: %m");
+                /* The child exits right after its report; its status says what kind of failure it was. */
+                while (waitid(P_PIDFD, (id_t) pidfd, &si, WEXITED) < 0 && errno == EINTR)
+                        ;
+                status = si.si_code == CLD_EXITED && si.si_status != 0 ? si.si_status : EXIT_SETUP;
+                goto finish;
+        }
+
+        r = monitor_run(pid, pidfd, c->stop_signal > 0 ? c->stop_signal : SIGTERM, c->stop_timeout_usec, &status);
+        if (r < 0) {
+                monitor_kill_and_reap(pid, pidfd);
+                status = EXIT_SETUP;
+        }
+
+finish:
+        safe_close(pair[0]);
+        safe_close(pair[1]);
+        remove_staging_dir(p);
+        return status;
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        log_set_program_name("ctr-launch");
+        log_parse_environment();
+        r = run(argc, argv);
+        arg_config_path = strv_free(arg_config_path);
+        return r;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctr-file.h"
+#include "log.h"
+#include "monitor.h"
+
+static const int handled_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGWINCH };
+
+int monitor_signal_mask(sigset_t *ret) {
+        sigemptyset(ret);
+        for (size_t i = 0; i < ELEMENTSOF(handled_signals); i++)
+                sigaddset(ret, handled_signals[i]);
+        return 0;
+}
+
+static int pidfd_signal(int pidfd, int sig) {
+        if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int exit_status_from_siginfo(const siginfo_t *si) {
+        switch (si->si_code) {
+        case CLD_EXITED:
+                return si->si_status;
+        case CLD_KILLED:
+        case CLD_DUMPED:
+                return 128 + si->si_status;
+        default:
+                return 255;
+        }
+}
+
+void monitor_kill_and_reap(pid_t pid, int pidfd) {
+        siginfo_t si = {};
+
+        if (pidfd >= 0)
+                (void) pidfd_signal(pidfd, SIGKILL);
+        else
+                (void) kill(pid, SIGKILL);
+        while (waitid(P_PID, (id_t) pid, &si, WEXITED) < 0 && errno == EINTR)
+                ;
+}
+
+int monitor_run(pid_t pid, int pidfd, int stop_signal, uint64_t stop_timeout_usec, int *ret_status) {
+        _cleanup_close_ int sfd = -EBADF, tfd = -EBADF;
+        bool stopping = false, killed = false;
+        sigset_t mask;
+        int r;
+
+        monitor_signal_mask(&mask);
+        sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sfd < 0)
+                return log_error_errno(errno, "Failed to create a signalfd: %m");
+        tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (tfd < 0)
+                return log_error_errno(errno, "Failed to create a timerfd: %m");
+
+        for (;;) {
+                struct pollfd pfd[3] = {
+                        { .fd = pidfd, .events = POLLIN },
+                        { .fd = sfd, .events = POLLIN },
+                        { .fd = tfd, .events = POLLIN },
+                };
+
+                if (poll(pfd, ELEMENTSOF(pfd), -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return log_error_errno(errno, "Failed to wait for the container: %m");
+                }
+
+                if (pfd[0].revents) {
+                        siginfo_t si = {};
+                        if (waitid(P_PIDFD, (id_t) pidfd, &si, WEXITED | WNOHANG) < 0) {
+                                if (errno == EINTR)
+                                        continue;
+                                return log_error_errno(errno, "Failed to reap the container: %m");
+                        }
+                        if (si.si_pid == 0)
+                                continue;
+                        *ret_status = exit_status_from_siginfo(&si);
+                        if (si.si_code == CLD_EXITED)
+                                log_debug("Container init exited with status %i.", si.si_status);
+                        else
+                                log_debug("Container init was killed by signal %s%s.", sigabbrev_np(si.si_status) ?: "?",
+                                          killed ? " (after StopTimeoutSec=)" : "");
+                        return 0;
+                }
+
+                if (pfd[1].revents) {
+                        struct signalfd_siginfo ssi;
+                        ssize_t n = read(sfd, &ssi, sizeof(ssi));
+                        if (n != sizeof(ssi))
+                                continue;
+                        int sig = (int) ssi.ssi_signo;
+                        if (sig == SIGTERM || sig == SIGINT) {
+                                if (stopping)
+                                        continue;
+                                stopping = true;
+                                log_debug("Received SIG%s, stopping the container with SIG%s.", sigabbrev_np(sig),
+                                          sigabbrev_np(stop_signal) ?: "?");
+                                r = pidfd_signal(pidfd, stop_signal);
+                                if (r < 0 && r != -ESRCH)
+                                        log_warning_errno(r, "Failed to send the stop signal: %m");
+                                if (stop_timeout_usec != USEC_INFINITY) {
+                                        struct itimerspec its = {
+                                                .it_value.tv_sec = (time_t) (stop_timeout_usec / USEC_PER_SEC),
+                                                .it_value.tv_nsec = (long) (stop_timeout_usec % USEC_PER_SEC) * 1000,
+                                        };
+                                        if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+                                                its.it_value.tv_nsec = 1;
+                                        if (timerfd_settime(tfd, 0, &its, NULL) < 0)
+                                                return log_error_errno(errno, "Failed to arm the stop timer: %m");
+                                }
+                        } else {
+                                /* everything else goes to the container as it is (reload, window size …) */
+                                r = pidfd_signal(pidfd, sig);
+                                if (r < 0 && r != -ESRCH)
+                                        log_warning_errno(r, "Failed to forward SIG%s: %m", sigabbrev_np(sig));
+                        }
+                }
+
+                if (pfd[2].revents) {
+                        uint64_t ticks;
+                        if (read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
+                                continue;
+                        if (!killed) {
+                                log_warning("Container did not stop within StopTimeoutSec=, killing it.");
+                                killed = true;
+                                r = pidfd_signal(pidfd, SIGKILL);
+                                if (r < 0 && r != -ESRCH)
+                                        log_warning_errno(r, "Failed to kill the container: %m");
+                        }
+                }
+        }
+}

@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mount-setup.h"
+#include "rootfs.h"
+#include "sync.h"
+
+#define SYMLINK_DEPTH_MAX 8
+
+static int openat2_in_root(int root_fd, const char *path, int flags, mode_t mode) {
+        struct open_how how = {
+                .flags = (uint64_t) (flags | O_CLOEXEC),
+                .mode = mode,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        long fd;
+
+        do
+                fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+        while (fd < 0 && errno == EAGAIN);
+        return fd < 0 ? negative_errno() : (int) fd;
+}
+
+int open_in_root(int root_fd, const char *path, int *ret_fd) {
+        int fd = openat2_in_root(root_fd, path, O_PATH, 0);
+        if (fd < 0)
+                return fd;
+        *ret_fd = fd;
+        return 0;
+}
+
+/* Joins a symlink's text to the directory it is in and normalises the result lexically, with ".." stopping at
+ * "/": what the kernel does for RESOLVE_IN_ROOT. */
+static char *path_join_in_root(const char *dir, const char *link) {
+        _cleanup_free_ char *joined = NULL;
+        char *out, *o, *save = NULL;
+
+        if (asprintf(&joined, "%s/%s", link[0] == '/' ? "" : dir, link) < 0)
+                return NULL;
+        out = calloc(1, strlen(joined) + 2);
+        if (!out)
+                return NULL;
+        o = out;
+        for (char *t = strtok_r(joined, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+                if (streq(t, "."))
+                        continue;
+                if (streq(t, "..")) {
+                        char *slash = strrchr(out, '/');
+                        o = slash ? slash : out;
+                        *o = '\0';
+                        continue;
+                }
+                o += sprintf(o, "/%s", t);
+        }
+        if (out[0] == '\0')
+                strcpy(out, "/");
+        return out;
+}
+
+static int mkdir_in_root_internal(int root_fd, const char *path, mode_t mode, unsigned depth, int *ret_fd) {
+        _cleanup_close_ int parent = -EBADF, fd = -EBADF;
+        _cleanup_free_ char *prefix = NULL;
+        const char *p = path;
+        int r;
+
+        if (depth > SYMLINK_DEPTH_MAX)
+                return -ELOOP;
+
+        fd = openat2_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
+        if (fd >= 0)
+                goto done;
+        if (fd != -ENOENT)
+                return fd;
+
+        prefix = calloc(1, strlen(path) + 2);
+        if (!prefix)
+                return -ENOMEM;
+        parent = openat2_in_root(root_fd, "/", O_PATH | O_DIRECTORY, 0);
+        if (parent < 0)
+                return parent;
+
+        for (;;) {
+                size_t n;
+                char name[NAME_MAX + 1];
+
+                p += strspn(p, "/");
+                if (*p == '\0')
+                        break;
+                n = strcspn(p, "/");
+                if (n > NAME_MAX)
+                        return -ENAMETOOLONG;
+                memcpy(name, p, n);
+                name[n] = '\0';
+                size_t l = strlen(prefix);
+                prefix[l] = '/';
+                memcpy(prefix + l + 1, p, n);
+                prefix[l + 1 + n] = '\0';
+                p += n;
+
+                fd = openat2_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
+                if (fd == -ENOENT) {
+                        if (mkdirat(parent, name, mode) < 0) {
+                                if (errno != EEXIST)
+                                        return negative_errno();
+                                /* A dangling symlink: create what it points to, inside the root. */
+                                char link[PATH_MAX];
+                                ssize_t ln = readlinkat(parent, name, link, sizeof(link) - 1);
+                                if (ln < 0)
+                                        return errno == EINVAL ? -ENOTDIR : negative_errno();
+                                link[ln] = '\0';
+                                _cleanup_free_ char *dir = strndup(prefix, strlen(prefix) - n);
+                                if (!dir)
+                                        return -ENOMEM;
+                                _cleanup_free_ char *resolved = path_join_in_root(dir, link);
+                                if (!resolved)
+                                        return -ENOMEM;
+                                r = mkdir_in_root_internal(root_fd, resolved, mode, depth + 1, NULL);
+                                if (r < 0)
+                                        return r;
+                        }
+                        fd = openat2_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
+                }
+                if (fd < 0)
+                        return fd;
+                safe_close(parent);
+                parent = TAKE_FD(fd);
+        }
+        fd = TAKE_FD(parent);
+done:
+        if (ret_fd)
+                *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int mkdir_in_root(int root_fd, const char *path, mode_t mode, int *ret_fd) {
+        return mkdir_in_root_internal(root_fd, path, mode, 0, ret_fd);
+}
+
+/* A mount point for a file: the parent directories, then an empty file (following a symlink inside). */
+static int create_file_in_root(int root_fd, const char *path, int *ret_fd) {
+        _cleanup_free_ char *dir = NULL;
+        int fd, r;
+
+        fd = openat2_in_root(root_fd, path, O_PATH, 0);
+        if (fd >= 0) {
+                *ret_fd = fd;
+                return 0;
+        }
+        if (fd != -ENOENT)
+                return fd;
+
+        dir = strdup(path);
+        if (!dir)
+                return -ENOMEM;
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = '\0';
+                r = mkdir_in_root(root_fd, dir, 0755, NULL);
+                if (r < 0)
+                        return r;
+        }
+        fd = openat2_in_root(root_fd, path, O_WRONLY | O_CREAT | O_NOCTTY | O_NONBLOCK, 0644);
+        if (fd < 0)
+                return fd;
+        safe_close(fd);
+        fd = openat2_in_root(root_fd, path, O_PATH, 0);
+        if (fd < 0)
+                return fd;
+        *ret_fd = fd;
+        return 0;
+}
+
+static void append_kernel_message(int fs_fd, ExecError *err) {
+        char buf[256], last[256] = "";
+        ssize_t n;
+
+        if (!err || fs_fd < 0)
+                return;
+        while ((n = read(fs_fd, buf, sizeof(buf) - 1)) > 0) {
+                buf[n] = '\0';
+                if (buf[0] == 'e' || last[0] == '\0')
+                        snprintf(last, sizeof(last), "%s", buf[1] == ' ' ? buf + 2 : buf);
+        }
+        if (last[0] != '\0') {
+                size_t l = strlen(err->message);
+                snprintf(err->message + l, sizeof(err->message) - l, " [kernel: %s]", last);
+        }
+}
+
+int fs_mount_detached(const char *fstype, const char *source, const char *options, unsigned attr, int *ret_fd,
+                      ExecError *err) {
+        _cleanup_close_ int fs = -EBADF, mnt = -EBADF;
+        _cleanup_free_ char *opts = NULL;
+        char *save = NULL;
+        int r;
+
+        fs = fsopen(fstype, FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return launch_error(err, errno, "Failed to create a %s filesystem", fstype);
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "source", source ?: fstype, 0) < 0) {
+                r = launch_error(err, errno, "Failed to set the source of a %s filesystem", fstype);
+                append_kernel_message(fs, err);
+                return r;
+        }
+        if (options) {
+                opts = strdup(options);
+                if (!opts)
+                        return launch_error(err, ENOMEM, "Out of memory");
+                for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                        char *eq = strchr(o, '=');
+                        if (eq)
+                                *eq = '\0';
+                        if ((eq ? fsconfig(fs, FSCONFIG_SET_STRING, o, eq + 1, 0) :
+                          fsconfig(fs, FSCONFIG_SET_FLAG, o, NULL, 0)) < 0) {
+                                r = launch_error(err, errno, "Failed to set option '%s' of a %s filesystem",
+                                                 o, fstype);
+                                append_kernel_message(fs, err);
+                                return r;
+                        }
+                }
+        }
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+                r = launch_error(err, errno, "Failed to create a %s filesystem (%s)", fstype, strempty(options));
+                append_kernel_message(fs, err);
+                return r;
+        }
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr);
+        if (mnt < 0)
+                return launch_error(err, errno, "Failed to mount a %s filesystem", fstype);
+        *ret_fd = TAKE_FD(mnt);
+        return 0;
+}
+
+static int attach(int mnt_fd, int target_fd) {
+        if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static int set_attr(int tree_fd, unsigned attr, bool recursive) {
+        struct mount_attr a = { .attr_set = attr };
+
+        if (attr == 0)
+                return 0;
+        if (mount_setattr(tree_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static int do_bind(int root_fd, const PlanOp *op, ExecError *err) {
+        _cleanup_close_ int tree = -EBADF, target = -EBADF;
+        struct stat st;
+        int r;
+
+        tree = open_tree(AT_FDCWD, op->source,
+                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0));
+        if (tree < 0) {
+                if (errno == ENOENT && op->optional)
+                        return 0;
+                if (errno == ENOENT)
+                        return launch_error(err, errno, "Bind mount source '%s' (for '%s') does not exist",
+                                            op->source, op->target);
+                return launch_error(err, errno, "Failed to open bind mount source '%s'", op->source);
+        }
+        if (fstat(tree, &st) < 0)
+                return launch_error(err, errno, "Failed to stat bind mount source '%s'", op->source);
+
+        r = S_ISDIR(st.st_mode) ? mkdir_in_root(root_fd, op->target, 0755, &target) :
+                                  create_file_in_root(root_fd, op->target, &target);
+        if (r < 0)
+                return launch_error(err, r, "Failed to create the mount point '%s' inside the container",
+                                    op->target);
+        r = set_attr(tree, op->attr, op->recursive);
+        if (r < 0)
+                return launch_error(err, r, "Failed to set the attributes of bind mount '%s'", op->source);
+        r = attach(tree, target);
+        if (r < 0)
+                return launch_error(err, r, "Failed to bind mount '%s' on '%s'", op->source, op->target);
+        return 0;
+}
+
+static int do_filesystem(int root_fd, const PlanOp *op, const char *fstype, ExecError *err) {
+        _cleanup_close_ int mnt = -EBADF, target = -EBADF;
+        int r;
+
+        r = mkdir_in_root(root_fd, op->target, 0755, &target);
+        if (r < 0)
+                return launch_error(err, r, "Failed to create the mount point '%s' inside the container",
+                                    op->target);
+        r = fs_mount_detached(fstype, fstype, op->options, op->attr, &mnt, err);
+        if (r < 0)
+                return r;
+        r = attach(mnt, target);
+        if (r < 0)
+                return launch_error(err, r, "Failed to mount %s on '%s'", fstype, op->target);
+        return 0;
+}
+
+static int do_mask(int root_fd, const PlanOp *op, ExecError *err) {
+        _cleanup_close_ int target = -EBADF, mnt = -EBADF;
+        struct stat st;
+        int r;
+
+        r = open_in_root(root_fd, op->target, &target);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return launch_error(err, r, "Failed to open '%s' to mask it", op->target);
+        if (fstat(target, &st) < 0)
+                return launch_error(err, errno, "Failed to stat '%s' to mask it", op->target);
+
+        if (S_ISDIR(st.st_mode)) {
+                r = fs_mount_detached("tmpfs", "tmpfs", "size=0,nr_inodes=1,mode=0555",
+                                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                                      &mnt, err);
+                if (r < 0)
+                        return r;
+        } else {
+                mnt = open_tree(AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                if (mnt < 0)
+                        return launch_error(err, errno, "Failed to open '%s' to mask '%s'", op->source,
+                                            op->target);
+        }
+        r = attach(mnt, target);
+        if (r < 0)
+                return launch_error(err, r, "Failed to mask '%s'", op->target);
+        return 0;
+}
+
+static int do_read_only(int root_fd, const PlanOp *op, ExecError *err) {
+        _cleanup_close_ int target = -EBADF, tree = -EBADF;
+        int r;
+
+        r = open_in_root(root_fd, op->target, &target);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return launch_error(err, r, "Failed to open '%s' to make it read-only", op->target);
+        tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+        if (tree < 0)
+                return launch_error(err, errno, "Failed to clone '%s' to make it read-only", op->target);
+        r = set_attr(tree, op->attr, true);
+        if (r >= 0)
+                r = attach(tree, target);
+        if (r < 0)
+                return launch_error(err, r, "Failed to make '%s' read-only", op->target);
+        return 0;
+}
+
+static int do_symlink_in_root(int root_fd, const PlanOp *op, ExecError *err) {
+        _cleanup_close_ int dir = -EBADF;
+        _cleanup_free_ char *parent = strdup(op->target);
+        char *slash;
+        int r;
+
+        if (!parent)
+                return launch_error(err, ENOMEM, "Out of memory");
+        slash = strrchr(parent, '/');
+        if (!slash)
+                return launch_error(err, EINVAL, "Invalid symlink path '%s'", op->target);
+        *slash = '\0';
+        r = mkdir_in_root(root_fd, parent[0] ? parent : "/", 0755, &dir);
+        if (r < 0)
+                return launch_error(err, r, "Failed to create the directory of '%s' inside the container",
+                                    op->target);
+        if (symlinkat(op->source, dir, slash + 1) < 0 && errno != EEXIST)
+                return launch_error(err, errno, "Failed to create the symlink '%s'", op->target);
+        return 0;
+}
+
+static int do_mkdir_in_root(int root_fd, const PlanOp *op, ExecError *err) {
+        int r = mkdir_in_root(root_fd, op->target, op->mode, NULL);
+        if (r < 0)
+                return launch_error(err, r, "Failed to create '%s' inside the container", op->target);
+        return 0;
+}
+
+static int apply_one(const PlanOp *op, int *root_fd, ExecError *err) {
+        int r;
+
+        if (op->in_root && *root_fd < 0)
+                return launch_error(err, EINVAL, "Operation on '%s' before the root exists", op->target);
+
+        switch (op->type) {
+        case PLAN_STAGING:
+                return rootfs_staging(op, err);
+        case PLAN_MKDIR:
+                return op->in_root ? do_mkdir_in_root(*root_fd, op, err) : rootfs_mkdir(op, err);
+        case PLAN_WRITE:
+                return rootfs_write(op, err);
+        case PLAN_COPY:
+                return rootfs_copy(op, err);
+        case PLAN_SYMLINK:
+                return op->in_root ? do_symlink_in_root(*root_fd, op, err) : rootfs_symlink(op, err);
+        case PLAN_OVERLAY:
+                if (*root_fd >= 0)
+                        return launch_error(err, EINVAL, "The plan has two root filesystems");
+                return rootfs_overlay(op, root_fd, err);
+        case PLAN_BIND:
+                return do_bind(*root_fd, op, err);
+        case PLAN_TMPFS:
+                return do_filesystem(*root_fd, op, "tmpfs", err);
+        case PLAN_PROC:
+                return do_filesystem(*root_fd, op, "proc", err);
+        case PLAN_SYSFS:
+                return do_filesystem(*root_fd, op, "sysfs", err);
+        case PLAN_DEVPTS:
+                return do_filesystem(*root_fd, op, "devpts", err);
+        case PLAN_MQUEUE:
+                return do_filesystem(*root_fd, op, "mqueue", err);
+        case PLAN_CGROUP: {
+                ExecError ignored = {};
+                r = do_filesystem(*root_fd, op, "cgroup2", &ignored);
+                if (r < 0 && op->optional)
+                        return 0;
+                if (r < 0)
+                        *err = ignored;
+                return r;
+        }
+        case PLAN_MASK:
+                return do_mask(*root_fd, op, err);
+        case PLAN_READ_ONLY:
+                return do_read_only(*root_fd, op, err);
+        case PLAN_ROOT_READ_ONLY:
+                return rootfs_read_only(*root_fd, err);
+        case PLAN_PIVOT_ROOT:
+        default:
+                return launch_error(err, EINVAL, "Unexpected plan operation %d", (int) op->type);
+        }
+}
+
+int mount_setup_prepare(const Plan *p, int *ret_root_fd, ExecError *err) {
+        _cleanup_close_ int root_fd = -EBADF;
+        int r;
+
+        r = rootfs_make_private(err);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < p->n_ops; i++) {
+                if (p->ops[i].type == PLAN_PIVOT_ROOT)
+                        break;
+                r = apply_one(p->ops + i, &root_fd, err);
+                if (r < 0)
+                        return r;
+        }
+        if (root_fd < 0)
+                return launch_error(err, EINVAL, "The plan has no root filesystem");
+        *ret_root_fd = TAKE_FD(root_fd);
+        return 0;
+}
+
+int mount_setup_pivot(const Plan *p, int root_fd, ExecError *err) {
+        return rootfs_pivot(p->root, root_fd, err);
+}

@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "plan.h"
+
+/* What Docker masks and makes read-only in /proc and /sys, so a container sees the same here. */
+static const char *const masked_paths[] = {
+        "/proc/acpi",
+        "/proc/asound",
+        "/proc/kcore",
+        "/proc/keys",
+        "/proc/latency_stats",
+        "/proc/sched_debug",
+        "/proc/scsi",
+        "/proc/timer_list",
+        "/proc/timer_stats",
+        "/sys/devices/virtual/powercap",
+        "/sys/firmware",
+};
+
+static const char *const read_only_paths[] = {
+        "/proc/bus",
+        "/proc/fs",
+        "/proc/irq",
+        "/proc/sys",
+        "/proc/sysrq-trigger",
+};
+
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+/* Merged-/usr links of an Image=host root; the lib variants only where the host has them. */
+static const char *const usr_links[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
+
+static const char *const op_names[_PLAN_OP_MAX] = {
+        [PLAN_STAGING] = "staging",
+        [PLAN_MKDIR] = "mkdir",
+        [PLAN_WRITE] = "write",
+        [PLAN_COPY] = "copy",
+        [PLAN_SYMLINK] = "symlink",
+        [PLAN_OVERLAY] = "overlay",
+        [PLAN_BIND] = "bind",
+        [PLAN_TMPFS] = "tmpfs",
+        [PLAN_PROC] = "proc",
+        [PLAN_SYSFS] = "sysfs",
+        [PLAN_CGROUP] = "cgroup2",
+        [PLAN_DEVPTS] = "devpts",
+        [PLAN_MQUEUE] = "mqueue",
+        [PLAN_MASK] = "mask",
+        [PLAN_READ_ONLY] = "read-only",
+        [PLAN_ROOT_READ_ONLY] = "root-read-only",
+        [PLAN_PIVOT_ROOT] = "pivot-root",
+};
+
+const char *plan_op_type_to_string(PlanOpType t) {
+        if (t < 0 || t >= _PLAN_OP_MAX)
+                return NULL;
+        return op_names[t];
+}
+
+void plan_options_from_environment(PlanOptions *ret) {
+        const char *e;
+
+        e = getenv("CTR_STATE_DIR");
+        ret->state_dir = e && e[0] == '/' ? e : CTR_STATE_DIR;
+        e = getenv("CTR_RUNTIME_DIR");
+        ret->runtime_dir = e && e[0] == '/' ? e : CTR_RUNTIME_DIR;
+}
+
+static void strv_free_simple(char **l) {
+        if (!l)
+                return;
+        for (char **i = l; *i; i++)
+                free(*i);
+        free(l);
+}
+
+static void plan_op_done(PlanOp *op) {
+        free(op->target);
+        free(op->source);
+        free(op->options);
+        free(op->content);
+        free(op->condition);
+        strv_free_simple(op->lowerdirs);
+        free(op->upperdir);
+        free(op->workdir);
+}
+
+Plan *plan_free(Plan *p) {
+        if (!p)
+                return NULL;
+        for (size_t i = 0; i < p->n_ops; i++)
+                plan_op_done(p->ops + i);
+        free(p->ops);
+        free(p->staging);
+        free(p->root);
+        free(p->hostname);
+        return mfree(p);
+}
+
+static char *strprintf(const char *fmt, ...) _printf_(1, 2);
+static char *strprintf(const char *fmt, ...) {
+        va_list ap;
+        char *s;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        return r < 0 ? NULL : s;
+}
+
+static int strdup_or_null(const char *s, char **ret) {
+        if (!s) {
+                *ret = NULL;
+                return 0;
+        }
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* Appends an operation, duplicating the strings. Returns the new op (for the few extra fields) or NULL. */
+static PlanOp *plan_add(Plan *p, PlanOpType type, bool in_root, const char *target, const char *source,
+                        const char *options, unsigned attr) {
+        PlanOp *ops, *op;
+
+        ops = reallocarray(p->ops, p->n_ops + 1, sizeof(PlanOp));
+        if (!ops)
+                return NULL;
+        p->ops = ops;
+        op = p->ops + p->n_ops;
+        *op = (PlanOp) {
+                .type = type,
+                .in_root = in_root,
+                .attr = attr,
+                .mode = 0755,
+        };
+        if (strdup_or_null(target, &op->target) < 0 ||
+            strdup_or_null(source, &op->source) < 0 ||
+            strdup_or_null(options, &op->options) < 0) {
+                plan_op_done(op);
+                return NULL;
+        }
+        p->n_ops++;
+        return op;
+}
+
+static PlanOp *plan_add_host_path(Plan *p, PlanOpType type, const char *dir, const char *name) {
+        _cleanup_free_ char *path = strprintf("%s/%s", dir, name);
+        if (!path)
+                return NULL;
+        return plan_add(p, type, false, path, NULL, NULL, 0);
+}
+
+static int plan_add_write(Plan *p, const char *dir, const char *name, mode_t mode, char *content) {
+        PlanOp *op;
+
+        if (!content)
+                return -ENOMEM;
+        op = plan_add_host_path(p, PLAN_WRITE, dir, name);
+        if (!op) {
+                free(content);
+                return -ENOMEM;
+        }
+        op->content = content;
+        op->mode = mode;
+        return 0;
+}
+
+static int plan_add_copy(Plan *p, const char *source, const char *dir, const char *name) {
+        PlanOp *op = plan_add_host_path(p, PLAN_COPY, dir, name);
+        if (!op)
+                return -ENOMEM;
+        op->source = strdup(source);
+        if (!op->source)
+                return -ENOMEM;
+        op->optional = true;
+        return 0;
+}
+
+char *overlay_escape(const char *path) {
+        size_t n = 0;
+        char *s, *t;
+
+        for (const char *i = path; *i; i++)
+                n += strchr("\\,:", *i) ? 2 : 1;
+        s = t = malloc(n + 1);
+        if (!s)
+                return NULL;
+        for (const char *i = path; *i; i++) {
+                if (strchr("\\,:", *i))
+                        *t++ = '\\';
+                *t++ = *i;
+        }
+        *t = '\0';
+        return s;
+}
+
+int overlay_options_format(const PlanOp *op, char **ret) {
+        _cleanup_free_ char *s = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        f = open_memstream(&s, &len);
+        if (!f)
+                return -ENOMEM;
+        fputs("lowerdir=", f);
+        for (char **l = op->lowerdirs; l && *l; l++) {
+                _cleanup_free_ char *e = overlay_escape(*l);
+                if (!e) {
+                        fclose(f);
+                        return -ENOMEM;
+                }
+                fprintf(f, "%s%s", l == op->lowerdirs ? "" : ":", e);
+        }
+        if (op->upperdir) {
+                _cleanup_free_ char *u = overlay_escape(op->upperdir), *w = overlay_escape(op->workdir);
+                if (!u || !w) {
+                        fclose(f);
+                        return -ENOMEM;
+                }
+                fprintf(f, ",upperdir=%s,workdir=%s", u, w);
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+static bool is_number(const char *s) {
+        if (isempty(s) || strlen(s) > 10)
+                return false;
+        for (const char *i = s; *i; i++)
+                if (*i < '0' || *i > '9')
+                        return false;
+        return true;
+}
+
+/* The generated /etc of Image=host: just enough for programs to run, nothing of the host's secrets. */
+static int plan_host_etc(Plan *p, const Container *c, const char *etc) {
+        _cleanup_free_ char *passwd = NULL, *group = NULL;
+        const char *uid = is_number(c->user) ? c->user : NULL;
+        const char *gid = is_number(c->group) ? c->group : uid;
+        size_t len = 0;
+        FILE *f;
+        int r;
+
+        if (!plan_add(p, PLAN_MKDIR, false, etc, NULL, NULL, 0))
+                return -ENOMEM;
+
+        f = open_memstream(&passwd, &len);
+        if (!f)
+                return -ENOMEM;
+        fputs("root:x:0:0:root:/root:/bin/sh\n", f);
+        if (uid && !streq(uid, "0") && !streq(uid, "65534"))
+                fprintf(f, "ctr-%s:x:%s:%s:ctr user:/:/bin/sh\n", uid, uid, gid);
+        fputs("nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", f);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        r = plan_add_write(p, etc, "passwd", 0644, TAKE_PTR(passwd));
+        if (r < 0)
+                return r;
+
+        f = open_memstream(&group, &len);
+        if (!f)
+                return -ENOMEM;
+        fputs("root:x:0:\ntty:x:5:\n", f);
+        if (gid && !streq(gid, "0") && !streq(gid, "5") && !streq(gid, "65534"))
+                fprintf(f, "ctr-%s:x:%s:\n", gid, gid);
+        fputs("nogroup:x:65534:\n", f);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        r = plan_add_write(p, etc, "group", 0644, TAKE_PTR(group));
+        if (r < 0)
+                return r;
+
+        r = plan_add_write(p, etc, "nsswitch.conf", 0644, strdup(
+                "passwd:         files\n"
+                "group:          files\n"
+                "shadow:         files\n"
+                "hosts:          files dns\n"
+                "networks:       files\n"
+                "protocols:      files\n"
+                "services:       files\n"
+                "ethers:         files\n"
+                "rpc:            files\n"));
+        if (r < 0)
+                return r;
+        r = plan_add_write(p, etc, "hostname", 0644, strprintf("%s\n", p->hostname));
+        if (r < 0)
+                return r;
+        r = plan_add_write(p, etc, "hosts", 0644, strprintf(
+                "127.0.0.1\tlocalhost\n"
+                "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                "127.0.1.1\t%s\n", p->hostname));
+        if (r < 0)
+                return r;
+
+        /* os-release is the host's, through the read-only /usr, as on any merged-/usr system */
+        PlanOp *op = plan_add_host_path(p, PLAN_SYMLINK, etc, "os-release");
+        if (!op || !(op->source = strdup("../usr/lib/os-release")))
+                return -ENOMEM;
+
+        static const char *const copies[] = {
+                "resolv.conf", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(copies); i++) {
+                _cleanup_free_ char *src = strprintf("/etc/%s", copies[i]);
+                if (!src)
+                        return -ENOMEM;
+                r = plan_add_copy(p, src, etc, copies[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Image=host: a lower layer on the staging tmpfs with the merged-/usr links, empty mount points and a generated
+ * /etc; the host's /usr is bound on top read-only once the overlay is mounted (overlayfs does not show the
+ * submounts of its layers). */
+static int plan_host_skeleton(Plan *p, const Container *c, const char *skel) {
+        static const struct {
+                const char *name;
+                mode_t mode;
+        } dirs[] = {
+                { "usr", 0755 }, { "dev", 0755 }, { "proc", 0555 }, { "sys", 0555 }, { "run", 0755 },
+                { "tmp", 01777 }, { "var", 0755 }, { "var/tmp", 01777 }, { "root", 0700 }, { "mnt", 0755 },
+                { "srv", 0755 }, { "opt", 0755 },
+        };
+        PlanOp *op;
+
+        if (!plan_add(p, PLAN_MKDIR, false, skel, NULL, NULL, 0))
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                op = plan_add_host_path(p, PLAN_MKDIR, skel, dirs[i].name);
+                if (!op)
+                        return -ENOMEM;
+                op->mode = dirs[i].mode;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(usr_links); i++) {
+                op = plan_add_host_path(p, PLAN_SYMLINK, skel, usr_links[i]);
+                if (!op ||
+                    !(op->source = strprintf("usr/%s", usr_links[i])) ||
+                    !(op->condition = strprintf("/usr/%s", usr_links[i])))
+                        return -ENOMEM;
+        }
+
+        _cleanup_free_ char *etc = strprintf("%s/etc", skel);
+        if (!etc)
+                return -ENOMEM;
+        return plan_host_etc(p, c, etc);
+}
+
+static int plan_root(Plan *p, const Container *c, const PlanOptions *o, const char **reason) {
+        _cleanup_free_ char *skel = NULL, *upper = NULL, *work = NULL;
+        size_t n_lowers = 0, k = 0;
+        PlanOp *op;
+        int r;
+
+        if (c->image && streq(c->image, "host")) {
+                skel = strprintf("%s/host", p->staging);
+                if (!skel)
+                        return -ENOMEM;
+                r = plan_host_skeleton(p, c, skel);
+                if (r < 0)
+                        return r;
+        } else if (c->image) {
+                *reason = "Image= from the local image store is not supported by this launcher yet; "
+                          "use Image=host or RootDirectory=";
+                return -EOPNOTSUPP;
+        } else if (!c->root_directory) {
+                *reason = "The container has no root: set Image= or RootDirectory=";
+                return -EINVAL;
+        }
+
+        for (char **l = c->layers; l && *l; l++)
+                n_lowers++;
+        n_lowers++;
+
+        if (c->ephemeral || c->read_only) {
+                /* A tmpfs upper layer: for Ephemeral= that is the point; for ReadOnly= it only holds the
+                 * mount points we create, and the root is made read-only before pivot_root. */
+                upper = strprintf("%s/rw/upper", p->staging);
+                work = strprintf("%s/rw/work", p->staging);
+        } else {
+                upper = strprintf("%s/containers/%s/upper", o->state_dir, c->name);
+                work = strprintf("%s/containers/%s/work", o->state_dir, c->name);
+        }
+        if (!upper || !work ||
+            !plan_add(p, PLAN_MKDIR, false, upper, NULL, NULL, 0) ||
+            !plan_add(p, PLAN_MKDIR, false, work, NULL, NULL, 0))
+                return -ENOMEM;
+
+        op = plan_add(p, PLAN_OVERLAY, false, p->root, NULL, NULL, 0);
+        if (!op)
+                return -ENOMEM;
+        op->upperdir = TAKE_PTR(upper);
+        op->workdir = TAKE_PTR(work);
+        op->lowerdirs = calloc(n_lowers + 1, sizeof(char *));
+        if (!op->lowerdirs)
+                return -ENOMEM;
+        /* lowerdir= lists the top layer first: the last Layer= is on top, the root at the bottom */
+        for (size_t i = n_lowers - 1; i > 0; i--)
+                if (!(op->lowerdirs[k++] = strdup(c->layers[i - 1])))
+                        return -ENOMEM;
+        if (!(op->lowerdirs[k] = strdup(skel ?: c->root_directory)))
+                return -ENOMEM;
+
+        if (skel) {
+                op = plan_add(p, PLAN_BIND, true, "/usr", "/usr", NULL, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV);
+                if (!op)
+                        return -ENOMEM;
+                op->recursive = true;
+        }
+        return 0;
+}
+
+static int plan_proc_sys(Plan *p, const Container *c) {
+        PlanOp *op;
+
+        if (!plan_add(p, PLAN_PROC, true, "/proc", NULL, NULL,
+                      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(read_only_paths); i++)
+                if (!plan_add(p, PLAN_READ_ONLY, true, read_only_paths[i], NULL, NULL, MOUNT_ATTR_RDONLY))
+                        return -ENOMEM;
+
+        if (c->network == NETWORK_HOST) {
+                /* A fresh sysfs needs a network namespace of our own: bind the host's, read-only. */
+                op = plan_add(p, PLAN_BIND, true, "/sys", "/sys", NULL,
+                              MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+                if (!op)
+                        return -ENOMEM;
+                op->recursive = true;
+        } else if (!plan_add(p, PLAN_SYSFS, true, "/sys", NULL, NULL,
+                             MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
+                return -ENOMEM;
+
+        op = plan_add(p, PLAN_CGROUP, true, "/sys/fs/cgroup", NULL, NULL,
+                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        if (!op)
+                return -ENOMEM;
+        op->optional = true;
+
+        for (size_t i = 0; i < ELEMENTSOF(masked_paths); i++)
+                if (!plan_add(p, PLAN_MASK, true, masked_paths[i], "/dev/null", NULL, MOUNT_ATTR_RDONLY))
+                        return -ENOMEM;
+        return 0;
+}
+
+static int plan_dev(Plan *p) {
+        static const struct {
+                const char *path, *text;
+        } links[] = {
+                { "/dev/ptmx", "pts/ptmx" },
+                { "/dev/fd", "/proc/self/fd" },
+                { "/dev/stdin", "/proc/self/fd/0" },
+                { "/dev/stdout", "/proc/self/fd/1" },
+                { "/dev/stderr", "/proc/self/fd/2" },
+                { "/dev/core", "/proc/kcore" },
+        };
+        PlanOp *op;
+
+        /* nodev: the only usable nodes are the bind mounts of the host's, which keep their own flags */
+        if (!plan_add(p, PLAN_TMPFS, true, "/dev", NULL, "mode=0755,size=64k,nr_inodes=64k",
+                      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV))
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
+                _cleanup_free_ char *path = strprintf("/dev/%s", dev_nodes[i]);
+                if (!path || !plan_add(p, PLAN_BIND, true, path, path, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC))
+                        return -ENOMEM;
+        }
+        if (!plan_add(p, PLAN_DEVPTS, true, "/dev/pts", NULL, "newinstance,ptmxmode=0666,mode=0620,gid=5",
+                      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC))
+                return -ENOMEM;
+        if (!plan_add(p, PLAN_TMPFS, true, "/dev/shm", NULL, "mode=1777,size=64m",
+                      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
+                return -ENOMEM;
+        if (!plan_add(p, PLAN_MQUEUE, true, "/dev/mqueue", NULL, NULL,
+                      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+                op = plan_add(p, PLAN_SYMLINK, true, links[i].path, links[i].text, NULL, 0);
+                if (!op)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* /etc/hostname, /etc/hosts, /etc/resolv.conf for images: generated on the staging tmpfs, bound in. The
+ * generated /etc of Image=host has them already. */
+static int plan_etc_binds(Plan *p, bool host_image) {
+        static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
+        _cleanup_free_ char *dir = NULL;
+        PlanOp *op;
+        int r;
+
+        if (host_image)
+                return 0;
+
+        dir = strprintf("%s/etc", p->staging);
+        if (!dir || !plan_add(p, PLAN_MKDIR, false, dir, NULL, NULL, 0))
+                return -ENOMEM;
+        r = plan_add_write(p, dir, "hostname", 0644, strprintf("%s\n", p->hostname));
+        if (r < 0)
+                return r;
+        r = plan_add_write(p, dir, "hosts", 0644, strprintf(
+                "127.0.0.1\tlocalhost\n"
+                "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                "127.0.1.1\t%s\n", p->hostname));
+        if (r < 0)
+                return r;
+        /* an empty one first, so the bind below always has a source */
+        r = plan_add_write(p, dir, "resolv.conf", 0644, strdup(""));
+        if (r < 0)
+                return r;
+        r = plan_add_copy(p, "/etc/resolv.conf", dir, "resolv.conf");
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *src = strprintf("%s/%s", dir, files[i]),
+                                    *dst = strprintf("/etc/%s", files[i]);
+                if (!src || !dst)
+                        return -ENOMEM;
+                op = plan_add(p, PLAN_BIND, true, dst, src, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+                if (!op)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static int plan_volumes(Plan *p, const Container *c, const PlanOptions *o) {
+        PlanOp *op;
+
+        for (size_t i = 0; i < c->n_volumes; i++) {
+                const Volume *v = c->volumes + i;
+                _cleanup_free_ char *src = NULL;
+                unsigned attr = (v->read_only ? MOUNT_ATTR_RDONLY : 0) | (v->nosuid ? MOUNT_ATTR_NOSUID : 0) |
+                                (v->nodev ? MOUNT_ATTR_NODEV : 0) | (v->noexec ? MOUNT_ATTR_NOEXEC : 0);
+
+                if (v->type == VOLUME_NAMED) {
+                        src = strprintf("%s/volumes/%s", o->state_dir, v->source);
+                        if (!src || !plan_add(p, PLAN_MKDIR, false, src, NULL, NULL, 0))
+                                return -ENOMEM;
+                } else if (!(src = strdup(v->source)))
+                        return -ENOMEM;
+
+                op = plan_add(p, PLAN_BIND, true, v->destination, src, NULL, attr);
+                if (!op)
+                        return -ENOMEM;
+                op->recursive = v->recursive;
+        }
+
+        for (size_t i = 0; i < c->n_tmpfs; i++) {
+                const Tmpfs *t = c->tmpfs + i;
+                _cleanup_free_ char *opts = NULL;
+                unsigned attr = (t->read_only ? MOUNT_ATTR_RDONLY : 0) | (t->nosuid ? MOUNT_ATTR_NOSUID : 0) |
+                                (t->nodev ? MOUNT_ATTR_NODEV : 0) | (t->noexec ? MOUNT_ATTR_NOEXEC : 0);
+
+                if (t->size != LIMIT_UNSET && t->size != LIMIT_INFINITY)
+                        opts = strprintf("mode=%04o,size=%llu", (unsigned) t->mode, (unsigned long long) t->size);
+                else
+                        opts = strprintf("mode=%04o", (unsigned) t->mode);
+                if (!opts || !plan_add(p, PLAN_TMPFS, true, t->destination, NULL, opts, attr))
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char **ret_reason) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const char *reason = NULL;
+        bool host_image;
+        PlanOp *op;
+        int r;
+
+        if (!c || !c->name || !o || !ret)
+                return -EINVAL;
+
+        if (c->network == NETWORK_BRIDGE || c->network == NETWORK_CONTAINER) {
+                if (ret_reason)
+                        *ret_reason = c->network == NETWORK_BRIDGE ?
+                                "Network=bridge is not supported by this launcher yet" :
+                                "Network=container: is not supported by this launcher yet";
+                return -EOPNOTSUPP;
+        }
+
+        p = calloc(1, sizeof(Plan));
+        if (!p)
+                return -ENOMEM;
+        p->staging = strprintf("%s/%s/staging", o->runtime_dir, c->name);
+        p->root = strprintf("%s/%s/staging/root", o->runtime_dir, c->name);
+        p->hostname = strdup(container_hostname(c));
+        if (!p->staging || !p->root || !p->hostname)
+                return -ENOMEM;
+        p->clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+        if (c->network != NETWORK_HOST) {
+                p->clone_flags |= CLONE_NEWNET;
+                p->network_loopback = true;
+        }
+        host_image = c->image && streq(c->image, "host");
+
+        if (!plan_add(p, PLAN_STAGING, false, p->staging, NULL, "mode=0700", 0) ||
+            !plan_add(p, PLAN_MKDIR, false, p->root, NULL, NULL, 0))
+                return -ENOMEM;
+
+        r = plan_root(p, c, o, &reason);
+        if (r < 0) {
+                if (ret_reason)
+                        *ret_reason = reason;
+                return r;
+        }
+        r = plan_proc_sys(p, c);
+        if (r < 0)
+                return r;
+        r = plan_dev(p);
+        if (r < 0)
+                return r;
+        r = plan_etc_binds(p, host_image);
+        if (r < 0)
+                return r;
+
+        /* systemd's container interface: the host's os-release at /run/host/os-release */
+        op = plan_add(p, PLAN_BIND, true, "/run/host/os-release", "/etc/os-release", NULL,
+                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        if (!op)
+                return -ENOMEM;
+        op->optional = true;
+
+        /* Volumes last, so they may cover anything above (a Tmpfs=/dev/shm replaces ours). */
+        r = plan_volumes(p, c, o);
+        if (r < 0)
+                return r;
+
+        if (c->read_only && !plan_add(p, PLAN_ROOT_READ_ONLY, true, "/", NULL, NULL, MOUNT_ATTR_RDONLY))
+                return -ENOMEM;
+        if (!plan_add(p, PLAN_PIVOT_ROOT, false, p->root, NULL, NULL, 0))
+                return -ENOMEM;
+
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+static void format_attr(FILE *f, unsigned attr, bool recursive) {
+        bool first = true;
+
+        if (attr == 0 && !recursive)
+                return;
+        fputs(" (", f);
+#define ATTR(flag, name)                                        \
+        if (attr & (flag)) {                                    \
+                fprintf(f, "%s" name, first ? "" : ",");        \
+                first = false;                                  \
+        }
+        ATTR(MOUNT_ATTR_RDONLY, "ro");
+        ATTR(MOUNT_ATTR_NOSUID, "nosuid");
+        ATTR(MOUNT_ATTR_NODEV, "nodev");
+        ATTR(MOUNT_ATTR_NOEXEC, "noexec");
+#undef ATTR
+        if (recursive)
+                fprintf(f, "%srec", first ? "" : ",");
+        fputc(')', f);
+}
+
+int plan_op_format(const PlanOp *op, char **ret) {
+        _cleanup_free_ char *s = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        f = open_memstream(&s, &len);
+        if (!f)
+                return -ENOMEM;
+        fprintf(f, "%s %s%s", plan_op_type_to_string(op->type), op->in_root ? "root:" : "", op->target);
+        switch (op->type) {
+        case PLAN_OVERLAY: {
+                _cleanup_free_ char *o = NULL;
+                if (overlay_options_format(op, &o) < 0) {
+                        fclose(f);
+                        return -ENOMEM;
+                }
+                fprintf(f, " %s", o);
+                break;
+        }
+        case PLAN_SYMLINK:
+                fprintf(f, " -> %s", op->source);
+                if (op->condition)
+                        fprintf(f, " if %s", op->condition);
+                break;
+        case PLAN_MKDIR:
+                fprintf(f, " %04o", (unsigned) op->mode);
+                break;
+        case PLAN_WRITE:
+                fprintf(f, " %04o %zu bytes", (unsigned) op->mode, strlen(op->content));
+                break;
+        default:
+                if (op->source)
+                        fprintf(f, " from %s", op->source);
+                if (op->options)
+                        fprintf(f, " %s", op->options);
+                break;
+        }
+        format_attr(f, op->attr, op->recursive);
+        if (op->optional)
+                fputs(" optional", f);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int plan_dump(const Plan *p, FILE *f) {
+        fprintf(f, "# namespaces:%s%s%s%s%s\n",
+                p->clone_flags & CLONE_NEWNS ? " mnt" : "",
+                p->clone_flags & CLONE_NEWPID ? " pid" : "",
+                p->clone_flags & CLONE_NEWUTS ? " uts" : "",
+                p->clone_flags & CLONE_NEWIPC ? " ipc" : "",
+                p->clone_flags & CLONE_NEWNET ? " net" : "");
+        fprintf(f, "# hostname: %s\n", p->hostname);
+        for (size_t i = 0; i < p->n_ops; i++) {
+                _cleanup_free_ char *s = NULL;
+                int r = plan_op_format(p->ops + i, &s);
+                if (r < 0)
+                        return r;
+                fprintf(f, "%s\n", s);
+        }
+        return 0;
+}

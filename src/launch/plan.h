@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The launcher's privileged work, planned first: a Container becomes an ordered list of operations with every
+ * path and option computed. Building a plan needs no privileges and touches nothing, so the unit tests check
+ * plans directly; mount-setup.c applies one in the container's private mount namespace.
+ *
+ * Two kinds of targets: operations before PLAN_OVERLAY (and those with in_root = false) name host paths below
+ * the staging directory, a tmpfs private to the container's mount namespace; operations with in_root = true
+ * name paths inside the new root and are resolved with openat2(RESOLVE_IN_ROOT), so a symlink in an image
+ * can never send a mount onto the host. */
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "ctr-file.h"
+
+typedef enum PlanOpType {
+        PLAN_STAGING,           /* tmpfs on the staging directory: everything below is private and vanishes */
+        PLAN_MKDIR,             /* mkdir -p, mode; host path (state dirs, staging) or in_root */
+        PLAN_WRITE,             /* a generated file with content */
+        PLAN_COPY,              /* copy a host file, or a directory of files and symlinks; optional: skip missing */
+        PLAN_SYMLINK,           /* symlink target -> source; condition: only when that host path exists */
+        PLAN_OVERLAY,           /* the root filesystem: overlay of lowerdirs (+ upperdir/workdir) on the root */
+        PLAN_BIND,              /* host source onto an in-root target, created as dir or file like the source */
+        PLAN_TMPFS,
+        PLAN_PROC,
+        PLAN_SYSFS,             /* a fresh sysfs: needs a network namespace of our own */
+        PLAN_CGROUP,            /* cgroup2 of the container's own cgroup namespace; optional */
+        PLAN_DEVPTS,
+        PLAN_MQUEUE,
+        PLAN_MASK,              /* /dev/null over a file, an empty read-only tmpfs over a directory; missing: skip */
+        PLAN_READ_ONLY,         /* a path bound over itself read-only; missing: skip */
+        PLAN_ROOT_READ_ONLY,    /* ReadOnly=yes: the root mount itself read-only, at the very end */
+        PLAN_PIVOT_ROOT,        /* pivot_root into the root and detach the old one */
+        _PLAN_OP_MAX,
+} PlanOpType;
+
+typedef struct PlanOp {
+        PlanOpType type;
+        bool in_root;           /* target is a path inside the new root */
+        char *target;
+        char *source;           /* host path (bind, copy, mask source), symlink text */
+        char *options;          /* filesystem options "k=v,k2" passed one by one to fsconfig() */
+        char *content;          /* PLAN_WRITE */
+        char *condition;        /* PLAN_SYMLINK: only when this host path exists */
+        unsigned attr;          /* MOUNT_ATTR_RDONLY | _NOSUID | _NODEV | _NOEXEC */
+        bool recursive;         /* bind: AT_RECURSIVE, and attributes recursively */
+        bool optional;          /* a failure (or a missing source) is skipped, logged at debug level */
+        mode_t mode;            /* PLAN_MKDIR, PLAN_WRITE */
+        /* PLAN_OVERLAY */
+        char **lowerdirs;       /* top first, unescaped; NULL-terminated */
+        char *upperdir, *workdir;
+} PlanOp;
+
+typedef struct PlanOptions {
+        const char *state_dir;          /* default CTR_STATE_DIR, env CTR_STATE_DIR */
+        const char *runtime_dir;        /* default CTR_RUNTIME_DIR, env CTR_RUNTIME_DIR */
+} PlanOptions;
+
+typedef struct Plan {
+        PlanOp *ops;
+        size_t n_ops;
+        char *staging;          /* RUNTIME/NAME/staging: the host directory the staging tmpfs covers */
+        char *root;             /* STAGING/root: where the new root is assembled */
+        unsigned long clone_flags; /* CLONE_NEW* for clone3() */
+        bool network_loopback;  /* bring lo up inside (Network=none) */
+        char *hostname;
+} Plan;
+
+/* Fills options from the environment (CTR_STATE_DIR, CTR_RUNTIME_DIR) or config.h defaults. */
+void plan_options_from_environment(PlanOptions *ret);
+
+/* -EOPNOTSUPP for what is not supported yet (Network=bridge/container, store images), -EINVAL for a container
+ * without a root; *ret_reason then says why in a sentence (static string, may be NULL). */
+int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char **ret_reason);
+Plan *plan_free(Plan *p);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Plan *, plan_free);
+#define _cleanup_plan_free_ _cleanup_(plan_freep)
+
+const char *plan_op_type_to_string(PlanOpType t) _const_;
+/* One line per operation: "TYPE TARGET [SOURCE] [OPTIONS] [FLAGS]", stable for tests and --print-plan. */
+int plan_op_format(const PlanOp *op, char **ret);
+int plan_dump(const Plan *p, FILE *f);
+
+/* Escapes '\', ',' and ':' with a backslash, for overlay lowerdir=. */
+char *overlay_escape(const char *path);
+/* "lowerdir=A:B,upperdir=U,workdir=W" with escaping, for messages. */
+int overlay_options_format(const PlanOp *op, char **ret);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The child↔parent sync socket (SOCK_SEQPACKET, both ends O_CLOEXEC). The child waits for one byte before it
+ * does anything visible; the parent sends it once it has placed the child (the scope). A failure in the child
+ * comes back as one ExecError record (errno + a message naming the operation and path); a successful execve()
+ * closes the child's end, which the parent reads as end-of-file. */
+
+#include <stdarg.h>
+
+#include "container-exec.h"
+#include "macro.h"
+
+int sync_socketpair(int ret[2]);
+
+/* parent */
+int sync_release(int fd);
+/* Returns 0 on end-of-file (the workload was exec'd), 1 with *ret filled when the child reported an error. */
+int sync_receive_result(int fd, ExecError *ret);
+
+/* child: -EPIPE when the parent closed its end without releasing us. */
+int sync_wait_release(int fd);
+void sync_report(int fd, const ExecError *err);
+
+/* Fills |err| ("Failed to … '%s'" without the strerror text) and returns -|error|. Keeps an error that is
+ * already set, so the innermost (most precise) message wins. */
+int launch_error(ExecError *err, int error, const char *format, ...) _printf_(3, 4);
