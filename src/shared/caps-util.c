@@ -89,6 +89,28 @@ static int capng_error(void) {
         return errno > 0 ? -errno : -EPERM;
 }
 
+int capability_get_current(uint64_t *ret_permitted, uint64_t *ret_bounding) {
+        unsigned last = capability_last_cap();
+        uint64_t permitted = 0, bounding = 0;
+
+        capng_setpid((int) getpid());
+        if (capng_get_caps_process() < 0)
+                return capng_error();
+
+        for (unsigned i = 0; i <= last; i++) {
+                if (capng_have_capability(CAPNG_PERMITTED, i))
+                        permitted |= CAP_MASK(i);
+                if (prctl(PR_CAPBSET_READ, (unsigned long) i, 0, 0, 0) > 0)
+                        bounding |= CAP_MASK(i);
+        }
+
+        if (ret_permitted)
+                *ret_permitted = permitted;
+        if (ret_bounding)
+                *ret_bounding = bounding;
+        return 0;
+}
+
 int capability_bounding_set_apply(uint64_t set) {
         unsigned last = capability_last_cap();
 
@@ -107,6 +129,17 @@ int capability_bounding_set_apply(uint64_t set) {
         errno = 0;
         if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
                 return capng_error();
+
+        /* libcap-ng 0.8.3 returns success without dropping anything when CAP_SETPCAP is not effective: check
+         * what the kernel says, and drop what is left ourselves to get the real error. */
+        for (unsigned i = 0; i <= last; i++) {
+                if (set & CAP_MASK(i))
+                        continue;
+                if (prctl(PR_CAPBSET_READ, (unsigned long) i, 0, 0, 0) <= 0)
+                        continue;
+                if (prctl(PR_CAPBSET_DROP, (unsigned long) i, 0, 0, 0) < 0)
+                        return negative_errno();
+        }
 
         return 0;
 }
@@ -142,6 +175,17 @@ int capability_sets_apply(uint64_t permitted, uint64_t effective, uint64_t inher
         errno = 0;
         if (capng_apply(CAPNG_SELECT_AMBIENT) < 0)
                 return capng_error();
+
+        /* Trust, but verify: a silently ignored ambient raise would leave a non-root workload without the
+         * capabilities it was promised, a silently ignored clear with more. */
+        for (unsigned i = 0; i <= last; i++) {
+                int is_set = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, (unsigned long) i, 0, 0);
+
+                if (is_set < 0)
+                        return negative_errno();
+                if ((is_set > 0) != !!(ambient & CAP_MASK(i)))
+                        return -EPERM;
+        }
 
         return 0;
 }

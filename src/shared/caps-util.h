@@ -33,6 +33,9 @@ uint64_t capability_set_compute(uint64_t add, uint64_t drop);
 /* "cap_chown cap_kill …" (lower case, ascending), "" for the empty set. */
 int capability_set_to_string(uint64_t set, char **ret);
 
+/* The permitted and bounding sets of the calling process. */
+int capability_get_current(uint64_t *ret_permitted, uint64_t *ret_bounding);
+
 /* Reduces the bounding set of the calling process to |set|. Needs CAP_SETPCAP in the effective set. */
 int capability_bounding_set_apply(uint64_t set);
 

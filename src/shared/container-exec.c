@@ -89,7 +89,7 @@ static int resolve_group(const char *spec, const char *key, LazyFile *group, int
         GroupRecord g = {};
         int r;
 
-        if (parse_uid(spec, ret) >= 0)
+        if (user_record_parse_id(spec, ret) >= 0)
                 return 0;
 
         r = lazy_file_get(group, root_fd, err);
@@ -122,7 +122,7 @@ int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *r
                 return exec_error_set(err, EINVAL, "Invalid arguments to exec_credentials_resolve()");
 
         /* User= */
-        if (isempty(c->user) || parse_uid(c->user, &uid) >= 0) {
+        if (isempty(c->user) || user_record_parse_id(c->user, &uid) >= 0) {
                 r = lazy_file_get(&passwd, root_fd, err);
                 if (r < 0 && r != -ENOENT)
                         goto finish;
@@ -324,14 +324,19 @@ fail:
 }
 
 int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err) {
-        uint64_t bounding, keep;
+        uint64_t bounding, keep, permitted;
         bool filter, filter_loaded = false;
         int r;
 
         if (!c || !cred)
                 return exec_error_set(err, EINVAL, "Invalid arguments to container_exec_apply()");
 
-        bounding = container_capability_set(c);
+        /* Never more than we hold ourselves: AddCapability=ALL under a launcher that lacks some capability
+         * (a restricted CapabilityBoundingSet= of its unit) gives the container what there is. */
+        r = capability_get_current(&permitted, NULL);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to read the capabilities of the process");
+        bounding = container_capability_set(c) & permitted;
         /* What a non-root user keeps across execve: only what AddCapability= named explicitly. */
         keep = cred->uid == 0 ? bounding : (c->add_capabilities & bounding);
 

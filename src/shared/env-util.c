@@ -10,71 +10,10 @@
 #include "env-util.h"
 #include "macro.h"
 
-bool env_name_is_valid(const char *name) {
-        if (isempty(name))
-                return false;
-        if (name[0] >= '0' && name[0] <= '9')
-                return false;
-        for (const char *p = name; *p; p++)
-                if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                      *p == '_'))
-                        return false;
-        return strlen(name) < ENV_ASSIGNMENT_MAX;
-}
-
-static bool utf8_valid(const char *s) {
-        const unsigned char *p = (const unsigned char *) s;
-
-        while (*p) {
-                unsigned n, c;
-
-                if (*p < 0x80) {
-                        p++;
-                        continue;
-                }
-                if ((*p & 0xe0) == 0xc0) {
-                        n = 1;
-                        c = *p & 0x1f;
-                } else if ((*p & 0xf0) == 0xe0) {
-                        n = 2;
-                        c = *p & 0x0f;
-                } else if ((*p & 0xf8) == 0xf0) {
-                        n = 3;
-                        c = *p & 0x07;
-                } else
-                        return false;
-
-                for (unsigned i = 1; i <= n; i++) {
-                        if ((p[i] & 0xc0) != 0x80)
-                                return false;
-                        c = (c << 6) | (p[i] & 0x3f);
-                }
-                /* overlong encodings, surrogates, beyond U+10FFFF */
-                if ((n == 1 && c < 0x80) || (n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
-                    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-                        return false;
-                p += n + 1;
-        }
-        return true;
-}
-
-bool env_assignment_is_valid(const char *assignment) {
-        _cleanup_free_ char *name = NULL;
-        const char *eq;
-
-        if (!assignment)
-                return false;
-        eq = strchr(assignment, '=');
-        if (!eq)
-                return false;
-        if (strlen(assignment) >= ENV_ASSIGNMENT_MAX)
-                return false;
-
-        name = strndup(assignment, (size_t) (eq - assignment));
-        if (!name)
-                return false;
-
-        return env_name_is_valid(name) && utf8_valid(eq + 1);
+/* A bounded check first: parse-util's validator copies the name to the stack. */
+static bool assignment_is_valid(const char *assignment) {
+        return assignment && strnlen(assignment, ENV_ASSIGNMENT_MAX) < ENV_ASSIGNMENT_MAX &&
+                env_assignment_is_valid(assignment);
 }
 
 static size_t env_length(char *const *env) {
@@ -110,7 +49,7 @@ int env_set(char ***env, const char *assignment) {
         size_t n;
         char **e;
 
-        if (!env_assignment_is_valid(assignment))
+        if (!assignment_is_valid(assignment))
                 return -EINVAL;
 
         copy = strdup(assignment);
@@ -183,7 +122,7 @@ static int env_file_push(char ***env, Buffer *key, Buffer *value, size_t value_t
         if (asprintf(&a, "%.*s=%s", (int) klen, key->data, strempty(value->data)) < 0)
                 return -ENOMEM;
 
-        if (!env_assignment_is_valid(a))
+        if (!assignment_is_valid(a))
                 return 0;       /* systemd ignores (and logs) invalid assignments */
 
         return env_set(env, a);

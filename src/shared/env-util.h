@@ -7,14 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "parse-util.h"
+
 #define ENV_FILE_SIZE_MAX (4U * 1024U * 1024U)
 #define ENV_ENTRIES_MAX 16384U
 #define ENV_ASSIGNMENT_MAX (128U * 1024U)     /* MAX_ARG_STRLEN of Linux */
 
-/* As systemd: letters, digits and '_', not starting with a digit, not empty. */
-bool env_name_is_valid(const char *name);
-/* NAME=VALUE with a valid name and a value that is valid UTF-8, the whole at most ENV_ASSIGNMENT_MAX. */
-bool env_assignment_is_valid(const char *assignment);
+/* Names and assignments are validated with env_name_is_valid() and env_assignment_is_valid() of
+ * parse-util.h (the same rules as Environment= in a .ctr file), plus the ENV_ASSIGNMENT_MAX limit here. */
 
 /* Sets "K=V" in |*env| (NULL-terminated, NULL = empty): replaces an entry with the same name in place,
  * else appends a copy. -EINVAL for an invalid assignment, -E2BIG beyond ENV_ENTRIES_MAX. */

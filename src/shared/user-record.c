@@ -25,7 +25,7 @@ void group_record_done(GroupRecord *g) {
         g->name = mfree(g->name);
 }
 
-int parse_uid(const char *s, uid_t *ret) {
+int user_record_parse_id(const char *s, uid_t *ret) {
         uint64_t v = 0;
         size_t n;
 
@@ -166,7 +166,7 @@ int passwd_find(const char *contents, const char *name, uid_t id, UserRecord *re
                         return r;
                 if (r != 7 || isempty(f[0]))
                         continue;
-                if (parse_uid(f[2], &uid) < 0 || parse_uid(f[3], &gid) < 0)
+                if (user_record_parse_id(f[2], &uid) < 0 || user_record_parse_id(f[3], &gid) < 0)
                         continue;
 
                 if (name ? !streq(f[0], name) : uid != id)
@@ -206,7 +206,7 @@ int group_find(const char *contents, const char *name, gid_t id, GroupRecord *re
                         return -ESRCH;
                 if (r < 0)
                         return r;
-                if (r != 4 || isempty(f[0]) || parse_uid(f[2], &gid) < 0)
+                if (r != 4 || isempty(f[0]) || user_record_parse_id(f[2], &gid) < 0)
                         continue;
 
                 if (name ? !streq(f[0], name) : gid != id)
@@ -253,7 +253,7 @@ int group_find_memberships(const char *contents, const char *user, gid_t **ret, 
                         break;
                 if (r < 0)
                         return r;
-                if (r != 4 || isempty(f[0]) || parse_uid(f[2], &gid) < 0)
+                if (r != 4 || isempty(f[0]) || user_record_parse_id(f[2], &gid) < 0)
                         continue;
                 if (!member_list_contains(f[3], user))
                         continue;

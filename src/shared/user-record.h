@@ -29,7 +29,7 @@ void user_record_done(UserRecord *u);
 void group_record_done(GroupRecord *g);
 
 /* A uid/gid in decimal, 0 … 4294967294 ((uid_t) -1 is "no id"), no sign, no leading zeros. */
-int parse_uid(const char *s, uid_t *ret);
+int user_record_parse_id(const char *s, uid_t *ret);
 
 /* Reads |path| (e.g. "/etc/passwd") below |root_fd| with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), so
  * absolute and ".." symlinks stay inside the root. The file must be regular (-EBADFD otherwise; opened
