@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps-util.h"
+#include "container-exec.h"
+
+/* Minimal harness until tests/unit/test.h exists. */
+static unsigned n_passed, n_failed;
+#define CHECK(expr)                                                                             \
+        do {                                                                                    \
+                if (expr)                                                                       \
+                        n_passed++;                                                             \
+                else {                                                                          \
+                        n_failed++;                                                             \
+                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #expr); \
+                }                                                                               \
+        } while (0)
+
+static char base[PATH_MAX];
+static int root_fd = -EBADF;
+static uint64_t host_permitted;
+
+#define CAT "/bin/cat"
+
+static void write_file(const char *rel, const char *contents) {
+        char p[PATH_MAX * 2];
+        FILE *f;
+
+        snprintf(p, sizeof(p), "%s/%s", base, rel);
+        f = fopen(p, "we");
+        if (!f) {
+                perror(p);
+                abort();
+        }
+        fputs(contents, f);
+        fclose(f);
+}
+
+/* What the workload saw: /proc/self/status of the exec'd process, and the parent death signal before
+ * execve. */
+typedef struct Result {
+        int apply_error;        /* 0, or the errno container_exec_apply() returned */
+        char message[512];
+        char status[8192];
+} Result;
+
+/* Forks; the child resolves the credentials below the fixture root, applies |c| and execs "cat
+ * /proc/self/status" into a pipe. */
+static int run(const Container *c, Result *ret) {
+        int out[2], errp[2], status;
+        pid_t pid;
+        size_t n = 0;
+
+        memset(ret, 0, sizeof(*ret));
+        if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+                return -errno;
+
+        pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                ExecCredentials cred = {};
+                ExecError err = {};
+                int r;
+
+                r = exec_credentials_resolve(c, root_fd, &cred, &err);
+                if (r >= 0)
+                        r = container_exec_apply(c, &cred, SIGKILL, &err);
+                if (r < 0) {
+                        dprintf(errp[1], "%d %s", -r, err.message);
+                        _exit(1);
+                }
+                if (prctl(PR_GET_PDEATHSIG, &r, 0, 0, 0) < 0 || r != SIGKILL) {
+                        dprintf(errp[1], "%d pdeath signal not armed", EIO);
+                        _exit(1);
+                }
+                if (dup2(out[1], STDOUT_FILENO) < 0)
+                        _exit(2);
+                execl(CAT, CAT, "/proc/self/status", (char *) NULL);
+                dprintf(errp[1], "%d exec failed", errno);
+                _exit(3);
+        }
+
+        close(out[1]);
+        close(errp[1]);
+        for (;;) {
+                ssize_t k = read(out[0], ret->status + n, sizeof(ret->status) - 1 - n);
+                if (k <= 0)
+                        break;
+                n += (size_t) k;
+        }
+        ret->status[n] = '\0';
+        {
+                char e[600] = {};
+                ssize_t k = read(errp[0], e, sizeof(e) - 1);
+                if (k > 0) {
+                        char *space = strchr(e, ' ');
+                        ret->apply_error = (int) strtol(e, NULL, 10);
+                        snprintf(ret->message, sizeof(ret->message), "%s", space ? space + 1 : "");
+                }
+        }
+        close(out[0]);
+        close(errp[0]);
+        if (waitpid(pid, &status, 0) < 0)
+                return -errno;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static bool field(const Result *r, const char *name, char *buf, size_t size) {
+        size_t n = strlen(name);
+
+        for (const char *l = r->status; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+                if (strncmp(l, name, n) == 0 && l[n] == ':') {
+                        const char *v = l + n + 1;
+                        size_t len;
+
+                        v += strspn(v, " \t");
+                        len = strcspn(v, "\n");
+                        snprintf(buf, size, "%.*s", (int) len, v);
+                        return true;
+                }
+        return false;
+}
+
+static uint64_t field_mask(const Result *r, const char *name) {
+        char buf[64];
+
+        if (!field(r, name, buf, sizeof(buf)))
+                return UINT64_MAX;
+        return strtoull(buf, NULL, 16);
+}
+
+static bool field_is(const Result *r, const char *name, const char *expected) {
+        char buf[256];
+
+        if (!field(r, name, buf, sizeof(buf))) {
+                fprintf(stderr, "  %s: missing\n", name);
+                return false;
+        }
+        /* Uid:/Gid: are tab-separated, Groups: ends in a space */
+        for (char *p = buf; *p; p++)
+                if (*p == '\t')
+                        *p = ' ';
+        size_t l = strlen(buf);
+        while (l > 0 && buf[l - 1] == ' ')
+                buf[--l] = '\0';
+        if (!streq(buf, expected)) {
+                fprintf(stderr, "  %s: expected '%s', got '%s'\n", name, expected, buf);
+                return false;
+        }
+        return true;
+}
+
+static bool mask_is(const Result *r, const char *name, uint64_t expected) {
+        uint64_t v = field_mask(r, name);
+
+        if (v != expected) {
+                fprintf(stderr, "  %s: expected %016" PRIx64 ", got %016" PRIx64 "\n", name, expected, v);
+                return false;
+        }
+        return true;
+}
+
+static Container new_container(void) {
+        return (Container) { .name = (char *) "test", .no_new_privileges = true };
+}
+
+static void test_non_root_with_added_capability(void) {
+        Container c = new_container();
+        uint64_t net_admin = CAP_MASK(CAP_NET_ADMIN);
+        Result r;
+
+        c.user = (char *) "65534";
+        c.add_capabilities = net_admin;
+        CHECK(run(&c, &r) == 0);
+        CHECK(r.apply_error == 0);
+        CHECK(field_is(&r, "Uid", "65534 65534 65534 65534"));
+        CHECK(field_is(&r, "Gid", "65534 65534 65534 65534"));
+        CHECK(field_is(&r, "Groups", ""));
+        CHECK(mask_is(&r, "CapBnd", (CAPABILITY_SET_DOCKER_DEFAULT | net_admin) & host_permitted));
+        /* only what was added explicitly, and it survives execve as an ambient capability */
+        CHECK(mask_is(&r, "CapPrm", net_admin));
+        CHECK(mask_is(&r, "CapEff", net_admin));
+        CHECK(mask_is(&r, "CapInh", net_admin));
+        CHECK(mask_is(&r, "CapAmb", net_admin));
+        CHECK(field_is(&r, "NoNewPrivs", "1"));
+        CHECK(field_is(&r, "Seccomp", "2"));
+}
+
+static void test_non_root_default(void) {
+        Container c = new_container();
+        Result r;
+
+        c.user = (char *) "app";
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "Uid", "1001 1001 1001 1001"));
+        CHECK(field_is(&r, "Gid", "1001 1001 1001 1001"));
+        CHECK(field_is(&r, "Groups", "10 2000"));
+        CHECK(mask_is(&r, "CapBnd", CAPABILITY_SET_DOCKER_DEFAULT & host_permitted));
+        CHECK(mask_is(&r, "CapPrm", 0));
+        CHECK(mask_is(&r, "CapEff", 0));
+        CHECK(mask_is(&r, "CapInh", 0));
+        CHECK(mask_is(&r, "CapAmb", 0));
+        CHECK(field_is(&r, "NoNewPrivs", "1"));
+        CHECK(field_is(&r, "Seccomp", "2"));
+}
+
+static void test_root(void) {
+        Container c = new_container();
+        uint64_t d = CAPABILITY_SET_DOCKER_DEFAULT & host_permitted;
+        Result r;
+
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "Uid", "0 0 0 0"));
+        CHECK(field_is(&r, "Gid", "0 0 0 0"));
+        CHECK(field_is(&r, "Groups", ""));
+        CHECK(mask_is(&r, "CapBnd", d));
+        CHECK(mask_is(&r, "CapPrm", d));
+        CHECK(mask_is(&r, "CapEff", d));
+        CHECK(mask_is(&r, "CapInh", 0));
+        CHECK(mask_is(&r, "CapAmb", 0));
+        CHECK(field_is(&r, "NoNewPrivs", "1"));
+        CHECK(field_is(&r, "Seccomp", "2"));
+
+        /* AddCapability=SYS_ADMIN, DropCapability=NET_RAW MKNOD */
+        c.add_capabilities = CAP_MASK(CAP_SYS_ADMIN);
+        c.drop_capabilities = CAP_MASK(CAP_NET_RAW) | CAP_MASK(CAP_MKNOD);
+        d = ((CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN)) & ~c.drop_capabilities) & host_permitted;
+        CHECK(run(&c, &r) == 0);
+        CHECK(mask_is(&r, "CapBnd", d));
+        CHECK(mask_is(&r, "CapEff", d));
+
+        /* DropCapability=ALL */
+        c.add_capabilities = 0;
+        c.drop_capabilities = UINT64_MAX;
+        CHECK(run(&c, &r) == 0);
+        CHECK(mask_is(&r, "CapBnd", 0));
+        CHECK(mask_is(&r, "CapEff", 0));
+        CHECK(mask_is(&r, "CapPrm", 0));
+
+        /* AddCapability=ALL: everything this process holds */
+        c.add_capabilities = UINT64_MAX;
+        c.drop_capabilities = 0;
+        CHECK(run(&c, &r) == 0);
+        CHECK(mask_is(&r, "CapBnd", capability_kernel_mask() & host_permitted));
+        CHECK(mask_is(&r, "CapEff", capability_kernel_mask() & host_permitted));
+}
+
+static void test_options(void) {
+        Container c = new_container();
+        Result r;
+
+        /* NoNewPrivileges=no for a non-root user: the filter is loaded before the capabilities go */
+        c.user = (char *) "app";
+        c.no_new_privileges = false;
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "NoNewPrivs", "0"));
+        CHECK(field_is(&r, "Seccomp", "2"));
+        CHECK(mask_is(&r, "CapEff", 0));
+
+        c.no_new_privileges = true;
+        c.seccomp_profile = (char *) "unconfined";
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "Seccomp", "0"));
+        CHECK(field_is(&r, "NoNewPrivs", "1"));
+
+        c.seccomp_profile = (char *) "/etc/ctr/seccomp.json";
+        CHECK(run(&c, &r) == 1);
+        CHECK(r.apply_error == EOPNOTSUPP);
+        CHECK(strstr(r.message, "Failed to load seccomp profile '/etc/ctr/seccomp.json'") != NULL);
+        c.seccomp_profile = NULL;
+
+        /* a user that is not in the image */
+        c.user = (char *) "ghost";
+        CHECK(run(&c, &r) == 1);
+        CHECK(r.apply_error == ESRCH);
+        CHECK(streq(r.message, "User 'ghost' not found in the container's /etc/passwd"));
+
+        /* SupplementaryGroups= and Group= */
+        char *supp[] = { (char *) "3000", NULL };
+        c.user = (char *) "app";
+        c.group = (char *) "extra";
+        c.supplementary_groups = supp;
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "Gid", "2000 2000 2000 2000"));
+        CHECK(field_is(&r, "Groups", "3000"));
+}
+
+static void test_error(void) {
+        ExecError err = {};
+
+        CHECK(exec_error_set(&err, -ENOENT, "Failed to open '%s'", "/x") == -ENOENT);
+        CHECK(err.error == ENOENT && streq(err.message, "Failed to open '/x'"));
+        CHECK(exec_error_set(&err, EPERM, "x") == -EPERM && err.error == EPERM);
+        CHECK(exec_error_set(NULL, 0, "x") == -EIO);
+}
+
+int main(void) {
+        char cmd[PATH_MAX + 16];
+        char p[PATH_MAX + 16];
+
+        test_error();
+
+        if (geteuid() != 0) {
+                printf("not root: container_exec_apply() needs root, skipping the rest\n");
+                printf("%u passed, %u failed\n", n_passed, n_failed);
+                return n_failed > 0;
+        }
+        if (access(CAT, X_OK) < 0) {
+                printf(CAT " missing, skipping the rest\n");
+                printf("%u passed, %u failed\n", n_passed, n_failed);
+                return n_failed > 0;
+        }
+        if (capability_get_current(&host_permitted, NULL) < 0) {
+                fprintf(stderr, "Failed to read our capabilities\n");
+                return 1;
+        }
+
+        snprintf(base, sizeof(base), "/tmp/test-container-exec.XXXXXX");
+        if (!mkdtemp(base)) {
+                perror("mkdtemp");
+                return 1;
+        }
+        snprintf(p, sizeof(p), "%s/etc", base);
+        if (mkdir(p, 0755) < 0) {
+                perror(p);
+                return 1;
+        }
+        write_file("etc/passwd",
+                   "root:x:0:0:root:/root:/bin/sh\n"
+                   "app:x:1001:1001::/home/app:/bin/sh\n"
+                   "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+        write_file("etc/group",
+                   "root:x:0:\n"
+                   "wheel:x:10:app\n"
+                   "app:x:1001:\n"
+                   "extra:x:2000:app\n"
+                   "nogroup:x:65534:\n");
+        root_fd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0) {
+                perror(base);
+                return 1;
+        }
+
+        test_non_root_with_added_capability();
+        test_non_root_default();
+        test_root();
+        test_options();
+
+        close(root_fd);
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+        if (system(cmd) != 0)
+                fprintf(stderr, "Failed to remove %s\n", base);
+
+        printf("%u passed, %u failed\n", n_passed, n_failed);
+        return n_failed > 0;
+}
