@@ -210,6 +210,11 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
         int root_fd = -EBADF, r;
         const char *term, *cwd;
 
+        /* Nothing the launcher inherited beyond stdio reaches the workload: a stray directory fd would be a way
+         * out of the root. (The sync socket is O_CLOEXEC already and stays usable until execve().) */
+        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                _exit(EXIT_SETUP);
+
         /* Wait until the parent has done its part (the scope): nothing is visible before. */
         if (sync_wait_release(sync_fd) < 0)
                 _exit(EXIT_SETUP);
