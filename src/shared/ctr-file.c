@@ -959,45 +959,47 @@ typedef struct KeyDef {
         const char *name;
         KeyParser parse;
         bool isolation;         /* a bad value rejects the file */
+        bool specifiers;        /* %-specifiers are expanded (strings and paths; not numbers, where "50%" is a
+                                 * percentage) */
 } KeyDef;
 
 /* Sorted by name (bsearch). */
 static const KeyDef key_table[] = {
-        { "AddCapability",       key_add_capability,       true  },
-        { "AllowedCPUs",         key_allowed_cpus,         false },
-        { "CPUQuota",            key_cpu_quota,            false },
-        { "CPUWeight",           key_cpu_weight,           false },
-        { "DropCapability",      key_drop_capability,      true  },
-        { "Environment",         key_environment,          false },
-        { "EnvironmentFile",     key_environment_file,     false },
-        { "Ephemeral",           key_ephemeral,            true  },
-        { "Exec",                key_exec,                 false },
-        { "Group",               key_group,                true  },
-        { "Hostname",            key_hostname,             false },
-        { "IOWeight",            key_io_weight,            false },
-        { "Image",               key_image,                true  },
-        { "Init",                key_init,                 false },
-        { "Layer",               key_layer,                true  },
-        { "MemoryHigh",          key_memory_high,          false },
-        { "MemoryMax",           key_memory_max,           false },
-        { "MemorySwapMax",       key_memory_swap_max,      false },
-        { "Network",             key_network,              true  },
-        { "NoNewPrivileges",     key_no_new_privileges,    true  },
-        { "Notify",              key_notify,               false },
-        { "PublishPort",         key_publish_port,         true  },
-        { "ReadOnly",            key_read_only,            true  },
-        { "ReloadSignal",        key_reload_signal,        false },
-        { "RootDirectory",       key_root_directory,       true  },
-        { "SeccompProfile",      key_seccomp_profile,      true  },
-        { "Slice",               key_slice,                false },
-        { "StopSignal",          key_stop_signal,          false },
-        { "StopTimeoutSec",      key_stop_timeout_sec,     false },
-        { "SupplementaryGroups", key_supplementary_groups, true  },
-        { "TasksMax",            key_tasks_max,            false },
-        { "Tmpfs",               key_tmpfs,                true  },
-        { "User",                key_user,                 true  },
-        { "Volume",              key_volume,               true  },
-        { "WorkingDirectory",    key_working_directory,    false },
+        { "AddCapability",       key_add_capability,        true,  false },
+        { "AllowedCPUs",         key_allowed_cpus,          false, false },
+        { "CPUQuota",            key_cpu_quota,             false, false },
+        { "CPUWeight",           key_cpu_weight,            false, false },
+        { "DropCapability",      key_drop_capability,       true,  false },
+        { "Environment",         key_environment,           false, true  },
+        { "EnvironmentFile",     key_environment_file,      false, true  },
+        { "Ephemeral",           key_ephemeral,             true,  false },
+        { "Exec",                key_exec,                  false, true  },
+        { "Group",               key_group,                 true,  true  },
+        { "Hostname",            key_hostname,              false, true  },
+        { "IOWeight",            key_io_weight,             false, false },
+        { "Image",               key_image,                 true,  true  },
+        { "Init",                key_init,                  false, false },
+        { "Layer",               key_layer,                 true,  true  },
+        { "MemoryHigh",          key_memory_high,           false, false },
+        { "MemoryMax",           key_memory_max,            false, false },
+        { "MemorySwapMax",       key_memory_swap_max,       false, false },
+        { "Network",             key_network,               true,  true  },
+        { "NoNewPrivileges",     key_no_new_privileges,     true,  false },
+        { "Notify",              key_notify,                false, false },
+        { "PublishPort",         key_publish_port,          true,  false },
+        { "ReadOnly",            key_read_only,             true,  false },
+        { "ReloadSignal",        key_reload_signal,         false, false },
+        { "RootDirectory",       key_root_directory,        true,  true  },
+        { "SeccompProfile",      key_seccomp_profile,       true,  true  },
+        { "Slice",               key_slice,                 false, true  },
+        { "StopSignal",          key_stop_signal,           false, false },
+        { "StopTimeoutSec",      key_stop_timeout_sec,      false, false },
+        { "SupplementaryGroups", key_supplementary_groups,  true,  true  },
+        { "TasksMax",            key_tasks_max,             false, false },
+        { "Tmpfs",               key_tmpfs,                 true,  true  },
+        { "User",                key_user,                  true,  true  },
+        { "Volume",              key_volume,                true,  true  },
+        { "WorkingDirectory",    key_working_directory,     false, true  },
 };
 
 static int key_def_compare(const void *a, const void *b) {
@@ -1043,7 +1045,7 @@ static int container_assignment(LoadContext *lc, const char *file, unsigned line
         if (!utf8_is_valid(value))
                 return key_invalid(&k, EINVAL, "%s= value is not valid UTF-8", key);
 
-        if (strchr(value, '%')) {
+        if (d->specifiers && strchr(value, '%')) {
                 char bad = 0;
 
                 r = specifier_expand(value, &lc->spec, &expanded, &bad);
