@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The launcher's plan, without privileges: .ctr text in, the ordered list of operations out. */
+
+#include <sched.h>
+#include <sys/mount.h>
+
+#include "ctr-file.h"
+#include "plan.h"
+#include "test.h"
+
+static const PlanOptions opts = {
+        .state_dir = "/state",
+        .runtime_dir = "/run/ctr",
+};
+
+/* Parses |text| as /tmp/…/NAME.ctr and plans it. Returns plan_build()'s result. */
+static int plan_text(const char *name, const char *text, Plan **ret, const char **ret_reason) {
+        _cleanup_container_free_ Container *c = NULL;
+        char dir[] = "/tmp/test-plan.XXXXXX", path[256];
+        Diagnostics diag = {};
+        FILE *f;
+        int r;
+
+        if (!mkdtemp(dir))
+                return -errno;
+        snprintf(path, sizeof(path), "%s/%s.ctr", dir, name);
+        f = fopen(path, "we");
+        if (!f)
+                return -errno;
+        fputs(text, f);
+        fclose(f);
+        r = container_load_file(path, NULL, NULL, &diag, &c);
+        diagnostics_clear(&diag);
+        unlink(path);
+        rmdir(dir);
+        if (r < 0)
+                return r;
+        return plan_build(c, &opts, ret, ret_reason);
+}
+
+static const PlanOp *find_op(const Plan *p, PlanOpType t, const char *target) {
+        for (size_t i = 0; i < p->n_ops; i++)
+                if (p->ops[i].type == t && (!target || streq(p->ops[i].target, target)))
+                        return p->ops + i;
+        return NULL;
+}
+
+static ssize_t op_index(const Plan *p, PlanOpType t, const char *target) {
+        const PlanOp *op = find_op(p, t, target);
+        return op ? op - p->ops : -1;
+}
+
+static size_t strv_len(char **l) {
+        size_t n = 0;
+        while (l && l[n])
+                n++;
+        return n;
+}
+
+TEST(root_directory) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("web", "[Container]\nRootDirectory=/srv/root\n", &p, NULL), 0);
+        ASSERT_STREQ(p->staging, "/run/ctr/web/staging");
+        ASSERT_STREQ(p->root, "/run/ctr/web/staging/root");
+        ASSERT_STREQ(p->hostname, "web");
+        ASSERT_EQ(p->ops[0].type, PLAN_STAGING);
+        ASSERT_EQ(p->ops[p->n_ops - 1].type, PLAN_PIVOT_ROOT);
+        ASSERT_STREQ(p->ops[p->n_ops - 1].target, p->root);
+
+        o = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_NOT_NULL(o);
+        ASSERT_STREQ(o->target, "/run/ctr/web/staging/root");
+        ASSERT_EQ(strv_len(o->lowerdirs), 1);
+        ASSERT_STREQ(o->lowerdirs[0], "/srv/root");
+        ASSERT_STREQ(o->upperdir, "/state/containers/web/upper");
+        ASSERT_STREQ(o->workdir, "/state/containers/web/work");
+        /* the upper and work directories are created before the overlay */
+        ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/state/containers/web/upper") >= 0);
+        ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/state/containers/web/upper") < op_index(p, PLAN_OVERLAY, NULL));
+        ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/state/containers/web/work") < op_index(p, PLAN_OVERLAY, NULL));
+        /* no read-only root without ReadOnly= */
+        ASSERT_NULL(find_op(p, PLAN_ROOT_READ_ONLY, NULL));
+}
+
+TEST(in_root_after_overlay) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        ssize_t overlay;
+
+        ASSERT_EQ(plan_text("web", "[Container]\nRootDirectory=/srv/root\nVolume=/a:/b\n", &p, NULL), 0);
+        overlay = op_index(p, PLAN_OVERLAY, NULL);
+        for (size_t i = 0; i < p->n_ops; i++)
+                if (p->ops[i].in_root)
+                        ASSERT_TRUE((ssize_t) i > overlay);
+        /* host-side operations stay below the staging directory or the state directory */
+        for (size_t i = 0; i < p->n_ops; i++)
+                if (!p->ops[i].in_root)
+                        ASSERT_TRUE(strneq(p->ops[i].target, "/run/ctr/web/staging", 20) ||
+                                    strneq(p->ops[i].target, "/state/", 7));
+}
+
+TEST(layers_order) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("l", "[Container]\nRootDirectory=/r\nLayer=/l1\nLayer=/l2\nLayer=/l3\n", &p, NULL), 0);
+        o = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_NOT_NULL(o);
+        ASSERT_EQ(strv_len(o->lowerdirs), 4);
+        /* lowerdir= is top first: the last Layer= on top, the root at the bottom */
+        ASSERT_STREQ(o->lowerdirs[0], "/l3");
+        ASSERT_STREQ(o->lowerdirs[1], "/l2");
+        ASSERT_STREQ(o->lowerdirs[2], "/l1");
+        ASSERT_STREQ(o->lowerdirs[3], "/r");
+}
+
+TEST(ephemeral) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("e", "[Container]\nRootDirectory=/r\nEphemeral=yes\n", &p, NULL), 0);
+        o = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_NOT_NULL(o);
+        ASSERT_STREQ(o->upperdir, "/run/ctr/e/staging/rw/upper");
+        ASSERT_STREQ(o->workdir, "/run/ctr/e/staging/rw/work");
+        for (size_t i = 0; i < p->n_ops; i++)
+                ASSERT_FALSE(strneq(p->ops[i].target, "/state/", 7));
+        ASSERT_NULL(find_op(p, PLAN_ROOT_READ_ONLY, NULL));
+}
+
+TEST(read_only) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("ro", "[Container]\nRootDirectory=/r\nReadOnly=yes\n", &p, NULL), 0);
+        o = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_NOT_NULL(o);
+        /* no persistent layer; the tmpfs upper only holds mount points */
+        ASSERT_STREQ(o->upperdir, "/run/ctr/ro/staging/rw/upper");
+        ASSERT_EQ(op_index(p, PLAN_ROOT_READ_ONLY, NULL), (ssize_t) p->n_ops - 2);
+        ASSERT_EQ(find_op(p, PLAN_ROOT_READ_ONLY, NULL)->attr, MOUNT_ATTR_RDONLY);
+}
+
+TEST(host_image) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("h", "[Container]\nImage=host\nHostname=box\n", &p, NULL), 0);
+        o = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_NOT_NULL(o);
+        ASSERT_EQ(strv_len(o->lowerdirs), 1);
+        ASSERT_STREQ(o->lowerdirs[0], "/run/ctr/h/staging/host");
+
+        o = find_op(p, PLAN_SYMLINK, "/run/ctr/h/staging/host/bin");
+        ASSERT_NOT_NULL(o);
+        ASSERT_STREQ(o->source, "usr/bin");
+        ASSERT_STREQ(o->condition, "/usr/bin");
+        ASSERT_NOT_NULL(find_op(p, PLAN_SYMLINK, "/run/ctr/h/staging/host/lib64"));
+
+        o = find_op(p, PLAN_BIND, "/usr");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(o->in_root);
+        ASSERT_TRUE(o->recursive);
+        ASSERT_TRUE(o->attr & MOUNT_ATTR_RDONLY);
+        ASSERT_TRUE(op_index(p, PLAN_BIND, "/usr") > op_index(p, PLAN_OVERLAY, NULL));
+
+        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/passwd");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(strstr(o->content, "root:x:0:0:") != NULL);
+        ASSERT_TRUE(strstr(o->content, "nobody:x:65534:") != NULL);
+        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/hostname");
+        ASSERT_NOT_NULL(o);
+        ASSERT_STREQ(o->content, "box\n");
+        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/hosts");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(strstr(o->content, "127.0.1.1\tbox\n") != NULL);
+
+        o = find_op(p, PLAN_COPY, "/run/ctr/h/staging/host/etc/ld.so.cache");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(o->optional);
+        ASSERT_NOT_NULL(find_op(p, PLAN_COPY, "/run/ctr/h/staging/host/etc/alternatives"));
+        ASSERT_NOT_NULL(find_op(p, PLAN_COPY, "/run/ctr/h/staging/host/etc/resolv.conf"));
+
+        /* never anything of the host's secrets or data */
+        for (size_t i = 0; i < p->n_ops; i++) {
+                const char *s = p->ops[i].source;
+                if (!s)
+                        continue;
+                ASSERT_FALSE(strstr(s, "shadow"));
+                ASSERT_FALSE(strstr(s, "ssh"));
+                ASSERT_FALSE(streq(s, "/root") || streq(s, "/home") || strneq(s, "/var/lib/ctr", 12));
+        }
+        /* the skeleton has its own /etc files: no binds of generated ones on top */
+        ASSERT_NULL(find_op(p, PLAN_BIND, "/etc/hostname"));
+}
+
+TEST(host_image_numeric_user) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("h", "[Container]\nImage=host\nUser=1001\nGroup=1002\n", &p, NULL), 0);
+        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/passwd");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(strstr(o->content, "ctr-1001:x:1001:1002:") != NULL);
+        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/group");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(strstr(o->content, "ctr-1002:x:1002:") != NULL);
+}
+
+TEST(network_none) {
+        _cleanup_plan_free_ Plan *p = NULL;
+
+        ASSERT_EQ(plan_text("n", "[Container]\nRootDirectory=/r\n", &p, NULL), 0);
+        ASSERT_EQ(p->clone_flags, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
+        ASSERT_TRUE(p->network_loopback);
+        ASSERT_NOT_NULL(find_op(p, PLAN_SYSFS, "/sys"));
+        ASSERT_NULL(find_op(p, PLAN_BIND, "/sys"));
+}
+
+TEST(network_host) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("n", "[Container]\nRootDirectory=/r\nNetwork=host\n", &p, NULL), 0);
+        ASSERT_EQ(p->clone_flags, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC);
+        ASSERT_FALSE(p->network_loopback);
+        ASSERT_NULL(find_op(p, PLAN_SYSFS, NULL));
+        o = find_op(p, PLAN_BIND, "/sys");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(o->recursive);
+        ASSERT_TRUE(o->attr & MOUNT_ATTR_RDONLY);
+}
+
+TEST(unsupported) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const char *reason = NULL;
+
+        ASSERT_EQ(plan_text("b", "[Container]\nRootDirectory=/r\nNetwork=bridge\n", &p, &reason), -EOPNOTSUPP);
+        ASSERT_NULL(p);
+        ASSERT_NOT_NULL(reason);
+        ASSERT_TRUE(strstr(reason, "bridge") != NULL);
+
+        reason = NULL;
+        ASSERT_EQ(plan_text("i", "[Container]\nImage=docker.io/library/nginx:1.25\n", &p, &reason), -EOPNOTSUPP);
+        ASSERT_NOT_NULL(reason);
+}
+
+TEST(no_root) {
+        _cleanup_container_free_ Container *c = container_new("x");
+        _cleanup_plan_free_ Plan *p = NULL;
+        const char *reason = NULL;
+
+        /* the parser rejects such a file already; the plan does not rely on it */
+        ASSERT_NOT_NULL(c);
+        ASSERT_EQ(plan_build(c, &opts, &p, &reason), -EINVAL);
+        ASSERT_NULL(p);
+        ASSERT_NOT_NULL(reason);
+}
+
+TEST(api_filesystems) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        static const char *const masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
+                                              "/proc/scsi", "/proc/acpi", "/sys/firmware" };
+        static const char *const ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs" };
+        static const char *const nodes[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                                             "/dev/tty" };
+
+        ASSERT_EQ(plan_text("a", "[Container]\nRootDirectory=/r\n", &p, NULL), 0);
+        ASSERT_NOT_NULL(find_op(p, PLAN_PROC, "/proc"));
+        for (size_t i = 0; i < ELEMENTSOF(masked); i++) {
+                ASSERT_NOT_NULL(find_op(p, PLAN_MASK, masked[i]));
+                ASSERT_TRUE(op_index(p, PLAN_MASK, masked[i]) > op_index(p, PLAN_PROC, "/proc"));
+        }
+        for (size_t i = 0; i < ELEMENTSOF(ro); i++)
+                ASSERT_NOT_NULL(find_op(p, PLAN_READ_ONLY, ro[i]));
+        for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
+                const PlanOp *o = find_op(p, PLAN_BIND, nodes[i]);
+                ASSERT_NOT_NULL(o);
+                ASSERT_STREQ(o->source, nodes[i]);
+                ASSERT_TRUE(op_index(p, PLAN_BIND, nodes[i]) > op_index(p, PLAN_TMPFS, "/dev"));
+        }
+        ASSERT_TRUE(strstr(find_op(p, PLAN_DEVPTS, "/dev/pts")->options, "ptmxmode=0666") != NULL);
+        ASSERT_STREQ(find_op(p, PLAN_SYMLINK, "/dev/ptmx")->source, "pts/ptmx");
+        ASSERT_NOT_NULL(find_op(p, PLAN_MQUEUE, "/dev/mqueue"));
+        ASSERT_NOT_NULL(find_op(p, PLAN_TMPFS, "/dev/shm"));
+        ASSERT_TRUE(find_op(p, PLAN_CGROUP, "/sys/fs/cgroup")->attr & MOUNT_ATTR_RDONLY);
+        ASSERT_TRUE(find_op(p, PLAN_SYSFS, "/sys")->attr & MOUNT_ATTR_RDONLY);
+        ASSERT_NOT_NULL(find_op(p, PLAN_BIND, "/etc/hostname"));
+        ASSERT_NOT_NULL(find_op(p, PLAN_BIND, "/etc/hosts"));
+        ASSERT_NOT_NULL(find_op(p, PLAN_BIND, "/etc/resolv.conf"));
+        ASSERT_STREQ(find_op(p, PLAN_BIND, "/run/host/os-release")->source, "/etc/os-release");
+}
+
+TEST(volumes) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("v", "[Container]\nRootDirectory=/r\n"
+                                 "Volume=/srv/www:/www:ro\n"
+                                 "Volume=cache:/var/cache\n"
+                                 "Volume=/x:/y:noexec,nosuid,nodev,norbind\n"
+                                 "Tmpfs=/run:size=1M,mode=0700\n", &p, NULL), 0);
+        o = find_op(p, PLAN_BIND, "/www");
+        ASSERT_NOT_NULL(o);
+        ASSERT_STREQ(o->source, "/srv/www");
+        ASSERT_EQ(o->attr, MOUNT_ATTR_RDONLY);
+        ASSERT_TRUE(o->recursive);
+        ASSERT_TRUE(o->in_root);
+
+        o = find_op(p, PLAN_BIND, "/var/cache");
+        ASSERT_NOT_NULL(o);
+        ASSERT_STREQ(o->source, "/state/volumes/cache");
+        ASSERT_EQ(o->attr, 0);
+        ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/state/volumes/cache") >= 0);
+        ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/state/volumes/cache") < op_index(p, PLAN_BIND, "/var/cache"));
+
+        o = find_op(p, PLAN_BIND, "/y");
+        ASSERT_NOT_NULL(o);
+        ASSERT_EQ(o->attr, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+        ASSERT_FALSE(o->recursive);
+
+        o = find_op(p, PLAN_TMPFS, "/run");
+        ASSERT_NOT_NULL(o);
+        ASSERT_STREQ(o->options, "mode=0700,size=1048576");
+
+        /* volumes come after the API filesystems, so they may cover them */
+        ASSERT_TRUE(op_index(p, PLAN_BIND, "/www") > op_index(p, PLAN_TMPFS, "/dev/shm"));
+        ASSERT_TRUE(op_index(p, PLAN_TMPFS, "/run") > op_index(p, PLAN_BIND, "/etc/hostname"));
+}
+
+TEST(overlay_escape) {
+        _cleanup_free_ char *a = overlay_escape("/plain/path"), *b = overlay_escape("/a,b:c\\d");
+
+        ASSERT_STREQ(a, "/plain/path");
+        ASSERT_STREQ(b, "/a\\,b\\:c\\\\d");
+}
+
+TEST(overlay_options) {
+        _cleanup_free_ char *s = NULL;
+        char *lowers[] = { (char *) "/l:2", (char *) "/l,1", NULL };
+        PlanOp op = {
+                .type = PLAN_OVERLAY,
+                .lowerdirs = lowers,
+                .upperdir = (char *) "/u",
+                .workdir = (char *) "/w",
+        };
+
+        ASSERT_EQ(overlay_options_format(&op, &s), 0);
+        ASSERT_STREQ(s, "lowerdir=/l\\:2:/l\\,1,upperdir=/u,workdir=/w");
+}
+
+TEST(format_and_dump) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        _cleanup_free_ char *s = NULL, *dump = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        ASSERT_EQ(plan_text("d", "[Container]\nRootDirectory=/r\nVolume=/a:/b:ro\n", &p, NULL), 0);
+        ASSERT_EQ(plan_op_format(find_op(p, PLAN_BIND, "/b"), &s), 0);
+        ASSERT_STREQ(s, "bind root:/b from /a (ro,rec)");
+
+        f = open_memstream(&dump, &len);
+        ASSERT_NOT_NULL(f);
+        ASSERT_EQ(plan_dump(p, f), 0);
+        fclose(f);
+        ASSERT_TRUE(strneq(dump, "# namespaces: mnt pid uts ipc net\n# hostname: d\n", 47));
+        ASSERT_TRUE(strstr(dump, "\noverlay /run/ctr/d/staging/root lowerdir=/r,upperdir=/state/containers/d/upper,"
+                                 "workdir=/state/containers/d/work\n") != NULL);
+        ASSERT_TRUE(strstr(dump, "\npivot-root /run/ctr/d/staging/root\n") != NULL);
+}
+
+TEST(op_names) {
+        for (int t = 0; t < _PLAN_OP_MAX; t++)
+                ASSERT_NOT_NULL(plan_op_type_to_string((PlanOpType) t));
+        ASSERT_NULL(plan_op_type_to_string(_PLAN_OP_MAX));
+}
