@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,19 +47,176 @@ int user_record_parse_id(const char *s, uid_t *ret) {
         return 0;
 }
 
-int user_record_read_file(int root_fd, const char *path, char **ret) {
+/* The same as openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), done in userspace for kernels before 5.6
+ * and for valgrind, which does not know openat2: every component is opened with O_PATH|O_NOFOLLOW below
+ * fds we hold, a symlink is read and its target walked again (absolute targets from the root), ".."
+ * never goes above the root. The kernel never follows a link for us, so magic links are just text. */
+#define WALK_SYMLINKS_MAX 40
+#define WALK_DEPTH_MAX 256
+
+int user_record_open_in_root_walk(int root_fd, const char *path, int flags, int *ret_fd) {
+        _cleanup_free_ char *todo = NULL;
+        int stack[WALK_DEPTH_MAX];
+        size_t depth = 0;
+        unsigned links = 0;
+        const char *p;
+        int r;
+
+        todo = strdup(path);
+        if (!todo)
+                return -ENOMEM;
+        p = todo;
+        stack[0] = root_fd;     /* not ours to close */
+
+        for (;;) {
+                _cleanup_close_ int fd = -EBADF;
+                const char *e;
+                char comp[NAME_MAX + 1];
+                struct stat st;
+                size_t len;
+                bool last;
+
+                p += strspn(p, "/");
+                if (*p == '\0') {
+                        r = -EISDIR;    /* the path names a directory; we only open files this way */
+                        goto finish;
+                }
+
+                e = strchrnul(p, '/');
+                len = (size_t) (e - p);
+                if (len > NAME_MAX) {
+                        r = -ENAMETOOLONG;
+                        goto finish;
+                }
+                memcpy(comp, p, len);
+                comp[len] = '\0';
+                p = e;
+                last = p[strspn(p, "/")] == '\0';
+
+                if (streq(comp, "."))
+                        continue;
+                if (streq(comp, "..")) {
+                        if (depth > 0)
+                                safe_close(stack[depth--]);
+                        continue;
+                }
+
+                fd = openat(stack[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0) {
+                        r = negative_errno();
+                        goto finish;
+                }
+                if (fstat(fd, &st) < 0) {
+                        r = negative_errno();
+                        goto finish;
+                }
+
+                if (S_ISLNK(st.st_mode)) {
+                        char target[PATH_MAX];
+                        ssize_t k;
+                        char *n;
+
+                        if (++links > WALK_SYMLINKS_MAX) {
+                                r = -ELOOP;
+                                goto finish;
+                        }
+                        k = readlinkat(fd, "", target, sizeof(target) - 1);
+                        if (k < 0) {
+                                r = negative_errno();
+                                goto finish;
+                        }
+                        target[k] = '\0';
+
+                        if (target[0] == '/')
+                                while (depth > 0)
+                                        safe_close(stack[depth--]);
+
+                        if (asprintf(&n, "%s/%s", target, p) < 0) {
+                                r = -ENOMEM;
+                                goto finish;
+                        }
+                        free(todo);
+                        todo = n;
+                        p = todo;
+                        continue;
+                }
+
+                if (!last) {
+                        if (!S_ISDIR(st.st_mode)) {
+                                r = -ENOTDIR;
+                                goto finish;
+                        }
+                        if (depth + 1 >= WALK_DEPTH_MAX) {
+                                r = -ELOOP;
+                                goto finish;
+                        }
+                        stack[++depth] = TAKE_FD(fd);
+                        continue;
+                }
+
+                /* The last component, not a symlink: open it for real, refusing a symlink swapped in since,
+                 * and make sure it is still the same inode. */
+                if (S_ISDIR(st.st_mode)) {
+                        r = -EISDIR;
+                        goto finish;
+                }
+                {
+                        _cleanup_close_ int final = -EBADF;
+                        struct stat st2;
+
+                        final = openat(stack[depth], comp, flags | O_NOFOLLOW | O_CLOEXEC);
+                        if (final < 0) {
+                                r = negative_errno();
+                                goto finish;
+                        }
+                        if (fstat(final, &st2) < 0) {
+                                r = negative_errno();
+                                goto finish;
+                        }
+                        if (st.st_dev != st2.st_dev || st.st_ino != st2.st_ino) {
+                                r = -ESTALE;
+                                goto finish;
+                        }
+                        *ret_fd = TAKE_FD(final);
+                        r = 0;
+                        goto finish;
+                }
+        }
+
+finish:
+        while (depth > 0)
+                safe_close(stack[depth--]);
+        return r;
+}
+
+int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_fd) {
         struct open_how how = {
-                .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+                .flags = (uint64_t) (flags | O_CLOEXEC),
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
+        int fd;
+
+        fd = (int) syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+        if (fd < 0 && errno == ENOSYS)
+                return user_record_open_in_root_walk(root_fd, path, flags, ret_fd);
+        if (fd < 0)
+                return negative_errno();
+
+        *ret_fd = fd;
+        return 0;
+}
+
+int user_record_read_file(int root_fd, const char *path, char **ret) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         size_t size = 0, allocated;
         struct stat st;
+        int r;
 
-        fd = (int) syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
-        if (fd < 0)
-                return negative_errno();
+        /* O_NONBLOCK: opening a FIFO must not hang us; the type is checked right after. */
+        r = user_record_open_in_root(root_fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd);
+        if (r < 0)
+                return r;
 
         if (fstat(fd, &st) < 0)
                 return negative_errno();

@@ -31,6 +31,14 @@ void group_record_done(GroupRecord *g);
 /* A uid/gid in decimal, 0 … 4294967294 ((uid_t) -1 is "no id"), no sign, no leading zeros. */
 int user_record_parse_id(const char *s, uid_t *ret);
 
+/* Opens |path| below |root_fd| as openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS) does: absolute symlinks and
+ * ".." stay inside the root. |flags| are open() flags (O_CLOEXEC is added). Falls back to
+ * user_record_open_in_root_walk() where openat2 is missing (kernels before 5.6, valgrind). */
+int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_fd);
+/* The userspace walk: component by component with O_PATH|O_NOFOLLOW, at most 40 symlinks; magic links are
+ * read as plain text. Opens files only (-EISDIR for a directory). */
+int user_record_open_in_root_walk(int root_fd, const char *path, int flags, int *ret_fd);
+
 /* Reads |path| (e.g. "/etc/passwd") below |root_fd| with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), so
  * absolute and ".." symlinks stay inside the root. The file must be regular (-EBADFD otherwise; opened
  * with O_NONBLOCK so a FIFO cannot block us) and at most USER_RECORD_FILE_MAX bytes (-EFBIG); a NUL byte is

@@ -88,7 +88,10 @@ static uint64_t status_mask(const char *field) {
 /* Runs |f| in a child; the child's exit status is the number of failed checks (255: could not run). */
 static int run_in_child(int (*f)(void)) {
         int status;
-        pid_t pid = fork();
+        pid_t pid;
+
+        fflush(stdout);
+        pid = fork();
 
         if (pid < 0)
                 return -1;

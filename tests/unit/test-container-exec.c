@@ -67,6 +67,7 @@ static int run(const Container *c, Result *ret) {
         if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
                 return -errno;
 
+        fflush(stdout);
         pid = fork();
         if (pid < 0)
                 return -errno;

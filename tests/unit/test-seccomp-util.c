@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/reboot.h>
 #include <sched.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,8 +40,18 @@ static unsigned n_passed, n_failed;
                 }                                                                               \
         } while (0)
 
-/* -1 with this errno */
-#define FAILS_WITH(call, e) ((call) < 0 && errno == (e))
+/* Valgrind answers syscalls it does not know (clone3, userfaultfd, …) with ENOSYS itself, before the
+ * kernel and its filter see them. */
+static bool under_valgrind(void) {
+        const char *p = getenv("LD_PRELOAD");
+
+        return p && strstr(p, "vgpreload");
+}
+
+/* -1 with this errno (or ENOSYS from valgrind) */
+#define FAILS_WITH(call, e) ((call) < 0 && (errno == (e) || (errno == ENOSYS && under_valgrind())))
+/* the filter let it through: success or any error but EPERM */
+#define NOT_BLOCKED(call) ((call) >= 0 || errno != EPERM)
 
 static int status_field(const char *field) {
         char line[256];
@@ -58,7 +71,10 @@ static int status_field(const char *field) {
 /* Runs |f(arg)| in a child; its exit status is the number of failed checks. */
 static int run_in_child(int (*f)(uint64_t), uint64_t arg) {
         int status;
-        pid_t pid = fork();
+        pid_t pid;
+
+        fflush(stdout);
+        pid = fork();
 
         if (pid < 0)
                 return -1;
@@ -77,7 +93,13 @@ static bool fork_works(void) {
                 return false;
         if (pid == 0)
                 _exit(42);
-        return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 42;
+        if (waitpid(pid, &status, 0) != pid)
+                return false;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 42) {
+                fprintf(stderr, "  fork child: status %#x\n", (unsigned) status);
+                return false;
+        }
+        return true;
 }
 
 #if defined(__x86_64__)
@@ -94,6 +116,11 @@ static long syscall_int80(long nr, long a, long b) {
 #endif
 
 static int child_default_filter(uint64_t caps) {
+        char perf_attr[128] = {};       /* valgrind reads these */
+        struct file_handle handle = {};
+        struct timespec ts = {};
+        struct timeval tv = {};
+        int ns_fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
         int failed = 0;
 
         CHILD_CHECK(seccomp_apply_profile(NULL, caps, true) == 0);
@@ -109,21 +136,21 @@ static int child_default_filter(uint64_t caps) {
         CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_add_key, "user", "x", "", 0, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_bpf, -1, NULL, 0), EPERM));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_perf_event_open, perf_attr, 0, -1, -1, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_userfaultfd, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_io_uring_setup, 1, NULL), EPERM));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_open_by_handle_at, -1, NULL, 0), EPERM));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_settimeofday, NULL, NULL), EPERM));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_clock_settime, 0, NULL), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_open_by_handle_at, -1, &handle, 0), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_settimeofday, &tv, NULL), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_clock_settime, CLOCK_REALTIME, &ts), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_swapoff, "/nonexistent"), EPERM));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_acct, NULL), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_acct, "/nonexistent"), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_process_vm_readv, getpid(), NULL, 0, NULL, 0, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_iopl, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(mount("none", "/nonexistent", "tmpfs", 0, NULL), EPERM));
         CHILD_CHECK(FAILS_WITH(umount2("/nonexistent", 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_fsopen, "tmpfs", 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_open_tree, -1, "/", 0), EPERM));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_setns, -1, 0), EPERM));
+        CHILD_CHECK(ns_fd >= 0 && FAILS_WITH(syscall(SYS_setns, ns_fd, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(unshare(CLONE_NEWUSER), EPERM));
         CHILD_CHECK(FAILS_WITH(unshare(CLONE_NEWUSER | CLONE_NEWNS), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0), EPERM));
@@ -164,11 +191,11 @@ static int child_gated(uint64_t caps) {
         CHILD_CHECK(seccomp_apply_profile("default", caps, true) == 0);
         CHILD_CHECK(status_field("Seccomp") == 2);
         /* allowed through: the kernel answers, with anything but our EPERM */
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_bpf, -1, NULL, 0), EINVAL));
+        CHILD_CHECK(NOT_BLOCKED(syscall(SYS_bpf, -1, NULL, 0)));
+        CHILD_CHECK(NOT_BLOCKED(umount2("/nonexistent-ctr-test", 0)));
         CHILD_CHECK(FAILS_WITH(umount2("/nonexistent-ctr-test", 0), ENOENT));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_clone3, NULL, 0), EINVAL));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_process_vm_readv, 0, NULL, 0, NULL, 0, 0), ESRCH) ||
-                    errno == EINVAL);
+        CHILD_CHECK(NOT_BLOCKED(syscall(SYS_process_vm_readv, 0, NULL, 0, NULL, 0, 0)));
         /* still blocked whatever the capabilities */
         CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_userfaultfd, 0), EPERM));
@@ -196,6 +223,12 @@ static int child_no_nnp(uint64_t caps) {
         return failed;
 }
 
+#if defined(__x86_64__)
+static int child_probe_int80(uint64_t unused) {
+        return syscall_int80(IA32_GETPID, 0, 0) == getpid() ? 0 : 1;
+}
+#endif
+
 static void test_build(void) {
         scmp_filter_ctx ctx = NULL;
 
@@ -222,10 +255,11 @@ int main(void) {
         test_build();
 
 #if defined(__x86_64__)
-        if (syscall_int80(IA32_GETPID, 0, 0) == getpid())
+        /* Probe in a child: without IA32 emulation (or under valgrind) int 0x80 kills the process. */
+        if (!under_valgrind() && run_in_child(child_probe_int80, 0) == 0)
                 setenv("CTR_TEST_IA32", "1", 1);
         else
-                printf("int 0x80 not available (no IA32 emulation): not testing the 32-bit entry\n");
+                printf("int 0x80 not available (no IA32 emulation, or valgrind): not testing the 32-bit entry\n");
 #endif
 
         /* Loading with no_new_privs needs no privileges. */

@@ -345,6 +345,56 @@ static void test_symlinks(void) {
         close(root_fd);
 }
 
+static bool walk_reads(const char *root, const char *path, int expected, const char *contents) {
+        char buf[256] = {};
+        int root_fd, fd = -1, r;
+        bool ok;
+
+        root_fd = open_root(root);
+        r = user_record_open_in_root_walk(root_fd, path, O_RDONLY, &fd);
+        ok = r == expected;
+        if (ok && r == 0) {
+                ssize_t k = read(fd, buf, sizeof(buf) - 1);
+                ok = k >= 0 && strstr(buf, contents) != NULL;
+        }
+        if (!ok)
+                fprintf(stderr, "  walk %s in %s: got %d, '%s'\n", path, root, r, buf);
+        if (fd >= 0)
+                close(fd);
+        close(root_fd);
+        return ok;
+}
+
+/* The userspace fallback (valgrind, old kernels) must resolve exactly as openat2(RESOLVE_IN_ROOT). */
+static void test_walk(void) {
+        char target[PATH_MAX * 2];
+
+        CHECK(walk_reads("image", "/etc/passwd", 0, "app:x:1001"));
+        CHECK(walk_reads("image", "etc//./passwd", 0, "app:x:1001"));
+        CHECK(walk_reads("image", "/../../../etc/passwd", 0, "app:x:1001"));
+        CHECK(walk_reads("image", "/etc", -EISDIR, NULL));
+        CHECK(walk_reads("image", "/etc/passwd/x", -ENOTDIR, NULL));
+        CHECK(walk_reads("image", "/etc/missing", -ENOENT, NULL));
+        CHECK(walk_reads("abs", "/etc/passwd", 0, "insider"));
+        CHECK(walk_reads("rel", "/etc/passwd", -ENOENT, NULL));
+        CHECK(walk_reads("self", "/etc/passwd", -ELOOP, NULL));
+        CHECK(walk_reads("magic", "/etc/passwd", -ENOENT, NULL));
+
+        /* a relative link inside the root, and one through a directory link */
+        make_dir("walk");
+        make_dir("walk/etc");
+        make_dir("walk/data");
+        write_file("walk/data/passwd", "walker:x:5:5::/:/bin/sh\n");
+        make_link("../data/passwd", "walk/etc/passwd");
+        make_link("/data", "walk/etc/d");
+        CHECK(walk_reads("walk", "/etc/passwd", 0, "walker"));
+        CHECK(walk_reads("walk", "/etc/d/passwd", 0, "walker"));
+        CHECK(walk_reads("walk", "/etc/d/../etc/passwd", 0, "walker"));
+        snprintf(target, sizeof(target), "%s/outside/passwd", base);
+        make_link(target, "walk/etc/host");
+        CHECK(walk_reads("walk", "/etc/host", -ENOENT, NULL));
+}
+
 static void test_file_types(void) {
         char p[PATH_MAX * 2];
         char *contents = NULL;
@@ -403,6 +453,7 @@ int main(void) {
         test_resolve();
         test_resolve_no_files();
         test_symlinks();
+        test_walk();
         test_file_types();
 
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
