@@ -19,6 +19,8 @@ bool arg_no_legend = false;
 static const Verb verbs[] = {
         { "cat",      1, VERB_ANY, verb_cat,
           "NAME…\tShow the .ctr files and drop-ins of containers" },
+        { "run",      1, 1,        verb_run,
+          "[--no-scope] [--config-path=DIRS] FILE|NAME\tRun a container in the foreground" },
         { "validate", 1, VERB_ANY, verb_validate,
           "[--json] [--name NAME] FILE|NAME…\tCheck .ctr files, print every diagnostic with file:line" },
 };

@@ -54,4 +54,5 @@ void json_print_string(FILE *f, const char *s);
 
 /* The verbs, one file each. */
 int verb_cat(int argc, char *argv[]);
+int verb_run(int argc, char *argv[]);
 int verb_validate(int argc, char *argv[]);
