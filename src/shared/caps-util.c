@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cap-ng.h>
 
@@ -90,22 +92,25 @@ static int capng_error(void) {
 }
 
 int capability_get_current(uint64_t *ret_permitted, uint64_t *ret_bounding) {
+        struct __user_cap_header_struct header = {
+                .version = _LINUX_CAPABILITY_VERSION_3,
+                .pid = 0,
+        };
+        struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
         unsigned last = capability_last_cap();
-        uint64_t permitted = 0, bounding = 0;
+        uint64_t bounding = 0;
 
-        capng_setpid((int) getpid());
-        if (capng_get_caps_process() < 0)
-                return capng_error();
+        /* capget() directly: libcap-ng would also parse /proc/self/status for sets we do not need here. */
+        if (syscall(SYS_capget, &header, data) < 0)
+                return negative_errno();
 
-        for (unsigned i = 0; i <= last; i++) {
-                if (capng_have_capability(CAPNG_PERMITTED, i))
-                        permitted |= CAP_MASK(i);
+        for (unsigned i = 0; i <= last; i++)
                 if (prctl(PR_CAPBSET_READ, (unsigned long) i, 0, 0, 0) > 0)
                         bounding |= CAP_MASK(i);
-        }
 
         if (ret_permitted)
-                *ret_permitted = permitted;
+                *ret_permitted = ((uint64_t) data[1].permitted << 32 | data[0].permitted) &
+                        capability_kernel_mask();
         if (ret_bounding)
                 *ret_bounding = bounding;
         return 0;
@@ -114,24 +119,10 @@ int capability_get_current(uint64_t *ret_permitted, uint64_t *ret_bounding) {
 int capability_bounding_set_apply(uint64_t set) {
         unsigned last = capability_last_cap();
 
-        /* After a raw clone() libcap-ng may still hold the parent's pid, and capset() refuses another
-         * process; tell it who we are. */
-        capng_setpid((int) getpid());
-        if (capng_get_caps_process() < 0)
-                return capng_error();
-
-        capng_clear(CAPNG_SELECT_BOUNDS);
-        for (unsigned i = 0; i <= last; i++)
-                if (set & CAP_MASK(i))
-                        if (capng_update(CAPNG_ADD, CAPNG_BOUNDING_SET, i) < 0)
-                                return -EINVAL;
-
-        errno = 0;
-        if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-                return capng_error();
-
-        /* libcap-ng 0.8.3 returns success without dropping anything when CAP_SETPCAP is not effective: check
-         * what the kernel says, and drop what is left ourselves to get the real error. */
+        /* Straight prctl(PR_CAPBSET_DROP) rather than capng_apply(CAPNG_SELECT_BOUNDS): libcap-ng 0.8.3
+         * returns success without dropping anything when CAP_SETPCAP is not effective, and reads
+         * /proc/self/status twice to get there. The kernel's answer is the truth: EPERM without
+         * CAP_SETPCAP. */
         for (unsigned i = 0; i <= last; i++) {
                 if (set & CAP_MASK(i))
                         continue;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 #include "caps-util.h"
 #include "container-exec.h"
@@ -323,29 +324,104 @@ fail:
         return r;
 }
 
+/* The bounding set this process can give: never more than we hold ourselves, so AddCapability=ALL under
+ * a launcher that lacks some capability (a restricted CapabilityBoundingSet= of its unit) gives the
+ * container what there is. */
+static int container_bounding_set(const Container *c, uint64_t *ret, ExecError *err) {
+        uint64_t permitted;
+        int r;
+
+        r = capability_get_current(&permitted, NULL);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to read the capabilities of the process");
+
+        *ret = container_capability_set(c) & permitted;
+        return 0;
+}
+
+static int check_seccomp_profile(const Container *c, ExecError *err) {
+        if (c->seccomp_profile && !seccomp_profile_is_unconfined(c->seccomp_profile) &&
+            !streq(c->seccomp_profile, "default"))
+                return exec_error_set(err, EOPNOTSUPP,
+                                      "Failed to load seccomp profile '%.300s': custom profiles are not "
+                                      "supported yet (use the default or \"unconfined\")",
+                                      c->seccomp_profile);
+        return 0;
+}
+
+/* Set by container_exec_prepare() in the parent, inherited by the child through clone(). */
+static struct {
+        bool valid;
+        uint64_t capabilities;
+        SeccompProgram program;
+} prepared;
+
+int container_exec_prepare(const Container *c, const char *cache_dir, ExecError *err) {
+        uint64_t bounding = 0;
+        int r;
+
+        if (!c)
+                return exec_error_set(err, EINVAL, "Invalid arguments to container_exec_prepare()");
+
+        r = check_seccomp_profile(c, err);
+        if (r < 0)
+                return r;
+
+        seccomp_program_done(&prepared.program);
+        prepared.valid = false;
+
+        if (seccomp_profile_is_unconfined(c->seccomp_profile))
+                return 0;
+
+        r = container_bounding_set(c, &bounding, err);
+        if (r < 0)
+                return r;
+
+        if (!cache_dir) {
+                (void) mkdir(CTR_RUNTIME_DIR, 0755);
+                cache_dir = CTR_RUNTIME_DIR "/seccomp";
+        } else if (isempty(cache_dir))
+                cache_dir = NULL;
+
+        r = seccomp_default_program(bounding, cache_dir, &prepared.program);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to build the seccomp filter");
+
+        prepared.capabilities = bounding;
+        prepared.valid = true;
+        return 0;
+}
+
+void container_exec_prepared_done(void) {
+        seccomp_program_done(&prepared.program);
+        prepared.valid = false;
+}
+
+static int load_seccomp(const Container *c, uint64_t bounding, bool set_no_new_privs) {
+        if (prepared.valid && prepared.capabilities == bounding)
+                return seccomp_program_load(&prepared.program, set_no_new_privs);
+
+        return seccomp_apply_profile(c->seccomp_profile, bounding, set_no_new_privs);
+}
+
 int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err) {
-        uint64_t bounding, keep, permitted;
+        uint64_t bounding = 0, keep;
         bool filter, filter_loaded = false;
         int r;
 
         if (!c || !cred)
                 return exec_error_set(err, EINVAL, "Invalid arguments to container_exec_apply()");
 
-        /* Never more than we hold ourselves: AddCapability=ALL under a launcher that lacks some capability
-         * (a restricted CapabilityBoundingSet= of its unit) gives the container what there is. */
-        r = capability_get_current(&permitted, NULL);
+        r = container_bounding_set(c, &bounding, err);
         if (r < 0)
-                return exec_error_set(err, r, "Failed to read the capabilities of the process");
-        bounding = container_capability_set(c) & permitted;
+                return r;
         /* What a non-root user keeps across execve: only what AddCapability= named explicitly. */
         keep = cred->uid == 0 ? bounding : (c->add_capabilities & bounding);
 
         filter = !seccomp_profile_is_unconfined(c->seccomp_profile);
-        if (filter && c->seccomp_profile && !streq(c->seccomp_profile, "default"))
-                return exec_error_set(err, EOPNOTSUPP,
-                                      "Failed to load seccomp profile '%.300s': custom profiles are not "
-                                      "supported yet (use the default or \"unconfined\")",
-                                      c->seccomp_profile);
+        r = check_seccomp_profile(c, err);
+        if (r < 0)
+                return r;
 
         /* 1. The bounding set, while CAP_SETPCAP is effective. */
         r = capability_bounding_set_apply(bounding);
@@ -355,7 +431,7 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
         /* 2. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it now. It denies nothing the
          * remaining steps use. */
         if (filter && !c->no_new_privileges) {
-                r = seccomp_apply_profile(c->seccomp_profile, bounding, false);
+                r = load_seccomp(c, bounding, false);
                 if (r < 0)
                         return exec_error_set(err, r, "Failed to load seccomp filter");
                 filter_loaded = true;
@@ -400,7 +476,7 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
 
         /* 7. Last, so nothing above is filtered. */
         if (filter && !filter_loaded) {
-                r = seccomp_apply_profile(c->seccomp_profile, bounding, true);
+                r = load_seccomp(c, bounding, true);
                 if (r < 0)
                         return exec_error_set(err, r, "Failed to load seccomp filter");
         }

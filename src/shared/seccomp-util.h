@@ -36,7 +36,9 @@
  * The filter covers the native architecture and its compat ones (x86 32-bit and x32 on x86-64, arm on
  * aarch64), so "int 0x80" cannot bypass it; other architectures are killed. */
 
+#include <linux/filter.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <seccomp.h>
@@ -53,3 +55,24 @@ bool seccomp_profile_is_unconfined(const char *profile);
  * "unconfined" nothing (returns 0), anything else (a path to a custom profile) -EOPNOTSUPP: not implemented
  * yet. */
 int seccomp_apply_profile(const char *profile, uint64_t capabilities, bool set_no_new_privs);
+
+/* A compiled filter. libseccomp needs 2–4 ms to generate the default filter (three architectures, the
+ * personality rules), more than the rest of a container start; so the launcher compiles it in the parent
+ * and caches the BPF by a hash of everything that goes into it (the rule table, the capabilities, the
+ * architecture, libseccomp's version and API level). The child then only loads it. */
+typedef struct SeccompProgram {
+        struct sock_filter *insns;
+        size_t n_insns;
+} SeccompProgram;
+
+void seccomp_program_done(SeccompProgram *p);
+
+/* The default filter for |capabilities| as BPF. With |cache_dir| (created 0700 if missing; NULL = no cache)
+ * a program cached there is used when it is valid (a regular file owned by us, not writable by others,
+ * whole instructions, at most BPF_MAXINSNS); otherwise it is built and written there atomically. A cache
+ * that cannot be read or written is not an error. Returns 1 when it came from the cache, 0 when built. */
+int seccomp_default_program(uint64_t capabilities, const char *cache_dir, SeccompProgram *ret);
+
+/* Loads |p| into the calling process: sets no_new_privs first when |set_no_new_privs| (else the load needs
+ * CAP_SYS_ADMIN). */
+int seccomp_program_load(const SeccompProgram *p, bool set_no_new_privs);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +82,13 @@ static int run(const Container *c, Result *ret) {
                         r = container_exec_apply(c, &cred, SIGKILL, &err);
                 if (r < 0) {
                         dprintf(errp[1], "%d %s", -r, err.message);
+                        _exit(1);
+                }
+                /* the filter is there exactly when it should be */
+                bool want_filter = !c->seccomp_profile || streq(c->seccomp_profile, "default");
+                long k = syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0);
+                if (want_filter != (k < 0 && errno == EPERM)) {
+                        dprintf(errp[1], "%d keyctl() %s filtered", EIO, want_filter ? "not" : "unexpectedly");
                         _exit(1);
                 }
                 if (prctl(PR_GET_PDEATHSIG, &r, 0, 0, 0) < 0 || r != SIGKILL) {
@@ -299,6 +307,45 @@ static void test_options(void) {
         CHECK(field_is(&r, "Groups", "3000"));
 }
 
+static void test_prepared(void) {
+        char cache[PATH_MAX + 16];
+        Container c = new_container();
+        ExecError err = {};
+        Result r;
+
+        snprintf(cache, sizeof(cache), "%s/seccomp-cache", base);
+
+        /* compiled in the parent, loaded by the child */
+        CHECK(container_exec_prepare(&c, cache, &err) == 0);
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "Seccomp", "2"));
+        CHECK(mask_is(&r, "CapEff", CAPABILITY_SET_DOCKER_DEFAULT & host_permitted));
+
+        c.user = (char *) "65534";
+        c.add_capabilities = CAP_MASK(CAP_NET_ADMIN);
+        CHECK(container_exec_prepare(&c, cache, &err) == 0);
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "Seccomp", "2"));
+        CHECK(field_is(&r, "NoNewPrivs", "1"));
+        CHECK(mask_is(&r, "CapAmb", CAP_MASK(CAP_NET_ADMIN)));
+
+        /* prepared for another container: the child builds its own */
+        c.add_capabilities = CAP_MASK(CAP_SYS_ADMIN);
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "Seccomp", "2"));
+
+        c.seccomp_profile = (char *) "unconfined";
+        CHECK(container_exec_prepare(&c, cache, &err) == 0);
+        CHECK(run(&c, &r) == 0);
+        CHECK(field_is(&r, "Seccomp", "0"));
+
+        c.seccomp_profile = (char *) "/srv/profile.json";
+        CHECK(container_exec_prepare(&c, cache, &err) == -EOPNOTSUPP);
+        CHECK(err.error == EOPNOTSUPP && strstr(err.message, "/srv/profile.json"));
+
+        container_exec_prepared_done();
+}
+
 static void test_error(void) {
         ExecError err = {};
 
@@ -359,6 +406,7 @@ int main(void) {
         test_non_root_default();
         test_root();
         test_options();
+        test_prepared();
 
         close(root_fd);
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);

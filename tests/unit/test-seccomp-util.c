@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/reboot.h>
 #include <sched.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -115,6 +117,9 @@ static long syscall_int80(long nr, long a, long b) {
 #define IA32_UNSHARE 310
 #endif
 
+/* How the child loads the default filter: built in place, or a precompiled program. */
+static SeccompProgram program;
+
 static int child_default_filter(uint64_t caps) {
         char perf_attr[128] = {};       /* valgrind reads these */
         struct file_handle handle = {};
@@ -123,7 +128,10 @@ static int child_default_filter(uint64_t caps) {
         int ns_fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
         int failed = 0;
 
-        CHILD_CHECK(seccomp_apply_profile(NULL, caps, true) == 0);
+        if (program.insns)
+                CHILD_CHECK(seccomp_program_load(&program, true) == 0);
+        else
+                CHILD_CHECK(seccomp_apply_profile(NULL, caps, true) == 0);
         CHILD_CHECK(status_field("Seccomp") == 2);
         CHILD_CHECK(status_field("NoNewPrivs") == 1);
 
@@ -248,6 +256,78 @@ static void test_build(void) {
         CHECK(seccomp_apply_profile("/etc/ctr/profile.json", 0, true) == -EOPNOTSUPP);
 }
 
+static bool file_exists(const char *dir, uint64_t *ret_size, char *ret_path, size_t path_size) {
+        char cmd[PATH_MAX + 64];
+        FILE *f;
+        bool found = false;
+
+        /* the single default-*.bpf file in |dir| */
+        snprintf(cmd, sizeof(cmd), "ls %s/default-*.bpf 2>/dev/null", dir);
+        f = popen(cmd, "re");
+        if (!f)
+                return false;
+        if (fgets(ret_path, (int) path_size, f)) {
+                struct stat st;
+
+                ret_path[strcspn(ret_path, "\n")] = '\0';
+                if (stat(ret_path, &st) == 0) {
+                        *ret_size = (uint64_t) st.st_size;
+                        found = true;
+                }
+        }
+        pclose(f);
+        return found;
+}
+
+static void test_program_cache(void) {
+        char dir[] = "/tmp/test-seccomp-cache.XXXXXX", cache[PATH_MAX], path[PATH_MAX], cmd[PATH_MAX + 16];
+        SeccompProgram a = {}, b = {}, c = {};
+        uint64_t size = 0;
+        FILE *f;
+
+        if (!mkdtemp(dir)) {
+                CHECK(false);
+                return;
+        }
+        snprintf(cache, sizeof(cache), "%s/cache", dir);
+
+        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &a) == 0);   /* built */
+        CHECK(a.n_insns > 10 && a.n_insns <= BPF_MAXINSNS);
+        CHECK(file_exists(cache, &size, path, sizeof(path)));
+        CHECK(size == a.n_insns * sizeof(struct sock_filter));
+
+        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 1);   /* cached */
+        CHECK(b.n_insns == a.n_insns && memcmp(a.insns, b.insns, size) == 0);
+        seccomp_program_done(&b);
+
+        /* another capability set is another filter */
+        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN), NULL, &c) == 0);
+        CHECK(c.n_insns != a.n_insns || memcmp(a.insns, c.insns, size) != 0);
+        seccomp_program_done(&c);
+
+        /* a damaged entry is rebuilt and replaced */
+        f = fopen(path, "we");
+        CHECK(f != NULL);
+        if (f) {
+                fputs("junk!", f);
+                fclose(f);
+        }
+        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 0);
+        CHECK(b.n_insns == a.n_insns && memcmp(a.insns, b.insns, size) == 0);
+        seccomp_program_done(&b);
+        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 1);
+        seccomp_program_done(&b);
+
+        /* an entry others could have written is not used */
+        CHECK(chmod(path, 0666) == 0);
+        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 0);
+        seccomp_program_done(&b);
+
+        seccomp_program_done(&a);
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        CHECK(system(cmd) == 0);
+}
+
 int main(void) {
         uint64_t d = CAPABILITY_SET_DOCKER_DEFAULT;
         uint64_t admin = d | CAP_MASK(CAP_SYS_ADMIN) | CAP_MASK(CAP_SYS_PTRACE);
@@ -262,8 +342,14 @@ int main(void) {
                 printf("int 0x80 not available (no IA32 emulation, or valgrind): not testing the 32-bit entry\n");
 #endif
 
+        test_program_cache();
+
         /* Loading with no_new_privs needs no privileges. */
         CHECK(run_in_child(child_default_filter, d) == 0);
+        /* the same checks with the precompiled program */
+        CHECK(seccomp_default_program(d, NULL, &program) == 0);
+        CHECK(run_in_child(child_default_filter, d) == 0);
+        seccomp_program_done(&program);
         CHECK(run_in_child(child_unconfined, d) == 0);
 
         if (geteuid() == 0) {
