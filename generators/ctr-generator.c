@@ -182,7 +182,8 @@ int main(int argc, char *argv[]) {
                 return EXIT_SUCCESS;
         }
 
-        r = unit_output_open(&out, dir, arg_dry_run ? stdout : NULL);
+        /* systemd reads the directory only after we exit. */
+        r = unit_output_open(&out, dir, arg_dry_run ? stdout : NULL, UNIT_OUTPUT_PRIVATE);
         if (r < 0) {
                 log_error_errno(r, "Failed to open output directory '%s': %m", dir);
                 ret = EXIT_FAILURE;

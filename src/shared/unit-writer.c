@@ -465,10 +465,10 @@ finish:
         return r;
 }
 
-int unit_output_open(UnitOutput *o, const char *path, FILE *dry_run) {
+int unit_output_open(UnitOutput *o, const char *path, FILE *dry_run, UnitOutputFlags flags) {
         int fd;
 
-        *o = (UnitOutput) { .dir_fd = -EBADF, .dry_run = dry_run };
+        *o = (UnitOutput) { .dir_fd = -EBADF, .dry_run = dry_run, .flags = flags, .pid = getpid() };
         if (dry_run)
                 return 0;
 
@@ -487,38 +487,36 @@ int unit_output_open(UnitOutput *o, const char *path, FILE *dry_run) {
 
 void unit_output_close(UnitOutput *o) {
         o->dir_fd = safe_close(o->dir_fd);
-        o->last_dir = mfree(o->last_dir);
+        o->link_dirs = strv_free(o->link_dirs);
 }
 
-/* Splits "DIR/FILE" and makes sure DIR exists. */
-static int output_prepare_dir(UnitOutput *o, const char *path, char **ret_dir, const char **ret_file) {
-        _cleanup_free_ char *dir = NULL;
+/* Splits "DIR/FILE" into a copy of DIR and a pointer to FILE. */
+static int split_path(const char *path, char **ret_dir, const char **ret_file) {
         const char *slash;
+        char *dir;
 
         slash = strchr(path, '/');
-        if (!slash || slash == path || !slash[1] || strchr(slash + 1, '/'))
+        if (!slash || slash == path || !slash[1] || strchr(slash + 1, '/') ||
+            path[0] == '.' || slash[1] == '.')
                 return -EINVAL;
 
         dir = strndup(path, slash - path);
         if (!dir)
                 return -ENOMEM;
 
-        if (!o->last_dir || !streq(o->last_dir, dir)) {
-                if (mkdirat(o->dir_fd, dir, 0755) < 0 && errno != EEXIST)
-                        return negative_errno();
-                free(o->last_dir);
-                o->last_dir = strdup(dir);
-                if (!o->last_dir)
-                        return -ENOMEM;
-        }
-
-        *ret_dir = TAKE_PTR(dir);
+        *ret_dir = dir;
         *ret_file = slash + 1;
         return 0;
 }
 
+static int output_mkdir(UnitOutput *o, const char *dir) {
+        if (mkdirat(o->dir_fd, dir, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        return 0;
+}
+
 static int output_tmp_name(UnitOutput *o, const char *dir, const char *file, char **ret) {
-        if (asprintf(ret, "%s/.#%s.%lx.%lx", dir, file, (unsigned long) getpid(), o->tmp_counter++) < 0)
+        if (asprintf(ret, "%s/.#%s.%lx.%lx", dir, file, (unsigned long) o->pid, o->tmp_counter++) < 0)
                 return -ENOMEM;
         return 0;
 }
@@ -538,9 +536,25 @@ static int write_all(int fd, const char *p, size_t n) {
         return 0;
 }
 
+/* Creates |name| exclusively and fills it; on failure nothing is left behind. */
+static int write_new_file(int dir_fd, const char *name, const char *contents, size_t size) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return negative_errno();
+
+        r = write_all(fd, contents, size);
+        if (r >= 0 && close(TAKE_FD(fd)) < 0)
+                r = negative_errno();
+        if (r < 0)
+                (void) unlinkat(dir_fd, name, 0);
+        return r;
+}
+
 int unit_output_write_file(UnitOutput *o, const char *path, const char *contents, size_t size) {
         _cleanup_free_ char *dir = NULL, *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF;
         const char *file;
         int r;
 
@@ -553,24 +567,28 @@ int unit_output_write_file(UnitOutput *o, const char *path, const char *contents
                 return ferror(o->dry_run) ? -EIO : 0;
         }
 
-        r = output_prepare_dir(o, path, &dir, &file);
+        r = split_path(path, &dir, &file);
         if (r < 0)
                 return r;
+        /* Drop-in directories are one per unit: no point in remembering them. */
+        r = output_mkdir(o, dir);
+        if (r < 0)
+                return r;
+
+        if (o->flags & UNIT_OUTPUT_PRIVATE) {
+                r = write_new_file(o->dir_fd, path, contents, size);
+                if (r != -EEXIST)
+                        return r;
+        }
 
         r = output_tmp_name(o, dir, file, &tmp);
         if (r < 0)
                 return r;
-
-        fd = openat(o->dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return negative_errno();
-
-        r = write_all(fd, contents, size);
-        if (r >= 0 && close(TAKE_FD(fd)) < 0)
+        r = write_new_file(o->dir_fd, tmp, contents, size);
+        if (r < 0)
+                return r;
+        if (renameat(o->dir_fd, tmp, o->dir_fd, path) < 0) {
                 r = negative_errno();
-        if (r >= 0 && renameat(o->dir_fd, tmp, o->dir_fd, path) < 0)
-                r = negative_errno();
-        if (r < 0) {
                 (void) unlinkat(o->dir_fd, tmp, 0);
                 return r;
         }
@@ -587,14 +605,32 @@ int unit_output_symlink(UnitOutput *o, const char *path, const char *target) {
                 return ferror(o->dry_run) ? -EIO : 0;
         }
 
-        r = output_prepare_dir(o, path, &dir, &file);
+        r = split_path(path, &dir, &file);
         if (r < 0)
                 return r;
+        /* The same few .wants/ directories come up for every container. */
+        if (!strv_contains(o->link_dirs, dir)) {
+                r = output_mkdir(o, dir);
+                if (r < 0)
+                        return r;
+                if (strv_length(o->link_dirs) < 64) {
+                        r = strv_extend(&o->link_dirs, dir);
+                        if (r < 0)
+                                return r;
+                }
+        }
+
+        /* A new symlink appears whole; only replacing one needs the rename. */
+        if (o->flags & UNIT_OUTPUT_PRIVATE) {
+                if (symlinkat(target, o->dir_fd, path) >= 0)
+                        return 0;
+                if (errno != EEXIST)
+                        return negative_errno();
+        }
 
         r = output_tmp_name(o, dir, file, &tmp);
         if (r < 0)
                 return r;
-
         if (symlinkat(target, o->dir_fd, tmp) < 0)
                 return negative_errno();
         if (renameat(o->dir_fd, tmp, o->dir_fd, path) < 0) {
