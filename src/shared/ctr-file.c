@@ -1326,24 +1326,20 @@ static int classify_entry(int dir_fd, const char *name, unsigned char d_type) {
 
 static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, const char *name, size_t name_len,
                            unsigned priority, EntryList *dropins, size_t *allocated) {
-        _cleanup_close_ int fd = -EBADF;
-        DIR *d;
-        int r = 0;
+        const struct dirent64 *de;
+        DirIter it;
+        int r;
 
-        fd = openat(parent_fd, dname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : negative_errno();
-        d = fdopendir(fd);
-        if (!d)
-                return negative_errno();
-        TAKE_FD(fd);
+        r = dir_iter_open(parent_fd, dname, &it);
+        if (r < 0)
+                return r == -ENOENT || r == -ENOTDIR || r == -EACCES ? 0 : r;
 
-        for (struct dirent *de; (de = readdir(d));) {
+        while ((r = dir_iter_next(&it, &de)) > 0) {
                 int t;
 
                 if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf"))
                         continue;
-                t = classify_entry(dirfd(d), de->d_name, de->d_type);
+                t = classify_entry(it.fd, de->d_name, de->d_type);
                 if (t != 1 && t != 2)
                         continue;
                 r = entry_list_add(dropins, allocated, name, name_len, de->d_name, dir, dname, de->d_name,
@@ -1351,43 +1347,41 @@ static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, co
                 if (r < 0)
                         break;
         }
-        closedir(d);
+        dir_iter_close(&it);
         return r;
 }
 
-/* Scans |dir| for NAME.ctr and NAME.ctr.d/; |only| restricts it to one name (no readdir of |dir|). */
+/* Scans |dir| for NAME.ctr and NAME.ctr.d/; |only| restricts it to one name (no listing of |dir|). */
 static int scan_dir(const char *dir, unsigned priority, const char *only, EntryList *mains, size_t *mains_allocated,
                     EntryList *dropins, size_t *dropins_allocated) {
-        _cleanup_close_ int fd = -EBADF;
-        DIR *d;
-        int r = 0;
+        const struct dirent64 *de;
+        DirIter it;
+        int r;
 
-        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : negative_errno();
+        r = dir_iter_open(AT_FDCWD, dir, &it);
+        if (r < 0)
+                return r == -ENOENT || r == -ENOTDIR || r == -EACCES ? 0 : r;
 
         if (only) {
                 _cleanup_free_ char *f = NULL, *dd = NULL;
                 size_t l = strlen(only);
                 int t;
 
-                if (asprintf(&f, "%s.ctr", only) < 0 || asprintf(&dd, "%s.ctr.d", only) < 0)
+                if (asprintf(&f, "%s.ctr", only) < 0 || asprintf(&dd, "%s.ctr.d", only) < 0) {
+                        dir_iter_close(&it);
                         return -ENOMEM;
-                t = classify_entry(fd, f, DT_UNKNOWN);
-                if (t == 1 || t == 2) {
-                        r = entry_list_add(mains, mains_allocated, only, l, NULL, dir, NULL, f, priority, t == 2);
-                        if (r < 0)
-                                return r;
                 }
-                return scan_dropin_dir(fd, dir, dd, only, l, priority, dropins, dropins_allocated);
+                t = classify_entry(it.fd, f, DT_UNKNOWN);
+                r = 0;
+                if (t == 1 || t == 2)
+                        r = entry_list_add(mains, mains_allocated, only, l, NULL, dir, NULL, f, priority, t == 2);
+                if (r >= 0)
+                        r = scan_dropin_dir(it.fd, dir, dd, only, l, priority, dropins, dropins_allocated);
+                dir_iter_close(&it);
+                return r;
         }
 
-        d = fdopendir(fd);
-        if (!d)
-                return negative_errno();
-        TAKE_FD(fd);
-
-        for (struct dirent *de; (de = readdir(d));) {
+        while ((r = dir_iter_next(&it, &de)) > 0) {
                 const char *e;
                 char *n;
                 size_t l;
@@ -1401,7 +1395,7 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                         n = strndupa(de->d_name, l);
                         if (!container_name_is_valid(n))
                                 continue;
-                        t = classify_entry(dirfd(d), de->d_name, de->d_type);
+                        t = classify_entry(it.fd, de->d_name, de->d_type);
                         if (t != 1 && t != 2)
                                 continue;
                         r = entry_list_add(mains, mains_allocated, n, l, NULL, dir, NULL, de->d_name, priority,
@@ -1411,16 +1405,15 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                         n = strndupa(de->d_name, l);
                         if (!container_name_is_valid(n))
                                 continue;
-                        if (de->d_type != DT_DIR && classify_entry(dirfd(d), de->d_name, de->d_type) != 3)
+                        if (de->d_type != DT_DIR && classify_entry(it.fd, de->d_name, de->d_type) != 3)
                                 continue;
-                        r = scan_dropin_dir(dirfd(d), dir, de->d_name, n, l, priority, dropins,
-                                            dropins_allocated);
+                        r = scan_dropin_dir(it.fd, dir, de->d_name, n, l, priority, dropins, dropins_allocated);
                 } else
                         continue;
                 if (r < 0)
                         break;
         }
-        closedir(d);
+        dir_iter_close(&it);
         return r;
 }
 

@@ -35,6 +35,7 @@ int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret,
 
         for (;;) {
                 ssize_t k;
+                size_t wanted;
 
                 if (size == allocated) {
                         size_t n;
@@ -50,7 +51,8 @@ int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret,
                         allocated = n;
                 }
 
-                k = read(fd, buf + size, allocated - size);
+                wanted = allocated - size;
+                k = read(fd, buf + size, wanted);
                 if (k < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -61,6 +63,9 @@ int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret,
                 size += (size_t) k;
                 if (size > max_size)
                         return -EFBIG;
+                /* A short read of a regular file is its end: saves one read() per file. */
+                if (S_ISREG(st.st_mode) && (size_t) k < wanted)
+                        break;
         }
 
         buf[size] = '\0';
@@ -68,4 +73,43 @@ int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret,
         if (ret_size)
                 *ret_size = size;
         return 0;
+}
+
+int dir_iter_open(int dir_fd, const char *path, DirIter *it) {
+        int fd;
+
+        fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        it->fd = fd;
+        it->pos = it->end = 0;
+        return 0;
+}
+
+int dir_iter_next(DirIter *it, const struct dirent64 **ret) {
+        for (;;) {
+                const struct dirent64 *de;
+
+                if (it->pos >= it->end) {
+                        ssize_t n = getdents64(it->fd, it->buffer, sizeof(it->buffer));
+                        if (n < 0)
+                                return negative_errno();
+                        if (n == 0)
+                                return 0;
+                        it->pos = 0;
+                        it->end = (size_t) n;
+                }
+
+                de = (const struct dirent64 *) (it->buffer + it->pos);
+                it->pos += de->d_reclen;
+                if (de->d_name[0] == '.' &&
+                    (de->d_name[1] == '\0' || (de->d_name[1] == '.' && de->d_name[2] == '\0')))
+                        continue;
+                *ret = de;
+                return 1;
+        }
+}
+
+void dir_iter_close(DirIter *it) {
+        it->fd = safe_close(it->fd);
 }
