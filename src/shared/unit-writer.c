@@ -202,9 +202,10 @@ static int buffer_requires_mounts_for(Buffer *b, const Container *c, const char 
 }
 
 /* Whether the container keeps anything below the state directory (its writable layer, named volumes, an
- * image from the local store), so that /var must be mounted before it starts. */
+ * image from the local store), so that /var must be mounted before it starts. Ephemeral= and ReadOnly=
+ * containers have their upper layer on a tmpfs. */
 static bool container_uses_state_dir(const Container *c) {
-        if (!c->ephemeral)
+        if (!c->ephemeral && !c->read_only)
                 return true;
         if (c->image && !streq(c->image, "host"))
                 return true;
