@@ -16,38 +16,13 @@
 
 #include "caps-util.h"
 #include "container-exec.h"
+#include "test.h"
 
-/* Minimal harness until tests/unit/test.h exists. */
-static unsigned n_passed, n_failed;
-#define CHECK(expr)                                                                             \
-        do {                                                                                    \
-                if (expr)                                                                       \
-                        n_passed++;                                                             \
-                else {                                                                          \
-                        n_failed++;                                                             \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #expr); \
-                }                                                                               \
-        } while (0)
-
-static char base[PATH_MAX];
+static char *base;
 static int root_fd = -EBADF;
 static uint64_t host_permitted;
 
 #define CAT "/bin/cat"
-
-static void write_file(const char *rel, const char *contents) {
-        char p[PATH_MAX * 2];
-        FILE *f;
-
-        snprintf(p, sizeof(p), "%s/%s", base, rel);
-        f = fopen(p, "we");
-        if (!f) {
-                perror(p);
-                abort();
-        }
-        fputs(contents, f);
-        fclose(f);
-}
 
 /* What the workload saw: /proc/self/status of the exec'd process, and the parent death signal before
  * execve. */
@@ -182,132 +157,176 @@ static bool mask_is(const Result *r, const char *name, uint64_t expected) {
         return true;
 }
 
+/* The fixture root with passwd and group, and whether we can run the cases at all. */
+static bool can_apply;
+
+__attribute__((constructor)) static void fixture(void) {
+        if (geteuid() != 0 || access(CAT, X_OK) < 0 || capability_get_current(&host_permitted, NULL) < 0)
+                return;
+
+        base = test_mkdtemp();
+        if (!base ||
+            test_write(base, "etc/passwd",
+                       "root:x:0:0:root:/root:/bin/sh\n"
+                       "app:x:1001:1001::/home/app:/bin/sh\n"
+                       "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n") < 0 ||
+            test_write(base, "etc/group",
+                       "root:x:0:\n"
+                       "wheel:x:10:app\n"
+                       "app:x:1001:\n"
+                       "extra:x:2000:app\n"
+                       "nogroup:x:65534:\n") < 0)
+                abort();
+        root_fd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                abort();
+        can_apply = true;
+}
+
+__attribute__((destructor)) static void fixture_cleanup(void) {
+        root_fd = safe_close(root_fd);
+        test_rm_rf(base);
+        free(base);
+}
+
+#define REQUIRE_APPLY()                                                                                 do {                                                                                                    if (!can_apply) {                                                                                       printf("# skipping: container_exec_apply() needs root and " CAT "\n");                          return;                                                                                 }                                                                                       } while (0)
+
 static Container new_container(void) {
         return (Container) { .name = (char *) "test", .no_new_privileges = true };
 }
 
-static void test_non_root_with_added_capability(void) {
+TEST(non_root_with_added_capability) {
+        REQUIRE_APPLY();
+
         Container c = new_container();
         uint64_t net_admin = CAP_MASK(CAP_NET_ADMIN);
         Result r;
 
         c.user = (char *) "65534";
         c.add_capabilities = net_admin;
-        CHECK(run(&c, &r) == 0);
-        CHECK(r.apply_error == 0);
-        CHECK(field_is(&r, "Uid", "65534 65534 65534 65534"));
-        CHECK(field_is(&r, "Gid", "65534 65534 65534 65534"));
-        CHECK(field_is(&r, "Groups", ""));
-        CHECK(mask_is(&r, "CapBnd", (CAPABILITY_SET_DOCKER_DEFAULT | net_admin) & host_permitted));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(r.apply_error == 0);
+        ASSERT_TRUE(field_is(&r, "Uid", "65534 65534 65534 65534"));
+        ASSERT_TRUE(field_is(&r, "Gid", "65534 65534 65534 65534"));
+        ASSERT_TRUE(field_is(&r, "Groups", ""));
+        ASSERT_TRUE(mask_is(&r, "CapBnd", (CAPABILITY_SET_DOCKER_DEFAULT | net_admin) & host_permitted));
         /* only what was added explicitly, and it survives execve as an ambient capability */
-        CHECK(mask_is(&r, "CapPrm", net_admin));
-        CHECK(mask_is(&r, "CapEff", net_admin));
-        CHECK(mask_is(&r, "CapInh", net_admin));
-        CHECK(mask_is(&r, "CapAmb", net_admin));
-        CHECK(field_is(&r, "NoNewPrivs", "1"));
-        CHECK(field_is(&r, "Seccomp", "2"));
+        ASSERT_TRUE(mask_is(&r, "CapPrm", net_admin));
+        ASSERT_TRUE(mask_is(&r, "CapEff", net_admin));
+        ASSERT_TRUE(mask_is(&r, "CapInh", net_admin));
+        ASSERT_TRUE(mask_is(&r, "CapAmb", net_admin));
+        ASSERT_TRUE(field_is(&r, "NoNewPrivs", "1"));
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
 }
 
-static void test_non_root_default(void) {
+TEST(non_root_default) {
+        REQUIRE_APPLY();
+
         Container c = new_container();
         Result r;
 
         c.user = (char *) "app";
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "Uid", "1001 1001 1001 1001"));
-        CHECK(field_is(&r, "Gid", "1001 1001 1001 1001"));
-        CHECK(field_is(&r, "Groups", "10 2000"));
-        CHECK(mask_is(&r, "CapBnd", CAPABILITY_SET_DOCKER_DEFAULT & host_permitted));
-        CHECK(mask_is(&r, "CapPrm", 0));
-        CHECK(mask_is(&r, "CapEff", 0));
-        CHECK(mask_is(&r, "CapInh", 0));
-        CHECK(mask_is(&r, "CapAmb", 0));
-        CHECK(field_is(&r, "NoNewPrivs", "1"));
-        CHECK(field_is(&r, "Seccomp", "2"));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Uid", "1001 1001 1001 1001"));
+        ASSERT_TRUE(field_is(&r, "Gid", "1001 1001 1001 1001"));
+        ASSERT_TRUE(field_is(&r, "Groups", "10 2000"));
+        ASSERT_TRUE(mask_is(&r, "CapBnd", CAPABILITY_SET_DOCKER_DEFAULT & host_permitted));
+        ASSERT_TRUE(mask_is(&r, "CapPrm", 0));
+        ASSERT_TRUE(mask_is(&r, "CapEff", 0));
+        ASSERT_TRUE(mask_is(&r, "CapInh", 0));
+        ASSERT_TRUE(mask_is(&r, "CapAmb", 0));
+        ASSERT_TRUE(field_is(&r, "NoNewPrivs", "1"));
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
 }
 
-static void test_root(void) {
+TEST(root) {
+        REQUIRE_APPLY();
+
         Container c = new_container();
         uint64_t d = CAPABILITY_SET_DOCKER_DEFAULT & host_permitted;
         Result r;
 
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "Uid", "0 0 0 0"));
-        CHECK(field_is(&r, "Gid", "0 0 0 0"));
-        CHECK(field_is(&r, "Groups", ""));
-        CHECK(mask_is(&r, "CapBnd", d));
-        CHECK(mask_is(&r, "CapPrm", d));
-        CHECK(mask_is(&r, "CapEff", d));
-        CHECK(mask_is(&r, "CapInh", 0));
-        CHECK(mask_is(&r, "CapAmb", 0));
-        CHECK(field_is(&r, "NoNewPrivs", "1"));
-        CHECK(field_is(&r, "Seccomp", "2"));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Uid", "0 0 0 0"));
+        ASSERT_TRUE(field_is(&r, "Gid", "0 0 0 0"));
+        ASSERT_TRUE(field_is(&r, "Groups", ""));
+        ASSERT_TRUE(mask_is(&r, "CapBnd", d));
+        ASSERT_TRUE(mask_is(&r, "CapPrm", d));
+        ASSERT_TRUE(mask_is(&r, "CapEff", d));
+        ASSERT_TRUE(mask_is(&r, "CapInh", 0));
+        ASSERT_TRUE(mask_is(&r, "CapAmb", 0));
+        ASSERT_TRUE(field_is(&r, "NoNewPrivs", "1"));
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
 
         /* AddCapability=SYS_ADMIN, DropCapability=NET_RAW MKNOD */
         c.add_capabilities = CAP_MASK(CAP_SYS_ADMIN);
         c.drop_capabilities = CAP_MASK(CAP_NET_RAW) | CAP_MASK(CAP_MKNOD);
         d = ((CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN)) & ~c.drop_capabilities) & host_permitted;
-        CHECK(run(&c, &r) == 0);
-        CHECK(mask_is(&r, "CapBnd", d));
-        CHECK(mask_is(&r, "CapEff", d));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(mask_is(&r, "CapBnd", d));
+        ASSERT_TRUE(mask_is(&r, "CapEff", d));
 
         /* DropCapability=ALL */
         c.add_capabilities = 0;
         c.drop_capabilities = UINT64_MAX;
-        CHECK(run(&c, &r) == 0);
-        CHECK(mask_is(&r, "CapBnd", 0));
-        CHECK(mask_is(&r, "CapEff", 0));
-        CHECK(mask_is(&r, "CapPrm", 0));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(mask_is(&r, "CapBnd", 0));
+        ASSERT_TRUE(mask_is(&r, "CapEff", 0));
+        ASSERT_TRUE(mask_is(&r, "CapPrm", 0));
 
         /* AddCapability=ALL: everything this process holds */
         c.add_capabilities = UINT64_MAX;
         c.drop_capabilities = 0;
-        CHECK(run(&c, &r) == 0);
-        CHECK(mask_is(&r, "CapBnd", capability_kernel_mask() & host_permitted));
-        CHECK(mask_is(&r, "CapEff", capability_kernel_mask() & host_permitted));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(mask_is(&r, "CapBnd", capability_kernel_mask() & host_permitted));
+        ASSERT_TRUE(mask_is(&r, "CapEff", capability_kernel_mask() & host_permitted));
 }
 
-static void test_options(void) {
+TEST(options) {
+        REQUIRE_APPLY();
+
         Container c = new_container();
         Result r;
 
         /* NoNewPrivileges=no for a non-root user: the filter is loaded before the capabilities go */
         c.user = (char *) "app";
         c.no_new_privileges = false;
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "NoNewPrivs", "0"));
-        CHECK(field_is(&r, "Seccomp", "2"));
-        CHECK(mask_is(&r, "CapEff", 0));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "NoNewPrivs", "0"));
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
+        ASSERT_TRUE(mask_is(&r, "CapEff", 0));
 
         c.no_new_privileges = true;
         c.seccomp_profile = (char *) "unconfined";
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "Seccomp", "0"));
-        CHECK(field_is(&r, "NoNewPrivs", "1"));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Seccomp", "0"));
+        ASSERT_TRUE(field_is(&r, "NoNewPrivs", "1"));
 
         c.seccomp_profile = (char *) "/etc/ctr/seccomp.json";
-        CHECK(run(&c, &r) == 1);
-        CHECK(r.apply_error == EOPNOTSUPP);
-        CHECK(strstr(r.message, "Failed to load seccomp profile '/etc/ctr/seccomp.json'") != NULL);
+        ASSERT_TRUE(run(&c, &r) == 1);
+        ASSERT_TRUE(r.apply_error == EOPNOTSUPP);
+        ASSERT_TRUE(strstr(r.message, "Failed to load seccomp profile '/etc/ctr/seccomp.json'") != NULL);
         c.seccomp_profile = NULL;
 
         /* a user that is not in the image */
         c.user = (char *) "ghost";
-        CHECK(run(&c, &r) == 1);
-        CHECK(r.apply_error == ESRCH);
-        CHECK(streq(r.message, "User 'ghost' not found in the container's /etc/passwd"));
+        ASSERT_TRUE(run(&c, &r) == 1);
+        ASSERT_TRUE(r.apply_error == ESRCH);
+        ASSERT_TRUE(streq(r.message, "User 'ghost' not found in the container's /etc/passwd"));
 
         /* SupplementaryGroups= and Group= */
         char *supp[] = { (char *) "3000", NULL };
         c.user = (char *) "app";
         c.group = (char *) "extra";
         c.supplementary_groups = supp;
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "Gid", "2000 2000 2000 2000"));
-        CHECK(field_is(&r, "Groups", "3000"));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Gid", "2000 2000 2000 2000"));
+        ASSERT_TRUE(field_is(&r, "Groups", "3000"));
 }
 
-static void test_prepared(void) {
+TEST(prepared) {
+        REQUIRE_APPLY();
+
         char cache[PATH_MAX + 16];
         Container c = new_container();
         ExecError err = {};
@@ -316,103 +335,41 @@ static void test_prepared(void) {
         snprintf(cache, sizeof(cache), "%s/seccomp-cache", base);
 
         /* compiled in the parent, loaded by the child */
-        CHECK(container_exec_prepare(&c, cache, &err) == 0);
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "Seccomp", "2"));
-        CHECK(mask_is(&r, "CapEff", CAPABILITY_SET_DOCKER_DEFAULT & host_permitted));
+        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == 0);
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
+        ASSERT_TRUE(mask_is(&r, "CapEff", CAPABILITY_SET_DOCKER_DEFAULT & host_permitted));
 
         c.user = (char *) "65534";
         c.add_capabilities = CAP_MASK(CAP_NET_ADMIN);
-        CHECK(container_exec_prepare(&c, cache, &err) == 0);
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "Seccomp", "2"));
-        CHECK(field_is(&r, "NoNewPrivs", "1"));
-        CHECK(mask_is(&r, "CapAmb", CAP_MASK(CAP_NET_ADMIN)));
+        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == 0);
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
+        ASSERT_TRUE(field_is(&r, "NoNewPrivs", "1"));
+        ASSERT_TRUE(mask_is(&r, "CapAmb", CAP_MASK(CAP_NET_ADMIN)));
 
         /* prepared for another container: the child builds its own */
         c.add_capabilities = CAP_MASK(CAP_SYS_ADMIN);
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "Seccomp", "2"));
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
 
         c.seccomp_profile = (char *) "unconfined";
-        CHECK(container_exec_prepare(&c, cache, &err) == 0);
-        CHECK(run(&c, &r) == 0);
-        CHECK(field_is(&r, "Seccomp", "0"));
+        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == 0);
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Seccomp", "0"));
 
         c.seccomp_profile = (char *) "/srv/profile.json";
-        CHECK(container_exec_prepare(&c, cache, &err) == -EOPNOTSUPP);
-        CHECK(err.error == EOPNOTSUPP && strstr(err.message, "/srv/profile.json"));
+        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == -EOPNOTSUPP);
+        ASSERT_TRUE(err.error == EOPNOTSUPP && strstr(err.message, "/srv/profile.json"));
 
         container_exec_prepared_done();
 }
 
-static void test_error(void) {
+TEST(exec_error) {
         ExecError err = {};
 
-        CHECK(exec_error_set(&err, -ENOENT, "Failed to open '%s'", "/x") == -ENOENT);
-        CHECK(err.error == ENOENT && streq(err.message, "Failed to open '/x'"));
-        CHECK(exec_error_set(&err, EPERM, "x") == -EPERM && err.error == EPERM);
-        CHECK(exec_error_set(NULL, 0, "x") == -EIO);
-}
-
-int main(void) {
-        char cmd[PATH_MAX + 16];
-        char p[PATH_MAX + 16];
-
-        test_error();
-
-        if (geteuid() != 0) {
-                printf("not root: container_exec_apply() needs root, skipping the rest\n");
-                printf("%u passed, %u failed\n", n_passed, n_failed);
-                return n_failed > 0;
-        }
-        if (access(CAT, X_OK) < 0) {
-                printf(CAT " missing, skipping the rest\n");
-                printf("%u passed, %u failed\n", n_passed, n_failed);
-                return n_failed > 0;
-        }
-        if (capability_get_current(&host_permitted, NULL) < 0) {
-                fprintf(stderr, "Failed to read our capabilities\n");
-                return 1;
-        }
-
-        snprintf(base, sizeof(base), "/tmp/test-container-exec.XXXXXX");
-        if (!mkdtemp(base)) {
-                perror("mkdtemp");
-                return 1;
-        }
-        snprintf(p, sizeof(p), "%s/etc", base);
-        if (mkdir(p, 0755) < 0) {
-                perror(p);
-                return 1;
-        }
-        write_file("etc/passwd",
-                   "root:x:0:0:root:/root:/bin/sh\n"
-                   "app:x:1001:1001::/home/app:/bin/sh\n"
-                   "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
-        write_file("etc/group",
-                   "root:x:0:\n"
-                   "wheel:x:10:app\n"
-                   "app:x:1001:\n"
-                   "extra:x:2000:app\n"
-                   "nogroup:x:65534:\n");
-        root_fd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0) {
-                perror(base);
-                return 1;
-        }
-
-        test_non_root_with_added_capability();
-        test_non_root_default();
-        test_root();
-        test_options();
-        test_prepared();
-
-        close(root_fd);
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-        if (system(cmd) != 0)
-                fprintf(stderr, "Failed to remove %s\n", base);
-
-        printf("%u passed, %u failed\n", n_passed, n_failed);
-        return n_failed > 0;
+        ASSERT_TRUE(exec_error_set(&err, -ENOENT, "Failed to open '%s'", "/x") == -ENOENT);
+        ASSERT_TRUE(err.error == ENOENT && streq(err.message, "Failed to open '/x'"));
+        ASSERT_TRUE(exec_error_set(&err, EPERM, "x") == -EPERM && err.error == EPERM);
+        ASSERT_TRUE(exec_error_set(NULL, 0, "x") == -EIO);
 }

@@ -20,18 +20,7 @@
 
 #include "caps-util.h"
 #include "seccomp-util.h"
-
-/* Minimal harness until tests/unit/test.h exists. */
-static unsigned n_passed, n_failed;
-#define CHECK(expr)                                                                             \
-        do {                                                                                    \
-                if (expr)                                                                       \
-                        n_passed++;                                                             \
-                else {                                                                          \
-                        n_failed++;                                                             \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #expr); \
-                }                                                                               \
-        } while (0)
+#include "test.h"
 
 #define CHILD_CHECK(expr)                                                                       \
         do {                                                                                    \
@@ -119,6 +108,8 @@ static long syscall_int80(long nr, long a, long b) {
 
 /* How the child loads the default filter: built in place, or a precompiled program. */
 static SeccompProgram program;
+/* Whether int 0x80 works here, probed before the cases run (see ia32_probe()). */
+static bool ia32_available;
 
 static int child_default_filter(uint64_t caps) {
         char perf_attr[128] = {};       /* valgrind reads these */
@@ -182,7 +173,7 @@ static int child_default_filter(uint64_t caps) {
 #if defined(__x86_64__)
         /* The 32-bit entry point is filtered too. Only meaningful if the kernel has IA32 emulation, which
          * the parent checked (an unfiltered int 0x80 getpid() returns our pid). */
-        if (getenv("CTR_TEST_IA32")) {
+        if (ia32_available) {
                 CHILD_CHECK(syscall_int80(IA32_GETPID, 0, 0) == getpid());
                 CHILD_CHECK(syscall_int80(IA32_KEYCTL, 0x7fff, 0) == -EPERM);
                 CHILD_CHECK(syscall_int80(IA32_UNSHARE, CLONE_NEWUSER, 0) == -EPERM);
@@ -237,23 +228,23 @@ static int child_probe_int80(uint64_t unused) {
 }
 #endif
 
-static void test_build(void) {
+static void test_build_filter(void) {
         scmp_filter_ctx ctx = NULL;
 
-        CHECK(seccomp_default_filter_new(CAPABILITY_SET_DOCKER_DEFAULT, true, &ctx) == 0);
-        CHECK(ctx != NULL);
+        ASSERT_TRUE(seccomp_default_filter_new(CAPABILITY_SET_DOCKER_DEFAULT, true, &ctx) == 0);
+        ASSERT_TRUE(ctx != NULL);
         /* the filter covers the compat architectures */
 #if defined(__x86_64__)
-        CHECK(seccomp_arch_exist(ctx, SCMP_ARCH_X86) == 0);
-        CHECK(seccomp_arch_exist(ctx, SCMP_ARCH_X32) == 0);
-        CHECK(seccomp_arch_exist(ctx, SCMP_ARCH_X86_64) == 0);
+        ASSERT_TRUE(seccomp_arch_exist(ctx, SCMP_ARCH_X86) == 0);
+        ASSERT_TRUE(seccomp_arch_exist(ctx, SCMP_ARCH_X32) == 0);
+        ASSERT_TRUE(seccomp_arch_exist(ctx, SCMP_ARCH_X86_64) == 0);
 #endif
         seccomp_release(ctx);
 
-        CHECK(seccomp_profile_is_unconfined("unconfined"));
-        CHECK(!seccomp_profile_is_unconfined(NULL));
-        CHECK(!seccomp_profile_is_unconfined("default"));
-        CHECK(seccomp_apply_profile("/etc/ctr/profile.json", 0, true) == -EOPNOTSUPP);
+        ASSERT_TRUE(seccomp_profile_is_unconfined("unconfined"));
+        ASSERT_TRUE(!seccomp_profile_is_unconfined(NULL));
+        ASSERT_TRUE(!seccomp_profile_is_unconfined("default"));
+        ASSERT_TRUE(seccomp_apply_profile("/etc/ctr/profile.json", 0, true) == -EOPNOTSUPP);
 }
 
 static bool file_exists(const char *dir, uint64_t *ret_size, char *ret_path, size_t path_size) {
@@ -279,85 +270,101 @@ static bool file_exists(const char *dir, uint64_t *ret_size, char *ret_path, siz
         return found;
 }
 
-static void test_program_cache(void) {
+static void test_program_cache_impl(void) {
         char dir[] = "/tmp/test-seccomp-cache.XXXXXX", cache[PATH_MAX], path[PATH_MAX], cmd[PATH_MAX + 16];
         SeccompProgram a = {}, b = {}, c = {};
         uint64_t size = 0;
         FILE *f;
 
         if (!mkdtemp(dir)) {
-                CHECK(false);
+                ASSERT_TRUE(false);
                 return;
         }
         snprintf(cache, sizeof(cache), "%s/cache", dir);
 
-        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &a) == 0);   /* built */
-        CHECK(a.n_insns > 10 && a.n_insns <= BPF_MAXINSNS);
-        CHECK(file_exists(cache, &size, path, sizeof(path)));
-        CHECK(size == a.n_insns * sizeof(struct sock_filter));
+        ASSERT_TRUE(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &a) == 0);   /* built */
+        ASSERT_TRUE(a.n_insns > 10 && a.n_insns <= BPF_MAXINSNS);
+        ASSERT_TRUE(file_exists(cache, &size, path, sizeof(path)));
+        ASSERT_TRUE(size == a.n_insns * sizeof(struct sock_filter));
 
-        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 1);   /* cached */
-        CHECK(b.n_insns == a.n_insns && memcmp(a.insns, b.insns, size) == 0);
+        ASSERT_TRUE(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 1);   /* cached */
+        ASSERT_TRUE(b.n_insns == a.n_insns && memcmp(a.insns, b.insns, size) == 0);
         seccomp_program_done(&b);
 
         /* another capability set is another filter */
-        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN), NULL, &c) == 0);
-        CHECK(c.n_insns != a.n_insns || memcmp(a.insns, c.insns, size) != 0);
+        ASSERT_TRUE(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN), NULL, &c) == 0);
+        ASSERT_TRUE(c.n_insns != a.n_insns || memcmp(a.insns, c.insns, size) != 0);
         seccomp_program_done(&c);
 
         /* a damaged entry is rebuilt and replaced */
         f = fopen(path, "we");
-        CHECK(f != NULL);
+        ASSERT_TRUE(f != NULL);
         if (f) {
                 fputs("junk!", f);
                 fclose(f);
         }
-        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 0);
-        CHECK(b.n_insns == a.n_insns && memcmp(a.insns, b.insns, size) == 0);
+        ASSERT_TRUE(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 0);
+        ASSERT_TRUE(b.n_insns == a.n_insns && memcmp(a.insns, b.insns, size) == 0);
         seccomp_program_done(&b);
-        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 1);
+        ASSERT_TRUE(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 1);
         seccomp_program_done(&b);
 
         /* an entry others could have written is not used */
-        CHECK(chmod(path, 0666) == 0);
-        CHECK(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 0);
+        ASSERT_TRUE(chmod(path, 0666) == 0);
+        ASSERT_TRUE(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, cache, &b) == 0);
         seccomp_program_done(&b);
 
         seccomp_program_done(&a);
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        CHECK(system(cmd) == 0);
+        ASSERT_TRUE(system(cmd) == 0);
 }
 
-int main(void) {
-        uint64_t d = CAPABILITY_SET_DOCKER_DEFAULT;
-        uint64_t admin = d | CAP_MASK(CAP_SYS_ADMIN) | CAP_MASK(CAP_SYS_PTRACE);
-
-        test_build();
-
 #if defined(__x86_64__)
-        /* Probe in a child: without IA32 emulation (or under valgrind) int 0x80 kills the process. */
-        if (!under_valgrind() && run_in_child(child_probe_int80, 0) == 0)
-                setenv("CTR_TEST_IA32", "1", 1);
-        else
-                printf("int 0x80 not available (no IA32 emulation, or valgrind): not testing the 32-bit entry\n");
+/* Probe in a child: without IA32 emulation (or under valgrind) int 0x80 kills the process. */
+__attribute__((constructor)) static void ia32_probe(void) {
+        ia32_available = !under_valgrind() && run_in_child(child_probe_int80, 0) == 0;
+}
 #endif
 
-        test_program_cache();
+TEST(build) {
+        test_build_filter();
+}
 
-        /* Loading with no_new_privs needs no privileges. */
-        CHECK(run_in_child(child_default_filter, d) == 0);
+TEST(program_cache) {
+        test_program_cache_impl();
+}
+
+TEST(default_filter) {
+        if (!ia32_available)
+                printf("# int 0x80 not available (no IA32 emulation, or valgrind): not testing the 32-bit entry\n");
+        /* loading with no_new_privs needs no privileges */
+        ASSERT_EQ(run_in_child(child_default_filter, CAPABILITY_SET_DOCKER_DEFAULT), 0);
+}
+
+TEST(default_program) {
         /* the same checks with the precompiled program */
-        CHECK(seccomp_default_program(d, NULL, &program) == 0);
-        CHECK(run_in_child(child_default_filter, d) == 0);
+        ASSERT_EQ(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, NULL, &program), 0);
+        ASSERT_EQ(run_in_child(child_default_filter, CAPABILITY_SET_DOCKER_DEFAULT), 0);
         seccomp_program_done(&program);
-        CHECK(run_in_child(child_unconfined, d) == 0);
+}
 
-        if (geteuid() == 0) {
-                CHECK(run_in_child(child_gated, admin) == 0);
-                CHECK(run_in_child(child_no_nnp, d) == 0);
-        } else
-                printf("not root: skipping the capability-gated and no_new_privs=no cases\n");
+TEST(unconfined) {
+        ASSERT_EQ(run_in_child(child_unconfined, CAPABILITY_SET_DOCKER_DEFAULT), 0);
+}
 
-        printf("%u passed, %u failed\n", n_passed, n_failed);
-        return n_failed > 0;
+TEST(capability_gated) {
+        if (geteuid() != 0) {
+                printf("# not root: skipping\n");
+                return;
+        }
+        ASSERT_EQ(run_in_child(child_gated, CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN) |
+                                                    CAP_MASK(CAP_SYS_PTRACE)), 0);
+}
+
+TEST(without_no_new_privs) {
+        if (geteuid() != 0) {
+                printf("# not root: skipping\n");
+                return;
+        }
+        ASSERT_EQ(run_in_child(child_no_nnp, CAPABILITY_SET_DOCKER_DEFAULT), 0);
 }
