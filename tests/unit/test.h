@@ -27,13 +27,14 @@ static TestCase test_cases[TEST_MAX];
 static unsigned test_n_cases;
 static bool test_current_failed;
 
+/* The generated names (test_case_NAME, test_register_NAME) stay clear of helpers called test_NAME. */
 #define TEST(n)                                                                 \
-        static void test_##n(void);                                             \
+        static void test_case_##n(void);                                        \
         __attribute__((constructor)) static void test_register_##n(void) {      \
                 if (test_n_cases < TEST_MAX)                                    \
-                        test_cases[test_n_cases++] = (TestCase) { #n, test_##n }; \
+                        test_cases[test_n_cases++] = (TestCase) { #n, test_case_##n }; \
         }                                                                       \
-        static void test_##n(void)
+        static void test_case_##n(void)
 
 #define TEST_FAIL(...)                                                          \
         do {                                                                    \
