@@ -141,12 +141,10 @@ int capability_sets_apply(uint64_t permitted, uint64_t effective, uint64_t inher
         if ((ambient & ~(permitted & inheritable)) != 0)
                 return -EINVAL;
 
+        /* The sets are given in full, so libcap-ng need not read the current ones (it would parse
+         * /proc/PID/status, which after setns() into a container's PID namespace may be another process's). */
         capng_setpid((int) getpid());
-        if (capng_get_caps_process() < 0)
-                return capng_error();
-
-        capng_clear(CAPNG_SELECT_CAPS);
-        capng_clear(CAPNG_SELECT_AMBIENT);
+        capng_clear(CAPNG_SELECT_ALL);
         for (unsigned i = 0; i <= last; i++) {
                 if ((permitted & CAP_MASK(i)) && capng_update(CAPNG_ADD, CAPNG_PERMITTED, i) < 0)
                         return -EINVAL;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,6 +22,8 @@
 
 static char *base;
 static int root_fd = -EBADF;
+/* run() hides /proc from the child before it applies anything */
+static bool hide_proc;
 static uint64_t host_permitted;
 
 #define CAT "/bin/cat"
@@ -50,7 +54,19 @@ static int run(const Container *c, Result *ret) {
         if (pid == 0) {
                 ExecCredentials cred = {};
                 ExecError err = {};
-                int r;
+                int r, proc_fd = -EBADF;
+
+                if (hide_proc) {
+                        /* as "ctrctl exec" may find itself: no /proc for our pid. Keep a handle on it to
+                         * report the result. */
+                        proc_fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (proc_fd < 0 || unshare(CLONE_NEWNS) < 0 ||
+                            mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+                            umount2("/proc", MNT_DETACH) < 0 || access("/proc/self/status", F_OK) == 0) {
+                                dprintf(errp[1], "%d failed to hide /proc", errno);
+                                _exit(1);
+                        }
+                }
 
                 r = exec_credentials_resolve(c, root_fd, &cred, &err);
                 if (r >= 0)
@@ -69,6 +85,15 @@ static int run(const Container *c, Result *ret) {
                 if (prctl(PR_GET_PDEATHSIG, &r, 0, 0, 0) < 0 || r != SIGKILL) {
                         dprintf(errp[1], "%d pdeath signal not armed", EIO);
                         _exit(1);
+                }
+                if (proc_fd >= 0) {
+                        char buf[8192];
+                        int fd = openat(proc_fd, "status", O_RDONLY | O_CLOEXEC);
+                        ssize_t n_read = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+
+                        if (n_read <= 0 || write(out[1], buf, (size_t) n_read) != n_read)
+                                _exit(2);
+                        _exit(0);
                 }
                 if (dup2(out[1], STDOUT_FILENO) < 0)
                         _exit(2);
@@ -363,6 +388,32 @@ TEST(prepared) {
         ASSERT_TRUE(err.error == EOPNOTSUPP && strstr(err.message, "/srv/profile.json"));
 
         container_exec_prepared_done();
+}
+
+/* Nothing in container_exec_apply() may depend on /proc: "ctrctl exec" joins a container whose /proc
+ * shows other pids, and a launcher may apply before mounting it. */
+TEST(without_proc) {
+        REQUIRE_APPLY();
+
+        Container c = new_container();
+        Result r;
+
+        hide_proc = true;
+        c.user = (char *) "app";
+        c.add_capabilities = CAP_MASK(CAP_NET_ADMIN);
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Uid", "1001 1001 1001 1001"));
+        ASSERT_TRUE(mask_is(&r, "CapEff", CAP_MASK(CAP_NET_ADMIN)));
+        ASSERT_TRUE(mask_is(&r, "CapAmb", CAP_MASK(CAP_NET_ADMIN)));
+        ASSERT_TRUE(mask_is(&r, "CapBnd",
+                            (CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_NET_ADMIN)) & host_permitted));
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
+
+        c.user = NULL;
+        c.add_capabilities = 0;
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(mask_is(&r, "CapEff", CAPABILITY_SET_DOCKER_DEFAULT & host_permitted));
+        hide_proc = false;
 }
 
 TEST(exec_error) {
