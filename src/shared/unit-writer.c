@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "parse-util.h"
+#include "path-util.h"
 #include "specifier.h"
 #include "string-util.h"
 #include "strv.h"
@@ -246,7 +247,7 @@ static int buffer_pass_through(Buffer *b, const Container *c, const char *sectio
 }
 
 int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret, size_t *ret_size) {
-        _cleanup_free_ char *description = NULL;
+        _cleanup_free_ char *description = NULL, *absolute = NULL;
         const char *source;
         Buffer b = {};
         int r;
@@ -258,6 +259,19 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
                 goto fail;
 
         source = c->source_path ?: (c->dropin_paths ? c->dropin_paths[0] : NULL);
+        /* systemd wants SourcePath= absolute; a relative CTR_CONFIG_PATH entry gives relative paths. */
+        if (source && !path_is_absolute(source)) {
+                _cleanup_free_ char *cwd = get_current_dir_name();
+
+                if (!cwd) {
+                        r = negative_errno();
+                        goto fail;
+                }
+                r = path_join(cwd, source, &absolute);
+                if (r < 0)
+                        goto fail;
+                source = absolute;
+        }
         if (source) {
                 r = buffer_value(&b, "SourcePath", source);
                 if (r == -EINVAL)
