@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,10 @@
 #include "strv.h"
 #include "sync.h"
 
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
 #ifdef CTR_LAUNCH_HAVE_SCOPE
 #include <systemd/sd-bus.h>
 #include <systemd/sd-login.h>
@@ -42,6 +47,13 @@
 #define EXIT_CANNOT_EXECUTE 126
 #define EXIT_NOT_FOUND 127
 
+/* Under valgrind the cloned child is still valgrind's, which knows neither fsopen() nor open_tree(): the child
+ * then re-executes the launcher natively (--trace-children=no) with this variable naming the sync socket, and
+ * that process redoes the (pure) load and plan and carries on as the child. Only valgrind runs take this path. */
+#define CHILD_FD_ENV "CTR_LAUNCH_CHILD_FD"
+#define CHILD_FD 3
+
+static char **saved_argv = NULL;
 static bool arg_no_scope = false;
 static bool arg_print_plan = false;
 static char **arg_config_path = NULL;
@@ -282,6 +294,53 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
         exec_workload(argv, env, sync_fd);
 }
 
+static bool running_on_valgrind(void) {
+#ifdef HAVE_VALGRIND_VALGRIND_H
+        return RUNNING_ON_VALGRIND;
+#else
+        return false;
+#endif
+}
+
+static _Noreturn void reexec_child(int sync_fd) {
+        /* valgrind answers readlink() of /proc/self/exe with the client's path; exec'ing the link itself would
+         * run valgrind's tool binary */
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+        if (n <= 0)
+                _exit(EXIT_SETUP);
+        exe[n] = '\0';
+        /* fd 3 without O_CLOEXEC, whatever number it had */
+        if (sync_fd == CHILD_FD) {
+                if (fcntl(sync_fd, F_SETFD, 0) < 0)
+                        _exit(EXIT_SETUP);
+        } else if (dup2(sync_fd, CHILD_FD) < 0)
+                _exit(EXIT_SETUP);
+        if (setenv(CHILD_FD_ENV, "3", 1) < 0)
+                _exit(EXIT_SETUP);
+        execv(exe, saved_argv);
+        _exit(EXIT_SETUP);
+}
+
+/* The re-executed child (see CHILD_FD_ENV): same arguments, same file, same plan. */
+static int run_child(int argc, char *argv[]) {
+        _cleanup_container_free_ Container *c = NULL;
+        _cleanup_plan_free_ Plan *p = NULL;
+        PlanOptions o;
+        int r;
+
+        (void) unsetenv(CHILD_FD_ENV);
+        log_set_max_level(LOG_ERR); /* the parent printed the warnings already */
+        if (parse_argv(argc, argv) <= 0 || load(argv[optind], &c) < 0)
+                _exit(EXIT_SETUP);
+        plan_options_from_environment(&o);
+        r = plan_build(c, &o, &p, NULL);
+        if (r < 0)
+                _exit(EXIT_SETUP);
+        child_main(c, p, CHILD_FD);
+}
+
 static int make_staging_dir(const Plan *p) {
         _cleanup_free_ char *s = strdup(p->staging);
 
@@ -400,6 +459,8 @@ static int run(int argc, char *argv[]) {
         }
         if (pid == 0) {
                 pair[0] = safe_close(pair[0]);
+                if (running_on_valgrind())
+                        reexec_child(pair[1]);
                 child_main(c, p, pair[1]);
         }
         pair[1] = safe_close(pair[1]);
@@ -456,6 +517,9 @@ int main(int argc, char *argv[]) {
 
         log_set_program_name("ctr-launch");
         log_parse_environment();
+        saved_argv = argv;
+        if (getenv(CHILD_FD_ENV))
+                return run_child(argc, argv);
         r = run(argc, argv);
         arg_config_path = strv_free(arg_config_path);
         return r;
