@@ -7,8 +7,8 @@
 #include "conf-parser.h"
 #include "string-util.h"
 
-static int parse_line(const char *file, unsigned line, char **section, char *l, ConfItemCallback callback,
-                      void *userdata, Diagnostics *diag, bool *failed) {
+static int parse_line(const char *file, unsigned line, char **section, bool *skip, char *l,
+                      ConfItemCallback callback, void *userdata, Diagnostics *diag, bool *failed) {
         char *e, *key, *value;
         int r;
 
@@ -20,16 +20,24 @@ static int parse_line(const char *file, unsigned line, char **section, char *l, 
                 size_t k = strlen(l);
 
                 if (k < 3 || l[k - 1] != ']' || memchr(l + 1, '[', k - 2) || memchr(l + 1, ']', k - 2)) {
+                        /* The file is rejected; until the next header, assignments belong to no section and
+                         * are dropped without a warning each. */
                         *failed = true;
+                        *section = mfree(*section);
+                        *skip = true;
                         return diagnostics_add(diag, DIAGNOSTIC_ERROR, EBADMSG, file, line, NULL, NULL, l,
                                                "Invalid section header '%s'.", l);
                 }
+                *skip = false;
                 l[k - 1] = '\0';
                 r = free_and_strdup(section, l + 1);
                 if (r < 0)
                         return r;
                 return callback(file, line, *section, NULL, NULL, userdata);
         }
+
+        if (*skip)
+                return 0;
 
         e = strchr(l, '=');
         if (!e)
@@ -54,7 +62,7 @@ int conf_parse_buffer(const char *file, const char *data, size_t size, size_t li
         _cleanup_free_ char *section = NULL, *buf = NULL;
         size_t buf_len = 0, pos = 0;
         unsigned line = 0, first_line = 0;
-        bool continuation = false, failed = false;
+        bool continuation = false, failed = false, skip = false;
         int r;
 
         if (memchr(data, '\0', size)) {
@@ -116,13 +124,13 @@ int conf_parse_buffer(const char *file, const char *data, size_t size, size_t li
                 }
                 continuation = false;
 
-                r = parse_line(file, first_line, &section, buf, callback, userdata, diag, &failed);
+                r = parse_line(file, first_line, &section, &skip, buf, callback, userdata, diag, &failed);
                 if (r < 0)
                         return r;
         }
 
         if (continuation) {
-                r = parse_line(file, first_line, &section, buf, callback, userdata, diag, &failed);
+                r = parse_line(file, first_line, &section, &skip, buf, callback, userdata, diag, &failed);
                 if (r < 0)
                         return r;
         }

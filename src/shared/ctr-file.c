@@ -387,13 +387,18 @@ static int entry_list_add(EntryList *l, size_t *allocated, const char *name, siz
                 *allocated = a;
         }
 
+        /* "/etc/ctr/" from CTR_CONFIG_PATH must give the same paths (and config hash) as "/etc/ctr". */
+        size_t dl = strlen(dir);
+        while (dl > 0 && dir[dl - 1] == '/')
+                dl--;
+
         e.name = strndup(name, name_len);
         if (file)
                 e.file = strdup(file);
         if (subdir)
-                (void) asprintf(&e.path, "%s/%s/%s", dir, subdir, entry);
+                (void) asprintf(&e.path, "%.*s/%s/%s", (int) dl, dir, subdir, entry);
         else
-                (void) asprintf(&e.path, "%s/%s", dir, entry);
+                (void) asprintf(&e.path, "%.*s/%s", (int) dl, dir, entry);
         if (!e.name || (file && !e.file) || !e.path) {
                 free(e.name);
                 free(e.file);

@@ -22,12 +22,14 @@ static int collect(const char *file, unsigned line, const char *section, const c
 
 static int parse(const char *text, char **ret, Diagnostics *diag) {
         _cleanup_strv_free_ char **l = NULL;
-        int r;
+        int r, q;
 
         r = conf_parse_buffer("test.ctr", text, strlen(text), CTR_LINE_MAX, collect, &l, diag);
-        if (r < 0)
+        if (r < 0 && r != -EBADMSG)
                 return r;
-        return strv_join(l, "|", ret);
+        free(*ret);
+        q = strv_join(l, "|", ret);
+        return q < 0 ? q : r;
 }
 
 #define ASSERT_PARSE(text, expected)                                    \
@@ -144,5 +146,15 @@ TEST(conf_line_too_long) {
         strv_free(l);
         l = NULL;
         ASSERT_ERROR(conf_parse_buffer("t", "[A]\nK=12\\\n345\\\n67\n", 20, 10, collect, &l, &d), EBADMSG);
+        diagnostics_clear(&d);
+}
+
+TEST(conf_bad_section_header_drops_its_assignments) {
+        _cleanup_free_ char *j = NULL;
+        Diagnostics d = {};
+
+        ASSERT_ERROR(parse("[A]\nK=1\n[B\nL=2\n[C]\nM=3\n", &j, &d), EBADMSG);
+        ASSERT_EQ(d.n, 1);
+        ASSERT_STREQ(j, "1 [A]|2 [A] K=1|5 [C]|6 [C] M=3");
         diagnostics_clear(&d);
 }

@@ -1068,3 +1068,21 @@ TEST(config_hash_serialization) {
         sha256_hex(ser, (size_t) l, expect);
         ASSERT_STREQ(c->config_hash, expect);
 }
+
+TEST(search_path_trailing_slash_same_paths_and_hash) {
+        _cleanup_fixture_ Fixture f;
+        _cleanup_container_free_ Container *a = NULL, *b = NULL;
+        _cleanup_free_ char *slashed = NULL;
+
+        ASSERT_OK(fixture_init(&f));
+        ASSERT_OK(test_write(f.etc, "web.ctr", HEADER));
+        ASSERT_OK(test_write(f.etc, "web.ctr.d/a.conf", "[Service]\nRestart=always\n"));
+        ASSERT_TRUE(asprintf(&slashed, "%s//", f.etc) > 0);
+        char *sp[] = { slashed, NULL };
+
+        ASSERT_OK(container_load("web", f.path, NULL, &a));
+        ASSERT_OK(container_load("web", sp, NULL, &b));
+        ASSERT_STREQ(a->source_path, b->source_path);
+        ASSERT_STREQ(a->dropin_paths[0], b->dropin_paths[0]);
+        ASSERT_STREQ(a->config_hash, b->config_hash);
+}
