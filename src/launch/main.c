@@ -411,6 +411,13 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 return EXIT_FAILURE;
 
+        /* The generated unit carries the hash of what the generator saw: a mismatch means an edit without
+         * daemon-reload, so systemd's view of the unit (limits, [Service]) may be stale. */
+        const char *hash = getenv("CTR_CONFIG_HASH");
+        if (!isempty(hash) && !streq(hash, c->config_hash))
+                log_warning("Container '%s' changed since the last 'systemctl daemon-reload'; "
+                            "starting the new configuration, the unit's settings may be stale.", c->name);
+
         plan_options_from_environment(&o);
         r = plan_build(c, &o, &p, &reason);
         if (r < 0) {
