@@ -26,7 +26,7 @@ static int buffer_append(Buffer *b, const char *s, size_t n) {
                 size_t a = MAX(b->allocated * 2, b->size + n + 1);
                 char *p;
 
-                a = MAX(a, (size_t) 512);
+                a = MAX(a, (size_t) 1024);
                 p = realloc(b->data, a);
                 if (!p)
                         return -ENOMEM;
@@ -67,93 +67,102 @@ static bool char_is_control(unsigned char c) {
         return c < ' ' || c == 0x7f;
 }
 
-int unit_escape_value(const char *s, char **ret) {
-        Buffer b = {};
+/* Appends |s| with every '%' doubled. */
+static int buffer_put_specifier_escaped(Buffer *b, const char *s) {
+        for (;;) {
+                const char *p = strchr(s, '%');
+                int r;
+
+                if (!p)
+                        return buffer_puts(b, s);
+                r = buffer_append(b, s, (size_t) (p - s) + 1);
+                if (r < 0)
+                        return r;
+                r = buffer_putc(b, '%');
+                if (r < 0)
+                        return r;
+                s = p + 1;
+        }
+}
+
+static int buffer_escape_value(Buffer *b, const char *s) {
         size_t n;
-        int r;
 
         n = strlen(s);
         /* systemd strips surrounding whitespace and joins a line ending in a backslash with the next one:
          * such a value would not read back as written. */
         if (n > 0 && (strchr(WHITESPACE, s[0]) || strchr(WHITESPACE, s[n - 1]) || s[n - 1] == '\\'))
                 return -EINVAL;
-
-        for (const char *p = s; *p; p++) {
+        for (const char *p = s; *p; p++)
                 if (char_is_control((unsigned char) *p) && *p != '\t')
-                        goto fail_inval;
-                r = *p == '%' ? buffer_puts(&b, "%%") : buffer_putc(&b, *p);
-                if (r < 0)
-                        goto fail;
-        }
+                        return -EINVAL;
 
-        if (!b.data) {
-                b.data = strdup("");
-                if (!b.data)
-                        return -ENOMEM;
-        }
-        *ret = b.data;
-        return 0;
-
-fail_inval:
-        r = -EINVAL;
-fail:
-        free(b.data);
-        return r;
+        return buffer_put_specifier_escaped(b, s);
 }
 
-int unit_escape_word(const char *s, UnitWordFlags flags, char **ret) {
+static int buffer_escape_word(Buffer *b, const char *s, UnitWordFlags flags) {
         static const char hex[] = "0123456789abcdef";
-        Buffer b = {};
         bool quote;
         int r;
 
-        /* Bare when nothing in it is special to systemd's word splitting. */
+        /* Bare when nothing in it is special to systemd's word splitting: the common case, one copy. */
         quote = isempty(s) || strpbrk(s, " \t\n\r\"'\\") != NULL;
         for (const char *p = s; *p && !quote; p++)
                 if (char_is_control((unsigned char) *p))
                         quote = true;
+        if (!quote)
+                return buffer_put_specifier_escaped(b, s);
 
-        if (quote) {
-                r = buffer_putc(&b, '"');
-                if (r < 0)
-                        goto fail;
-        }
+        r = buffer_putc(b, '"');
+        if (r < 0)
+                return r;
 
         for (const char *p = s; *p; p++) {
                 unsigned char c = (unsigned char) *p;
 
                 if (c == '%')
-                        r = buffer_puts(&b, "%%");
+                        r = buffer_puts(b, "%%");
                 else if (c == '"' || c == '\\') {
                         char e[2] = { '\\', (char) c };
-                        r = buffer_append(&b, e, 2);
+                        r = buffer_append(b, e, 2);
                 } else if (char_is_control(c)) {
                         char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
 
                         /* Without C unescaping systemd takes "\x" as a plain "x": no way to say it. */
-                        if (!(flags & UNIT_WORD_CUNESCAPE)) {
-                                r = -EINVAL;
-                                goto fail;
-                        }
-                        r = buffer_append(&b, e, 4);
+                        if (!(flags & UNIT_WORD_CUNESCAPE))
+                                return -EINVAL;
+                        r = buffer_append(b, e, 4);
                 } else
-                        r = buffer_putc(&b, (char) c);
+                        r = buffer_putc(b, (char) c);
                 if (r < 0)
-                        goto fail;
+                        return r;
         }
 
-        if (quote) {
-                r = buffer_putc(&b, '"');
-                if (r < 0)
-                        goto fail;
-        }
+        return buffer_putc(b, '"');
+}
 
+/* Runs an escaper into a buffer of its own and returns the string. */
+static int escape_to_string(const char *s, UnitWordFlags flags, bool word, char **ret) {
+        Buffer b = {};
+        int r;
+
+        r = word ? buffer_escape_word(&b, s, flags) : buffer_escape_value(&b, s);
+        if (r >= 0 && !b.data)
+                r = buffer_append(&b, "", 0);
+        if (r < 0) {
+                free(b.data);
+                return r;
+        }
         *ret = b.data;
         return 0;
+}
 
-fail:
-        free(b.data);
-        return r;
+int unit_escape_value(const char *s, char **ret) {
+        return escape_to_string(s, 0, false, ret);
+}
+
+int unit_escape_word(const char *s, UnitWordFlags flags, char **ret) {
+        return escape_to_string(s, flags, true, ret);
 }
 
 static bool unit_settings_have(const Container *c, const char *section, const char *key) {
@@ -163,31 +172,42 @@ static bool unit_settings_have(const Container *c, const char *section, const ch
         return false;
 }
 
-/* "Key=<escaped value>\n" for a value that systemd expands specifiers in. */
-static int buffer_value(Buffer *b, const char *key, const char *value) {
-        _cleanup_free_ char *e = NULL;
+/* Appends "Key=" + escape(value) + "\n"; on -EINVAL (value not representable) the buffer is unchanged. */
+static int buffer_escaped_assignment(Buffer *b, const char *key, const char *prefix, const char *value,
+                                     bool word, UnitWordFlags flags) {
+        size_t saved = b->size;
         int r;
 
-        r = unit_escape_value(value, &e);
-        if (r < 0)
-                return r;
-        return buffer_assignment(b, key, e);
+        r = buffer_puts(b, key);
+        if (r >= 0)
+                r = buffer_putc(b, '=');
+        if (r >= 0 && prefix) {
+                /* The prefix ("CONTAINER_NAME=") is part of the word: escape both together. */
+                _cleanup_free_ char *joined = NULL;
+
+                if (asprintf(&joined, "%s%s", prefix, value) < 0)
+                        r = -ENOMEM;
+                else
+                        r = buffer_escape_word(b, joined, flags);
+        } else if (r >= 0)
+                r = word ? buffer_escape_word(b, value, flags) : buffer_escape_value(b, value);
+        if (r >= 0)
+                r = buffer_putc(b, '\n');
+        if (r < 0 && b->data) {
+                b->size = saved;
+                b->data[saved] = '\0';
+        }
+        return r;
+}
+
+/* "Key=<escaped value>\n" for a value that systemd expands specifiers in. */
+static int buffer_value(Buffer *b, const char *key, const char *value) {
+        return buffer_escaped_assignment(b, key, NULL, value, false, 0);
 }
 
 /* "Key=<escaped word>\n" for one word of a list. */
 static int buffer_word(Buffer *b, const char *key, const char *prefix, const char *word, UnitWordFlags flags) {
-        _cleanup_free_ char *joined = NULL, *e = NULL;
-        int r;
-
-        if (prefix) {
-                if (asprintf(&joined, "%s%s", prefix, word) < 0)
-                        return -ENOMEM;
-                word = joined;
-        }
-        r = unit_escape_word(word, flags, &e);
-        if (r < 0)
-                return r;
-        return buffer_assignment(b, key, e);
+        return buffer_escaped_assignment(b, key, prefix, word, true, flags);
 }
 
 static int buffer_requires_mounts_for(Buffer *b, const Container *c, const char *path, Diagnostics *diag) {
