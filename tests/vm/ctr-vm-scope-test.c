@@ -160,6 +160,14 @@ int main(int argc, char *argv[]) {
                 if (read(pipefd[0], &b, 1) != 1)
                         _exit(111);
                 close(pipefd[0]);
+                /* Detached (neither --wait nor --hold): let go of the caller's stdio, so a shell's $(…)
+                 * returns while the workload runs on. */
+                if (!wait_child && !hold) {
+                        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+                        if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+                                _exit(111);
+                }
                 if (optind < argc) {
                         execvp(argv[optind], argv + optind);
                         _exit(127);
