@@ -125,14 +125,13 @@ static int buffer_escape_word(Buffer *b, const char *s, UnitWordFlags flags) {
                 else if (c == '"' || c == '\\') {
                         char e[2] = { '\\', (char) c };
                         r = buffer_append(b, e, 2);
-                } else if (char_is_control(c)) {
+                } else if (char_is_control(c) && (flags & UNIT_WORD_CUNESCAPE)) {
                         char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-
-                        /* Without C unescaping systemd takes "\x" as a plain "x": no way to say it. */
-                        if (!(flags & UNIT_WORD_CUNESCAPE))
-                                return -EINVAL;
                         r = buffer_append(b, e, 4);
-                } else
+                } else if (c == '\n' || c == '\r')
+                        /* Without C unescaping there is no way to say a line break ("\n" reads as "n"). */
+                        return -EINVAL;
+                else
                         r = buffer_putc(b, (char) c);
                 if (r < 0)
                         return r;

@@ -35,8 +35,9 @@ typedef enum UnitWordFlags {
 int unit_escape_value(const char *s, char **ret);
 
 /* One word of a list systemd splits at whitespace with quoting: written bare when that reads back the
- * same, else double-quoted with '"' and '\' escaped; '%' doubled. Without UNIT_WORD_CUNESCAPE, control
- * characters cannot be expressed and give -EINVAL; with it they become \xNN. An empty word is "". */
+ * same, else double-quoted with '"' and '\' escaped; '%' doubled. With UNIT_WORD_CUNESCAPE control
+ * characters become \xNN; without it they are written as they are inside the quotes, except a line break,
+ * which cannot be expressed (-EINVAL). An empty word is "". */
 int unit_escape_word(const char *s, UnitWordFlags flags, char **ret);
 
 /* The drop-in text for ctr@NAME.service: [Unit] SourcePath=, Description=, RequiresMountsFor=, the
