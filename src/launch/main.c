@@ -342,8 +342,12 @@ static int run_child(int argc, char *argv[]) {
 }
 
 static int make_staging_dir(const Plan *p) {
-        _cleanup_free_ char *s = strdup(p->staging);
+        _cleanup_free_ char *s = NULL;
 
+        /* Created once and kept: an empty directory, shared by all containers (see plan.h). */
+        if (access(p->staging, F_OK) >= 0)
+                return 0;
+        s = strdup(p->staging);
         if (!s)
                 return -ENOMEM;
         for (char *i = s + 1; *i; i++) {
@@ -357,17 +361,6 @@ static int make_staging_dir(const Plan *p) {
         if (mkdir(s, 0700) < 0 && errno != EEXIST)
                 return negative_errno();
         return 0;
-}
-
-static void remove_staging_dir(const Plan *p) {
-        _cleanup_free_ char *parent = strdup(p->staging);
-        char *slash;
-
-        (void) rmdir(p->staging);
-        if (parent && (slash = strrchr(parent, '/'))) {
-                *slash = '\0';
-                (void) rmdir(parent); /* only if empty: ctrctl's state lives there too */
-        }
 }
 
 #ifdef CTR_LAUNCH_HAVE_SCOPE
@@ -515,7 +508,6 @@ static int run(int argc, char *argv[]) {
 finish:
         safe_close(pair[0]);
         safe_close(pair[1]);
-        remove_staging_dir(p);
         return status;
 }
 

@@ -595,8 +595,8 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         p = calloc(1, sizeof(Plan));
         if (!p)
                 return -ENOMEM;
-        p->staging = strprintf("%s/%s/staging", o->runtime_dir, c->name);
-        p->root = strprintf("%s/%s/staging/root", o->runtime_dir, c->name);
+        p->staging = strprintf("%s/.staging", o->runtime_dir);
+        p->root = strprintf("%s/.staging/root", o->runtime_dir);
         p->hostname = strdup(container_hostname(c));
         if (!p->staging || !p->root || !p->hostname)
                 return -ENOMEM;

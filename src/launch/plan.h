@@ -62,7 +62,9 @@ typedef struct PlanOptions {
 typedef struct Plan {
         PlanOp *ops;
         size_t n_ops;
-        char *staging;          /* RUNTIME/NAME/staging: the host directory the staging tmpfs covers */
+        char *staging;          /* RUNTIME/.staging: the host directory the staging tmpfs covers. One for all
+                                 * containers: each mounts its own tmpfs on it in its own mount namespace, so
+                                 * the host only ever sees an empty directory, and a start costs no mkdir */
         char *root;             /* STAGING/root: where the new root is assembled */
         unsigned long clone_flags; /* CLONE_NEW* for clone3() */
         bool network_loopback;  /* bring lo up inside (Network=none) */

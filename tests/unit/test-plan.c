@@ -63,8 +63,8 @@ TEST(root_directory) {
         const PlanOp *o;
 
         ASSERT_EQ(plan_text("web", "[Container]\nRootDirectory=/srv/root\n", &p, NULL), 0);
-        ASSERT_STREQ(p->staging, "/run/ctr/web/staging");
-        ASSERT_STREQ(p->root, "/run/ctr/web/staging/root");
+        ASSERT_STREQ(p->staging, "/run/ctr/.staging");
+        ASSERT_STREQ(p->root, "/run/ctr/.staging/root");
         ASSERT_STREQ(p->hostname, "web");
         ASSERT_EQ(p->ops[0].type, PLAN_STAGING);
         ASSERT_EQ(p->ops[p->n_ops - 1].type, PLAN_PIVOT_ROOT);
@@ -72,7 +72,7 @@ TEST(root_directory) {
 
         o = find_op(p, PLAN_OVERLAY, NULL);
         ASSERT_NOT_NULL(o);
-        ASSERT_STREQ(o->target, "/run/ctr/web/staging/root");
+        ASSERT_STREQ(o->target, "/run/ctr/.staging/root");
         ASSERT_EQ(strv_len(o->lowerdirs), 1);
         ASSERT_STREQ(o->lowerdirs[0], "/srv/root");
         ASSERT_STREQ(o->upperdir, "/state/containers/web/upper");
@@ -97,7 +97,7 @@ TEST(in_root_after_overlay) {
         /* host-side operations stay below the staging directory or the state directory */
         for (size_t i = 0; i < p->n_ops; i++)
                 if (!p->ops[i].in_root)
-                        ASSERT_TRUE(strneq(p->ops[i].target, "/run/ctr/web/staging", 20) ||
+                        ASSERT_TRUE(strneq(p->ops[i].target, "/run/ctr/.staging", 17) ||
                                     strneq(p->ops[i].target, "/state/", 7));
 }
 
@@ -123,8 +123,8 @@ TEST(ephemeral) {
         ASSERT_EQ(plan_text("e", "[Container]\nRootDirectory=/r\nEphemeral=yes\n", &p, NULL), 0);
         o = find_op(p, PLAN_OVERLAY, NULL);
         ASSERT_NOT_NULL(o);
-        ASSERT_STREQ(o->upperdir, "/run/ctr/e/staging/rw/upper");
-        ASSERT_STREQ(o->workdir, "/run/ctr/e/staging/rw/work");
+        ASSERT_STREQ(o->upperdir, "/run/ctr/.staging/rw/upper");
+        ASSERT_STREQ(o->workdir, "/run/ctr/.staging/rw/work");
         for (size_t i = 0; i < p->n_ops; i++)
                 ASSERT_FALSE(strneq(p->ops[i].target, "/state/", 7));
         ASSERT_NULL(find_op(p, PLAN_ROOT_READ_ONLY, NULL));
@@ -138,7 +138,7 @@ TEST(read_only) {
         o = find_op(p, PLAN_OVERLAY, NULL);
         ASSERT_NOT_NULL(o);
         /* no persistent layer; the tmpfs upper only holds mount points */
-        ASSERT_STREQ(o->upperdir, "/run/ctr/ro/staging/rw/upper");
+        ASSERT_STREQ(o->upperdir, "/run/ctr/.staging/rw/upper");
         ASSERT_EQ(op_index(p, PLAN_ROOT_READ_ONLY, NULL), (ssize_t) p->n_ops - 2);
         ASSERT_EQ(find_op(p, PLAN_ROOT_READ_ONLY, NULL)->attr, MOUNT_ATTR_RDONLY);
 }
@@ -151,13 +151,13 @@ TEST(host_image) {
         o = find_op(p, PLAN_OVERLAY, NULL);
         ASSERT_NOT_NULL(o);
         ASSERT_EQ(strv_len(o->lowerdirs), 1);
-        ASSERT_STREQ(o->lowerdirs[0], "/run/ctr/h/staging/host");
+        ASSERT_STREQ(o->lowerdirs[0], "/run/ctr/.staging/host");
 
-        o = find_op(p, PLAN_SYMLINK, "/run/ctr/h/staging/host/bin");
+        o = find_op(p, PLAN_SYMLINK, "/run/ctr/.staging/host/bin");
         ASSERT_NOT_NULL(o);
         ASSERT_STREQ(o->source, "usr/bin");
         ASSERT_STREQ(o->condition, "/usr/bin");
-        ASSERT_NOT_NULL(find_op(p, PLAN_SYMLINK, "/run/ctr/h/staging/host/lib64"));
+        ASSERT_NOT_NULL(find_op(p, PLAN_SYMLINK, "/run/ctr/.staging/host/lib64"));
 
         o = find_op(p, PLAN_BIND, "/usr");
         ASSERT_NOT_NULL(o);
@@ -166,22 +166,22 @@ TEST(host_image) {
         ASSERT_TRUE(o->attr & MOUNT_ATTR_RDONLY);
         ASSERT_TRUE(op_index(p, PLAN_BIND, "/usr") > op_index(p, PLAN_OVERLAY, NULL));
 
-        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/passwd");
+        o = find_op(p, PLAN_WRITE, "/run/ctr/.staging/host/etc/passwd");
         ASSERT_NOT_NULL(o);
         ASSERT_TRUE(strstr(o->content, "root:x:0:0:") != NULL);
         ASSERT_TRUE(strstr(o->content, "nobody:x:65534:") != NULL);
-        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/hostname");
+        o = find_op(p, PLAN_WRITE, "/run/ctr/.staging/host/etc/hostname");
         ASSERT_NOT_NULL(o);
         ASSERT_STREQ(o->content, "box\n");
-        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/hosts");
+        o = find_op(p, PLAN_WRITE, "/run/ctr/.staging/host/etc/hosts");
         ASSERT_NOT_NULL(o);
         ASSERT_TRUE(strstr(o->content, "127.0.1.1\tbox\n") != NULL);
 
-        o = find_op(p, PLAN_COPY, "/run/ctr/h/staging/host/etc/ld.so.cache");
+        o = find_op(p, PLAN_COPY, "/run/ctr/.staging/host/etc/ld.so.cache");
         ASSERT_NOT_NULL(o);
         ASSERT_TRUE(o->optional);
-        ASSERT_NOT_NULL(find_op(p, PLAN_COPY, "/run/ctr/h/staging/host/etc/alternatives"));
-        ASSERT_NOT_NULL(find_op(p, PLAN_COPY, "/run/ctr/h/staging/host/etc/resolv.conf"));
+        ASSERT_NOT_NULL(find_op(p, PLAN_COPY, "/run/ctr/.staging/host/etc/alternatives"));
+        ASSERT_NOT_NULL(find_op(p, PLAN_COPY, "/run/ctr/.staging/host/etc/resolv.conf"));
 
         /* never anything of the host's secrets or data */
         for (size_t i = 0; i < p->n_ops; i++) {
@@ -201,10 +201,10 @@ TEST(host_image_numeric_user) {
         const PlanOp *o;
 
         ASSERT_EQ(plan_text("h", "[Container]\nImage=host\nUser=1001\nGroup=1002\n", &p, NULL), 0);
-        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/passwd");
+        o = find_op(p, PLAN_WRITE, "/run/ctr/.staging/host/etc/passwd");
         ASSERT_NOT_NULL(o);
         ASSERT_TRUE(strstr(o->content, "ctr-1001:x:1001:1002:") != NULL);
-        o = find_op(p, PLAN_WRITE, "/run/ctr/h/staging/host/etc/group");
+        o = find_op(p, PLAN_WRITE, "/run/ctr/.staging/host/etc/group");
         ASSERT_NOT_NULL(o);
         ASSERT_TRUE(strstr(o->content, "ctr-1002:x:1002:") != NULL);
 }
@@ -366,9 +366,9 @@ TEST(format_and_dump) {
         ASSERT_EQ(plan_dump(p, f), 0);
         fclose(f);
         ASSERT_TRUE(strneq(dump, "# namespaces: mnt pid uts ipc net\n# hostname: d\n", 47));
-        ASSERT_TRUE(strstr(dump, "\noverlay /run/ctr/d/staging/root lowerdir=/r,upperdir=/state/containers/d/upper,"
+        ASSERT_TRUE(strstr(dump, "\noverlay /run/ctr/.staging/root lowerdir=/r,upperdir=/state/containers/d/upper,"
                                  "workdir=/state/containers/d/work\n") != NULL);
-        ASSERT_TRUE(strstr(dump, "\npivot-root /run/ctr/d/staging/root\n") != NULL);
+        ASSERT_TRUE(strstr(dump, "\npivot-root /run/ctr/.staging/root\n") != NULL);
 }
 
 TEST(op_names) {
