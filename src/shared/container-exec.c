@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -339,25 +340,37 @@ static int container_bounding_set(const Container *c, uint64_t *ret, ExecError *
         return 0;
 }
 
+static bool profile_is_default(const char *profile) {
+        return !profile || streq(profile, "default");
+}
+
 static int check_seccomp_profile(const Container *c, ExecError *err) {
-        if (c->seccomp_profile && !seccomp_profile_is_unconfined(c->seccomp_profile) &&
-            !streq(c->seccomp_profile, "default"))
-                return exec_error_set(err, EOPNOTSUPP,
-                                      "Failed to load seccomp profile '%.300s': custom profiles are not "
-                                      "supported yet (use the default or \"unconfined\")",
-                                      c->seccomp_profile);
-        return 0;
+        const char *p = c->seccomp_profile;
+
+        if (profile_is_default(p) || seccomp_profile_is_unconfined(p) || (p[0] == '/' && strlen(p) < PATH_MAX))
+                return 0;
+        return exec_error_set(err, EINVAL,
+                              "Invalid SeccompProfile= '%.300s': expected \"default\", \"unconfined\" or an "
+                              "absolute path", p);
 }
 
 /* Set by container_exec_prepare() in the parent, inherited by the child through clone(). */
 static struct {
         bool valid;
         uint64_t capabilities;
+        char *profile;          /* NULL for the default filter, else the path of a custom profile */
         SeccompProgram program;
 } prepared;
 
+void container_exec_prepared_done(void) {
+        seccomp_program_done(&prepared.program);
+        prepared.profile = mfree(prepared.profile);
+        prepared.valid = false;
+}
+
 int container_exec_prepare(const Container *c, const char *cache_dir, ExecError *err) {
         uint64_t bounding = 0;
+        unsigned line = 0;
         int r;
 
         if (!c)
@@ -367,8 +380,7 @@ int container_exec_prepare(const Container *c, const char *cache_dir, ExecError 
         if (r < 0)
                 return r;
 
-        seccomp_program_done(&prepared.program);
-        prepared.valid = false;
+        container_exec_prepared_done();
 
         if (seccomp_profile_is_unconfined(c->seccomp_profile))
                 return 0;
@@ -377,31 +389,61 @@ int container_exec_prepare(const Container *c, const char *cache_dir, ExecError 
         if (r < 0)
                 return r;
 
-        if (!cache_dir) {
-                (void) mkdir(CTR_RUNTIME_DIR, 0755);
-                cache_dir = CTR_RUNTIME_DIR "/seccomp";
-        } else if (isempty(cache_dir))
-                cache_dir = NULL;
+        if (!profile_is_default(c->seccomp_profile)) {
+                /* a custom profile, read on the host; not cached, the file may change */
+                r = seccomp_profile_program(c->seccomp_profile, bounding, &prepared.program, &line);
+                if (r < 0 && line > 0)
+                        return exec_error_set(err, r, "Failed to load seccomp profile '%.300s', line %u",
+                                              c->seccomp_profile, line);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to load seccomp profile '%.300s'",
+                                              c->seccomp_profile);
+                prepared.profile = strdup(c->seccomp_profile);
+                if (!prepared.profile) {
+                        seccomp_program_done(&prepared.program);
+                        return exec_error_set(err, ENOMEM, "Out of memory");
+                }
+        } else {
+                if (!cache_dir) {
+                        (void) mkdir(CTR_RUNTIME_DIR, 0755);
+                        cache_dir = CTR_RUNTIME_DIR "/seccomp";
+                } else if (isempty(cache_dir))
+                        cache_dir = NULL;
 
-        r = seccomp_default_program(bounding, cache_dir, &prepared.program);
-        if (r < 0)
-                return exec_error_set(err, r, "Failed to build the seccomp filter");
+                r = seccomp_default_program(bounding, cache_dir, &prepared.program);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to build the seccomp filter");
+        }
 
         prepared.capabilities = bounding;
         prepared.valid = true;
         return 0;
 }
 
-void container_exec_prepared_done(void) {
-        seccomp_program_done(&prepared.program);
-        prepared.valid = false;
+static bool prepared_matches(const Container *c, uint64_t bounding) {
+        if (!prepared.valid || prepared.capabilities != bounding)
+                return false;
+        if (profile_is_default(c->seccomp_profile))
+                return !prepared.profile;
+        return prepared.profile && streq(prepared.profile, c->seccomp_profile);
 }
 
-static int load_seccomp(const Container *c, uint64_t bounding, bool set_no_new_privs) {
-        if (prepared.valid && prepared.capabilities == bounding)
-                return seccomp_program_load(&prepared.program, set_no_new_privs);
+static int load_seccomp(const Container *c, uint64_t bounding, bool set_no_new_privs, ExecError *err) {
+        int r;
 
-        return seccomp_apply_profile(c->seccomp_profile, bounding, set_no_new_privs);
+        if (prepared_matches(c, bounding))
+                r = seccomp_program_load(&prepared.program, set_no_new_privs);
+        else if (profile_is_default(c->seccomp_profile))
+                r = seccomp_apply_profile(NULL, bounding, set_no_new_privs);
+        else
+                /* the path is a host path; in the container's root it may name another file */
+                return exec_error_set(err, EOPNOTSUPP,
+                                      "Failed to load seccomp profile '%.300s': it is read on the host, by "
+                                      "container_exec_prepare() before the container's root is entered",
+                                      c->seccomp_profile);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to load seccomp filter");
+        return 0;
 }
 
 int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err) {
@@ -431,9 +473,9 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
         /* 2. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it now. It denies nothing the
          * remaining steps use. */
         if (filter && !c->no_new_privileges) {
-                r = load_seccomp(c, bounding, false);
+                r = load_seccomp(c, bounding, false, err);
                 if (r < 0)
-                        return exec_error_set(err, r, "Failed to load seccomp filter");
+                        return r;
                 filter_loaded = true;
         }
 
@@ -476,9 +518,9 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
 
         /* 7. Last, so nothing above is filtered. */
         if (filter && !filter_loaded) {
-                r = load_seccomp(c, bounding, true);
+                r = load_seccomp(c, bounding, true, err);
                 if (r < 0)
-                        return exec_error_set(err, r, "Failed to load seccomp filter");
+                        return r;
         }
 
         return 0;

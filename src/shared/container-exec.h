@@ -9,8 +9,8 @@
  *
  * Typical use in the launcher:
  *
- *   parent, before clone (optional, saves 2–4 ms of libseccomp in the child and rejects an unsupported
- *   SeccompProfile= early):
+ *   parent, before clone (saves 2–4 ms of libseccomp in the child; required for SeccompProfile=/PATH,
+ *   which is read on the host):
  *           container_exec_prepare(c, NULL, &err);
  *   once the merged root exists (parent: rootfs_fd = O_PATH of the merged root; or child after pivot_root:
  *   open("/", O_PATH|O_DIRECTORY)), and before pivot_root for the environment, since EnvironmentFile= paths
@@ -94,20 +94,24 @@ int container_build_environment(const Container *c, const ExecCredentials *cred,
                                 char *const *image_environment, char *const *extra, char ***ret,
                                 ExecError *err);
 
-/* Optional, in the parent before clone()/fork(): compiles the seccomp filter container_exec_apply() will
- * load (the default one for this container's capabilities) and keeps it in process memory, which the child
- * inherits; the child then only loads it instead of spending 2–4 ms in libseccomp. The BPF is cached in
- * |cache_dir| (NULL = CTR_RUNTIME_DIR/seccomp, "" = no cache) by a hash of everything that shapes it, so
- * after the first start this is a small file read. Fails early (-EOPNOTSUPP) for an unsupported
- * SeccompProfile=. Without it, or if the child's capabilities differ, container_exec_apply() builds the
- * filter itself. */
+/* In the parent before clone()/fork(): compiles the seccomp filter container_exec_apply() will load and
+ * keeps it in process memory, which the child inherits; the child then only loads it instead of spending
+ * 2–4 ms in libseccomp.
+ * - The default filter (SeccompProfile= unset or "default") is cached in |cache_dir| (NULL =
+ *   CTR_RUNTIME_DIR/seccomp, "" = no cache) by a hash of everything that shapes it, so after the first
+ *   start this is a small file read. Optional: without it the child builds the filter itself.
+ * - A custom profile (SeccompProfile=/PATH, the format in seccomp-util.h) is read and compiled here, on the
+ *   host; errors name the line ("Failed to load seccomp profile '/etc/ctr/web.seccomp', line 3"). Required:
+ *   container_exec_apply() cannot read a host path from inside the container's root and fails.
+ * - "unconfined": nothing to do.
+ * A SeccompProfile= that is none of these is -EINVAL. */
 int container_exec_prepare(const Container *c, const char *cache_dir, ExecError *err);
 /* Frees what container_exec_prepare() kept (for leak checkers; the parent may call it after clone). */
 void container_exec_prepared_done(void);
 
 /* In the final root, just before execve(), as root with full capabilities:
- *   1. drop the capability bounding set to container_capability_set(c) (while CAP_SETPCAP is still
- *      effective: the uid change below clears the effective set);
+ *   1. drop the capability bounding set to container_capability_set(c), limited to what this process holds
+ *      (while CAP_SETPCAP is still effective: the uid change below clears the effective set);
  *   2. if NoNewPrivileges=no and a filter is to be loaded: the seccomp filter now, while CAP_SYS_ADMIN is
  *      still effective (without no_new_privs loading a filter is privileged);
  *   3. setgroups(supplementary) → setresgid(gid) → PR_SET_KEEPCAPS → setresuid(uid) → keepcaps off;
@@ -119,8 +123,10 @@ void container_exec_prepared_done(void);
  *        inheritable and ambient, so the non-root workload really holds them after execve();
  *   5. no_new_privs when NoNewPrivileges=yes (the default);
  *   6. PR_SET_PDEATHSIG re-armed with |pdeath_signal| when > 0 (the uid change clears it);
- *   7. the seccomp filter (SeccompProfile=: NULL = the default filter of seccomp-util.h, "unconfined" =
- *      none, a path = -EOPNOTSUPP for now), last, so the steps above are not filtered.
+ *   7. the seccomp filter (SeccompProfile=: NULL/"default" = the default filter of seccomp-util.h,
+ *      "unconfined" = none, a path = the profile container_exec_prepare() compiled, -EOPNOTSUPP if it did
+ *      not), last, so the steps above are not filtered. With NoNewPrivileges=no it is loaded at step 2
+ *      instead, so a custom profile must then allow setgroups, setresgid, setresuid, capset and prctl.
  * On failure returns -errno and |err| names the step ("Failed to switch to uid 1001 gid 1001"); the process
  * is then half-way and must _exit(). */
 int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err);

@@ -167,11 +167,12 @@ static int block_personality(scmp_filter_ctx ctx) {
         return 0;
 }
 
-int seccomp_default_filter_new(uint64_t capabilities, bool set_no_new_privs, scmp_filter_ctx *ret) {
+/* An empty filter with |default_action|, all architectures, optimised. */
+static int filter_new(uint32_t default_action, bool set_no_new_privs, scmp_filter_ctx *ret) {
         scmp_filter_ctx ctx;
         int r;
 
-        ctx = seccomp_init(SCMP_ACT_ALLOW);
+        ctx = seccomp_init(default_action);
         if (!ctx)
                 return -ENOMEM;
 
@@ -190,12 +191,23 @@ int seccomp_default_filter_new(uint64_t capabilities, bool set_no_new_privs, scm
         if (r < 0)
                 goto fail;
 
+        *ret = ctx;
+        return 0;
+
+fail:
+        seccomp_release(ctx);
+        return r;
+}
+
+static int add_default_rules(scmp_filter_ctx ctx, uint64_t capabilities) {
+        int r;
+
         for (size_t i = 0; i < ELEMENTSOF(blocked_syscalls); i++) {
                 if (capabilities & blocked_syscalls[i].unless_caps)
                         continue;
                 r = block_syscall(ctx, blocked_syscalls[i].name, EPERM, 0, NULL);
                 if (r < 0)
-                        goto fail;
+                        return r;
         }
 
         if (!(capabilities & CAP_MASK(CAP_SYS_ADMIN))) {
@@ -203,29 +215,38 @@ int seccomp_default_filter_new(uint64_t capabilities, bool set_no_new_privs, scm
 
                 r = block_syscall(ctx, "unshare", EPERM, 1, &newuser);
                 if (r < 0)
-                        goto fail;
+                        return r;
                 /* clone's first argument is the flags on x86 and arm (s390 swaps the first two, but we do not
                  * build a filter for it). */
                 r = block_syscall(ctx, "clone", EPERM, 1, &newuser);
                 if (r < 0)
-                        goto fail;
+                        return r;
                 /* clone3 passes its flags in memory a filter cannot read: pretend it does not exist, libc then
                  * falls back to clone. */
                 r = block_syscall(ctx, "clone3", ENOSYS, 0, NULL);
                 if (r < 0)
-                        goto fail;
+                        return r;
         }
 
-        r = block_personality(ctx);
+        return block_personality(ctx);
+}
+
+int seccomp_default_filter_new(uint64_t capabilities, bool set_no_new_privs, scmp_filter_ctx *ret) {
+        scmp_filter_ctx ctx;
+        int r;
+
+        r = filter_new(SCMP_ACT_ALLOW, set_no_new_privs, &ctx);
         if (r < 0)
-                goto fail;
+                return r;
+
+        r = add_default_rules(ctx, capabilities);
+        if (r < 0) {
+                seccomp_release(ctx);
+                return r;
+        }
 
         *ret = ctx;
         return 0;
-
-fail:
-        seccomp_release(ctx);
-        return r;
 }
 
 bool seccomp_profile_is_unconfined(const char *profile) {
@@ -326,14 +347,10 @@ static int program_from_fd(int fd, SeccompProgram *ret) {
         return 0;
 }
 
-static int program_build(uint64_t capabilities, SeccompProgram *ret) {
+/* Compiles |ctx| to BPF and releases it. */
+static int program_from_filter(scmp_filter_ctx ctx, SeccompProgram *ret) {
         _cleanup_close_ int fd = -EBADF;
-        scmp_filter_ctx ctx;
         int r;
-
-        r = seccomp_default_filter_new(capabilities, true, &ctx);
-        if (r < 0)
-                return r;
 
         /* libseccomp 2.5 exports only to an fd */
         fd = memfd_create("ctr-seccomp", MFD_CLOEXEC);
@@ -348,6 +365,17 @@ static int program_build(uint64_t capabilities, SeccompProgram *ret) {
                 return r;
 
         return program_from_fd(fd, ret);
+}
+
+static int program_build(uint64_t capabilities, SeccompProgram *ret) {
+        scmp_filter_ctx ctx;
+        int r;
+
+        r = seccomp_default_filter_new(capabilities, true, &ctx);
+        if (r < 0)
+                return r;
+
+        return program_from_filter(ctx, ret);
 }
 
 static int cache_read(const char *path, SeccompProgram *ret) {
@@ -444,4 +472,264 @@ int seccomp_program_load(const SeccompProgram *p, bool set_no_new_privs) {
         }
 
         return 0;
+}
+
+/* Custom profiles */
+
+/* "errno:EPERM" with prefix "errno" → "EPERM" */
+static const char *strprefix_colon(const char *s, const char *prefix) {
+        size_t n = strlen(prefix);
+
+        return strncmp(s, prefix, n) == 0 && s[n] == ':' ? s + n + 1 : NULL;
+}
+
+static int parse_errno(const char *s) {
+        static const struct {
+                const char *name;
+                int value;
+        } table[] = {
+                { "EPERM", EPERM }, { "ENOSYS", ENOSYS }, { "EACCES", EACCES }, { "EINVAL", EINVAL },
+                { "ENOENT", ENOENT }, { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOTSUP", ENOTSUP },
+                { "EAFNOSUPPORT", EAFNOSUPPORT }, { "EPROTONOSUPPORT", EPROTONOSUPPORT },
+        };
+        unsigned v = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                if (streq(s, table[i].name))
+                        return table[i].value;
+
+        if (*s == '\0' || strlen(s) > 4)
+                return -EINVAL;
+        for (const char *p = s; *p; p++) {
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
+                v = v * 10 + (unsigned) (*p - '0');
+        }
+        if (v == 0 || v > 4095)
+                return -EINVAL;
+        return (int) v;
+}
+
+/* "allow", "errno", "errno:NAME", "errno:NUMBER", "kill", "log" */
+static int parse_action(const char *s, uint32_t *ret) {
+        const char *e;
+        int r;
+
+        if (streq(s, "allow"))
+                *ret = SCMP_ACT_ALLOW;
+        else if (streq(s, "kill"))
+                *ret = SCMP_ACT_KILL_PROCESS;
+        else if (streq(s, "log"))
+                *ret = SCMP_ACT_LOG;
+        else if (streq(s, "errno"))
+                *ret = SCMP_ACT_ERRNO(EPERM);
+        else if ((e = strprefix_colon(s, "errno"))) {
+                r = parse_errno(e);
+                if (r < 0)
+                        return r;
+                *ret = SCMP_ACT_ERRNO((uint32_t) r);
+        } else
+                return -EINVAL;
+        return 0;
+}
+
+int seccomp_profile_parse(const char *contents, uint64_t capabilities, scmp_filter_ctx *ret,
+                          unsigned *ret_line) {
+        scmp_filter_ctx ctx = NULL;
+        uint32_t default_action = SCMP_ACT_ALLOW;
+        bool have_default = false, have_rules = false, include_default = false;
+        unsigned line_no = 0, n_rules = 0;
+        const char *p = contents;
+        struct {
+                int nr;
+                uint32_t action;
+        } *seen = NULL;
+        size_t n_seen = 0;
+        int r;
+
+        seen = calloc(SECCOMP_PROFILE_RULES_MAX, sizeof(*seen));
+        if (!seen)
+                return -ENOMEM;
+
+        /* Two passes: the default action must be known before the filter exists. */
+        for (int pass = 0; pass < 2; pass++) {
+                p = contents;
+                line_no = 0;
+
+                if (pass == 1) {
+                        r = filter_new(default_action, true, &ctx);
+                        if (r < 0) {
+                                ctx = NULL;
+                                goto fail;
+                        }
+                        if (include_default) {
+                                r = add_default_rules(ctx, capabilities);
+                                if (r < 0)
+                                        goto fail;
+                        }
+                }
+
+                while (*p) {
+                        char line[SECCOMP_PROFILE_LINE_MAX + 1], *word, *save = NULL;
+                        const char *e = strchrnul(p, '\n');
+                        size_t len = (size_t) (e - p);
+                        uint32_t action;
+
+                        line_no++;
+                        if (len > SECCOMP_PROFILE_LINE_MAX) {
+                                r = -E2BIG;
+                                goto fail;
+                        }
+                        memcpy(line, p, len);
+                        line[len] = '\0';
+                        p = *e ? e + 1 : e;
+
+                        word = strtok_r(line, " \t\r", &save);
+                        if (!word || word[0] == '#')
+                                continue;
+
+                        if (streq(word, "default")) {
+                                const char *a = strtok_r(NULL, " \t\r", &save);
+
+                                if (pass == 1)
+                                        continue;
+                                if (have_default || have_rules || !a || strtok_r(NULL, " \t\r", &save) ||
+                                    parse_action(a, &default_action) < 0) {
+                                        r = -EBADMSG;
+                                        goto fail;
+                                }
+                                have_default = true;
+                                continue;
+                        }
+
+                        if (streq(word, "include")) {
+                                const char *a = strtok_r(NULL, " \t\r", &save);
+
+                                if (pass == 1)
+                                        continue;
+                                /* the built-in rules deny on an allowing default */
+                                if (!a || !streq(a, "default") || strtok_r(NULL, " \t\r", &save) ||
+                                    default_action != SCMP_ACT_ALLOW || include_default) {
+                                        r = -EBADMSG;
+                                        goto fail;
+                                }
+                                include_default = true;
+                                have_rules = true;
+                                continue;
+                        }
+
+                        if (parse_action(word, &action) < 0) {
+                                r = -EBADMSG;
+                                goto fail;
+                        }
+                        have_rules = true;
+
+                        bool any = false;
+                        for (char *name = strtok_r(NULL, " \t\r", &save); name;
+                             name = strtok_r(NULL, " \t\r", &save)) {
+                                int nr;
+
+                                any = true;
+                                if (pass == 0 && ++n_rules > SECCOMP_PROFILE_RULES_MAX) {
+                                        r = -E2BIG;
+                                        goto fail;
+                                }
+                                nr = seccomp_syscall_resolve_name(name);
+                                if (nr == __NR_SCMP_ERROR) {
+                                        r = -ENOENT;    /* an unknown name must not silently allow it */
+                                        goto fail;
+                                }
+                                if (pass == 0) {
+                                        /* libseccomp quietly keeps one of two actions for a syscall */
+                                        bool dup = false;
+
+                                        for (size_t i = 0; i < n_seen; i++)
+                                                if (seen[i].nr == nr) {
+                                                        if (seen[i].action != action) {
+                                                                r = -EEXIST;
+                                                                goto fail;
+                                                        }
+                                                        dup = true;
+                                                }
+                                        if (!dup)
+                                                seen[n_seen++] = (typeof(*seen)) { nr, action };
+                                        continue;
+                                }
+                                if (action == default_action)
+                                        continue;       /* a no-op rule */
+                                r = seccomp_rule_add(ctx, action, nr, 0);
+                                if (r < 0 && r != -EDOM) {
+                                        /* -EEXIST: the same syscall with another action */
+                                        goto fail;
+                                }
+                        }
+                        if (!any) {
+                                r = -EBADMSG;
+                                goto fail;
+                        }
+                }
+        }
+
+        free(seen);
+        *ret = ctx;
+        return 0;
+
+fail:
+        free(seen);
+        if (ctx)
+                seccomp_release(ctx);
+        if (ret_line)
+                *ret_line = line_no;
+        return r;
+}
+
+int seccomp_profile_program(const char *path, uint64_t capabilities, SeccompProgram *ret, unsigned *ret_line) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        scmp_filter_ctx ctx;
+        struct stat st;
+        size_t size = 0;
+        int r;
+
+        if (ret_line)
+                *ret_line = 0;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if (st.st_size > SECCOMP_PROFILE_SIZE_MAX)
+                return -EFBIG;
+
+        buf = malloc(SECCOMP_PROFILE_SIZE_MAX + 2);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k = read(fd, buf + size, SECCOMP_PROFILE_SIZE_MAX + 1 - size);
+
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (k == 0)
+                        break;
+                size += (size_t) k;
+                if (size > SECCOMP_PROFILE_SIZE_MAX)
+                        return -EFBIG;
+        }
+        buf[size] = '\0';
+        if (memchr(buf, '\0', size))
+                return -EBADMSG;
+
+        r = seccomp_profile_parse(buf, capabilities, &ctx, ret_line);
+        if (r < 0)
+                return r;
+
+        return program_from_filter(ctx, ret);
 }

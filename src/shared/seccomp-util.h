@@ -51,9 +51,9 @@ int seccomp_default_filter_new(uint64_t capabilities, bool set_no_new_privs, scm
 /* SeccompProfile=: NULL or "default" = the default filter, "unconfined" = none. */
 bool seccomp_profile_is_unconfined(const char *profile);
 
-/* Loads the filter named by |profile| into the calling process: NULL/"default" the default filter,
- * "unconfined" nothing (returns 0), anything else (a path to a custom profile) -EOPNOTSUPP: not implemented
- * yet. */
+/* Builds and loads the filter named by |profile|: NULL/"default" the default filter, "unconfined" nothing
+ * (returns 0). A custom profile (a path) is -EOPNOTSUPP here: it is compiled ahead with
+ * seccomp_profile_program() and loaded with seccomp_program_load(). */
 int seccomp_apply_profile(const char *profile, uint64_t capabilities, bool set_no_new_privs);
 
 /* A compiled filter. libseccomp needs 2–4 ms to generate the default filter (three architectures, the
@@ -76,3 +76,30 @@ int seccomp_default_program(uint64_t capabilities, const char *cache_dir, Seccom
 /* Loads |p| into the calling process: sets no_new_privs first when |set_no_new_privs| (else the load needs
  * CAP_SYS_ADMIN). */
 int seccomp_program_load(const SeccompProgram *p, bool set_no_new_privs);
+
+/* A custom profile, SeccompProfile=/PATH: a small line-based text format (not Docker's JSON):
+ *
+ *     # comments and empty lines are ignored
+ *     default errno:EPERM            the action for every syscall no rule names; optional, before any rule;
+ *                                    "allow" when missing
+ *     include default                the built-in filter above (for the container's capabilities); only
+ *                                    with "default allow"
+ *     allow read write exit_group    ACTION SYSCALL…: one action for the named syscalls
+ *     errno:ENOSYS clone3
+ *
+ * ACTION is allow, errno (EPERM), errno:NAME (EPERM ENOSYS EACCES EINVAL ENOENT EOPNOTSUPP ENOTSUP
+ * EAFNOSUPPORT EPROTONOSUPPORT), errno:NUMBER (1–4095), kill (the process) or log (allow and log). Names
+ * are libseccomp's; an unknown name is an error (so a typo never leaves a syscall open); a name that does
+ * not exist on an architecture is skipped there; the same syscall with two different actions is an
+ * error. Rules cannot inspect arguments. The filter covers the same architectures as the default one. */
+#define SECCOMP_PROFILE_SIZE_MAX (1024 * 1024)
+#define SECCOMP_PROFILE_LINE_MAX 4096
+#define SECCOMP_PROFILE_RULES_MAX 4096U
+
+/* Parses |contents|. On failure *ret_line (if non-NULL) is the line at fault, 0 for none: -EBADMSG for a
+ * malformed line, -ENOENT for an unknown syscall, -EEXIST for a syscall with two actions, -E2BIG for a too
+ * long line or too many rules. */
+int seccomp_profile_parse(const char *contents, uint64_t capabilities, scmp_filter_ctx *ret,
+                          unsigned *ret_line);
+/* Reads |path| (at most SECCOMP_PROFILE_SIZE_MAX) and compiles it. */
+int seccomp_profile_program(const char *path, uint64_t capabilities, SeccompProgram *ret, unsigned *ret_line);

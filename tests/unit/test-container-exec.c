@@ -76,7 +76,7 @@ static int run(const Container *c, Result *ret) {
                         _exit(1);
                 }
                 /* the filter is there exactly when it should be */
-                bool want_filter = !c->seccomp_profile || streq(c->seccomp_profile, "default");
+                bool want_filter = !c->seccomp_profile || !streq(c->seccomp_profile, "unconfined");
                 long k = syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0);
                 if (want_filter != (k < 0 && errno == EPERM)) {
                         dprintf(errp[1], "%d keyctl() %s filtered", EIO, want_filter ? "not" : "unexpectedly");
@@ -383,9 +383,32 @@ TEST(prepared) {
         ASSERT_TRUE(run(&c, &r) == 0);
         ASSERT_TRUE(field_is(&r, "Seccomp", "0"));
 
-        c.seccomp_profile = (char *) "/srv/profile.json";
-        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == -EOPNOTSUPP);
-        ASSERT_TRUE(err.error == EOPNOTSUPP && strstr(err.message, "/srv/profile.json"));
+        c.seccomp_profile = (char *) "/nonexistent/profile";
+        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == -ENOENT);
+        ASSERT_TRUE(err.error == ENOENT && strstr(err.message, "/nonexistent/profile"));
+
+        c.seccomp_profile = (char *) "relative/profile";
+        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == -EINVAL);
+        ASSERT_TRUE(strstr(err.message, "Invalid SeccompProfile= 'relative/profile'") != NULL);
+
+        /* a custom profile, read on the host by prepare */
+        char profile[PATH_MAX + 16];
+        snprintf(profile, sizeof(profile), "%s/web.seccomp", base);
+        ASSERT_TRUE(test_write(base, "web.seccomp", "include default\nerrno:EACCES getppid\n") == 0);
+        c.seccomp_profile = profile;
+        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == 0);
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
+
+        ASSERT_TRUE(test_write(base, "web.seccomp", "include default\nfrobnicate getppid\n") == 0);
+        ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == -EBADMSG);
+        ASSERT_TRUE(strstr(err.message, "web.seccomp', line 2") != NULL);
+
+        /* without prepare the child cannot read it */
+        container_exec_prepared_done();
+        ASSERT_TRUE(run(&c, &r) == 1);
+        ASSERT_TRUE(r.apply_error == EOPNOTSUPP);
+        ASSERT_TRUE(strstr(r.message, "read on the host") != NULL);
 
         container_exec_prepared_done();
 }
