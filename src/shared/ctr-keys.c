@@ -196,6 +196,8 @@ static int key_exec(KeyContext *k, const char *v) {
         }
         if (strv_isempty(l))
                 return key_invalid(k, EINVAL, "Exec= '%s' has no command", v);
+        if (isempty(l[0]))
+                return key_invalid(k, EINVAL, "Exec= '%s' has an empty program name", v);
 
         strv_free(c->exec);
         c->exec = TAKE_PTR(l);
@@ -336,11 +338,23 @@ static int key_hostname(KeyContext *k, const char *v) {
         return free_and_strdup(&k->lc->c->hostname, v);
 }
 
+/* Two mounts on one destination: the later one hides the earlier, which is never what was meant. */
+static const char *mount_destination_used(const Container *c, const char *destination) {
+        for (size_t i = 0; i < c->n_volumes; i++)
+                if (streq(c->volumes[i].destination, destination))
+                        return "Volume=";
+        for (size_t i = 0; i < c->n_tmpfs; i++)
+                if (streq(c->tmpfs[i].destination, destination))
+                        return "Tmpfs=";
+        return NULL;
+}
+
 static int key_volume(KeyContext *k, const char *v) {
         _cleanup_strv_free_ char **parts = NULL;
         _cleanup_free_ char *source = NULL, *destination = NULL;
         Container *c = k->lc->c;
         Volume vol = { .recursive = true };
+        const char *used;
         Volume *n;
         int r;
 
@@ -424,6 +438,10 @@ static int key_volume(KeyContext *k, const char *v) {
                 }
         }
 
+        used = mount_destination_used(c, destination);
+        if (used)
+                return key_invalid(k, EEXIST, "Volume= destination '%s' is already used by %s", destination, used);
+
         if (check_list_size(k, c->n_volumes) < 0)
                 return 0;
         n = reallocarray(c->volumes, c->n_volumes + 1, sizeof(Volume));
@@ -440,7 +458,7 @@ static int key_tmpfs(KeyContext *k, const char *v) {
         _cleanup_free_ char *path = NULL, *destination = NULL;
         Container *c = k->lc->c;
         Tmpfs t = { .size = LIMIT_UNSET, .mode = 01777 };
-        const char *colon;
+        const char *colon, *used;
         Tmpfs *n;
         int r;
 
@@ -494,6 +512,10 @@ static int key_tmpfs(KeyContext *k, const char *v) {
                         p += l + 1;
                 }
         }
+
+        used = mount_destination_used(c, destination);
+        if (used)
+                return key_invalid(k, EEXIST, "Tmpfs= destination '%s' is already used by %s", destination, used);
 
         if (check_list_size(k, c->n_tmpfs) < 0)
                 return 0;

@@ -431,7 +431,7 @@ TEST(volume_options) {
         ASSERT_TRUE(c->volumes[1].recursive);
 }
 
-/* Loads HEADER + |line| and checks the single diagnostic. */
+/* Loads HEADER + |line| (one or more lines) and checks the single diagnostic. */
 static int check_bad(const char *line, DiagnosticLevel level, const char *message) {
         _cleanup_container_free_ Container *c = NULL;
         _cleanup_free_ char *text = NULL;
@@ -441,7 +441,11 @@ static int check_bad(const char *line, DiagnosticLevel level, const char *messag
         if (asprintf(&text, HEADER "%s\n", line) < 0)
                 return -ENOMEM;
         r = load_text(text, &d, &c);
-        ok = d.n == 1 && d.items[0].level == level && d.items[0].line == 3 &&
+        /* The diagnostic is about the last line of |line|. */
+        unsigned expected_line = 3;
+        for (const char *p = line; (p = strchr(p, '\n')); p++)
+                expected_line++;
+        ok = d.n == 1 && d.items[0].level == level && d.items[0].line == expected_line &&
              (level == DIAGNOSTIC_ERROR ? r == -EBADMSG && !c : r == 0 && c) &&
              (!message || streq(diag_message(&d, 0), message));
         if (!ok)
@@ -1085,4 +1089,20 @@ TEST(search_path_trailing_slash_same_paths_and_hash) {
         ASSERT_STREQ(a->source_path, b->source_path);
         ASSERT_STREQ(a->dropin_paths[0], b->dropin_paths[0]);
         ASSERT_STREQ(a->config_hash, b->config_hash);
+}
+
+TEST(mount_destination_twice) {
+        _cleanup_container_free_ Container *c = NULL;
+
+        ASSERT_OK(check_bad("Volume=/a:/data\nVolume=cache:/data/", DIAGNOSTIC_ERROR, NULL));
+        ASSERT_OK(check_bad("Tmpfs=/run\nVolume=/a:/run", DIAGNOSTIC_ERROR, NULL));
+        ASSERT_OK(check_bad("Volume=/a:/tmp\nTmpfs=/tmp", DIAGNOSTIC_ERROR,
+                            "web.ctr:4: Tmpfs= destination '/tmp' is already used by Volume=."));
+        /* Resetting the list first is how a drop-in moves a mount. */
+        ASSERT_OK(load_text(HEADER "Volume=/a:/data\nVolume=\nVolume=/b:/data\n", NULL, &c));
+        ASSERT_STREQ(c->volumes[0].source, "/b");
+}
+
+TEST(exec_empty_program) {
+        ASSERT_OK(check_bad("Exec=\"\" arg", DIAGNOSTIC_WARNING, NULL));
 }
