@@ -171,6 +171,12 @@ static int child_default_filter(uint64_t caps) {
         CHILD_CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1);
 
 #if defined(__x86_64__)
+        /* x32 syscalls (number | 0x40000000) are filtered as well; without the x32 arch in the filter a
+         * kernel with CONFIG_X86_X32_ABI would run them unfiltered. Unfiltered, a kernel without x32 says
+         * ENOSYS. */
+        CHILD_CHECK(FAILS_WITH(syscall(0x40000000 | 250 /* keyctl */, 0x7fff, 0, 0, 0, 0), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(0x40000000 | 272 /* unshare */, CLONE_NEWUSER), EPERM));
+
         /* The 32-bit entry point is filtered too. Only meaningful if the kernel has IA32 emulation, which
          * the parent checked (an unfiltered int 0x80 getpid() returns our pid). */
         if (ia32_available) {
@@ -208,6 +214,9 @@ static int child_unconfined(uint64_t caps) {
         CHILD_CHECK(status_field("Seccomp") == 0);
         CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EOPNOTSUPP));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_clone3, NULL, 0), EINVAL));
+#if defined(__x86_64__)
+        CHILD_CHECK(syscall(0x40000000 | 250, 0x7fff, 0, 0, 0, 0) < 0 && errno != EPERM);
+#endif
         return failed;
 }
 
