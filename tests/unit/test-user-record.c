@@ -447,3 +447,45 @@ TEST(file_types) {
 
         close(root_fd);
 }
+
+/* Robustness: random passwd/group-like input never crashes the look-ups (run under ASan/valgrind), and a
+ * found entry is what was asked for. Deterministic. */
+TEST(parse_random) {
+        static const char alphabet[] = "ab0:1:\n:,#+-/x";
+        uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+        for (unsigned i = 0; i < 3000; i++) {
+                char input[257];
+                UserRecord u = {};
+                GroupRecord g = {};
+                gid_t *gids = NULL;
+                size_t n, n_gids = 0;
+
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                n = seed % sizeof(input);
+                for (size_t k = 0; k < n; k++) {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        input[k] = alphabet[seed % (sizeof(alphabet) - 1)];
+                }
+                input[n] = '\0';
+
+                if (passwd_find(input, "a", 0, &u) == 0) {
+                        ASSERT_STREQ(u.name, "a");
+                        user_record_done(&u);
+                }
+                if (passwd_find(input, NULL, 1, &u) == 0) {
+                        ASSERT_EQ(u.uid, 1);
+                        user_record_done(&u);
+                }
+                if (group_find(input, "b", 0, &g) == 0) {
+                        ASSERT_STREQ(g.name, "b");
+                        group_record_done(&g);
+                }
+                ASSERT_OK(group_find_memberships(input, "a", &gids, &n_gids));
+                free(gids);
+        }
+}
