@@ -432,10 +432,22 @@ static int run(int argc, char *argv[]) {
         }
 #endif
 
+        /* The seccomp filter is compiled (or read from its cache) here, not in the child: libseccomp takes
+         * longer than the rest of a container start. It also rejects an unsupported SeccompProfile= early. */
+        _cleanup_free_ char *seccomp_cache = NULL;
+        if (asprintf(&seccomp_cache, "%s/seccomp", o.runtime_dir) < 0) {
+                log_oom();
+                return EXIT_SETUP;
+        }
+        if (container_exec_prepare(c, seccomp_cache, &e) < 0) {
+                log_error_errno(e.error, "%s: %m", e.message);
+                return EXIT_SETUP;
+        }
+
         r = make_staging_dir(p);
         if (r < 0) {
                 log_error_errno(r, "Failed to create '%s': %m", p->staging);
-                return EXIT_SETUP;
+                goto finish;
         }
 
         /* Blocked before clone(): a stop request during the start is not lost, and the child starts with them
@@ -464,6 +476,7 @@ static int run(int argc, char *argv[]) {
                 child_main(c, p, pair[1]);
         }
         pair[1] = safe_close(pair[1]);
+        container_exec_prepared_done();
 
         /* ---- The child exists and waits on the sync socket. Place it in its scope now. ---- */
 #ifdef CTR_LAUNCH_HAVE_SCOPE
@@ -506,6 +519,7 @@ static int run(int argc, char *argv[]) {
         }
 
 finish:
+        container_exec_prepared_done();
         safe_close(pair[0]);
         safe_close(pair[1]);
         return status;
