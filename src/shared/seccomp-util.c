@@ -476,6 +476,23 @@ int seccomp_program_load(const SeccompProgram *p, bool set_no_new_privs) {
 
 /* Custom profiles */
 
+/* Whether the built-in filter has a rule for syscall |nr| given |capabilities|. */
+static bool default_filter_names(int nr, uint64_t capabilities) {
+        static const char *const fixed[] = { "unshare", "clone", "clone3" };
+
+        if (nr == seccomp_syscall_resolve_name("personality"))
+                return true;
+        for (size_t i = 0; i < ELEMENTSOF(blocked_syscalls); i++)
+                if (!(capabilities & blocked_syscalls[i].unless_caps) &&
+                    nr == seccomp_syscall_resolve_name(blocked_syscalls[i].name))
+                        return true;
+        if (!(capabilities & CAP_MASK(CAP_SYS_ADMIN)))
+                for (size_t i = 0; i < ELEMENTSOF(fixed); i++)
+                        if (nr == seccomp_syscall_resolve_name(fixed[i]))
+                                return true;
+        return false;
+}
+
 /* "errno:EPERM" with prefix "errno" → "EPERM" */
 static const char *strprefix_colon(const char *s, const char *prefix) {
         size_t n = strlen(prefix);
@@ -654,6 +671,11 @@ int seccomp_profile_parse(const char *contents, uint64_t capabilities, scmp_filt
                                         if (!dup)
                                                 seen[n_seen++] = (typeof(*seen)) { nr, action };
                                         continue;
+                                }
+                                /* the built-in rules are not overridden (libseccomp would pick one) */
+                                if (include_default && default_filter_names(nr, capabilities)) {
+                                        r = -EEXIST;
+                                        goto fail;
                                 }
                                 if (action == default_action)
                                         continue;       /* a no-op rule */

@@ -83,7 +83,7 @@ int seccomp_program_load(const SeccompProgram *p, bool set_no_new_privs);
  *     default errno:EPERM            the action for every syscall no rule names; optional, before any rule;
  *                                    "allow" when missing
  *     include default                the built-in filter above (for the container's capabilities); only
- *                                    with "default allow"
+ *                                    with "default allow"; its syscalls cannot be named again
  *     allow read write exit_group    ACTION SYSCALL…: one action for the named syscalls
  *     errno:ENOSYS clone3
  *

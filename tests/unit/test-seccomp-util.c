@@ -388,6 +388,11 @@ TEST(profile_parse) {
         ASSERT_ERROR(parse_error("allow getpid\ndefault kill\n", &line), EBADMSG);
         ASSERT_ERROR(parse_error("default kill\ninclude default\n", &line), EBADMSG);
         ASSERT_ERROR(parse_error("include something\n", &line), EBADMSG);
+        /* the built-in rules cannot be overridden, not even with the default action */
+        ASSERT_ERROR(parse_error("include default\nallow getpid\nallow keyctl\n", &line), EEXIST);
+        ASSERT_EQ(line, 3u);
+        ASSERT_ERROR(parse_error("include default\nerrno:ENOSYS personality\n", &line), EEXIST);
+        ASSERT_EQ(parse_error("include default\nerrno:ENOSYS getppid\n", &line), 0);
         ASSERT_ERROR(parse_error("errno:99999 getpid\n", &line), EBADMSG);
         ASSERT_ERROR(parse_error("errno:EWHAT getpid\n", &line), EBADMSG);
         ASSERT_ERROR(parse_error("default allow extra\n", &line), EBADMSG);
