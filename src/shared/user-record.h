@@ -33,7 +33,8 @@ int user_record_parse_id(const char *s, uid_t *ret);
 
 /* Opens |path| below |root_fd| as openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS) does: absolute symlinks and
  * ".." stay inside the root. |flags| are open() flags (O_CLOEXEC is added). Falls back to
- * user_record_open_in_root_walk() where openat2 is missing (kernels before 5.6, valgrind). */
+ * user_record_open_in_root_walk() where openat2 is missing (kernels before 5.6, valgrind, or an outer
+ * seccomp filter that answers EPERM for it). */
 int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_fd);
 /* The userspace walk: component by component with O_PATH|O_NOFOLLOW, at most 40 symlinks; magic links are
  * read as plain text. Opens files only (-EISDIR for a directory). */
