@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* Capability sets as bit masks (bit N = capability N) and applying them to the calling process through
- * libcap-ng. Library code: returns -errno, never logs. */
+/* Capability sets as bit masks (bit N = capability N) and applying them to the calling process: permitted,
+ * effective, inheritable and ambient through libcap-ng, the bounding set with prctl() (see
+ * capability_bounding_set_apply()). Nothing here reads /proc. Library code: returns -errno, never logs. */
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -31,7 +31,8 @@ char **env_free(char **env);
  *   - '…' is literal; "…" honours \" \\ \` \$ and '\' + newline; quotes may span lines; quoted and unquoted
  *     parts concatenate;
  *   - lines without '=', with an invalid name (so also "export KEY=V", as in systemd) or with a value that
- *     is not UTF-8 are skipped.
+ *     env_assignment_is_valid() refuses (not UTF-8, control characters other than tab and newline) are
+ *     skipped, as systemd skips them (with a log message we cannot give: library code).
  * Later assignments of the same name override earlier ones. */
 int env_file_parse(const char *contents, char ***ret);
 

@@ -40,8 +40,8 @@ int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_
  * read as plain text. Opens files only (-EISDIR for a directory). */
 int user_record_open_in_root_walk(int root_fd, const char *path, int flags, int *ret_fd);
 
-/* Reads |path| (e.g. "/etc/passwd") below |root_fd| with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), so
- * absolute and ".." symlinks stay inside the root. The file must be regular (-EBADFD otherwise; opened
+/* Reads |path| (e.g. "/etc/passwd") below |root_fd| with user_record_open_in_root(), so absolute and ".."
+ * symlinks stay inside the root. The file must be regular (-EBADFD otherwise; opened
  * with O_NONBLOCK so a FIFO cannot block us) and at most USER_RECORD_FILE_MAX bytes (-EFBIG); a NUL byte is
  * -EBADMSG. -ENOENT when it does not exist. */
 int user_record_read_file(int root_fd, const char *path, char **ret);
