@@ -173,6 +173,14 @@ static int passthrough_assignment(LoadContext *lc, const char *file, unsigned li
                                   const char *key, const char *value) {
         Container *c = lc->keys.c;
         UnitSetting *n;
+        int r;
+
+        /* systemd would drop it with a warning too; say so here, with our file and line. */
+        if (!utf8_is_valid(value)) {
+                r = diagnostics_add(lc->keys.diag, DIAGNOSTIC_WARNING, EINVAL, file, line, section, key, value,
+                                    "%s= value in section [%s] is not valid UTF-8, ignoring.", key, section);
+                return r < 0 ? r : 0;
+        }
 
         n = reallocarray(c->unit_settings, c->n_unit_settings + 1, sizeof(UnitSetting));
         if (!n)

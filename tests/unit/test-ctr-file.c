@@ -1106,3 +1106,14 @@ TEST(mount_destination_twice) {
 TEST(exec_empty_program) {
         ASSERT_OK(check_bad("Exec=\"\" arg", DIAGNOSTIC_WARNING, NULL));
 }
+
+TEST(passthrough_invalid_utf8_warns) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "[Unit]\nDescription=caf\xc3\n", &d, &c));
+        ASSERT_EQ(c->n_unit_settings, 0);
+        ASSERT_EQ(d.n, 1);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:4: Description= value in section [Unit] is not valid UTF-8, ignoring.");
+        diagnostics_clear(&d);
+}
