@@ -235,6 +235,25 @@ static bool container_uses_state_dir(const Container *c) {
         return false;
 }
 
+/* [Service] keys that make the unit a ctr container: they belong to the template, and a .ctr that set them
+ * would replace the launcher or break its readiness protocol. */
+static const char *const template_owned_keys[] = {
+        "BusName",
+        "ExecStart",
+        "NotifyAccess",
+        "PIDFile",
+        "Type",
+};
+
+static bool key_is_template_owned(const char *section, const char *key) {
+        if (!streq(section, "Service"))
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(template_owned_keys); i++)
+                if (streq(key, template_owned_keys[i]))
+                        return true;
+        return false;
+}
+
 static int buffer_pass_through(Buffer *b, const Container *c, const char *section, Diagnostics *diag) {
         int r;
 
@@ -244,6 +263,16 @@ static int buffer_pass_through(Buffer *b, const Container *c, const char *sectio
 
                 if (!streq(s->section, section))
                         continue;
+
+                if (key_is_template_owned(s->section, s->key)) {
+                        r = diagnostics_add(diag, DIAGNOSTIC_WARNING, EPERM, s->file, s->line, s->section,
+                                            s->key, s->value,
+                                            "[%s] %s= is set by ctr@.service and cannot be changed, ignoring.",
+                                            s->section, s->key);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
 
                 /* The parser gives us systemd syntax already; only what cannot survive a line of its own
                  * is refused. */
