@@ -397,7 +397,9 @@ static int plan_root(Plan *p, const Container *c, const PlanOptions *o, const ch
             !plan_add(p, PLAN_MKDIR, false, work, NULL, NULL, 0))
                 return -ENOMEM;
 
-        op = plan_add(p, PLAN_OVERLAY, false, p->root, NULL, NULL, 0);
+        /* nodev: the container keeps CAP_MKNOD (Docker's default set), and a node it creates in its root
+         * must not open a host device; the usable nodes are our bind mounts in /dev, with their own flags. */
+        op = plan_add(p, PLAN_OVERLAY, false, p->root, NULL, NULL, MOUNT_ATTR_NODEV);
         if (!op)
                 return -ENOMEM;
         op->upperdir = TAKE_PTR(upper);

@@ -309,7 +309,7 @@ int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
         }
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 goto fail;
-        mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, op->attr);
         if (mnt < 0)
                 goto fail;
         r = attach_path(mnt, op->target);

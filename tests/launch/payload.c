@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -249,6 +250,18 @@ static int run(char **argv, int argc) {
         }
         if (strcmp(cmd, "try-kill") == 0 && a1) { /* try-kill PID */
                 result("kill", kill((pid_t) strtol(a1, NULL, 10), 0));
+                return 2;
+        }
+        if (strcmp(cmd, "try-mknod") == 0 && a1) {
+                /* a /dev/null node (1:3), then open it: a nodev mount makes the open fail */
+                int r = mknod(a1, S_IFCHR | 0666, makedev(1, 3));
+                result("mknod", r);
+                if (r >= 0) {
+                        int fd = open(a1, O_WRONLY | O_CLOEXEC);
+                        result("open-node", fd);
+                        if (fd >= 0)
+                                close(fd);
+                }
                 return 2;
         }
         if (strcmp(cmd, "exit") == 0 && a1) {

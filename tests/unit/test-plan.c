@@ -367,7 +367,7 @@ TEST(format_and_dump) {
         fclose(f);
         ASSERT_TRUE(strneq(dump, "# namespaces: mnt pid uts ipc net\n# hostname: d\n", 47));
         ASSERT_TRUE(strstr(dump, "\noverlay /run/ctr/.staging/root lowerdir=/r,upperdir=/state/containers/d/upper,"
-                                 "workdir=/state/containers/d/work\n") != NULL);
+                                 "workdir=/state/containers/d/work (nodev)\n") != NULL);
         ASSERT_TRUE(strstr(dump, "\npivot-root /run/ctr/.staging/root\n") != NULL);
 }
 
