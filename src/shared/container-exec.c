@@ -12,6 +12,7 @@
 #include "caps-util.h"
 #include "container-exec.h"
 #include "env-util.h"
+#include "runtime-state.h"
 #include "seccomp-util.h"
 #include "user-record.h"
 
@@ -404,9 +405,14 @@ int container_exec_prepare(const Container *c, const char *cache_dir, ExecError 
                         return exec_error_set(err, ENOMEM, "Out of memory");
                 }
         } else {
+                _cleanup_free_ char *dir = NULL;
+
                 if (!cache_dir) {
-                        (void) mkdir(CTR_RUNTIME_DIR, 0755);
-                        cache_dir = CTR_RUNTIME_DIR "/seccomp";
+                        /* a leading dot: never a container's runtime directory (/run/ctr/NAME) */
+                        (void) mkdir(runtime_dir(), 0755);
+                        if (asprintf(&dir, "%s/.seccomp", runtime_dir()) < 0)
+                                return exec_error_set(err, ENOMEM, "Out of memory");
+                        cache_dir = dir;
                 } else if (isempty(cache_dir))
                         cache_dir = NULL;
 

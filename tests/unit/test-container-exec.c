@@ -365,6 +365,16 @@ TEST(prepared) {
         ASSERT_TRUE(field_is(&r, "Seccomp", "2"));
         ASSERT_TRUE(mask_is(&r, "CapEff", CAPABILITY_SET_DOCKER_DEFAULT & host_permitted));
 
+        /* the default cache lives in the runtime directory, under a name no container can have */
+        char runtime[PATH_MAX + 16], expected[PATH_MAX + 32];
+        struct stat st;
+        snprintf(runtime, sizeof(runtime), "%s/run", base);
+        snprintf(expected, sizeof(expected), "%s/.seccomp", runtime);
+        ASSERT_TRUE(setenv("CTR_RUNTIME_DIR", runtime, 1) == 0);
+        ASSERT_TRUE(container_exec_prepare(&c, NULL, &err) == 0);
+        ASSERT_TRUE(unsetenv("CTR_RUNTIME_DIR") == 0);
+        ASSERT_TRUE(stat(expected, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700);
+
         c.user = (char *) "65534";
         c.add_capabilities = CAP_MASK(CAP_NET_ADMIN);
         ASSERT_TRUE(container_exec_prepare(&c, cache, &err) == 0);
