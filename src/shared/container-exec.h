@@ -104,7 +104,8 @@ int container_build_environment(const Container *c, const ExecCredentials *cred,
  *   host; errors name the line ("Failed to load seccomp profile '/etc/ctr/web.seccomp', line 3"). Required:
  *   container_exec_apply() cannot read a host path from inside the container's root and fails.
  * - "unconfined": nothing to do.
- * A SeccompProfile= that is none of these is -EINVAL. */
+ * A SeccompProfile= that is none of these is -EINVAL. The compiled filter is process-global state (one
+ * container per launcher process; not thread-safe); a later call replaces it. */
 int container_exec_prepare(const Container *c, const char *cache_dir, ExecError *err);
 /* Frees what container_exec_prepare() kept (for leak checkers; the parent may call it after clone). */
 void container_exec_prepared_done(void);
