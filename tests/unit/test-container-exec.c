@@ -214,7 +214,13 @@ __attribute__((destructor)) static void fixture_cleanup(void) {
         free(base);
 }
 
-#define REQUIRE_APPLY()                                                                                 do {                                                                                                    if (!can_apply) {                                                                                       printf("# skipping: container_exec_apply() needs root and " CAT "\n");                          return;                                                                                 }                                                                                       } while (0)
+#define REQUIRE_APPLY()                                                                         \
+        do {                                                                                    \
+                if (!can_apply) {                                                               \
+                        printf("# skipping: container_exec_apply() needs root and " CAT "\n"); \
+                        return;                                                                 \
+                }                                                                               \
+        } while (0)
 
 static Container new_container(void) {
         return (Container) { .name = (char *) "test", .no_new_privileges = true };
