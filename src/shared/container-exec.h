@@ -120,8 +120,8 @@ void container_exec_prepared_done(void);
  *      - uid 0: permitted = effective = the bounding set; inheritable and ambient empty (as Docker since the
  *        CVE-2022-24769 fix: an empty inheritable set means file capabilities cannot smuggle more in);
  *      - any other uid: empty, as Docker does for a non-root user — except the capabilities named in
- *        AddCapability= (and still in the bounding set), which are raised in permitted, effective,
- *        inheritable and ambient, so the non-root workload really holds them after execve();
+ *        AddCapability= (and still in the bounding set; ALL names every one), which are raised in permitted,
+ *        effective, inheritable and ambient, so the non-root workload really holds them after execve();
  *   5. no_new_privs when NoNewPrivileges=yes (the default);
  *   6. PR_SET_PDEATHSIG re-armed with |pdeath_signal| when > 0 (the uid change clears it);
  *   7. the seccomp filter (SeccompProfile=: NULL/"default" = the default filter of seccomp-util.h,
