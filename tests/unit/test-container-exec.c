@@ -345,6 +345,14 @@ TEST(options) {
         ASSERT_TRUE(r.apply_error == ESRCH);
         ASSERT_TRUE(streq(r.message, "User 'ghost' not found in the container's /etc/passwd"));
 
+        /* AddCapability=ALL for a non-root user: every capability, ambient */
+        c.user = (char *) "app";
+        c.add_capabilities = UINT64_MAX;
+        ASSERT_TRUE(run(&c, &r) == 0);
+        ASSERT_TRUE(mask_is(&r, "CapAmb", capability_kernel_mask() & host_permitted));
+        ASSERT_TRUE(mask_is(&r, "CapEff", capability_kernel_mask() & host_permitted));
+        c.add_capabilities = 0;
+
         /* SupplementaryGroups= and Group= */
         char *supp[] = { (char *) "3000", NULL };
         c.user = (char *) "app";
