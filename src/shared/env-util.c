@@ -166,7 +166,8 @@ int env_file_parse(const char *contents, char ***ret) {
         for (const char *p = contents; ; p++) {
                 char c = *p;
                 bool eof = c == '\0';
-                bool nl = c == '\n' || eof;
+                /* as systemd: CR ends a line too (outside quotes) */
+                bool nl = c == '\n' || c == '\r' || eof;
 
                 switch (state) {
 
@@ -239,7 +240,7 @@ int env_file_parse(const char *contents, char ***ret) {
                                 goto done;
                         }
                         /* backslash-newline joins lines; any other character is taken literally */
-                        if (c != '\n')
+                        if (!nl)
                                 APPEND_VALUE(c);
                         trim = SIZE_MAX;
                         state = VALUE;
@@ -290,7 +291,7 @@ int env_file_parse(const char *contents, char ***ret) {
                                 goto done;
                         if (c == '\\')
                                 state = COMMENT_ESCAPE;
-                        else if (c == '\n')
+                        else if (nl)
                                 state = PRE_KEY;
                         break;
 

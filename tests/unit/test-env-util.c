@@ -132,6 +132,13 @@ TEST(parse) {
         ASSERT_TRUE(env && strncmp(env[0], "PLAIN=", 6) == 0);
         env_free(env);
 
+        /* a lone CR ends a line, as in systemd; inside quotes it is kept (and then refused as a control
+         * character) */
+        env = NULL;
+        ASSERT_TRUE(env_file_parse("A=b\rB=c\r# x\rC=d\\\re\n", &env) == 0);
+        ASSERT_TRUE(env_is(env, "A", "b") && env_is(env, "B", "c") && env_is(env, "C", "de"));
+        env_free(env);
+
         env = NULL;
         ASSERT_TRUE(env_file_parse("", &env) == 0 && env_count(env) == 0);
         env_free(env);
