@@ -502,8 +502,9 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
         }
 
         while ((r = dir_iter_next(&it, &de)) > 0) {
+                /* A fixed buffer, not strndupa(): that would grow the stack with every entry. */
+                char n[sizeof(de->d_name)];
                 const char *e;
-                char *n;
                 size_t l;
                 int t;
 
@@ -512,7 +513,8 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
 
                 if ((e = endswith(de->d_name, ".ctr"))) {
                         l = (size_t) (e - de->d_name);
-                        n = strndupa(de->d_name, l);
+                        memcpy(n, de->d_name, l);
+                        n[l] = '\0';
                         if (!container_name_is_valid(n))
                                 continue;
                         t = classify_entry(it.fd, de->d_name, de->d_type);
@@ -522,7 +524,8 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                                            t == 2);
                 } else if ((e = endswith(de->d_name, ".ctr.d"))) {
                         l = (size_t) (e - de->d_name);
-                        n = strndupa(de->d_name, l);
+                        memcpy(n, de->d_name, l);
+                        n[l] = '\0';
                         if (!container_name_is_valid(n))
                                 continue;
                         if (de->d_type != DT_DIR && classify_entry(it.fd, de->d_name, de->d_type) != 3)

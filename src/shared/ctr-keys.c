@@ -414,8 +414,10 @@ static int key_volume(KeyContext *k, const char *v) {
                         return key_invalid(k, EINVAL, "Volume= options are empty in '%s'", v);
                 for (const char *p = parts[2];;) {
                         size_t l = strcspn(p, ",");
-                        char *o = strndupa(p, l);
+                        _cleanup_free_ char *o = strndup(p, l);
 
+                        if (!o)
+                                return -ENOMEM;
                         if (streq(o, "ro"))
                                 vol.read_only = true;
                         else if (streq(o, "rw"))
@@ -485,9 +487,11 @@ static int key_tmpfs(KeyContext *k, const char *v) {
                         return key_invalid(k, EINVAL, "Tmpfs= options are empty in '%s'", v);
                 for (const char *p = colon + 1;;) {
                         size_t l = strcspn(p, ",");
-                        char *o = strndupa(p, l);
+                        _cleanup_free_ char *o = strndup(p, l);
                         const char *a;
 
+                        if (!o)
+                                return -ENOMEM;
                         if ((a = startswith(o, "size="))) {
                                 r = parse_size(a, &t.size);
                                 if (r < 0 || t.size == 0)
