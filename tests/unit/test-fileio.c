@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include "fileio.h"
+#include "test.h"
+
+TEST(read_full_file_regular) {
+        _cleanup_tmpdir_ char *dir = test_mkdtemp();
+        _cleanup_free_ char *data = NULL, *p = NULL;
+        size_t size = 0;
+
+        ASSERT_NOT_NULL(dir);
+        ASSERT_OK(test_write(dir, "f", "hello\n"));
+        ASSERT_TRUE(asprintf(&p, "%s/f", dir) > 0);
+        ASSERT_OK(read_full_file_at(AT_FDCWD, p, 100, &data, &size));
+        ASSERT_EQ(size, 6);
+        ASSERT_STREQ(data, "hello\n");
+}
+
+TEST(read_full_file_limits) {
+        _cleanup_tmpdir_ char *dir = test_mkdtemp();
+        _cleanup_free_ char *p = NULL;
+        char *data = NULL;
+
+        ASSERT_NOT_NULL(dir);
+        ASSERT_OK(test_write(dir, "f", "0123456789"));
+        ASSERT_TRUE(asprintf(&p, "%s/f", dir) > 0);
+        ASSERT_ERROR(read_full_file_at(AT_FDCWD, p, 9, &data, NULL), EFBIG);
+        ASSERT_ERROR(read_full_file_at(AT_FDCWD, dir, 9, &data, NULL), EISDIR);
+        ASSERT_ERROR(read_full_file_at(AT_FDCWD, "/nonexistent", 9, &data, NULL), ENOENT);
+        ASSERT_NULL(data);
+        /* Exactly at the limit is fine. */
+        ASSERT_OK(read_full_file_at(AT_FDCWD, p, 10, &data, NULL));
+        free(data);
+}
+
+TEST(read_full_file_not_regular) {
+        _cleanup_free_ char *data = NULL;
+        char *big = NULL;
+        size_t size = 0;
+
+        /* /proc files report size 0 and are read until EOF; the limit applies while reading. */
+        ASSERT_OK(read_full_file_at(AT_FDCWD, "/proc/self/status", 1024 * 1024, &data, &size));
+        ASSERT_TRUE(size > 0);
+        ASSERT_NOT_NULL(strstr(data, "Pid:"));
+        ASSERT_ERROR(read_full_file_at(AT_FDCWD, "/proc/self/status", 10, &big, NULL), EFBIG);
+        ASSERT_OK(read_full_file_at(AT_FDCWD, "/dev/null", 10, &big, &size));
+        ASSERT_EQ(size, 0);
+        free(big);
+}
+
+TEST(dir_iter) {
+        _cleanup_tmpdir_ char *dir = test_mkdtemp();
+        const struct dirent64 *de;
+        unsigned n = 0, seen = 0;
+        DirIter it;
+        char name[32];
+
+        ASSERT_NOT_NULL(dir);
+        /* More entries than fit in one getdents64() buffer. */
+        for (unsigned i = 0; i < 1000; i++) {
+                snprintf(name, sizeof(name), "entry-with-a-long-name-%04u", i);
+                ASSERT_OK(test_write(dir, name, ""));
+        }
+        ASSERT_OK(dir_iter_open(AT_FDCWD, dir, &it));
+        while (dir_iter_next(&it, &de) > 0) {
+                n++;
+                if (strncmp(de->d_name, "entry-with-a-long-name-", 23) == 0)
+                        seen++;
+        }
+        dir_iter_close(&it);
+        ASSERT_EQ(n, 1000);
+        ASSERT_EQ(seen, 1000);
+        ASSERT_ERROR(dir_iter_open(AT_FDCWD, "/nonexistent", &it), ENOENT);
+}
