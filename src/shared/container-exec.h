@@ -97,9 +97,11 @@ int container_build_environment(const Container *c, const ExecCredentials *cred,
 /* In the parent before clone()/fork(): compiles the seccomp filter container_exec_apply() will load and
  * keeps it in process memory, which the child inherits; the child then only loads it instead of spending
  * 2–4 ms in libseccomp.
- * - The default filter (SeccompProfile= unset or "default") is cached in |cache_dir| (NULL =
- *   CTR_RUNTIME_DIR/.seccomp, "" = no cache) by a hash of everything that shapes it, so after the first
- *   start this is a small file read. Optional: without it the child builds the filter itself.
+ * - The default filter (SeccompProfile= unset or "default") is cached in |cache_dir| by a hash of
+ *   everything that shapes it, so after the first start this is a small file read. Pass NULL: that is
+ *   $CTR_RUNTIME_DIR/.seccomp (default /run/ctr/.seccomp), a name no container can have — RUNTIME/NAME is
+ *   the runtime directory of container NAME, and "seccomp" is a valid container name. "" = no cache.
+ *   Optional: without it the child builds the filter itself.
  * - A custom profile (SeccompProfile=/PATH, the format in seccomp-util.h) is read and compiled here, on the
  *   host; errors name the line ("Failed to load seccomp profile '/etc/ctr/web.seccomp', line 3"). Required:
  *   container_exec_apply() cannot read a host path from inside the container's root and fails.
