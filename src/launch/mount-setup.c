@@ -148,34 +148,33 @@ int mkdir_in_root(int root_fd, const char *path, mode_t mode, int *ret_fd) {
         return mkdir_in_root_internal(root_fd, path, mode, 0, ret_fd);
 }
 
-/* A mount point for a file: the parent directories, then an empty file (following a symlink inside). */
+/* A mount point for a file: an empty file (following a symlink inside the root), its parent directories only
+ * when missing. What exists is opened O_PATH, never for writing: an image's fifo or device must not be
+ * opened. The result may be an O_WRONLY fd of the new file; move_mount() only needs it to name the file. */
 static int create_file_in_root(int root_fd, const char *path, int *ret_fd) {
-        _cleanup_free_ char *dir = NULL;
         int fd, r;
 
         fd = openat2_in_root(root_fd, path, O_PATH, 0);
-        if (fd >= 0) {
-                *ret_fd = fd;
-                return 0;
-        }
         if (fd != -ENOENT)
-                return fd;
+                goto done;
 
-        dir = strdup(path);
-        if (!dir)
-                return -ENOMEM;
-        char *slash = strrchr(dir, '/');
-        if (slash && slash != dir) {
-                *slash = '\0';
-                r = mkdir_in_root(root_fd, dir, 0755, NULL);
-                if (r < 0)
-                        return r;
-        }
         fd = openat2_in_root(root_fd, path, O_WRONLY | O_CREAT | O_NOCTTY | O_NONBLOCK, 0644);
-        if (fd < 0)
-                return fd;
-        safe_close(fd);
-        fd = openat2_in_root(root_fd, path, O_PATH, 0);
+        if (fd == -ENOENT) {
+                _cleanup_free_ char *dir = strdup(path);
+                char *slash;
+
+                if (!dir)
+                        return -ENOMEM;
+                slash = strrchr(dir, '/');
+                if (slash && slash != dir) {
+                        *slash = '\0';
+                        r = mkdir_in_root(root_fd, dir, 0755, NULL);
+                        if (r < 0)
+                                return r;
+                }
+                fd = openat2_in_root(root_fd, path, O_WRONLY | O_CREAT | O_NOCTTY | O_NONBLOCK, 0644);
+        }
+done:
         if (fd < 0)
                 return fd;
         *ret_fd = fd;
