@@ -334,7 +334,9 @@ static int load_files(const char *name, const char *main_path, char *const *drop
         }
 
         if (c->image && c->root_directory) {
-                r = load_error(&lc, EINVAL, lc.keys.root_file ?: file, lc.keys.root_line, "Container", NULL, NULL,
+                r = load_error(&lc, EINVAL, lc.keys.root_file ?: file, lc.keys.root_line, "Container",
+                               lc.keys.root_key,
+                               lc.keys.root_key && streq(lc.keys.root_key, "Image") ? c->image : c->root_directory,
                                "Image= and RootDirectory= are mutually exclusive.");
                 if (r < 0)
                         return r;

@@ -113,6 +113,7 @@ static int key_image(KeyContext *k, const char *v) {
         }
         if (!streq(v, "host") && !image_reference_is_valid(v))
                 return key_invalid(k, EINVAL, "Invalid image reference '%s' for Image=", v);
+        k->lc->root_key = "Image";
         k->lc->root_file = k->file;
         k->lc->root_line = k->line;
         return free_and_strdup(&c->image, v);
@@ -123,6 +124,7 @@ static int key_root_directory(KeyContext *k, const char *v) {
 
         r = parse_abs_path_field(k, v, &k->lc->c->root_directory);
         if (r >= 0 && !isempty(v)) {
+                k->lc->root_key = "RootDirectory";
                 k->lc->root_file = k->file;
                 k->lc->root_line = k->line;
         }

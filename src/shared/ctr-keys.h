@@ -18,7 +18,8 @@ typedef struct KeyState {
         Diagnostics *diag;
         SpecifierContext spec;
         bool failed;            /* an error was reported: the file is rejected */
-        const char *root_file;  /* where Image= / RootDirectory= were last set, for the final checks */
+        const char *root_key;   /* "Image" or "RootDirectory", whichever was set last, and where: for the final */
+        const char *root_file;  /* checks */
         unsigned root_line;
 } KeyState;
 

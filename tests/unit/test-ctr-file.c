@@ -393,6 +393,8 @@ TEST(image_xor_root_directory) {
 
         ASSERT_ERROR(load_text("[Container]\nImage=host\nRootDirectory=/srv/r\n", &d, &c), EBADMSG);
         ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Image= and RootDirectory= are mutually exclusive.");
+        ASSERT_STREQ(d.items[0].key, "RootDirectory");
+        ASSERT_STREQ(d.items[0].value, "/srv/r");
         diagnostics_clear(&d);
 
         /* Resetting one of them in a later line makes it valid again. */
