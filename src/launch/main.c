@@ -432,14 +432,10 @@ static int run(int argc, char *argv[]) {
         }
 #endif
 
-        /* The seccomp filter is compiled (or read from its cache) here, not in the child: libseccomp takes
-         * longer than the rest of a container start. It also rejects an unsupported SeccompProfile= early. */
-        _cleanup_free_ char *seccomp_cache = NULL;
-        if (asprintf(&seccomp_cache, "%s/seccomp", o.runtime_dir) < 0) {
-                log_oom();
-                return EXIT_SETUP;
-        }
-        if (container_exec_prepare(c, seccomp_cache, &e) < 0) {
+        /* The seccomp filter is compiled (or read from its cache, $CTR_RUNTIME_DIR/.seccomp) here, not in the
+         * child: libseccomp takes longer than the rest of a container start. It also rejects an unsupported
+         * SeccompProfile= early. */
+        if (container_exec_prepare(c, NULL, &e) < 0) {
                 log_error_errno(e.error, "%s: %m", e.message);
                 return EXIT_SETUP;
         }
