@@ -534,6 +534,8 @@ int unit_output_open(UnitOutput *o, const char *path, FILE *dry_run, UnitOutputF
         *o = (UnitOutput) { .dir_fd = -EBADF, .dry_run = dry_run, .flags = flags, .pid = getpid() };
         if (dry_run)
                 return 0;
+        if (isempty(path))
+                return -EINVAL;
 
         fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0 && errno == ENOENT) {
