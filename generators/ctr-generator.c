@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "ctr-file.h"
 #include "diagnostics.h"
@@ -162,7 +163,9 @@ int main(int argc, char *argv[]) {
         int r, ret = EXIT_SUCCESS;
 
         log_set_program_name("ctr-generator");
-        log_set_target(LOG_TARGET_KMSG);
+        /* At boot systemd gives generators no terminal: the kernel log is where messages survive. Someone
+         * running the generator by hand wants to see them. */
+        log_set_target(isatty(STDERR_FILENO) ? LOG_TARGET_STDERR : LOG_TARGET_KMSG);
         log_parse_environment();
 
         r = parse_argv(argc, argv, &dir);
