@@ -324,7 +324,8 @@ static int key_supplementary_groups(KeyContext *k, const char *v) {
                 return r;
         STRV_FOREACH(g, l)
                 if (!user_group_is_valid(*g))
-                        return key_invalid(k, EINVAL, "Invalid group name or number '%s' for SupplementaryGroups=", *g);
+                        return key_invalid(k, EINVAL,
+                                           "Invalid group name or number '%s' for SupplementaryGroups=", *g);
         if (check_list_size(k, strv_length(c->supplementary_groups) + strv_length(l)) < 0)
                 return 0;
         return strv_extend_strv(&c->supplementary_groups, l);
@@ -401,7 +402,8 @@ static int key_volume(KeyContext *k, const char *v) {
                 vol.type = VOLUME_NAMED;
         } else
                 return key_invalid(k, EINVAL,
-                                   "Volume= source must be an absolute path or a volume name ([A-Za-z0-9][A-Za-z0-9_.-]*), got '%s'",
+                                   "Volume= source must be an absolute path or a volume name "
+                                   "([A-Za-z0-9][A-Za-z0-9_.-]*), got '%s'",
                                    parts[0]);
 
         if (!path_is_absolute(parts[1]))
@@ -588,7 +590,8 @@ static int key_publish_port(KeyContext *k, const char *v) {
                         return r;
                 if (r < 0)
                         return key_invalid(k, EINVAL,
-                                           "Invalid port mapping '%s' for PublishPort=, expected [ADDRESS:]HOSTPORT:CONTAINERPORT[/tcp|/udp]",
+                                           "Invalid port mapping '%s' for PublishPort=, "
+                                           "expected [ADDRESS:]HOSTPORT:CONTAINERPORT[/tcp|/udp]",
                                            w);
                 if (check_list_size(k, c->n_ports) < 0) {
                         free(m.host_address);
@@ -643,7 +646,8 @@ static int key_seccomp_profile(KeyContext *k, const char *v) {
                 return free_and_strdup(&c->seccomp_profile, "unconfined");
         if (path_normalize_absolute(v, &p) < 0)
                 return key_invalid(k, EINVAL,
-                                   "Invalid SeccompProfile= '%s', expected default, unconfined or an absolute path", v);
+                                   "Invalid SeccompProfile= '%s', expected default, unconfined or an absolute path",
+                                   v);
         free(c->seccomp_profile);
         c->seccomp_profile = p;
         return 0;
@@ -720,7 +724,8 @@ static int key_cpu_quota(KeyContext *k, const char *v) {
         }
         r = endswith(v, "%") ? parse_permyriad_unbounded(v) : -EINVAL;
         if (r <= 0)
-                return key_invalid(k, EINVAL, "Invalid CPU quota '%s' for CPUQuota=, expected a percentage above 0%%", v);
+                return key_invalid(k, EINVAL,
+                                   "Invalid CPU quota '%s' for CPUQuota=, expected a percentage above 0%%", v);
         /* 100% = one CPU = 1 s of CPU time per second; a permyriad is 100 µs. */
         k->lc->c->cpu_quota_per_sec_usec = (uint64_t) r * 100;
         return 0;

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "ctr-file.h"
+#include "name-util.h"
 
 /* Decimal, no sign, no whitespace, no leading zeros beyond a single "0". */
 int safe_atou64(const char *s, uint64_t *ret);
@@ -60,25 +61,5 @@ int parse_port_mapping(const char *s, PortMapping *ret);
 /* "0755", "1777": octal, at most 07777. */
 int parse_mode(const char *s, mode_t *ret);
 
-/* A user or group: a name as systemd's strict rules ([a-zA-Z_][a-zA-Z0-9_-]*, at most 31 characters), or
- * a number 0 … 2^31-2 other than 65535. */
-bool user_group_name_is_valid(const char *s) _pure_;
+/* A number 0 … 2^31-2 other than 65535, as a user or group ID. */
 int parse_uid(const char *s, uint32_t *ret);
-bool user_group_is_valid(const char *s);
-
-/* RFC 1123 host name, at most 64 characters, dot-separated labels of [a-zA-Z0-9-]. */
-bool hostname_is_valid(const char *s) _pure_;
-/* systemd unit names: "foo.service", "a-b.slice", "getty@tty1.service". */
-bool unit_name_is_valid(const char *s) _pure_;
-/* A valid, non-template .slice name whose dashes describe a hierarchy: no "--", no leading or trailing "-"
- * (except the root slice "-.slice"). */
-bool slice_name_is_valid(const char *s) _pure_;
-/* "host" is not an image reference: callers check that first. Accepts OCI/Docker references:
- * [registry[:port]/]path[:tag][@sha256:<64 hex>]. */
-bool image_reference_is_valid(const char *s) _pure_;
-/* Named volume: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 255 characters. */
-bool volume_name_is_valid(const char *s) _pure_;
-/* Environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
-bool env_name_is_valid(const char *s) _pure_;
-/* "NAME=VALUE" with a valid name and a valid UTF-8 value without control characters other than \t \n. */
-bool env_assignment_is_valid(const char *s) _pure_;
