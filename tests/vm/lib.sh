@@ -73,12 +73,16 @@ unit_cgroup() {
         echo "/sys/fs/cgroup$cg"
 }
 
-# wait_for SECONDS COMMAND…: polls COMMAND until it succeeds (state, not time, decides; SECONDS only bounds it)
+# wait_for SECONDS COMMAND…: polls COMMAND until it succeeds (state, not time, decides; SECONDS only bounds
+# it); returns 1 after the deadline, which fails the case under set -e
 wait_for() {
         local deadline=$((SECONDS + $1))
         shift
         until "$@"; do
-                [[ $SECONDS -lt $deadline ]] || fail "still not true after the deadline: $*"
+                if [[ $SECONDS -ge $deadline ]]; then
+                        echo "FAIL: still not true after the deadline: $*" >&2
+                        return 1
+                fi
                 sleep 0.1
         done
 }

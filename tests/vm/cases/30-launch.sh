@@ -52,10 +52,17 @@ test_no_scope_invalid_file() {
 
 test_service_start() {
         need_launch_scope
-        write_ctr svc 'Exec=/bin/sh -c "echo out-line; echo err-line >&2; exec sleep infinity"' \
+        # the workload is PID 1 of its namespace: without a handler SIGTERM would not stop it
+        write_ctr svc 'Exec=/bin/sh -c "trap \"exit 0\" TERM; echo out-line; echo err-line >&2; sleep infinity & wait"' \
                 MemoryMax=64M TasksMax=50 CPUWeight=40
         systemctl daemon-reload
-        systemctl start ctr@svc.service || { systemctl status --no-pager ctr@svc.service || true; fail "start failed"; }
+        # Type=notify: active only once the monitor said READY=1 (bounded here, not by the unit's 90 s)
+        systemctl start --no-block ctr@svc.service
+        if ! wait_for 45 bash -c '[[ $(systemctl show -P ActiveState ctr@svc.service) != activating ]]' ||
+           [[ $(unit_prop ctr@svc.service ActiveState) != active ]]; then
+                systemctl status --no-pager ctr@svc.service ctr-svc.scope || true
+                fail "ctr@svc.service did not become active (READY=1 from the monitor?)"
+        fi
         assert_prop ctr@svc.service ActiveState active
         assert_prop ctr-svc.scope ActiveState active
 }
