@@ -14,10 +14,14 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +34,7 @@
 #include "mount-setup.h"
 #include "namespaces.h"
 #include "plan.h"
+#include "runtime-state.h"
 #include "strv.h"
 #include "sync.h"
 
@@ -54,6 +59,8 @@
 #define CHILD_FD 3
 
 static char **saved_argv = NULL;
+/* Network=container:NAME: that container's network namespace, joined by the child */
+static int netns_fd = -EBADF;
 static bool arg_no_scope = false;
 static bool arg_print_plan = false;
 static char **arg_config_path = NULL;
@@ -231,6 +238,12 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
         if (sync_wait_release(sync_fd) < 0)
                 _exit(EXIT_SETUP);
 
+        if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {
+                launch_error(&err, errno, "Failed to join the network namespace of container '%s'",
+                             p->network_container);
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        }
+
         /* Only now, inside the final cgroup: its root becomes the container's cgroup root. */
         r = namespaces_unshare_cgroup(&err);
         if (r < 0)
@@ -303,6 +316,8 @@ static bool running_on_valgrind(void) {
 }
 
 static _Noreturn void reexec_child(int sync_fd) {
+        if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0)
+                _exit(EXIT_SETUP);
         /* valgrind answers readlink() of /proc/self/exe with the client's path; exec'ing the link itself would
          * run valgrind's tool binary */
         char exe[PATH_MAX];
@@ -339,6 +354,80 @@ static int run_child(int argc, char *argv[]) {
         if (r < 0)
                 _exit(EXIT_SETUP);
         child_main(c, p, CHILD_FD);
+}
+
+/* One launcher per container name: a second one would share the writable layer. The lock is on the
+ * runtime directory RUNTIME/NAME, held by the monitor until it exits. */
+static int lock_container(const Container *c, int *ret_fd) {
+        for (unsigned attempt = 0; attempt < 5; attempt++) {
+                _cleanup_free_ char *dir = NULL;
+                _cleanup_close_ int fd = -EBADF;
+                struct stat a, b;
+                int r;
+
+                r = runtime_state_dir(c->name, true, &dir);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create the runtime directory of '%s': %m", c->name);
+                fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0)
+                        return log_error_errno(errno, "Failed to open '%s': %m", dir);
+                if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                        if (errno == EWOULDBLOCK)
+                                return log_error_errno(SYNTHETIC_ERRNO(EBUSY),
+                                                       "Container '%s' is already running.", c->name);
+                        return log_error_errno(errno, "Failed to lock '%s': %m", dir);
+                }
+                /* a monitor that just exited may have removed the directory under us: lock the one that is there */
+                if (fstat(fd, &a) < 0 || stat(dir, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+                        continue;
+                *ret_fd = TAKE_FD(fd);
+                return 0;
+        }
+        return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Failed to lock the runtime directory of '%s'.", c->name);
+}
+
+/* Network=container:NAME: the network namespace of that container's init, from its runtime state. The
+ * pidfd proves the init still lived after /proc/PID was opened, so the PID was not reused in between. */
+static int open_container_netns(const char *name, int *ret_fd) {
+        _cleanup_close_ int pidfd = -EBADF, fd = -EBADF;
+        RuntimeState st = {};
+        char path[64];
+        int r;
+
+        r = runtime_state_read(name, &st);
+        if (r == -ENOENT)
+                return log_error_errno(r, "Network=container:%s: that container is not running.", name);
+        if (r < 0)
+                return log_error_errno(r, "Network=container:%s: failed to read its runtime state: %m", name);
+        pidfd = (int) syscall(SYS_pidfd_open, st.init_pid, 0);
+        if (pidfd >= 0) {
+                snprintf(path, sizeof(path), "/proc/%i/ns/net", (int) st.init_pid);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+        }
+        runtime_state_done(&st);
+        if (pidfd < 0 || fd < 0 || syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+                return log_error_errno(errno == ESRCH ? ESRCH : errno,
+                                       "Network=container:%s: that container is not running: %m", name);
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+static void write_runtime_state(const Container *c, pid_t pid) {
+        struct timespec ts;
+        int r;
+
+        (void) clock_gettime(CLOCK_REALTIME, &ts);
+        RuntimeState st = {
+                .name = c->name,
+                .init_pid = pid,
+                .monitor_pid = getpid(),
+                .config_hash = (char *) c->config_hash,
+                .source_path = c->source_path,
+                .started_usec = (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000,
+        };
+        r = runtime_state_write(&st);
+        if (r < 0)
+                log_warning_errno(r, "Failed to write the runtime state of '%s', continuing: %m", c->name);
 }
 
 static int make_staging_dir(const Plan *p) {
@@ -387,7 +476,7 @@ static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
 static int run(int argc, char *argv[]) {
         _cleanup_container_free_ Container *c = NULL;
         _cleanup_plan_free_ Plan *p = NULL;
-        _cleanup_close_ int pidfd = -EBADF;
+        _cleanup_close_ int pidfd = -EBADF, lock_fd = -EBADF;
         int pair[2] = { -EBADF, -EBADF };
         const char *reason = NULL;
         PlanOptions o;
@@ -438,6 +527,15 @@ static int run(int argc, char *argv[]) {
         if (container_exec_prepare(c, NULL, &e) < 0) {
                 log_error_errno(e.error, "%s: %m", e.message);
                 return EXIT_SETUP;
+        }
+
+        r = lock_container(c, &lock_fd);
+        if (r < 0)
+                goto finish;
+        if (p->network_container) {
+                r = open_container_netns(p->network_container, &netns_fd);
+                if (r < 0)
+                        goto finish;
         }
 
         r = make_staging_dir(p);
@@ -508,6 +606,8 @@ static int run(int argc, char *argv[]) {
                 goto finish;
         }
 
+        write_runtime_state(c, pid);
+
         r = monitor_run(pid, pidfd, c->stop_signal > 0 ? c->stop_signal : SIGTERM, c->stop_timeout_usec, &status);
         if (r < 0) {
                 monitor_kill_and_reap(pid, pidfd);
@@ -516,6 +616,9 @@ static int run(int argc, char *argv[]) {
 
 finish:
         container_exec_prepared_done();
+        netns_fd = safe_close(netns_fd);
+        if (lock_fd >= 0)
+                (void) runtime_state_remove(c->name);
         safe_close(pair[0]);
         safe_close(pair[1]);
         return status;

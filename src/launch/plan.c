@@ -101,6 +101,7 @@ Plan *plan_free(Plan *p) {
         free(p->staging);
         free(p->root);
         free(p->hostname);
+        free(p->network_container);
         return mfree(p);
 }
 
@@ -586,12 +587,15 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         if (!c || !c->name || !o || !ret)
                 return -EINVAL;
 
-        if (c->network == NETWORK_BRIDGE || c->network == NETWORK_CONTAINER) {
+        if (c->network == NETWORK_BRIDGE) {
                 if (ret_reason)
-                        *ret_reason = c->network == NETWORK_BRIDGE ?
-                                "Network=bridge is not supported by this launcher yet" :
-                                "Network=container: is not supported by this launcher yet";
+                        *ret_reason = "Network=bridge is not supported by this launcher yet";
                 return -EOPNOTSUPP;
+        }
+        if (c->network == NETWORK_CONTAINER && isempty(c->network_container)) {
+                if (ret_reason)
+                        *ret_reason = "Network=container: names no container";
+                return -EINVAL;
         }
 
         p = calloc(1, sizeof(Plan));
@@ -603,9 +607,14 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         if (!p->staging || !p->root || !p->hostname)
                 return -ENOMEM;
         p->clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
-        if (c->network != NETWORK_HOST) {
+        if (c->network == NETWORK_NONE) {
                 p->clone_flags |= CLONE_NEWNET;
                 p->network_loopback = true;
+        } else if (c->network == NETWORK_CONTAINER) {
+                /* joined in the child with setns() before anything else; its sysfs is then ours to mount */
+                p->network_container = strdup(c->network_container);
+                if (!p->network_container)
+                        return -ENOMEM;
         }
         host_image = c->image && streq(c->image, "host");
 
@@ -725,6 +734,8 @@ int plan_dump(const Plan *p, FILE *f) {
                 p->clone_flags & CLONE_NEWIPC ? " ipc" : "",
                 p->clone_flags & CLONE_NEWNET ? " net" : "");
         fprintf(f, "# hostname: %s\n", p->hostname);
+        if (p->network_container)
+                fprintf(f, "# network: the network namespace of container %s\n", p->network_container);
         for (size_t i = 0; i < p->n_ops; i++) {
                 _cleanup_free_ char *s = NULL;
                 int r = plan_op_format(p->ops + i, &s);

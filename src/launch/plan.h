@@ -68,13 +68,14 @@ typedef struct Plan {
         char *root;             /* STAGING/root: where the new root is assembled */
         unsigned long clone_flags; /* CLONE_NEW* for clone3() */
         bool network_loopback;  /* bring lo up inside (Network=none) */
+        char *network_container; /* Network=container:NAME: join that running container's network namespace */
         char *hostname;
 } Plan;
 
 /* Fills options from the environment (CTR_STATE_DIR, CTR_RUNTIME_DIR) or config.h defaults. */
 void plan_options_from_environment(PlanOptions *ret);
 
-/* -EOPNOTSUPP for what is not supported yet (Network=bridge/container, store images), -EINVAL for a container
+/* -EOPNOTSUPP for what is not supported yet (Network=bridge, store images), -EINVAL for a container
  * without a root; *ret_reason then says why in a sentence (static string, may be NULL). */
 int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char **ret_reason);
 Plan *plan_free(Plan *p);

@@ -233,6 +233,17 @@ TEST(network_host) {
         ASSERT_TRUE(o->attr & MOUNT_ATTR_RDONLY);
 }
 
+TEST(network_container) {
+        _cleanup_plan_free_ Plan *p = NULL;
+
+        ASSERT_EQ(plan_text("n", "[Container]\nRootDirectory=/r\nNetwork=container:db\n", &p, NULL), 0);
+        ASSERT_EQ(p->clone_flags, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC);
+        ASSERT_FALSE(p->network_loopback);
+        ASSERT_STREQ(p->network_container, "db");
+        /* the joined namespace is ours to mount a sysfs for, as with a private one */
+        ASSERT_NOT_NULL(find_op(p, PLAN_SYSFS, "/sys"));
+}
+
 TEST(unsupported) {
         _cleanup_plan_free_ Plan *p = NULL;
         const char *reason = NULL;
