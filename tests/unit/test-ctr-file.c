@@ -1179,3 +1179,33 @@ TEST(enumerate_agrees_with_load) {
                 free(dirs[i]);
         ASSERT_TRUE(n > 20);
 }
+
+/* Every diagnostic about an assignment carries file, line, section, key and the value as written, and its
+ * message names the key and the value. */
+TEST(diagnostics_complete) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_ERROR(load_text(HEADER
+                               "MemoryMax=lots\n"
+                               "Volume=/srv/%i:data\n"
+                               "Imagee=x\n"
+                               "CPUQuota=0%\n"
+                               "AddCapability=CAP_NOPE\n"
+                               "Hostname=%q\n", &d, &c), EBADMSG);
+        ASSERT_EQ(d.n, 6);
+        for (size_t i = 0; i < d.n; i++) {
+                const Diagnostic *x = &d.items[i];
+
+                if (!x->file || x->line != 3 + i || !x->section || !x->key || !x->value ||
+                    !strstr(x->message, x->key) || (i != 2 && !strstr(x->message, x->value) &&
+                                                     !strstr(x->message, "data"))) {
+                        diagnostics_clear(&d);
+                        TEST_FAIL("diagnostic %zu incomplete", i);
+                }
+        }
+        ASSERT_STREQ(d.items[1].value, "/srv/%i:data");
+        ASSERT_STREQ(d.items[1].message, "Volume= destination must be an absolute path, got 'data'.");
+        ASSERT_STREQ(d.items[3].message, "Invalid CPU quota '0%' for CPUQuota=, expected a percentage above 0%, ignoring.");
+        diagnostics_clear(&d);
+}
