@@ -413,14 +413,21 @@ static int open_container_netns(const char *name, int *ret_fd) {
 }
 
 static void write_runtime_state(const Container *c, pid_t pid) {
+        _cleanup_free_ char *scope = NULL;
         struct timespec ts;
         int r;
+
+#ifdef CTR_LAUNCH_HAVE_SCOPE
+        if (!arg_no_scope)
+                (void) scope_name(c, &scope);
+#endif
 
         (void) clock_gettime(CLOCK_REALTIME, &ts);
         RuntimeState st = {
                 .name = c->name,
                 .init_pid = pid,
                 .monitor_pid = getpid(),
+                .scope = scope,
                 .config_hash = (char *) c->config_hash,
                 .source_path = c->source_path,
                 .started_usec = (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000,
