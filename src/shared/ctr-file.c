@@ -473,9 +473,20 @@ static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, co
         return r;
 }
 
+static int invalid_name(Diagnostics *diag, const char *dir, const char *entry, const char *name) {
+        _cleanup_free_ char *p = NULL;
+
+        if (!diag)
+                return 0;
+        if (asprintf(&p, "%s/%s", dir, entry) < 0)
+                return -ENOMEM;
+        return diagnostics_add(diag, DIAGNOSTIC_WARNING, EINVAL, p, 0, NULL, NULL, NULL,
+                               "Invalid container name '%s' (not a valid systemd instance name), ignoring.", name);
+}
+
 /* Scans |dir| for NAME.ctr and NAME.ctr.d/; |only| restricts it to one name (no listing of |dir|). */
 static int scan_dir(const char *dir, unsigned priority, const char *only, EntryList *mains, size_t *mains_allocated,
-                    EntryList *dropins, size_t *dropins_allocated) {
+                    EntryList *dropins, size_t *dropins_allocated, Diagnostics *diag) {
         const struct dirent64 *de;
         DirIter it;
         int r;
@@ -517,8 +528,12 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                         l = (size_t) (e - de->d_name);
                         memcpy(n, de->d_name, l);
                         n[l] = '\0';
-                        if (!container_name_is_valid(n))
+                        if (!container_name_is_valid(n)) {
+                                r = invalid_name(diag, dir, de->d_name, n);
+                                if (r < 0)
+                                        break;
                                 continue;
+                        }
                         t = classify_entry(it.fd, de->d_name, de->d_type);
                         if (t != 1 && t != 2)
                                 continue;
@@ -528,8 +543,12 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                         l = (size_t) (e - de->d_name);
                         memcpy(n, de->d_name, l);
                         n[l] = '\0';
-                        if (!container_name_is_valid(n))
+                        if (!container_name_is_valid(n)) {
+                                r = invalid_name(diag, dir, de->d_name, n);
+                                if (r < 0)
+                                        break;
                                 continue;
+                        }
                         if (de->d_type != DT_DIR && classify_entry(it.fd, de->d_name, de->d_type) != 3)
                                 continue;
                         r = scan_dropin_dir(it.fd, dir, de->d_name, n, l, priority, dropins, dropins_allocated);
@@ -633,7 +652,8 @@ fail:
         return r;
 }
 
-static int enumerate_internal(char *const *search_path, const char *only, ContainerSource **ret, size_t *ret_n) {
+static int enumerate_internal(char *const *search_path, const char *only, Diagnostics *diag, ContainerSource **ret,
+                              size_t *ret_n) {
         _cleanup_strv_free_ char **own = NULL;
         EntryList mains = {}, dropins = {};
         size_t ma = 0, da = 0;
@@ -648,7 +668,7 @@ static int enumerate_internal(char *const *search_path, const char *only, Contai
         }
 
         STRV_FOREACH(d, search_path) {
-                r = scan_dir(*d, prio++, only, &mains, &ma, &dropins, &da);
+                r = scan_dir(*d, prio++, only, &mains, &ma, &dropins, &da, diag);
                 if (r < 0)
                         goto finish;
         }
@@ -662,7 +682,11 @@ finish:
 }
 
 int container_enumerate(char *const *search_path, ContainerSource **ret, size_t *ret_n) {
-        return enumerate_internal(search_path, NULL, ret, ret_n);
+        return enumerate_internal(search_path, NULL, NULL, ret, ret_n);
+}
+
+int container_enumerate_full(char *const *search_path, Diagnostics *diag, ContainerSource **ret, size_t *ret_n) {
+        return enumerate_internal(search_path, NULL, diag, ret, ret_n);
 }
 
 int container_load_source(const ContainerSource *s, Diagnostics *diag, Container **ret) {
@@ -681,7 +705,7 @@ int container_load(const char *name, char *const *search_path, Diagnostics *diag
         if (!container_name_is_valid(name))
                 return -EINVAL;
 
-        r = enumerate_internal(search_path, name, &s, &n);
+        r = enumerate_internal(search_path, name, NULL, &s, &n);
         if (r < 0)
                 return r;
         if (n == 0)
@@ -722,7 +746,7 @@ int container_load_file(const char *path, const char *name, char *const *search_
                 return -ERFKILL;
 
         if (search_path) {
-                r = enumerate_internal(search_path, name, &s, &n);
+                r = enumerate_internal(search_path, name, NULL, &s, &n);
                 if (r < 0)
                         return r;
                 if (n > 0)

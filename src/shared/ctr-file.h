@@ -189,6 +189,9 @@ typedef struct ContainerSource {
 /* Scans every directory of the search path once (the generator calls this with 10,000 files). Masked names
  * are included with masked = true so callers can say so. */
 int container_enumerate(char *const *search_path, ContainerSource **ret, size_t *ret_n);
+/* The same, and a warning in |diag| for every NAME.ctr or NAME.ctr.d whose NAME is not a valid container name
+ * (such entries are skipped either way). */
+int container_enumerate_full(char *const *search_path, Diagnostics *diag, ContainerSource **ret, size_t *ret_n);
 void container_source_free_many(ContainerSource *s, size_t n);
 
 /* Loads a container from an enumerated source (no further directory scans). */

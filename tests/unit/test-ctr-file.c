@@ -1209,3 +1209,25 @@ TEST(diagnostics_complete) {
         ASSERT_STREQ(d.items[3].message, "Invalid CPU quota '0%' for CPUQuota=, expected a percentage above 0%, ignoring.");
         diagnostics_clear(&d);
 }
+
+TEST(enumerate_warns_about_invalid_names) {
+        _cleanup_fixture_ Fixture f;
+        ContainerSource *s = NULL;
+        Diagnostics d = {};
+        size_t n = 0;
+
+        ASSERT_OK(fixture_init(&f));
+        ASSERT_OK(test_write(f.etc, "good.ctr", HEADER));
+        ASSERT_OK(test_write(f.etc, "bad@name.ctr", HEADER));
+        ASSERT_OK(test_write(f.usr, "my app.ctr.d/x.conf", HEADER));
+        ASSERT_OK(container_enumerate_full(f.path, &d, &s, &n));
+        container_source_free_many(s, n);
+        ASSERT_EQ(n, 1);
+        ASSERT_EQ(d.n, 2);
+        ASSERT_EQ(d.items[0].level, DIAGNOSTIC_WARNING);
+        ASSERT_TRUE(endswith(d.items[0].file, "/etc/bad@name.ctr"));
+        ASSERT_STREQ(d.items[0].message,
+                     "Invalid container name 'bad@name' (not a valid systemd instance name), ignoring.");
+        ASSERT_TRUE(endswith(d.items[1].file, "/usr/my app.ctr.d"));
+        diagnostics_clear(&d);
+}
