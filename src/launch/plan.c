@@ -33,6 +33,8 @@ static const char *const read_only_paths[] = {
         "/proc/sysrq-trigger",
 };
 
+#define HOSTNAME_MAX 64U
+
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 
 /* Merged-/usr links of an Image=host root; the lib variants only where the host has them. */
@@ -603,9 +605,13 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 return -ENOMEM;
         p->staging = strprintf("%s/.staging", o->runtime_dir);
         p->root = strprintf("%s/.staging/root", o->runtime_dir);
-        p->hostname = strdup(container_hostname(c));
+        /* A name may have 200 characters, a hostname 64 (sethostname() refuses more): cut, as a hostname
+         * label would be, without a trailing '-' or '.'. */
+        p->hostname = strndup(container_hostname(c), HOSTNAME_MAX);
         if (!p->staging || !p->root || !p->hostname)
                 return -ENOMEM;
+        for (size_t n = strlen(p->hostname); n > 1 && strchr("-.", p->hostname[n - 1]); n--)
+                p->hostname[n - 1] = '\0';
         p->clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
         if (c->network == NETWORK_NONE) {
                 p->clone_flags |= CLONE_NEWNET;

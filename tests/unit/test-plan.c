@@ -244,6 +244,20 @@ TEST(network_container) {
         ASSERT_NOT_NULL(find_op(p, PLAN_SYSFS, "/sys"));
 }
 
+TEST(long_name_hostname) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        char name[CTR_NAME_MAX + 1], text[256];
+
+        /* 63 'a', then '-', then more: the hostname is cut to 64 and loses the trailing '-' */
+        memset(name, 'a', sizeof(name) - 1);
+        name[63] = '-';
+        name[sizeof(name) - 1] = '\0';
+        snprintf(text, sizeof(text), "[Container]\nRootDirectory=/r\n");
+        ASSERT_EQ(plan_text(name, text, &p, NULL), 0);
+        ASSERT_EQ(strlen(p->hostname), 63);
+        ASSERT_TRUE(strspn(p->hostname, "a") == 63);
+}
+
 TEST(unsupported) {
         _cleanup_plan_free_ Plan *p = NULL;
         const char *reason = NULL;
