@@ -19,8 +19,26 @@ bool arg_no_legend = false;
 static const Verb verbs[] = {
         { "cat",      1, VERB_ANY, verb_cat,
           "NAME…\tShow the .ctr files and drop-ins of containers" },
+        { "disable",  1, VERB_ANY, verb_unit,
+          "[-H HOST] [--now] NAME…\tDisable containers (ctr@NAME.service) at boot" },
+        { "enable",   1, VERB_ANY, verb_unit,
+          "[-H HOST] [--now] NAME…\tEnable containers (ctr@NAME.service) at boot" },
+        { "list",     0, 0,        verb_list,
+          "[--all] [--json]\tList containers: unit state, PID, uptime, memory, CPU, image, file" },
+        { "logs",     1, 1,        verb_logs,
+          "[-f] [-n N] [--since TIME] [-o short|json|cat] NAME\tShow a container's journal" },
+        { "reload",   1, VERB_ANY, verb_unit,
+          "[-H HOST] [--no-block] NAME…\tSend containers their ReloadSignal= (systemctl reload)" },
+        { "restart",  1, VERB_ANY, verb_unit,
+          "[-H HOST] [--no-block] NAME…\tRestart containers and wait for the job" },
         { "run",      1, 1,        verb_run,
           "[--no-scope] [--config-path=DIRS] FILE|NAME\tRun a container in the foreground" },
+        { "start",    1, VERB_ANY, verb_unit,
+          "[-H HOST] [--no-block] NAME…\tStart containers (ctr@NAME.service) and wait for the job" },
+        { "status",   1, VERB_ANY, verb_status,
+          "[-n N] NAME…\tShow state, configuration, limits and usage, processes and recent log lines" },
+        { "stop",     1, VERB_ANY, verb_unit,
+          "[-H HOST] [--no-block] NAME…\tStop containers and wait for the job" },
         { "validate", 1, VERB_ANY, verb_validate,
           "[--json] [--name NAME] FILE|NAME…\tCheck .ctr files, print every diagnostic with file:line" },
 };
@@ -127,8 +145,6 @@ int verb_parse_options(int argc, char *argv[], const struct option *options, con
                         goto usage;
                 }
                 if (!handler || handler(c, optarg) < 0)
-                        goto usage;
-                if (handler(c, optarg) < 0)
                         goto usage;
         }
 

@@ -15,6 +15,8 @@ enum {
         CTRCTL_EXIT_SUCCESS = 0,
         CTRCTL_EXIT_FAILURE = 1,        /* the operation failed, or a file is invalid / not found / masked */
         CTRCTL_EXIT_USAGE = 2,          /* bad command line */
+        CTRCTL_EXIT_NOT_RUNNING = 3,    /* status: a container is not running (as systemctl status) */
+        CTRCTL_EXIT_NO_SUCH = 4,        /* no such container (no .ctr, masked, or not running for exec) */
 };
 
 /* A verb gets its own argv, argv[0] being the verb's name, and returns either a negative errno (already
@@ -54,5 +56,14 @@ void json_print_string(FILE *f, const char *s);
 
 /* The verbs, one file each. */
 int verb_cat(int argc, char *argv[]);
+int verb_exec(int argc, char *argv[]);
+int verb_inspect(int argc, char *argv[]);
+int verb_list(int argc, char *argv[]);
+int verb_logs(int argc, char *argv[]);
 int verb_run(int argc, char *argv[]);
+int verb_shell(int argc, char *argv[]);
+int verb_stats(int argc, char *argv[]);
+int verb_status(int argc, char *argv[]);
+int verb_top(int argc, char *argv[]);
+int verb_unit(int argc, char *argv[]);          /* start, stop, restart, reload, enable, disable */
 int verb_validate(int argc, char *argv[]);

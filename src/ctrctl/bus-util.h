@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* ctrctl's sd-bus helpers: connect to systemd (locally, or on another machine over ssh as systemctl -H does),
+ * read unit properties, call a job method and wait for the job as systemctl does. */
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+
+#include "macro.h"
+
+#define _cleanup_bus_error_ _cleanup_(sd_bus_error_free)
+#define _cleanup_bus_message_ _cleanup_(sd_bus_message_unrefp)
+#define _cleanup_bus_slot_ _cleanup_(sd_bus_slot_unrefp)
+#define _cleanup_bus_flush_close_unref_ _cleanup_(sd_bus_flush_close_unrefp)
+
+#define SYSTEMD_DEST "org.freedesktop.systemd1"
+#define SYSTEMD_PATH "/org/freedesktop/systemd1"
+#define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
+#define SYSTEMD_UNIT "org.freedesktop.systemd1.Unit"
+
+/* How long a start/stop job may take before ctrctl gives up waiting (the job itself goes on). */
+#define BUS_JOB_TIMEOUT_USEC (600U * 1000000ULL)
+
+/* |host| NULL: this machine, as root systemd's private socket (no broker, job signals without Subscribe),
+ * else the system bus. "[USER@]HOST[:MACHINE]": the system bus there over ssh (sd_bus_open_system_remote).
+ * Does not log. */
+int bus_connect(const char *host, sd_bus **ret);
+/* Logs a useful message for a failed bus_connect() and returns |r|. */
+int bus_log_connect_error(int r, const char *host);
+
+/* "ctr@NAME.service", "ctr-NAME.scope" */
+int container_service_name(const char *name, char **ret);
+int container_scope_name(const char *name, char **ret);
+
+typedef struct UnitInfo {
+        char *load_state;       /* "loaded", "not-found", …; NULL when systemd could not be asked */
+        char *active_state;
+        char *sub_state;
+        char *description;
+        char *result;           /* service/scope Result= ("success", "exit-code", "oom-kill", …) */
+        char *control_group;    /* "/machine.slice/ctr-web.scope" or NULL/empty */
+        char *unit_file_state;  /* "enabled", "static", … */
+        char *fragment_path;
+        uint32_t main_pid;      /* services only */
+        int32_t exec_main_status;
+        uint64_t active_enter_usec;     /* CLOCK_REALTIME, 0 = never */
+        uint64_t memory_current;        /* UINT64_MAX = unknown */
+        uint64_t cpu_usage_nsec;
+        uint64_t tasks_current;
+        uint32_t n_restarts;
+} UnitInfo;
+
+void unit_info_done(UnitInfo *i);
+/* Fills |ret| with the properties of |unit| (a .service or .scope). A unit systemd does not know is not an
+ * error: LoadState= says "not-found". */
+int bus_unit_info(sd_bus *bus, const char *unit, UnitInfo *ret);
+
+/* Calls Manager.METHOD(|unit|, "replace") (StartUnit, StopUnit, RestartUnit, ReloadUnit, …) and waits for the
+ * job's JobRemoved. Returns 0 with *ret_result the job result ("done", "failed", "canceled", "timeout",
+ * "dependency", "skipped"), or -errno with |error| holding systemd's text. */
+int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result, sd_bus_error *error);
+
+/* Manager.Reload() (daemon-reload): returns when systemd has re-run the generators. */
+int bus_daemon_reload(sd_bus *bus, sd_bus_error *error);
+
+/* A text for a failed job, as systemctl says it: "Job for X failed because …". */
+int bus_job_failure_text(sd_bus *bus, const char *unit, const char *result, char **ret);

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bus-util.h"
+#include "ctrctl-util.h"
+#include "ctrctl.h"
+#include "fileio.h"
+#include "log.h"
+#include "parse-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+int ctrctl_check_name(const char *name) {
+        if (!container_name_is_valid(name))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Invalid container name '%s'.", name);
+        return 0;
+}
+
+int ctrctl_load_container(const char *name, bool warnings, Container **ret) {
+        _cleanup_strv_free_ char **search = NULL;
+        Diagnostics diag = {};
+        int r;
+
+        r = ctrctl_check_name(name);
+        if (r < 0)
+                return r;
+        r = ctr_search_path(&search);
+        if (r < 0)
+                return log_error_errno(r, "Failed to determine the search path: %m");
+
+        r = container_load(name, search, &diag, ret);
+        for (size_t i = 0; i < diag.n; i++)
+                if (warnings || diag.items[i].level == DIAGNOSTIC_ERROR)
+                        print_diagnostic(diag.items + i);
+        diagnostics_clear(&diag);
+
+        if (r == -ENOENT)
+                return log_error_errno(r, "No container '%s': no %s.ctr on the search path.", name, name);
+        if (r == -ERFKILL)
+                return log_error_errno(r, "Container '%s' is masked.", name);
+        if (r == -EBADMSG)
+                return log_error_errno(r, "Container '%s' is invalid, see the errors above.", name);
+        if (r < 0)
+                return log_error_errno(r, "Failed to load container '%s': %m", name);
+        return 0;
+}
+
+int ctrctl_load_exit_status(int r) {
+        return r == -ENOENT || r == -ERFKILL ? CTRCTL_EXIT_NO_SUCH : CTRCTL_EXIT_FAILURE;
+}
+
+static bool pid_alive(pid_t pid) {
+        return pid > 0 && (kill(pid, 0) >= 0 || errno == EPERM);
+}
+
+/* The unified hierarchy's line "0::/path" of /proc/PID/cgroup. */
+static int pid_cgroup(pid_t pid, char **ret) {
+        _cleanup_free_ char *path = NULL, *contents = NULL;
+        char *p, *e;
+        int r;
+
+        if (asprintf(&path, "/proc/%i/cgroup", (int) pid) < 0)
+                return -ENOMEM;
+        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &contents, NULL);
+        if (r < 0)
+                return r;
+        p = strstr(contents, "0::");
+        if (!p || (p != contents && p[-1] != '\n'))
+                return -ENODATA;
+        p += 3;
+        e = strchrnul(p, '\n');
+        if (asprintf(ret, "/sys/fs/cgroup%.*s", (int) (e - p), p) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int container_init_pid(sd_bus *bus, const char *name, RuntimeState *state, pid_t *ret) {
+        RuntimeState s = {};
+        int r;
+
+        r = runtime_state_read(name, &s);
+        if (r >= 0 && pid_alive(s.init_pid)) {
+                *ret = s.init_pid;
+                if (state)
+                        *state = s;
+                else
+                        runtime_state_done(&s);
+                return 0;
+        }
+        runtime_state_done(&s);
+
+        if (bus) {
+                _cleanup_(unit_info_done) UnitInfo i = {};
+                _cleanup_free_ char *unit = NULL, *path = NULL, *children = NULL;
+                unsigned child;
+
+                /* No state file (a launcher that does not write one): the monitor's child is the init. */
+                if (container_service_name(name, &unit) < 0)
+                        return -ENOMEM;
+                if (bus_unit_info(bus, unit, &i) >= 0 && i.main_pid > 0) {
+                        if (asprintf(&path, "/proc/%" PRIu32 "/task/%" PRIu32 "/children", i.main_pid,
+                                     i.main_pid) < 0)
+                                return -ENOMEM;
+                        if (read_full_file_at(AT_FDCWD, path, 4096, &children, NULL) >= 0 &&
+                            sscanf(children, "%u", &child) == 1 && child > 0 && child <= INT32_MAX) {
+                                if (state)
+                                        *state = (RuntimeState) { .init_pid = (pid_t) child,
+                                                                  .monitor_pid = (pid_t) i.main_pid };
+                                *ret = (pid_t) child;
+                                return 0;
+                        }
+                }
+        }
+        return -ESRCH;
+}
+
+int container_cgroup_dir(sd_bus *bus, const char *name, char **ret) {
+        pid_t pid;
+        int r;
+
+        if (bus) {
+                _cleanup_(unit_info_done) UnitInfo i = {};
+                _cleanup_free_ char *unit = NULL;
+
+                if (container_scope_name(name, &unit) < 0)
+                        return -ENOMEM;
+                if (bus_unit_info(bus, unit, &i) >= 0 && !isempty(i.control_group) && i.active_state &&
+                    !streq(i.active_state, "inactive") && !streq(i.active_state, "failed")) {
+                        if (asprintf(ret, "/sys/fs/cgroup%s", i.control_group) < 0)
+                                return -ENOMEM;
+                        return 0;
+                }
+        }
+
+        r = container_init_pid(bus, name, NULL, &pid);
+        if (r < 0)
+                return -ENOENT;
+        return pid_cgroup(pid, ret);
+}
+
+int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret) {
+        _cleanup_free_ char *path = NULL, *contents = NULL;
+        int r;
+
+        if (asprintf(&path, "%s/%s", dir, file) < 0)
+                return -ENOMEM;
+        r = read_full_file_at(AT_FDCWD, path, 4096, &contents, NULL);
+        if (r < 0)
+                return r;
+        strstrip(contents);
+        if (streq(contents, "max")) {
+                *ret = UINT64_MAX;
+                return 0;
+        }
+        return safe_atou64(contents, ret);
+}
+
+int cgroup_read_keyed(const char *dir, const char *file, const char *key, uint64_t *ret) {
+        _cleanup_free_ char *path = NULL, *contents = NULL;
+        size_t k = strlen(key);
+        int r;
+
+        if (asprintf(&path, "%s/%s", dir, file) < 0)
+                return -ENOMEM;
+        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &contents, NULL);
+        if (r < 0)
+                return r;
+        for (char *line = contents, *next; line && *line; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (strneq(line, key, k) && line[k] == ' ')
+                        return safe_atou64(line + k + 1, ret);
+        }
+        return -ENODATA;
+}
+
+int cgroup_read_io(const char *dir, uint64_t *ret_read, uint64_t *ret_write) {
+        _cleanup_free_ char *path = NULL, *contents = NULL;
+        uint64_t rd = 0, wr = 0;
+        int r;
+
+        if (asprintf(&path, "%s/io.stat", dir) < 0)
+                return -ENOMEM;
+        r = read_full_file_at(AT_FDCWD, path, 256 * 1024, &contents, NULL);
+        if (r < 0)
+                return r;
+        /* "8:0 rbytes=1 wbytes=2 rios=3 …" per device */
+        for (char *w = strtok(contents, " \n"); w; w = strtok(NULL, " \n")) {
+                uint64_t v;
+
+                if (startswith(w, "rbytes=") && safe_atou64(w + 7, &v) >= 0)
+                        rd += v;
+                else if (startswith(w, "wbytes=") && safe_atou64(w + 7, &v) >= 0)
+                        wr += v;
+        }
+        *ret_read = rd;
+        *ret_write = wr;
+        return 0;
+}
+
+char *format_bytes(char *buf, size_t size, uint64_t bytes) {
+        static const char suffix[] = "KMGTPE";
+
+        if (bytes == UINT64_MAX) {
+                snprintf(buf, size, "-");
+                return buf;
+        }
+        if (bytes < 1024) {
+                snprintf(buf, size, "%" PRIu64 "B", bytes);
+                return buf;
+        }
+        for (size_t i = 0; i < sizeof(suffix) - 1; i++) {
+                uint64_t unit = UINT64_C(1) << (10 * (i + 1));
+
+                if (i == sizeof(suffix) - 2 || bytes < unit * 1024) {
+                        /* one decimal, rounded down as systemd does */
+                        snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", bytes / unit, (bytes % unit) * 10 / unit,
+                                 suffix[i]);
+                        break;
+                }
+        }
+        return buf;
+}
+
+char *format_timespan(char *buf, size_t size, uint64_t usec) {
+        static const struct {
+                const char *suffix;
+                uint64_t usec;
+        } table[] = {
+                { "y",   UINT64_C(31557600000000) },
+                { "month", UINT64_C(2629800000000) },
+                { "w",   UINT64_C(604800000000) },
+                { "d",   UINT64_C(86400000000) },
+                { "h",   UINT64_C(3600000000) },
+                { "min", UINT64_C(60000000) },
+                { "s",   UINT64_C(1000000) },
+                { "ms",  UINT64_C(1000) },
+                { "us",  UINT64_C(1) },
+        };
+        size_t n = 0, parts = 0;
+
+        if (usec == UINT64_MAX) {
+                snprintf(buf, size, "infinity");
+                return buf;
+        }
+        if (usec == 0) {
+                snprintf(buf, size, "0");
+                return buf;
+        }
+        buf[0] = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(table) && parts < 2 && usec > 0; i++) {
+                uint64_t k = usec / table[i].usec;
+
+                if (k == 0) {
+                        if (parts > 0)
+                                break;  /* "3h 2min", not "3h 0min 5s" */
+                        continue;
+                }
+                /* below a second only for short spans */
+                if (parts > 0 && table[i].usec < 1000000 && table[i - 1].usec >= 1000000)
+                        break;
+                n += (size_t) snprintf(buf + n, n < size ? size - n : 0, "%s%" PRIu64 "%s", parts ? " " : "", k,
+                                       table[i].suffix);
+                usec -= k * table[i].usec;
+                parts++;
+        }
+        return buf;
+}
+
+char *format_timestamp(char *buf, size_t size, uint64_t realtime_usec) {
+        time_t t = (time_t) (realtime_usec / 1000000);
+        struct tm tm;
+
+        if (realtime_usec == 0 || realtime_usec == UINT64_MAX || !localtime_r(&t, &tm) ||
+            strftime(buf, size, "%a %Y-%m-%d %H:%M:%S %Z", &tm) == 0)
+                snprintf(buf, size, "n/a");
+        return buf;
+}
+
+uint64_t now_realtime_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+}
+
+uint64_t now_monotonic(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+}
+
+int pid_cmdline(pid_t pid, size_t max, char **ret) {
+        _cleanup_free_ char *path = NULL, *contents = NULL;
+        size_t n = 0;
+        int r;
+
+        if (asprintf(&path, "/proc/%i/cmdline", (int) pid) < 0)
+                return -ENOMEM;
+        r = read_full_file_at(AT_FDCWD, path, 1024 * 1024, &contents, &n);
+        if (r < 0)
+                return r;
+        if (n == 0) {
+                _cleanup_free_ char *comm = NULL;
+
+                free(path);
+                if (asprintf(&path, "/proc/%i/comm", (int) pid) < 0)
+                        return -ENOMEM;
+                r = read_full_file_at(AT_FDCWD, path, 256, &comm, NULL);
+                if (r < 0)
+                        return r;
+                strstrip(comm);
+                return asprintf(ret, "[%s]", comm) < 0 ? -ENOMEM : 0;
+        }
+        for (size_t i = 0; i + 1 < n; i++)
+                if (contents[i] == '\0' || contents[i] == '\n')
+                        contents[i] = ' ';
+        if (strlen(contents) > max) {
+                contents[max] = '\0';
+                if (max > 3)
+                        memcpy(contents + max - 3, "...", 3);
+        }
+        *ret = TAKE_PTR(contents);
+        return 0;
+}
+
+const char *network_mode_string(const Container *c, char *buf, size_t size) {
+        switch (c->network) {
+        case NETWORK_HOST:
+                return "host";
+        case NETWORK_BRIDGE:
+                return "bridge";
+        case NETWORK_CONTAINER:
+                snprintf(buf, size, "container:%s", strna(c->network_container));
+                return buf;
+        default:
+                return "none";
+        }
+}
+
+char *format_limit(char *buf, size_t size, uint64_t value, uint32_t scale, bool bytes) {
+        if (scale > 0)
+                snprintf(buf, size, "%" PRIu64 "%%", ((uint64_t) scale * 100 + UINT32_MAX / 2) / UINT32_MAX);
+        else if (value == LIMIT_UNSET)
+                snprintf(buf, size, "-");
+        else if (value == LIMIT_INFINITY)
+                snprintf(buf, size, "infinity");
+        else if (bytes)
+                return format_bytes(buf, size, value);
+        else
+                snprintf(buf, size, "%" PRIu64, value);
+        return buf;
+}
+
+const char *state_dir(void) {
+        const char *e = getenv("CTR_STATE_DIR");
+        return e && e[0] == '/' ? e : CTR_STATE_DIR;
+}
+
+int container_writable_layer(const Container *c, char **ret) {
+        int r;
+
+        if (c->read_only)
+                r = asprintf(ret, "none (ReadOnly=yes)");
+        else if (c->ephemeral)
+                r = asprintf(ret, "tmpfs (Ephemeral=yes, discarded at stop)");
+        else
+                r = asprintf(ret, "%s/containers/%s/upper", state_dir(), c->name);
+        return r < 0 ? -ENOMEM : 0;
+}

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl list [--all] [--json]
+ *
+ * Every container defined by a .ctr on the search path, running or not, plus containers that only exist at
+ * runtime (a state directory in /run/ctr without a .ctr, e.g. "ctrctl run --no-scope"): the unit's state from
+ * systemd over sd-bus, the monitor's PID, uptime, the scope's memory and CPU time, image and file. --all adds
+ * masked names. Without systemd (PID 1 is something else) the states are "unknown" and a note says why. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus-util.h"
+#include "ctr-file.h"
+#include "ctrctl-util.h"
+#include "ctrctl.h"
+#include "fileio.h"
+#include "json.h"
+#include "log.h"
+#include "pager.h"
+#include "runtime-state.h"
+#include "string-util.h"
+#include "strv.h"
+#include "table.h"
+
+static bool arg_all = false;
+static bool arg_json = false;
+
+enum {
+        ARG_JSON = VERB_OPTION_BASE,
+};
+
+static int handle_option(int c, const char *value) {
+        switch (c) {
+        case 'a':
+                arg_all = true;
+                return 0;
+        case ARG_JSON:
+                arg_json = true;
+                return 0;
+        default:
+                return -EINVAL;
+        }
+}
+
+typedef struct Row {
+        char *name;
+        char *source_path;
+        char **dropins;
+        bool masked;
+        bool invalid;
+        bool runtime_only;
+        char *image;            /* Image=, or "dir:PATH" for RootDirectory= */
+        UnitInfo service;
+        UnitInfo scope;
+        RuntimeState state;
+        bool have_state;
+} Row;
+
+static void row_done(Row *r) {
+        free(r->name);
+        free(r->source_path);
+        strv_free(r->dropins);
+        free(r->image);
+        unit_info_done(&r->service);
+        unit_info_done(&r->scope);
+        runtime_state_done(&r->state);
+}
+
+static int rows_add(Row **rows, size_t *n, Row **ret) {
+        Row *a = realloc(*rows, (*n + 1) * sizeof(Row));
+
+        if (!a)
+                return -ENOMEM;
+        *rows = a;
+        a[*n] = (Row) {};
+        *ret = &a[(*n)++];
+        return 0;
+}
+
+static int row_compare(const void *a, const void *b) {
+        return strcmp(((const Row *) a)->name, ((const Row *) b)->name);
+}
+
+static bool have_row(const Row *rows, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (streq(rows[i].name, name))
+                        return true;
+        return false;
+}
+
+/* Names with a RUNTIME_DIR/NAME/state file. */
+static int runtime_names(char ***ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        const struct dirent64 *de;
+        DirIter it;
+        int r;
+
+        r = dir_iter_open(AT_FDCWD, runtime_dir(), &it);
+        if (r == -ENOENT) {
+                *ret = NULL;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        while ((r = dir_iter_next(&it, &de)) > 0) {
+                _cleanup_free_ char *p = NULL;
+
+                if (de->d_name[0] == '.' || !container_name_is_valid(de->d_name))
+                        continue;
+                if (asprintf(&p, "%s/%s/state", runtime_dir(), de->d_name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (access(p, F_OK) < 0)
+                        continue;
+                if (strv_extend(&names, de->d_name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+        }
+        dir_iter_close(&it);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(names);
+        return 0;
+}
+
+static const char *state_color(const char *active) {
+        if (!active)
+                return NULL;
+        if (streq(active, "active"))
+                return ANSI_GREEN;
+        if (streq(active, "failed"))
+                return ANSI_RED;
+        if (streq(active, "activating") || streq(active, "deactivating") || streq(active, "reloading"))
+                return ANSI_YELLOW;
+        return NULL;
+}
+
+static bool row_active(const Row *r) {
+        return r->service.active_state && (streq(r->service.active_state, "active") ||
+                                           streq(r->service.active_state, "reloading") ||
+                                           streq(r->service.active_state, "deactivating"));
+}
+
+static uint64_t row_uptime(const Row *r, uint64_t now) {
+        if (row_active(r) && r->service.active_enter_usec > 0 && r->service.active_enter_usec <= now)
+                return now - r->service.active_enter_usec;
+        if (r->have_state && r->state.started_usec > 0 && r->state.started_usec <= now)
+                return now - r->state.started_usec;
+        return UINT64_MAX;
+}
+
+static void print_json(Row *rows, size_t n, bool have_bus) {
+        uint64_t now = now_realtime_usec();
+        JsonWriter w;
+
+        json_writer_init(&w, stdout);
+        json_begin_array(&w);
+        for (size_t i = 0; i < n; i++) {
+                Row *r = rows + i;
+                uint64_t up = row_uptime(r, now);
+
+                json_begin_object(&w);
+                json_field_string(&w, "name", r->name);
+                json_key(&w, "unit");
+                {
+                        _cleanup_free_ char *u = NULL;
+                        (void) container_service_name(r->name, &u);
+                        json_string(&w, u);
+                }
+                json_field_string(&w, "load_state", have_bus ? r->service.load_state : "unknown");
+                json_field_string(&w, "active_state", have_bus ? r->service.active_state : "unknown");
+                json_field_string(&w, "sub_state", have_bus ? r->service.sub_state : (r->have_state ? "running" : "unknown"));
+                json_key(&w, "main_pid");
+                if (r->service.main_pid > 0)
+                        json_unsigned(&w, r->service.main_pid);
+                else if (r->have_state && r->state.monitor_pid > 0)
+                        json_unsigned(&w, (uint64_t) r->state.monitor_pid);
+                else
+                        json_null(&w);
+                json_key(&w, "init_pid");
+                if (r->have_state && r->state.init_pid > 0)
+                        json_unsigned(&w, (uint64_t) r->state.init_pid);
+                else
+                        json_null(&w);
+                json_field_limit(&w, "uptime_usec", up, UINT64_MAX);
+                json_field_limit(&w, "memory_bytes", r->scope.memory_current, UINT64_MAX);
+                json_field_limit(&w, "cpu_usage_nsec", r->scope.cpu_usage_nsec, UINT64_MAX);
+                json_field_limit(&w, "tasks", r->scope.tasks_current, UINT64_MAX);
+                json_field_string(&w, "image", r->image);
+                json_field_string(&w, "source_path", r->source_path);
+                json_field_strv(&w, "dropins", r->dropins);
+                json_field_bool(&w, "masked", r->masked);
+                json_field_bool(&w, "valid", !r->invalid && !r->masked);
+                json_field_bool(&w, "runtime_only", r->runtime_only);
+                json_field_string(&w, "result", have_bus ? r->service.result : NULL);
+                json_end_object(&w);
+        }
+        json_end_array(&w);
+}
+
+static int print_table(Row *rows, size_t n, bool have_bus) {
+        static const char *const headers[] = {
+                "NAME", "STATE", "SUB", ">PID", ">UPTIME", ">MEMORY", ">CPU", "IMAGE", "FILE", NULL
+        };
+        _cleanup_table_free_ Table *t = NULL;
+        uint64_t now = now_realtime_usec();
+        int r;
+
+        r = table_new(headers, &t);
+        if (r < 0)
+                return log_oom();
+
+        for (size_t i = 0; i < n; i++) {
+                Row *row = rows + i;
+                char b1[FORMAT_TIMESPAN_MAX], b2[FORMAT_BYTES_MAX], b3[FORMAT_TIMESPAN_MAX];
+                const char *active = have_bus ? row->service.active_state : "unknown";
+                const char *sub = have_bus ? row->service.sub_state : (row->have_state ? "running" : "-");
+                uint64_t up = row_uptime(row, now), pid = 0;
+
+                if (row->masked) {
+                        active = "masked";
+                        sub = "-";
+                }
+                if (row->service.main_pid > 0)
+                        pid = row->service.main_pid;
+                else if (row->have_state)
+                        pid = (uint64_t) row->state.monitor_pid;
+
+                if (table_add(t, row->name) < 0 ||
+                    table_add_color(t, active, state_color(active)) < 0 ||
+                    table_add(t, sub) < 0 ||
+                    (pid > 0 ? table_addf(t, "%" PRIu64, pid) : table_add(t, NULL)) < 0 ||
+                    table_add(t, up != UINT64_MAX ? format_timespan(b1, sizeof(b1), up) : NULL) < 0 ||
+                    table_add(t, row->scope.memory_current != UINT64_MAX ?
+                                 format_bytes(b2, sizeof(b2), row->scope.memory_current) : NULL) < 0 ||
+                    table_add(t, row->scope.cpu_usage_nsec != UINT64_MAX ?
+                                 format_timespan(b3, sizeof(b3), row->scope.cpu_usage_nsec / 1000) : NULL) < 0 ||
+                    table_add_color(t, row->invalid ? "(invalid)" : row->image, row->invalid ? ANSI_RED : NULL) < 0 ||
+                    table_add(t, row->source_path) < 0)
+                        return log_oom();
+        }
+
+        r = table_print(t, stdout, !arg_no_legend, colors_enabled());
+        if (r < 0)
+                return r;
+        if (!arg_no_legend)
+                printf("\n%zu container%s listed.\n", n, n == 1 ? "" : "s");
+        return 0;
+}
+
+int verb_list(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "all",  no_argument, NULL, 'a'      },
+                { "json", no_argument, NULL, ARG_JSON },
+                {}
+        };
+        _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
+        _cleanup_strv_free_ char **search = NULL, **runtime = NULL;
+        ContainerSource *sources = NULL;
+        size_t n_sources = 0, n_rows = 0;
+        Row *rows = NULL;
+        bool have_bus;
+        int i, r;
+
+        i = verb_parse_options(argc, argv, options, "a", handle_option);
+        if (i <= 0)
+                return i < 0 ? CTRCTL_EXIT_USAGE : 0;
+
+        r = ctr_search_path(&search);
+        if (r < 0)
+                return log_error_errno(r, "Failed to determine the search path: %m");
+        r = container_enumerate(search, &sources, &n_sources);
+        if (r < 0)
+                return log_error_errno(r, "Failed to enumerate containers: %m");
+
+        r = bus_connect(NULL, &bus);
+        have_bus = r >= 0;
+        if (!have_bus) {
+                if (r == -EHOSTDOWN)
+                        log_notice("systemd is not running on this machine: unit states are unknown.");
+                else
+                        log_warning_errno(r, "Failed to connect to systemd, unit states are unknown: %m");
+        }
+
+        for (size_t k = 0; k < n_sources; k++) {
+                _cleanup_container_free_ Container *c = NULL;
+                Diagnostics diag = {};
+                Row *row;
+
+                if (sources[k].masked && !arg_all)
+                        continue;
+                r = rows_add(&rows, &n_rows, &row);
+                if (r < 0)
+                        goto oom;
+                row->name = strdup(sources[k].name);
+                row->source_path = sources[k].path ? strdup(sources[k].path) : NULL;
+                if (!row->name || (sources[k].path && !row->source_path) ||
+                    strv_copy(sources[k].dropins, &row->dropins) < 0)
+                        goto oom;
+                row->masked = sources[k].masked;
+                if (!row->masked) {
+                        r = container_load_source(sources + k, &diag, &c);
+                        diagnostics_clear(&diag);
+                        if (r < 0)
+                                row->invalid = true;
+                        else if (c->image)
+                                row->image = strdup(c->image);
+                        else if (c->root_directory)
+                                r = asprintf(&row->image, "dir:%s", c->root_directory) < 0 ? -ENOMEM : 0;
+                        if (r == -ENOMEM)
+                                goto oom;
+                }
+        }
+
+        r = runtime_names(&runtime);
+        if (r < 0)
+                log_warning_errno(r, "Failed to read %s: %m", runtime_dir());
+        STRV_FOREACH(name, runtime) {
+                Row *row;
+
+                if (have_row(rows, n_rows, *name))
+                        continue;
+                if (rows_add(&rows, &n_rows, &row) < 0 || !(row->name = strdup(*name)))
+                        goto oom;
+                row->runtime_only = true;
+        }
+
+        if (n_rows > 0)
+                qsort(rows, n_rows, sizeof(Row), row_compare);
+
+        for (size_t k = 0; k < n_rows; k++) {
+                Row *row = rows + k;
+
+                if (runtime_state_read(row->name, &row->state) >= 0) {
+                        row->have_state = true;
+                        if (row->runtime_only && !row->source_path && row->state.source_path)
+                                row->source_path = strdup(row->state.source_path);
+                }
+                if (have_bus && !row->masked) {
+                        _cleanup_free_ char *service = NULL, *scope = NULL;
+
+                        if (container_service_name(row->name, &service) < 0 ||
+                            container_scope_name(row->name, &scope) < 0)
+                                goto oom;
+                        r = bus_unit_info(bus, service, &row->service);
+                        if (r < 0)
+                                log_debug_errno(r, "Failed to read the properties of %s: %m", service);
+                        if (row_active(row))
+                                (void) bus_unit_info(bus, scope, &row->scope);
+                        else
+                                row->scope = (UnitInfo) { .memory_current = UINT64_MAX,
+                                                          .cpu_usage_nsec = UINT64_MAX,
+                                                          .tasks_current = UINT64_MAX };
+                } else
+                        row->scope = (UnitInfo) { .memory_current = UINT64_MAX, .cpu_usage_nsec = UINT64_MAX,
+                                                  .tasks_current = UINT64_MAX };
+        }
+
+        if (arg_json)
+                print_json(rows, n_rows, have_bus);
+        else {
+                (void) pager_open(arg_no_pager);
+                r = print_table(rows, n_rows, have_bus);
+        }
+
+        for (size_t k = 0; k < n_rows; k++)
+                row_done(rows + k);
+        free(rows);
+        container_source_free_many(sources, n_sources);
+        return r < 0 ? r : 0;
+
+oom:
+        for (size_t k = 0; k < n_rows; k++)
+                row_done(rows + k);
+        free(rows);
+        container_source_free_many(sources, n_sources);
+        return log_oom();
+}
