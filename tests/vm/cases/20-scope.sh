@@ -224,3 +224,41 @@ test_tasks_max_enforced() {
         [[ -n $cur && $cur -le 4 && $cur -ge 2 ]] || fail "pids.current '$cur' with TasksMax=4"
         [[ -n $max && $max -ge 1 ]] || fail "pids.events max '$max': no fork was refused"
 }
+
+# MemoryMax= with MemorySwapMax=0: a workload that needs more is OOM-killed inside the scope, the host lives on.
+test_memory_max_oom_kill() {
+        local out rc=0
+        out=$(ctr-vm-scope-test --wait --memory-max 33554432 --memory-swap-max 0 oom -- sh -c '
+                cg=/sys/fs/cgroup/machine.slice/ctr-oom.scope
+                head -c 200M /dev/zero | tail -c 100M >/dev/null
+                echo "pipeline=$?"
+                grep oom_kill $cg/memory.events' 2>&1) || rc=$?
+        echo "$out"
+        assert_contains "$out" "pipeline=137" "the memory hog's exit status (SIGKILL)"
+        local kills
+        kills=$(sed -n 's/^oom_kill \([0-9]*\)$/\1/p' <<<"$out")
+        [[ -n $kills && $kills -ge 1 ]] || fail "memory.events oom_kill '$kills'"
+        assert_eq "$rc" 0 "the shell in the scope survived"
+}
+
+# 20 scopes asked for at once: every start waits for its own job's JobRemoved, none mixes them up.
+test_twenty_at_once() {
+        local i pids=() rc=0
+        for i in $(seq 1 20); do
+                ctr-vm-scope-test --tasks-max $((100 + i)) "many$i" -- sleep infinity >"many$i.out" 2>&1 &
+                pids+=($!)
+        done
+        for i in "${pids[@]}"; do
+                wait "$i" || rc=1
+        done
+        cat many*.out
+        assert_eq "$rc" 0 "every ctr-vm-scope-test"
+        for i in $(seq 1 20); do
+                assert_contains "$(cat "many$i.out")" "cgroup=/machine.slice/ctr-many$i.scope" "many$i"
+                assert_file_eq "/sys/fs/cgroup/machine.slice/ctr-many$i.scope/pids.max" $((100 + i))
+        done
+        assert_eq "$(systemctl list-units --no-legend --state=active 'ctr-many*.scope' | wc -l)" 20 "active scopes"
+        systemctl stop 'ctr-many*.scope'
+        assert_eq "$(systemctl list-units --no-legend --all 'ctr-many*.scope' | wc -l)" 0 "scopes after stop"
+        rm -f many*.out
+}
