@@ -64,7 +64,7 @@ static bool pid_alive(pid_t pid) {
 }
 
 /* The unified hierarchy's line "0::/path" of /proc/PID/cgroup. */
-static int pid_cgroup(pid_t pid, char **ret) {
+int pid_cgroup_dir(pid_t pid, char **ret) {
         _cleanup_free_ char *path = NULL, *contents = NULL;
         char *p, *e;
         int r;
@@ -145,7 +145,7 @@ int container_cgroup_dir(sd_bus *bus, const char *name, char **ret) {
         r = container_init_pid(bus, name, NULL, &pid);
         if (r < 0)
                 return -ENOENT;
-        return pid_cgroup(pid, ret);
+        return pid_cgroup_dir(pid, ret);
 }
 
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret) {

@@ -31,6 +31,9 @@ int container_cgroup_dir(sd_bus *bus, const char *name, char **ret);
  * first child of the monitor (ctr@NAME.service's MainPID). -ESRCH when not running. */
 int container_init_pid(sd_bus *bus, const char *name, RuntimeState *state, pid_t *ret);
 
+/* "/sys/fs/cgroup" + the unified-hierarchy path of /proc/PID/cgroup. */
+int pid_cgroup_dir(pid_t pid, char **ret);
+
 /* A cgroup file with one number, "max" → UINT64_MAX. */
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);
 /* A "key value" line of a flat-keyed file (cpu.stat, memory.stat). */
