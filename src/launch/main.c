@@ -484,6 +484,7 @@ static int run(int argc, char *argv[]) {
         _cleanup_container_free_ Container *c = NULL;
         _cleanup_plan_free_ Plan *p = NULL;
         _cleanup_close_ int pidfd = -EBADF, lock_fd = -EBADF;
+        bool release_early = true;
         int pair[2] = { -EBADF, -EBADF };
         const char *reason = NULL;
         PlanOptions o;
@@ -565,6 +566,19 @@ static int run(int argc, char *argv[]) {
                 goto finish;
         }
 
+        /* Without a scope there is nothing to do between clone() and the release: the release byte is queued
+         * now, and the child finds it without waiting for us. */
+#ifdef CTR_LAUNCH_HAVE_SCOPE
+        release_early = arg_no_scope;
+#endif
+        if (release_early) {
+                r = sync_release(pair[0]);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to queue the release of the container: %m");
+                        goto finish;
+                }
+        }
+
         pid = namespaces_clone(p->clone_flags, &pidfd);
         if (pid < 0) {
                 log_error_errno(pid, "Failed to create the container's namespaces: %m");
@@ -590,36 +604,34 @@ static int run(int argc, char *argv[]) {
         }
 #endif
 
-        r = sync_release(pair[0]);
-        if (r < 0) {
-                log_error_errno(r, "Failed to start the container: %m");
-                monitor_kill_and_reap(pid, pidfd);
-                goto finish;
-        }
-
-        r = sync_receive_result(pair[0], &e);
-        pair[0] = safe_close(pair[0]);
-        if (r != 0) {
-                siginfo_t si = {};
-
-                if (r > 0)
-                        log_error_errno(e.error, "%s: %m", e.message);
-                else
-                        log_error_errno(r, "Failed to read the container's start result: %m");
-                /* The child exits right after its report; its status says what kind of failure it was. */
-                while (waitid(P_PIDFD, (id_t) pidfd, &si, WEXITED) < 0 && errno == EINTR)
-                        ;
-                status = si.si_code == CLD_EXITED && si.si_status != 0 ? si.si_status : EXIT_SETUP;
-                goto finish;
+        if (!release_early) {
+                r = sync_release(pair[0]);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to start the container: %m");
+                        monitor_kill_and_reap(pid, pidfd);
+                        goto finish;
+                }
         }
 
         write_runtime_state(c, pid);
 
+        /* The monitor sleeps until the init exits, also when the set-up fails: the child exits right after
+         * reporting. Not waking for the end-of-file at execve() keeps the start free of a context switch. */
         r = monitor_run(pid, pidfd, c->stop_signal > 0 ? c->stop_signal : SIGTERM, c->stop_timeout_usec, &status);
         if (r < 0) {
                 monitor_kill_and_reap(pid, pidfd);
                 status = EXIT_SETUP;
         }
+
+        /* An error record if the set-up failed (the status then says what kind: 125, 126, 127), nothing if the
+         * workload was executed. Every writer is gone by now: the init's exit waited for its PID namespace. */
+        r = sync_receive_result(pair[0], &e);
+        if (r > 0) {
+                log_error_errno(e.error, "%s: %m", e.message);
+                if (status == 0)
+                        status = EXIT_SETUP;
+        } else if (r < 0 && r != -EAGAIN)
+                log_warning_errno(r, "Failed to read the container's start result: %m");
 
 finish:
         container_exec_prepared_done();

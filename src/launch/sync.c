@@ -33,7 +33,7 @@ int sync_receive_result(int fd, ExecError *ret) {
         ssize_t n;
 
         do
-                n = recv(fd, &e, sizeof(e), MSG_CMSG_CLOEXEC);
+                n = recv(fd, &e, sizeof(e), MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return negative_errno();

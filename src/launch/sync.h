@@ -15,7 +15,8 @@ int sync_socketpair(int ret[2]);
 
 /* parent */
 int sync_release(int fd);
-/* Returns 0 on end-of-file (the workload was exec'd), 1 with *ret filled when the child reported an error. */
+/* After the child is gone: 0 on end-of-file (the workload was exec'd), 1 with *ret filled when the child
+ * reported an error. Never blocks (-EAGAIN if a writer were still alive). */
 int sync_receive_result(int fd, ExecError *ret);
 
 /* child: -EPIPE when the parent closed its end without releasing us. */
