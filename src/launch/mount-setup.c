@@ -321,7 +321,7 @@ static int do_mask(int root_fd, const PlanOp *op, ExecError *err) {
                 return launch_error(err, errno, "Failed to stat '%s' to mask it", op->target);
 
         if (S_ISDIR(st.st_mode)) {
-                r = fs_mount_detached("tmpfs", "tmpfs", "size=0,nr_inodes=1,mode=0555",
+                r = fs_mount_detached("tmpfs", "tmpfs", "mode=0555",
                                       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
                                       &mnt, err);
                 if (r < 0)
