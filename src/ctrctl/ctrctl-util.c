@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,10 @@
 #include "parse-util.h"
 #include "string-util.h"
 #include "strv.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
 
 int ctrctl_check_name(const char *name) {
         if (!container_name_is_valid(name))
@@ -66,8 +71,15 @@ static bool pid_alive(pid_t pid) {
 /* The unified hierarchy's line "0::/path" of /proc/PID/cgroup. */
 int pid_cgroup_dir(pid_t pid, char **ret) {
         _cleanup_free_ char *path = NULL, *contents = NULL;
+        struct statfs sfs;
         char *p, *e;
         int r;
+
+        /* only the unified hierarchy (what systemd gives a scope) is mounted at /sys/fs/cgroup itself */
+        if (statfs("/sys/fs/cgroup", &sfs) < 0)
+                return -errno;
+        if (sfs.f_type != CGROUP2_SUPER_MAGIC)
+                return -EOPNOTSUPP;
 
         if (asprintf(&path, "/proc/%i/cgroup", (int) pid) < 0)
                 return -ENOMEM;
@@ -379,4 +391,68 @@ int container_writable_layer(const Container *c, char **ret) {
         else
                 r = asprintf(ret, "%s/containers/%s/upper", state_dir(), c->name);
         return r < 0 ? -ENOMEM : 0;
+}
+
+int runtime_names(char ***ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        const struct dirent64 *de;
+        DirIter it;
+        int r;
+
+        r = dir_iter_open(AT_FDCWD, runtime_dir(), &it);
+        if (r == -ENOENT) {
+                *ret = NULL;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        while ((r = dir_iter_next(&it, &de)) > 0) {
+                _cleanup_free_ char *p = NULL;
+
+                if (de->d_name[0] == '.' || !container_name_is_valid(de->d_name))
+                        continue;
+                if (asprintf(&p, "%s/%s/state", runtime_dir(), de->d_name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (access(p, F_OK) < 0)
+                        continue;
+                if (strv_extend(&names, de->d_name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+        }
+        dir_iter_close(&it);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(names);
+        return 0;
+}
+
+int container_names_all(char ***ret) {
+        _cleanup_strv_free_ char **search = NULL, **names = NULL, **runtime = NULL;
+        ContainerSource *sources = NULL;
+        size_t n = 0;
+        int r;
+
+        r = ctr_search_path(&search);
+        if (r < 0)
+                return r;
+        r = container_enumerate(search, &sources, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (!sources[i].masked && strv_extend(&names, sources[i].name) < 0) {
+                        container_source_free_many(sources, n);
+                        return -ENOMEM;
+                }
+        container_source_free_many(sources, n);
+
+        (void) runtime_names(&runtime);
+        STRV_FOREACH(x, runtime)
+                if (!strv_contains(names, *x) && strv_extend(&names, *x) < 0)
+                        return -ENOMEM;
+        strv_sort(names);
+        *ret = TAKE_PTR(names);
+        return 0;
 }

@@ -65,3 +65,8 @@ char *format_limit(char *buf, size_t size, uint64_t value, uint32_t scale, bool 
 /* Where the container's writable layer is: "$CTR_STATE_DIR/containers/NAME/upper", or a description. */
 int container_writable_layer(const Container *c, char **ret);
 const char *state_dir(void);
+
+/* Names with a RUNTIME_DIR/NAME/state file (running or crashed launchers), unsorted; NULL when none. */
+int runtime_names(char ***ret);
+/* Every container name: the search path's (not masked) and the runtime ones, sorted, no duplicates. */
+int container_names_all(char ***ret);

@@ -32,7 +32,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -49,9 +48,6 @@
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
-#endif
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
 #define EXIT_CANNOT_EXECUTE 126
@@ -483,15 +479,14 @@ static int wait_child(pid_t pid) {
 
 static int init_cgroup_procs(pid_t init, char **ret) {
         _cleanup_free_ char *dir = NULL, *self = NULL;
-        struct statfs sfs;
         int r;
 
         /* Only on the unified hierarchy (what systemd gives the scope); elsewhere there is no scope to join. */
-        if (statfs("/sys/fs/cgroup", &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+        r = pid_cgroup_dir(init, &dir);
+        if (r == -EOPNOTSUPP) {
                 *ret = NULL;
                 return 0;
         }
-        r = pid_cgroup_dir(init, &dir);
         if (r < 0)
                 return r;
         if (pid_cgroup_dir(getpid(), &self) >= 0 && streq(self, dir)) {

@@ -96,6 +96,11 @@ void json_null(JsonWriter *w) {
         fputs("null", w->f);
 }
 
+void json_fixed2(JsonWriter *w, uint64_t x100) {
+        json_separate(w);
+        fprintf(w->f, "%" PRIu64 ".%02" PRIu64, x100 / 100, x100 % 100);
+}
+
 void json_strv(JsonWriter *w, char *const *l) {
         json_begin_array(w);
         for (char *const *s = l; s && *s; s++)

@@ -34,6 +34,8 @@ void json_unsigned(JsonWriter *w, uint64_t u);
 void json_signed(JsonWriter *w, int64_t i);
 void json_bool(JsonWriter *w, bool b);
 void json_null(JsonWriter *w);
+/* A number with two decimals from |x100| (12345 → 123.45). */
+void json_fixed2(JsonWriter *w, uint64_t x100);
 void json_strv(JsonWriter *w, char *const *l);          /* NULL writes [] */
 
 /* key + value in one call */

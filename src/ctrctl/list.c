@@ -93,43 +93,6 @@ static bool have_row(const Row *rows, size_t n, const char *name) {
         return false;
 }
 
-/* Names with a RUNTIME_DIR/NAME/state file. */
-static int runtime_names(char ***ret) {
-        _cleanup_strv_free_ char **names = NULL;
-        const struct dirent64 *de;
-        DirIter it;
-        int r;
-
-        r = dir_iter_open(AT_FDCWD, runtime_dir(), &it);
-        if (r == -ENOENT) {
-                *ret = NULL;
-                return 0;
-        }
-        if (r < 0)
-                return r;
-        while ((r = dir_iter_next(&it, &de)) > 0) {
-                _cleanup_free_ char *p = NULL;
-
-                if (de->d_name[0] == '.' || !container_name_is_valid(de->d_name))
-                        continue;
-                if (asprintf(&p, "%s/%s/state", runtime_dir(), de->d_name) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-                if (access(p, F_OK) < 0)
-                        continue;
-                if (strv_extend(&names, de->d_name) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-        }
-        dir_iter_close(&it);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(names);
-        return 0;
-}
-
 static const char *state_color(const char *active) {
         if (!active)
                 return NULL;

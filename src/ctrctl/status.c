@@ -223,6 +223,8 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 return load_r;
         have_state = container_init_pid(bus, name, &state, &init) >= 0;
 
+        scope = (UnitInfo) { .memory_current = UINT64_MAX, .cpu_usage_nsec = UINT64_MAX,
+                             .tasks_current = UINT64_MAX };
         if (bus) {
                 r = bus_unit_info(bus, unit, &service);
                 if (r < 0)

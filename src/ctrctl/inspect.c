@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl inspect [--json] NAME…
+ *
+ * For scripts: the effective configuration (every field of the Container model, after drop-ins, as the
+ * generator and the launcher see it) and the runtime state, one JSON object per container in an array. JSON
+ * is the only format; --json is accepted so scripts can say what they expect. */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bus-util.h"
+#include "caps-util.h"
+#include "container-exec.h"
+#include "ctrctl-util.h"
+#include "ctrctl.h"
+#include "json.h"
+#include "log.h"
+#include "pager.h"
+#include "parse-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+enum {
+        ARG_JSON = VERB_OPTION_BASE,
+};
+
+static int handle_option(int c, const char *value) {
+        return c == ARG_JSON ? 0 : -EINVAL;
+}
+
+static void json_caps(JsonWriter *w, const char *key, uint64_t set) {
+        json_key(w, key);
+        json_begin_array(w);
+        for (unsigned i = 0; i < 64; i++)
+                if (set & (UINT64_C(1) << i)) {
+                        _cleanup_free_ char *s = NULL;
+
+                        if (capability_set_to_string(UINT64_C(1) << i, &s) >= 0)
+                                json_string(w, s);
+                        else
+                                json_unsigned(w, i);
+                }
+        json_end_array(w);
+}
+
+static void json_scaled(JsonWriter *w, const char *key, uint64_t v, uint32_t scale) {
+        if (scale > 0) {
+                char buf[32];
+                snprintf(buf, sizeof(buf), "%" PRIu64 "%%", ((uint64_t) scale * 100 + UINT32_MAX / 2) / UINT32_MAX);
+                json_field_string(w, key, buf);
+        } else
+                json_field_limit(w, key, v, LIMIT_UNSET);
+}
+
+static void print_container(JsonWriter *w, const Container *c) {
+        char net[CTR_NAME_MAX + 16];
+
+        json_field_string(w, "name", c->name);
+        json_field_string(w, "source_path", c->source_path);
+        json_field_strv(w, "dropin_paths", c->dropin_paths);
+        json_field_string(w, "config_hash", c->config_hash);
+
+        json_field_string(w, "image", c->image);
+        json_field_string(w, "root_directory", c->root_directory);
+        json_field_strv(w, "layers", c->layers);
+        json_field_bool(w, "read_only", c->read_only);
+        json_field_bool(w, "ephemeral", c->ephemeral);
+
+        json_field_strv(w, "exec", c->exec);
+        json_field_strv(w, "environment", c->environment);
+        json_field_strv(w, "environment_files", c->environment_files);
+        json_field_string(w, "working_directory", c->working_directory);
+        json_field_string(w, "user", c->user);
+        json_field_string(w, "group", c->group);
+        json_field_strv(w, "supplementary_groups", c->supplementary_groups);
+        json_field_string(w, "hostname", container_hostname(c));
+        json_field_bool(w, "init", c->init);
+
+        json_key(w, "volumes");
+        json_begin_array(w);
+        for (size_t i = 0; i < c->n_volumes; i++) {
+                const Volume *v = c->volumes + i;
+
+                json_begin_object(w);
+                json_field_string(w, "type", v->type == VOLUME_NAMED ? "named" : "bind");
+                json_field_string(w, "source", v->source);
+                json_field_string(w, "destination", v->destination);
+                json_field_bool(w, "read_only", v->read_only);
+                json_field_bool(w, "nosuid", v->nosuid);
+                json_field_bool(w, "nodev", v->nodev);
+                json_field_bool(w, "noexec", v->noexec);
+                json_field_bool(w, "recursive", v->recursive);
+                json_end_object(w);
+        }
+        json_end_array(w);
+
+        json_key(w, "tmpfs");
+        json_begin_array(w);
+        for (size_t i = 0; i < c->n_tmpfs; i++) {
+                const Tmpfs *t = c->tmpfs + i;
+                char mode[8];
+
+                snprintf(mode, sizeof(mode), "%04o", (unsigned) t->mode);
+                json_begin_object(w);
+                json_field_string(w, "destination", t->destination);
+                json_field_limit(w, "size", t->size, LIMIT_UNSET);
+                json_field_string(w, "mode", mode);
+                json_field_bool(w, "read_only", t->read_only);
+                json_field_bool(w, "nosuid", t->nosuid);
+                json_field_bool(w, "nodev", t->nodev);
+                json_field_bool(w, "noexec", t->noexec);
+                json_end_object(w);
+        }
+        json_end_array(w);
+
+        json_field_string(w, "network", network_mode_string(c, net, sizeof(net)));
+        json_key(w, "ports");
+        json_begin_array(w);
+        for (size_t i = 0; i < c->n_ports; i++) {
+                const PortMapping *p = c->ports + i;
+
+                json_begin_object(w);
+                json_field_string(w, "host_address", p->host_address);
+                json_field_unsigned(w, "host_port", p->host_port);
+                json_field_unsigned(w, "container_port", p->container_port);
+                json_field_unsigned(w, "count", p->count);
+                json_field_string(w, "protocol", p->protocol == IPPROTO_UDP ? "udp" : "tcp");
+                json_end_object(w);
+        }
+        json_end_array(w);
+
+        json_caps(w, "add_capabilities", c->add_capabilities);
+        json_caps(w, "drop_capabilities", c->drop_capabilities);
+        json_caps(w, "capability_bounding_set", container_capability_set(c));
+        json_field_bool(w, "no_new_privileges", c->no_new_privileges);
+        json_field_string(w, "seccomp_profile", c->seccomp_profile ?: "default");
+
+        json_scaled(w, "memory_max", c->memory_max, c->memory_max_scale);
+        json_scaled(w, "memory_high", c->memory_high, c->memory_high_scale);
+        json_scaled(w, "memory_swap_max", c->memory_swap_max, c->memory_swap_max_scale);
+        json_field_limit(w, "cpu_weight", c->cpu_weight, LIMIT_UNSET);
+        json_field_limit(w, "cpu_quota_per_sec_usec", c->cpu_quota_per_sec_usec, LIMIT_UNSET);
+        json_field_string(w, "allowed_cpus", c->allowed_cpus);
+        json_scaled(w, "tasks_max", c->tasks_max, c->tasks_max_scale);
+        json_field_limit(w, "io_weight", c->io_weight, LIMIT_UNSET);
+        json_field_string(w, "slice", container_slice(c));
+
+        json_field_string(w, "stop_signal", signal_to_string(c->stop_signal > 0 ? c->stop_signal : SIGTERM));
+        json_field_limit(w, "stop_timeout_usec", c->stop_timeout_usec, UINT64_MAX - 1);
+        json_field_bool(w, "notify", c->notify);
+        json_field_string(w, "reload_signal", signal_to_string(c->reload_signal > 0 ? c->reload_signal : SIGHUP));
+
+        json_key(w, "unit_settings");
+        json_begin_array(w);
+        for (size_t i = 0; i < c->n_unit_settings; i++) {
+                const UnitSetting *u = c->unit_settings + i;
+
+                json_begin_object(w);
+                json_field_string(w, "section", u->section);
+                json_field_string(w, "key", u->key);
+                json_field_string(w, "value", u->value);
+                json_field_string(w, "file", u->file);
+                json_field_unsigned(w, "line", u->line);
+                json_end_object(w);
+        }
+        json_end_array(w);
+}
+
+static void print_runtime(JsonWriter *w, sd_bus *bus, const char *name) {
+        _cleanup_(runtime_state_done) RuntimeState s = {};
+        _cleanup_(unit_info_done) UnitInfo service = {}, scope = {};
+        _cleanup_free_ char *unit = NULL, *scope_name = NULL, *cgroup = NULL;
+        pid_t init = 0;
+        bool running;
+
+        running = container_init_pid(bus, name, &s, &init) >= 0;
+        json_key(w, "runtime");
+        json_begin_object(w);
+        json_field_bool(w, "running", running);
+        json_key(w, "init_pid");
+        if (running)
+                json_unsigned(w, (uint64_t) init);
+        else
+                json_null(w);
+        json_key(w, "monitor_pid");
+        if (running && s.monitor_pid > 0)
+                json_unsigned(w, (uint64_t) s.monitor_pid);
+        else
+                json_null(w);
+        json_field_string(w, "scope", s.scope);
+        json_field_string(w, "config_hash", s.config_hash);
+        json_key(w, "started_usec");
+        if (s.started_usec > 0)
+                json_unsigned(w, s.started_usec);
+        else
+                json_null(w);
+        if (running)
+                (void) container_cgroup_dir(bus, name, &cgroup);
+        json_field_string(w, "cgroup", cgroup);
+        json_end_object(w);
+
+        json_key(w, "unit");
+        json_begin_object(w);
+        if (container_service_name(name, &unit) >= 0)
+                json_field_string(w, "name", unit);
+        if (bus && bus_unit_info(bus, unit, &service) >= 0) {
+                json_field_bool(w, "systemd", true);
+                json_field_string(w, "load_state", service.load_state);
+                json_field_string(w, "active_state", service.active_state);
+                json_field_string(w, "sub_state", service.sub_state);
+                json_field_string(w, "result", service.result);
+                json_field_string(w, "unit_file_state", service.unit_file_state);
+                json_field_unsigned(w, "main_pid", service.main_pid);
+                json_field_unsigned(w, "n_restarts", service.n_restarts);
+                if (container_scope_name(name, &scope_name) >= 0 && bus_unit_info(bus, scope_name, &scope) >= 0) {
+                        json_field_string(w, "scope_active_state", scope.active_state);
+                        json_field_limit(w, "memory_current", scope.memory_current, UINT64_MAX);
+                        json_field_limit(w, "cpu_usage_nsec", scope.cpu_usage_nsec, UINT64_MAX);
+                        json_field_limit(w, "tasks_current", scope.tasks_current, UINT64_MAX);
+                }
+        } else {
+                json_field_bool(w, "systemd", false);
+                json_field_string(w, "active_state", "unknown");
+        }
+        json_end_object(w);
+}
+
+int verb_inspect(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "json", no_argument, NULL, ARG_JSON },
+                {}
+        };
+        _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
+        JsonWriter w;
+        int i, r, ret = 0;
+        size_t n = 0;
+        Container **cs = NULL;
+
+        i = verb_parse_options(argc, argv, options, NULL, handle_option);
+        if (i <= 0)
+                return i < 0 ? CTRCTL_EXIT_USAGE : 0;
+        for (int k = i; k < argc; k++)
+                if (ctrctl_check_name(argv[k]) < 0)
+                        return CTRCTL_EXIT_USAGE;
+
+        /* load everything first: a missing name fails before half an array is printed */
+        cs = calloc(argc > i ? (size_t) (argc - i) : 1, sizeof(Container *));
+        if (!cs)
+                return log_oom();
+        for (int k = i; k < argc; k++) {
+                r = ctrctl_load_container(argv[k], false, &cs[n]);
+                if (r < 0) {
+                        ret = ctrctl_load_exit_status(r);
+                        goto finish;
+                }
+                n++;
+        }
+
+        if (bus_connect(NULL, &bus) < 0)
+                bus = NULL;
+
+        (void) pager_open(arg_no_pager);
+        json_writer_init(&w, stdout);
+        json_begin_array(&w);
+        for (size_t k = 0; k < n; k++) {
+                json_begin_object(&w);
+                print_container(&w, cs[k]);
+                print_runtime(&w, bus, cs[k]->name);
+                json_end_object(&w);
+        }
+        json_end_array(&w);
+        if (fflush(stdout) != 0)
+                ret = CTRCTL_EXIT_FAILURE;
+
+finish:
+        for (size_t k = 0; k < n; k++)
+                container_free(cs[k]);
+        free(cs);
+        return ret;
+}
