@@ -280,6 +280,17 @@ int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
         if (r < 0)
                 return launch_error(err, r, "Out of memory");
 
+        /* overlayfs says only EINVAL/ENOENT: name the directory that is missing */
+        for (char **l = op->lowerdirs; l && *l; l++) {
+                struct stat st;
+                if (stat(*l, &st) < 0)
+                        return launch_error(err, errno, "Failed to use '%s' as a layer of the root filesystem "
+                                            "(RootDirectory=, Layer=)", *l);
+                if (!S_ISDIR(st.st_mode))
+                        return launch_error(err, ENOTDIR, "Failed to use '%s' as a layer of the root filesystem "
+                                            "(RootDirectory=, Layer=)", *l);
+        }
+
         /* The lowerdir= value, escaped, without the "lowerdir=" prefix */
         f = open_memstream(&lower, &len);
         if (!f)
