@@ -267,6 +267,14 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
                 child_fail(sync_fd, &err, EXIT_SETUP);
         root_fd = safe_close(root_fd);
 
+        /* From here on only stdio and the sync socket: with Init=yes this process stays PID 1 of the container,
+         * and whatever else it held (the lock on the host's runtime directory, the joined network namespace)
+         * would be reachable through /proc/1/fd. */
+        if ((sync_fd > 3 && close_range(3, sync_fd - 1, 0) < 0) || close_range(sync_fd + 1, ~0U, 0) < 0) {
+                launch_error(&err, errno, "Failed to close file descriptors");
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        }
+
         cwd = c->working_directory ?: cred.home;
         if (cwd && chdir(cwd) < 0) {
                 if (c->working_directory) {

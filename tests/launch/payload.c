@@ -178,6 +178,35 @@ static int run(char **argv, int argc) {
                 ls("/proc/self/fd");
                 return 1;
         }
+        if (strcmp(cmd, "fdtypes") == 0 && a1) {
+                /* the type of every open fd of process a1, through /proc/PID/fd */
+                char dir[64];
+                struct dirent *de;
+                DIR *d;
+
+                snprintf(dir, sizeof(dir), "/proc/%s/fd", a1);
+                d = opendir(dir);
+                if (!d) {
+                        printf("fdtypes %s: error %s\n", a1, strerrorname_np(errno) ?: "?");
+                        return 2;
+                }
+                printf("fdtypes %s:", a1);
+                while ((de = readdir(d))) {
+                        char path[512];
+                        struct stat st;
+                        if (de->d_name[0] == '.')
+                                continue;
+                        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+                        if (stat(path, &st) < 0)
+                                continue;
+                        printf(" %s", S_ISDIR(st.st_mode) ? "dir" : S_ISREG(st.st_mode) ? "file" :
+                               S_ISCHR(st.st_mode) ? "chr" : S_ISFIFO(st.st_mode) ? "fifo" :
+                               S_ISSOCK(st.st_mode) ? "sock" : "other");
+                }
+                closedir(d);
+                printf("\n");
+                return 2;
+        }
         if (strcmp(cmd, "ls") == 0 && a1) {
                 ls(a1);
                 return 2;
