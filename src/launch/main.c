@@ -309,6 +309,9 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
                 }
                 /* The workload holds the sync socket now: its execve() closes it, its failure writes to it. */
                 safe_close(sync_fd);
+                /* The init is a copy of the launcher: its memory and environment are the host side's. Not
+                 * dumpable, its /proc/1 is closed to the workload, which lacks CAP_SYS_PTRACE. */
+                (void) prctl(PR_SET_DUMPABLE, 0);
                 init_run(pid, &mask);
         }
 
