@@ -8,7 +8,7 @@
  *
  * Limits: --memory-max --memory-high --memory-swap-max (bytes or "infinity"), --cpu-weight, --cpu-quota
  * (µs per second), --allowed-cpus LIST, --tasks-max, --io-weight, --slice, --stop-signal, --stop-timeout (µs).
- * --service UNIT: BindsTo=/Before= it. --pid N: pass N instead of the child (error paths). --no-pidfd: PIDs=.
+ * --memory-max-scale, --tasks-max-scale: a percentage scaled to 2^32-1. --service UNIT: BindsTo=/Before= it. --pid N: pass N instead of the child (error paths). --no-pidfd: PIDs=.
  * --system-bus: the broker instead of systemd's private socket. --wait: wait for COMMAND, exit with its status.
  * --hold: stay (a stand-in monitor) until SIGTERM, then kill the child. Output: unit=, cgroup=, pid= lines;
  * on failure "error: TEXT" on stderr and exit status 1. */
@@ -51,7 +51,8 @@ int main(int argc, char *argv[]) {
         enum {
                 ARG_MEMORY_MAX = 0x100, ARG_MEMORY_HIGH, ARG_MEMORY_SWAP_MAX, ARG_CPU_WEIGHT, ARG_CPU_QUOTA,
                 ARG_ALLOWED_CPUS, ARG_TASKS_MAX, ARG_IO_WEIGHT, ARG_SLICE, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT,
-                ARG_SERVICE, ARG_PID, ARG_NO_PIDFD, ARG_SYSTEM_BUS, ARG_WAIT, ARG_HOLD,
+                ARG_SERVICE, ARG_PID, ARG_NO_PIDFD, ARG_SYSTEM_BUS, ARG_WAIT, ARG_HOLD, ARG_MEMORY_MAX_SCALE,
+                ARG_TASKS_MAX_SCALE,
         };
         static const struct option options[] = {
                 { "memory-max",      required_argument, NULL, ARG_MEMORY_MAX },
@@ -71,6 +72,8 @@ int main(int argc, char *argv[]) {
                 { "system-bus",      no_argument,       NULL, ARG_SYSTEM_BUS },
                 { "wait",            no_argument,       NULL, ARG_WAIT },
                 { "hold",            no_argument,       NULL, ARG_HOLD },
+                { "memory-max-scale", required_argument, NULL, ARG_MEMORY_MAX_SCALE },
+                { "tasks-max-scale", required_argument, NULL, ARG_TASKS_MAX_SCALE },
                 {}
         };
         /* Built here rather than parsed, so this runs before and independently of the .ctr parser. */
@@ -121,6 +124,16 @@ int main(int argc, char *argv[]) {
                         if (parse_u64(optarg, &v) < 0 || v < 1 || v >= (uint64_t) SIGRTMAX)
                                 return log_error_errno(EINVAL, "Bad --stop-signal '%s'.", optarg), 2;
                         c.stop_signal = (int) v;
+                        break;
+                case ARG_MEMORY_MAX_SCALE:
+                case ARG_TASKS_MAX_SCALE:
+                        /* a percentage as the parser stores it: scaled to UINT32_MAX */
+                        if (parse_u64(optarg, &v) < 0 || v < 1 || v > UINT32_MAX)
+                                return log_error_errno(EINVAL, "Bad scale '%s'.", optarg), 2;
+                        if (opt == ARG_MEMORY_MAX_SCALE)
+                                c.memory_max_scale = (uint32_t) v;
+                        else
+                                c.tasks_max_scale = (uint32_t) v;
                         break;
                 case ARG_PID:
                         if (parse_u64(optarg, &fake_pid) < 0 || fake_pid < 1 || fake_pid > INT32_MAX)

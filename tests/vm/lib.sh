@@ -33,7 +33,7 @@ assert_not_contains() {
 # assert_file_eq FILE EXPECTED: the file's content (trailing newline stripped) is EXPECTED
 assert_file_eq() {
         [[ -e $1 ]] || fail "$1 does not exist"
-        assert_eq "$(cat "$1")" "$2" "$1"
+        assert_eq "$(<"$1")" "$2" "$1"
 }
 
 # unit_prop UNIT PROPERTY: the value systemd reports

@@ -202,9 +202,10 @@ test_pids_without_pidfd() {
 
 test_through_system_bus() {
         local out
-        out=$(ctr-vm-scope-test --system-bus --tasks-max 5 viabus -- sleep infinity)
+        out=$(ctr-vm-scope-test --system-bus --tasks-max 5 --allowed-cpus 0-1 viabus -- sleep infinity)
         assert_contains "$out" "cgroup=/machine.slice/ctr-viabus.scope"
         assert_file_eq /sys/fs/cgroup/machine.slice/ctr-viabus.scope/pids.max 5
+        assert_file_eq /sys/fs/cgroup/machine.slice/ctr-viabus.scope/cpuset.cpus 0-1
         systemctl stop ctr-viabus.scope
 }
 
@@ -254,11 +255,38 @@ test_twenty_at_once() {
         cat many*.out
         assert_eq "$rc" 0 "every ctr-vm-scope-test"
         for i in $(seq 1 20); do
-                assert_contains "$(cat "many$i.out")" "cgroup=/machine.slice/ctr-many$i.scope" "many$i"
+                assert_contains "$(<"many$i.out")" "cgroup=/machine.slice/ctr-many$i.scope" "many$i"
                 assert_file_eq "/sys/fs/cgroup/machine.slice/ctr-many$i.scope/pids.max" $((100 + i))
         done
         assert_eq "$(systemctl list-units --no-legend --state=active 'ctr-many*.scope' | wc -l)" 20 "active scopes"
         systemctl stop 'ctr-many*.scope'
         assert_eq "$(systemctl list-units --no-legend --all 'ctr-many*.scope' | wc -l)" 0 "scopes after stop"
         rm -f many*.out
+}
+
+test_bad_allowed_cpus() {
+        local err rc=0
+        err=$(ctr-vm-scope-test --allowed-cpus 3-1 badcpus -- true 2>&1) || rc=$?
+        echo "$err"
+        assert_eq "$rc" 1 "exit status"
+        assert_contains "$err" "error: Invalid AllowedCPUs= '3-1'"
+}
+
+# MemoryMax=50% and TasksMax=10% arrive as MemoryMaxScale=/TasksMaxScale=; systemd turns them into bytes and
+# a count of its own.
+test_percentage_limits() {
+        local out mem total half
+        out=$(ctr-vm-scope-test --memory-max-scale 2147483648 --tasks-max-scale 429496730 pct -- sleep infinity)
+        echo "$out"
+        total=$(( $(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo) * 1024 ))
+        half=$((total / 2))
+        mem=$(</sys/fs/cgroup/machine.slice/ctr-pct.scope/memory.max)
+        echo "memory.max=$mem MemTotal=$total"
+        [[ $mem =~ ^[0-9]+$ ]] || fail "memory.max '$mem' is not a number"
+        (( mem > half - half / 20 && mem < half + half / 20 )) || fail "memory.max $mem is not ~50% of $total"
+        local tasks
+        tasks=$(</sys/fs/cgroup/machine.slice/ctr-pct.scope/pids.max)
+        [[ $tasks =~ ^[0-9]+$ && $tasks -gt 0 ]] || fail "pids.max '$tasks' for TasksMax=10%"
+        [[ $tasks != "$(systemctl show -P DefaultTasksMax)" ]] || fail "pids.max is the default, the scale was ignored"
+        systemctl stop ctr-pct.scope
 }
