@@ -174,7 +174,7 @@ static uint64_t now_monotonic_usec(void) {
         return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
-int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result, sd_bus_error *error) {
+int bus_call_job(sd_bus *bus, sd_bus_message *call, char **ret_result, sd_bus_error *error) {
         _cleanup_bus_message_ sd_bus_message *reply = NULL;
         _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
         uint64_t deadline;
@@ -187,8 +187,7 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_r
         if (r < 0)
                 return r;
 
-        r = sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, method, error, &reply, "ss",
-                               unit, "replace");
+        r = sd_bus_call(bus, call, 0, error, &reply);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(reply, "o", &w.job);
@@ -219,6 +218,19 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_r
 fail:
         free(w.result);
         return r;
+}
+
+int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result, sd_bus_error *error) {
+        _cleanup_bus_message_ sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, method);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "ss", unit, "replace");
+        if (r < 0)
+                return r;
+        return bus_call_job(bus, m, ret_result, error);
 }
 
 int bus_daemon_reload(sd_bus *bus, sd_bus_error *error) {

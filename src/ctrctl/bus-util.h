@@ -61,6 +61,9 @@ int bus_unit_info(sd_bus *bus, const char *unit, UnitInfo *ret);
  * "dependency", "skipped"), or -errno with |error| holding systemd's text. */
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result, sd_bus_error *error);
 
+/* Sends |call| (a Manager method that returns a job path) and waits for that job's JobRemoved. */
+int bus_call_job(sd_bus *bus, sd_bus_message *call, char **ret_result, sd_bus_error *error);
+
 /* Manager.Reload() (daemon-reload): returns when systemd has re-run the generators. */
 int bus_daemon_reload(sd_bus *bus, sd_bus_error *error);
 

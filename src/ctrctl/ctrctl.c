@@ -35,8 +35,9 @@ static const Verb verbs[] = {
           "[-H HOST] [--no-block] NAME…\tSend containers their ReloadSignal= (systemctl reload)" },
         { "restart",  1, VERB_ANY, verb_unit,
           "[-H HOST] [--no-block] NAME…\tRestart containers and wait for the job" },
-        { "run",      1, 1,        verb_run,
-          "[--no-scope] [--config-path=DIRS] FILE|NAME\tRun a container in the foreground" },
+        { "run",      1, VERB_ANY, verb_run,
+          "[-t] [-i] [--rm] [-d] [--name N] [-v SRC:DST]… [-e K=V]… [-m SIZE] [--no-scope] IMAGE|host|FILE|NAME "
+          "[CMD…]\tRun an ad-hoc container (or a declared one) in the foreground, or detached as ctr@N" },
         { "shell",    1, 1,        verb_shell,
           "[-u USER] [-e K=V]… [-w DIR] NAME\tStart the user's login shell in a running container" },
         { "start",    1, VERB_ANY, verb_unit,
