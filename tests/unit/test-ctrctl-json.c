@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl's JSON writer (src/ctrctl/json.c): escaping and the comma/nesting bookkeeping. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "macro.h"
+#include "test.h"
+
+/* Runs |f| against a writer on a memory stream and returns what it wrote. */
+static char *capture(void (*f)(JsonWriter *w)) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *s = open_memstream(&buf, &size);
+        JsonWriter w;
+
+        if (!s)
+                return NULL;
+        json_writer_init(&w, s);
+        f(&w);
+        fclose(s);
+        return buf;
+}
+
+static char *escaped(const char *s) {
+        char *r = NULL;
+
+        if (json_escape(s, &r) < 0)
+                return NULL;
+        return r;
+}
+
+TEST(escape_plain) {
+        _cleanup_free_ char *s = escaped("web");
+        ASSERT_STREQ(s, "\"web\"");
+}
+
+TEST(escape_null_is_null) {
+        _cleanup_free_ char *s = escaped(NULL);
+        ASSERT_STREQ(s, "null");
+}
+
+TEST(escape_quotes_and_backslash) {
+        _cleanup_free_ char *s = escaped("a\"b\\c");
+        ASSERT_STREQ(s, "\"a\\\"b\\\\c\"");
+}
+
+TEST(escape_control_characters) {
+        _cleanup_free_ char *s = escaped("l1\nl2\tx\r\b\f\001\037\177");
+        ASSERT_STREQ(s, "\"l1\\nl2\\tx\\r\\b\\f\\u0001\\u001f\\u007f\"");
+}
+
+TEST(escape_utf8_kept) {
+        _cleanup_free_ char *s = escaped("grüße → 日本");
+        ASSERT_STREQ(s, "\"grüße → 日本\"");
+}
+
+TEST(escape_invalid_utf8_as_latin1_code_points) {
+        /* a lone 0xff and 0xe9 are not UTF-8: each becomes \u00XX, so the output is still valid JSON */
+        _cleanup_free_ char *s = escaped("a\xff" "b\xe9");
+        ASSERT_STREQ(s, "\"a\\u00ffb\\u00e9\"");
+}
+
+TEST(escape_slash_not_escaped) {
+        _cleanup_free_ char *s = escaped("/etc/ctr/web.ctr");
+        ASSERT_STREQ(s, "\"/etc/ctr/web.ctr\"");
+}
+
+static void write_object(JsonWriter *w) {
+        json_begin_object(w);
+        json_field_string(w, "name", "web");
+        json_field_unsigned(w, "pid", 42);
+        json_field_signed(w, "status", -1);
+        json_field_bool(w, "running", true);
+        json_key(w, "none");
+        json_null(w);
+        json_end_object(w);
+}
+
+TEST(writer_object_commas) {
+        _cleanup_free_ char *s = capture(write_object);
+        ASSERT_STREQ(s, "{\"name\":\"web\",\"pid\":42,\"status\":-1,\"running\":true,\"none\":null}\n");
+}
+
+static void write_nested(JsonWriter *w) {
+        char *l[] = { (char *) "a", (char *) "b\"", NULL };
+
+        json_begin_array(w);
+        json_begin_object(w);
+        json_field_strv(w, "list", l);
+        json_field_strv(w, "empty", NULL);
+        json_key(w, "obj");
+        json_begin_object(w);
+        json_end_object(w);
+        json_end_object(w);
+        json_begin_object(w);
+        json_field_string(w, "x", NULL);
+        json_end_object(w);
+        json_end_array(w);
+}
+
+TEST(writer_nested_arrays_and_objects) {
+        _cleanup_free_ char *s = capture(write_nested);
+        /* one element of the outer array per line */
+        ASSERT_STREQ(s, "[{\"list\":[\"a\",\"b\\\"\"],\"empty\":[],\"obj\":{}},\n{\"x\":null}\n]\n");
+}
+
+static void write_empty_array(JsonWriter *w) {
+        json_begin_array(w);
+        json_end_array(w);
+}
+
+TEST(writer_empty_array) {
+        _cleanup_free_ char *s = capture(write_empty_array);
+        ASSERT_STREQ(s, "[]\n");
+}
+
+static void write_limits(JsonWriter *w) {
+        json_begin_object(w);
+        json_field_limit(w, "unset", UINT64_MAX - 1, UINT64_MAX - 1);
+        json_field_limit(w, "inf", UINT64_MAX, UINT64_MAX - 1);
+        json_field_limit(w, "max", 67108864, UINT64_MAX - 1);
+        json_field_limit(w, "unknown", UINT64_MAX, UINT64_MAX);
+        json_key(w, "cpu");
+        json_fixed2(w, 12345);
+        json_key(w, "small");
+        json_fixed2(w, 7);
+        json_end_object(w);
+}
+
+TEST(writer_limits_and_fixed) {
+        _cleanup_free_ char *s = capture(write_limits);
+        ASSERT_STREQ(s, "{\"unset\":null,\"inf\":\"infinity\",\"max\":67108864,\"unknown\":null,\"cpu\":123.45,"
+                        "\"small\":0.07}\n");
+}
+
+static void write_key_escaped(JsonWriter *w) {
+        json_begin_object(w);
+        json_field_string(w, "K\"EY\n", "v");
+        json_end_object(w);
+}
+
+TEST(writer_keys_are_escaped) {
+        _cleanup_free_ char *s = capture(write_key_escaped);
+        ASSERT_STREQ(s, "{\"K\\\"EY\\n\":\"v\"}\n");
+}
+
+static void write_deep(JsonWriter *w) {
+        for (unsigned i = 0; i < JSON_DEPTH_MAX + 5; i++)
+                json_begin_array(w);
+        json_unsigned(w, 1);
+        json_unsigned(w, 2);
+        for (unsigned i = 0; i < JSON_DEPTH_MAX + 5; i++)
+                json_end_array(w);
+}
+
+TEST(writer_deeper_than_the_limit_stays_balanced) {
+        _cleanup_free_ char *s = capture(write_deep);
+        size_t open = 0, close = 0;
+
+        ASSERT_NOT_NULL(s);
+        for (const char *p = s; *p; p++) {
+                open += *p == '[';
+                close += *p == ']';
+        }
+        ASSERT_EQ(open, JSON_DEPTH_MAX + 5);
+        ASSERT_EQ(close, JSON_DEPTH_MAX + 5);
+        ASSERT_NOT_NULL(strstr(s, "1,2"));
+}
