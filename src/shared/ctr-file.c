@@ -593,8 +593,11 @@ static int merge_entries(EntryList *mains, EntryList *dropins, ContainerSource *
         size_t n = 0, i = 0, j = 0;
         int r;
 
-        qsort(mains->items, mains->n, sizeof(Entry), entry_compare);
-        qsort(dropins->items, dropins->n, sizeof(Entry), entry_compare);
+        /* qsort() must not see the NULL array of an empty list. */
+        if (mains->n > 1)
+                qsort(mains->items, mains->n, sizeof(Entry), entry_compare);
+        if (dropins->n > 1)
+                qsort(dropins->items, dropins->n, sizeof(Entry), entry_compare);
 
         s = calloc(MAX(mains->n + dropins->n, (size_t) 1), sizeof(ContainerSource));
         if (!s)

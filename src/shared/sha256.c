@@ -72,6 +72,8 @@ void sha256_init(Sha256 *s) {
 void sha256_update(Sha256 *s, const void *data, size_t size) {
         const uint8_t *p = data;
 
+        if (size == 0)
+                return;
         s->length += size;
 
         if (s->buffer_used > 0) {
