@@ -178,7 +178,7 @@ int container_load(const char *name, char *const *search_path, Diagnostics *diag
 int container_load_file(const char *path, const char *name, char *const *search_path, Diagnostics *diag,
                         Container **ret);
 
-/* One entry per container that exists on the search path (masked ones excluded), sorted by name. */
+/* One entry per container name on the search path, sorted by name; a masked one has masked = true. */
 typedef struct ContainerSource {
         char *name;
         char *path;             /* the winning NAME.ctr, NULL when the name has only drop-ins */
