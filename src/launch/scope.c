@@ -158,7 +158,8 @@ static int append_scale(sd_bus_message *m, const char *key, uint32_t scale) {
         return sd_bus_message_append(m, "(sv)", key, "u", scale);
 }
 
-static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, int pidfd, const char *service) {
+static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, int pidfd, const char *service,
+                             const uint8_t *cpus, size_t n_cpus) {
         _cleanup_free_ char *description = NULL;
         int r;
 
@@ -218,20 +219,14 @@ static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, i
             (r = append_u64(m, "IOWeight", c->io_weight)) < 0)
                 return r;
 
-        if (!isempty(c->allowed_cpus)) {
-                _cleanup_free_ uint8_t *mask = NULL;
-                size_t n;
-
-                r = cpu_list_to_mask(c->allowed_cpus, &mask, &n);
-                if (r < 0)
-                        return r;
+        if (cpus) {
                 r = sd_bus_message_open_container(m, 'r', "sv");
                 if (r >= 0)
                         r = sd_bus_message_append(m, "s", "AllowedCPUs");
                 if (r >= 0)
                         r = sd_bus_message_open_container(m, 'v', "ay");
                 if (r >= 0)
-                        r = sd_bus_message_append_array(m, 'y', mask, n);
+                        r = sd_bus_message_append_array(m, 'y', cpus, n_cpus);
                 if (r >= 0)
                         r = sd_bus_message_close_container(m);
                 if (r >= 0)
@@ -416,8 +411,10 @@ static int scope_stop_stale(sd_bus *bus, const char *unit, char **ret_error) {
 }
 
 int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const char *service, char **ret_error) {
+        _cleanup_free_ uint8_t *cpus = NULL;
         _cleanup_free_ char *unit = NULL;
         bool stale_stopped = false;
+        size_t n_cpus = 0;
         int r;
 
         if (!bus || !c || pid <= 0)
@@ -426,6 +423,14 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
         r = scope_name(c, &unit);
         if (r < 0)
                 return r;
+
+        if (!isempty(c->allowed_cpus)) {
+                r = cpu_list_to_mask(c->allowed_cpus, &cpus, &n_cpus);
+                if (r < 0) {
+                        set_error_text(ret_error, "Invalid AllowedCPUs= '%s'", c->allowed_cpus);
+                        return r;
+                }
+        }
 
         for (int attempt = 0; attempt < SCOPE_START_ATTEMPTS; attempt++) {
                 _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -440,10 +445,9 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
                 r = sd_bus_message_append(call, "ss", unit, "fail");
                 if (r < 0)
                         return r;
-                r = append_properties(call, c, pid, use_pidfd ? pidfd : -EBADF, service);
+                r = append_properties(call, c, pid, use_pidfd ? pidfd : -EBADF, service, cpus, n_cpus);
                 if (r < 0) {
-                        if (r == -EINVAL || r == -ERANGE)
-                                set_error_text(ret_error, "Invalid AllowedCPUs= '%s'", strna(c->allowed_cpus));
+                        set_error_text(ret_error, "Failed to build the request for %s: %s", unit, strerror(-r));
                         return r;
                 }
                 r = sd_bus_message_append(call, "a(sa(sv))", 0);
