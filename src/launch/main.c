@@ -423,6 +423,18 @@ static int open_container_netns(const char *name, int *ret_fd) {
         return 0;
 }
 
+typedef struct StartedContext {
+        const Container *container;
+        pid_t pid;
+} StartedContext;
+
+static void write_runtime_state(const Container *c, pid_t pid);
+
+static void on_started(void *userdata) {
+        const StartedContext *ctx = userdata;
+        write_runtime_state(ctx->container, ctx->pid);
+}
+
 static void write_runtime_state(const Container *c, pid_t pid) {
         _cleanup_free_ char *scope = NULL;
         struct timespec ts;
@@ -624,11 +636,12 @@ static int run(int argc, char *argv[]) {
                 }
         }
 
-        write_runtime_state(c, pid);
-
-        /* The monitor sleeps until the init exits, also when the set-up fails: the child exits right after
-         * reporting. Not waking for the end-of-file at execve() keeps the start free of a context switch. */
-        r = monitor_run(pid, pidfd, c->stop_signal > 0 ? c->stop_signal : SIGTERM, c->stop_timeout_usec, &status);
+        /* The runtime state (what "ctrctl exec" joins) is written once the workload runs, never while the
+         * child still sees the host's root. A failed set-up ends with the child's exit: the record is read
+         * then. */
+        StartedContext ctx = { .container = c, .pid = pid };
+        r = monitor_run(pid, pidfd, pair[0], on_started, &ctx, c->stop_signal > 0 ? c->stop_signal : SIGTERM,
+                        c->stop_timeout_usec, &status);
         if (r < 0) {
                 monitor_kill_and_reap(pid, pidfd);
                 status = EXIT_SETUP;

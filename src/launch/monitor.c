@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -51,7 +52,8 @@ void monitor_kill_and_reap(pid_t pid, int pidfd) {
                 ;
 }
 
-int monitor_run(pid_t pid, int pidfd, int stop_signal, uint64_t stop_timeout_usec, int *ret_status) {
+int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void *userdata, int stop_signal,
+                uint64_t stop_timeout_usec, int *ret_status) {
         _cleanup_close_ int sfd = -EBADF, tfd = -EBADF;
         bool stopping = false, killed = false;
         sigset_t mask;
@@ -66,10 +68,11 @@ int monitor_run(pid_t pid, int pidfd, int stop_signal, uint64_t stop_timeout_use
                 return log_error_errno(errno, "Failed to create a timerfd: %m");
 
         for (;;) {
-                struct pollfd pfd[3] = {
+                struct pollfd pfd[4] = {
                         { .fd = pidfd, .events = POLLIN },
                         { .fd = sfd, .events = POLLIN },
                         { .fd = tfd, .events = POLLIN },
+                        { .fd = start_fd, .events = POLLIN }, /* negative: ignored by poll() */
                 };
 
                 if (poll(pfd, ELEMENTSOF(pfd), -1) < 0) {
@@ -94,6 +97,15 @@ int monitor_run(pid_t pid, int pidfd, int stop_signal, uint64_t stop_timeout_use
                                 log_debug("Container init was killed by signal %s%s.", sigabbrev_np(si.si_status) ?: "?",
                                           killed ? " (after StopTimeoutSec=)" : "");
                         return 0;
+                }
+
+                if (start_fd >= 0 && pfd[3].revents) {
+                        /* end-of-file: the workload was executed; data: the set-up failed, the child exits
+                         * now and the caller reads the record then */
+                        char c;
+                        if (recv(start_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0 && started)
+                                started(userdata);
+                        start_fd = -EBADF;
                 }
 
                 if (pfd[1].revents) {

@@ -11,9 +11,13 @@
 /* The signals the launcher handles; block them before clone() so none is lost. */
 int monitor_signal_mask(sigset_t *ret);
 
+typedef void (*MonitorStarted)(void *userdata);
+
 /* Waits until the init exits and returns its status as an exit code: the exit status, or 128+N for a signal.
- * |stop_timeout_usec| may be USEC_INFINITY. */
-int monitor_run(pid_t pid, int pidfd, int stop_signal, uint64_t stop_timeout_usec, int *ret_status);
+ * |stop_timeout_usec| may be USEC_INFINITY. |start_fd| (the sync socket, or -EBADF) is watched for the
+ * end-of-file of the workload's execve(): then |started| is called, once. */
+int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void *userdata, int stop_signal,
+                uint64_t stop_timeout_usec, int *ret_status);
 
 /* Kills (SIGKILL) and reaps a child we gave up on. */
 void monitor_kill_and_reap(pid_t pid, int pidfd);
