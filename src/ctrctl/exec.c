@@ -202,6 +202,7 @@ typedef struct ExecContext {
         char **argv;                    /* the command; argv[0] is looked up in PATH */
         const char *login_shell;        /* shell: exec this with argv[0] "-sh" */
         int pidfd, root_fd, sk;
+        int ns_fds[6];                  /* without pidfd_open(): /proc/PID/ns/… of the init, mnt last */
         const char *cgroup_procs;       /* the init's cgroup.procs, NULL = do not move */
         struct winsize ws;
         bool have_ws;
@@ -312,11 +313,18 @@ static _Noreturn void child(const ExecContext *x) {
         }
 
         /* all at once through the pidfd (Linux 5.8): either every namespace or none */
-        if (setns(x->pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-                  CLONE_NEWCGROUP) < 0) {
-                exec_error_set(&err, errno, "Failed to enter the container's namespaces");
-                child_fail(x->sk, &err, EXIT_FAILURE);
-        }
+        if (x->pidfd >= 0) {
+                if (setns(x->pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+                          CLONE_NEWCGROUP) < 0) {
+                        exec_error_set(&err, errno, "Failed to enter the container's namespaces");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+        } else
+                for (size_t i = 0; i < ELEMENTSOF(x->ns_fds); i++)
+                        if (setns(x->ns_fds[i], 0) < 0) {
+                                exec_error_set(&err, errno, "Failed to enter the container's namespace %zu", i);
+                                child_fail(x->sk, &err, EXIT_FAILURE);
+                        }
         /* setns() put us at the root of the mount namespace; the init's root is the container's root */
         if (fchdir(x->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
                 exec_error_set(&err, errno, "Failed to change to the container's root");
@@ -496,6 +504,11 @@ static int init_cgroup_procs(pid_t init, char **ret) {
         return asprintf(ret, "%s/cgroup.procs", dir) < 0 ? -ENOMEM : 0;
 }
 
+static void close_ns_fds(int (*fds)[6]) {
+        for (size_t i = 0; i < 6; i++)
+                safe_close((*fds)[i]);
+}
+
 static int exec_in_container(const char *name, char **argv, bool login_shell) {
         _cleanup_container_free_ Container *c = NULL;
         _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
@@ -505,6 +518,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         _cleanup_free_ char *procs = NULL, *root_path = NULL;
         _cleanup_strv_free_ char **env = NULL;
         int sk[2] = { -EBADF, -EBADF };
+        _cleanup_(close_ns_fds) int ns_fds[6] = { -EBADF, -EBADF, -EBADF, -EBADF, -EBADF, -EBADF };
         ExecError err = {};
         ExecMessage m;
         sigset_t mask;
@@ -536,15 +550,29 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                             "current one.", name);
 
         pidfd = (int) syscall(SYS_pidfd_open, init, 0);
-        if (pidfd < 0)
+        if (pidfd < 0 && errno != ENOSYS)
                 return log_error_errno(errno, "Failed to open the init (PID %i) of '%s': %m", (int) init, name);
         if (asprintf(&root_path, "/proc/%i/root", (int) init) < 0)
                 return log_oom();
         root_fd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 return log_error_errno(errno, "Failed to open the root of '%s': %m", name);
-        /* the pidfd proves the PID was not reused before /proc/PID/root was opened */
-        if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+        if (pidfd < 0) {
+                /* No pidfd_open() (valgrind does not know it): the namespace files, one by one. */
+                static const char *const ns[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+
+                for (size_t k = 0; k < ELEMENTSOF(ns); k++) {
+                        char p[64];
+
+                        snprintf(p, sizeof(p), "/proc/%i/ns/%s", (int) init, ns[k]);
+                        ns_fds[k] = open(p, O_RDONLY | O_CLOEXEC);
+                        if (ns_fds[k] < 0)
+                                return log_error_errno(errno, "Failed to open %s: %m", p);
+                }
+                if (kill(init, 0) < 0)
+                        return log_error_errno(errno, "Container '%s' stopped: %m", name);
+        } else if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+                /* the pidfd proves the PID was not reused before /proc/PID/root was opened */
                 return log_error_errno(errno, "Container '%s' stopped: %m", name);
 
         r = init_cgroup_procs(init, &procs);
@@ -577,6 +605,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 .sk = sk[1],
                 .cgroup_procs = procs,
         };
+        memcpy(x.ns_fds, ns_fds, sizeof(ns_fds));
         if (arg_tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &x.ws) >= 0)
                 x.have_ws = true;
 
