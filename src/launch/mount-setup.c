@@ -181,7 +181,7 @@ done:
         return 0;
 }
 
-static void append_kernel_message(int fs_fd, ExecError *err) {
+void append_kernel_message(int fs_fd, ExecError *err) {
         char buf[256], last[256] = "";
         ssize_t n;
 

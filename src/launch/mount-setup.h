@@ -14,6 +14,9 @@
 int fs_mount_detached(const char *fstype, const char *source, const char *options, unsigned attr, int *ret_fd,
                       ExecError *err);
 
+/* Appends the kernel's last message about a failed fs context (fsopen() fd) to |err|, " [kernel: …]". */
+void append_kernel_message(int fs_fd, ExecError *err);
+
 /* Opens |path| inside |root_fd| (O_PATH), never leaving it. */
 int open_in_root(int root_fd, const char *path, int *ret_fd);
 /* mkdir -p inside |root_fd|; *ret_fd (may be NULL) gets the final directory, O_PATH. */

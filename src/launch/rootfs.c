@@ -331,18 +331,7 @@ int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
 
 fail:
         r = launch_error(err, errno, "Failed to mount overlay on '%s' (%s)", op->target, opts);
-        {
-                char buf[256], last[256] = "";
-                ssize_t n;
-                while ((n = read(fs, buf, sizeof(buf) - 1)) > 0) {
-                        buf[n] = '\0';
-                        snprintf(last, sizeof(last), "%s", n > 2 && buf[1] == ' ' ? buf + 2 : buf);
-                }
-                if (last[0] && err) {
-                        size_t l = strlen(err->message);
-                        snprintf(err->message + l, sizeof(err->message) - l, " [kernel: %s]", last);
-                }
-        }
+        append_kernel_message(fs, err);
         return r;
 }
 
