@@ -670,6 +670,12 @@ finish:
 int main(int argc, char *argv[]) {
         int r;
 
+        /* 0, 1 and 2 open whatever we were given: no socket or lock of ours may land on them and then be
+         * passed to the workload as its stdio (or be closed as if it were). */
+        for (int fd = 0; fd < 3; fd++)
+                if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+                        return EXIT_FAILURE;
+
         log_set_program_name("ctr-launch");
         log_parse_environment();
         saved_argv = argv;
