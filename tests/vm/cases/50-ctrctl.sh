@@ -1,0 +1,439 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# ctrctl in the guest, against systemd as PID 1: list/status/start/stop/enable over sd-bus, logs from the
+# journal, exec into a running container (namespaces, cgroup, capabilities, seccomp, pty), run --rm and
+# --detach, stats. The cases share one set of containers and run in order:
+#   web    long-running; prints "web-started", and "usr1 MARKER" on SIGUSR1 (MARKER from a shared volume)
+#   idle   defined, never started (stopped)
+#   crash  exits 3 right away (failed)
+#   broken an invalid .ctr (the start fails with the parser's message)
+# Cases that need the launcher's systemd integration (ctr-launch built with scope.c) skip until it is there.
+
+ctl_need() {
+        command -v ctrctl >/dev/null || skip "ctrctl is not in the installed tree"
+}
+
+# ctr-launch built with src/launch/scope.c (it names the D-Bus method it calls)
+ctl_need_scope() {
+        ctl_need
+        local l
+        l=$(ctr_launch) || skip "ctr-launch is not in the installed tree"
+        grep -q StartTransientUnit "$l" ||
+                skip "ctr-launch is built without scope.c (systemd integration not landed): ctr@NAME cannot start"
+}
+
+ctl_write() {   # NAME, then the lines of [Container]
+        local name=$1
+        shift
+        mkdir -p /etc/ctr
+        { echo "[Container]"; echo "Image=host"; printf '%s\n' "$@"; } >"/etc/ctr/$name.ctr"
+}
+
+ctl_need_web() {
+        ctl_need_scope
+        [[ $(unit_prop ctr@web.service ActiveState) == active ]] || fail "ctr@web.service is not active (test_start_web failed?)"
+}
+
+ctl_init_pid() {        # NAME: the container's PID 1 on the host, from its runtime state
+        sed -n 's/^INIT_PID=//p' "/run/ctr/$1/state"
+}
+
+# A JSON validator in Perl (perl-base is in every Debian): RFC 8259's grammar as recursive regexes.
+json_valid() {
+        perl -0777 -ne 'exit(/\A\s*(?&v)\s*\z
+                (?(DEFINE)
+                  (?<v>\s*(?:(?&o)|(?&a)|(?&s)|(?&n)|true|false|null)\s*)
+                  (?<o>\{\s*(?:(?&s)\s*:(?&v)(?:,\s*(?&s)\s*:(?&v))*)?\s*\})
+                  (?<a>\[\s*(?:(?&v)(?:,(?&v))*)?\s*\])
+                  (?<s>"(?:[^"\\\x00-\x1f]|\\(?:["\\\/bfnrt]|u[0-9a-fA-F]{4}))*")
+                  (?<n>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?))/x ? 0 : 1)'
+}
+
+# the object of container NAME in a "list --json" array (one object per line)
+json_object() {         # NAME < JSON
+        grep -F "{\"name\":\"$1\","
+}
+
+json_field() {          # KEY < one JSON object: the raw value (string without quotes)
+        sed -n "s/.*\"$1\":\(\"[^\"]*\"\|[^,}]*\).*/\1/p" | tr -d '"'
+}
+
+test_setup() {
+        ctl_need
+        mkdir -p /var/lib/ctrctl-test
+        echo initial >/var/lib/ctrctl-test/marker
+        ctl_write web \
+                'Exec=/bin/sh -c "trap \"exit 0\" TERM; trap \"echo usr1 \$(cat /shared/marker)\" USR1; echo web-started; while :; do sleep 1 & wait; done"' \
+                'Volume=/var/lib/ctrctl-test:/shared:ro' 'Tmpfs=/scratch' MemoryMax=64M TasksMax=50 CPUWeight=40
+        ctl_write idle 'Exec=/bin/sleep infinity'
+        ctl_write crash 'Exec=/bin/sh -c "echo crashing; exit 3"'
+        ctl_write broken 'Network=wifi'
+        systemctl daemon-reload
+        ctrctl validate web idle crash
+        local out rc=0
+        out=$(ctrctl validate broken 2>&1) || rc=$?
+        assert_eq "$rc" 1 "validate broken"
+        assert_contains "$out" "/etc/ctr/broken.ctr:3: error:" "validate broken"
+}
+
+test_help_every_verb() {
+        ctl_need
+        local v
+        for v in list status start stop restart reload enable disable logs exec shell top stats inspect run validate cat; do
+                ctrctl "$v" --help | grep -q "^ctrctl $v" || fail "ctrctl $v --help"
+        done
+        local rc=0
+        ctrctl status 2>/dev/null || rc=$?
+        assert_eq "$rc" 2 "exit status of a usage error"
+}
+
+test_start_web() {
+        ctl_need_scope
+        local rc=0
+        timeout 50 ctrctl start web || rc=$?
+        assert_eq "$rc" 0 "ctrctl start web"
+        # returned only when the job finished: the state is final right away, no waiting
+        assert_prop ctr@web.service ActiveState active
+        assert_prop ctr-web.scope ActiveState active
+        wait_for 20 test -f /run/ctr/web/state
+}
+
+test_list_running() {
+        ctl_need_web
+        local json obj
+        json=$(ctrctl list --json)
+        echo "$json"
+        obj=$(json_object web <<<"$json")
+        assert_eq "$(json_field active_state <<<"$obj")" active "web active_state"
+        assert_eq "$(json_field sub_state <<<"$obj")" running "web sub_state"
+        assert_eq "$(json_field main_pid <<<"$obj")" "$(unit_prop ctr@web.service MainPID)" "web main_pid"
+        [[ $(json_field memory_bytes <<<"$obj") =~ ^[0-9]+$ ]] || fail "web memory_bytes is not a number: $obj"
+        assert_eq "$(json_field image <<<"$obj")" host "web image"
+        local table
+        table=$(ctrctl list --no-pager)
+        echo "$table"
+        [[ $table =~ (^|$'\n')web\ +active\ +running\ +[0-9]+ ]] || fail "table row of web"
+        assert_contains "$table" "/etc/ctr/web.ctr" "table"
+}
+
+test_list_stopped_and_failed() {
+        ctl_need_scope
+        systemctl start --no-block ctr@crash.service
+        wait_for 30 bash -c '[[ $(systemctl show -P ActiveState ctr@crash.service) == failed ]]'
+        local json
+        json=$(ctrctl list --json)
+        assert_eq "$(json_object idle <<<"$json" | json_field active_state)" inactive "idle active_state"
+        assert_eq "$(json_object idle <<<"$json" | json_field sub_state)" dead "idle sub_state"
+        assert_eq "$(json_object crash <<<"$json" | json_field active_state)" failed "crash active_state"
+        assert_eq "$(json_object crash <<<"$json" | json_field result)" exit-code "crash result"
+        assert_eq "$(json_object broken <<<"$json" | json_field valid)" false "broken valid"
+        ctrctl list | grep -E '^crash +failed' || fail "crash is not shown as failed in the table"
+}
+
+test_list_json_valid() {
+        ctl_need
+        local f=/tmp/ctrctl-list.json
+        ctrctl list --all --json >$f
+        json_valid <$f || { cat $f; fail "list --json is not valid JSON"; }
+        # the validator can fail: a broken document is refused
+        printf '[{"a":1,}]' | json_valid && fail "the JSON validator accepts a trailing comma"
+        ctrctl inspect --json web idle >$f
+        json_valid <$f || { cat $f; fail "inspect --json is not valid JSON"; }
+        echo "ok: list --json and inspect --json are valid JSON"
+}
+
+test_status_limits() {
+        ctl_need_web
+        local out rc=0
+        out=$(ctrctl status --no-pager web) || rc=$?
+        echo "$out"
+        assert_eq "$rc" 0 "status of a running container"
+        assert_contains "$out" "Active: active (running)" status
+        [[ $out =~ Memory:\ [0-9.]+[BKMG]\ \(limit:\ 64.0M\;\ MemoryMax=64.0M\) ]] || fail "memory line (current vs. limit)"
+        [[ $out =~ Tasks:\ [0-9]+\ \(limit:\ 50\;\ TasksMax=50\) ]] || fail "tasks line"
+        assert_contains "$out" "CPUWeight=40" status
+        assert_contains "$out" "/var/lib/ctrctl-test → /shared (ro)" "volumes"
+        # the scope's process tree, then the journal
+        assert_contains "$out" "CGroup: /machine.slice/ctr-web.scope" status
+        assert_contains "$out" "while :; do sleep 1" "process tree"
+        assert_contains "$out" "web-started" "journal lines"
+}
+
+test_status_exit_codes() {
+        ctl_need
+        local rc=0
+        ctrctl status --no-pager idle >/dev/null || rc=$?
+        assert_eq "$rc" 3 "status of a stopped container"
+        rc=0
+        ctrctl status --no-pager no-such-container >/dev/null 2>&1 || rc=$?
+        assert_eq "$rc" 4 "status of a missing container"
+}
+
+test_stop_start_like_systemctl() {
+        ctl_need_web
+        local a b
+        ctrctl stop web
+        a=$(systemctl show -p ActiveState -p SubState -p Result ctr@web.service)
+        [[ $(unit_prop ctr-web.scope ActiveState) != active ]] || fail "the scope outlived ctrctl stop"
+        [[ ! -e /run/ctr/web/state ]] || fail "runtime state left after ctrctl stop"
+        systemctl start ctr@web.service
+        systemctl stop ctr@web.service
+        b=$(systemctl show -p ActiveState -p SubState -p Result ctr@web.service)
+        assert_eq "$a" "$b" "state after ctrctl stop vs. systemctl stop"
+        assert_contains "$a" "ActiveState=inactive" "after stop"
+
+        ctrctl start web
+        a=$(systemctl show -p ActiveState -p SubState ctr@web.service)
+        systemctl stop ctr@web.service
+        systemctl start ctr@web.service
+        b=$(systemctl show -p ActiveState -p SubState ctr@web.service)
+        assert_eq "$a" "$b" "state after ctrctl start vs. systemctl start"
+        assert_contains "$a" "ActiveState=active" "after start"
+        wait_for 20 test -f /run/ctr/web/state
+}
+
+test_restart() {
+        ctl_need_web
+        local before after
+        before=$(unit_prop ctr@web.service MainPID)
+        ctrctl restart web
+        after=$(unit_prop ctr@web.service MainPID)
+        assert_prop ctr@web.service ActiveState active
+        [[ $before != "$after" && $after != 0 ]] || fail "MainPID did not change: $before → $after"
+        wait_for 20 test -f /run/ctr/web/state
+}
+
+test_start_failure_message() {
+        ctl_need_scope
+        local out rc=0
+        out=$(ctrctl start broken 2>&1) || rc=$?
+        echo "$out"
+        # the local check refuses an invalid file before asking systemd
+        [[ $rc -ne 0 ]] || fail "ctrctl start of an invalid container succeeded"
+        assert_contains "$out" "/etc/ctr/broken.ctr:3:" "the parser's message"
+        rc=0
+        out=$(ctrctl start crash 2>&1) || rc=$?
+        echo "rc=$rc $out"
+        # crash exits right after it started: the job may finish before (done) or after the exit (failed)
+        if [[ $rc -ne 0 ]]; then
+                assert_contains "$out" "Job for ctr@crash.service" "systemd's words"
+                assert_contains "$out" "See 'ctrctl status crash'" "the hint"
+        fi
+        rc=0
+        ctrctl start no-such-container 2>/dev/null || rc=$?
+        assert_eq "$rc" 4 "start of a missing container"
+}
+
+test_enable_disable() {
+        ctl_need_scope
+        local link=/etc/systemd/system/multi-user.target.wants/ctr@idle.service out
+        out=$(ctrctl enable idle)
+        echo "$out"
+        assert_contains "$out" "Created symlink" "enable's output"
+        [[ -L $link ]] || fail "$link missing after enable"
+        assert_eq "$(systemctl is-enabled ctr@idle.service)" enabled "is-enabled"
+        ctrctl disable idle
+        [[ ! -e $link ]] || fail "$link left after disable"
+        [[ $(systemctl is-enabled ctr@idle.service || true) != enabled ]] || fail "still enabled"
+}
+
+test_logs() {
+        ctl_need_web
+        local out
+        out=$(ctrctl logs --no-pager web)
+        assert_contains "$out" "web-started" "logs"
+        assert_contains "$out" " web[" "identifier"
+        out=$(ctrctl logs -n 1 -o cat web)
+        assert_eq "$(wc -l <<<"$out")" 1 "logs -n 1 lines"
+        ctrctl logs -n 3 -o json web >/tmp/ctrctl-logs.json
+        local line
+        while IFS= read -r line; do
+                json_valid <<<"$line" || fail "not JSON: $line"
+                assert_contains "$line" '"_SYSTEMD_UNIT":"ctr@web.service"' "json entry"
+        done </tmp/ctrctl-logs.json
+        out=$(ctrctl logs --since -1h -o cat web)
+        assert_contains "$out" "web-started" "logs --since -1h"
+}
+
+test_logs_follow() {
+        ctl_need_web
+        local marker=m$RANDOM$RANDOM out=/tmp/ctrctl-follow.out pid
+        ctrctl logs -f -o cat web >$out 2>&1 &
+        pid=$!
+        # it has shown the past lines: it is following now
+        wait_for 20 grep -q web-started $out || { kill $pid; fail "logs -f showed nothing"; }
+        echo "$marker" >/var/lib/ctrctl-test/marker
+        kill -USR1 "$(ctl_init_pid web)"
+        wait_for 30 grep -q "usr1 $marker" $out || { kill $pid; cat $out; fail "logs -f did not show the new line"; }
+        kill $pid
+        wait $pid || true
+        echo "ok: logs -f showed 'usr1 $marker'"
+}
+
+test_exec_hostname() {
+        ctl_need_web
+        assert_eq "$(ctrctl exec web -- hostname)" web "hostname in the container"
+}
+
+test_exec_sees_only_container_processes() {
+        ctl_need_web
+        local out init
+        out=$(ctrctl exec web -- ps -eo pid=,args=)
+        echo "$out"
+        init=$(awk '$1 == 1' <<<"$out")
+        assert_contains "$init" "while :; do sleep 1" "PID 1 is the workload"
+        [[ $(wc -l <<<"$out") -le 6 ]] || fail "more processes than the container's"
+        assert_not_contains "$out" "systemd" "processes"
+        assert_not_contains "$out" "ctr-launch" "processes"
+}
+
+test_exec_joins_cgroup() {
+        ctl_need_web
+        # the root of its cgroup namespace, i.e. the scope (joined before the namespace)
+        assert_eq "$(ctrctl exec web -- cat /proc/self/cgroup)" "0::/" "/proc/self/cgroup in the container"
+        # a process exec leaves behind is in the scope, under its limits
+        ctrctl exec web -- sh -c 'sleep 57 >/dev/null 2>&1 </dev/null &'
+        local p found=
+        for p in $(cat /sys/fs/cgroup/machine.slice/ctr-web.scope/cgroup.procs); do
+                [[ $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null) == "sleep 57 " ]] && found=$p
+        done
+        [[ -n $found ]] || fail "the process started by exec is not in ctr-web.scope"
+        kill "$found"
+}
+
+test_exec_no_more_privilege() {
+        ctl_need_web
+        local init want got
+        init=$(ctl_init_pid web)
+        want=$(grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Seccomp_filters):' /proc/$init/status)
+        got=$(ctrctl exec web -- grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Seccomp_filters):' /proc/self/status)
+        echo "$got"
+        assert_eq "$got" "$want" "capabilities, no_new_privs and seccomp of exec vs. the workload"
+        # -u does not widen the bounding set either
+        got=$(ctrctl exec -u 65534 web -- grep -E '^CapBnd:' /proc/self/status)
+        assert_eq "$got" "$(grep -E '^CapBnd:' /proc/$init/status)" "CapBnd with -u"
+}
+
+test_exec_cannot_escape_seccomp() {
+        ctl_need_web
+        # keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING): allowed on the host, refused by the filter
+        local probe='$r = syscall(250, 0, -3, 0); print $r < 0 ? "refused errno=" . ($!+0) : "allowed", "\n"'
+        assert_eq "$(perl -e "$probe")" allowed "keyctl on the host"
+        assert_eq "$(ctrctl exec web -- perl -e "$probe")" "refused errno=1" "keyctl in exec"
+}
+
+test_exec_exit_status() {
+        ctl_need_web
+        local rc=0
+        ctrctl exec web -- sh -c 'exit 7' || rc=$?
+        assert_eq "$rc" 7 "exit status of exec"
+        rc=0
+        ctrctl exec web -- no-such-command 2>/dev/null || rc=$?
+        assert_eq "$rc" 127 "exit status of a missing command"
+        rc=0
+        ctrctl exec idle -- true 2>/dev/null || rc=$?
+        assert_eq "$rc" 3 "exec into a stopped container"
+}
+
+test_exec_env_user_workdir() {
+        ctl_need_web
+        assert_eq "$(ctrctl exec -u 65534 -e A=1 -e 'B=x y' -w /tmp web -- sh -c 'echo "$(id -u) $(pwd) $A $B $HOSTNAME"')" \
+                "65534 /tmp 1 x y web" "exec -u -e -w"
+}
+
+test_exec_tty() {
+        ctl_need_web
+        command -v script >/dev/null || skip "script (util-linux) is not installed"
+        local out rc=0
+        out=$( (sleep 2; printf 'echo tty-$((6*7)); tty; stty size\n'; sleep 2; printf 'exit 3\n') |
+                timeout 40 script -qec "stty cols 91 rows 27; ctrctl exec -t web -- sh" /dev/null) || rc=$?
+        echo "$out"
+        assert_eq "$rc" 3 "exit status through the terminal"
+        assert_contains "$out" "tty-42" "the command ran"
+        assert_contains "$out" "/dev/pts/0" "a pty of the container's own devpts"
+        assert_contains "$out" "27 91" "window size passed on"
+}
+
+test_stats_memory_moves() {
+        ctl_need_web
+        local before after
+        ctrctl exec web -- rm -f /scratch/fill
+        before=$(ctrctl stats --json --interval 0.2s web | json_object web | json_field memory_bytes)
+        ctrctl exec web -- sh -c 'head -c 20000000 /dev/zero >/scratch/fill'
+        after=$(ctrctl stats --json --interval 0.2s web | json_object web | json_field memory_bytes)
+        echo "memory before=$before after=$after"
+        [[ $before =~ ^[0-9]+$ && $after =~ ^[0-9]+$ ]] || fail "stats gave no numbers"
+        [[ $after -ge $((before + 15000000)) ]] || fail "memory did not grow by the 20 MB the workload allocated"
+        local top
+        top=$(ctrctl top -n 1 web)
+        echo "$top"
+        [[ $top =~ (^|$'\n')web\ +[-0-9.]+\ +[0-9.]+[BKMG]\ +64.0M ]] || fail "top's row for web"
+        ctrctl exec web -- rm -f /scratch/fill
+}
+
+test_inspect_runtime() {
+        ctl_need_web
+        local out
+        out=$(ctrctl inspect web)
+        assert_contains "$out" "\"init_pid\":$(ctl_init_pid web)" "inspect runtime"
+        assert_contains "$out" '"active_state":"active"' "inspect unit"
+        assert_contains "$out" '"memory_max":67108864' "inspect configuration"
+}
+
+test_run_rm_host() {
+        ctl_need_scope
+        local out rc=0 name
+        out=$(timeout 50 ctrctl run --rm host -- cat /etc/hostname) || rc=$?
+        echo "$out"
+        assert_eq "$rc" 0 "ctrctl run --rm"
+        name=$out
+        [[ $name =~ ^run-[0-9a-f]{8}$ ]] || fail "not a generated name: '$name'"
+        [[ ! -e /run/ctr/$name.ctr && ! -e /run/ctr/$name && ! -e /var/lib/ctr/containers/$name ]] ||
+                fail "files left behind by run --rm"
+        wait_for 20 bash -c "! systemctl list-units --all --plain --no-legend | grep -F '$name'" ||
+                fail "units left behind: $(systemctl list-units --all --plain --no-legend | grep -F "$name")"
+        rc=0
+        timeout 50 ctrctl run --rm host sh -c 'exit 7' || rc=$?
+        assert_eq "$rc" 7 "exit status of run"
+}
+
+test_run_scope_topology() {
+        ctl_need_scope
+        local pid rc=0
+        # as systemd-run --scope: the launcher in ctrctl-N.scope, the workload in ctr-N.scope bound to it
+        ctrctl run --rm --name topo host sh -c 'trap "exit 0" TERM; sleep infinity & wait' >/tmp/topo.out 2>&1 &
+        pid=$!
+        wait_for 40 bash -c '[[ $(systemctl show -P ActiveState ctr-topo.scope) == active ]]' ||
+                { kill $pid; cat /tmp/topo.out; fail "ctr-topo.scope did not start"; }
+        assert_prop ctrctl-topo.scope ActiveState active
+        assert_contains "$(unit_prop ctr-topo.scope BindsTo)" ctrctl-topo.scope "BindsTo of the container's scope"
+        local launcher
+        launcher=$(pgrep -P $pid) || fail "no launcher below ctrctl"
+        assert_contains "$(pid_cgroup "$launcher")" "ctrctl-topo.scope" "the launcher's cgroup"
+        # SIGTERM to ctrctl goes on to the launcher, which stops the container; --rm cleans up
+        kill -TERM $pid
+        wait $pid || rc=$?
+        echo "ctrctl exited with $rc"
+        [[ ! -e /run/ctr/topo.ctr ]] || fail "/run/ctr/topo.ctr left behind"
+        wait_for 20 bash -c '[[ $(systemctl show -P ActiveState ctr-topo.scope) != active ]]' || fail "ctr-topo.scope left"
+}
+
+test_run_detach() {
+        ctl_need_scope
+        local out
+        out=$(timeout 50 ctrctl run --detach --name det -e GREETING=hello host sh -c 'echo "detached $GREETING"; trap "exit 0" TERM; sleep infinity & wait')
+        assert_eq "$out" det "run --detach prints the name"
+        assert_prop ctr@det.service ActiveState active
+        ctrctl list --json | json_object det | grep -q '"active_state":"active"' || fail "det not active in list"
+        wait_for 20 bash -c 'ctrctl logs -o cat det | grep -q "detached hello"' || fail "det's output not in logs"
+        ctrctl stop det
+        rm -f /run/ctr/det.ctr
+        systemctl daemon-reload
+}
+
+test_cleanup() {
+        ctl_need
+        systemctl stop ctr@web.service ctr@crash.service 2>/dev/null || true
+        systemctl reset-failed 'ctr@*' 2>/dev/null || true
+        rm -f /etc/ctr/{web,idle,crash,broken}.ctr
+        systemctl daemon-reload
+}
