@@ -121,8 +121,9 @@ static int generate_one(UnitOutput *out, const ContainerSource *s, const char *t
         r = container_load_source(s, &diag, &c);
         log_diagnostics(&diag);
         if (r == -EBADMSG) {
-                log_error("%s: invalid, not generating ctr@%s.service.", s->path ?: (s->dropins ? s->dropins[0] : s->name),
-                          s->name);
+                /* The launcher parses the file again at start and fails with the same messages. */
+                log_error("%s: invalid, not generating ctr@%s.service.",
+                          s->path ?: (s->dropins ? s->dropins[0] : s->name), s->name);
                 return 0;
         }
         if (r < 0) {
