@@ -159,6 +159,7 @@ int main(int argc, char *argv[]) {
         _cleanup_strv_free_ char **search_path = NULL;
         ContainerSource *sources = NULL;
         UnitOutput out = { .dir_fd = -EBADF };
+        Diagnostics diag = {};
         const char *dir = NULL;
         size_t n_sources = 0;
         int r, ret = EXIT_SUCCESS;
@@ -180,7 +181,10 @@ int main(int argc, char *argv[]) {
                 return EXIT_SUCCESS;
         }
 
-        r = container_enumerate(search_path, &sources, &n_sources);
+        /* Files whose names cannot be containers are warned about: an admin wonders why "my@web.ctr" does
+         * nothing. */
+        r = container_enumerate_full(search_path, &diag, &sources, &n_sources);
+        log_diagnostics(&diag);
         if (r < 0) {
                 log_error_errno(r, "Failed to enumerate .ctr files: %m");
                 return EXIT_SUCCESS;
