@@ -232,8 +232,9 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 (void) bus_unit_info(bus, scope_name, &scope);
         }
 
-        if (load_r < 0 && !have_state &&
-            (!bus || !service.load_state || streq(service.load_state, "not-found")) &&
+        /* The template makes every ctr@NAME.service loadable: without a file, a runtime state or a unit that
+         * is doing something (or failed), there is no such container. */
+        if ((load_r == -ENOENT || load_r == -ERFKILL) && !have_state &&
             (!service.active_state || streq(service.active_state, "inactive")))
                 return CTRCTL_EXIT_NO_SUCH;
 
