@@ -541,6 +541,24 @@ static int plan_etc_binds(Plan *p, bool host_image) {
         return 0;
 }
 
+/* A volume or tmpfs on /proc or /sys (or inside /proc) would undo what is masked and read-only there; runc refuses
+ * the same. The files lxcfs provides are the exception. */
+static bool destination_is_allowed(const char *d) {
+        static const char *const proc_files[] = {
+                "/proc/cpuinfo", "/proc/diskstats", "/proc/loadavg", "/proc/meminfo", "/proc/slabinfo",
+                "/proc/stat", "/proc/swaps", "/proc/uptime",
+        };
+
+        if (streq(d, "/proc") || streq(d, "/sys"))
+                return false;
+        if (!strneq(d, "/proc/", 6))
+                return true;
+        for (size_t i = 0; i < ELEMENTSOF(proc_files); i++)
+                if (streq(d, proc_files[i]))
+                        return true;
+        return false;
+}
+
 static int plan_volumes(Plan *p, const Container *c, const PlanOptions *o) {
         PlanOp *op;
 
@@ -651,7 +669,17 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 return -ENOMEM;
         op->optional = true;
 
-        /* Volumes last, so they may cover anything above (a Tmpfs=/dev/shm replaces ours). */
+        /* Volumes last, so they may cover anything above (a Tmpfs=/dev/shm replaces ours) — except /proc and
+         * /sys themselves. */
+        for (size_t i = 0; i < c->n_volumes + c->n_tmpfs; i++) {
+                const char *d = i < c->n_volumes ? c->volumes[i].destination : c->tmpfs[i - c->n_volumes].destination;
+                if (d && !destination_is_allowed(d)) {
+                        if (ret_reason)
+                                *ret_reason = "a Volume= or Tmpfs= on /proc, below /proc or on /sys would undo the "
+                                              "container's masked and read-only paths";
+                        return -EPERM;
+                }
+        }
         r = plan_volumes(p, c, o);
         if (r < 0)
                 return r;

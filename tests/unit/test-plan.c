@@ -258,6 +258,30 @@ TEST(long_name_hostname) {
         ASSERT_TRUE(strspn(p->hostname, "a") == 63);
 }
 
+TEST(api_destinations_refused) {
+        static const char *const bad[] = {
+                "Volume=/x:/proc\n", "Volume=/x:/sys\n", "Volume=/x:/proc/sys\n", "Tmpfs=/proc/sys/kernel\n",
+                "Volume=/x:/proc/1/root\n",
+        };
+        static const char *const good[] = {
+                "Volume=/x:/proc/cpuinfo\n", "Volume=/x:/sys/fs/cgroup\n", "Volume=/x:/dev/fuse\n", "Tmpfs=/procfoo\n",
+        };
+        char text[256];
+
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_plan_free_ Plan *p = NULL;
+                const char *reason = NULL;
+                snprintf(text, sizeof(text), "[Container]\nRootDirectory=/r\n%s", bad[i]);
+                ASSERT_EQ(plan_text("d", text, &p, &reason), -EPERM);
+                ASSERT_NOT_NULL(reason);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                _cleanup_plan_free_ Plan *p = NULL;
+                snprintf(text, sizeof(text), "[Container]\nRootDirectory=/r\n%s", good[i]);
+                ASSERT_EQ(plan_text("d", text, &p, NULL), 0);
+        }
+}
+
 TEST(unsupported) {
         _cleanup_plan_free_ Plan *p = NULL;
         const char *reason = NULL;
