@@ -112,3 +112,31 @@ ctr_launch() {
         done
         return 1
 }
+
+need_launch() {
+        ctr_launch >/dev/null || skip "ctr-launch is not in the installed tree (not built yet)"
+}
+
+# ctr-launch built with src/launch/scope.c (it names the D-Bus method it calls)
+need_launch_scope() {
+        need_launch
+        grep -q StartTransientUnit "$(ctr_launch)" ||
+                skip "ctr-launch is built without scope.c (src/launch/meson.build: launch_scope_sources)"
+}
+
+write_ctr() {   # NAME, then the lines of [Container]
+        local name=$1
+        shift
+        mkdir -p /etc/ctr
+        { echo "[Container]"; echo "Image=host"; printf '%s\n' "$@"; } >"/etc/ctr/$name.ctr"
+}
+
+# start_ctr NAME: systemctl start ctr@NAME, bounded here (not by the unit's 90 s); fails with the status shown
+start_ctr() {
+        systemctl start --no-block "ctr@$1.service"
+        wait_for 60 bash -c "[[ \$(systemctl show -P ActiveState ctr@$1.service) != activating ]]" || true
+        if [[ $(unit_prop "ctr@$1.service" ActiveState) != active ]]; then
+                systemctl status --no-pager "ctr@$1.service" "ctr-$1.scope" || true
+                fail "ctr@$1.service is $(unit_prop "ctr@$1.service" ActiveState), not active"
+        fi
+}

@@ -229,8 +229,8 @@ test_tasks_max_enforced() {
 # MemoryMax= with MemorySwapMax=0: a workload that needs more is OOM-killed inside the scope, the host lives on.
 test_memory_max_oom_kill() {
         local out rc=0
-        out=$(ctr-vm-scope-test --wait --memory-max 33554432 --memory-swap-max 0 oom -- sh -c '
-                cg=/sys/fs/cgroup/machine.slice/ctr-oom.scope
+        out=$(ctr-vm-scope-test --wait --memory-max 33554432 --memory-swap-max 0 oomscope -- sh -c '
+                cg=/sys/fs/cgroup/machine.slice/ctr-oomscope.scope
                 head -c 200M /dev/zero | tail -c 100M >/dev/null
                 echo "pipeline=$?"
                 grep oom_kill $cg/memory.events' 2>&1) || rc=$?
@@ -243,6 +243,7 @@ test_memory_max_oom_kill() {
 }
 
 # 20 scopes asked for at once: every start waits for its own job's JobRemoved, none mixes them up.
+# vm-timeout: 240
 test_twenty_at_once() {
         local i pids=() rc=0
         for i in $(seq 1 20); do

@@ -3,24 +3,6 @@
 # built with scope.c) the whole path: systemctl start ctr@NAME → monitor in the service, workload in
 # ctr-NAME.scope with its limits, output in the service's journal.
 
-need_launch() {
-        ctr_launch >/dev/null || skip "ctr-launch is not in the installed tree (not built yet)"
-}
-
-# ctr-launch built with src/launch/scope.c (it names the D-Bus method it calls)
-need_launch_scope() {
-        need_launch
-        grep -q StartTransientUnit "$(ctr_launch)" ||
-                skip "ctr-launch is built without scope.c (src/launch/meson.build: launch_scope_sources)"
-}
-
-write_ctr() {   # NAME, then the lines of [Container]
-        local name=$1
-        shift
-        mkdir -p /etc/ctr
-        { echo "[Container]"; echo "Image=host"; printf '%s\n' "$@"; } >"/etc/ctr/$name.ctr"
-}
-
 test_no_scope_runs_host_image() {
         need_launch
         write_ctr smoke 'Exec=/bin/sh -c "echo hello-$(hostname) uid=$(id -u) pid=$$; ls /dev | tr \"\\n\" \" \""'

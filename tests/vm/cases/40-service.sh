@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# ctr@NAME.service end to end (issue 4's acceptance): the generator's drop-in, ctr-launch as the monitor in the
+# service, the workload in ctr-NAME.scope. Every workload is PID 1 of its namespace, so each one that should
+# stop on SIGTERM traps it. Skipped until ctr-launch is built with scope.c.
+
+# The workload's loop: wait for TERM (the sleep runs in the background so the trap fires at once).
+idle='trap \"exit 0\" TERM; sleep infinity & wait'
+
+test_files_and_reload() {
+        need_launch_scope
+        mkdir -p /etc/ctr /usr/lib/ctr /var/lib/ctrtest /run/ctrtest-go
+        rm -f /var/lib/ctrtest/*
+        write_ctr term "Exec=/bin/sh -c \"$idle\""
+        write_ctr stubborn 'Exec=/bin/sh -c "trap \"\" TERM; sleep infinity & while :; do wait; done"' \
+                StopTimeoutSec=2
+        write_ctr kill9 "Exec=/bin/sh -c \"$idle\""
+        write_ctr restart 'Volume=/var/lib/ctrtest:/state' \
+                "Exec=/bin/sh -c \"n=\$(cat /state/restart 2>/dev/null || echo 0); echo \$((n + 1)) >/state/restart; [ \$n -ge 1 ] || exit 3; $idle\""
+        printf '[Service]\nRestart=on-failure\nRestartSec=100ms\n' >>/etc/ctr/restart.ctr
+        write_ctr notify Notify=yes 'Volume=/run/ctrtest-go:/go' \
+                "Exec=/bin/sh -c \"while [ ! -e /go/now ]; do sleep 0.2; done; systemd-notify --ready; $idle\""
+        write_ctr reload ReloadSignal=SIGUSR1 'Volume=/var/lib/ctrtest:/state' \
+                "Exec=/bin/sh -c \"trap 'echo reloaded >/state/reload' USR1; $idle; while :; do wait; done\""
+        # sort holds its one endless line in memory: the init itself is OOM-killed (systemd 252 has no
+        # OOMPolicy= for scopes, so a killed helper process would leave the workload running)
+        write_ctr hog MemoryMax=32M MemorySwapMax=0 'Exec=/usr/bin/sort /dev/zero'
+        printf '[Container]\nImage=host\nAddCapability=CAP_BOGUS\n' >/etc/ctr/broken.ctr
+        printf '[Container]\nImage=host\n' >/usr/lib/ctr/gone.ctr
+        ln -sf /dev/null /etc/ctr/gone.ctr
+        write_ctr first "Exec=/bin/sh -c \"$idle\""
+        write_ctr second "Exec=/bin/sh -c \"$idle\""
+        printf '[Unit]\nWants=ctr@first.service\nAfter=ctr@first.service\n' >>/etc/ctr/second.ctr
+        local i
+        for i in $(seq 1 20); do
+                write_ctr "fleet$i" "Exec=/bin/sh -c \"$idle\"" TasksMax=16
+        done
+        systemctl daemon-reload
+        [[ -f /run/systemd/generator/ctr@fleet20.service.d/50-ctr.conf ]] || fail "the generator did not run"
+}
+
+test_stop_handled_sigterm() {
+        need_launch_scope
+        start_ctr term
+        local init
+        init=$(head -n 1 /sys/fs/cgroup/machine.slice/ctr-term.scope/cgroup.procs)
+        systemctl stop ctr@term.service
+        assert_props ctr@term.service ActiveState=inactive Result=success
+        pid_alive "$init" && fail "the container init $init survived the stop"
+        assert_prop ctr-term.scope LoadState not-found
+}
+
+test_stop_ignored_sigterm_killed_after_timeout() {
+        need_launch_scope
+        start_ctr stubborn
+        local init
+        init=$(head -n 1 /sys/fs/cgroup/machine.slice/ctr-stubborn.scope/cgroup.procs)
+        systemctl stop ctr@stubborn.service
+        pid_alive "$init" && fail "the container init $init survived the stop"
+        # a stop systemd asked for is not a failure, even when the workload had to be killed
+        assert_props ctr@stubborn.service ActiveState=inactive Result=success
+        assert_prop ctr-stubborn.scope LoadState not-found
+}
+
+test_monitor_sigkill_leaves_nothing() {
+        need_launch_scope
+        start_ctr kill9
+        local mon procs p
+        mon=$(unit_prop ctr@kill9.service MainPID)
+        procs=$(cat /sys/fs/cgroup/machine.slice/ctr-kill9.scope/cgroup.procs)
+        kill -9 "$mon"
+        wait_for 30 bash -c '[[ $(systemctl show -P LoadState ctr-kill9.scope) == not-found ]]'
+        for p in $procs; do
+                wait_for 10 bash -c "! kill -0 $p 2>/dev/null"
+        done
+        systemctl reset-failed ctr@kill9.service 2>/dev/null || true
+}
+
+test_restart_on_failure() {
+        need_launch_scope
+        systemctl start --no-block ctr@restart.service
+        wait_for 60 bash -c '[[ $(systemctl show -P NRestarts ctr@restart.service) -ge 1 &&
+                              $(systemctl show -P ActiveState ctr@restart.service) == active ]]'
+        assert_prop ctr@restart.service NRestarts 1
+        assert_file_eq /var/lib/ctrtest/restart 2
+        systemctl stop ctr@restart.service
+}
+
+test_notify_waits_for_ready() {
+        need_launch_scope
+        rm -f /run/ctrtest-go/now
+        systemctl start --no-block ctr@notify.service
+        # the workload runs (its init sits in the scope) but has not said READY=1: still activating
+        wait_for 60 test -s /sys/fs/cgroup/machine.slice/ctr-notify.scope/cgroup.procs
+        assert_prop ctr@notify.service ActiveState activating
+        touch /run/ctrtest-go/now
+        wait_for 60 bash -c '[[ $(systemctl show -P ActiveState ctr@notify.service) == active ]]'
+        systemctl stop ctr@notify.service
+}
+
+test_reload_delivers_reload_signal() {
+        need_launch_scope
+        rm -f /var/lib/ctrtest/reload
+        start_ctr reload
+        systemctl reload ctr@reload.service
+        wait_for 30 test -s /var/lib/ctrtest/reload
+        assert_file_eq /var/lib/ctrtest/reload reloaded
+        systemctl stop ctr@reload.service
+}
+
+test_oom_kill_fails_and_says_why() {
+        need_launch_scope
+        systemctl start --no-block ctr@hog.service
+        wait_for 60 bash -c '[[ $(systemctl show -P ActiveState ctr@hog.service) == failed ]]'
+        local log
+        log=$(journalctl -u ctr@hog.service -o cat --no-pager)
+        echo "$log"
+        # (the name "hog" keeps systemd's own "ctr@NAME.service: …" lines from matching)
+        grep -qiE 'oom|out of memory' <<<"$log" || fail "the service's journal does not say it was an OOM kill"
+        systemctl reset-failed ctr@hog.service 2>/dev/null || true
+}
+
+test_invalid_file_fails_start_with_file_line() {
+        need_launch_scope
+        systemctl start ctr@broken.service && fail "ctr@broken started"
+        local status
+        status=$(systemctl status --no-pager -n 20 ctr@broken.service || true)
+        echo "$status"
+        assert_contains "$status" "/etc/ctr/broken.ctr:3:" "systemctl status"
+        systemctl reset-failed ctr@broken.service 2>/dev/null || true
+}
+
+test_masked_file_does_not_start() {
+        need_launch_scope
+        systemctl start ctr@gone.service && fail "ctr@gone started though /etc/ctr/gone.ctr masks it"
+        assert_prop ctr-gone.scope LoadState not-found
+        systemctl reset-failed ctr@gone.service 2>/dev/null || true
+}
+
+test_after_orders_two_containers() {
+        need_launch_scope
+        start_ctr second
+        assert_prop ctr@first.service ActiveState active
+        local a b
+        a=$(unit_prop ctr@first.service ActiveEnterTimestampMonotonic)
+        b=$(unit_prop ctr@second.service ActiveEnterTimestampMonotonic)
+        (( a > 0 && a <= b )) || fail "ctr@first became active at $a, after ctr@second at $b"
+        systemctl stop ctr@second.service ctr@first.service
+}
+
+# vm-timeout: 240
+test_twenty_containers_at_once() {
+        need_launch_scope
+        local units=() i
+        for i in $(seq 1 20); do
+                units+=("ctr@fleet$i.service")
+        done
+        timeout 240 systemctl start "${units[@]}"
+        assert_eq "$(systemctl list-units --no-legend --state=active 'ctr@fleet*.service' | wc -l)" 20 "active services"
+        assert_eq "$(systemctl list-units --no-legend --state=active 'ctr-fleet*.scope' | wc -l)" 20 "active scopes"
+        timeout 240 systemctl stop "${units[@]}"
+        assert_eq "$(systemctl list-units --no-legend --all 'ctr-fleet*.scope' | wc -l)" 0 "scopes after stop"
+}
