@@ -531,6 +531,9 @@ static int run(int argc, char *argv[]) {
                 log_warning("Container '%s' changed since the last 'systemctl daemon-reload'; "
                             "starting the new configuration, the unit's settings may be stale.", c->name);
 
+        if (c->n_ports > 0 && c->network != NETWORK_BRIDGE)
+                log_warning("Container '%s': PublishPort= needs Network=bridge, ignoring it.", c->name);
+
         plan_options_from_environment(&o);
         r = plan_build(c, &o, &p, &reason);
         if (r < 0) {
