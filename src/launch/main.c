@@ -34,6 +34,7 @@
 #include "mount-setup.h"
 #include "namespaces.h"
 #include "plan.h"
+#include "service.h"
 #include "runtime-state.h"
 #include "strv.h"
 #include "sync.h"
@@ -260,7 +261,7 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
         if (exec_credentials_resolve(c, root_fd, &cred, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
         term = isatty(STDIN_FILENO) ? getenv("TERM") : NULL;
-        if (container_build_environment(c, &cred, term, NULL, NULL, &env, &err) < 0)
+        if (container_build_environment(c, &cred, term, NULL, service_child_environment(c), &env, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
 
         if (mount_setup_pivot(p, root_fd, &err) < 0)
@@ -426,13 +427,30 @@ static int open_container_netns(const char *name, int *ret_fd) {
 typedef struct StartedContext {
         const Container *container;
         pid_t pid;
+        Service *service;
 } StartedContext;
 
 static void write_runtime_state(const Container *c, pid_t pid);
 
 static void on_started(void *userdata) {
-        const StartedContext *ctx = userdata;
+        StartedContext *ctx = userdata;
         write_runtime_state(ctx->container, ctx->pid);
+        service_started(ctx->service);
+}
+
+static void on_stopping(void *userdata) {
+        StartedContext *ctx = userdata;
+        service_stopping(ctx->service);
+}
+
+static struct pollfd *on_pollfds(void *userdata, size_t *ret_n) {
+        StartedContext *ctx = userdata;
+        return service_pollfds(ctx->service, ret_n);
+}
+
+static void on_ready(void *userdata, size_t index, short revents) {
+        StartedContext *ctx = userdata;
+        service_handle(ctx->service, index, revents);
 }
 
 static void write_runtime_state(const Container *c, pid_t pid) {
@@ -507,7 +525,9 @@ static int run(int argc, char *argv[]) {
         _cleanup_container_free_ Container *c = NULL;
         _cleanup_plan_free_ Plan *p = NULL;
         _cleanup_close_ int pidfd = -EBADF, lock_fd = -EBADF;
-        bool release_early = true;
+        _cleanup_free_ char *runtime = NULL;
+        Service service = SERVICE_INIT;
+        bool release_early = true, stop_requested = false;
         int pair[2] = { -EBADF, -EBADF };
         const char *reason = NULL;
         PlanOptions o;
@@ -550,7 +570,15 @@ static int run(int argc, char *argv[]) {
 #ifndef CTR_LAUNCH_HAVE_SCOPE
         if (!arg_no_scope) {
                 log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
-                                "This ctr-launch is built without systemd scope support yet; run it with --no-scope.");
+                                "This ctr-launch is built without systemd scope support; run it with --no-scope.");
+                return EXIT_SETUP;
+        }
+#else
+        /* The check sd_booted() makes: without systemd as PID 1 there is nobody to ask for a scope. */
+        if (!arg_no_scope && access("/run/systemd/system/", F_OK) < 0) {
+                log_error_errno(SYNTHETIC_ERRNO(EHOSTDOWN),
+                                "systemd is not running on this machine, so there is no scope to ask for; "
+                                "run with --no-scope to start the container without one.");
                 return EXIT_SETUP;
         }
 #endif
@@ -564,6 +592,15 @@ static int run(int argc, char *argv[]) {
         }
 
         r = lock_container(c, &lock_fd);
+        if (r < 0)
+                goto finish;
+
+        r = runtime_state_dir(c->name, false, &runtime);
+        if (r < 0) {
+                log_oom();
+                goto finish;
+        }
+        r = service_prepare(&service, c, runtime);
         if (r < 0)
                 goto finish;
         if (p->network_container) {
@@ -612,12 +649,15 @@ static int run(int argc, char *argv[]) {
         }
         if (pid == 0) {
                 pair[0] = safe_close(pair[0]);
+                if (service_child_stdio(&service) < 0)
+                        _exit(EXIT_SETUP);
                 if (running_on_valgrind())
                         reexec_child(pair[1]);
                 child_main(c, p, pair[1]);
         }
         pair[1] = safe_close(pair[1]);
         container_exec_prepared_done();
+        service_after_clone(&service);
 
         /* ---- The child exists and waits on the sync socket. Place it in its scope now. ---- */
 #ifdef CTR_LAUNCH_HAVE_SCOPE
@@ -627,6 +667,7 @@ static int run(int argc, char *argv[]) {
                         monitor_kill_and_reap(pid, pidfd);
                         goto finish;
                 }
+                service_scope_placed(&service, pid);
         }
 #endif
 
@@ -642,12 +683,30 @@ static int run(int argc, char *argv[]) {
         /* The runtime state (what "ctrctl exec" joins) is written once the workload runs, never while the
          * child still sees the host's root. A failed set-up ends with the child's exit: the record is read
          * then. */
-        StartedContext ctx = { .container = c, .pid = pid };
-        r = monitor_run(pid, pidfd, pair[0], on_started, &ctx, c->stop_signal > 0 ? c->stop_signal : SIGTERM,
-                        c->stop_timeout_usec, &status);
+        int stop_signal = c->stop_signal > 0 ? c->stop_signal : SIGTERM;
+        StartedContext ctx = { .container = c, .pid = pid, .service = &service };
+        MonitorHooks hooks = {
+                .start_fd = pair[0],
+                .started = on_started,
+                .stopping = on_stopping,
+                .pollfds = on_pollfds,
+                .ready = on_ready,
+                .reload_signal = c->reload_signal,
+                .userdata = &ctx,
+        };
+        r = monitor_run(pid, pidfd, &hooks, stop_signal, c->stop_timeout_usec, &status, &stop_requested);
         if (r < 0) {
                 monitor_kill_and_reap(pid, pidfd);
                 status = EXIT_SETUP;
+        }
+        bool oom = service_exited(&service, status);
+
+        /* Under systemd, a stop that was asked for (systemctl stop) is a clean end, whether the workload went on
+         * StopSignal= or was killed after StopTimeoutSec=; a workload that failed on its own way out still
+         * fails. On a terminal (--no-scope) the status stays what a shell would report. */
+        if (!arg_no_scope && stop_requested && !oom && (status == 128 + stop_signal || status == 128 + SIGKILL)) {
+                log_debug("Container '%s' stopped on request (status %i).", c->name, status);
+                status = EXIT_SUCCESS;
         }
 
         /* An error record if the set-up failed (the status then says what kind: 125, 126, 127), nothing if the
@@ -661,6 +720,7 @@ static int run(int argc, char *argv[]) {
                 log_warning_errno(r, "Failed to read the container's start result: %m");
 
 finish:
+        service_done(&service);
         container_exec_prepared_done();
         netns_fd = safe_close(netns_fd);
         if (lock_fd >= 0)

@@ -52,10 +52,13 @@ void monitor_kill_and_reap(pid_t pid, int pidfd) {
                 ;
 }
 
-int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void *userdata, int stop_signal,
-                uint64_t stop_timeout_usec, int *ret_status) {
+#define MONITOR_POLLFDS_MAX 16
+
+int monitor_run(pid_t pid, int pidfd, const MonitorHooks *hooks, int stop_signal, uint64_t stop_timeout_usec,
+                int *ret_status, bool *ret_stop_requested) {
         _cleanup_close_ int sfd = -EBADF, tfd = -EBADF;
         bool stopping = false, killed = false;
+        int start_fd = hooks->start_fd;
         sigset_t mask;
         int r;
 
@@ -68,14 +71,21 @@ int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void
                 return log_error_errno(errno, "Failed to create a timerfd: %m");
 
         for (;;) {
-                struct pollfd pfd[4] = {
+                struct pollfd pfd[4 + MONITOR_POLLFDS_MAX] = {
                         { .fd = pidfd, .events = POLLIN },
                         { .fd = sfd, .events = POLLIN },
                         { .fd = tfd, .events = POLLIN },
                         { .fd = start_fd, .events = POLLIN }, /* negative: ignored by poll() */
                 };
+                size_t n_extra = 0;
 
-                if (poll(pfd, ELEMENTSOF(pfd), -1) < 0) {
+                if (hooks->pollfds) {
+                        struct pollfd *extra = hooks->pollfds(hooks->userdata, &n_extra);
+                        n_extra = MIN(n_extra, (size_t) MONITOR_POLLFDS_MAX);
+                        memcpy(pfd + 4, extra, n_extra * sizeof(struct pollfd));
+                }
+
+                if (poll(pfd, 4 + n_extra, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         return log_error_errno(errno, "Failed to wait for the container: %m");
@@ -91,6 +101,7 @@ int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void
                         if (si.si_pid == 0)
                                 continue;
                         *ret_status = exit_status_from_siginfo(&si);
+                        *ret_stop_requested = stopping;
                         if (si.si_code == CLD_EXITED)
                                 log_debug("Container init exited with status %i.", si.si_status);
                         else
@@ -103,8 +114,8 @@ int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void
                         /* end-of-file: the workload was executed; data: the set-up failed, the child exits
                          * now and the caller reads the record then */
                         char c;
-                        if (recv(start_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0 && started)
-                                started(userdata);
+                        if (recv(start_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0 && hooks->started)
+                                hooks->started(hooks->userdata);
                         start_fd = -EBADF;
                 }
 
@@ -118,6 +129,8 @@ int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void
                                 if (stopping)
                                         continue;
                                 stopping = true;
+                                if (hooks->stopping)
+                                        hooks->stopping(hooks->userdata);
                                 log_debug("Received SIG%s, stopping the container with SIG%s.", sigabbrev_np(sig),
                                           sigabbrev_np(stop_signal) ?: "?");
                                 r = pidfd_signal(pidfd, stop_signal);
@@ -134,12 +147,19 @@ int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void
                                                 return log_error_errno(errno, "Failed to arm the stop timer: %m");
                                 }
                         } else {
-                                /* everything else goes to the container as it is (reload, window size …) */
+                                /* SIGHUP is the unit's ExecReload=: the workload gets ReloadSignal=. Everything
+                                 * else goes to the container as it is (window size, user signals …). */
+                                if (sig == SIGHUP && hooks->reload_signal > 0)
+                                        sig = hooks->reload_signal;
                                 r = pidfd_signal(pidfd, sig);
                                 if (r < 0 && r != -ESRCH)
                                         log_warning_errno(r, "Failed to forward SIG%s: %m", sigabbrev_np(sig));
                         }
                 }
+
+                for (size_t i = 0; i < n_extra; i++)
+                        if (pfd[4 + i].revents && hooks->ready)
+                                hooks->ready(hooks->userdata, i, pfd[4 + i].revents);
 
                 if (pfd[2].revents) {
                         uint64_t ticks;

@@ -11,13 +11,28 @@
 /* The signals the launcher handles; block them before clone() so none is lost. */
 int monitor_signal_mask(sigset_t *ret);
 
-typedef void (*MonitorStarted)(void *userdata);
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What the caller wants to hear about while the container runs. Every member may be unset. */
+typedef struct MonitorHooks {
+        int start_fd;                   /* the sync socket: end-of-file = the workload was executed; -EBADF */
+        void (*started)(void *userdata);        /* … then this, once */
+        void (*stopping)(void *userdata);       /* the first stop request (SIGTERM/SIGINT) */
+        /* More fds to watch (refreshed before every poll, negative fds are ignored), and what to do when one
+         * fired. */
+        struct pollfd *(*pollfds)(void *userdata, size_t *ret_n);
+        void (*ready)(void *userdata, size_t index, short revents);
+        int reload_signal;              /* SIGHUP to the launcher becomes this (ExecReload=); 0 = SIGHUP */
+        void *userdata;
+} MonitorHooks;
 
 /* Waits until the init exits and returns its status as an exit code: the exit status, or 128+N for a signal.
- * |stop_timeout_usec| may be USEC_INFINITY. |start_fd| (the sync socket, or -EBADF) is watched for the
- * end-of-file of the workload's execve(): then |started| is called, once. */
-int monitor_run(pid_t pid, int pidfd, int start_fd, MonitorStarted started, void *userdata, int stop_signal,
-                uint64_t stop_timeout_usec, int *ret_status);
+ * |stop_timeout_usec| may be USEC_INFINITY. *ret_stop_requested tells whether the exit followed a stop
+ * request, so a stop systemd asked for can end as a clean exit. */
+int monitor_run(pid_t pid, int pidfd, const MonitorHooks *hooks, int stop_signal, uint64_t stop_timeout_usec,
+                int *ret_status, bool *ret_stop_requested);
 
 /* Kills (SIGKILL) and reaps a child we gave up on. */
 void monitor_kill_and_reap(pid_t pid, int pidfd);

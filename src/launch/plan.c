@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "notify.h"
 #include "plan.h"
 
 /* What Docker masks and makes read-only in /proc and /sys, so a container sees the same here. */
@@ -668,6 +669,19 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         if (!op)
                 return -ENOMEM;
         op->optional = true;
+
+        /* Notify=yes: the directory of the monitor's notify socket (created before clone(), see service.c), so
+         * the workload's $NOTIFY_SOCKET reaches the monitor and nothing else of the host. */
+        if (c->notify) {
+                _cleanup_free_ char *dir = NULL;
+
+                if (asprintf(&dir, "%s/%s/notify", o->runtime_dir, c->name) < 0)
+                        return -ENOMEM;
+                op = plan_add(p, PLAN_BIND, true, NOTIFY_SOCKET_CONTAINER_DIR, dir, NULL,
+                              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+                if (!op)
+                        return -ENOMEM;
+        }
 
         /* Volumes last, so they may cover anything above (a Tmpfs=/dev/shm replaces ours) — except /proc and
          * /sys themselves. */
