@@ -52,7 +52,7 @@ Container *container_new(const char *name) {
                 .tasks_max = LIMIT_UNSET,
                 .io_weight = LIMIT_UNSET,
                 .stop_signal = SIGTERM,
-                .stop_timeout_usec = 10 * USEC_PER_SEC,
+                .stop_timeout_usec = CTR_STOP_TIMEOUT_DEFAULT_USEC,
                 .reload_signal = SIGHUP,
         };
 

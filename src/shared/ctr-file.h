@@ -19,6 +19,9 @@
 #define LIMIT_UNSET (UINT64_MAX - 1)
 #define USEC_INFINITY UINT64_MAX
 #define USEC_PER_SEC UINT64_C(1000000)
+/* StopTimeoutSec= when not set; systemd's TimeoutStopSec= of the service gets this margin on top. */
+#define CTR_STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
+#define CTR_STOP_TIMEOUT_MARGIN_USEC (20 * USEC_PER_SEC)
 
 /* Size limits on what a user controls; exceeding one is an error with file:line. */
 #define CTR_FILE_SIZE_MAX (4U * 1024U * 1024U)

@@ -815,7 +815,7 @@ static int key_stop_timeout_sec(KeyContext *k, const char *v) {
         uint64_t u;
 
         if (isempty(v)) {
-                k->lc->c->stop_timeout_usec = 10 * USEC_PER_SEC;
+                k->lc->c->stop_timeout_usec = CTR_STOP_TIMEOUT_DEFAULT_USEC;
                 return 0;
         }
         if (parse_sec(v, &u) < 0)

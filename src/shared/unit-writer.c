@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,6 +379,20 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
                 goto fail;
         if (!isempty(c->config_hash)) {
                 r = buffer_word(&b, "Environment", "CTR_CONFIG_HASH=", c->config_hash, UNIT_WORD_CUNESCAPE);
+                if (r < 0)
+                        goto fail;
+        }
+        /* systemd's stop timeout must cover the monitor's own: StopTimeoutSec= for the workload, then the
+         * SIGKILL and the teardown. The template's 30 s covers the default 10 s. */
+        if (c->stop_timeout_usec != CTR_STOP_TIMEOUT_DEFAULT_USEC) {
+                char t[64];
+
+                if (c->stop_timeout_usec == USEC_INFINITY)
+                        snprintf(t, sizeof(t), "infinity");
+                else
+                        snprintf(t, sizeof(t), "%" PRIu64 "us",
+                                 c->stop_timeout_usec + CTR_STOP_TIMEOUT_MARGIN_USEC);
+                r = buffer_value(&b, "TimeoutStopSec", t);
                 if (r < 0)
                         goto fail;
         }
