@@ -188,6 +188,8 @@ void append_kernel_message(int fs_fd, ExecError *err) {
         if (!err || fs_fd < 0)
                 return;
         while ((n = read(fs_fd, buf, sizeof(buf) - 1)) > 0) {
+                while (n > 0 && buf[n - 1] == '\n')
+                        n--;
                 buf[n] = '\0';
                 if (buf[0] == 'e' || last[0] == '\0')
                         snprintf(last, sizeof(last), "%s", buf[1] == ' ' ? buf + 2 : buf);

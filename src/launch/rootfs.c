@@ -303,6 +303,21 @@ int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
         if (fclose(f) != 0)
                 return launch_error(err, ENOMEM, "Out of memory");
 
+        /* Before Linux 6.5 overlayfs takes its options through the VFS's legacy layer, which refuses a comma in
+         * an fsconfig() value even when escaped; mount(2)'s option string goes to overlayfs's own parser, which
+         * honours the escapes. So a path with a comma takes the old way (on any kernel, to keep one rule). */
+        if (strstr(opts, "\\,")) {
+                _cleanup_close_ int root = -EBADF;
+
+                if (mount("ctr-overlay", op->target, "overlay", (op->attr & MOUNT_ATTR_NODEV) ? MS_NODEV : 0, opts) < 0)
+                        return launch_error(err, errno, "Failed to mount overlay on '%s' (%s)", op->target, opts);
+                root = open(op->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (root < 0)
+                        return launch_error(err, errno, "Failed to open the new root '%s'", op->target);
+                *ret_root_fd = TAKE_FD(root);
+                return 0;
+        }
+
         fs = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fs < 0)
                 return launch_error(err, errno, "Failed to mount overlay on '%s' (%s)", op->target, opts);
