@@ -28,9 +28,26 @@ ctl_write() {   # NAME, then the lines of [Container]
         { echo "[Container]"; echo "Image=host"; printf '%s\n' "$@"; } >"/etc/ctr/$name.ctr"
 }
 
+# web runs and its workload has set its traps (it printed web-started after them)
 ctl_need_web() {
         ctl_need_scope
-        [[ $(unit_prop ctr@web.service ActiveState) == active ]] || fail "ctr@web.service is not active (test_start_web failed?)"
+        if [[ $(unit_prop ctr@web.service ActiveState) != active ]]; then
+                echo "(re)starting web for this case"
+                ctl_start_web_and_wait ctrctl start web
+        fi
+        wait_for 20 test -f /run/ctr/web/state
+}
+
+ctl_web_started() {
+        ctrctl logs -o cat web 2>/dev/null | grep -c '^web-started$' || true
+}
+
+ctl_start_web_and_wait() {      # COMMAND…: starts web, waits until this start's workload printed web-started
+        local n0
+        n0=$(ctl_web_started)
+        "$@"
+        wait_for 30 bash -c "[[ \$(ctrctl logs -o cat web | grep -c '^web-started\$') -gt $n0 ]]" ||
+                fail "web's workload did not print web-started after: $*"
 }
 
 ctl_init_pid() {        # NAME: the container's PID 1 on the host, from its runtime state
@@ -62,7 +79,7 @@ test_setup() {
         mkdir -p /var/lib/ctrctl-test
         echo initial >/var/lib/ctrctl-test/marker
         ctl_write web \
-                'Exec=/bin/sh -c "trap \"exit 0\" TERM; trap \"echo usr1 \$(cat /shared/marker)\" USR1; echo web-started; while :; do sleep 1 & wait; done"' \
+                'Exec=/bin/sh -c "trap \"exit 0\" TERM; trap 'echo usr1 $(cat /shared/marker)' USR1; echo web-started; while :; do sleep 1 & wait; done"' \
                 'Volume=/var/lib/ctrctl-test:/shared:ro' 'Tmpfs=/scratch' MemoryMax=64M TasksMax=50 CPUWeight=40
         ctl_write idle 'Exec=/bin/sleep infinity'
         ctl_write crash 'Exec=/bin/sh -c "echo crashing; exit 3"'
@@ -88,13 +105,15 @@ test_help_every_verb() {
 
 test_start_web() {
         ctl_need_scope
-        local rc=0
+        local rc=0 n0
+        n0=$(ctl_web_started)
         timeout 50 ctrctl start web || rc=$?
         assert_eq "$rc" 0 "ctrctl start web"
         # returned only when the job finished: the state is final right away, no waiting
         assert_prop ctr@web.service ActiveState active
         assert_prop ctr-web.scope ActiveState active
         wait_for 20 test -f /run/ctr/web/state
+        wait_for 30 bash -c "[[ \$(ctrctl logs -o cat web | grep -c '^web-started\$') -gt $n0 ]]"
 }
 
 test_list_running() {
@@ -175,16 +194,16 @@ test_stop_start_like_systemctl() {
         a=$(systemctl show -p ActiveState -p SubState -p Result ctr@web.service)
         [[ $(unit_prop ctr-web.scope ActiveState) != active ]] || fail "the scope outlived ctrctl stop"
         [[ ! -e /run/ctr/web/state ]] || fail "runtime state left after ctrctl stop"
-        systemctl start ctr@web.service
+        ctl_start_web_and_wait systemctl start ctr@web.service
         systemctl stop ctr@web.service
         b=$(systemctl show -p ActiveState -p SubState -p Result ctr@web.service)
         assert_eq "$a" "$b" "state after ctrctl stop vs. systemctl stop"
         assert_contains "$a" "ActiveState=inactive" "after stop"
 
-        ctrctl start web
+        ctl_start_web_and_wait ctrctl start web
         a=$(systemctl show -p ActiveState -p SubState ctr@web.service)
         systemctl stop ctr@web.service
-        systemctl start ctr@web.service
+        ctl_start_web_and_wait systemctl start ctr@web.service
         b=$(systemctl show -p ActiveState -p SubState ctr@web.service)
         assert_eq "$a" "$b" "state after ctrctl start vs. systemctl start"
         assert_contains "$a" "ActiveState=active" "after start"
@@ -195,7 +214,7 @@ test_restart() {
         ctl_need_web
         local before after
         before=$(unit_prop ctr@web.service MainPID)
-        ctrctl restart web
+        ctl_start_web_and_wait ctrctl restart web
         after=$(unit_prop ctr@web.service MainPID)
         assert_prop ctr@web.service ActiveState active
         [[ $before != "$after" && $after != 0 ]] || fail "MainPID did not change: $before → $after"
@@ -248,7 +267,11 @@ test_logs() {
         local line
         while IFS= read -r line; do
                 json_valid <<<"$line" || fail "not JSON: $line"
-                assert_contains "$line" '"_SYSTEMD_UNIT":"ctr@web.service"' "json entry"
+                # the container's own lines, or PID 1's about its units
+                [[ $line == *'"_SYSTEMD_UNIT":"ctr@web.service"'* || $line == *'"_SYSTEMD_UNIT":"ctr-web.scope"'* ||
+                   $line == *'"UNIT":"ctr@web.service"'* || $line == *'"UNIT":"ctr-web.scope"'* ]] ||
+                        fail "an entry of another unit: $line"
+                assert_contains "$line" '"MESSAGE":' "json entry"
         done </tmp/ctrctl-logs.json
         out=$(ctrctl logs --since -1h -o cat web)
         assert_contains "$out" "web-started" "logs --since -1h"
