@@ -133,8 +133,9 @@ write_ctr() {   # NAME, then the lines of [Container]
 
 # start_ctr NAME: systemctl start ctr@NAME, bounded here (not by the unit's 90 s); fails with the status shown
 start_ctr() {
-        systemctl start --no-block "ctr@$1.service"
-        wait_for 60 bash -c "[[ \$(systemctl show -P ActiveState ctr@$1.service) != activating ]]" || true
+        # A blocking start: a unit whose start job still waits for an After= dependency is "inactive", not
+        # "activating", so polling the state could stop before the job even began.
+        timeout 90 systemctl start "ctr@$1.service" || true
         if [[ $(unit_prop "ctr@$1.service" ActiveState) != active ]]; then
                 systemctl status --no-pager "ctr@$1.service" "ctr-$1.scope" || true
                 fail "ctr@$1.service is $(unit_prop "ctr@$1.service" ActiveState), not active"
