@@ -79,7 +79,7 @@ test_setup() {
         mkdir -p /var/lib/ctrctl-test
         echo initial >/var/lib/ctrctl-test/marker
         ctl_write web \
-                'Exec=/bin/sh -c "trap \"exit 0\" TERM; trap 'echo usr1 $(cat /shared/marker)' USR1; echo web-started; while :; do sleep 1 & wait; done"' \
+                'Exec=/bin/sh -c "trap \"exit 0\" TERM; trap \x27echo usr1 $(cat /shared/marker)\x27 USR1; echo web-started; while :; do sleep 1 & wait; done"' \
                 'Volume=/var/lib/ctrctl-test:/shared:ro' 'Tmpfs=/scratch' MemoryMax=64M TasksMax=50 CPUWeight=40
         ctl_write idle 'Exec=/bin/sleep infinity'
         ctl_write crash 'Exec=/bin/sh -c "echo crashing; exit 3"'
