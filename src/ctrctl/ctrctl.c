@@ -80,7 +80,8 @@ static void help(void) {
                "     --version    Show the version\n"
                "     --no-pager   Do not pipe output into a pager\n"
                "     --no-legend  Do not print column headers and footers\n\n"
-               "Exit status: 0 success, 1 failure (or an invalid file), 2 usage error. See ctrctl(1).\n");
+               "Exit status: 0 success, 1 failure (or an invalid file), 2 usage error, 3 not running, 4 no such\n"
+               "container; exec, shell and run: the command's own. See ctrctl(1).\n");
 }
 
 static const Verb *verb_find(const char *name) {

@@ -15,8 +15,8 @@ enum {
         CTRCTL_EXIT_SUCCESS = 0,
         CTRCTL_EXIT_FAILURE = 1,        /* the operation failed, or a file is invalid / not found / masked */
         CTRCTL_EXIT_USAGE = 2,          /* bad command line */
-        CTRCTL_EXIT_NOT_RUNNING = 3,    /* status: a container is not running (as systemctl status) */
-        CTRCTL_EXIT_NO_SUCH = 4,        /* no such container (no .ctr, masked, or not running for exec) */
+        CTRCTL_EXIT_NOT_RUNNING = 3,    /* status (as systemctl status), exec, shell, stats: not running */
+        CTRCTL_EXIT_NO_SUCH = 4,        /* no such container: no .ctr (or masked), no runtime state */
 };
 
 /* A verb gets its own argv, argv[0] being the verb's name, and returns either a negative errno (already
