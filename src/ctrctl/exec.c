@@ -537,9 +537,10 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 c->supplementary_groups = strv_free(c->supplementary_groups);
         }
 
-        if (bus_connect(NULL, &bus) < 0)
-                bus = NULL;
-        r = container_init_pid(bus, name, &state, &init);
+        /* the runtime state names the init; systemd is only asked (a connection costs) when there is none */
+        r = container_init_pid(NULL, name, &state, &init);
+        if (r < 0 && bus_connect(NULL, &bus) >= 0)
+                r = container_init_pid(bus, name, &state, &init);
         if (r < 0) {
                 log_error("Container '%s' is not running.", name);
                 return CTRCTL_EXIT_NOT_RUNNING;
