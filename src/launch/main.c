@@ -36,6 +36,7 @@
 #include "plan.h"
 #include "service.h"
 #include "runtime-state.h"
+#include "string-util.h"
 #include "strv.h"
 #include "sync.h"
 
@@ -504,16 +505,18 @@ static int make_staging_dir(const Plan *p) {
 /* The scope step: the child exists and waits on the sync socket; put it into ctr-NAME.scope before it does
  * anything, so its cgroup namespace (unshared after release) is rooted there. */
 static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *unit = NULL, *error = NULL;
-        sd_bus *bus = NULL;
+        const char *service = NULL;
         int r;
 
-        r = sd_bus_open_system(&bus);
+        r = scope_bus_open(&bus);
         if (r < 0)
-                return log_error_errno(r, "Failed to connect to the system bus: %m");
-        (void) sd_pid_get_unit(0, &unit);
-        r = scope_start(bus, c, pid, pidfd, unit, &error);
-        sd_bus_flush_close_unref(bus);
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        /* BindsTo=/Before= only a service of ours: run from a shell, our unit is the login session's scope. */
+        if (sd_pid_get_unit(0, &unit) >= 0 && endswith(unit, ".service"))
+                service = unit;
+        r = scope_start(bus, c, pid, pidfd, service, &error);
         if (r < 0)
                 return log_error_errno(r, "Failed to start the scope for container '%s': %s", c->name,
                                        error ?: strerror(-r));
