@@ -2,10 +2,10 @@
 # ctrctl in the guest, against systemd as PID 1: list/status/start/stop/enable over sd-bus, logs from the
 # journal, exec into a running container (namespaces, cgroup, capabilities, seccomp, pty), run --rm and
 # --detach, stats. The cases share one set of containers and run in order:
-#   web    long-running; prints "web-started", and "usr1 MARKER" on SIGUSR1 (MARKER from a shared volume)
-#   idle   defined, never started (stopped)
-#   crash  exits 3 right away (failed)
-#   broken an invalid .ctr (the start fails with the parser's message)
+#   ctlweb    long-running; prints "ctlweb-started", and "usr1 MARKER" on SIGUSR1 (MARKER from a shared volume)
+#   ctlidle   defined, never started (stopped)
+#   ctlcrash  exits 3 right away (failed)
+#   ctlbroken an invalid .ctr (the start fails with the parser's message)
 # Cases that need the launcher's systemd integration (ctr-launch built with scope.c) skip until it is there.
 
 ctl_need() {
@@ -28,26 +28,26 @@ ctl_write() {   # NAME, then the lines of [Container]
         { echo "[Container]"; echo "Image=host"; printf '%s\n' "$@"; } >"/etc/ctr/$name.ctr"
 }
 
-# web runs and its workload has set its traps (it printed web-started after them)
+# ctlweb runs and its workload has set its traps (it printed ctlweb-started after them)
 ctl_need_web() {
         ctl_need_scope
-        if [[ $(unit_prop ctr@web.service ActiveState) != active ]]; then
-                echo "(re)starting web for this case"
-                ctl_start_web_and_wait ctrctl start web
+        if [[ $(unit_prop ctr@ctlweb.service ActiveState) != active ]]; then
+                echo "(re)starting ctlweb for this case"
+                ctl_start_web_and_wait ctrctl start ctlweb
         fi
-        wait_for 20 test -f /run/ctr/web/state
+        wait_for 20 test -f /run/ctr/ctlweb/state
 }
 
 ctl_web_started() {
-        ctrctl logs -o cat web 2>/dev/null | grep -c '^web-started$' || true
+        ctrctl logs -o cat ctlweb 2>/dev/null | grep -c '^ctlweb-started$' || true
 }
 
-ctl_start_web_and_wait() {      # COMMAND…: starts web, waits until this start's workload printed web-started
+ctl_start_web_and_wait() {      # COMMAND…: starts ctlweb, waits until this start's workload printed ctlweb-started
         local n0
         n0=$(ctl_web_started)
         "$@"
-        wait_for 30 bash -c "[[ \$(ctrctl logs -o cat web | grep -c '^web-started\$') -gt $n0 ]]" ||
-                fail "web's workload did not print web-started after: $*"
+        wait_for 30 bash -c "[[ \$(ctrctl logs -o cat ctlweb | grep -c '^ctlweb-started\$') -gt $n0 ]]" ||
+                fail "ctlweb's workload did not print ctlweb-started after: $*"
 }
 
 ctl_init_pid() {        # NAME: the container's PID 1 on the host, from its runtime state
@@ -78,18 +78,18 @@ test_setup() {
         ctl_need
         mkdir -p /var/lib/ctrctl-test
         echo initial >/var/lib/ctrctl-test/marker
-        ctl_write web \
-                'Exec=/bin/sh -c "trap \"exit 0\" TERM; trap \x27echo usr1 $(cat /shared/marker)\x27 USR1; echo web-started; while :; do sleep 1 & wait; done"' \
+        ctl_write ctlweb \
+                'Exec=/bin/sh -c "trap \"exit 0\" TERM; trap \x27echo usr1 $(cat /shared/marker)\x27 USR1; echo ctlweb-started; while :; do sleep 1 & wait; done"' \
                 'Volume=/var/lib/ctrctl-test:/shared:ro' 'Tmpfs=/scratch' MemoryMax=64M TasksMax=50 CPUWeight=40
-        ctl_write idle 'Exec=/bin/sleep infinity'
-        ctl_write crash 'Exec=/bin/sh -c "echo crashing; exit 3"'
-        ctl_write broken 'Network=wifi'
+        ctl_write ctlidle 'Exec=/bin/sleep infinity'
+        ctl_write ctlcrash 'Exec=/bin/sh -c "echo crashing; exit 3"'
+        ctl_write ctlbroken 'Network=wifi'
         systemctl daemon-reload
-        ctrctl validate web idle crash
+        ctrctl validate ctlweb ctlidle ctlcrash
         local out rc=0
-        out=$(ctrctl validate broken 2>&1) || rc=$?
-        assert_eq "$rc" 1 "validate broken"
-        assert_contains "$out" "/etc/ctr/broken.ctr:3: error:" "validate broken"
+        out=$(ctrctl validate ctlbroken 2>&1) || rc=$?
+        assert_eq "$rc" 1 "validate ctlbroken"
+        assert_contains "$out" "/etc/ctr/ctlbroken.ctr:3: error:" "validate ctlbroken"
 }
 
 test_help_every_verb() {
@@ -107,13 +107,13 @@ test_start_web() {
         ctl_need_scope
         local rc=0 n0
         n0=$(ctl_web_started)
-        timeout 50 ctrctl start web || rc=$?
-        assert_eq "$rc" 0 "ctrctl start web"
+        timeout 50 ctrctl start ctlweb || rc=$?
+        assert_eq "$rc" 0 "ctrctl start ctlweb"
         # returned only when the job finished: the state is final right away, no waiting
-        assert_prop ctr@web.service ActiveState active
-        assert_prop ctr-web.scope ActiveState active
-        wait_for 20 test -f /run/ctr/web/state
-        wait_for 30 bash -c "[[ \$(ctrctl logs -o cat web | grep -c '^web-started\$') -gt $n0 ]]"
+        assert_prop ctr@ctlweb.service ActiveState active
+        assert_prop ctr-ctlweb.scope ActiveState active
+        wait_for 20 test -f /run/ctr/ctlweb/state
+        wait_for 30 bash -c "[[ \$(ctrctl logs -o cat ctlweb | grep -c '^ctlweb-started\$') -gt $n0 ]]"
 }
 
 test_list_running() {
@@ -121,31 +121,31 @@ test_list_running() {
         local json obj
         json=$(ctrctl list --json)
         echo "$json"
-        obj=$(json_object web <<<"$json")
-        assert_eq "$(json_field active_state <<<"$obj")" active "web active_state"
-        assert_eq "$(json_field sub_state <<<"$obj")" running "web sub_state"
-        assert_eq "$(json_field main_pid <<<"$obj")" "$(unit_prop ctr@web.service MainPID)" "web main_pid"
-        [[ $(json_field memory_bytes <<<"$obj") =~ ^[0-9]+$ ]] || fail "web memory_bytes is not a number: $obj"
-        assert_eq "$(json_field image <<<"$obj")" host "web image"
+        obj=$(json_object ctlweb <<<"$json")
+        assert_eq "$(json_field active_state <<<"$obj")" active "ctlweb active_state"
+        assert_eq "$(json_field sub_state <<<"$obj")" running "ctlweb sub_state"
+        assert_eq "$(json_field main_pid <<<"$obj")" "$(unit_prop ctr@ctlweb.service MainPID)" "ctlweb main_pid"
+        [[ $(json_field memory_bytes <<<"$obj") =~ ^[0-9]+$ ]] || fail "ctlweb memory_bytes is not a number: $obj"
+        assert_eq "$(json_field image <<<"$obj")" host "ctlweb image"
         local table
         table=$(ctrctl list --no-pager)
         echo "$table"
-        [[ $table =~ (^|$'\n')web\ +active\ +running\ +[0-9]+ ]] || fail "table row of web"
-        assert_contains "$table" "/etc/ctr/web.ctr" "table"
+        [[ $table =~ (^|$'\n')ctlweb\ +active\ +running\ +[0-9]+ ]] || fail "table row of ctlweb"
+        assert_contains "$table" "/etc/ctr/ctlweb.ctr" "table"
 }
 
 test_list_stopped_and_failed() {
         ctl_need_scope
-        systemctl start --no-block ctr@crash.service
-        wait_for 30 bash -c '[[ $(systemctl show -P ActiveState ctr@crash.service) == failed ]]'
+        systemctl start --no-block ctr@ctlcrash.service
+        wait_for 30 bash -c '[[ $(systemctl show -P ActiveState ctr@ctlcrash.service) == failed ]]'
         local json
         json=$(ctrctl list --json)
-        assert_eq "$(json_object idle <<<"$json" | json_field active_state)" inactive "idle active_state"
-        assert_eq "$(json_object idle <<<"$json" | json_field sub_state)" dead "idle sub_state"
-        assert_eq "$(json_object crash <<<"$json" | json_field active_state)" failed "crash active_state"
-        assert_eq "$(json_object crash <<<"$json" | json_field result)" exit-code "crash result"
-        assert_eq "$(json_object broken <<<"$json" | json_field valid)" false "broken valid"
-        ctrctl list | grep -E '^crash +failed' || fail "crash is not shown as failed in the table"
+        assert_eq "$(json_object ctlidle <<<"$json" | json_field active_state)" inactive "ctlidle active_state"
+        assert_eq "$(json_object ctlidle <<<"$json" | json_field sub_state)" dead "ctlidle sub_state"
+        assert_eq "$(json_object ctlcrash <<<"$json" | json_field active_state)" failed "ctlcrash active_state"
+        assert_eq "$(json_object ctlcrash <<<"$json" | json_field result)" exit-code "ctlcrash result"
+        assert_eq "$(json_object ctlbroken <<<"$json" | json_field valid)" false "ctlbroken valid"
+        ctrctl list | grep -E '^ctlcrash +failed' || fail "ctlcrash is not shown as failed in the table"
 }
 
 test_list_json_valid() {
@@ -153,9 +153,9 @@ test_list_json_valid() {
         local f=/tmp/ctrctl-list.json
         ctrctl list --all --json >$f
         json_valid <$f || { cat $f; fail "list --json is not valid JSON"; }
-        # the validator can fail: a broken document is refused
+        # the validator can fail: a ctlbroken document is refused
         printf '[{"a":1,}]' | json_valid && fail "the JSON validator accepts a trailing comma"
-        ctrctl inspect --json web idle >$f
+        ctrctl inspect --json ctlweb ctlidle >$f
         json_valid <$f || { cat $f; fail "inspect --json is not valid JSON"; }
         echo "ok: list --json and inspect --json are valid JSON"
 }
@@ -163,7 +163,7 @@ test_list_json_valid() {
 test_status_limits() {
         ctl_need_web
         local out rc=0
-        out=$(ctrctl status --no-pager web) || rc=$?
+        out=$(ctrctl status --no-pager ctlweb) || rc=$?
         echo "$out"
         assert_eq "$rc" 0 "status of a running container"
         assert_contains "$out" "Active: active (running)" status
@@ -172,15 +172,15 @@ test_status_limits() {
         assert_contains "$out" "CPUWeight=40" status
         assert_contains "$out" "/var/lib/ctrctl-test → /shared (ro)" "volumes"
         # the scope's process tree, then the journal
-        assert_contains "$out" "CGroup: /machine.slice/ctr-web.scope" status
+        assert_contains "$out" "CGroup: /machine.slice/ctr-ctlweb.scope" status
         assert_contains "$out" "while :; do sleep 1" "process tree"
-        assert_contains "$out" "web-started" "journal lines"
+        assert_contains "$out" "ctlweb-started" "journal lines"
 }
 
 test_status_exit_codes() {
         ctl_need
         local rc=0
-        ctrctl status --no-pager idle >/dev/null || rc=$?
+        ctrctl status --no-pager ctlidle >/dev/null || rc=$?
         assert_eq "$rc" 3 "status of a stopped container"
         rc=0
         ctrctl status --no-pager no-such-container >/dev/null 2>&1 || rc=$?
@@ -190,52 +190,52 @@ test_status_exit_codes() {
 test_stop_start_like_systemctl() {
         ctl_need_web
         local a b
-        ctrctl stop web
-        a=$(systemctl show -p ActiveState -p SubState -p Result ctr@web.service)
-        [[ $(unit_prop ctr-web.scope ActiveState) != active ]] || fail "the scope outlived ctrctl stop"
-        [[ ! -e /run/ctr/web/state ]] || fail "runtime state left after ctrctl stop"
-        ctl_start_web_and_wait systemctl start ctr@web.service
-        systemctl stop ctr@web.service
-        b=$(systemctl show -p ActiveState -p SubState -p Result ctr@web.service)
+        ctrctl stop ctlweb
+        a=$(systemctl show -p ActiveState -p SubState -p Result ctr@ctlweb.service)
+        [[ $(unit_prop ctr-ctlweb.scope ActiveState) != active ]] || fail "the scope outlived ctrctl stop"
+        [[ ! -e /run/ctr/ctlweb/state ]] || fail "runtime state left after ctrctl stop"
+        ctl_start_web_and_wait systemctl start ctr@ctlweb.service
+        systemctl stop ctr@ctlweb.service
+        b=$(systemctl show -p ActiveState -p SubState -p Result ctr@ctlweb.service)
         assert_eq "$a" "$b" "state after ctrctl stop vs. systemctl stop"
         assert_contains "$a" "ActiveState=inactive" "after stop"
 
-        ctl_start_web_and_wait ctrctl start web
-        a=$(systemctl show -p ActiveState -p SubState ctr@web.service)
-        systemctl stop ctr@web.service
-        ctl_start_web_and_wait systemctl start ctr@web.service
-        b=$(systemctl show -p ActiveState -p SubState ctr@web.service)
+        ctl_start_web_and_wait ctrctl start ctlweb
+        a=$(systemctl show -p ActiveState -p SubState ctr@ctlweb.service)
+        systemctl stop ctr@ctlweb.service
+        ctl_start_web_and_wait systemctl start ctr@ctlweb.service
+        b=$(systemctl show -p ActiveState -p SubState ctr@ctlweb.service)
         assert_eq "$a" "$b" "state after ctrctl start vs. systemctl start"
         assert_contains "$a" "ActiveState=active" "after start"
-        wait_for 20 test -f /run/ctr/web/state
+        wait_for 20 test -f /run/ctr/ctlweb/state
 }
 
 test_restart() {
         ctl_need_web
         local before after
-        before=$(unit_prop ctr@web.service MainPID)
-        ctl_start_web_and_wait ctrctl restart web
-        after=$(unit_prop ctr@web.service MainPID)
-        assert_prop ctr@web.service ActiveState active
+        before=$(unit_prop ctr@ctlweb.service MainPID)
+        ctl_start_web_and_wait ctrctl restart ctlweb
+        after=$(unit_prop ctr@ctlweb.service MainPID)
+        assert_prop ctr@ctlweb.service ActiveState active
         [[ $before != "$after" && $after != 0 ]] || fail "MainPID did not change: $before → $after"
-        wait_for 20 test -f /run/ctr/web/state
+        wait_for 20 test -f /run/ctr/ctlweb/state
 }
 
 test_start_failure_message() {
         ctl_need_scope
         local out rc=0
-        out=$(ctrctl start broken 2>&1) || rc=$?
+        out=$(ctrctl start ctlbroken 2>&1) || rc=$?
         echo "$out"
         # the local check refuses an invalid file before asking systemd
         [[ $rc -ne 0 ]] || fail "ctrctl start of an invalid container succeeded"
-        assert_contains "$out" "/etc/ctr/broken.ctr:3:" "the parser's message"
+        assert_contains "$out" "/etc/ctr/ctlbroken.ctr:3:" "the parser's message"
         rc=0
-        out=$(ctrctl start crash 2>&1) || rc=$?
+        out=$(ctrctl start ctlcrash 2>&1) || rc=$?
         echo "rc=$rc $out"
-        # crash exits right after it started: the job may finish before (done) or after the exit (failed)
+        # ctlcrash exits right after it started: the job may finish before (done) or after the exit (failed)
         if [[ $rc -ne 0 ]]; then
-                assert_contains "$out" "Job for ctr@crash.service" "systemd's words"
-                assert_contains "$out" "See 'ctrctl status crash'" "the hint"
+                assert_contains "$out" "Job for ctr@ctlcrash.service" "systemd's words"
+                assert_contains "$out" "See 'ctrctl status ctlcrash'" "the hint"
         fi
         rc=0
         ctrctl start no-such-container 2>/dev/null || rc=$?
@@ -244,48 +244,48 @@ test_start_failure_message() {
 
 test_enable_disable() {
         ctl_need_scope
-        local link=/etc/systemd/system/multi-user.target.wants/ctr@idle.service out
-        out=$(ctrctl enable idle)
+        local link=/etc/systemd/system/multi-user.target.wants/ctr@ctlidle.service out
+        out=$(ctrctl enable ctlidle)
         echo "$out"
         assert_contains "$out" "Created symlink" "enable's output"
         [[ -L $link ]] || fail "$link missing after enable"
-        assert_eq "$(systemctl is-enabled ctr@idle.service)" enabled "is-enabled"
-        ctrctl disable idle
+        assert_eq "$(systemctl is-enabled ctr@ctlidle.service)" enabled "is-enabled"
+        ctrctl disable ctlidle
         [[ ! -e $link ]] || fail "$link left after disable"
-        [[ $(systemctl is-enabled ctr@idle.service || true) != enabled ]] || fail "still enabled"
+        [[ $(systemctl is-enabled ctr@ctlidle.service || true) != enabled ]] || fail "still enabled"
 }
 
 test_logs() {
         ctl_need_web
         local out
-        out=$(ctrctl logs --no-pager web)
-        assert_contains "$out" "web-started" "logs"
-        assert_contains "$out" " web[" "identifier"
-        out=$(ctrctl logs -n 1 -o cat web)
+        out=$(ctrctl logs --no-pager ctlweb)
+        assert_contains "$out" "ctlweb-started" "logs"
+        assert_contains "$out" " ctlweb[" "identifier"
+        out=$(ctrctl logs -n 1 -o cat ctlweb)
         assert_eq "$(wc -l <<<"$out")" 1 "logs -n 1 lines"
-        ctrctl logs -n 3 -o json web >/tmp/ctrctl-logs.json
+        ctrctl logs -n 3 -o json ctlweb >/tmp/ctrctl-logs.json
         local line
         while IFS= read -r line; do
                 json_valid <<<"$line" || fail "not JSON: $line"
                 # the container's own lines, or PID 1's about its units
-                [[ $line == *'"_SYSTEMD_UNIT":"ctr@web.service"'* || $line == *'"_SYSTEMD_UNIT":"ctr-web.scope"'* ||
-                   $line == *'"UNIT":"ctr@web.service"'* || $line == *'"UNIT":"ctr-web.scope"'* ]] ||
+                [[ $line == *'"_SYSTEMD_UNIT":"ctr@ctlweb.service"'* || $line == *'"_SYSTEMD_UNIT":"ctr-ctlweb.scope"'* ||
+                   $line == *'"UNIT":"ctr@ctlweb.service"'* || $line == *'"UNIT":"ctr-ctlweb.scope"'* ]] ||
                         fail "an entry of another unit: $line"
                 assert_contains "$line" '"MESSAGE":' "json entry"
         done </tmp/ctrctl-logs.json
-        out=$(ctrctl logs --since -1h -o cat web)
-        assert_contains "$out" "web-started" "logs --since -1h"
+        out=$(ctrctl logs --since -1h -o cat ctlweb)
+        assert_contains "$out" "ctlweb-started" "logs --since -1h"
 }
 
 test_logs_follow() {
         ctl_need_web
         local marker=m$RANDOM$RANDOM out=/tmp/ctrctl-follow.out pid
-        ctrctl logs -f -o cat web >$out 2>&1 &
+        ctrctl logs -f -o cat ctlweb >$out 2>&1 &
         pid=$!
         # it has shown the past lines: it is following now
-        wait_for 20 grep -q web-started $out || { kill $pid; fail "logs -f showed nothing"; }
+        wait_for 20 grep -q ctlweb-started $out || { kill $pid; fail "logs -f showed nothing"; }
         echo "$marker" >/var/lib/ctrctl-test/marker
-        kill -USR1 "$(ctl_init_pid web)"
+        kill -USR1 "$(ctl_init_pid ctlweb)"
         wait_for 30 grep -q "usr1 $marker" $out || { kill $pid; cat $out; fail "logs -f did not show the new line"; }
         kill $pid
         wait $pid || true
@@ -294,13 +294,13 @@ test_logs_follow() {
 
 test_exec_hostname() {
         ctl_need_web
-        assert_eq "$(ctrctl exec web -- hostname)" web "hostname in the container"
+        assert_eq "$(ctrctl exec ctlweb -- hostname)" ctlweb "hostname in the container"
 }
 
 test_exec_sees_only_container_processes() {
         ctl_need_web
         local out init
-        out=$(ctrctl exec web -- ps -eo pid=,args=)
+        out=$(ctrctl exec ctlweb -- ps -eo pid=,args=)
         echo "$out"
         init=$(awk '$1 == 1' <<<"$out")
         assert_contains "$init" "while :; do sleep 1" "PID 1 is the workload"
@@ -312,27 +312,27 @@ test_exec_sees_only_container_processes() {
 test_exec_joins_cgroup() {
         ctl_need_web
         # the root of its cgroup namespace, i.e. the scope (joined before the namespace)
-        assert_eq "$(ctrctl exec web -- cat /proc/self/cgroup)" "0::/" "/proc/self/cgroup in the container"
+        assert_eq "$(ctrctl exec ctlweb -- cat /proc/self/cgroup)" "0::/" "/proc/self/cgroup in the container"
         # a process exec leaves behind is in the scope, under its limits
-        ctrctl exec web -- sh -c 'sleep 57 >/dev/null 2>&1 </dev/null &'
+        ctrctl exec ctlweb -- sh -c 'sleep 57 >/dev/null 2>&1 </dev/null &'
         local p found=
-        for p in $(cat /sys/fs/cgroup/machine.slice/ctr-web.scope/cgroup.procs); do
+        for p in $(cat /sys/fs/cgroup/machine.slice/ctr-ctlweb.scope/cgroup.procs); do
                 [[ $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null) == "sleep 57 " ]] && found=$p
         done
-        [[ -n $found ]] || fail "the process started by exec is not in ctr-web.scope"
+        [[ -n $found ]] || fail "the process started by exec is not in ctr-ctlweb.scope"
         kill "$found"
 }
 
 test_exec_no_more_privilege() {
         ctl_need_web
         local init want got
-        init=$(ctl_init_pid web)
+        init=$(ctl_init_pid ctlweb)
         want=$(grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Seccomp_filters):' /proc/$init/status)
-        got=$(ctrctl exec web -- grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Seccomp_filters):' /proc/self/status)
+        got=$(ctrctl exec ctlweb -- grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Seccomp_filters):' /proc/self/status)
         echo "$got"
         assert_eq "$got" "$want" "capabilities, no_new_privs and seccomp of exec vs. the workload"
         # -u does not widen the bounding set either
-        got=$(ctrctl exec -u 65534 web -- grep -E '^CapBnd:' /proc/self/status)
+        got=$(ctrctl exec -u 65534 ctlweb -- grep -E '^CapBnd:' /proc/self/status)
         assert_eq "$got" "$(grep -E '^CapBnd:' /proc/$init/status)" "CapBnd with -u"
 }
 
@@ -341,26 +341,26 @@ test_exec_cannot_escape_seccomp() {
         # keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING): allowed on the host, refused by the filter
         local probe='$r = syscall(250, 0, -3, 0); print $r < 0 ? "refused errno=" . ($!+0) : "allowed", "\n"'
         assert_eq "$(perl -e "$probe")" allowed "keyctl on the host"
-        assert_eq "$(ctrctl exec web -- perl -e "$probe")" "refused errno=1" "keyctl in exec"
+        assert_eq "$(ctrctl exec ctlweb -- perl -e "$probe")" "refused errno=1" "keyctl in exec"
 }
 
 test_exec_exit_status() {
         ctl_need_web
         local rc=0
-        ctrctl exec web -- sh -c 'exit 7' || rc=$?
+        ctrctl exec ctlweb -- sh -c 'exit 7' || rc=$?
         assert_eq "$rc" 7 "exit status of exec"
         rc=0
-        ctrctl exec web -- no-such-command 2>/dev/null || rc=$?
+        ctrctl exec ctlweb -- no-such-command 2>/dev/null || rc=$?
         assert_eq "$rc" 127 "exit status of a missing command"
         rc=0
-        ctrctl exec idle -- true 2>/dev/null || rc=$?
+        ctrctl exec ctlidle -- true 2>/dev/null || rc=$?
         assert_eq "$rc" 3 "exec into a stopped container"
 }
 
 test_exec_env_user_workdir() {
         ctl_need_web
-        assert_eq "$(ctrctl exec -u 65534 -e A=1 -e 'B=x y' -w /tmp web -- sh -c 'echo "$(id -u) $(pwd) $A $B $HOSTNAME"')" \
-                "65534 /tmp 1 x y web" "exec -u -e -w"
+        assert_eq "$(ctrctl exec -u 65534 -e A=1 -e 'B=x y' -w /tmp ctlweb -- sh -c 'echo "$(id -u) $(pwd) $A $B $HOSTNAME"')" \
+                "65534 /tmp 1 x y ctlweb" "exec -u -e -w"
 }
 
 test_exec_tty() {
@@ -368,7 +368,7 @@ test_exec_tty() {
         command -v script >/dev/null || skip "script (util-linux) is not installed"
         local out rc=0
         out=$( (sleep 2; printf 'echo tty-$((6*7)); tty; stty size\n'; sleep 2; printf 'exit 3\n') |
-                timeout 40 script -qec "stty cols 91 rows 27; ctrctl exec -t web -- sh" /dev/null) || rc=$?
+                timeout 40 script -qec "stty cols 91 rows 27; ctrctl exec -t ctlweb -- sh" /dev/null) || rc=$?
         echo "$out"
         assert_eq "$rc" 3 "exit status through the terminal"
         assert_contains "$out" "tty-42" "the command ran"
@@ -379,25 +379,25 @@ test_exec_tty() {
 test_stats_memory_moves() {
         ctl_need_web
         local before after
-        ctrctl exec web -- rm -f /scratch/fill
-        before=$(ctrctl stats --json --interval 0.2s web | json_object web | json_field memory_bytes)
-        ctrctl exec web -- sh -c 'head -c 20000000 /dev/zero >/scratch/fill'
-        after=$(ctrctl stats --json --interval 0.2s web | json_object web | json_field memory_bytes)
+        ctrctl exec ctlweb -- rm -f /scratch/fill
+        before=$(ctrctl stats --json --interval 0.2s ctlweb | json_object ctlweb | json_field memory_bytes)
+        ctrctl exec ctlweb -- sh -c 'head -c 20000000 /dev/zero >/scratch/fill'
+        after=$(ctrctl stats --json --interval 0.2s ctlweb | json_object ctlweb | json_field memory_bytes)
         echo "memory before=$before after=$after"
         [[ $before =~ ^[0-9]+$ && $after =~ ^[0-9]+$ ]] || fail "stats gave no numbers"
         [[ $after -ge $((before + 15000000)) ]] || fail "memory did not grow by the 20 MB the workload allocated"
         local top
-        top=$(ctrctl top -n 1 web)
+        top=$(ctrctl top -n 1 ctlweb)
         echo "$top"
-        [[ $top =~ (^|$'\n')web\ +[-0-9.]+\ +[0-9.]+[BKMG]\ +64.0M ]] || fail "top's row for web"
-        ctrctl exec web -- rm -f /scratch/fill
+        [[ $top =~ (^|$'\n')ctlweb\ +[-0-9.]+\ +[0-9.]+[BKMG]\ +64.0M ]] || fail "top's row for ctlweb"
+        ctrctl exec ctlweb -- rm -f /scratch/fill
 }
 
 test_inspect_runtime() {
         ctl_need_web
         local out
-        out=$(ctrctl inspect web)
-        assert_contains "$out" "\"init_pid\":$(ctl_init_pid web)" "inspect runtime"
+        out=$(ctrctl inspect ctlweb)
+        assert_contains "$out" "\"init_pid\":$(ctl_init_pid ctlweb)" "inspect runtime"
         assert_contains "$out" '"active_state":"active"' "inspect unit"
         assert_contains "$out" '"memory_max":67108864' "inspect configuration"
 }
@@ -423,40 +423,40 @@ test_run_scope_topology() {
         ctl_need_scope
         local pid rc=0
         # as systemd-run --scope: the launcher in ctrctl-N.scope, the workload in ctr-N.scope bound to it
-        ctrctl run --rm --name topo host sh -c 'trap "exit 0" TERM; sleep infinity & wait' >/tmp/topo.out 2>&1 &
+        ctrctl run --rm --name ctltopo host sh -c 'trap "exit 0" TERM; sleep infinity & wait' >/tmp/ctltopo.out 2>&1 &
         pid=$!
-        wait_for 40 bash -c '[[ $(systemctl show -P ActiveState ctr-topo.scope) == active ]]' ||
-                { kill $pid; cat /tmp/topo.out; fail "ctr-topo.scope did not start"; }
-        assert_prop ctrctl-topo.scope ActiveState active
-        assert_contains "$(unit_prop ctr-topo.scope BindsTo)" ctrctl-topo.scope "BindsTo of the container's scope"
+        wait_for 40 bash -c '[[ $(systemctl show -P ActiveState ctr-ctltopo.scope) == active ]]' ||
+                { kill $pid; cat /tmp/ctltopo.out; fail "ctr-ctltopo.scope did not start"; }
+        assert_prop ctrctl-ctltopo.scope ActiveState active
+        assert_contains "$(unit_prop ctr-ctltopo.scope BindsTo)" ctrctl-ctltopo.scope "BindsTo of the container's scope"
         local launcher
         launcher=$(pgrep -P $pid) || fail "no launcher below ctrctl"
-        assert_contains "$(pid_cgroup "$launcher")" "ctrctl-topo.scope" "the launcher's cgroup"
+        assert_contains "$(pid_cgroup "$launcher")" "ctrctl-ctltopo.scope" "the launcher's cgroup"
         # SIGTERM to ctrctl goes on to the launcher, which stops the container; --rm cleans up
         kill -TERM $pid
         wait $pid || rc=$?
         echo "ctrctl exited with $rc"
-        [[ ! -e /run/ctr/topo.ctr ]] || fail "/run/ctr/topo.ctr left behind"
-        wait_for 20 bash -c '[[ $(systemctl show -P ActiveState ctr-topo.scope) != active ]]' || fail "ctr-topo.scope left"
+        [[ ! -e /run/ctr/ctltopo.ctr ]] || fail "/run/ctr/ctltopo.ctr left behind"
+        wait_for 20 bash -c '[[ $(systemctl show -P ActiveState ctr-ctltopo.scope) != active ]]' || fail "ctr-ctltopo.scope left"
 }
 
 test_run_detach() {
         ctl_need_scope
         local out
-        out=$(timeout 50 ctrctl run --detach --name det -e GREETING=hello host sh -c 'echo "detached $GREETING"; trap "exit 0" TERM; sleep infinity & wait')
-        assert_eq "$out" det "run --detach prints the name"
-        assert_prop ctr@det.service ActiveState active
-        ctrctl list --json | json_object det | grep -q '"active_state":"active"' || fail "det not active in list"
-        wait_for 20 bash -c 'ctrctl logs -o cat det | grep -q "detached hello"' || fail "det's output not in logs"
-        ctrctl stop det
-        rm -f /run/ctr/det.ctr
+        out=$(timeout 50 ctrctl run --detach --name ctldet -e GREETING=hello host sh -c 'echo "detached $GREETING"; trap "exit 0" TERM; sleep infinity & wait')
+        assert_eq "$out" ctldet "run --detach prints the name"
+        assert_prop ctr@ctldet.service ActiveState active
+        ctrctl list --json | json_object ctldet | grep -q '"active_state":"active"' || fail "ctldet not active in list"
+        wait_for 20 bash -c 'ctrctl logs -o cat ctldet | grep -q "detached hello"' || fail "ctldet's output not in logs"
+        ctrctl stop ctldet
+        rm -f /run/ctr/ctldet.ctr
         systemctl daemon-reload
 }
 
 test_cleanup() {
         ctl_need
-        systemctl stop ctr@web.service ctr@crash.service 2>/dev/null || true
+        systemctl stop ctr@ctlweb.service ctr@ctlcrash.service 2>/dev/null || true
         systemctl reset-failed 'ctr@*' 2>/dev/null || true
-        rm -f /etc/ctr/{web,idle,crash,broken}.ctr
+        rm -f /etc/ctr/{ctlweb,ctlidle,ctlcrash,ctlbroken}.ctr
         systemctl daemon-reload
 }
