@@ -59,6 +59,7 @@ typedef struct Row {
         UnitInfo scope;
         RuntimeState state;
         bool have_state;
+        bool listed;            /* states known from ListUnitsByPatterns() (or: not loaded, so inactive) */
 } Row;
 
 static void row_done(Row *r) {
@@ -91,6 +92,77 @@ static bool have_row(const Row *rows, size_t n, const char *name) {
                 if (streq(rows[i].name, name))
                         return true;
         return false;
+}
+
+static bool streq_ptr(const char *a, const char *b) {
+        return a && b && streq(a, b);
+}
+
+static Row *find_row(Row *rows, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (streq(rows[i].name, name))
+                        return rows + i;
+        return NULL;
+}
+
+static int list_unit_states(sd_bus *bus, Row *rows, size_t n) {
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_bus_message_ sd_bus_message *m = NULL, *reply = NULL;
+        const char *name, *description, *load, *active, *sub;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                           "ListUnitsByPatterns");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "as", 0);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "as", 1, "ctr@*.service");
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, &error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(reply, "(ssssssouso)", &name, &description, &load, &active, &sub, NULL,
+                                        NULL, NULL, NULL, NULL)) > 0) {
+                _cleanup_free_ char *c = NULL;
+                const char *p = startswith(name, "ctr@");
+                Row *row;
+
+                if (!p || !endswith(p, ".service"))
+                        continue;
+                c = strndup(p, strlen(p) - strlen(".service"));
+                if (!c)
+                        return -ENOMEM;
+                row = find_row(rows, n, c);
+                if (!row)
+                        continue;
+                unit_info_done(&row->service);
+                row->service.load_state = strdup(load);
+                row->service.active_state = strdup(active);
+                row->service.sub_state = strdup(sub);
+                row->service.description = strdup(description);
+                if (!row->service.load_state || !row->service.active_state || !row->service.sub_state ||
+                    !row->service.description)
+                        return -ENOMEM;
+                row->listed = true;
+        }
+        if (r < 0)
+                return r;
+
+        /* not loaded: systemd has nothing running for it, i.e. inactive (loading it just to say so is slow) */
+        for (size_t i = 0; i < n; i++)
+                if (!rows[i].listed && !rows[i].masked && !rows[i].runtime_only) {
+                        unit_info_done(&rows[i].service);
+                        rows[i].service.load_state = strdup("not-loaded");
+                        rows[i].service.active_state = strdup("inactive");
+                        rows[i].service.sub_state = strdup("dead");
+                        if (!rows[i].service.load_state || !rows[i].service.active_state ||
+                            !rows[i].service.sub_state)
+                                return -ENOMEM;
+                        rows[i].listed = true;
+                }
+        return 0;
 }
 
 static const char *state_color(const char *active) {
@@ -298,6 +370,14 @@ int verb_list(int argc, char *argv[]) {
         if (n_rows > 0)
                 qsort(rows, n_rows, sizeof(Row), row_compare);
 
+        /* One ListUnitsByPatterns() for the states of every loaded ctr@ unit; the per-unit properties only for
+         * units that are doing something (a machine may define hundreds of containers). */
+        if (have_bus) {
+                r = list_unit_states(bus, rows, n_rows);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to list the units, asking one by one: %m");
+        }
+
         for (size_t k = 0; k < n_rows; k++) {
                 Row *row = rows + k;
 
@@ -312,9 +392,12 @@ int verb_list(int argc, char *argv[]) {
                         if (container_service_name(row->name, &service) < 0 ||
                             container_scope_name(row->name, &scope) < 0)
                                 goto oom;
-                        r = bus_unit_info(bus, service, &row->service);
-                        if (r < 0)
-                                log_debug_errno(r, "Failed to read the properties of %s: %m", service);
+                        if (!row->listed || !streq_ptr(row->service.active_state, "inactive")) {
+                                unit_info_done(&row->service);
+                                r = bus_unit_info(bus, service, &row->service);
+                                if (r < 0)
+                                        log_debug_errno(r, "Failed to read the properties of %s: %m", service);
+                        }
                         if (row_active(row))
                                 (void) bus_unit_info(bus, scope, &row->scope);
                         else

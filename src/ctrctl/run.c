@@ -9,8 +9,8 @@
  *
  * - in the foreground: ctr-launch runs as ctrctl's child on the caller's terminal. As systemd-run --scope
  *   does, ctrctl first asks systemd (StartTransientUnit) for a scope ctrctl-N.scope holding that child, so
- *   the monitor is a unit of its own; the launcher then asks for ctr-N.scope for the container, bound to
- *   the monitor's scope. The terminal's Ctrl-C reaches the launcher, which stops the container with its
+ *   the monitor is a unit of its own; the launcher then asks for ctr-N.scope for the container (BindsTo= only
+ *   a service, so here the init's parent-death signal ties the container to the monitor). The terminal's Ctrl-C reaches the launcher, which stops the container with its
  *   StopSignal=; ctrctl waits, exits with the container's status and with --rm removes the file (and
  *   --rm makes the writable layer a tmpfs, Ephemeral=yes, so nothing is left on disk).
  * - with --detach: a daemon-reload over sd-bus (the generator sees the file), then StartUnit

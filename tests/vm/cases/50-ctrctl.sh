@@ -422,13 +422,13 @@ test_run_rm_host() {
 test_run_scope_topology() {
         ctl_need_scope
         local pid rc=0
-        # as systemd-run --scope: the launcher in ctrctl-N.scope, the workload in ctr-N.scope bound to it
+        # as systemd-run --scope: the launcher in ctrctl-N.scope, the workload in ctr-N.scope
         ctrctl run --rm --name ctltopo host sh -c 'trap "exit 0" TERM; sleep infinity & wait' >/tmp/ctltopo.out 2>&1 &
         pid=$!
-        wait_for 40 bash -c '[[ $(systemctl show -P ActiveState ctr-ctltopo.scope) == active ]]' ||
+        wait_for 40 bash -c '[[ $(systemctl show -P ActiveState ctr-ctltopo.scope) == active && -f /run/ctr/ctltopo/state ]]' ||
                 { kill $pid; cat /tmp/ctltopo.out; fail "ctr-ctltopo.scope did not start"; }
         assert_prop ctrctl-ctltopo.scope ActiveState active
-        assert_contains "$(unit_prop ctr-ctltopo.scope BindsTo)" ctrctl-ctltopo.scope "BindsTo of the container's scope"
+        assert_contains "$(pid_cgroup "$(ctl_init_pid ctltopo)")" "ctr-ctltopo.scope" "the workload's cgroup"
         local launcher
         launcher=$(pgrep -P $pid) || fail "no launcher below ctrctl"
         assert_contains "$(pid_cgroup "$launcher")" "ctrctl-ctltopo.scope" "the launcher's cgroup"
