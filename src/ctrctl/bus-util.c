@@ -150,6 +150,16 @@ int bus_unit_info(sd_bus *bus, const char *unit, UnitInfo *ret) {
         return 0;
 }
 
+int bus_unit_get_string(sd_bus *bus, const char *unit, const char *iface, const char *property, char **ret) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = sd_bus_path_encode(SYSTEMD_PATH "/unit", unit, &path);
+        if (r < 0)
+                return r;
+        return get_string(bus, path, iface ?: SYSTEMD_UNIT, property, ret);
+}
+
 typedef struct JobWait {
         const char *job;
         char *result;

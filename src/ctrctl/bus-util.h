@@ -56,6 +56,9 @@ void unit_info_done(UnitInfo *i);
  * error: LoadState= says "not-found". */
 int bus_unit_info(sd_bus *bus, const char *unit, UnitInfo *ret);
 
+/* One string property of |unit| (|iface| NULL: org.freedesktop.systemd1.Unit). */
+int bus_unit_get_string(sd_bus *bus, const char *unit, const char *iface, const char *property, char **ret);
+
 /* Calls Manager.METHOD(|unit|, "replace") (StartUnit, StopUnit, RestartUnit, ReloadUnit, …) and waits for the
  * job's JobRemoved. Returns 0 with *ret_result the job result ("done", "failed", "canceled", "timeout",
  * "dependency", "skipped"), or -errno with |error| holding systemd's text. */

@@ -137,26 +137,35 @@ int container_init_pid(sd_bus *bus, const char *name, RuntimeState *state, pid_t
 }
 
 int container_cgroup_dir(sd_bus *bus, const char *name, char **ret) {
+        _cleanup_free_ char *scope = NULL, *cg = NULL, *service = NULL, *active = NULL;
+        RuntimeState st = {};
+        bool have_state;
         pid_t pid;
         int r;
 
-        if (bus) {
-                _cleanup_(unit_info_done) UnitInfo i = {};
-                _cleanup_free_ char *unit = NULL;
+        if (container_scope_name(name, &scope) < 0 || container_service_name(name, &service) < 0)
+                return -ENOMEM;
 
-                if (container_scope_name(name, &unit) < 0)
-                        return -ENOMEM;
-                if (bus_unit_info(bus, unit, &i) >= 0 && !isempty(i.control_group) && i.active_state &&
-                    !streq(i.active_state, "inactive") && !streq(i.active_state, "failed")) {
-                        if (asprintf(ret, "/sys/fs/cgroup%s", i.control_group) < 0)
-                                return -ENOMEM;
-                        return 0;
-                }
+        /* The runtime state says whether it runs without asking anyone (stats and top go through every name);
+         * without one, only a service that is doing something is worth asking about. */
+        r = runtime_state_read(name, &st);
+        have_state = r >= 0 && st.init_pid > 0 && (kill(st.init_pid, 0) >= 0 || errno == EPERM);
+        pid = st.init_pid;
+        runtime_state_done(&st);
+
+        if (!have_state) {
+                if (!bus || bus_unit_get_string(bus, service, NULL, "ActiveState", &active) < 0 ||
+                    !(streq(active, "active") || streq(active, "reloading") || streq(active, "deactivating")))
+                        return -ENOENT;
+                r = container_init_pid(bus, name, NULL, &pid);
+                if (r < 0)
+                        return -ENOENT;
         }
 
-        r = container_init_pid(bus, name, NULL, &pid);
-        if (r < 0)
-                return -ENOENT;
+        if (bus && bus_unit_get_string(bus, scope, "org.freedesktop.systemd1.Scope", "ControlGroup", &cg) >= 0 &&
+            !isempty(cg))
+                return asprintf(ret, "/sys/fs/cgroup%s", cg) < 0 ? -ENOMEM : 0;
+
         return pid_cgroup_dir(pid, ret);
 }
 
