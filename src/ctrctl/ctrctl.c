@@ -188,45 +188,6 @@ void print_diagnostic(const Diagnostic *d) {
                 fprintf(stderr, "%s: %s\n", level, d->message);
 }
 
-void json_print_string(FILE *f, const char *s) {
-        bool utf8;
-
-        if (!s) {
-                fputs("null", f);
-                return;
-        }
-
-        /* JSON strings are Unicode: bytes that are not UTF-8 are written as the Latin-1 code point of
-         * the byte, which keeps the output valid and the bytes recognisable. */
-        utf8 = utf8_is_valid(s);
-
-        fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-                switch (*p) {
-                case '"':
-                        fputs("\\\"", f);
-                        break;
-                case '\\':
-                        fputs("\\\\", f);
-                        break;
-                case '\n':
-                        fputs("\\n", f);
-                        break;
-                case '\t':
-                        fputs("\\t", f);
-                        break;
-                case '\r':
-                        fputs("\\r", f);
-                        break;
-                default:
-                        if (*p < ' ' || *p == 0x7f || (*p >= 0x80 && !utf8))
-                                fprintf(f, "\\u%04x", *p);
-                        else
-                                fputc(*p, f);
-                }
-        fputc('"', f);
-}
-
 static int parse_argv(int argc, char *argv[]) {
         static const struct option options[] = {
                 GLOBAL_OPTIONS,

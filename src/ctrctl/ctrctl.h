@@ -52,7 +52,6 @@ int verb_parse_options(int argc, char *argv[], const struct option *options, con
 void print_diagnostic(const Diagnostic *d);
 
 /* JSON output without a library: a string literal with quotes and escapes, or null for NULL. */
-void json_print_string(FILE *f, const char *s);
 
 /* The verbs, one file each. */
 int verb_cat(int argc, char *argv[]);

@@ -13,6 +13,7 @@
 
 #include "ctr-file.h"
 #include "ctrctl.h"
+#include "json.h"
 #include "log.h"
 #include "string-util.h"
 #include "strv.h"
@@ -119,21 +120,21 @@ static int validate_one(const char *argument, char *const *search_path, Result *
 
 static void json_print_diagnostic(const Diagnostic *d) {
         fputs("{\"file\":", stdout);
-        json_print_string(stdout, d->file);
+        json_write_escaped(stdout, d->file);
         if (d->line > 0)
                 printf(",\"line\":%u", d->line);
         else
                 fputs(",\"line\":null", stdout);
         fputs(",\"section\":", stdout);
-        json_print_string(stdout, d->section);
+        json_write_escaped(stdout, d->section);
         fputs(",\"key\":", stdout);
-        json_print_string(stdout, d->key);
+        json_write_escaped(stdout, d->key);
         fputs(",\"value\":", stdout);
-        json_print_string(stdout, d->value);
+        json_write_escaped(stdout, d->value);
         fputs(",\"message\":", stdout);
-        json_print_string(stdout, d->message);
+        json_write_escaped(stdout, d->message);
         fputs(",\"level\":", stdout);
-        json_print_string(stdout, d->level == DIAGNOSTIC_ERROR ? "error" : "warning");
+        json_write_escaped(stdout, d->level == DIAGNOSTIC_ERROR ? "error" : "warning");
         fputc('}', stdout);
 }
 
@@ -154,16 +155,16 @@ static void json_print_diagnostics(const Diagnostics *diag, DiagnosticLevel leve
 
 static void json_print_result(const Result *res) {
         fputs("{\"argument\":", stdout);
-        json_print_string(stdout, res->argument);
+        json_write_escaped(stdout, res->argument);
         fputs(",\"name\":", stdout);
-        json_print_string(stdout, res->name);
+        json_write_escaped(stdout, res->name);
         fputs(",\"file\":", stdout);
-        json_print_string(stdout, res->file);
+        json_write_escaped(stdout, res->file);
         fputs(",\"dropins\":[", stdout);
         STRV_FOREACH(d, res->dropins) {
                 if (d != res->dropins)
                         fputc(',', stdout);
-                json_print_string(stdout, *d);
+                json_write_escaped(stdout, *d);
         }
         printf("],\"valid\":%s,\"errors\":", res->valid ? "true" : "false");
         json_print_diagnostics(&res->diag, DIAGNOSTIC_ERROR);
