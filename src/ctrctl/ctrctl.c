@@ -10,7 +10,6 @@
 
 #include "ctrctl.h"
 #include "log.h"
-#include "string-util.h"
 
 bool arg_no_pager = false;
 bool arg_no_legend = false;
