@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "env-util.h"
+#include "fileio.h"
 #include "macro.h"
 
 /* A bounded check first: parse-util's validator copies the name to the stack. */
@@ -322,8 +323,9 @@ finish:
 int env_file_load(const char *path, char ***ret) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
-        size_t size = 0, allocated;
+        size_t size;
         struct stat st;
+        int r;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0)
@@ -335,40 +337,9 @@ int env_file_load(const char *path, char ***ret) {
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
 
-        /* Sized by fstat(), grown once to the limit if the file grows while we read. */
-        allocated = (size_t) MIN((uint64_t) st.st_size, (uint64_t) ENV_FILE_SIZE_MAX) + 2;
-        buf = malloc(allocated);
-        if (!buf)
-                return -ENOMEM;
-
-        for (;;) {
-                ssize_t k;
-
-                if (size + 1 >= allocated) {
-                        char *n;
-
-                        if (allocated >= ENV_FILE_SIZE_MAX + 2)
-                                return -EFBIG;
-                        allocated = ENV_FILE_SIZE_MAX + 2;
-                        n = realloc(buf, allocated);
-                        if (!n)
-                                return -ENOMEM;
-                        buf = n;
-                }
-
-                k = read(fd, buf + size, allocated - 1 - size);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                if (k == 0)
-                        break;
-                size += (size_t) k;
-                if (size > ENV_FILE_SIZE_MAX)
-                        return -EFBIG;
-        }
-        buf[size] = '\0';
+        r = read_full_fd(fd, &st, ENV_FILE_SIZE_MAX, &buf, &size);
+        if (r < 0)
+                return r;
         if (memchr(buf, '\0', size))
                 return -EBADMSG;
 

@@ -11,14 +11,21 @@
 
 int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 0, allocated;
-        struct stat st;
 
         fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
-        if (fstat(fd, &st) < 0)
+        return read_full_fd(fd, NULL, max_size, ret, ret_size);
+}
+
+int read_full_fd(int fd, const struct stat *known, size_t max_size, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, allocated;
+        struct stat st;
+
+        if (known)
+                st = *known;
+        else if (fstat(fd, &st) < 0)
                 return negative_errno();
         if (S_ISDIR(st.st_mode))
                 return -EISDIR;

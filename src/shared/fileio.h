@@ -3,11 +3,16 @@
 
 #include <dirent.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* Reads a whole file (relative to |dir_fd|, AT_FDCWD for the cwd) into a NUL-terminated buffer. Returns
  * -EFBIG when it holds more than |max_size| bytes (checked while reading, so pipes and /proc files work),
  * -EISDIR for a directory. */
 int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret, size_t *ret_size);
+
+/* The same for an open fd, read from its current position. |st| is the fd's fstat() when the caller has it
+ * already (NULL: done here). */
+int read_full_fd(int fd, const struct stat *st, size_t max_size, char **ret, size_t *ret_size);
 
 /* Reads a directory with getdents64() directly: opendir() and fdopendir() add fstat() and fcntl() calls, which
  * matter when the generator scans 10,000 drop-in directories. Entries "." and ".." are skipped. */

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 
 #include "caps-util.h"
+#include "fileio.h"
 #include "macro.h"
 #include "seccomp-util.h"
 
@@ -725,27 +726,10 @@ int seccomp_profile_program(const char *path, uint64_t capabilities, SeccompProg
                 return -EISDIR;
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
-        if (st.st_size > SECCOMP_PROFILE_SIZE_MAX)
-                return -EFBIG;
 
-        buf = malloc(SECCOMP_PROFILE_SIZE_MAX + 2);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t k = read(fd, buf + size, SECCOMP_PROFILE_SIZE_MAX + 1 - size);
-
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                if (k == 0)
-                        break;
-                size += (size_t) k;
-                if (size > SECCOMP_PROFILE_SIZE_MAX)
-                        return -EFBIG;
-        }
-        buf[size] = '\0';
+        r = read_full_fd(fd, &st, SECCOMP_PROFILE_SIZE_MAX, &buf, &size);
+        if (r < 0)
+                return r;
         if (memchr(buf, '\0', size))
                 return -EBADMSG;
 

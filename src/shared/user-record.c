@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "fileio.h"
 #include "macro.h"
 #include "user-record.h"
 
@@ -212,7 +213,7 @@ int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_
 int user_record_read_file(int root_fd, const char *path, char **ret) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
-        size_t size = 0, allocated;
+        size_t size;
         struct stat st;
         int r;
 
@@ -227,44 +228,11 @@ int user_record_read_file(int root_fd, const char *path, char **ret) {
                 return -EISDIR;
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
-        if ((uint64_t) st.st_size > USER_RECORD_FILE_MAX)
-                return -EFBIG;
 
-        /* The size may change under us: read until EOF, bounded. */
-        allocated = (size_t) st.st_size + 1;
-        buf = malloc(allocated);
-        if (!buf)
-                return -ENOMEM;
-
-        for (;;) {
-                ssize_t k;
-
-                if (size + 1 >= allocated) {
-                        char *n;
-
-                        if (allocated > USER_RECORD_FILE_MAX)
-                                return -EFBIG;
-                        allocated = MIN(allocated * 2 + 4096, (size_t) USER_RECORD_FILE_MAX + 2);
-                        n = realloc(buf, allocated);
-                        if (!n)
-                                return -ENOMEM;
-                        buf = n;
-                }
-
-                k = read(fd, buf + size, allocated - size - 1);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                if (k == 0)
-                        break;
-                size += (size_t) k;
-                if (size > USER_RECORD_FILE_MAX)
-                        return -EFBIG;
-        }
-
-        buf[size] = '\0';
+        /* The size may change under us: read_full_fd() reads until EOF, bounded. */
+        r = read_full_fd(fd, &st, USER_RECORD_FILE_MAX, &buf, &size);
+        if (r < 0)
+                return r;
         if (memchr(buf, '\0', size))
                 return -EBADMSG;
 
