@@ -13,43 +13,44 @@
 
 bool arg_no_pager = false;
 bool arg_no_legend = false;
+const char *arg_host = NULL;
 
 /* Sorted by name; one line per verb. */
 static const Verb verbs[] = {
-        { "cat",      1, VERB_ANY, verb_cat,
+        { "cat",      1, VERB_ANY, verb_cat, 0,
           "NAME…\tShow the .ctr files and drop-ins of containers" },
-        { "disable",  1, VERB_ANY, verb_unit,
+        { "disable",  1, VERB_ANY, verb_unit, VERB_REMOTE,
           "[-H HOST] [--now] NAME…\tDisable containers (ctr@NAME.service) at boot" },
-        { "enable",   1, VERB_ANY, verb_unit,
+        { "enable",   1, VERB_ANY, verb_unit, VERB_REMOTE,
           "[-H HOST] [--now] NAME…\tEnable containers (ctr@NAME.service) at boot" },
-        { "exec",     2, VERB_ANY, verb_exec,
+        { "exec",     2, VERB_ANY, verb_exec, 0,
           "[-t] [-u USER] [-e K=V]… [-w DIR] NAME -- CMD…\tRun a command in a running container" },
-        { "inspect",  1, VERB_ANY, verb_inspect,
+        { "inspect",  1, VERB_ANY, verb_inspect, 0,
           "[--json] NAME…\tPrint the effective configuration and runtime state as JSON" },
-        { "list",     0, 0,        verb_list,
+        { "list",     0, 0,        verb_list, 0,
           "[--all] [--json]\tList containers: unit state, PID, uptime, memory, CPU, image, file" },
-        { "logs",     1, 1,        verb_logs,
+        { "logs",     1, 1,        verb_logs, 0,
           "[-f] [-n N] [--since TIME] [-o short|json|cat] NAME\tShow a container's journal" },
-        { "reload",   1, VERB_ANY, verb_unit,
+        { "reload",   1, VERB_ANY, verb_unit, VERB_REMOTE,
           "[-H HOST] [--no-block] NAME…\tSend containers their ReloadSignal= (systemctl reload)" },
-        { "restart",  1, VERB_ANY, verb_unit,
+        { "restart",  1, VERB_ANY, verb_unit, VERB_REMOTE,
           "[-H HOST] [--no-block] NAME…\tRestart containers and wait for the job" },
-        { "run",      1, VERB_ANY, verb_run,
+        { "run",      1, VERB_ANY, verb_run, 0,
           "[-t] [-i] [--rm] [-d] [--name N] [-v SRC:DST]… [-e K=V]… [-m SIZE] [--no-scope] IMAGE|host|FILE|NAME "
           "[CMD…]\tRun an ad-hoc container (or a declared one) in the foreground, or detached as ctr@N" },
-        { "shell",    1, 1,        verb_shell,
+        { "shell",    1, 1,        verb_shell, 0,
           "[-u USER] [-e K=V]… [-w DIR] NAME\tStart the user's login shell in a running container" },
-        { "start",    1, VERB_ANY, verb_unit,
+        { "start",    1, VERB_ANY, verb_unit, VERB_REMOTE,
           "[-H HOST] [--no-block] NAME…\tStart containers (ctr@NAME.service) and wait for the job" },
-        { "stats",    0, VERB_ANY, verb_stats,
+        { "stats",    0, VERB_ANY, verb_stats, 0,
           "[--json] [--interval SEC] [NAME…]\tCPU, memory, tasks and IO of running containers, once" },
-        { "status",   1, VERB_ANY, verb_status,
+        { "status",   1, VERB_ANY, verb_status, 0,
           "[-n N] NAME…\tShow state, configuration, limits and usage, processes and recent log lines" },
-        { "stop",     1, VERB_ANY, verb_unit,
+        { "stop",     1, VERB_ANY, verb_unit, VERB_REMOTE,
           "[-H HOST] [--no-block] NAME…\tStop containers and wait for the job" },
-        { "top",      0, VERB_ANY, verb_top,
+        { "top",      0, VERB_ANY, verb_top, 0,
           "[-d SEC] [-n ITERATIONS] [NAME…]\tCPU, memory, tasks and IO of running containers, refreshing" },
-        { "validate", 1, VERB_ANY, verb_validate,
+        { "validate", 1, VERB_ANY, verb_validate, 0,
           "[--json] [--name NAME] FILE|NAME…\tCheck .ctr files, print every diagnostic with file:line" },
 };
 
@@ -61,6 +62,7 @@ enum {
 
 #define GLOBAL_OPTIONS                                                  \
         { "help",      no_argument, NULL, 'h'           },              \
+        { "host",      required_argument, NULL, 'H'     },              \
         { "no-pager",  no_argument, NULL, ARG_NO_PAGER  },              \
         { "no-legend", no_argument, NULL, ARG_NO_LEGEND }
 
@@ -77,6 +79,9 @@ static void help(void) {
         printf("\nOptions:\n"
                "  -h --help       Show this help\n"
                "     --version    Show the version\n"
+               "  -H --host=[USER@]HOST[:PORT]\n"
+               "                  Operate on systemd on another machine over ssh (start, stop, restart,\n"
+               "                  reload, enable, disable)\n"
                "     --no-pager   Do not pipe output into a pager\n"
                "     --no-legend  Do not print column headers and footers\n\n"
                "Exit status: 0 success, 1 failure (or an invalid file), 2 usage error, 3 not running, 4 no such\n"
@@ -96,8 +101,11 @@ static void verb_help(const Verb *v) {
         printf("ctrctl %s %.*s\n\n%s\n\nSee ctrctl(1).\n", v->name, (int) (tab - v->help), v->help, tab + 1);
 }
 
-static int global_option(int c) {
+static int global_option(int c, const char *value) {
         switch (c) {
+        case 'H':
+                arg_host = value;
+                return 1;
         case ARG_NO_PAGER:
                 arg_no_pager = true;
                 return 1;
@@ -133,7 +141,7 @@ int verb_parse_options(int argc, char *argv[], const struct option *options, con
         for (size_t i = 0; i < ELEMENTSOF(globals); i++)
                 all[k++] = globals[i];
 
-        if (asprintf(&shorts, ":h%s", strempty(shortopts)) < 0)
+        if (asprintf(&shorts, ":hH:%s", strempty(shortopts)) < 0)
                 return log_oom();
 
         /* getopt's own messages would name the verb as the program; ours name ctrctl. */
@@ -144,7 +152,7 @@ int verb_parse_options(int argc, char *argv[], const struct option *options, con
                         verb_help(v);
                         return 0;
                 }
-                if (global_option(c))
+                if (global_option(c, optarg))
                         continue;
                 if (c == '?' || c == ':') {
                         if (optopt > 0 && optopt < 0x100)
@@ -157,6 +165,14 @@ int verb_parse_options(int argc, char *argv[], const struct option *options, con
                 }
                 if (!handler || handler(c, optarg) < 0)
                         goto usage;
+        }
+
+        /* The other verbs read this machine's .ctr files, cgroups, journal or namespaces: a remote systemd
+         * alone cannot answer them, and silently answering for the local machine would mislead. */
+        if (arg_host && !(v->flags & VERB_REMOTE)) {
+                log_error("'ctrctl %s' works on this machine only; -H/--host is for start, stop, restart, "
+                          "reload, enable and disable.", v->name);
+                goto usage;
         }
 
         n_args = (unsigned) (argc - optind);
@@ -196,7 +212,7 @@ static int parse_argv(int argc, char *argv[]) {
         int c;
 
         /* Stop at the verb: what follows is the verb's to parse. */
-        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "+hH:", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
                         help();
@@ -205,7 +221,7 @@ static int parse_argv(int argc, char *argv[]) {
                         printf("ctrctl %s\n", PACKAGE_VERSION);
                         return 0;
                 default:
-                        if (global_option(c))
+                        if (global_option(c, optarg))
                                 break;
                         return -EINVAL;
                 }

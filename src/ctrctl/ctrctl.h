@@ -25,16 +25,22 @@ typedef int (*VerbFunction)(int argc, char *argv[]);
 
 #define VERB_ANY UINT_MAX
 
+typedef enum VerbFlags {
+        VERB_REMOTE = 1 << 0,           /* talks only to systemd: takes -H/--host */
+} VerbFlags;
+
 typedef struct Verb {
         const char *name;
         unsigned min_args, max_args;    /* positional arguments after the verb's options, VERB_ANY = no limit */
         VerbFunction function;
+        VerbFlags flags;
         const char *help;               /* "ARGS…\tWhat it does", one line in --help */
 } Verb;
 
 /* Global options (ctrctl.c); they may come before or after the verb. */
 extern bool arg_no_pager;
 extern bool arg_no_legend;
+extern const char *arg_host;           /* -H/--host: [USER@]HOST[:PORT], for VERB_REMOTE verbs only */
 
 /* Called for each of a verb's own options with getopt_long()'s return value and optarg. Returns < 0 for a
  * bad value (after printing why). */

@@ -17,7 +17,6 @@
 #include "log.h"
 #include "string-util.h"
 
-static const char *arg_host = NULL;
 static bool arg_no_block = false;
 static bool arg_now = false;
 
@@ -28,9 +27,6 @@ enum {
 
 static int handle_option(int c, const char *value) {
         switch (c) {
-        case 'H':
-                arg_host = value;
-                return 0;
         case ARG_NO_BLOCK:
                 arg_no_block = true;
                 return 0;
@@ -79,7 +75,11 @@ static int run_job(sd_bus *bus, const char *verb, const char *method, const char
         if (bus_job_failure_text(bus, unit, result, &text) < 0)
                 return log_oom();
         log_error("%s", text);
-        log_error("See 'ctrctl status %s' and 'ctrctl logs %s' for details.", name, name);
+        /* status and logs read the machine they run on: name the one to run them on */
+        if (arg_host)
+                log_error("See 'ctrctl status %s' and 'ctrctl logs %s' on %s for details.", name, name, arg_host);
+        else
+                log_error("See 'ctrctl status %s' and 'ctrctl logs %s' for details.", name, name);
         return -EIO;
 
 method_failed:
@@ -87,7 +87,7 @@ method_failed:
                 return log_error_errno(r, "Timed out waiting for the %s job of %s.", verb, unit);
         log_error("Failed to %s %s: %s", verb, unit, error.message ?: strerror(-r));
         if (!streq(verb, "stop"))
-                log_error("See 'ctrctl status %s' for details.", name);
+                log_error("See 'ctrctl status %s'%s%s for details.", name, arg_host ? " on " : "", strempty(arg_host));
         return r;
 }
 
@@ -149,7 +149,6 @@ static int unit_files(sd_bus *bus, bool enable, char **names, size_t n) {
 
 int verb_unit(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "host",     required_argument, NULL, 'H'          },
                 { "no-block", no_argument,       NULL, ARG_NO_BLOCK },
                 { "now",      no_argument,       NULL, ARG_NOW      },
                 {}
@@ -159,7 +158,7 @@ int verb_unit(int argc, char *argv[]) {
         bool files;
         int i, r, ret = 0;
 
-        i = verb_parse_options(argc, argv, options, "H:", handle_option);
+        i = verb_parse_options(argc, argv, options, NULL, handle_option);
         if (i <= 0)
                 return i < 0 ? CTRCTL_EXIT_USAGE : 0;
 

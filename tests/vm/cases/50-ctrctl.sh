@@ -393,6 +393,25 @@ test_stats_memory_moves() {
         ctrctl exec ctlweb -- rm -f /scratch/fill
 }
 
+test_top_interactive() {
+        ctl_need_web
+        command -v script >/dev/null || skip "script (util-linux) is not installed"
+        local out rc=0 frames
+        # a real terminal: top refreshes in place until "q" is typed, then gives the terminal back as it was
+        out=$( (sleep 4; printf q) |
+                timeout 40 script -qec "stty cols 120 rows 30; ctrctl top -d 0.5 ctlweb; echo top-rc=\$?; stty -a" /dev/null) || rc=$?
+        echo "$out"
+        assert_eq "$rc" 0 "script's exit status"
+        assert_contains "$out" "top-rc=0" "top quits on q with status 0"
+        frames=$(grep -c "ctrctl top - .* 1 running (q to quit)" <<<"$out" || true)
+        [[ $frames -ge 2 ]] || fail "top did not refresh (frames: $frames)"
+        [[ $(grep -c $'\e\[H\e\[2J' <<<"$out" || true) -ge 2 ]] || fail "no screen clears between refreshes"
+        # a refresh after the first sample has a CPU % (the first frame has none yet)
+        [[ $out =~ (^|$'\n')ctlweb\ +[0-9]+\.[0-9]+\ + ]] || fail "no CPU % for ctlweb after a refresh"
+        # the terminal modes are restored: canonical input and echo again
+        [[ $out =~ [[:space:]]icanon[[:space:]] && $out =~ [[:space:]]echo[[:space:]] ]] || fail "terminal left in raw mode"
+}
+
 test_inspect_runtime() {
         ctl_need_web
         local out
@@ -451,6 +470,37 @@ test_run_detach() {
         ctrctl stop ctldet
         rm -f /run/ctr/ctldet.ctr
         systemctl daemon-reload
+}
+
+# -H over sd-bus's own ssh transport ("ssh HOST systemd-stdio-bridge"), to this machine's sshd: the same path
+# as to another machine, and the only one a single guest has.
+test_remote_host_over_ssh() {
+        ctl_need_web
+        [[ -x /usr/sbin/sshd ]] && command -v ssh >/dev/null || skip "openssh is not in the guest image"
+        install -d -m 700 /root/.ssh
+        [[ -f /root/.ssh/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519
+        cp /root/.ssh/id_ed25519.pub /root/.ssh/authorized_keys
+        printf 'Host *\n  StrictHostKeyChecking accept-new\n  BatchMode yes\n' >/root/.ssh/config
+        systemctl start ssh.service
+        timeout 30 ssh root@localhost true || fail "ssh root@localhost does not work in the guest"
+
+        local rc=0 out
+        timeout 50 ctrctl -H root@localhost stop ctlweb || rc=$?
+        assert_eq "$rc" 0 "ctrctl -H root@localhost stop"
+        assert_prop ctr@ctlweb.service ActiveState inactive
+        ctl_start_web_and_wait timeout 50 ctrctl start --host=root@localhost ctlweb
+        assert_prop ctr@ctlweb.service ActiveState active
+        assert_prop ctr-ctlweb.scope ActiveState active
+        # a failing job on the far side: systemd's words and the hint, exit status 1
+        rc=0
+        out=$(timeout 50 ctrctl -H root@localhost:22 start ctlnothere 2>&1) || rc=$?
+        echo "$out"
+        assert_eq "$rc" 1 "a remote start that fails"
+        assert_contains "$out" "ctr@ctlnothere.service" "the error names the unit"
+        assert_contains "$out" "See 'ctrctl status ctlnothere' and 'ctrctl logs ctlnothere' on root@localhost:22" \
+                "the hint names the host to look on"
+        systemctl reset-failed ctr@ctlnothere.service 2>/dev/null || true
+        systemctl stop ssh.service
 }
 
 test_cleanup() {
