@@ -688,7 +688,8 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         return status;
 }
 
-int verb_exec(int argc, char *argv[]) {
+/* exec and shell: the same options, but shell has no -t/--tty (it always has a terminal) and no command. */
+static int exec_verb(int argc, char *argv[], bool shell) {
         static const struct option options[] = {
                 { "tty",     no_argument,       NULL, 't' },
                 { "user",    required_argument, NULL, 'u' },
@@ -698,40 +699,25 @@ int verb_exec(int argc, char *argv[]) {
         };
         int i, r;
 
-        i = verb_parse_options(argc, argv, options, "tu:e:w:", handle_option);
-        if (i <= 0) {
-                arg_env = strv_free(arg_env);
-                return i < 0 ? CTRCTL_EXIT_USAGE : 0;
+        i = verb_parse_options(argc, argv, shell ? options + 1 : options, shell ? "u:e:w:" : "tu:e:w:",
+                               handle_option);
+        if (i <= 0)
+                r = i < 0 ? CTRCTL_EXIT_USAGE : 0;
+        else if (ctrctl_check_name(argv[i]) < 0)
+                r = CTRCTL_EXIT_USAGE;
+        else {
+                if (shell)
+                        arg_tty = true;
+                r = exec_in_container(argv[i], shell ? NULL : argv + i + 1, shell);
         }
-        if (ctrctl_check_name(argv[i]) < 0) {
-                arg_env = strv_free(arg_env);
-                return CTRCTL_EXIT_USAGE;
-        }
-        r = exec_in_container(argv[i], argv + i + 1, false);
         arg_env = strv_free(arg_env);
         return r;
 }
 
-int verb_shell(int argc, char *argv[]) {
-        static const struct option options[] = {
-                { "user",    required_argument, NULL, 'u' },
-                { "env",     required_argument, NULL, 'e' },
-                { "workdir", required_argument, NULL, 'w' },
-                {}
-        };
-        int i, r;
+int verb_exec(int argc, char *argv[]) {
+        return exec_verb(argc, argv, false);
+}
 
-        i = verb_parse_options(argc, argv, options, "u:e:w:", handle_option);
-        if (i <= 0) {
-                arg_env = strv_free(arg_env);
-                return i < 0 ? CTRCTL_EXIT_USAGE : 0;
-        }
-        if (ctrctl_check_name(argv[i]) < 0) {
-                arg_env = strv_free(arg_env);
-                return CTRCTL_EXIT_USAGE;
-        }
-        arg_tty = true;
-        r = exec_in_container(argv[i], NULL, true);
-        arg_env = strv_free(arg_env);
-        return r;
+int verb_shell(int argc, char *argv[]) {
+        return exec_verb(argc, argv, true);
 }

@@ -338,7 +338,7 @@ static int start_monitor_scope(sd_bus *bus, const char *name, pid_t pid) {
         if (r < 0)
                 return log_error_errno(r, "Failed to build the StartTransientUnit call: %m");
 
-        r = bus_call_job(bus, m, &result, &error);
+        r = bus_call_job(bus, m, BUS_JOB_TIMEOUT_USEC, &result, &error);
         if (r < 0)
                 return log_error_errno(r, "Failed to start %s: %s", unit, error.message ?: strerror(-r));
         if (!streq(result, "done")) {
@@ -559,7 +559,7 @@ static int run_adhoc(const char *image, char **cmd) {
                 }
                 if (container_service_name(name, &unit) < 0)
                         return log_oom();
-                r = bus_unit_job(bus, "StartUnit", unit, &result, &error);
+                r = bus_unit_job(bus, "StartUnit", unit, BUS_JOB_TIMEOUT_USEC, &result, &error);
                 if (r < 0) {
                         log_error("Failed to start %s: %s", unit, error.message ?: strerror(-r));
                         log_error("See 'ctrctl status %s'; the file stays in %s.", name, path);

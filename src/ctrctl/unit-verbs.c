@@ -66,7 +66,7 @@ static int run_job(sd_bus *bus, const char *verb, const char *method, const char
                 return 0;
         }
 
-        r = bus_unit_job(bus, method, unit, &result, &error);
+        r = bus_unit_job(bus, method, unit, BUS_JOB_TIMEOUT_USEC, &result, &error);
         if (r < 0)
                 goto method_failed;
         if (streq(result, "done"))

@@ -47,6 +47,7 @@
 #ifdef CTR_LAUNCH_HAVE_SCOPE
 #include <systemd/sd-bus.h>
 #include <systemd/sd-login.h>
+#include "bus-util.h"
 #include "scope.h"
 #endif
 
@@ -510,9 +511,9 @@ static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
         const char *service = NULL;
         int r;
 
-        r = scope_bus_open(&bus);
+        r = bus_connect(NULL, &bus);
         if (r < 0)
-                return log_error_errno(r, "Failed to connect to systemd: %m");
+                return bus_log_connect_error(r, NULL);
         /* BindsTo=/Before= only a service of ours: run from a shell, our unit is the login session's scope. */
         if (sd_pid_get_unit(0, &unit) >= 0 && endswith(unit, ".service"))
                 service = unit;

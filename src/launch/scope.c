@@ -12,12 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bus-util.h"
 #include "log.h"
 #include "scope.h"
-
-#define SYSTEMD_DEST "org.freedesktop.systemd1"
-#define SYSTEMD_PATH "/org/freedesktop/systemd1"
-#define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
 
 /* A scope job starts or stops in milliseconds; this only bounds a wedged manager (a stale scope's stop may
  * wait for its own TimeoutStopSec=, which systemd enforces). */
@@ -46,11 +43,6 @@ static const struct {
 /* Once systemd has refused PIDFDs= in this process, say PIDs= right away. */
 static bool pidfds_unsupported = false;
 
-/* sd-bus.h brings the cleanup functions; these name them in our style. */
-#define _cleanup_bus_error_ _cleanup_(sd_bus_error_free)
-#define _cleanup_bus_message_ _cleanup_(sd_bus_message_unrefp)
-#define _cleanup_bus_slot_ _cleanup_(sd_bus_slot_unrefp)
-
 int scope_name(const Container *c, char **ret) {
         char *s;
 
@@ -59,36 +51,6 @@ int scope_name(const Container *c, char **ret) {
         if (asprintf(&s, "ctr-%s.scope", c->name) < 0)
                 return -ENOMEM;
         *ret = s;
-        return 0;
-}
-
-int scope_bus_open(sd_bus **ret) {
-        sd_bus *bus = NULL;
-        int r;
-
-        if (!ret)
-                return -EINVAL;
-
-        /* As root, systemd's private socket: no broker in between, no AddMatch round trip, and systemd sends
-         * job signals to every direct connection. Anyone else goes through the system bus. */
-        if (geteuid() == 0 && access("/run/systemd/private", F_OK) >= 0) {
-                r = sd_bus_new(&bus);
-                if (r < 0)
-                        return r;
-                r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
-                if (r >= 0)
-                        r = sd_bus_start(bus);
-                if (r >= 0) {
-                        *ret = bus;
-                        return 0;
-                }
-                bus = sd_bus_flush_close_unref(bus);
-        }
-
-        r = sd_bus_open_system(&bus);
-        if (r < 0)
-                return r;
-        *ret = bus;
         return 0;
 }
 
@@ -262,53 +224,6 @@ static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, i
         return sd_bus_message_close_container(m);
 }
 
-typedef struct JobWait {
-        const char *job;        /* object path of the job we wait for; NULL until the method replied */
-        char *result;           /* JobRemoved's result, once seen */
-} JobWait;
-
-static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        JobWait *w = userdata;
-        const char *path, *unit, *result;
-        uint32_t id;
-
-        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
-                return 0;
-        if (w->job && !w->result && streq(path, w->job))
-                w->result = strdup(result) ?: strdup("");
-        return 0;
-}
-
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
-}
-
-/* Runs the bus until JobRemoved for w->job arrived. */
-static int wait_for_job(sd_bus *bus, JobWait *w) {
-        uint64_t deadline = now_usec() + SCOPE_JOB_TIMEOUT_USEC;
-        int r;
-
-        while (!w->result) {
-                uint64_t n;
-
-                r = sd_bus_process(bus, NULL);
-                if (r < 0)
-                        return r;
-                if (r > 0)
-                        continue;
-                n = now_usec();
-                if (n >= deadline)
-                        return -ETIMEDOUT;
-                r = sd_bus_wait(bus, deadline - n);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
 static int set_error_text(char **ret_error, const char *format, ...) _printf_(2, 3);
 static int set_error_text(char **ret_error, const char *format, ...) {
         va_list ap;
@@ -327,72 +242,15 @@ static int set_error_text(char **ret_error, const char *format, ...) {
         return 0;
 }
 
-/* The unit's Result= after a failed job: "resources", "timeout", … — systemd's word for what went wrong. */
-static char *unit_result(sd_bus *bus, const char *unit) {
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_bus_message_ sd_bus_message *reply = NULL;
-        const char *path;
-        char *result = NULL;
-
-        if (sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "GetUnit", &error, &reply,
-                               "s", unit) < 0)
-                return NULL;
-        if (sd_bus_message_read(reply, "o", &path) < 0)
-                return NULL;
-        if (sd_bus_get_property_string(bus, SYSTEMD_DEST, path, "org.freedesktop.systemd1.Scope", "Result",
-                                       &error, &result) < 0)
-                return NULL;
-        return result;
-}
-
-/* Calls a manager method that returns a job ("o"), then waits for that job's JobRemoved. Returns the job's
- * result in ret_result; a method error is returned as -errno with systemd's text in ret_error. */
-static int call_job_method(sd_bus *bus, sd_bus_message *call, char **ret_result, sd_bus_error *ret_error) {
-        _cleanup_bus_message_ sd_bus_message *reply = NULL;
-        _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
-        JobWait w = {};
-        int r;
-
-        /* Subscribe before the call, so the signal cannot slip past: the broker handles our AddMatch before
-         * the method call, both sent in this order on one connection. */
-        r = sd_bus_match_signal_async(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
-                                      on_job_removed, NULL, &w);
-        if (r < 0)
-                return r;
-
-        r = sd_bus_call(bus, call, 0, ret_error, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(reply, "o", &w.job);
-        if (r < 0)
-                return r;
-
-        r = wait_for_job(bus, &w);
-        if (r < 0) {
-                free(w.result);
-                return r;
-        }
-        *ret_result = w.result;
-        return 0;
-}
-
 /* Stops a scope left over by a crash (or collects a failed one) so that its name can be used again. */
 static int scope_stop_stale(sd_bus *bus, const char *unit, char **ret_error) {
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_bus_message_ sd_bus_message *call = NULL;
         _cleanup_free_ char *result = NULL;
         int r;
 
         log_debug("Stopping stale %s.", unit);
 
-        r = sd_bus_message_new_method_call(bus, &call, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "StopUnit");
-        if (r < 0)
-                return r;
-        r = sd_bus_message_append(call, "ss", unit, "replace");
-        if (r < 0)
-                return r;
-
-        r = call_job_method(bus, call, &result, &error);
+        r = bus_unit_job(bus, "StopUnit", unit, SCOPE_JOB_TIMEOUT_USEC, &result, &error);
         if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit")) {
                 set_error_text(ret_error, "Failed to stop stale %s: %s", unit,
                                error.message ?: strerror(-r));
@@ -454,7 +312,7 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
                 if (r < 0)
                         return r;
 
-                r = call_job_method(bus, call, &result, &error);
+                r = bus_call_job(bus, call, SCOPE_JOB_TIMEOUT_USEC, &result, &error);
                 if (r < 0 && use_pidfd && sd_bus_error_has_name(&error, SD_BUS_ERROR_PROPERTY_READ_ONLY) &&
                     error.message && strstr(error.message, "PIDFDs")) {
                         /* systemd before 253 has no PIDFDs=: say PIDs= (the child is paused and ours, so its
@@ -479,8 +337,9 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
                         return r;
                 }
                 if (!streq(result, "done")) {
-                        _cleanup_free_ char *why = unit_result(bus, unit);
+                        _cleanup_free_ char *why = NULL;
 
+                        (void) bus_unit_get_string(bus, unit, SYSTEMD_SCOPE, "Result", &why);
                         set_error_text(ret_error, "Job for %s failed with result '%s'%s%s%s", unit, result,
                                        why ? " (unit result '" : "", strempty(why), why ? "')" : "");
                         return -EIO;

@@ -8,10 +8,6 @@
 
 #include "ctr-file.h"
 
-/* A connection to systemd for scope_start(): its private socket as root (no broker in between, job signals
- * without AddMatch), else the system bus. */
-int scope_bus_open(sd_bus **ret);
-
 /* "ctr-NAME.scope" */
 int scope_name(const Container *c, char **ret);
 

@@ -321,27 +321,12 @@ finish:
 }
 
 int env_file_load(const char *path, char ***ret) {
-        _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
-        size_t size;
-        struct stat st;
         int r;
 
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        if (fd < 0)
-                return negative_errno();
-        if (fstat(fd, &st) < 0)
-                return negative_errno();
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-
-        r = read_full_fd(fd, &st, ENV_FILE_SIZE_MAX, &buf, &size);
+        r = read_text_file(path, ENV_FILE_SIZE_MAX, &buf, NULL);
         if (r < 0)
                 return r;
-        if (memchr(buf, '\0', size))
-                return -EBADMSG;
 
         return env_file_parse(buf, ret);
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,42 @@ int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret,
         if (fd < 0)
                 return negative_errno();
         return read_full_fd(fd, NULL, max_size, ret, ret_size);
+}
+
+int read_text_fd(int fd, size_t max_size, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        size_t size;
+        int r;
+
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+
+        /* The size may change under us: read_full_fd() reads until EOF, bounded. */
+        r = read_full_fd(fd, &st, max_size, &buf, &size);
+        if (r < 0)
+                return r;
+        if (memchr(buf, '\0', size))
+                return -EBADMSG;
+
+        *ret = TAKE_PTR(buf);
+        if (ret_size)
+                *ret_size = size;
+        return 0;
+}
+
+int read_text_file(const char *path, size_t max_size, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+
+        /* O_NONBLOCK: a FIFO put where a file belongs must not hang us before the type check */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return negative_errno();
+        return read_text_fd(fd, max_size, ret, ret_size);
 }
 
 int read_full_fd(int fd, const struct stat *known, size_t max_size, char **ret, size_t *ret_size) {

@@ -10,6 +10,13 @@
  * -EISDIR for a directory. */
 int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret, size_t *ret_size);
 
+/* A text file a user names in a .ctr (EnvironmentFile=, SeccompProfile=): a regular file (-EISDIR for a
+ * directory, -EBADFD for anything else, checked without blocking on a FIFO), at most |max_size| bytes
+ * (-EFBIG), without NUL bytes (-EBADMSG). */
+int read_text_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
+/* The same for an fd the caller opened (with O_NONBLOCK, for the FIFO case). */
+int read_text_fd(int fd, size_t max_size, char **ret, size_t *ret_size);
+
 /* The same for an open fd, read from its current position. |st| is the fd's fstat() when the caller has it
  * already (NULL: done here). */
 int read_full_fd(int fd, const struct stat *st, size_t max_size, char **ret, size_t *ret_size);

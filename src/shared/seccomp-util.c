@@ -707,31 +707,16 @@ fail:
 }
 
 int seccomp_profile_program(const char *path, uint64_t capabilities, SeccompProgram *ret, unsigned *ret_line) {
-        _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         scmp_filter_ctx ctx;
-        struct stat st;
-        size_t size = 0;
         int r;
 
         if (ret_line)
                 *ret_line = 0;
 
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        if (fd < 0)
-                return negative_errno();
-        if (fstat(fd, &st) < 0)
-                return negative_errno();
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-
-        r = read_full_fd(fd, &st, SECCOMP_PROFILE_SIZE_MAX, &buf, &size);
+        r = read_text_file(path, SECCOMP_PROFILE_SIZE_MAX, &buf, NULL);
         if (r < 0)
                 return r;
-        if (memchr(buf, '\0', size))
-                return -EBADMSG;
 
         r = seccomp_profile_parse(buf, capabilities, &ctx, ret_line);
         if (r < 0)

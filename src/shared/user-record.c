@@ -212,32 +212,13 @@ int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_
 
 int user_record_read_file(int root_fd, const char *path, char **ret) {
         _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
-        size_t size;
-        struct stat st;
         int r;
 
         /* O_NONBLOCK: opening a FIFO must not hang us; the type is checked right after. */
         r = user_record_open_in_root(root_fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd);
         if (r < 0)
                 return r;
-
-        if (fstat(fd, &st) < 0)
-                return negative_errno();
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-
-        /* The size may change under us: read_full_fd() reads until EOF, bounded. */
-        r = read_full_fd(fd, &st, USER_RECORD_FILE_MAX, &buf, &size);
-        if (r < 0)
-                return r;
-        if (memchr(buf, '\0', size))
-                return -EBADMSG;
-
-        *ret = TAKE_PTR(buf);
-        return 0;
+        return read_text_fd(fd, USER_RECORD_FILE_MAX, ret, NULL);
 }
 
 /* Splits the next line of |*p| into at most |n_fields| ':'-separated fields (NUL-terminating them in |line|,

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "fileio.h"
 #include "test.h"
 
@@ -46,6 +50,37 @@ TEST(read_full_file_not_regular) {
         ASSERT_OK(read_full_file_at(AT_FDCWD, "/dev/null", 10, &big, &size));
         ASSERT_EQ(size, 0);
         free(big);
+}
+
+TEST(read_text_file) {
+        _cleanup_tmpdir_ char *dir = test_mkdtemp();
+        _cleanup_free_ char *data = NULL, *f = NULL, *nul = NULL, *fifo = NULL;
+        char *none = NULL;
+        size_t size = 0;
+
+        ASSERT_NOT_NULL(dir);
+        ASSERT_OK(test_write(dir, "f", "A=1\n"));
+        ASSERT_TRUE(asprintf(&f, "%s/f", dir) > 0);
+        ASSERT_OK(read_text_file(f, 4, &data, &size));
+        ASSERT_EQ(size, 4);
+        ASSERT_STREQ(data, "A=1\n");
+        ASSERT_ERROR(read_text_file(f, 3, &none, NULL), EFBIG);
+        ASSERT_ERROR(read_text_file(dir, 100, &none, NULL), EISDIR);
+        ASSERT_ERROR(read_text_file("/dev/null", 100, &none, NULL), EBADFD);
+        /* a FIFO is refused without waiting for a writer */
+        ASSERT_TRUE(asprintf(&fifo, "%s/fifo", dir) > 0);
+        ASSERT_OK(mkfifo(fifo, 0600) < 0 ? -errno : 0);
+        ASSERT_ERROR(read_text_file(fifo, 100, &none, NULL), EBADFD);
+        /* a NUL byte: not text */
+        ASSERT_TRUE(asprintf(&nul, "%s/nul", dir) > 0);
+        {
+                int fd = open(nul, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+                ASSERT_TRUE(fd >= 0);
+                ASSERT_EQ(write(fd, "A=1\0B=2\n", 8), 8);
+                close(fd);
+        }
+        ASSERT_ERROR(read_text_file(nul, 100, &none, NULL), EBADMSG);
+        ASSERT_NULL(none);
 }
 
 TEST(dir_iter) {

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bus-util.h"
 #include "ctr-file.h"
 #include "log.h"
 #include "scope.h"
@@ -196,7 +197,7 @@ int main(int argc, char *argv[]) {
                         log_warning_errno(errno, "pidfd_open: %m");
         }
 
-        r = system_bus ? sd_bus_open_system(&bus) : scope_bus_open(&bus);
+        r = system_bus ? bus_connect_system(&bus) : bus_connect(NULL, &bus);
         if (r < 0) {
                 kill(child, SIGKILL);
                 return log_error_errno(-r, "Failed to connect to systemd: %m"), 1;

@@ -287,9 +287,16 @@ test_logs_follow() {
         echo "$marker" >/var/lib/ctrctl-test/marker
         kill -USR1 "$(ctl_init_pid ctlweb)"
         wait_for 30 grep -q "usr1 $marker" $out || { kill $pid; cat $out; fail "logs -f did not show the new line"; }
+        echo "ok: logs -f showed 'usr1 $marker'"
+        # across a restart: the same logs -f shows the new instance's first line (a new monitor, new PIDs)
+        local n0
+        n0=$(grep -c '^ctlweb-started' $out || true)
+        timeout 50 ctrctl restart ctlweb
+        wait_for 30 bash -c "[[ \$(grep -c '^ctlweb-started' $out) -gt $n0 ]]" ||
+                { kill $pid; cat $out; fail "logs -f did not follow across the restart"; }
+        kill -0 $pid || fail "logs -f ended at the restart"
         kill $pid
         wait $pid || true
-        echo "ok: logs -f showed 'usr1 $marker'"
 }
 
 test_exec_hostname() {
@@ -481,6 +488,8 @@ test_remote_host_over_ssh() {
         [[ -f /root/.ssh/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519
         cp /root/.ssh/id_ed25519.pub /root/.ssh/authorized_keys
         printf 'Host *\n  StrictHostKeyChecking accept-new\n  BatchMode yes\n' >/root/.ssh/config
+        # the test image masks systemd-user-sessions, which would remove this (sshd prints it on every login)
+        rm -f /run/nologin
         systemctl start ssh.service
         timeout 30 ssh root@localhost true || fail "ssh root@localhost does not work in the guest"
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* ctrctl's sd-bus helpers: connect to systemd (locally, or on another machine over ssh as systemctl -H does),
- * read unit properties, call a job method and wait for the job as systemctl does. */
+/* sd-bus helpers for talking to systemd (the launcher's scope, ctrctl's verbs): connect (locally, or on another
+ * machine over ssh as systemctl -H does), read unit properties, call a job method and wait for the job as
+ * systemctl does. */
 
 #include <stdint.h>
 #include <systemd/sd-bus.h>
@@ -21,11 +22,14 @@
 
 /* How long a start/stop job may take before ctrctl gives up waiting (the job itself goes on). */
 #define BUS_JOB_TIMEOUT_USEC (600U * 1000000ULL)
+#define SYSTEMD_SCOPE "org.freedesktop.systemd1.Scope"
 
 /* |host| NULL: this machine, as root systemd's private socket (no broker, job signals without Subscribe),
  * else the system bus. "[USER@]HOST[:MACHINE]": the system bus there over ssh (sd_bus_open_system_remote).
  * Does not log. */
 int bus_connect(const char *host, sd_bus **ret);
+/* The system bus through the broker, subscribed to systemd's job signals (bus_connect()'s path for non-root). */
+int bus_connect_system(sd_bus **ret);
 /* Logs a useful message for a failed bus_connect() and returns |r|. */
 int bus_log_connect_error(int r, const char *host);
 
@@ -62,10 +66,13 @@ int bus_unit_get_string(sd_bus *bus, const char *unit, const char *iface, const 
 /* Calls Manager.METHOD(|unit|, "replace") (StartUnit, StopUnit, RestartUnit, ReloadUnit, …) and waits for the
  * job's JobRemoved. Returns 0 with *ret_result the job result ("done", "failed", "canceled", "timeout",
  * "dependency", "skipped"), or -errno with |error| holding systemd's text. */
-int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result, sd_bus_error *error);
+int bus_unit_job(sd_bus *bus, const char *method, const char *unit, uint64_t timeout_usec, char **ret_result,
+                 sd_bus_error *error);
 
-/* Sends |call| (a Manager method that returns a job path) and waits for that job's JobRemoved. */
-int bus_call_job(sd_bus *bus, sd_bus_message *call, char **ret_result, sd_bus_error *error);
+/* Sends |call| (a Manager method that returns a job path) and waits for that job's JobRemoved, at most
+ * |timeout_usec| (-ETIMEDOUT; the job itself goes on). */
+int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char **ret_result,
+                 sd_bus_error *error);
 
 /* Manager.Reload() (daemon-reload): returns when systemd has re-run the generators. */
 int bus_daemon_reload(sd_bus *bus, sd_bus_error *error);

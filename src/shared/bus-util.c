@@ -12,6 +12,30 @@
 #include "log.h"
 #include "string-util.h"
 
+/* On a bus (not the private socket) systemd emits job signals only while someone is subscribed: subscribes
+ * |bus| and hands it to |ret|, or closes it. */
+static int bus_subscribe_take(sd_bus *bus, sd_bus **ret) {
+        int r;
+
+        r = sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "Subscribe", NULL, NULL, NULL);
+        if (r < 0 && r != -EALREADY) {
+                sd_bus_flush_close_unref(bus);
+                return r;
+        }
+        *ret = bus;
+        return 0;
+}
+
+int bus_connect_system(sd_bus **ret) {
+        sd_bus *bus = NULL;
+        int r;
+
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return r;
+        return bus_subscribe_take(bus, ret);
+}
+
 int bus_connect(const char *host, sd_bus **ret) {
         sd_bus *bus = NULL;
         int r;
@@ -20,9 +44,11 @@ int bus_connect(const char *host, sd_bus **ret) {
                 r = sd_bus_open_system_remote(&bus, host);
                 if (r < 0)
                         return r;
-                goto subscribe;
+                return bus_subscribe_take(bus, ret);
         }
 
+        /* As root, systemd's private socket: no broker in between, no AddMatch round trip, and systemd sends
+         * job signals to every direct connection. */
         if (geteuid() == 0 && access("/run/systemd/private", F_OK) >= 0) {
                 r = sd_bus_new(&bus);
                 if (r < 0)
@@ -42,19 +68,7 @@ int bus_connect(const char *host, sd_bus **ret) {
         if (access("/run/systemd/system", F_OK) < 0)
                 return -EHOSTDOWN;
 
-        r = sd_bus_open_system(&bus);
-        if (r < 0)
-                return r;
-
-subscribe:
-        /* On a bus (not the private socket) systemd emits job signals only while someone is subscribed. */
-        r = sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "Subscribe", NULL, NULL, NULL);
-        if (r < 0 && r != -EALREADY) {
-                sd_bus_flush_close_unref(bus);
-                return r;
-        }
-        *ret = bus;
-        return 0;
+        return bus_connect_system(ret);
 }
 
 int bus_log_connect_error(int r, const char *host) {
@@ -184,16 +198,19 @@ static uint64_t now_monotonic_usec(void) {
         return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
-int bus_call_job(sd_bus *bus, sd_bus_message *call, char **ret_result, sd_bus_error *error) {
+int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char **ret_result,
+                 sd_bus_error *error) {
         _cleanup_bus_message_ sd_bus_message *reply = NULL;
         _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
         uint64_t deadline;
         JobWait w = {};
         int r;
 
-        /* Match first: the signal cannot slip past between the reply and the AddMatch. */
-        r = sd_bus_match_signal(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
-                                on_job_removed, &w);
+        /* Subscribe before the call, so the signal cannot slip past between the reply and the match. The
+         * match is asynchronous (no round trip): the broker handles our AddMatch before the method call,
+         * both sent in this order on one connection; on the private socket there is no AddMatch at all. */
+        r = sd_bus_match_signal_async(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
+                                      on_job_removed, NULL, &w);
         if (r < 0)
                 return r;
 
@@ -204,7 +221,7 @@ int bus_call_job(sd_bus *bus, sd_bus_message *call, char **ret_result, sd_bus_er
         if (r < 0)
                 return r;
 
-        deadline = now_monotonic_usec() + BUS_JOB_TIMEOUT_USEC;
+        deadline = now_monotonic_usec() + timeout_usec;
         while (!w.result) {
                 uint64_t n;
 
@@ -230,7 +247,8 @@ fail:
         return r;
 }
 
-int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result, sd_bus_error *error) {
+int bus_unit_job(sd_bus *bus, const char *method, const char *unit, uint64_t timeout_usec, char **ret_result,
+                 sd_bus_error *error) {
         _cleanup_bus_message_ sd_bus_message *m = NULL;
         int r;
 
@@ -240,7 +258,7 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_r
         r = sd_bus_message_append(m, "ss", unit, "replace");
         if (r < 0)
                 return r;
-        return bus_call_job(bus, m, ret_result, error);
+        return bus_call_job(bus, m, timeout_usec, ret_result, error);
 }
 
 int bus_daemon_reload(sd_bus *bus, sd_bus_error *error) {
