@@ -383,6 +383,32 @@ test_exec_tty() {
         assert_contains "$out" "27 91" "window size passed on"
 }
 
+test_exec_tty_resize() {
+        ctl_need_web
+        command -v script >/dev/null || skip "script (util-linux) is not installed"
+        local log=/tmp/ctrctl-resize.log flag=/tmp/ctrctl-resize.done rc=0 pid tty
+        rm -f $log $flag
+        # the outer terminal is resized while "exec -t" runs; the shell inside must see the new size
+        (
+                sleep 2
+                printf 'stty size\n'
+                wait_for 30 test -f $flag || exit 1
+                printf 'stty size; echo resized-$((2*21))\n'
+                sleep 2
+                printf 'exit 0\n'
+        ) | timeout 50 script -qfec "stty cols 91 rows 27; ctrctl exec -t ctlweb -- sh" /dev/null >$log &
+        pid=$!
+        wait_for 30 grep -q "^27 91" $log || { kill $pid; cat -v $log; fail "no first size"; }
+        tty=$(readlink /proc/"$(pgrep -f -n '^ctrctl exec -t ctlweb')"/fd/0) || fail "no ctrctl exec -t running"
+        stty -F "$tty" rows 33 cols 77
+        touch $flag
+        wait $pid || rc=$?
+        cat -v $log
+        assert_eq "$rc" 0 "exit status"
+        grep -q "resized-42" $log || fail "the command after the resize did not run"
+        grep -q "^33 77" $log || fail "the container's terminal did not get the new size 33x77"
+}
+
 test_stats_memory_moves() {
         ctl_need_web
         local before after
