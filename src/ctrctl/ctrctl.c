@@ -36,7 +36,8 @@ static const Verb verbs[] = {
         { "restart",  1, VERB_ANY, verb_unit, VERB_REMOTE,
           "[-H HOST] [--no-block] NAME…\tRestart containers and wait for the job" },
         { "run",      1, VERB_ANY, verb_run, 0,
-          "[-t] [-i] [--rm] [-d] [--name N] [-v SRC:DST]… [-e K=V]… [-m SIZE] [--no-scope] IMAGE|host|FILE|NAME "
+          "[-t] [-i] [--rm] [-d] [--name N] [-v SRC:DST]… [-e K=V]… [-p PORTS]… [-m SIZE] [--no-scope] "
+          "IMAGE|host|FILE|NAME "
           "[CMD…]\tRun an ad-hoc container (or a declared one) in the foreground, or detached as ctr@N" },
         { "shell",    1, 1,        verb_shell, 0,
           "[-u USER] [-e K=V]… [-w DIR] NAME\tStart the user's login shell in a running container" },

@@ -192,6 +192,7 @@ static void print_runtime(JsonWriter *w, sd_bus *bus, const char *name) {
         else
                 json_null(w);
         json_field_string(w, "scope", s.scope);
+        json_field_string(w, "address", running ? s.address : NULL);
         json_field_string(w, "config_hash", s.config_hash);
         json_key(w, "started_usec");
         if (s.started_usec > 0)

@@ -58,6 +58,7 @@ static const char *arg_memory = NULL;
 static const char *arg_user = NULL;
 static const char *arg_workdir = NULL;
 static const char *arg_network = NULL;
+static char **arg_publish = NULL;
 static bool arg_adhoc_options = false;
 
 enum {
@@ -146,6 +147,13 @@ static int handle_option(int c, const char *value) {
                         return -EINVAL;
                 arg_network = value;
                 break;
+        case 'p':
+                /* checked by the parser when the file is read, with its line */
+                if (check_value("published port", value) < 0)
+                        return -EINVAL;
+                if (strv_length(arg_publish) >= RUN_LIST_MAX || strv_extend(&arg_publish, value) < 0)
+                        return log_oom();
+                break;
         default:
                 return -EINVAL;
         }
@@ -156,6 +164,7 @@ static int handle_option(int c, const char *value) {
 static void free_args(void) {
         arg_volumes = strv_free(arg_volumes);
         arg_env = strv_free(arg_env);
+        arg_publish = strv_free(arg_publish);
 }
 
 /* "%" → "%%" (specifiers are expanded in .ctr values) */
@@ -248,6 +257,13 @@ static int build_ctr(const char *name, const char *image, char **cmd, char **ret
         if (arg_network) {
                 fputs("Network=", f);
                 escape_specifiers(f, arg_network);
+                fputc('\n', f);
+        } else if (arg_publish)
+                /* as with "docker run -p": publishing a port means a bridged network */
+                fputs("Network=bridge\n", f);
+        STRV_FOREACH(p, arg_publish) {
+                fputs("PublishPort=", f);
+                escape_specifiers(f, *p);
                 fputc('\n', f);
         }
         if (arg_rm)
@@ -661,6 +677,7 @@ int verb_run(int argc, char *argv[]) {
                 { "user",        required_argument, NULL, 'u'             },
                 { "workdir",     required_argument, NULL, 'w'             },
                 { "network",     required_argument, NULL, ARG_NETWORK     },
+                { "publish",     required_argument, NULL, 'p'             },
                 {}
         };
         int i, r;
@@ -669,7 +686,7 @@ int verb_run(int argc, char *argv[]) {
         /* Options end at the image: "ctrctl run host ls -l" runs "ls -l" (getopt would take -l for ours). */
         if (!posix)
                 (void) setenv("POSIXLY_CORRECT", "1", 1);
-        i = verb_parse_options(argc, argv, options, "tidv:e:m:u:w:", handle_option);
+        i = verb_parse_options(argc, argv, options, "tidv:e:m:u:w:p:", handle_option);
         if (!posix)
                 (void) unsetenv("POSIXLY_CORRECT");
         if (i <= 0) {

@@ -283,7 +283,11 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                         return log_oom();
                 printf("%11s: %s\n", "Writable", layer);
                 print_volumes(c);
-                printf("%11s: %s\n", "Network", network_mode_string(c, net, sizeof(net)));
+                if (have_state && state.address)
+                        printf("%11s: %s, address %s\n", "Network", network_mode_string(c, net, sizeof(net)),
+                               state.address);
+                else
+                        printf("%11s: %s\n", "Network", network_mode_string(c, net, sizeof(net)));
                 for (size_t i = 0; i < c->n_ports; i++)
                         printf("%11s  port %s%s%u→%u/%s\n", "", strempty(c->ports[i].host_address),
                                c->ports[i].host_address ? ":" : "", c->ports[i].host_port,

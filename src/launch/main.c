@@ -8,6 +8,7 @@
  * up; 126 when the command could not be executed; 127 when it was not found; 1 for a bad command line or
  * a bad .ctr file. */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -33,6 +34,7 @@
 #include "monitor.h"
 #include "mount-setup.h"
 #include "namespaces.h"
+#include "network.h"
 #include "plan.h"
 #include "service.h"
 #include "runtime-state.h"
@@ -430,13 +432,14 @@ typedef struct StartedContext {
         const Container *container;
         pid_t pid;
         Service *service;
+        uint32_t address;       /* Network=bridge */
 } StartedContext;
 
-static void write_runtime_state(const Container *c, pid_t pid);
+static void write_runtime_state(const Container *c, pid_t pid, uint32_t address);
 
 static void on_started(void *userdata) {
         StartedContext *ctx = userdata;
-        write_runtime_state(ctx->container, ctx->pid);
+        write_runtime_state(ctx->container, ctx->pid, ctx->address);
         service_started(ctx->service);
 }
 
@@ -455,8 +458,9 @@ static void on_ready(void *userdata, size_t index, short revents) {
         service_handle(ctx->service, index, revents);
 }
 
-static void write_runtime_state(const Container *c, pid_t pid) {
+static void write_runtime_state(const Container *c, pid_t pid, uint32_t address) {
         _cleanup_free_ char *scope = NULL;
+        char a[INET_ADDRSTRLEN] = "";
         struct timespec ts;
         int r;
 
@@ -473,6 +477,7 @@ static void write_runtime_state(const Container *c, pid_t pid) {
                 .scope = scope,
                 .config_hash = (char *) c->config_hash,
                 .source_path = c->source_path,
+                .address = address ? (char *) network_address_format(address, a) : NULL,
                 .started_usec = (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000,
         };
         r = runtime_state_write(&st);
@@ -534,7 +539,8 @@ static int run(int argc, char *argv[]) {
         bool release_early = true, stop_requested = false;
         int pair[2] = { -EBADF, -EBADF };
         const char *reason = NULL;
-        PlanOptions o;
+        NetworkBridge net = {};
+        PlanOptions o = {};
         sigset_t mask;
         ExecError e = {};
         int r, status = EXIT_SETUP;
@@ -559,6 +565,8 @@ static int run(int argc, char *argv[]) {
                 log_warning("Container '%s': PublishPort= needs Network=bridge, ignoring it.", c->name);
 
         plan_options_from_environment(&o);
+        if (c->network == NETWORK_BRIDGE)
+                o.resolv_conf = network_resolv_conf_source();
         r = plan_build(c, &o, &p, &reason);
         if (r < 0) {
                 if (reason)
@@ -638,6 +646,8 @@ static int run(int argc, char *argv[]) {
 #ifdef CTR_LAUNCH_HAVE_SCOPE
         release_early = arg_no_scope;
 #endif
+        if (p->network_bridge)
+                release_early = false;  /* eth0 comes before the release */
         if (release_early) {
                 r = sync_release(pair[0]);
                 if (r < 0) {
@@ -675,6 +685,18 @@ static int run(int argc, char *argv[]) {
         }
 #endif
 
+        if (p->network_bridge) {
+                _cleanup_free_ char *error = NULL;
+
+                r = network_bridge_setup(c, pid, &net, &error);
+                if (r < 0) {
+                        log_error_errno(r, "Container '%s': Network=bridge: %s", c->name,
+                                        error ?: strerror(-r));
+                        monitor_kill_and_reap(pid, pidfd);
+                        goto finish;
+                }
+        }
+
         if (!release_early) {
                 r = sync_release(pair[0]);
                 if (r < 0) {
@@ -688,7 +710,7 @@ static int run(int argc, char *argv[]) {
          * child still sees the host's root. A failed set-up ends with the child's exit: the record is read
          * then. */
         int stop_signal = c->stop_signal > 0 ? c->stop_signal : SIGTERM;
-        StartedContext ctx = { .container = c, .pid = pid, .service = &service };
+        StartedContext ctx = { .container = c, .pid = pid, .service = &service, .address = net.address };
         MonitorHooks hooks = {
                 .start_fd = pair[0],
                 .started = on_started,
@@ -724,6 +746,7 @@ static int run(int argc, char *argv[]) {
                 log_warning_errno(r, "Failed to read the container's start result: %m");
 
 finish:
+        network_bridge_done(&net);
         service_done(&service);
         container_exec_prepared_done();
         netns_fd = safe_close(netns_fd);

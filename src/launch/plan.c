@@ -10,6 +10,7 @@
 
 #include "notify.h"
 #include "plan.h"
+#include "string-util.h"
 
 /* What Docker masks and makes read-only in /proc and /sys, so a container sees the same here. */
 static const char *const masked_paths[] = {
@@ -74,6 +75,7 @@ void plan_options_from_environment(PlanOptions *ret) {
         ret->state_dir = e && e[0] == '/' ? e : CTR_STATE_DIR;
         e = getenv("CTR_RUNTIME_DIR");
         ret->runtime_dir = e && e[0] == '/' ? e : CTR_RUNTIME_DIR;
+        ret->resolv_conf = NULL;
 }
 
 static void strv_free_simple(char **l) {
@@ -104,20 +106,9 @@ Plan *plan_free(Plan *p) {
         free(p->staging);
         free(p->root);
         free(p->hostname);
+        free(p->resolv_conf);
         free(p->network_container);
         return mfree(p);
-}
-
-static char *strprintf(const char *fmt, ...) _printf_(1, 2);
-static char *strprintf(const char *fmt, ...) {
-        va_list ap;
-        char *s;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        return r < 0 ? NULL : s;
 }
 
 static int strdup_or_null(const char *s, char **ret) {
@@ -312,8 +303,11 @@ static int plan_host_etc(Plan *p, const Container *c, const char *etc) {
                 return -ENOMEM;
 
         static const char *const copies[] = {
-                "resolv.conf", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
+                "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
         };
+        r = plan_add_copy(p, p->resolv_conf, etc, "resolv.conf");
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < ELEMENTSOF(copies); i++) {
                 _cleanup_free_ char *src = strprintf("/etc/%s", copies[i]);
                 if (!src)
@@ -526,7 +520,7 @@ static int plan_etc_binds(Plan *p, bool host_image) {
         r = plan_add_write(p, dir, "resolv.conf", 0644, strdup(""));
         if (r < 0)
                 return r;
-        r = plan_add_copy(p, "/etc/resolv.conf", dir, "resolv.conf");
+        r = plan_add_copy(p, p->resolv_conf, dir, "resolv.conf");
         if (r < 0)
                 return r;
 
@@ -608,11 +602,6 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         if (!c || !c->name || !o || !ret)
                 return -EINVAL;
 
-        if (c->network == NETWORK_BRIDGE) {
-                if (ret_reason)
-                        *ret_reason = "Network=bridge is not supported by this launcher yet";
-                return -EOPNOTSUPP;
-        }
         if (c->network == NETWORK_CONTAINER && isempty(c->network_container)) {
                 if (ret_reason)
                         *ret_reason = "Network=container: names no container";
@@ -627,14 +616,17 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         /* A name may have 200 characters, a hostname 64 (sethostname() refuses more): cut, as a hostname
          * label would be, without a trailing '-' or '.'. */
         p->hostname = strndup(container_hostname(c), HOSTNAME_MAX);
-        if (!p->staging || !p->root || !p->hostname)
+        p->resolv_conf = strdup(o->resolv_conf ?: "/etc/resolv.conf");
+        if (!p->staging || !p->root || !p->hostname || !p->resolv_conf)
                 return -ENOMEM;
         for (size_t n = strlen(p->hostname); n > 1 && strchr("-.", p->hostname[n - 1]); n--)
                 p->hostname[n - 1] = '\0';
         p->clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
-        if (c->network == NETWORK_NONE) {
+        if (c->network == NETWORK_NONE || c->network == NETWORK_BRIDGE) {
+                /* bridge: eth0 is moved in and configured by the monitor before the release */
                 p->clone_flags |= CLONE_NEWNET;
                 p->network_loopback = true;
+                p->network_bridge = c->network == NETWORK_BRIDGE;
         } else if (c->network == NETWORK_CONTAINER) {
                 /* joined in the child with setns() before anything else; its sysfs is then ours to mount */
                 p->network_container = strdup(c->network_container);
@@ -784,6 +776,8 @@ int plan_dump(const Plan *p, FILE *f) {
         fprintf(f, "# hostname: %s\n", p->hostname);
         if (p->network_container)
                 fprintf(f, "# network: the network namespace of container %s\n", p->network_container);
+        if (p->network_bridge)
+                fprintf(f, "# network: bridge (eth0 on the host's bridge, added by the monitor)\n");
         for (size_t i = 0; i < p->n_ops; i++) {
                 _cleanup_free_ char *s = NULL;
                 int r = plan_op_format(p->ops + i, &s);

@@ -57,6 +57,7 @@ typedef struct PlanOp {
 typedef struct PlanOptions {
         const char *state_dir;          /* default CTR_STATE_DIR, env CTR_STATE_DIR */
         const char *runtime_dir;        /* default CTR_RUNTIME_DIR, env CTR_RUNTIME_DIR */
+        const char *resolv_conf;        /* the host file copied to /etc/resolv.conf; NULL = /etc/resolv.conf */
 } PlanOptions;
 
 typedef struct Plan {
@@ -67,15 +68,17 @@ typedef struct Plan {
                                  * the host only ever sees an empty directory, and a start costs no mkdir */
         char *root;             /* STAGING/root: where the new root is assembled */
         unsigned long clone_flags; /* CLONE_NEW* for clone3() */
-        bool network_loopback;  /* bring lo up inside (Network=none) */
+        bool network_loopback;  /* bring lo up inside (Network=none, bridge) */
+        bool network_bridge;    /* Network=bridge: the monitor adds eth0 before the release */
         char *network_container; /* Network=container:NAME: join that running container's network namespace */
         char *hostname;
+        char *resolv_conf;      /* host source of /etc/resolv.conf */
 } Plan;
 
 /* Fills options from the environment (CTR_STATE_DIR, CTR_RUNTIME_DIR) or config.h defaults. */
 void plan_options_from_environment(PlanOptions *ret);
 
-/* -EOPNOTSUPP for what is not supported yet (Network=bridge, store images), -EINVAL for a container
+/* -EOPNOTSUPP for what is not supported yet (store images), -EINVAL for a container
  * without a root; *ret_reason then says why in a sentence (static string, may be NULL). */
 int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char **ret_reason);
 Plan *plan_free(Plan *p);

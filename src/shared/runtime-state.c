@@ -19,6 +19,7 @@ void runtime_state_done(RuntimeState *s) {
         s->scope = mfree(s->scope);
         s->config_hash = mfree(s->config_hash);
         s->source_path = mfree(s->source_path);
+        s->address = mfree(s->address);
 }
 
 const char *runtime_dir(void) {
@@ -80,6 +81,8 @@ int runtime_state_write(const RuntimeState *s) {
                 fprintf(f, "CONFIG_HASH=%s\n", s->config_hash);
         if (s->source_path)
                 fprintf(f, "SOURCE_PATH=%s\n", s->source_path);
+        if (s->address)
+                fprintf(f, "ADDRESS=%s\n", s->address);
         fprintf(f, "STARTED_USEC=%" PRIu64 "\n", s->started_usec);
 
         if (fflush(f) != 0 || ferror(f)) {
@@ -150,6 +153,8 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
                         dst = &s.config_hash;
                 else if (streq(line, "SOURCE_PATH"))
                         dst = &s.source_path;
+                else if (streq(line, "ADDRESS"))
+                        dst = &s.address;
                 else if (streq(line, "INIT_PID"))
                         r = parse_pid(eq, &s.init_pid);
                 else if (streq(line, "MONITOR_PID"))

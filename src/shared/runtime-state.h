@@ -16,6 +16,7 @@ typedef struct RuntimeState {
         char *scope;            /* "ctr-NAME.scope", NULL without a scope */
         char *config_hash;      /* hash of the configuration the container was started with */
         char *source_path;      /* the .ctr it was started from */
+        char *address;          /* Network=bridge: the container's IPv4 address on ctr0 */
         uint64_t started_usec;  /* CLOCK_REALTIME */
 } RuntimeState;
 

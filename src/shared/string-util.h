@@ -15,6 +15,8 @@
 
 /* Returns a pointer just after |prefix| in |s|, or NULL. */
 char *startswith(const char *s, const char *prefix) _pure_;
+/* asprintf() that returns the string, NULL when out of memory. */
+char *strprintf(const char *fmt, ...) _printf_(1, 2);
 char *startswith_no_case(const char *s, const char *prefix) _pure_;
 /* Returns a pointer to |suffix| inside |s|, or NULL. */
 char *endswith(const char *s, const char *suffix) _pure_;

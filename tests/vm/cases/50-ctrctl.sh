@@ -505,6 +505,33 @@ test_run_detach() {
         systemctl daemon-reload
 }
 
+# Network=bridge under systemd: eth0 on ctr0 with a leased address, PublishPort= from the host, the address in
+# status and inspect, everything released at the stop
+test_bridge_publish_port() {
+        ctl_need_scope
+        ctl_write ctlnet 'Network=bridge' 'PublishPort=8080:8000' \
+                'Exec=/bin/busybox sh -c "echo page-of-$HOSTNAME >/tmp/index.html; exec /bin/busybox httpd -f -p 8000 -h /tmp"'
+        systemctl daemon-reload
+        timeout 50 ctrctl start ctlnet
+        assert_prop ctr@ctlnet.service ActiveState active
+        local addr page
+        addr=$(sed -n 's/^ADDRESS=//p' /run/ctr/ctlnet/state)
+        [[ $addr == 10.121.* ]] || fail "no bridge address in the runtime state: '$addr'"
+        [[ -e /run/ctr/.network/leases/$addr ]] || fail "no lease for $addr"
+        wait_for 30 bash -c '[[ $(busybox wget -q -O - http://127.0.0.1:8080/index.html) == page-of-ctlnet ]]' ||
+                fail "the published port does not answer"
+        page=$(busybox wget -q -O - "http://$addr:8000/index.html")
+        assert_eq "$page" page-of-ctlnet "the container's address from the host"
+        assert_contains "$(ctrctl status ctlnet)" "address $addr" "status shows the address"
+        assert_contains "$(ctrctl inspect ctlnet)" "\"address\":\"$addr\"" "inspect shows the address"
+        timeout 50 ctrctl stop ctlnet
+        [[ ! -e /run/ctr/.network/leases/$addr ]] || fail "the lease outlived the container"
+        [[ ! -e /sys/class/net/vc-ctlnet ]] || fail "the veth outlived the container"
+        ! busybox wget -q -T 3 -O - http://127.0.0.1:8080/index.html 2>/dev/null || fail "the port is still published"
+        rm -f /etc/ctr/ctlnet.ctr
+        systemctl daemon-reload
+}
+
 # -H over sd-bus's own ssh transport ("ssh HOST systemd-stdio-bridge"), to this machine's sshd: the same path
 # as to another machine, and the only one a single guest has.
 test_remote_host_over_ssh() {

@@ -1,0 +1,754 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+#include <nftables/libnftables.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "macro.h"
+#include "network.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define BRIDGE_NETWORK   0x0a790000U    /* 10.121.0.0 */
+#define BRIDGE_PREFIXLEN 16
+#define BRIDGE_GATEWAY   (BRIDGE_NETWORK | 1U)
+#define BRIDGE_HOSTS     ((1U << (32 - BRIDGE_PREFIXLEN)) - 3U)  /* .0.2 … .255.254 */
+#define LEASE_MAX        4096
+
+/* The table every bridged container shares. Published ports are elements of two maps (all host addresses,
+ * and one host address), so a container adds and removes its own without touching rules; "add element" of a
+ * key another container holds fails with EEXIST, which is the conflict check. Locally generated connections
+ * to a published port (from the host itself, 127.0.0.1 included) are DNATed in "output"; those from loopback
+ * need route_localnet on the bridge and a masquerade, as podman does. */
+static const char nft_ruleset[] =
+        "table ip ctr {\n"
+        "        map publish {\n"
+        "                type inet_proto . inet_service : ipv4_addr . inet_service\n"
+        "        }\n"
+        "        map publish_addr {\n"
+        "                type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service\n"
+        "        }\n"
+        "        chain publish {\n"
+        "                dnat ip to ip daddr . meta l4proto . th dport map @publish_addr\n"
+        "                dnat ip to meta l4proto . th dport map @publish\n"
+        "        }\n"
+        "        chain prerouting {\n"
+        "                type nat hook prerouting priority dstnat; policy accept;\n"
+        "                fib daddr type local jump publish\n"
+        "        }\n"
+        "        chain output {\n"
+        "                type nat hook output priority -100; policy accept;\n"
+        "                fib daddr type local jump publish\n"
+        "        }\n"
+        "        chain postrouting {\n"
+        "                type nat hook postrouting priority srcnat; policy accept;\n"
+        "                ip saddr " NETWORK_BRIDGE_SUBNET " oifname != \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
+        "                ip saddr 127.0.0.0/8 oifname \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
+        "                oifname \"" NETWORK_BRIDGE_NAME "\" ct status dnat ip saddr " NETWORK_BRIDGE_SUBNET
+        " masquerade\n"
+        "        }\n"
+        "}\n";
+
+static int set_error(char **ret_error, const char *format, ...) _printf_(2, 3);
+static int set_error(char **ret_error, const char *format, ...) {
+        va_list ap;
+        char *s = NULL;
+
+        va_start(ap, format);
+        if (vasprintf(&s, format, ap) < 0)
+                s = NULL;
+        va_end(ap);
+        free(*ret_error);
+        *ret_error = s;
+        return 0;
+}
+
+const char *network_address_format(uint32_t address, char *buf) {
+        struct in_addr a = { .s_addr = htonl(address) };
+
+        return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static uint32_t name_hash(const char *s) {
+        uint32_t h = 2166136261U;       /* FNV-1a */
+
+        for (; *s; s++)
+                h = (h ^ (uint8_t) *s) * 16777619U;
+        return h;
+}
+
+/* libnl's error codes are its own; the few that matter as errno values */
+static int nl_errno(int nlerr) {
+        switch (abs(nlerr)) {
+        case NLE_EXIST:
+                return -EEXIST;
+        case NLE_NOMEM:
+                return -ENOMEM;
+        case NLE_PERM:
+        case NLE_NOACCESS:
+                return -EPERM;
+        case NLE_NODEV:
+        case NLE_OBJ_NOTFOUND:
+                return -ENODEV;
+        case NLE_OPNOTSUPP:
+                return -EOPNOTSUPP;
+        default:
+                return -EIO;
+        }
+}
+
+static int nl_errno_or_zero(int r) {
+        return r < 0 ? nl_errno(r) : 0;
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_link *, rtnl_link_put);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_addr *, rtnl_addr_put);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_route *, rtnl_route_put);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_addr *, nl_addr_put);
+
+/* ---- the monitor's identity in a lease: PID and start time, so a reused PID is not taken for it ---- */
+
+static int pid_start_time(pid_t pid, unsigned long long *ret) {
+        _cleanup_free_ char *buf = NULL;
+        char path[64];
+        const char *p;
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        r = read_full_file_at(AT_FDCWD, path, 4096, &buf, NULL);
+        if (r < 0)
+                return r;
+        /* after the command name (which may hold anything): state is field 3, starttime field 22 */
+        p = strrchr(buf, ')');
+        if (!p)
+                return -EBADMSG;
+        p++;
+        for (int field = 3; field < 22; field++) {
+                p = strchr(p + 1, ' ');
+                if (!p)
+                        return -EBADMSG;
+        }
+        if (sscanf(p, " %llu", ret) != 1)
+                return -EBADMSG;
+        return 0;
+}
+
+static bool lease_owner_alive(const char *first_line) {
+        unsigned long long start, now;
+        int pid;
+
+        if (sscanf(first_line, "%*s %d %llu", &pid, &start) != 2 || pid <= 0)
+                return false;
+        return pid_start_time(pid, &now) >= 0 && now == start;
+}
+
+/* ---- nftables ---- */
+
+static struct nft_ctx *nft_open(void) {
+        struct nft_ctx *ctx;
+
+        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+        if (!ctx)
+                return NULL;
+        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
+                nft_ctx_free(ctx);
+                return NULL;
+        }
+        return ctx;
+}
+
+/* Runs |cmd| (one transaction). On failure, |ret_error| gets nft's first error line. */
+static int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error) {
+        const char *err, *nl;
+
+        if (nft_run_cmd_from_buffer(ctx, cmd) == 0)
+                return 0;
+        /* read once: getting the buffer resets it */
+        err = strempty(nft_ctx_get_error_buffer(ctx));
+        if (ret_error) {
+                const char *e = startswith(err, "Error: ") ?: err;
+
+                nl = strchr(e, '\n');
+                set_error(ret_error, "%.*s", (int) (nl ? nl - e : (ptrdiff_t) strlen(e)), e);
+        }
+        return strstr(err, "File exists") ? -EEXIST : -EIO;
+}
+
+static int nft_ensure_table(struct nft_ctx *ctx, char **ret_error) {
+        int r;
+
+        if (nft_run(ctx, "list table ip ctr", NULL) == 0)
+                return 0;
+        r = nft_run(ctx, nft_ruleset, ret_error);
+        if (r < 0)
+                set_error(ret_error, "Failed to create the nftables table 'ip ctr': %s",
+                          strna(*ret_error));
+        return r;
+}
+
+/* ---- leases ---- */
+
+typedef struct NetworkDirs {
+        char *dir, *leases, *lock;
+} NetworkDirs;
+
+static void network_dirs_done(NetworkDirs *d) {
+        free(d->dir);
+        free(d->leases);
+        free(d->lock);
+}
+
+static int network_dirs(NetworkDirs *ret) {
+        ret->dir = strdup(NETWORK_STATE_DIR);
+        ret->leases = strdup(NETWORK_STATE_DIR "/leases");
+        ret->lock = strdup(NETWORK_STATE_DIR "/lock");
+        if (!ret->dir || !ret->leases || !ret->lock)
+                return -ENOMEM;
+        if (mkdir(CTR_RUNTIME_DIR, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (mkdir(ret->dir, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (mkdir(ret->leases, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        return 0;
+}
+
+static int network_lock(const NetworkDirs *d) {
+        int fd;
+
+        fd = open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return negative_errno();
+        if (flock(fd, LOCK_EX) < 0) {
+                int r = negative_errno();
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+/* Deletes the map elements listed in a lease (lines after the first), ignoring those already gone. */
+static void elements_delete(struct nft_ctx *ctx, char **elements) {
+        STRV_FOREACH(e, elements) {
+                _cleanup_free_ char *cmd = strprintf("delete element ip ctr %s", *e);
+                if (cmd)
+                        (void) nft_run(ctx, cmd, NULL);
+        }
+}
+
+/* Leases of monitors that are gone (killed with SIGKILL, a crash): their addresses and ports are free again. */
+static void leases_collect(const NetworkDirs *d, struct nft_ctx *ctx) {
+        DirIter it;
+        const struct dirent64 *de;
+
+        if (dir_iter_open(AT_FDCWD, d->leases, &it) < 0)
+                return;
+        while (dir_iter_next(&it, &de) > 0) {
+                _cleanup_free_ char *path = strprintf("%s/%s", d->leases, de->d_name), *buf = NULL;
+                _cleanup_strv_free_ char **lines = NULL;
+
+                if (!path || read_full_file_at(AT_FDCWD, path, LEASE_MAX, &buf, NULL) < 0)
+                        continue;
+                if (strv_split(buf, "\n", &lines) < 0)
+                        continue;
+                if (lines[0] && lease_owner_alive(lines[0]))
+                        continue;
+                log_debug("Collecting the stale network lease %s (%s).", de->d_name, strna(lines[0]));
+                if (lines[0])
+                        elements_delete(ctx, lines + 1);
+                (void) unlink(path);
+        }
+        dir_iter_close(&it);
+}
+
+static int lease_take(const NetworkDirs *d, const Container *c, NetworkBridge *n, char **ret_error) {
+        unsigned long long start;
+        uint32_t first = name_hash(c->name) % BRIDGE_HOSTS;
+        int r;
+
+        r = pid_start_time(getpid(), &start);
+        if (r < 0)
+                return set_error(ret_error, "Failed to read our own start time"), r;
+
+        for (uint32_t i = 0; i < BRIDGE_HOSTS; i++) {
+                uint32_t address = BRIDGE_NETWORK + 2 + (first + i) % BRIDGE_HOSTS;
+                char a[INET_ADDRSTRLEN];
+                _cleanup_free_ char *path = NULL;
+                FILE *f;
+                int fd;
+
+                path = strprintf("%s/%s", d->leases, network_address_format(address, a));
+                if (!path)
+                        return -ENOMEM;
+                fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+                if (fd < 0 && errno == EEXIST)
+                        continue;
+                if (fd < 0)
+                        return set_error(ret_error, "Failed to create the lease %s", path), negative_errno();
+                f = fdopen(fd, "w");
+                if (!f) {
+                        close(fd);
+                        (void) unlink(path);
+                        return -ENOMEM;
+                }
+                fprintf(f, "%s %d %llu\n", c->name, (int) getpid(), start);
+                if (fclose(f) != 0) {
+                        (void) unlink(path);
+                        return set_error(ret_error, "Failed to write the lease %s", path), -EIO;
+                }
+                n->lease_path = TAKE_PTR(path);
+                n->address = address;
+                return 0;
+        }
+        return set_error(ret_error, "No free address left in %s", NETWORK_BRIDGE_SUBNET), -EADDRNOTAVAIL;
+}
+
+/* ---- PublishPort= ---- */
+
+/* A program on the host holding the port would never see its connections again (DNAT comes first): refuse,
+ * as docker-proxy's bind would fail. */
+static int host_port_free(const char *address, int protocol, uint16_t port) {
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+        _cleanup_close_ int fd = -EBADF;
+        int one = 1;
+
+        if (address && inet_pton(AF_INET, address, &sa.sin_addr) != 1)
+                return -EINVAL;
+        fd = socket(AF_INET, (protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return negative_errno();
+        (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, char **ret_error) {
+        _cleanup_free_ char *cmd = NULL;
+        char a[INET_ADDRSTRLEN];
+        size_t size = 0;
+        FILE *f;
+        int r;
+
+        if (c->n_ports == 0)
+                return 0;
+        network_address_format(n->address, a);
+
+        f = open_memstream(&cmd, &size);
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n_ports; i++) {
+                const PortMapping *m = c->ports + i;
+                const char *proto = m->protocol == IPPROTO_UDP ? "udp" : "tcp";
+
+                if (m->host_address && strchr(m->host_address, ':')) {
+                        log_warning("Container '%s': PublishPort=[%s]:%u: the bridge has no IPv6, ignoring it.",
+                                    c->name, m->host_address, m->host_port);
+                        continue;
+                }
+                for (unsigned k = 0; k < m->count; k++) {
+                        unsigned hp = m->host_port + k, cp = m->container_port + k;
+                        _cleanup_free_ char *element = NULL;
+
+                        r = host_port_free(m->host_address, m->protocol, (uint16_t) hp);
+                        if (r < 0) {
+                                fclose(f);
+                                set_error(ret_error, "PublishPort=%s%s%u/%s: %s on the host", strempty(m->host_address),
+                                          m->host_address ? ":" : "", hp, proto,
+                                          r == -EADDRINUSE ? "the port is in use by a program" : strerror(-r));
+                                return r;
+                        }
+                        if (m->host_address)
+                                element = strprintf("publish_addr { %s . %s . %u }", m->host_address, proto, hp);
+                        else
+                                element = strprintf("publish { %s . %u }", proto, hp);
+                        if (!element || strv_extend(&n->elements, element) < 0) {
+                                fclose(f);
+                                return -ENOMEM;
+                        }
+                        if (m->host_address)
+                                fprintf(f, "add element ip ctr publish_addr { %s . %s . %u : %s . %u }\n",
+                                        m->host_address, proto, hp, a, cp);
+                        else
+                                fprintf(f, "add element ip ctr publish { %s . %u : %s . %u }\n", proto, hp, a, cp);
+                }
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        if (strv_isempty(n->elements))
+                return 0;
+
+        /* The lease lists them first: whoever collects it after a crash deletes them. */
+        f = fopen(n->lease_path, "ae");
+        if (!f)
+                return set_error(ret_error, "Failed to open the lease %s", n->lease_path), negative_errno();
+        STRV_FOREACH(e, n->elements)
+                fprintf(f, "%s\n", *e);
+        if (fclose(f) != 0)
+                return set_error(ret_error, "Failed to write the lease %s", n->lease_path), -EIO;
+
+        r = nft_run(ctx, cmd, ret_error);
+        if (r < 0) {
+                /* one transaction: nothing was added */
+                n->elements = strv_free(n->elements);
+                if (r == -EEXIST)
+                        set_error(ret_error, "PublishPort=: a port is already published by another container (%s)",
+                                  strna(*ret_error));
+                else
+                        set_error(ret_error, "PublishPort=: %s", strna(*ret_error));
+        }
+        return r;
+}
+
+/* ---- links and addresses ---- */
+
+static int write_sysctl(const char *path, const char *value) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (write(fd, value, strlen(value)) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static int link_up(struct nl_sock *sk, struct rtnl_link *link) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
+
+        if (!change)
+                return -ENOMEM;
+        rtnl_link_set_flags(change, IFF_UP);
+        return nl_errno_or_zero(rtnl_link_change(sk, link, change, 0));
+}
+
+static int address_add(struct nl_sock *sk, int ifindex, uint32_t address, int prefixlen) {
+        _cleanup_(rtnl_addr_putp) struct rtnl_addr *a = rtnl_addr_alloc();
+        _cleanup_(nl_addr_putp) struct nl_addr *local = NULL;
+        uint32_t be = htonl(address);
+        int r;
+
+        if (!a)
+                return -ENOMEM;
+        local = nl_addr_build(AF_INET, &be, sizeof(be));
+        if (!local)
+                return -ENOMEM;
+        nl_addr_set_prefixlen(local, prefixlen);
+        rtnl_addr_set_ifindex(a, ifindex);
+        r = rtnl_addr_set_local(a, local);
+        if (r < 0)
+                return nl_errno(r);
+        r = rtnl_addr_add(sk, a, 0);
+        return r == -NLE_EXIST ? 0 : nl_errno_or_zero(r);
+}
+
+static int nl_open(struct nl_sock **ret) {
+        struct nl_sock *sk = nl_socket_alloc();
+        int r;
+
+        if (!sk)
+                return -ENOMEM;
+        r = nl_connect(sk, NETLINK_ROUTE);
+        if (r < 0) {
+                nl_socket_free(sk);
+                return nl_errno(r);
+        }
+        *ret = sk;
+        return 0;
+}
+
+/* ctr0 with the gateway address, up; forwarding on, and route_localnet for published ports on 127.0.0.1. */
+static int bridge_ensure(struct nl_sock *sk, int *ret_ifindex, char **ret_error) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
+        int r;
+
+        r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
+        if (r < 0 && r != -NLE_EXIST)
+                return set_error(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                 nl_geterror(r)), nl_errno(r);
+        r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
+        if (r < 0)
+                return set_error(ret_error, "Failed to look up the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                 nl_geterror(r)), nl_errno(r);
+        if (!streq(strempty(rtnl_link_get_type(bridge)), "bridge"))
+                return set_error(ret_error, "%s exists and is not a bridge", NETWORK_BRIDGE_NAME), -ENOTTY;
+        *ret_ifindex = rtnl_link_get_ifindex(bridge);
+
+        r = address_add(sk, *ret_ifindex, BRIDGE_GATEWAY, BRIDGE_PREFIXLEN);
+        if (r >= 0)
+                r = link_up(sk, bridge);
+        if (r < 0)
+                return set_error(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                 strerror(-r)), r;
+
+        r = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1");
+        if (r >= 0)
+                r = write_sysctl("/proc/sys/net/ipv4/conf/" NETWORK_BRIDGE_NAME "/route_localnet", "1");
+        if (r < 0)
+                return set_error(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r)), r;
+        return 0;
+}
+
+/* "vc-web", or for names longer than 12 characters "vc-" + 7 of them + "-" + 4 hex digits of a hash */
+static void veth_name(const char *name, char buf[static IFNAMSIZ]) {
+        if (strlen(name) <= IFNAMSIZ - 1 - 3)
+                snprintf(buf, IFNAMSIZ, "vc-%s", name);
+        else
+                snprintf(buf, IFNAMSIZ, "vc-%.7s-%04x", name, name_hash(name) & 0xffffU);
+}
+
+static void veth_delete(struct nl_sock *sk, const char *name) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *link = NULL;
+
+        if (rtnl_link_get_kernel(sk, 0, name, &link) >= 0)
+                (void) rtnl_link_delete(sk, link);
+}
+
+static int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_ifindex, NetworkBridge *n,
+                       char **ret_error) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *host = NULL;
+        char name[IFNAMSIZ];
+        int r;
+
+        veth_name(c->name, name);
+        /* A pair left from a launcher that died before its namespace did */
+        veth_delete(sk, name);
+
+        r = rtnl_link_veth_add(sk, name, "eth0", pid);
+        if (r < 0)
+                return set_error(ret_error, "Failed to create the veth pair %s/eth0: %s", name, nl_geterror(r)),
+                       nl_errno(r);
+        memcpy(n->veth, name, sizeof(n->veth));
+        r = rtnl_link_get_kernel(sk, 0, name, &host);
+        if (r >= 0)
+                r = rtnl_link_enslave_ifindex(sk, bridge_ifindex, rtnl_link_get_ifindex(host));
+        if (r < 0)
+                return set_error(ret_error, "Failed to add %s to %s: %s", name, NETWORK_BRIDGE_NAME,
+                                 nl_geterror(r)), nl_errno(r);
+        r = link_up(sk, host);
+        if (r < 0)
+                return set_error(ret_error, "Failed to bring up %s: %s", name, strerror(-r)), r;
+        return 0;
+}
+
+static int default_route_add(struct nl_sock *sk, int ifindex) {
+        _cleanup_(rtnl_route_putp) struct rtnl_route *route = rtnl_route_alloc();
+        _cleanup_(nl_addr_putp) struct nl_addr *dst = NULL, *gw = NULL;
+        struct rtnl_nexthop *nh;
+        uint32_t any = 0, gateway = htonl(BRIDGE_GATEWAY);
+        int r;
+
+        if (!route)
+                return -ENOMEM;
+        dst = nl_addr_build(AF_INET, &any, sizeof(any));
+        gw = nl_addr_build(AF_INET, &gateway, sizeof(gateway));
+        nh = rtnl_route_nh_alloc();
+        if (!dst || !gw || !nh) {
+                if (nh)
+                        rtnl_route_nh_free(nh);
+                return -ENOMEM;
+        }
+        nl_addr_set_prefixlen(dst, 0);
+        rtnl_route_set_family(route, AF_INET);
+        rtnl_route_set_table(route, RT_TABLE_MAIN);
+        rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+        rtnl_route_set_protocol(route, RTPROT_STATIC);
+        rtnl_route_set_type(route, RTN_UNICAST);
+        r = rtnl_route_set_dst(route, dst);
+        if (r < 0) {
+                rtnl_route_nh_free(nh);
+                return nl_errno(r);
+        }
+        rtnl_route_nh_set_gateway(nh, gw);
+        rtnl_route_nh_set_ifindex(nh, ifindex);
+        rtnl_route_add_nexthop(route, nh);
+        return nl_errno_or_zero(rtnl_route_add(sk, route, 0));
+}
+
+/* Inside the container's network namespace: lo and eth0 up, eth0's address, the default route. The socket is
+ * opened there (a socket stays in the namespace it was created in); we go back right after. */
+static int container_side(pid_t pid, uint32_t address, char **ret_error) {
+        _cleanup_close_ int self = -EBADF, target = -EBADF;
+        _cleanup_(rtnl_link_putp) struct rtnl_link *eth0 = NULL, *lo = NULL;
+        struct nl_sock *sk = NULL;
+        char path[64];
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+        self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        target = open(path, O_RDONLY | O_CLOEXEC);
+        if (self < 0 || target < 0)
+                return set_error(ret_error, "Failed to open the network namespaces"), negative_errno();
+        if (setns(target, CLONE_NEWNET) < 0)
+                return set_error(ret_error, "Failed to enter the container's network namespace"),
+                       negative_errno();
+        r = nl_open(&sk);
+        if (setns(self, CLONE_NEWNET) < 0) {
+                /* we cannot stay in the container's namespace: the monitor's own traffic (journal is a unix
+                 * socket, fine; sd-bus too) would be confined there — give up */
+                if (sk)
+                        nl_socket_free(sk);
+                return set_error(ret_error, "Failed to return to the host's network namespace"), -errno;
+        }
+        if (r < 0)
+                return set_error(ret_error, "Failed to open rtnetlink in the container"), r;
+
+        r = rtnl_link_get_kernel(sk, 0, "eth0", &eth0);
+        if (r >= 0)
+                r = rtnl_link_get_kernel(sk, 0, "lo", &lo);
+        if (r < 0) {
+                set_error(ret_error, "Failed to find eth0 in the container: %s", nl_geterror(r));
+                r = nl_errno(r);
+                goto finish;
+        }
+        r = link_up(sk, lo);
+        if (r >= 0)
+                r = address_add(sk, rtnl_link_get_ifindex(eth0), address, BRIDGE_PREFIXLEN);
+        if (r >= 0)
+                r = link_up(sk, eth0);
+        if (r >= 0)
+                r = default_route_add(sk, rtnl_link_get_ifindex(eth0));
+        if (r < 0)
+                set_error(ret_error, "Failed to configure eth0 in the container: %s", strerror(-r));
+finish:
+        nl_socket_free(sk);
+        return r;
+}
+
+int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char **ret_error) {
+        _cleanup_(network_dirs_done) NetworkDirs d = {};
+        _cleanup_close_ int lock = -EBADF;
+        struct nft_ctx *ctx = NULL;
+        struct nl_sock *sk = NULL;
+        NetworkBridge n = {};
+        int r, bridge_ifindex = 0;
+
+        r = network_dirs(&d);
+        if (r < 0)
+                return set_error(ret_error, "Failed to create %s", NETWORK_STATE_DIR), r;
+        lock = network_lock(&d);
+        if (lock < 0)
+                return set_error(ret_error, "Failed to lock %s", d.lock), lock;
+
+        ctx = nft_open();
+        if (!ctx)
+                return set_error(ret_error, "Failed to initialise libnftables"), -ENOMEM;
+
+        r = nft_ensure_table(ctx, ret_error);
+        if (r < 0)
+                goto fail;
+        leases_collect(&d, ctx);
+        r = lease_take(&d, c, &n, ret_error);
+        if (r < 0)
+                goto fail;
+        r = ports_publish(c, ctx, &n, ret_error);
+        if (r < 0)
+                goto fail;
+
+        r = nl_open(&sk);
+        if (r < 0) {
+                set_error(ret_error, "Failed to open rtnetlink: %s", strerror(-r));
+                goto fail;
+        }
+        r = bridge_ensure(sk, &bridge_ifindex, ret_error);
+        if (r < 0)
+                goto fail;
+        r = veth_create(sk, c, pid, bridge_ifindex, &n, ret_error);
+        if (r < 0)
+                goto fail;
+        r = container_side(pid, n.address, ret_error);
+        if (r < 0)
+                goto fail;
+
+        nl_socket_free(sk);
+        nft_ctx_free(ctx);
+        *ret = n;
+        return 0;
+
+fail:
+        if (sk) {
+                if (n.veth[0])
+                        veth_delete(sk, n.veth);
+                nl_socket_free(sk);
+        }
+        if (n.elements)
+                elements_delete(ctx, n.elements);
+        if (n.lease_path)
+                (void) unlink(n.lease_path);
+        free(n.lease_path);
+        strv_free(n.elements);
+        nft_ctx_free(ctx);
+        return r;
+}
+
+void network_bridge_done(NetworkBridge *n) {
+        _cleanup_(network_dirs_done) NetworkDirs d = {};
+        _cleanup_close_ int lock = -EBADF;
+
+        if (!n || !n->lease_path)
+                return;
+        if (network_dirs(&d) >= 0)
+                lock = network_lock(&d);
+        if (!strv_isempty(n->elements)) {
+                struct nft_ctx *ctx = nft_open();
+                if (ctx) {
+                        elements_delete(ctx, n->elements);
+                        nft_ctx_free(ctx);
+                }
+        }
+        if (n->veth[0]) {
+                struct nl_sock *sk = NULL;
+                if (nl_open(&sk) >= 0) {
+                        veth_delete(sk, n->veth);
+                        nl_socket_free(sk);
+                }
+                n->veth[0] = '\0';
+        }
+        (void) unlink(n->lease_path);
+        n->lease_path = mfree(n->lease_path);
+        n->elements = strv_free(n->elements);
+        n->address = 0;
+}
+
+const char *network_resolv_conf_source(void) {
+        _cleanup_free_ char *buf = NULL;
+        bool loopback_only = true, any = false;
+
+        if (read_full_file_at(AT_FDCWD, "/etc/resolv.conf", 65536, &buf, NULL) < 0)
+                return "/etc/resolv.conf";
+        for (const char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                const char *v = startswith(line, "nameserver");
+
+                if (!v || (*v != ' ' && *v != '\t'))
+                        continue;
+                v += strspn(v, " \t");
+                any = true;
+                if (!startswith(v, "127.") && !startswith(v, "::1"))
+                        loopback_only = false;
+        }
+        if (any && loopback_only && access("/run/systemd/resolve/resolv.conf", F_OK) >= 0)
+                return "/run/systemd/resolve/resolv.conf";
+        return "/etc/resolv.conf";
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Network=bridge: the container's network namespace gets "eth0", one end of a veth pair whose other end is a
+ * port of the host bridge ctr0 (10.121.0.1/16, created on first use); an address from a lease, a default
+ * route through the bridge; NAT to the outside and PublishPort= through the nftables table "ip ctr".
+ *
+ * Links and addresses through libnl-route (rtnetlink), the firewall through libnftables (nft's own library,
+ * atomic transactions): no "ip" or "nft" binaries are run. All of it under one lock
+ * (NETWORK_STATE_DIR/lock): leases and published ports of containers whose monitor died are collected there.
+ * The bridge, the table and so the leases are one per machine: the directory is /run/ctr/.network whatever
+ * CTR_RUNTIME_DIR says (tests set that for their containers, not for the machine's network). */
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ctr-file.h"
+
+#define NETWORK_BRIDGE_NAME "ctr0"
+#define NETWORK_BRIDGE_SUBNET "10.121.0.0/16"
+#define NETWORK_STATE_DIR CTR_RUNTIME_DIR "/.network"
+
+typedef struct NetworkBridge {
+        char *lease_path;       /* NETWORK_STATE_DIR/leases/ADDRESS, ours while the container runs */
+        uint32_t address;       /* the container's IPv4 address, host byte order; 0 = none */
+        char **elements;        /* the nftables map elements we added ("publish { tcp . 8080 }"), to delete */
+        char veth[16];          /* the host end, "vc-NAME"; empty until created */
+} NetworkBridge;
+
+/* Sets up Network=bridge for the container whose init is |pid| (stopped on the sync socket, in its own
+ * network namespace). On failure everything done so far is undone and |ret_error| says what failed (free it). */
+int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char **ret_error);
+/* Releases the lease and the published ports, and deletes the veth pair (it would go with the namespace,
+ * but only once the kernel has freed that, some time after the last process exited). */
+void network_bridge_done(NetworkBridge *n);
+
+/* "10.121.0.5" into |buf| (at least 16 bytes). */
+const char *network_address_format(uint32_t address, char *buf);
+
+/* The resolv.conf to copy into a bridged container: the host's, unless it only names a resolver on the
+ * host's loopback (systemd-resolved's stub 127.0.0.53), which a bridged container cannot reach; then
+ * systemd-resolved's list of the real upstream servers, when it exists. */
+const char *network_resolv_conf_source(void);
