@@ -340,6 +340,15 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
                         goto fail;
         }
 
+        /* A bridged container's NAT and published ports live in nftables: start after the host's firewall
+         * (nftables.service, whose "flush ruleset" would drop them, orders itself before network-pre.target)
+         * and its network, as nspawn's and Docker's units do. */
+        if (c->network == NETWORK_BRIDGE) {
+                r = buffer_puts(&b, "After=network.target\n");
+                if (r < 0)
+                        goto fail;
+        }
+
         /* Mount points the container needs, in the order a reader of the .ctr would list them. */
         if (c->root_directory) {
                 r = buffer_requires_mounts_for(&b, c, c->root_directory, diag);
