@@ -21,6 +21,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
+#include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
 #include <nftables/libnftables.h>
 
@@ -479,6 +480,53 @@ static int nl_open(struct nl_sock **ret) {
         return 0;
 }
 
+/* The bridge's network must not take over addresses the host already reaches another way: the route to
+ * 10.121.0.0/16 on ctr0 would win over (or tie with) the host's own, and cut it off from them. Any route of
+ * the main table that overlaps, other than through ctr0 itself (a blackhole or unreachable route included),
+ * refuses the start and names it. */
+static int subnet_check(struct nl_sock *sk, int bridge_ifindex, char **ret_error) {
+        struct nl_cache *cache = NULL;
+        int r;
+
+        r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
+        if (r < 0)
+                return set_error(ret_error, "Failed to read the host's routes: %s", nl_geterror(r)), nl_errno(r);
+
+        r = 0;
+        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+                struct rtnl_route *route = (struct rtnl_route *) o;
+                struct nl_addr *dst = rtnl_route_get_dst(route);
+                struct rtnl_nexthop *nh;
+                unsigned prefixlen, p;
+                uint32_t network, mask;
+                char a[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
+
+                if (rtnl_route_get_table(route) != RT_TABLE_MAIN || !dst || nl_addr_get_len(dst) != 4)
+                        continue;
+                prefixlen = nl_addr_get_prefixlen(dst);
+                if (prefixlen == 0)
+                        continue;       /* the default route: overlapping it is what every network does */
+                memcpy(&network, nl_addr_get_binary_addr(dst), sizeof(network));
+                network = ntohl(network);
+                p = MIN(prefixlen, (unsigned) BRIDGE_PREFIXLEN);
+                mask = ~0U << (32 - p);
+                if ((network & mask) != (BRIDGE_NETWORK & mask))
+                        continue;
+                nh = rtnl_route_get_nnexthops(route) > 0 ? rtnl_route_nexthop_n(route, 0) : NULL;
+                if (nh && rtnl_route_nh_get_ifindex(nh) == bridge_ifindex)
+                        continue;
+                if (nh && rtnl_route_nh_get_ifindex(nh) > 0)
+                        (void) if_indextoname((unsigned) rtnl_route_nh_get_ifindex(nh), dev);
+                set_error(ret_error, "the bridge network %s overlaps the host's route to %s/%u%s%s; "
+                          "containers would cut the host off from it", NETWORK_BRIDGE_SUBNET,
+                          network_address_format(network, a), prefixlen, dev[0] ? " on " : "", dev);
+                r = -EADDRINUSE;
+                break;
+        }
+        nl_cache_free(cache);
+        return r;
+}
+
 /* ctr0 with the gateway address, up; forwarding on, and route_localnet for published ports on 127.0.0.1. */
 static int bridge_ensure(struct nl_sock *sk, int *ret_ifindex, char **ret_error) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
@@ -495,6 +543,10 @@ static int bridge_ensure(struct nl_sock *sk, int *ret_ifindex, char **ret_error)
         if (!streq(strempty(rtnl_link_get_type(bridge)), "bridge"))
                 return set_error(ret_error, "%s exists and is not a bridge", NETWORK_BRIDGE_NAME), -ENOTTY;
         *ret_ifindex = rtnl_link_get_ifindex(bridge);
+
+        r = subnet_check(sk, *ret_ifindex, ret_error);
+        if (r < 0)
+                return r;
 
         r = address_add(sk, *ret_ifindex, BRIDGE_GATEWAY, BRIDGE_PREFIXLEN);
         if (r >= 0)
