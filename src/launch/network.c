@@ -32,13 +32,25 @@
 #include "string-util.h"
 #include "strv.h"
 
-#define BRIDGE_NETWORK   0x0a790000U    /* 10.121.0.0 */
-#define BRIDGE_PREFIXLEN 16
-#define BRIDGE_GATEWAY   (BRIDGE_NETWORK | 1U)
-#define BRIDGE_HOSTS     ((1U << (32 - BRIDGE_PREFIXLEN)) - 3U)  /* .0.2 … .255.254 */
-#define LEASE_MAX        4096
+/* The network of a bridge ctr-launch creates itself; one that exists already brings its own address. */
+#define DEFAULT_NETWORK   0x0a790000U   /* 10.121.0.0 */
+#define DEFAULT_PREFIXLEN 16
+#define DEFAULT_GATEWAY   (DEFAULT_NETWORK | 1U)
+#define LEASE_MAX         4096
 
-/* The table every bridged container shares. Published ports are elements of two maps (all host addresses,
+/* ctr0's IPv4 network: the gateway is ctr0's address, containers get the others */
+typedef struct BridgeNet {
+        int ifindex;
+        uint32_t network, gateway;      /* host byte order */
+        unsigned prefixlen;             /* 8…30 */
+} BridgeNet;
+
+static uint32_t prefix_mask(unsigned prefixlen) {
+        return prefixlen == 0 ? 0 : ~0U << (32 - prefixlen);
+}
+
+/* The table every bridged container shares; its rules name the bridge, not its network, so an operator's
+ * own address on ctr0 needs no change here. Published ports are elements of two maps (all host addresses,
  * and one host address), so a container adds and removes its own without touching rules; "add element" of a
  * key another container holds fails with EEXIST, which is the conflict check. Locally generated connections
  * to a published port (from the host itself, 127.0.0.1 included) are DNATed in "output"; those from loopback
@@ -65,10 +77,9 @@ static const char nft_ruleset[] =
         "        }\n"
         "        chain postrouting {\n"
         "                type nat hook postrouting priority srcnat; policy accept;\n"
-        "                ip saddr " NETWORK_BRIDGE_SUBNET " oifname != \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
+        "                iifname \"" NETWORK_BRIDGE_NAME "\" oifname != \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
         "                ip saddr 127.0.0.0/8 oifname \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
-        "                oifname \"" NETWORK_BRIDGE_NAME "\" ct status dnat ip saddr " NETWORK_BRIDGE_SUBNET
-        " masquerade\n"
+        "                iifname \"" NETWORK_BRIDGE_NAME "\" oifname \"" NETWORK_BRIDGE_NAME "\" ct status dnat masquerade\n"
         "        }\n"
         "}\n";
 
@@ -284,22 +295,27 @@ static void leases_collect(const NetworkDirs *d, struct nft_ctx *ctx) {
         dir_iter_close(&it);
 }
 
-static int lease_take(const NetworkDirs *d, const Container *c, NetworkBridge *n, char **ret_error) {
+static int lease_take(const NetworkDirs *d, const BridgeNet *bn, const Container *c, NetworkBridge *n,
+                      char **ret_error) {
+        uint32_t n_hosts = (1U << (32 - bn->prefixlen)) - 2U;  /* without the network and broadcast addresses */
+        uint32_t first = name_hash(c->name) % n_hosts;
         unsigned long long start;
-        uint32_t first = name_hash(c->name) % BRIDGE_HOSTS;
+        char net[INET_ADDRSTRLEN];
         int r;
 
         r = pid_start_time(getpid(), &start);
         if (r < 0)
                 return set_error(ret_error, "Failed to read our own start time"), r;
 
-        for (uint32_t i = 0; i < BRIDGE_HOSTS; i++) {
-                uint32_t address = BRIDGE_NETWORK + 2 + (first + i) % BRIDGE_HOSTS;
+        for (uint32_t i = 0; i < n_hosts; i++) {
+                uint32_t address = bn->network + 1 + (first + i) % n_hosts;
                 char a[INET_ADDRSTRLEN];
                 _cleanup_free_ char *path = NULL;
                 FILE *f;
                 int fd;
 
+                if (address == bn->gateway)
+                        continue;
                 path = strprintf("%s/%s", d->leases, network_address_format(address, a));
                 if (!path)
                         return -ENOMEM;
@@ -323,7 +339,8 @@ static int lease_take(const NetworkDirs *d, const Container *c, NetworkBridge *n
                 n->address = address;
                 return 0;
         }
-        return set_error(ret_error, "No free address left in %s", NETWORK_BRIDGE_SUBNET), -EADDRNOTAVAIL;
+        return set_error(ret_error, "No free address left in %s/%u", network_address_format(bn->network, net),
+                         bn->prefixlen), -EADDRNOTAVAIL;
 }
 
 /* ---- PublishPort= ---- */
@@ -484,7 +501,7 @@ static int nl_open(struct nl_sock **ret) {
  * 10.121.0.0/16 on ctr0 would win over (or tie with) the host's own, and cut it off from them. Any route of
  * the main table that overlaps, other than through ctr0 itself (a blackhole or unreachable route included),
  * refuses the start and names it. */
-static int subnet_check(struct nl_sock *sk, int bridge_ifindex, char **ret_error) {
+static int subnet_check(struct nl_sock *sk, const BridgeNet *bn, char **ret_error) {
         struct nl_cache *cache = NULL;
         int r;
 
@@ -499,7 +516,7 @@ static int subnet_check(struct nl_sock *sk, int bridge_ifindex, char **ret_error
                 struct rtnl_nexthop *nh;
                 unsigned prefixlen, p;
                 uint32_t network, mask;
-                char a[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
+                char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
 
                 if (rtnl_route_get_table(route) != RT_TABLE_MAIN || !dst || nl_addr_get_len(dst) != 4)
                         continue;
@@ -508,18 +525,18 @@ static int subnet_check(struct nl_sock *sk, int bridge_ifindex, char **ret_error
                         continue;       /* the default route: overlapping it is what every network does */
                 memcpy(&network, nl_addr_get_binary_addr(dst), sizeof(network));
                 network = ntohl(network);
-                p = MIN(prefixlen, (unsigned) BRIDGE_PREFIXLEN);
-                mask = ~0U << (32 - p);
-                if ((network & mask) != (BRIDGE_NETWORK & mask))
+                p = MIN(prefixlen, bn->prefixlen);
+                mask = prefix_mask(p);
+                if ((network & mask) != (bn->network & mask))
                         continue;
                 nh = rtnl_route_get_nnexthops(route) > 0 ? rtnl_route_nexthop_n(route, 0) : NULL;
-                if (nh && rtnl_route_nh_get_ifindex(nh) == bridge_ifindex)
+                if (nh && rtnl_route_nh_get_ifindex(nh) == bn->ifindex)
                         continue;
                 if (nh && rtnl_route_nh_get_ifindex(nh) > 0)
                         (void) if_indextoname((unsigned) rtnl_route_nh_get_ifindex(nh), dev);
-                set_error(ret_error, "the bridge network %s overlaps the host's route to %s/%u%s%s; "
-                          "containers would cut the host off from it", NETWORK_BRIDGE_SUBNET,
-                          network_address_format(network, a), prefixlen, dev[0] ? " on " : "", dev);
+                set_error(ret_error, "the bridge network %s/%u overlaps the host's route to %s/%u%s%s; "
+                          "containers would cut the host off from it", network_address_format(bn->network, b),
+                          bn->prefixlen, network_address_format(network, a), prefixlen, dev[0] ? " on " : "", dev);
                 r = -EADDRINUSE;
                 break;
         }
@@ -527,9 +544,39 @@ static int subnet_check(struct nl_sock *sk, int bridge_ifindex, char **ret_error
         return r;
 }
 
-/* ctr0 with the gateway address, up; forwarding on, and route_localnet for published ports on 127.0.0.1. */
-static int bridge_ensure(struct nl_sock *sk, int *ret_ifindex, char **ret_error) {
+/* ctr0's first IPv4 address, if it has one (an operator's, e.g. from a systemd-networkd .network file) */
+static int bridge_address(struct nl_sock *sk, BridgeNet *bn) {
+        struct nl_cache *cache = NULL;
+        int r;
+
+        r = rtnl_addr_alloc_cache(sk, &cache);
+        if (r < 0)
+                return nl_errno(r);
+        r = 0;
+        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+                struct rtnl_addr *a = (struct rtnl_addr *) o;
+                struct nl_addr *local = rtnl_addr_get_local(a);
+                uint32_t address;
+
+                if (rtnl_addr_get_ifindex(a) != bn->ifindex || rtnl_addr_get_family(a) != AF_INET || !local ||
+                    nl_addr_get_len(local) != 4)
+                        continue;
+                memcpy(&address, nl_addr_get_binary_addr(local), sizeof(address));
+                bn->gateway = ntohl(address);
+                bn->prefixlen = (unsigned) rtnl_addr_get_prefixlen(a);
+                bn->network = bn->gateway & prefix_mask(bn->prefixlen);
+                r = 1;
+                break;
+        }
+        nl_cache_free(cache);
+        return r;
+}
+
+/* ctr0 up with an address (its own, or 10.121.0.1/16 on a bridge we created); forwarding on, and
+ * route_localnet for published ports on 127.0.0.1. */
+static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
+        char a[INET_ADDRSTRLEN];
         int r;
 
         r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
@@ -542,13 +589,27 @@ static int bridge_ensure(struct nl_sock *sk, int *ret_ifindex, char **ret_error)
                                  nl_geterror(r)), nl_errno(r);
         if (!streq(strempty(rtnl_link_get_type(bridge)), "bridge"))
                 return set_error(ret_error, "%s exists and is not a bridge", NETWORK_BRIDGE_NAME), -ENOTTY;
-        *ret_ifindex = rtnl_link_get_ifindex(bridge);
+        *bn = (BridgeNet) { .ifindex = rtnl_link_get_ifindex(bridge) };
 
-        r = subnet_check(sk, *ret_ifindex, ret_error);
+        r = bridge_address(sk, bn);
+        if (r < 0)
+                return set_error(ret_error, "Failed to read the addresses of %s: %s", NETWORK_BRIDGE_NAME,
+                                 strerror(-r)), r;
+        if (r > 0 && (bn->prefixlen < 8 || bn->prefixlen > 30))
+                return set_error(ret_error, "%s has the address %s/%u; its network must be /8 to /30",
+                                 NETWORK_BRIDGE_NAME, network_address_format(bn->gateway, a), bn->prefixlen),
+                       -EINVAL;
+        if (r == 0) {
+                bn->network = DEFAULT_NETWORK;
+                bn->gateway = DEFAULT_GATEWAY;
+                bn->prefixlen = DEFAULT_PREFIXLEN;
+        }
+
+        r = subnet_check(sk, bn, ret_error);
         if (r < 0)
                 return r;
 
-        r = address_add(sk, *ret_ifindex, BRIDGE_GATEWAY, BRIDGE_PREFIXLEN);
+        r = address_add(sk, bn->ifindex, bn->gateway, (int) bn->prefixlen);
         if (r >= 0)
                 r = link_up(sk, bridge);
         if (r < 0)
@@ -605,11 +666,11 @@ static int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int br
         return 0;
 }
 
-static int default_route_add(struct nl_sock *sk, int ifindex) {
+static int default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway_address) {
         _cleanup_(rtnl_route_putp) struct rtnl_route *route = rtnl_route_alloc();
         _cleanup_(nl_addr_putp) struct nl_addr *dst = NULL, *gw = NULL;
         struct rtnl_nexthop *nh;
-        uint32_t any = 0, gateway = htonl(BRIDGE_GATEWAY);
+        uint32_t any = 0, gateway = htonl(gateway_address);
         int r;
 
         if (!route)
@@ -641,7 +702,7 @@ static int default_route_add(struct nl_sock *sk, int ifindex) {
 
 /* Inside the container's network namespace: lo and eth0 up, eth0's address, the default route. The socket is
  * opened there (a socket stays in the namespace it was created in); we go back right after. */
-static int container_side(pid_t pid, uint32_t address, char **ret_error) {
+static int container_side(pid_t pid, const BridgeNet *bn, uint32_t address, char **ret_error) {
         _cleanup_close_ int self = -EBADF, target = -EBADF;
         _cleanup_(rtnl_link_putp) struct rtnl_link *eth0 = NULL, *lo = NULL;
         struct nl_sock *sk = NULL;
@@ -677,11 +738,11 @@ static int container_side(pid_t pid, uint32_t address, char **ret_error) {
         }
         r = link_up(sk, lo);
         if (r >= 0)
-                r = address_add(sk, rtnl_link_get_ifindex(eth0), address, BRIDGE_PREFIXLEN);
+                r = address_add(sk, rtnl_link_get_ifindex(eth0), address, (int) bn->prefixlen);
         if (r >= 0)
                 r = link_up(sk, eth0);
         if (r >= 0)
-                r = default_route_add(sk, rtnl_link_get_ifindex(eth0));
+                r = default_route_add(sk, rtnl_link_get_ifindex(eth0), bn->gateway);
         if (r < 0)
                 set_error(ret_error, "Failed to configure eth0 in the container: %s", strerror(-r));
 finish:
@@ -695,7 +756,8 @@ int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char
         struct nft_ctx *ctx = NULL;
         struct nl_sock *sk = NULL;
         NetworkBridge n = {};
-        int r, bridge_ifindex = 0;
+        BridgeNet bn = {};
+        int r;
 
         r = network_dirs(&d);
         if (r < 0)
@@ -712,25 +774,25 @@ int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char
         if (r < 0)
                 goto fail;
         leases_collect(&d, ctx);
-        r = lease_take(&d, c, &n, ret_error);
-        if (r < 0)
-                goto fail;
-        r = ports_publish(c, ctx, &n, ret_error);
-        if (r < 0)
-                goto fail;
 
         r = nl_open(&sk);
         if (r < 0) {
                 set_error(ret_error, "Failed to open rtnetlink: %s", strerror(-r));
                 goto fail;
         }
-        r = bridge_ensure(sk, &bridge_ifindex, ret_error);
+        r = bridge_ensure(sk, &bn, ret_error);
         if (r < 0)
                 goto fail;
-        r = veth_create(sk, c, pid, bridge_ifindex, &n, ret_error);
+        r = lease_take(&d, &bn, c, &n, ret_error);
         if (r < 0)
                 goto fail;
-        r = container_side(pid, n.address, ret_error);
+        r = ports_publish(c, ctx, &n, ret_error);
+        if (r < 0)
+                goto fail;
+        r = veth_create(sk, c, pid, bn.ifindex, &n, ret_error);
+        if (r < 0)
+                goto fail;
+        r = container_side(pid, &bn, n.address, ret_error);
         if (r < 0)
                 goto fail;
 

@@ -2,8 +2,9 @@
 #pragma once
 
 /* Network=bridge: the container's network namespace gets "eth0", one end of a veth pair whose other end is a
- * port of the host bridge ctr0 (10.121.0.1/16, created on first use); an address from a lease, a default
- * route through the bridge; NAT to the outside and PublishPort= through the nftables table "ip ctr".
+ * port of the host bridge ctr0 (created on first use with 10.121.0.1/16; one an operator made, e.g. with
+ * systemd-networkd, brings its own address); an address of the bridge's network from a lease, a default route
+ * through the bridge's address; NAT to the outside and PublishPort= through the nftables table "ip ctr".
  *
  * Links and addresses through libnl-route (rtnetlink), the firewall through libnftables (nft's own library,
  * atomic transactions): no "ip" or "nft" binaries are run. All of it under one lock
@@ -17,7 +18,6 @@
 #include "ctr-file.h"
 
 #define NETWORK_BRIDGE_NAME "ctr0"
-#define NETWORK_BRIDGE_SUBNET "10.121.0.0/16"
 #define NETWORK_STATE_DIR CTR_RUNTIME_DIR "/.network"
 
 typedef struct NetworkBridge {
