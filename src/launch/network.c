@@ -261,10 +261,24 @@ static int network_lock(const NetworkDirs *d) {
         return fd;
 }
 
-/* Deletes the map elements listed in a lease (lines after the first), ignoring those already gone. */
-static void elements_delete(struct nft_ctx *ctx, char **elements) {
+/* Deletes map elements (as listed in a lease, after its first line), only those that still lead to |address|
+ * (the lease's): after a reload of the firewall dropped them, another container may have published the same
+ * port since. Those already gone are skipped. */
+static void elements_delete(struct nft_ctx *ctx, char **elements, const char *address) {
         STRV_FOREACH(e, elements) {
-                _cleanup_free_ char *cmd = strprintf("delete element ip ctr %s", *e);
+                _cleanup_free_ char *cmd = NULL, *target = NULL;
+                const char *out;
+
+                /* "… elements = { tcp . 8080 : 10.121.0.5 . 80 }" */
+                cmd = strprintf("get element ip ctr %s", *e);
+                target = strprintf(": %s . ", address);
+                if (!cmd || !target || nft_run(ctx, cmd, NULL) < 0)
+                        continue;
+                out = nft_ctx_get_output_buffer(ctx);
+                if (!out || !strstr(out, target))
+                        continue;
+                cmd = mfree(cmd);
+                cmd = strprintf("delete element ip ctr %s", *e);
                 if (cmd)
                         (void) nft_run(ctx, cmd, NULL);
         }
@@ -289,7 +303,7 @@ static void leases_collect(const NetworkDirs *d, struct nft_ctx *ctx) {
                         continue;
                 log_debug("Collecting the stale network lease %s (%s).", de->d_name, strna(lines[0]));
                 if (lines[0])
-                        elements_delete(ctx, lines + 1);
+                        elements_delete(ctx, lines + 1, de->d_name);
                 (void) unlink(path);
         }
         dir_iter_close(&it);
@@ -364,6 +378,7 @@ static int host_port_free(const char *address, int protocol, uint16_t port) {
 }
 
 static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, char **ret_error) {
+        _cleanup_strv_free_ char **elements = NULL;    /* ours only once the transaction added them */
         _cleanup_free_ char *cmd = NULL;
         char a[INET_ADDRSTRLEN];
         size_t size = 0;
@@ -402,7 +417,7 @@ static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge 
                                 element = strprintf("publish_addr { %s . %s . %u }", m->host_address, proto, hp);
                         else
                                 element = strprintf("publish { %s . %u }", proto, hp);
-                        if (!element || strv_extend(&n->elements, element) < 0) {
+                        if (!element || strv_extend(&elements, element) < 0) {
                                 fclose(f);
                                 return -ENOMEM;
                         }
@@ -415,10 +430,23 @@ static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge 
         }
         if (fclose(f) != 0)
                 return -ENOMEM;
-        if (strv_isempty(n->elements))
+        if (strv_isempty(elements))
                 return 0;
 
-        /* The lease lists them first: whoever collects it after a crash deletes them. */
+        r = nft_run(ctx, cmd, ret_error);
+        if (r < 0) {
+                /* one transaction: nothing was added (and a key that exists is another container's) */
+                if (r == -EEXIST)
+                        set_error(ret_error, "PublishPort=: a port is already published by another container (%s)",
+                                  strna(*ret_error));
+                else
+                        set_error(ret_error, "PublishPort=: %s", strna(*ret_error));
+                return r;
+        }
+        n->elements = TAKE_PTR(elements);
+
+        /* Listed in the lease after they exist, never before: a lease collected after a crash must not name
+         * a key that another container holds. (A monitor killed in between leaks its ports until reboot.) */
         f = fopen(n->lease_path, "ae");
         if (!f)
                 return set_error(ret_error, "Failed to open the lease %s", n->lease_path), negative_errno();
@@ -426,18 +454,7 @@ static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge 
                 fprintf(f, "%s\n", *e);
         if (fclose(f) != 0)
                 return set_error(ret_error, "Failed to write the lease %s", n->lease_path), -EIO;
-
-        r = nft_run(ctx, cmd, ret_error);
-        if (r < 0) {
-                /* one transaction: nothing was added */
-                n->elements = strv_free(n->elements);
-                if (r == -EEXIST)
-                        set_error(ret_error, "PublishPort=: a port is already published by another container (%s)",
-                                  strna(*ret_error));
-                else
-                        set_error(ret_error, "PublishPort=: %s", strna(*ret_error));
-        }
-        return r;
+        return 0;
 }
 
 /* ---- links and addresses ---- */
@@ -807,8 +824,10 @@ fail:
                         veth_delete(sk, n.veth);
                 nl_socket_free(sk);
         }
-        if (n.elements)
-                elements_delete(ctx, n.elements);
+        if (n.elements) {
+                char a[INET_ADDRSTRLEN];
+                elements_delete(ctx, n.elements, network_address_format(n.address, a));
+        }
         if (n.lease_path)
                 (void) unlink(n.lease_path);
         free(n.lease_path);
@@ -827,8 +846,9 @@ void network_bridge_done(NetworkBridge *n) {
                 lock = network_lock(&d);
         if (!strv_isempty(n->elements)) {
                 struct nft_ctx *ctx = nft_open();
+                char a[INET_ADDRSTRLEN];
                 if (ctx) {
-                        elements_delete(ctx, n->elements);
+                        elements_delete(ctx, n->elements, network_address_format(n->address, a));
                         nft_ctx_free(ctx);
                 }
         }
