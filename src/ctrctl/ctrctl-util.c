@@ -162,7 +162,7 @@ int container_cgroup_dir(sd_bus *bus, const char *name, char **ret) {
                         return -ENOENT;
         }
 
-        if (bus && bus_unit_get_string(bus, scope, "org.freedesktop.systemd1.Scope", "ControlGroup", &cg) >= 0 &&
+        if (bus && bus_unit_get_string(bus, scope, SYSTEMD_SCOPE, "ControlGroup", &cg) >= 0 &&
             !isempty(cg))
                 return asprintf(ret, "/sys/fs/cgroup%s", cg) < 0 ? -ENOMEM : 0;
 
@@ -307,20 +307,6 @@ char *format_timestamp(char *buf, size_t size, uint64_t realtime_usec) {
             strftime(buf, size, "%a %Y-%m-%d %H:%M:%S %Z", &tm) == 0)
                 snprintf(buf, size, "n/a");
         return buf;
-}
-
-uint64_t now_realtime_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
-}
-
-uint64_t now_monotonic(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
 int pid_cmdline(pid_t pid, size_t max, char **ret) {

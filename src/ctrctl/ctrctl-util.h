@@ -11,6 +11,7 @@
 
 #include "ctr-file.h"
 #include "runtime-state.h"
+#include "time-util.h"
 
 /* Loads container |name| from the search path. Prints warnings only when |warnings|; errors always. Returns
  * -ENOENT (logged: "No container …") when it does not exist, -ERFKILL when masked, -EBADMSG when rejected. */
@@ -47,9 +48,6 @@ char *format_bytes(char *buf, size_t size, uint64_t bytes);
 char *format_timespan(char *buf, size_t size, uint64_t usec);
 /* "Sun 2026-11-22 16:10:21 UTC" (local time) */
 char *format_timestamp(char *buf, size_t size, uint64_t realtime_usec);
-
-uint64_t now_realtime_usec(void);
-uint64_t now_monotonic(void);
 
 /* Reads /proc/PID/cmdline as one line (NUL → space), at most |max| bytes; "[comm]" for kernel threads. */
 int pid_cmdline(pid_t pid, size_t max, char **ret);

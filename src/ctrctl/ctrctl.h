@@ -57,8 +57,6 @@ int verb_parse_options(int argc, char *argv[], const struct option *options, con
 /* "FILE:LINE: warning: MESSAGE" or "…: error: MESSAGE" on stderr. */
 void print_diagnostic(const Diagnostic *d);
 
-/* JSON output without a library: a string literal with quotes and escapes, or null for NULL. */
-
 /* The verbs, one file each. */
 int verb_cat(int argc, char *argv[]);
 int verb_exec(int argc, char *argv[]);

@@ -87,13 +87,6 @@ static int row_compare(const void *a, const void *b) {
         return strcmp(((const Row *) a)->name, ((const Row *) b)->name);
 }
 
-static bool have_row(const Row *rows, size_t n, const char *name) {
-        for (size_t i = 0; i < n; i++)
-                if (streq(rows[i].name, name))
-                        return true;
-        return false;
-}
-
 static bool streq_ptr(const char *a, const char *b) {
         return a && b && streq(a, b);
 }
@@ -360,7 +353,7 @@ int verb_list(int argc, char *argv[]) {
         STRV_FOREACH(name, runtime) {
                 Row *row;
 
-                if (have_row(rows, n_rows, *name))
+                if (find_row(rows, n_rows, *name))
                         continue;
                 if (rows_add(&rows, &n_rows, &row) < 0 || !(row->name = strdup(*name)))
                         goto oom;

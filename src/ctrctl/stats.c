@@ -117,7 +117,7 @@ static int find_running(sd_bus *bus, char **names, Sample **ret, size_t *ret_n) 
 }
 
 static void sample(Sample *s) {
-        uint64_t cpu = UINT64_MAX, now = now_monotonic();
+        uint64_t cpu = UINT64_MAX, now = now_monotonic_usec();
 
         if (cgroup_read_keyed(s->cgroup, "cpu.stat", "usage_usec", &cpu) < 0)
                 cpu = UINT64_MAX;

@@ -24,6 +24,7 @@
 #include "logs.h"
 #include "pager.h"
 #include "parse-util.h"
+#include "proc-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -98,18 +99,9 @@ static int collect_procs(const char *dir, unsigned depth, Proc **procs, size_t *
 }
 
 static pid_t read_ppid(pid_t pid) {
-        _cleanup_free_ char *path = NULL, *contents = NULL;
-        char *p;
-        int ppid;
+        unsigned long long ppid;
 
-        if (asprintf(&path, "/proc/%i/stat", (int) pid) < 0 ||
-            read_full_file_at(AT_FDCWD, path, 4096, &contents, NULL) < 0)
-                return 0;
-        /* "PID (comm) S PPID …": comm may contain anything, so from the last ')' */
-        p = strrchr(contents, ')');
-        if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
-                return 0;
-        return (pid_t) ppid;
+        return pid_stat_field(pid, 4, &ppid) >= 0 ? (pid_t) ppid : 0;
 }
 
 static void print_proc_tree(Proc *procs, size_t n, pid_t parent, const char *prefix, unsigned depth) {

@@ -76,10 +76,8 @@ static int run_job(sd_bus *bus, const char *verb, const char *method, const char
                 return log_oom();
         log_error("%s", text);
         /* status and logs read the machine they run on: name the one to run them on */
-        if (arg_host)
-                log_error("See 'ctrctl status %s' and 'ctrctl logs %s' on %s for details.", name, name, arg_host);
-        else
-                log_error("See 'ctrctl status %s' and 'ctrctl logs %s' for details.", name, name);
+        log_error("See 'ctrctl status %s' and 'ctrctl logs %s'%s%s for details.", name, name,
+                  arg_host ? " on " : "", strempty(arg_host));
         return -EIO;
 
 method_failed:

@@ -461,15 +461,13 @@ static void on_ready(void *userdata, size_t index, short revents) {
 static void write_runtime_state(const Container *c, pid_t pid, uint32_t address) {
         _cleanup_free_ char *scope = NULL;
         char a[INET_ADDRSTRLEN] = "";
-        struct timespec ts;
         int r;
 
 #ifdef CTR_LAUNCH_HAVE_SCOPE
         if (!arg_no_scope)
-                (void) scope_name(c, &scope);
+                (void) container_scope_name(c->name, &scope);
 #endif
 
-        (void) clock_gettime(CLOCK_REALTIME, &ts);
         RuntimeState st = {
                 .name = c->name,
                 .init_pid = pid,
@@ -478,7 +476,7 @@ static void write_runtime_state(const Container *c, pid_t pid, uint32_t address)
                 .config_hash = (char *) c->config_hash,
                 .source_path = c->source_path,
                 .address = address ? (char *) network_address_format(address, a) : NULL,
-                .started_usec = (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000,
+                .started_usec = now_realtime_usec(),
         };
         r = runtime_state_write(&st);
         if (r < 0)

@@ -6,7 +6,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "log.h"
 #include "macro.h"
 #include "network.h"
+#include "proc-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -83,20 +83,6 @@ static const char nft_ruleset[] =
         "        }\n"
         "}\n";
 
-static int set_error(char **ret_error, const char *format, ...) _printf_(2, 3);
-static int set_error(char **ret_error, const char *format, ...) {
-        va_list ap;
-        char *s = NULL;
-
-        va_start(ap, format);
-        if (vasprintf(&s, format, ap) < 0)
-                s = NULL;
-        va_end(ap);
-        free(*ret_error);
-        *ret_error = s;
-        return 0;
-}
-
 const char *network_address_format(uint32_t address, char *buf) {
         struct in_addr a = { .s_addr = htonl(address) };
 
@@ -142,38 +128,13 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_addr *, nl_addr_put);
 
 /* ---- the monitor's identity in a lease: PID and start time, so a reused PID is not taken for it ---- */
 
-static int pid_start_time(pid_t pid, unsigned long long *ret) {
-        _cleanup_free_ char *buf = NULL;
-        char path[64];
-        const char *p;
-        int r;
-
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        r = read_full_file_at(AT_FDCWD, path, 4096, &buf, NULL);
-        if (r < 0)
-                return r;
-        /* after the command name (which may hold anything): state is field 3, starttime field 22 */
-        p = strrchr(buf, ')');
-        if (!p)
-                return -EBADMSG;
-        p++;
-        for (int field = 3; field < 22; field++) {
-                p = strchr(p + 1, ' ');
-                if (!p)
-                        return -EBADMSG;
-        }
-        if (sscanf(p, " %llu", ret) != 1)
-                return -EBADMSG;
-        return 0;
-}
-
 static bool lease_owner_alive(const char *first_line) {
         unsigned long long start, now;
         int pid;
 
         if (sscanf(first_line, "%*s %d %llu", &pid, &start) != 2 || pid <= 0)
                 return false;
-        return pid_start_time(pid, &now) >= 0 && now == start;
+        return pid_stat_field(pid, 22, &now) >= 0 && now == start;
 }
 
 /* ---- nftables ---- */
@@ -203,7 +164,7 @@ static int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error) {
                 const char *e = startswith(err, "Error: ") ?: err;
 
                 nl = strchr(e, '\n');
-                set_error(ret_error, "%.*s", (int) (nl ? nl - e : (ptrdiff_t) strlen(e)), e);
+                strprintf_replace(ret_error, "%.*s", (int) (nl ? nl - e : (ptrdiff_t) strlen(e)), e);
         }
         return strstr(err, "File exists") ? -EEXIST : -EIO;
 }
@@ -215,42 +176,34 @@ static int nft_ensure_table(struct nft_ctx *ctx, char **ret_error) {
                 return 0;
         r = nft_run(ctx, nft_ruleset, ret_error);
         if (r < 0)
-                set_error(ret_error, "Failed to create the nftables table 'ip ctr': %s",
+                strprintf_replace(ret_error, "Failed to create the nftables table 'ip ctr': %s",
                           strna(*ret_error));
         return r;
 }
 
 /* ---- leases ---- */
 
-typedef struct NetworkDirs {
-        char *dir, *leases, *lock;
-} NetworkDirs;
+#define LEASES_DIR NETWORK_STATE_DIR "/leases"
+#define LOCK_PATH NETWORK_STATE_DIR "/lock"
 
-static void network_dirs_done(NetworkDirs *d) {
-        free(d->dir);
-        free(d->leases);
-        free(d->lock);
-}
-
-static int network_dirs(NetworkDirs *ret) {
-        ret->dir = strdup(NETWORK_STATE_DIR);
-        ret->leases = strdup(NETWORK_STATE_DIR "/leases");
-        ret->lock = strdup(NETWORK_STATE_DIR "/lock");
-        if (!ret->dir || !ret->leases || !ret->lock)
-                return -ENOMEM;
-        if (mkdir(CTR_RUNTIME_DIR, 0755) < 0 && errno != EEXIST)
-                return negative_errno();
-        if (mkdir(ret->dir, 0700) < 0 && errno != EEXIST)
-                return negative_errno();
-        if (mkdir(ret->leases, 0700) < 0 && errno != EEXIST)
-                return negative_errno();
-        return 0;
-}
-
-static int network_lock(const NetworkDirs *d) {
+/* Creates the state directory and its leases directory when missing, then takes the lock: returns the fd that
+ * holds it. */
+static int network_lock(void) {
+        static const struct {
+                const char *path;
+                mode_t mode;
+        } dirs[] = {
+                { CTR_RUNTIME_DIR,   0755 },
+                { NETWORK_STATE_DIR, 0700 },
+                { LEASES_DIR,        0700 },
+        };
         int fd;
 
-        fd = open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+                if (mkdir(dirs[i].path, dirs[i].mode) < 0 && errno != EEXIST)
+                        return negative_errno();
+
+        fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0)
                 return negative_errno();
         if (flock(fd, LOCK_EX) < 0) {
@@ -285,14 +238,14 @@ static void elements_delete(struct nft_ctx *ctx, char **elements, const char *ad
 }
 
 /* Leases of monitors that are gone (killed with SIGKILL, a crash): their addresses and ports are free again. */
-static void leases_collect(const NetworkDirs *d, struct nft_ctx *ctx) {
+static void leases_collect(struct nft_ctx *ctx) {
         DirIter it;
         const struct dirent64 *de;
 
-        if (dir_iter_open(AT_FDCWD, d->leases, &it) < 0)
+        if (dir_iter_open(AT_FDCWD, LEASES_DIR, &it) < 0)
                 return;
         while (dir_iter_next(&it, &de) > 0) {
-                _cleanup_free_ char *path = strprintf("%s/%s", d->leases, de->d_name), *buf = NULL;
+                _cleanup_free_ char *path = strprintf("%s/%s", LEASES_DIR, de->d_name), *buf = NULL;
                 _cleanup_strv_free_ char **lines = NULL;
 
                 if (!path || read_full_file_at(AT_FDCWD, path, LEASE_MAX, &buf, NULL) < 0)
@@ -309,7 +262,7 @@ static void leases_collect(const NetworkDirs *d, struct nft_ctx *ctx) {
         dir_iter_close(&it);
 }
 
-static int lease_take(const NetworkDirs *d, const BridgeNet *bn, const Container *c, NetworkBridge *n,
+static int lease_take(const BridgeNet *bn, const Container *c, NetworkBridge *n,
                       char **ret_error) {
         uint32_t n_hosts = (1U << (32 - bn->prefixlen)) - 2U;  /* without the network and broadcast addresses */
         uint32_t first = name_hash(c->name) % n_hosts;
@@ -317,9 +270,9 @@ static int lease_take(const NetworkDirs *d, const BridgeNet *bn, const Container
         char net[INET_ADDRSTRLEN];
         int r;
 
-        r = pid_start_time(getpid(), &start);
+        r = pid_stat_field(getpid(), 22, &start);
         if (r < 0)
-                return set_error(ret_error, "Failed to read our own start time"), r;
+                return strprintf_replace(ret_error, "Failed to read our own start time"), r;
 
         for (uint32_t i = 0; i < n_hosts; i++) {
                 uint32_t address = bn->network + 1 + (first + i) % n_hosts;
@@ -330,14 +283,14 @@ static int lease_take(const NetworkDirs *d, const BridgeNet *bn, const Container
 
                 if (address == bn->gateway)
                         continue;
-                path = strprintf("%s/%s", d->leases, network_address_format(address, a));
+                path = strprintf("%s/%s", LEASES_DIR, network_address_format(address, a));
                 if (!path)
                         return -ENOMEM;
                 fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
                 if (fd < 0 && errno == EEXIST)
                         continue;
                 if (fd < 0)
-                        return set_error(ret_error, "Failed to create the lease %s", path), negative_errno();
+                        return strprintf_replace(ret_error, "Failed to create the lease %s", path), negative_errno();
                 f = fdopen(fd, "w");
                 if (!f) {
                         close(fd);
@@ -347,13 +300,13 @@ static int lease_take(const NetworkDirs *d, const BridgeNet *bn, const Container
                 fprintf(f, "%s %d %llu\n", c->name, (int) getpid(), start);
                 if (fclose(f) != 0) {
                         (void) unlink(path);
-                        return set_error(ret_error, "Failed to write the lease %s", path), -EIO;
+                        return strprintf_replace(ret_error, "Failed to write the lease %s", path), -EIO;
                 }
                 n->lease_path = TAKE_PTR(path);
                 n->address = address;
                 return 0;
         }
-        return set_error(ret_error, "No free address left in %s/%u", network_address_format(bn->network, net),
+        return strprintf_replace(ret_error, "No free address left in %s/%u", network_address_format(bn->network, net),
                          bn->prefixlen), -EADDRNOTAVAIL;
 }
 
@@ -408,7 +361,7 @@ static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge 
                         r = host_port_free(m->host_address, m->protocol, (uint16_t) hp);
                         if (r < 0) {
                                 fclose(f);
-                                set_error(ret_error, "PublishPort=%s%s%u/%s: %s on the host", strempty(m->host_address),
+                                strprintf_replace(ret_error, "PublishPort=%s%s%u/%s: %s on the host", strempty(m->host_address),
                                           m->host_address ? ":" : "", hp, proto,
                                           r == -EADDRINUSE ? "the port is in use by a program" : strerror(-r));
                                 return r;
@@ -437,10 +390,10 @@ static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge 
         if (r < 0) {
                 /* one transaction: nothing was added (and a key that exists is another container's) */
                 if (r == -EEXIST)
-                        set_error(ret_error, "PublishPort=: a port is already published by another container (%s)",
+                        strprintf_replace(ret_error, "PublishPort=: a port is already published by another container (%s)",
                                   strna(*ret_error));
                 else
-                        set_error(ret_error, "PublishPort=: %s", strna(*ret_error));
+                        strprintf_replace(ret_error, "PublishPort=: %s", strna(*ret_error));
                 return r;
         }
         n->elements = TAKE_PTR(elements);
@@ -449,11 +402,11 @@ static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge 
          * a key that another container holds. (A monitor killed in between leaks its ports until reboot.) */
         f = fopen(n->lease_path, "ae");
         if (!f)
-                return set_error(ret_error, "Failed to open the lease %s", n->lease_path), negative_errno();
+                return strprintf_replace(ret_error, "Failed to open the lease %s", n->lease_path), negative_errno();
         STRV_FOREACH(e, n->elements)
                 fprintf(f, "%s\n", *e);
         if (fclose(f) != 0)
-                return set_error(ret_error, "Failed to write the lease %s", n->lease_path), -EIO;
+                return strprintf_replace(ret_error, "Failed to write the lease %s", n->lease_path), -EIO;
         return 0;
 }
 
@@ -524,7 +477,7 @@ static int subnet_check(struct nl_sock *sk, const BridgeNet *bn, char **ret_erro
 
         r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
         if (r < 0)
-                return set_error(ret_error, "Failed to read the host's routes: %s", nl_geterror(r)), nl_errno(r);
+                return strprintf_replace(ret_error, "Failed to read the host's routes: %s", nl_geterror(r)), nl_errno(r);
 
         r = 0;
         for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
@@ -551,7 +504,7 @@ static int subnet_check(struct nl_sock *sk, const BridgeNet *bn, char **ret_erro
                         continue;
                 if (nh && rtnl_route_nh_get_ifindex(nh) > 0)
                         (void) if_indextoname((unsigned) rtnl_route_nh_get_ifindex(nh), dev);
-                set_error(ret_error, "the bridge network %s/%u overlaps the host's route to %s/%u%s%s; "
+                strprintf_replace(ret_error, "the bridge network %s/%u overlaps the host's route to %s/%u%s%s; "
                           "containers would cut the host off from it", network_address_format(bn->network, b),
                           bn->prefixlen, network_address_format(network, a), prefixlen, dev[0] ? " on " : "", dev);
                 r = -EADDRINUSE;
@@ -598,22 +551,22 @@ static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
 
         r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
         if (r < 0 && r != -NLE_EXIST)
-                return set_error(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                return strprintf_replace(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                  nl_geterror(r)), nl_errno(r);
         r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
         if (r < 0)
-                return set_error(ret_error, "Failed to look up the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                return strprintf_replace(ret_error, "Failed to look up the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                  nl_geterror(r)), nl_errno(r);
         if (!streq(strempty(rtnl_link_get_type(bridge)), "bridge"))
-                return set_error(ret_error, "%s exists and is not a bridge", NETWORK_BRIDGE_NAME), -ENOTTY;
+                return strprintf_replace(ret_error, "%s exists and is not a bridge", NETWORK_BRIDGE_NAME), -ENOTTY;
         *bn = (BridgeNet) { .ifindex = rtnl_link_get_ifindex(bridge) };
 
         r = bridge_address(sk, bn);
         if (r < 0)
-                return set_error(ret_error, "Failed to read the addresses of %s: %s", NETWORK_BRIDGE_NAME,
+                return strprintf_replace(ret_error, "Failed to read the addresses of %s: %s", NETWORK_BRIDGE_NAME,
                                  strerror(-r)), r;
         if (r > 0 && (bn->prefixlen < 8 || bn->prefixlen > 30))
-                return set_error(ret_error, "%s has the address %s/%u; its network must be /8 to /30",
+                return strprintf_replace(ret_error, "%s has the address %s/%u; its network must be /8 to /30",
                                  NETWORK_BRIDGE_NAME, network_address_format(bn->gateway, a), bn->prefixlen),
                        -EINVAL;
         if (r == 0) {
@@ -630,14 +583,14 @@ static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
         if (r >= 0)
                 r = link_up(sk, bridge);
         if (r < 0)
-                return set_error(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                return strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                  strerror(-r)), r;
 
         r = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1");
         if (r >= 0)
                 r = write_sysctl("/proc/sys/net/ipv4/conf/" NETWORK_BRIDGE_NAME "/route_localnet", "1");
         if (r < 0)
-                return set_error(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r)), r;
+                return strprintf_replace(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r)), r;
         return 0;
 }
 
@@ -668,18 +621,18 @@ static int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int br
 
         r = rtnl_link_veth_add(sk, name, "eth0", pid);
         if (r < 0)
-                return set_error(ret_error, "Failed to create the veth pair %s/eth0: %s", name, nl_geterror(r)),
+                return strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s", name, nl_geterror(r)),
                        nl_errno(r);
         memcpy(n->veth, name, sizeof(n->veth));
         r = rtnl_link_get_kernel(sk, 0, name, &host);
         if (r >= 0)
                 r = rtnl_link_enslave_ifindex(sk, bridge_ifindex, rtnl_link_get_ifindex(host));
         if (r < 0)
-                return set_error(ret_error, "Failed to add %s to %s: %s", name, NETWORK_BRIDGE_NAME,
+                return strprintf_replace(ret_error, "Failed to add %s to %s: %s", name, NETWORK_BRIDGE_NAME,
                                  nl_geterror(r)), nl_errno(r);
         r = link_up(sk, host);
         if (r < 0)
-                return set_error(ret_error, "Failed to bring up %s: %s", name, strerror(-r)), r;
+                return strprintf_replace(ret_error, "Failed to bring up %s: %s", name, strerror(-r)), r;
         return 0;
 }
 
@@ -730,9 +683,9 @@ static int container_side(pid_t pid, const BridgeNet *bn, uint32_t address, char
         self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
         target = open(path, O_RDONLY | O_CLOEXEC);
         if (self < 0 || target < 0)
-                return set_error(ret_error, "Failed to open the network namespaces"), negative_errno();
+                return strprintf_replace(ret_error, "Failed to open the network namespaces"), negative_errno();
         if (setns(target, CLONE_NEWNET) < 0)
-                return set_error(ret_error, "Failed to enter the container's network namespace"),
+                return strprintf_replace(ret_error, "Failed to enter the container's network namespace"),
                        negative_errno();
         r = nl_open(&sk);
         if (setns(self, CLONE_NEWNET) < 0) {
@@ -740,16 +693,16 @@ static int container_side(pid_t pid, const BridgeNet *bn, uint32_t address, char
                  * socket, fine; sd-bus too) would be confined there — give up */
                 if (sk)
                         nl_socket_free(sk);
-                return set_error(ret_error, "Failed to return to the host's network namespace"), -errno;
+                return strprintf_replace(ret_error, "Failed to return to the host's network namespace"), -errno;
         }
         if (r < 0)
-                return set_error(ret_error, "Failed to open rtnetlink in the container"), r;
+                return strprintf_replace(ret_error, "Failed to open rtnetlink in the container"), r;
 
         r = rtnl_link_get_kernel(sk, 0, "eth0", &eth0);
         if (r >= 0)
                 r = rtnl_link_get_kernel(sk, 0, "lo", &lo);
         if (r < 0) {
-                set_error(ret_error, "Failed to find eth0 in the container: %s", nl_geterror(r));
+                strprintf_replace(ret_error, "Failed to find eth0 in the container: %s", nl_geterror(r));
                 r = nl_errno(r);
                 goto finish;
         }
@@ -761,14 +714,13 @@ static int container_side(pid_t pid, const BridgeNet *bn, uint32_t address, char
         if (r >= 0)
                 r = default_route_add(sk, rtnl_link_get_ifindex(eth0), bn->gateway);
         if (r < 0)
-                set_error(ret_error, "Failed to configure eth0 in the container: %s", strerror(-r));
+                strprintf_replace(ret_error, "Failed to configure eth0 in the container: %s", strerror(-r));
 finish:
         nl_socket_free(sk);
         return r;
 }
 
 int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char **ret_error) {
-        _cleanup_(network_dirs_done) NetworkDirs d = {};
         _cleanup_close_ int lock = -EBADF;
         struct nft_ctx *ctx = NULL;
         struct nl_sock *sk = NULL;
@@ -776,31 +728,28 @@ int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char
         BridgeNet bn = {};
         int r;
 
-        r = network_dirs(&d);
-        if (r < 0)
-                return set_error(ret_error, "Failed to create %s", NETWORK_STATE_DIR), r;
-        lock = network_lock(&d);
+        lock = network_lock();
         if (lock < 0)
-                return set_error(ret_error, "Failed to lock %s", d.lock), lock;
+                return strprintf_replace(ret_error, "Failed to create or lock %s", LOCK_PATH), lock;
 
         ctx = nft_open();
         if (!ctx)
-                return set_error(ret_error, "Failed to initialise libnftables"), -ENOMEM;
+                return strprintf_replace(ret_error, "Failed to initialise libnftables"), -ENOMEM;
 
         r = nft_ensure_table(ctx, ret_error);
         if (r < 0)
                 goto fail;
-        leases_collect(&d, ctx);
+        leases_collect(ctx);
 
         r = nl_open(&sk);
         if (r < 0) {
-                set_error(ret_error, "Failed to open rtnetlink: %s", strerror(-r));
+                strprintf_replace(ret_error, "Failed to open rtnetlink: %s", strerror(-r));
                 goto fail;
         }
         r = bridge_ensure(sk, &bn, ret_error);
         if (r < 0)
                 goto fail;
-        r = lease_take(&d, &bn, c, &n, ret_error);
+        r = lease_take(&bn, c, &n, ret_error);
         if (r < 0)
                 goto fail;
         r = ports_publish(c, ctx, &n, ret_error);
@@ -837,13 +786,11 @@ fail:
 }
 
 void network_bridge_done(NetworkBridge *n) {
-        _cleanup_(network_dirs_done) NetworkDirs d = {};
         _cleanup_close_ int lock = -EBADF;
 
         if (!n || !n->lease_path)
                 return;
-        if (network_dirs(&d) >= 0)
-                lock = network_lock(&d);
+        lock = network_lock();
         if (!strv_isempty(n->elements)) {
                 struct nft_ctx *ctx = nft_open();
                 char a[INET_ADDRSTRLEN];

@@ -40,6 +40,14 @@ int notify_socket_open(const char *dir, int *ret_fd) {
         return 0;
 }
 
+void notify_socket_remove(const char *dir) {
+        char path[sizeof(((struct sockaddr_un *) NULL)->sun_path)];
+
+        if (snprintf(path, sizeof(path), "%s/notify", dir) < (int) sizeof(path))
+                (void) unlink(path);
+        (void) rmdir(dir);
+}
+
 static bool relayable(const char *a, size_t n) {
         static const char *const exact[] = {
                 "READY=1", "WATCHDOG=1", "WATCHDOG=trigger", "STOPPING=1", "RELOADING=1",

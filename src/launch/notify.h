@@ -16,6 +16,8 @@
 
 /* Binds a SOCK_DGRAM socket at |dir|/notify (|dir| is created 0755). */
 int notify_socket_open(const char *dir, int *ret_fd);
+/* Removes |dir|/notify and |dir| (ignoring what is already gone). */
+void notify_socket_remove(const char *dir);
 
 /* Keeps the relayable assignments of |msg| (newline separated), in order; sets *ret_ready when READY=1 is
  * among them. Returns 0 and an empty string when nothing is left to relay. Pure: unit-tested. */

@@ -6,15 +6,14 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bus-util.h"
 #include "log.h"
 #include "scope.h"
+#include "string-util.h"
 
 /* A scope job starts or stops in milliseconds; this only bounds a wedged manager (a stale scope's stop may
  * wait for its own TimeoutStopSec=, which systemd enforces). */
@@ -42,17 +41,6 @@ static const struct {
 
 /* Once systemd has refused PIDFDs= in this process, say PIDs= right away. */
 static bool pidfds_unsupported = false;
-
-int scope_name(const Container *c, char **ret) {
-        char *s;
-
-        if (!c || !c->name || !ret)
-                return -EINVAL;
-        if (asprintf(&s, "ctr-%s.scope", c->name) < 0)
-                return -ENOMEM;
-        *ret = s;
-        return 0;
-}
 
 /* "0-3,6" → the little-endian bitmask systemd's AllowedCPUs= takes ('ay'). */
 static int cpu_list_to_mask(const char *list, uint8_t **ret, size_t *ret_n) {
@@ -224,24 +212,6 @@ static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, i
         return sd_bus_message_close_container(m);
 }
 
-static int set_error_text(char **ret_error, const char *format, ...) _printf_(2, 3);
-static int set_error_text(char **ret_error, const char *format, ...) {
-        va_list ap;
-        char *s;
-        int r;
-
-        if (!ret_error)
-                return 0;
-        va_start(ap, format);
-        r = vasprintf(&s, format, ap);
-        va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        free(*ret_error);
-        *ret_error = s;
-        return 0;
-}
-
 /* Stops a scope left over by a crash (or collects a failed one) so that its name can be used again. */
 static int scope_stop_stale(sd_bus *bus, const char *unit, char **ret_error) {
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -252,12 +222,12 @@ static int scope_stop_stale(sd_bus *bus, const char *unit, char **ret_error) {
 
         r = bus_unit_job(bus, "StopUnit", unit, SCOPE_JOB_TIMEOUT_USEC, &result, &error);
         if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit")) {
-                set_error_text(ret_error, "Failed to stop stale %s: %s", unit,
+                strprintf_replace(ret_error, "Failed to stop stale %s: %s", unit,
                                error.message ?: strerror(-r));
                 return r;
         }
         if (result && !streq(result, "done")) {
-                set_error_text(ret_error, "Failed to stop stale %s: job result '%s'", unit, result);
+                strprintf_replace(ret_error, "Failed to stop stale %s: job result '%s'", unit, result);
                 return -EBUSY;
         }
 
@@ -275,17 +245,17 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
         size_t n_cpus = 0;
         int r;
 
-        if (!bus || !c || pid <= 0)
+        if (!bus || !c || !c->name || pid <= 0)
                 return -EINVAL;
 
-        r = scope_name(c, &unit);
+        r = container_scope_name(c->name, &unit);
         if (r < 0)
                 return r;
 
         if (!isempty(c->allowed_cpus)) {
                 r = cpu_list_to_mask(c->allowed_cpus, &cpus, &n_cpus);
                 if (r < 0) {
-                        set_error_text(ret_error, "Invalid AllowedCPUs= '%s'", c->allowed_cpus);
+                        strprintf_replace(ret_error, "Invalid AllowedCPUs= '%s'", c->allowed_cpus);
                         return r;
                 }
         }
@@ -305,7 +275,7 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
                         return r;
                 r = append_properties(call, c, pid, use_pidfd ? pidfd : -EBADF, service, cpus, n_cpus);
                 if (r < 0) {
-                        set_error_text(ret_error, "Failed to build the request for %s: %s", unit, strerror(-r));
+                        strprintf_replace(ret_error, "Failed to build the request for %s: %s", unit, strerror(-r));
                         return r;
                 }
                 r = sd_bus_message_append(call, "a(sa(sv))", 0);
@@ -331,22 +301,22 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
                 }
                 if (r < 0) {
                         if (error.message)
-                                set_error_text(ret_error, "%s", error.message);
+                                strprintf_replace(ret_error, "%s", error.message);
                         else
-                                set_error_text(ret_error, "Failed to start %s: %s", unit, strerror(-r));
+                                strprintf_replace(ret_error, "Failed to start %s: %s", unit, strerror(-r));
                         return r;
                 }
                 if (!streq(result, "done")) {
                         _cleanup_free_ char *why = NULL;
 
                         (void) bus_unit_get_string(bus, unit, SYSTEMD_SCOPE, "Result", &why);
-                        set_error_text(ret_error, "Job for %s failed with result '%s'%s%s%s", unit, result,
+                        strprintf_replace(ret_error, "Job for %s failed with result '%s'%s%s%s", unit, result,
                                        why ? " (unit result '" : "", strempty(why), why ? "')" : "");
                         return -EIO;
                 }
                 return 0;
         }
 
-        set_error_text(ret_error, "Unit %s already exists and could not be replaced", unit);
+        strprintf_replace(ret_error, "Unit %s already exists and could not be replaced", unit);
         return -EEXIST;
 }

@@ -8,8 +8,7 @@
 
 #include "ctr-file.h"
 
-/* "ctr-NAME.scope" */
-int scope_name(const Container *c, char **ret);
+/* The scope is "ctr-NAME.scope": container_scope_name() (bus-util.h). */
 
 /* StartTransientUnit("ctr-NAME.scope", "fail", …) with PIDFDs= (PIDs= on systemd without it) of |pid|,
  * Slice=, Description=, Delegate=yes, the resource limits of |c|, DevicePolicy=closed + DeviceAllow= for the

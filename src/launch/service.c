@@ -214,10 +214,7 @@ void service_done(Service *s) {
         s->notify_fd = safe_close(s->notify_fd);
         s->memory_events_fd = safe_close(s->memory_events_fd);
         if (s->notify_dir) {
-                char sock[4096];
-                snprintf(sock, sizeof(sock), "%s/notify", s->notify_dir);
-                (void) unlink(sock);
-                (void) rmdir(s->notify_dir);
+                notify_socket_remove(s->notify_dir);
                 s->notify_dir = mfree(s->notify_dir);
         }
 }

@@ -11,6 +11,7 @@
 #include "ctr-file.h"
 #include "log.h"
 #include "string-util.h"
+#include "time-util.h"
 
 /* On a bus (not the private socket) systemd emits job signals only while someone is subscribed: subscribes
  * |bus| and hands it to |ret|, or closes it. */
@@ -124,9 +125,9 @@ int bus_unit_info(sd_bus *bus, const char *unit, UnitInfo *ret) {
         int r;
 
         if (endswith(unit, ".service"))
-                iface = "org.freedesktop.systemd1.Service";
+                iface = SYSTEMD_SERVICE;
         else if (endswith(unit, ".scope"))
-                iface = "org.freedesktop.systemd1.Scope";
+                iface = SYSTEMD_SCOPE;
         else
                 return -EINVAL;
 
@@ -189,13 +190,6 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error
         if (w->job && !w->result && streq(path, w->job))
                 w->result = strdup(result) ?: strdup("");
         return 0;
-}
-
-static uint64_t now_monotonic_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
 int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char **ret_result,

@@ -23,6 +23,7 @@
 /* How long a start/stop job may take before ctrctl gives up waiting (the job itself goes on). */
 #define BUS_JOB_TIMEOUT_USEC (600U * 1000000ULL)
 #define SYSTEMD_SCOPE "org.freedesktop.systemd1.Scope"
+#define SYSTEMD_SERVICE "org.freedesktop.systemd1.Service"
 
 /* |host| NULL: this machine, as root systemd's private socket (no broker, job signals without Subscribe),
  * else the system bus. "[USER@]HOST[:MACHINE]": the system bus there over ssh (sd_bus_open_system_remote).

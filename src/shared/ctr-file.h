@@ -13,12 +13,11 @@
 #include <sys/types.h>
 
 #include "diagnostics.h"
+#include "time-util.h"
 
 /* Limits of values: "not set in the file" and "infinity" are distinct. */
 #define LIMIT_INFINITY UINT64_MAX
 #define LIMIT_UNSET (UINT64_MAX - 1)
-#define USEC_INFINITY UINT64_MAX
-#define USEC_PER_SEC UINT64_C(1000000)
 /* StopTimeoutSec= when not set; systemd's TimeoutStopSec= of the service gets this margin on top. */
 #define CTR_STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
 #define CTR_STOP_TIMEOUT_MARGIN_USEC (20 * USEC_PER_SEC)

@@ -329,6 +329,23 @@ int cescape(const char *s, char **ret) {
         return 0;
 }
 
+int strprintf_replace(char **p, const char *fmt, ...) {
+        va_list ap;
+        char *s;
+        int r;
+
+        if (!p)
+                return 0;
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        free(*p);
+        *p = s;
+        return 0;
+}
+
 char *strprintf(const char *fmt, ...) {
         va_list ap;
         char *s;

@@ -17,6 +17,9 @@
 char *startswith(const char *s, const char *prefix) _pure_;
 /* asprintf() that returns the string, NULL when out of memory. */
 char *strprintf(const char *fmt, ...) _printf_(1, 2);
+/* Formats into *|p|, freeing what it held (an error text built up step by step). |p| NULL: nothing to do.
+ * -ENOMEM leaves the old text. */
+int strprintf_replace(char **p, const char *fmt, ...) _printf_(2, 3);
 char *startswith_no_case(const char *s, const char *prefix) _pure_;
 /* Returns a pointer to |suffix| inside |s|, or NULL. */
 char *endswith(const char *s, const char *suffix) _pure_;

@@ -112,3 +112,14 @@ TEST(strstrip_startswith) {
         ASSERT_NULL(endswith("ctr", "web.ctr"));
         ASSERT_STREQ(startswith_no_case("CAP_X", "cap_"), "X");
 }
+
+TEST(strprintf_replace) {
+        _cleanup_free_ char *s = NULL;
+
+        ASSERT_OK(strprintf_replace(NULL, "ignored %d", 1));
+        ASSERT_OK(strprintf_replace(&s, "first %d", 1));
+        ASSERT_STREQ(s, "first 1");
+        /* the old text may be an argument: it is read before it is freed */
+        ASSERT_OK(strprintf_replace(&s, "outer (%s)", s));
+        ASSERT_STREQ(s, "outer (first 1)");
+}

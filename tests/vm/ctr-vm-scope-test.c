@@ -213,9 +213,9 @@ int main(int argc, char *argv[]) {
                 return 1;
         }
 
-        r = scope_name(&c, &unit);
+        r = container_scope_name(c.name, &unit);
         if (r < 0)
-                return log_error_errno(-r, "scope_name: %m"), 1;
+                return log_error_errno(-r, "container_scope_name: %m"), 1;
 
         {
                 _cleanup_free_ char *path = NULL, *line = NULL;
