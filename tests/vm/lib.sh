@@ -124,6 +124,11 @@ need_launch_scope() {
                 skip "ctr-launch is built without scope.c (src/launch/meson.build: launch_scope_sources)"
 }
 
+# the version of the guest's systemd, as a number ("252")
+systemd_version() {
+        systemctl --version | awk 'NR == 1 { print $2 }'
+}
+
 write_ctr() {   # NAME, then the lines of [Container]
         local name=$1
         shift

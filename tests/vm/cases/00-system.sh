@@ -35,7 +35,7 @@ test_system_bus() {
         busctl --system status >/dev/null
         assert_eq "$(busctl get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 \
                 org.freedesktop.systemd1.Manager Version | cut -d' ' -f2 | tr -d '"' | cut -d. -f1)" \
-                "$(systemctl --version | awk 'NR == 1 { print $2 }')" "systemd version over the bus"
+                "$(systemd_version)" "systemd version over the bus"
 }
 
 # Copies the DESTDIR tree of `meson install` into / and reloads, so the generator and units are live.

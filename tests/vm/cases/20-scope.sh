@@ -20,7 +20,7 @@ test_limits_start() {
         local pid
         pid=$(sed -n 's/^pid=//p' <<<"$out")
         assert_eq "$(cat $lim_cg/cgroup.procs)" "$pid" "$lim_cg/cgroup.procs"
-        if (($(systemctl --version | awk 'NR == 1 { print $2 }') < 253)); then
+        if (($(systemd_version) < 253)); then
                 # systemd 252 has no PIDFDs=: scope.c must have fallen back to PIDs= without tripping over the
                 # half-made unit of the first attempt
                 assert_contains "$(cat stderr.txt)" "using PIDs=" "debug log"
@@ -195,7 +195,7 @@ test_error_text_no_such_process() {
         echo "$err"
         assert_eq "$rc" 1 "exit status"
         # systemd's own words, which changed when PID references came (253): passed through either way
-        if (($(systemctl --version | awk 'NR == 1 { print $2 }') < 253)); then
+        if (($(systemd_version) < 253)); then
                 assert_contains "$err" "error: Process with ID 4194000 does not exist" "systemd's error text"
         else
                 assert_contains "$err" "error: Failed to set unit properties: No such process" "systemd's error text"

@@ -21,13 +21,6 @@ ctl_need_scope() {
                 skip "ctr-launch is built without scope.c (systemd integration not landed): ctr@NAME cannot start"
 }
 
-ctl_write() {   # NAME, then the lines of [Container]
-        local name=$1
-        shift
-        mkdir -p /etc/ctr
-        { echo "[Container]"; echo "Image=host"; printf '%s\n' "$@"; } >"/etc/ctr/$name.ctr"
-}
-
 # ctlweb runs and its workload has set its traps (it printed ctlweb-started after them)
 ctl_need_web() {
         ctl_need_scope
@@ -78,12 +71,12 @@ test_setup() {
         ctl_need
         mkdir -p /var/lib/ctrctl-test
         echo initial >/var/lib/ctrctl-test/marker
-        ctl_write ctlweb \
+        write_ctr ctlweb \
                 'Exec=/bin/sh -c "trap \"exit 0\" TERM; trap \x27echo usr1 $(cat /shared/marker)\x27 USR1; echo ctlweb-started; while :; do sleep 1 & wait; done"' \
                 'Volume=/var/lib/ctrctl-test:/shared:ro' 'Tmpfs=/scratch' MemoryMax=64M TasksMax=50 CPUWeight=40
-        ctl_write ctlidle 'Exec=/bin/sleep infinity'
-        ctl_write ctlcrash 'Exec=/bin/sh -c "echo crashing; exit 3"'
-        ctl_write ctlbroken 'Network=wifi'
+        write_ctr ctlidle 'Exec=/bin/sleep infinity'
+        write_ctr ctlcrash 'Exec=/bin/sh -c "echo crashing; exit 3"'
+        write_ctr ctlbroken 'Network=wifi'
         systemctl daemon-reload
         ctrctl validate ctlweb ctlidle ctlcrash
         local out rc=0
@@ -509,7 +502,7 @@ test_run_detach() {
 # status and inspect, everything released at the stop
 test_bridge_publish_port() {
         ctl_need_scope
-        ctl_write ctlnet 'Network=bridge' 'PublishPort=8080:8000' \
+        write_ctr ctlnet 'Network=bridge' 'PublishPort=8080:8000' \
                 'Exec=/bin/busybox sh -c "echo page-of-$HOSTNAME >/tmp/index.html; exec /bin/busybox httpd -f -p 8000 -h /tmp"'
         systemctl daemon-reload
         timeout 50 ctrctl start ctlnet
