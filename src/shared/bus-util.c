@@ -200,11 +200,12 @@ int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char 
         JobWait w = {};
         int r;
 
-        /* Subscribe before the call, so the signal cannot slip past between the reply and the match. The
-         * match is asynchronous (no round trip): the broker handles our AddMatch before the method call,
-         * both sent in this order on one connection; on the private socket there is no AddMatch at all. */
-        r = sd_bus_match_signal_async(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
-                                      on_job_removed, NULL, &w);
+        /* Match before the call, so the signal cannot slip past between the reply and the match. Synchronous:
+         * sd-bus does not dispatch to a match whose AddMatch reply it has not processed yet, and an
+         * asynchronous one lost a JobRemoved that way over ssh (ctrctl -H). On systemd's private socket (the
+         * launcher as root) there is no broker and no AddMatch round trip at all. */
+        r = sd_bus_match_signal(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
+                                on_job_removed, &w);
         if (r < 0)
                 return r;
 
