@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,41 +79,114 @@ int free_and_strndup(char **p, const char *s, size_t n) {
         return 0;
 }
 
+/* The length of the valid UTF-8 character at |p| (at most |n| bytes available) and its code point, or 0
+ * when the bytes there are not one. */
+static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *ret) {
+        unsigned c, len;
+
+        if (n == 0)
+                return 0;
+        if (*p < 0x80) {
+                *ret = *p;
+                return 1;
+        }
+        if ((*p & 0xE0) == 0xC0) {
+                len = 2;
+                c = *p & 0x1F;
+        } else if ((*p & 0xF0) == 0xE0) {
+                len = 3;
+                c = *p & 0x0F;
+        } else if ((*p & 0xF8) == 0xF0) {
+                len = 4;
+                c = *p & 0x07;
+        } else
+                return 0;
+        if (len > n)
+                return 0;
+
+        for (unsigned i = 1; i < len; i++) {
+                if ((p[i] & 0xC0) != 0x80)
+                        return 0;
+                c = (c << 6) | (p[i] & 0x3F);
+        }
+
+        /* Overlong forms, surrogates and values beyond Unicode are invalid. */
+        if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+            (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+                return 0;
+        *ret = c;
+        return len;
+}
+
 bool utf8_is_valid(const char *s) {
         const unsigned char *p = (const unsigned char *) s;
+        size_t n = strlen(s);
 
-        while (*p) {
-                unsigned c, len;
+        while (n > 0) {
+                unsigned c;
+                size_t l = utf8_decode(p, n, &c);
 
-                if (*p < 0x80) {
-                        p++;
-                        continue;
-                }
-                if ((*p & 0xE0) == 0xC0) {
-                        len = 2;
-                        c = *p & 0x1F;
-                } else if ((*p & 0xF0) == 0xE0) {
-                        len = 3;
-                        c = *p & 0x0F;
-                } else if ((*p & 0xF8) == 0xF0) {
-                        len = 4;
-                        c = *p & 0x07;
-                } else
+                if (l == 0)
                         return false;
-
-                for (unsigned i = 1; i < len; i++) {
-                        if ((p[i] & 0xC0) != 0x80)
-                                return false;
-                        c = (c << 6) | (p[i] & 0x3F);
-                }
-
-                /* Overlong forms, surrogates and values beyond Unicode are invalid. */
-                if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-                    (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
-                        return false;
-                p += len;
+                p += l;
+                n -= l;
         }
         return true;
+}
+
+static size_t escape_byte(char *t, unsigned char b) {
+        switch (b) {
+        case '\a': memcpy(t, "\\a", 2); return 2;
+        case '\b': memcpy(t, "\\b", 2); return 2;
+        case '\f': memcpy(t, "\\f", 2); return 2;
+        case '\n': memcpy(t, "\\n", 2); return 2;
+        case '\r': memcpy(t, "\\r", 2); return 2;
+        case '\v': memcpy(t, "\\v", 2); return 2;
+        default:
+                return (size_t) sprintf(t, "\\x%02x", b);
+        }
+}
+
+int escape_non_printable(const char *s, size_t len, char **ret) {
+        const unsigned char *p = (const unsigned char *) s;
+        char *r, *t;
+
+        if (len == SIZE_MAX)
+                len = strlen(s);
+        /* at most "\xNN" for each byte */
+        if (len > (SIZE_MAX - 1) / 4)
+                return -ENOMEM;
+        r = malloc(len * 4 + 1);
+        if (!r)
+                return -ENOMEM;
+
+        t = r;
+        while (len > 0) {
+                unsigned c;
+                size_t l = utf8_decode(p, len, &c);
+
+                /* Tab only moves the cursor right and is common in log lines (stack traces): kept. Newline
+                 * and carriage return are escaped: one entry, one line, nothing overwritten. */
+                if (l > 0 && (c >= 0xa0 || (c >= ' ' && c < 0x7f) || c == '\t')) {
+                        memcpy(t, p, l);
+                        t += l;
+                        p += l;
+                        len -= l;
+                        continue;
+                }
+
+                /* A control character (C0, DEL, C1: U+009B is CSI to some terminals) or a byte that is not
+                 * UTF-8: each of its bytes as \xNN, the common ones by their letter. */
+                if (l == 0)
+                        l = 1;
+                for (size_t i = 0; i < l; i++)
+                        t += escape_byte(t, p[i]);
+                p += l;
+                len -= l;
+        }
+        *t = '\0';
+        *ret = r;
+        return 0;
 }
 
 size_t utf8_encode(unsigned c, char *out) {

@@ -32,6 +32,12 @@ int free_and_strdup(char **p, const char *s);
 int free_and_strndup(char **p, const char *s, size_t n);
 
 bool utf8_is_valid(const char *s) _pure_;
+/* Untrusted text (a container's log lines, command lines) made safe to show on a terminal: C0 control
+ * characters but tab, DEL, C1 control characters (U+0080..U+009F) and bytes that are not valid UTF-8 become
+ * \a \b \f \n \r \v or \xNN, byte by byte; everything else, multibyte characters included, stays as it is.
+ * Backslashes are not doubled: the result is for reading, not for unescaping. |len| bytes of |s|, NUL bytes
+ * included; SIZE_MAX = up to the first NUL. */
+int escape_non_printable(const char *s, size_t len, char **ret);
 /* UTF-8 encodes |c| into |out| (at least 4 bytes); returns the length, 0 for an invalid code point. */
 size_t utf8_encode(unsigned c, char *out);
 

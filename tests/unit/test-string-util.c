@@ -123,3 +123,103 @@ TEST(strprintf_replace) {
         ASSERT_OK(strprintf_replace(&s, "outer (%s)", s));
         ASSERT_STREQ(s, "outer (first 1)");
 }
+
+#define ASSERT_ESCAPED(in, len, out)                                    \
+        do {                                                            \
+                _cleanup_free_ char *_e = NULL;                         \
+                ASSERT_OK(escape_non_printable(in, len, &_e));          \
+                ASSERT_STREQ(_e, out);                                  \
+        } while (0)
+
+TEST(escape_non_printable_keeps_text) {
+        ASSERT_ESCAPED("", SIZE_MAX, "");
+        ASSERT_ESCAPED("plain text, 100% \"quoted\" 'x' \\n stays", SIZE_MAX,
+                       "plain text, 100% \"quoted\" 'x' \\n stays");
+        /* tab: kept (it only moves the cursor right) */
+        ASSERT_ESCAPED("\tat Main.run(Main.java:7)", SIZE_MAX, "\tat Main.run(Main.java:7)");
+        /* multibyte characters: 2, 3 and 4 bytes, the first printable after C1 (U+00A0), the last of Unicode */
+        ASSERT_ESCAPED("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80 \xc2\xa0 \xf4\x8f\xbf\xbf", SIZE_MAX,
+                       "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80 \xc2\xa0 \xf4\x8f\xbf\xbf");
+        ASSERT_ESCAPED(" ~", SIZE_MAX, " ~");
+}
+
+TEST(escape_non_printable_terminal_sequences) {
+        /* OSC 52 (clipboard write), ending in BEL and in ST */
+        ASSERT_ESCAPED("\033]52;c;ZWNobyBwd25lZA==\007", SIZE_MAX, "\\x1b]52;c;ZWNobyBwd25lZA==\\a");
+        ASSERT_ESCAPED("\033]0;title\033\\", SIZE_MAX, "\\x1b]0;title\\x1b\\");
+        /* clear screen, hidden text, cursor up */
+        ASSERT_ESCAPED("\033[2J\033[8mhidden\033[1A", SIZE_MAX, "\\x1b[2J\\x1b[8mhidden\\x1b[1A");
+        /* line breaks and overwriting */
+        ASSERT_ESCAPED("a\nb\rc\bd\fe\vf", SIZE_MAX, "a\\nb\\rc\\bd\\fe\\vf");
+        /* every other C0 control and DEL */
+        ASSERT_ESCAPED("\001\002\016\017\030\032\034\037\177", SIZE_MAX,
+                       "\\x01\\x02\\x0e\\x0f\\x18\\x1a\\x1c\\x1f\\x7f");
+}
+
+TEST(escape_non_printable_c1) {
+        /* C1 controls written as UTF-8: U+009B is CSI, U+009D OSC, U+0090 DCS, U+0085 NEL, U+0080 and U+009F */
+        ASSERT_ESCAPED("\xc2\x9b" "2J", SIZE_MAX, "\\xc2\\x9b2J");
+        ASSERT_ESCAPED("\xc2\x9d" "52;c;x\xc2\x9c", SIZE_MAX, "\\xc2\\x9d52;c;x\\xc2\\x9c");
+        ASSERT_ESCAPED("\xc2\x80\xc2\x85\xc2\x90\xc2\x9f", SIZE_MAX, "\\xc2\\x80\\xc2\\x85\\xc2\\x90\\xc2\\x9f");
+        /* C1 as raw 8-bit bytes (what a Latin-1 terminal obeys): not UTF-8 */
+        ASSERT_ESCAPED("\x9b" "2J \x9d" "0;t\x9c", SIZE_MAX, "\\x9b2J \\x9d0;t\\x9c");
+}
+
+TEST(escape_non_printable_invalid_utf8) {
+        ASSERT_ESCAPED("\xff\xfe", SIZE_MAX, "\\xff\\xfe");
+        ASSERT_ESCAPED("a\xc3", SIZE_MAX, "a\\xc3");                    /* truncated at the end */
+        ASSERT_ESCAPED("\xc3" "b", SIZE_MAX, "\\xc3b");                 /* continuation missing */
+        ASSERT_ESCAPED("\xe2\x86", SIZE_MAX, "\\xe2\\x86");             /* truncated 3-byte form */
+        ASSERT_ESCAPED("\xc0\x9b", SIZE_MAX, "\\xc0\\x9b");             /* overlong ESC-ish */
+        ASSERT_ESCAPED("\xc1\xbf", SIZE_MAX, "\\xc1\\xbf");             /* overlong DEL */
+        ASSERT_ESCAPED("\xe0\x80\x9b", SIZE_MAX, "\\xe0\\x80\\x9b");    /* overlong C1 */
+        ASSERT_ESCAPED("\xed\xa0\x80", SIZE_MAX, "\\xed\\xa0\\x80");    /* surrogate */
+        ASSERT_ESCAPED("\xf4\x90\x80\x80", SIZE_MAX, "\\xf4\\x90\\x80\\x80"); /* > U+10FFFF */
+        ASSERT_ESCAPED("\xf8\x88\x80\x80\x80", SIZE_MAX, "\\xf8\\x88\\x80\\x80\\x80");
+        /* a lone continuation byte, then valid text goes on */
+        ASSERT_ESCAPED("\x80" "ok\xc3\xa9", SIZE_MAX, "\\x80ok\xc3\xa9");
+}
+
+TEST(escape_non_printable_length) {
+        /* NUL bytes inside the length are escaped, the text after them kept */
+        ASSERT_ESCAPED("a\0b\033", 4, "a\\x00b\\x1b");
+        /* a length that cuts a multibyte character: its bytes are not UTF-8 any more */
+        ASSERT_ESCAPED("\xc3\xa9xyz", 1, "\\xc3");
+        ASSERT_ESCAPED("abc", 0, "");
+        /* the worst case, every byte four characters long */
+        {
+                char in[256], expected[256 * 4 + 1], *t = expected;
+                _cleanup_free_ char *e = NULL;
+
+                for (size_t i = 0; i < sizeof(in); i++)
+                        in[i] = (char) (i < 32 ? 1 : 0x80 | (i & 0x3f));   /* controls, continuations */
+                for (size_t i = 0; i < sizeof(in); i++)
+                        t += sprintf(t, "\\x%02x", (unsigned char) in[i]);
+                ASSERT_OK(escape_non_printable(in, sizeof(in), &e));
+                ASSERT_STREQ(e, expected);
+        }
+}
+
+TEST(escape_non_printable_leaves_no_escape_byte) {
+        /* whatever the input, no byte a terminal treats as a control survives */
+        char in[512];
+        unsigned seed = 1;
+
+        for (unsigned round = 0; round < 2000; round++) {
+                _cleanup_free_ char *e = NULL;
+                size_t n = round % sizeof(in);
+
+                for (size_t i = 0; i < n; i++) {
+                        seed = seed * 1103515245 + 12345;
+                        in[i] = (char) (seed >> 16);
+                }
+                ASSERT_OK(escape_non_printable(in, n, &e));
+                ASSERT_TRUE(utf8_is_valid(e));
+                for (const unsigned char *p = (const unsigned char *) e; *p; p++) {
+                        ASSERT_TRUE(*p >= ' ' || *p == '\t');
+                        ASSERT_TRUE(*p != 0x7f);
+                        if (*p == 0xc2)
+                                ASSERT_TRUE(p[1] >= 0xa0);
+                }
+        }
+}
