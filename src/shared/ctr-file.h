@@ -168,6 +168,9 @@ bool container_name_is_valid(const char *name);
  * would weaken isolation or lose data when misread) rather than being ignored with a warning. */
 bool container_key_is_known(const char *key);
 bool container_key_is_isolation(const char *key);
+/* The known [Container] key nearest to an unknown |key| (a small edit distance, ignoring case), or NULL when
+ * none is near enough to be worth suggesting. An unknown key rejects the file (see ctr.ctr(5)). */
+const char *container_key_suggest(const char *key);
 
 /* Loads NAME from the search path (NULL = ctr_search_path()): the highest-priority NAME.ctr, all
  * NAME.ctr.d/ *.conf drop-ins in file-name order (a same-named drop-in higher up replacing one below).

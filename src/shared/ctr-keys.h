@@ -24,8 +24,8 @@ typedef struct KeyState {
 } KeyState;
 
 /* Applies one assignment of a [Container] section: expands specifiers (where the key takes them), parses
- * and stores the value, or reports it: an unknown key or a bad value is a warning, a bad value of a key that
- * would weaken isolation or lose data an error (and s->failed is set). Returns < 0 only when out of memory. */
+ * and stores the value, or reports it: a bad value is a warning; an unknown key, or a bad value of a key that
+ * would weaken isolation or lose data, is an error (and s->failed is set). Returns < 0 only when out of memory. */
 int container_key_assign(KeyState *s, const char *file, unsigned line, const char *key, const char *value);
 
 void volume_free_many(Volume *v, size_t n);

@@ -300,18 +300,57 @@ TEST(x_keys_and_sections_silent) {
         ASSERT_STREQ(c->unit_settings[0].key, "Restart");
 }
 
-TEST(unknown_key_warning_with_file_line) {
+TEST(unknown_key_rejects_with_suggestion) {
         _cleanup_container_free_ Container *c = NULL;
         Diagnostics d = {};
 
-        ASSERT_OK(load_text("[Container]\nImage=host\n\nImagee=nginx\n", &d, &c));
+        ASSERT_ERROR(load_text("[Container]\nImage=host\n\nImagee=nginx\n", &d, &c), EBADMSG);
+        ASSERT_NULL(c);
         ASSERT_EQ(d.n, 1);
-        ASSERT_EQ(d.items[0].level, DIAGNOSTIC_WARNING);
-        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:4: Unknown key 'Imagee' in section [Container], ignoring.");
+        ASSERT_EQ(d.items[0].level, DIAGNOSTIC_ERROR);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:4: Unknown key 'Imagee' in [Container], did you mean 'Image'?");
         ASSERT_STREQ(d.items[0].section, "Container");
         ASSERT_STREQ(d.items[0].key, "Imagee");
         ASSERT_STREQ(d.items[0].value, "nginx");
         diagnostics_clear(&d);
+
+        /* nothing near enough: no suggestion */
+        ASSERT_ERROR(load_text(HEADER "Frobnicate=1\n", &d, &c), EBADMSG);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Unknown key 'Frobnicate' in [Container].");
+        diagnostics_clear(&d);
+
+        /* X- keys stay silent, also next to an unknown one in another section */
+        ASSERT_OK(load_text(HEADER "X-Frobnicate=1\n[Service]\nFrobnicate=1\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+        ASSERT_EQ(c->n_unit_settings, 1);
+        ASSERT_STREQ(c->unit_settings[0].key, "Frobnicate");
+        c = container_free(c);
+}
+
+TEST(quadlet_keys_named) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_ERROR(load_text(HEADER "UserNS=keep-id\nHostName=web\nHealthCmd=/bin/true\n", &d, &c), EBADMSG);
+        ASSERT_EQ(d.n, 3);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Quadlet's 'UserNS=' is not supported by ctr.");
+        ASSERT_STREQ(diag_message(&d, 1),
+                     "web.ctr:4: Quadlet's 'HostName=' is not supported by ctr, did you mean 'Hostname='?");
+        ASSERT_STREQ(diag_message(&d, 2), "web.ctr:5: Quadlet's 'HealthCmd=' is not supported by ctr.");
+        diagnostics_clear(&d);
+}
+
+TEST(key_suggestions) {
+        ASSERT_STREQ(container_key_suggest("Imagee"), "Image");
+        ASSERT_STREQ(container_key_suggest("Volumes"), "Volume");
+        ASSERT_STREQ(container_key_suggest("image"), "Image");
+        ASSERT_STREQ(container_key_suggest("NoNewPrivilege"), "NoNewPrivileges");
+        ASSERT_STREQ(container_key_suggest("ReadOlny"), "ReadOnly");              /* transposition */
+        ASSERT_STREQ(container_key_suggest("SecompProfile"), "SeccompProfile");
+        ASSERT_STREQ(container_key_suggest("DropCapabilities"), "DropCapability");
+        ASSERT_NULL(container_key_suggest("Foo"));
+        ASSERT_NULL(container_key_suggest("WantedBy"));
+        ASSERT_NULL(container_key_suggest("AVeryLongKeyThatIsNothingLikeAnyOtherKeyAtAllReally"));
 }
 
 TEST(unknown_section_warning) {
