@@ -260,12 +260,45 @@ static int hash_file(Sha256 *h, const char *path, const char *data, size_t size)
         return 0;
 }
 
+static const char *file_type_name(mode_t mode) {
+        switch (mode & S_IFMT) {
+        case S_IFDIR:
+                return "a directory";
+        case S_IFIFO:
+                return "a FIFO";
+        case S_IFSOCK:
+                return "a socket";
+        case S_IFCHR:
+                return "a character device";
+        case S_IFBLK:
+                return "a block device";
+        default:
+                return "not a regular file";
+        }
+}
+
 static int load_one_file(LoadContext *lc, const char *path) {
         _cleanup_free_ char *data = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
         size_t size;
         int r;
 
-        r = read_full_file_at(AT_FDCWD, path, CTR_FILE_SIZE_MAX, &data, &size);
+        /* O_NONBLOCK: a FIFO named as the file (or swapped in after the directory scan) must not hang the
+         * launcher, ctrctl or the generator in open(); only a regular file is read at all. */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0 || fstat(fd, &st) < 0) {
+                r = -errno;
+                int q = load_error(lc, -r, path, 0, NULL, NULL, NULL, "Failed to read file: %s.", strerror(-r));
+                return q < 0 ? q : r;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                r = load_error(lc, EBADFD, path, 0, NULL, NULL, NULL, "Not a regular file (%s), refusing it.",
+                               file_type_name(st.st_mode));
+                return r < 0 ? r : S_ISDIR(st.st_mode) ? -EISDIR : -EBADMSG;
+        }
+
+        r = read_full_fd(fd, &st, CTR_FILE_SIZE_MAX, &data, &size);
         if (r == -EFBIG) {
                 r = load_error(lc, EFBIG, path, 0, NULL, NULL, NULL, "File is larger than %u bytes.",
                                CTR_FILE_SIZE_MAX);
@@ -424,8 +457,10 @@ static bool stat_is_null(const struct stat *st) {
         return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
 }
 
-/* What a directory entry is: 1 regular file (or link to one), 2 /dev/null, 3 directory, 0 anything else or
- * missing. Uses d_type when it is definite, so a plain directory of regular files costs no stat() calls. */
+/* What a directory entry is: 1 a file to load, 2 /dev/null, 3 directory, 0 missing (a dangling link). Uses
+ * d_type when it is definite, so a plain directory of regular files costs no stat() calls. A FIFO, socket or
+ * device counts as a file: load_one_file() refuses it with an error naming it, where skipping it silently
+ * would start the container without what the author put there. */
 static int classify_entry(int dir_fd, const char *name, unsigned char d_type) {
         struct stat st;
 
@@ -433,17 +468,13 @@ static int classify_entry(int dir_fd, const char *name, unsigned char d_type) {
                 return 1;
         if (d_type == DT_DIR)
                 return 3;
-        if (d_type != DT_LNK && d_type != DT_UNKNOWN)
-                return 0;
         if (fstatat(dir_fd, name, &st, 0) < 0)
                 return 0;
-        if (S_ISREG(st.st_mode))
-                return 1;
         if (stat_is_null(&st))
                 return 2;
         if (S_ISDIR(st.st_mode))
                 return 3;
-        return 0;
+        return 1;
 }
 
 static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, const char *name, size_t name_len,

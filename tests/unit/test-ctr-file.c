@@ -3,6 +3,8 @@
 #include <linux/capability.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctr-file.h"
 #include "sha256.h"
@@ -756,6 +758,47 @@ TEST(dropin_error_has_its_file_line) {
         ASSERT_OK(test_write(f.etc, "web.ctr.d/50-x.conf", "[Container]\n\nVolume=/x:y\n"));
         ASSERT_ERROR(container_load("web", f.path, &d, &c), EBADMSG);
         ASSERT_STREQ(diag_message(&d, 0), "50-x.conf:3: Volume= destination must be an absolute path, got 'y'.");
+        diagnostics_clear(&d);
+}
+
+/* A FIFO where a file belongs (given as a path, on the search path, as a drop-in) is refused with an error
+ * naming it, without blocking in open(): the alarm turns a hang into a failure. */
+TEST(fifo_refused_without_blocking) {
+        _cleanup_fixture_ Fixture f;
+        _cleanup_free_ char *main_fifo = NULL, *dropin_fifo = NULL;
+        Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(fixture_init(&f));
+        ASSERT_TRUE(asprintf(&main_fifo, "%s/web.ctr", f.etc) > 0);
+        ASSERT_TRUE(asprintf(&dropin_fifo, "%s/db.ctr.d/50-x.conf", f.etc) > 0);
+        ASSERT_OK(mkfifo(main_fifo, 0644));
+        ASSERT_OK(test_write(f.usr, "db.ctr", HEADER));
+        ASSERT_OK(test_write(f.etc, "db.ctr.d/.keep", ""));
+        ASSERT_OK(mkfifo(dropin_fifo, 0644));
+
+        alarm(20);
+        ASSERT_ERROR(container_load_file(main_fifo, NULL, NULL, &d, &c), EBADMSG);
+        ASSERT_EQ(d.n, 1);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:0: Not a regular file (a FIFO), refusing it.");
+        ASSERT_STREQ(d.items[0].file, main_fifo);
+        diagnostics_clear(&d);
+
+        /* on the search path it is not skipped silently either: the container is rejected */
+        ASSERT_ERROR(container_load("web", f.path, &d, &c), EBADMSG);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:0: Not a regular file (a FIFO), refusing it.");
+        diagnostics_clear(&d);
+
+        ASSERT_ERROR(container_load("db", f.path, &d, &c), EBADMSG);
+        ASSERT_NULL(c);
+        ASSERT_STREQ(diag_message(&d, 0), "50-x.conf:0: Not a regular file (a FIFO), refusing it.");
+        ASSERT_STREQ(d.items[0].file, dropin_fifo);
+        diagnostics_clear(&d);
+        alarm(0);
+
+        /* a directory named like a file is refused as well */
+        ASSERT_ERROR(container_load_file(f.usr, "web", NULL, &d, &c), EISDIR);
+        ASSERT_STREQ(diag_message(&d, 0), "usr:0: Not a regular file (a directory), refusing it.");
         diagnostics_clear(&d);
 }
 
