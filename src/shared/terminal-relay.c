@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "terminal-relay.h"
+
+static int set_nonblock(int fd) {
+        int flags = fcntl(fd, F_GETFL);
+
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static TerminalChannel *add_channel(TerminalRelay *r) {
+        TerminalChannel *c;
+
+        if (r->n_channels >= TERMINAL_RELAY_CHANNELS_MAX)
+                return NULL;
+        c = r->channels + r->n_channels++;
+        *c = (TerminalChannel) { .from = -EBADF, .to = -EBADF };
+        return c;
+}
+
+int terminal_relay_pty(TerminalRelay *r, int master, int in, int out) {
+        TerminalChannel *c;
+        int k;
+
+        if (master < 0 || out < 0)
+                return -EBADF;
+        if (r->master >= 0 || r->n_channels + (in >= 0 ? 2 : 1) > TERMINAL_RELAY_CHANNELS_MAX)
+                return -EBUSY;
+        k = set_nonblock(master);
+        if (k < 0)
+                return k;
+        r->master = master;
+
+        if (in >= 0 && tcgetattr(in, &r->saved) >= 0) {
+                struct termios raw = r->saved;
+
+                cfmakeraw(&raw);
+                /* Output processing stays: the container's terminal did its own already, and a line we log
+                 * ourselves (a stop timeout) still starts at the left margin. */
+                raw.c_oflag = r->saved.c_oflag;
+                if (tcsetattr(in, TCSANOW, &raw) < 0)
+                        return negative_errno();
+                r->raw = true;
+                r->tty = in;
+        } else if (isatty(out))
+                r->tty = out;
+        (void) terminal_relay_window_changed(r);
+
+        if (in >= 0) {
+                c = add_channel(r);
+                c->from = in;
+                c->to = master;
+                c->input = true;
+        }
+        c = add_channel(r);
+        c->from = master;
+        c->to = out;
+        return 0;
+}
+
+int terminal_relay_pipe(TerminalRelay *r, int from, bool own_from, int to, bool own_to, bool input) {
+        TerminalChannel *c;
+        int k;
+
+        if (from < 0 || to < 0)
+                return -EBADF;
+        if (own_from) {
+                k = set_nonblock(from);
+                if (k < 0)
+                        return k;
+        }
+        c = add_channel(r);
+        if (!c)
+                return -EBUSY;
+        c->from = from;
+        c->own_from = own_from;
+        c->to = to;
+        c->own_to = own_to;
+        c->input = input;
+        return 0;
+}
+
+static void channel_end(TerminalRelay *r, TerminalChannel *c) {
+        if (c->ended)
+                return;
+        c->ended = true;
+        c->start = c->end = 0;
+
+        /* The caller's input ended (a pipe or file on stdin, or a hangup): the program on a terminal in
+         * canonical mode learns it from the EOF character; in raw mode the caller typed that byte itself. */
+        if (c->input && c->to == r->master && !r->raw) {
+                struct termios t;
+                if (tcgetattr(r->master, &t) >= 0)
+                        (void) write(r->master, &t.c_cc[VEOF], 1);
+        }
+        if (c->own_from)
+                c->from = safe_close(c->from);
+        if (c->own_to)
+                c->to = safe_close(c->to);
+}
+
+struct pollfd *terminal_relay_pollfds(TerminalRelay *r, size_t *ret_n) {
+        for (size_t i = 0; i < r->n_channels; i++) {
+                TerminalChannel *c = r->channels + i;
+
+                if (c->ended)
+                        r->pollfds[i] = (struct pollfd) { .fd = -1 };
+                else if (c->start < c->end)
+                        r->pollfds[i] = (struct pollfd) { .fd = c->to, .events = POLLOUT };
+                else
+                        r->pollfds[i] = (struct pollfd) { .fd = c->from, .events = POLLIN };
+        }
+        *ret_n = r->n_channels;
+        return r->pollfds;
+}
+
+/* Writes what the buffer holds; with |wait| until it is empty (poll() on a full non-blocking |to|). 1 when
+ * empty, 0 when |to| is full, < 0 when writing failed. */
+static int channel_flush(TerminalChannel *c, bool wait) {
+        while (c->start < c->end) {
+                ssize_t n = write(c->to, c->buf + c->start, c->end - c->start);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        if (errno != EAGAIN)
+                                return negative_errno();
+                        if (!wait)
+                                return 0;
+                        struct pollfd p = { .fd = c->to, .events = POLLOUT };
+                        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+                                return negative_errno();
+                        continue;
+                }
+                c->start += (size_t) n;
+        }
+        c->start = c->end = 0;
+        return 1;
+}
+
+/* Reads one chunk into the empty buffer: > 0 bytes, 0 at the end (end of file; EIO: every holder of a pty's
+ * other side is gone; a hangup), -EAGAIN when nothing is ready. */
+static ssize_t channel_fill(TerminalChannel *c) {
+        ssize_t n;
+
+        do
+                n = read(c->from, c->buf, sizeof(c->buf));
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return errno == EAGAIN ? -EAGAIN : 0;
+        c->start = 0;
+        c->end = (size_t) n;
+        return n;
+}
+
+int terminal_relay_ready(TerminalRelay *r, size_t index, short revents) {
+        TerminalChannel *c;
+        ssize_t n;
+        int k;
+
+        if (index >= r->n_channels)
+                return -EINVAL;
+        c = r->channels + index;
+        if (c->ended || revents == 0)
+                return 0;
+        if (revents & POLLNVAL) {
+                channel_end(r, c);
+                return 0;
+        }
+
+        if (c->start < c->end) {
+                /* |to| had room (or failed: the write says which) */
+                k = channel_flush(c, false);
+                if (k < 0)
+                        channel_end(r, c);      /* the reader is gone: so is our reading for it */
+                return 0;
+        }
+
+        n = channel_fill(c);
+        if (n == -EAGAIN)
+                return 0;
+        if (n == 0) {
+                channel_end(r, c);
+                return 0;
+        }
+        /* A non-blocking |to| (the master, a pipe of ours) takes it now; the caller's blocking descriptors only
+         * after poll() said they have room. */
+        if (c->to == r->master || c->own_to) {
+                k = channel_flush(c, false);
+                if (k < 0)
+                        channel_end(r, c);
+        }
+        return 0;
+}
+
+int terminal_relay_window_changed(TerminalRelay *r) {
+        struct winsize ws;
+
+        if (r->master < 0 || r->tty < 0)
+                return 0;
+        if (ioctl(r->tty, TIOCGWINSZ, &ws) < 0 || ioctl(r->master, TIOCSWINSZ, &ws) < 0)
+                return negative_errno();
+        return 0;
+}
+
+bool terminal_relay_finished(const TerminalRelay *r) {
+        for (size_t i = 0; i < r->n_channels; i++)
+                if (!r->channels[i].input && !r->channels[i].ended)
+                        return false;
+        return true;
+}
+
+void terminal_relay_drain(TerminalRelay *r) {
+        for (size_t i = 0; i < r->n_channels; i++) {
+                TerminalChannel *c = r->channels + i;
+                ssize_t n;
+
+                if (c->input || c->ended)
+                        continue;
+                for (;;) {
+                        if (channel_flush(c, true) < 0) {
+                                channel_end(r, c);
+                                break;
+                        }
+                        n = channel_fill(c);
+                        if (n == -EAGAIN)
+                                break;  /* a writer outside the container still holds its side: not ours to wait for */
+                        if (n == 0) {
+                                channel_end(r, c);
+                                break;
+                        }
+                }
+        }
+}
+
+void terminal_relay_restore(TerminalRelay *r) {
+        if (!r->raw)
+                return;
+        (void) tcsetattr(r->tty, TCSADRAIN, &r->saved);
+        r->raw = false;
+}
+
+void terminal_relay_done(TerminalRelay *r) {
+        terminal_relay_restore(r);
+        for (size_t i = 0; i < r->n_channels; i++) {
+                TerminalChannel *c = r->channels + i;
+
+                c->ended = true;        /* no EOF character into a master we close anyway */
+                if (c->own_from)
+                        c->from = safe_close(c->from);
+                if (c->own_to)
+                        c->to = safe_close(c->to);
+        }
+        r->n_channels = 0;
+        r->master = safe_close(r->master);
+        r->tty = -EBADF;
+}
