@@ -182,6 +182,9 @@ void json_write_escaped(FILE *f, const char *s) {
                 default:
                         if (*p < ' ' || *p == 0x7f || (*p >= 0x80 && !utf8))
                                 fprintf(f, "\\u%04x", *p);
+                        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+                                /* a C1 control in UTF-8: U+009B is CSI to some terminals */
+                                fprintf(f, "\\u%04x", *++p);
                         else
                                 fputc(*p, f);
                 }

@@ -4,7 +4,9 @@
  *
  * The container's journal through sd-journal (never by running journalctl): the monitor and the workload
  * log as ctr@NAME.service, PID 1 logs about the unit with UNIT=. -f follows with sd_journal_wait(); the
- * matches are by unit name, so following goes on across restarts. */
+ * matches are by unit name, so following goes on across restarts. What a container wrote is shown escaped on
+ * a terminal (escape_non_printable(): no escape sequence of a workload reaches the operator's terminal) and
+ * byte for byte into a pipe or file. */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -145,20 +147,38 @@ static int handle_option(int c, const char *value) {
         }
 }
 
-/* A field's value as a new string (up to an embedded NUL); NULL when missing. */
-static char *field(sd_journal *j, const char *name) {
+/* A field's value: its bytes (binary data included, not NUL-terminated) and their number; -ENOENT when the
+ * entry has no such field. */
+static int field_data(sd_journal *j, const char *name, const char **ret, size_t *ret_len) {
         const void *data;
         size_t len, k = strlen(name);
 
         if (sd_journal_get_data(j, name, &data, &len) < 0 || len <= k || ((const char *) data)[k] != '=')
+                return -ENOENT;
+        *ret = (const char *) data + k + 1;
+        *ret_len = len - k - 1;
+        return 0;
+}
+
+/* A field's value as a new string, NULL when missing: for a terminal (|escape|) with its control characters
+ * escaped, else its bytes up to an embedded NUL. */
+static char *field(sd_journal *j, const char *name, bool escape) {
+        const char *data;
+        char *s = NULL;
+        size_t len;
+
+        if (field_data(j, name, &data, &len) < 0)
                 return NULL;
-        return strndup((const char *) data + k + 1, len - k - 1);
+        if (escape)
+                return escape_non_printable(data, len, &s) < 0 ? NULL : s;
+        return strndup(data, len);
 }
 
 static int print_short(sd_journal *j, const JournalOptions *o) {
-        _cleanup_free_ char *message = field(j, "MESSAGE"), *ident = field(j, "SYSLOG_IDENTIFIER"),
-                            *comm = NULL, *pid = field(j, "_PID"), *host = field(j, "_HOSTNAME"),
-                            *prio = field(j, "PRIORITY");
+        _cleanup_free_ char *message = field(j, "MESSAGE", o->escape),
+                            *ident = field(j, "SYSLOG_IDENTIFIER", o->escape), *comm = NULL,
+                            *pid = field(j, "_PID", o->escape), *host = field(j, "_HOSTNAME", o->escape),
+                            *prio = field(j, "PRIORITY", false);
         const char *color = NULL;
         uint64_t usec = 0;
         char ts[64] = "";
@@ -167,7 +187,7 @@ static int print_short(sd_journal *j, const JournalOptions *o) {
         time_t t;
 
         if (!ident)
-                ident = comm = field(j, "_COMM");
+                ident = comm = field(j, "_COMM", o->escape);
         (void) sd_journal_get_realtime_usec(j, &usec);
         t = (time_t) (usec / 1000000);
         if (localtime_r(&t, &tm))
@@ -225,8 +245,18 @@ static int print_entry(sd_journal *j, const JournalOptions *o) {
         case OUTPUT_JSON:
                 return print_json(j);
         case OUTPUT_CAT: {
-                _cleanup_free_ char *message = field(j, "MESSAGE");
-                printf("%s%s\n", strempty(o->indent), strempty(message));
+                _cleanup_free_ char *message = NULL;
+                const char *data = NULL;
+                size_t len = 0;
+
+                fputs(strempty(o->indent), stdout);
+                if (o->escape) {
+                        message = field(j, "MESSAGE", true);
+                        fputs(strempty(message), stdout);
+                } else if (field_data(j, "MESSAGE", &data, &len) >= 0)
+                        /* not a terminal: the bytes as the workload wrote them, for the tools they go to */
+                        fwrite(data, 1, len, stdout);
+                putchar('\n');
                 return 0;
         }
         default:
@@ -360,6 +390,9 @@ int verb_logs(int argc, char *argv[]) {
         if (arg_options.follow && !arg_lines_set && arg_options.since_usec == 0)
                 arg_options.lines = 10;
 
+        /* decided before the pager takes stdout: a terminal (with or without a pager) gets control characters
+         * escaped, a pipe or file gets the bytes as they are */
+        arg_options.escape = isatty(STDOUT_FILENO);
         if (!arg_options.follow)
                 (void) pager_open(arg_no_pager);
 

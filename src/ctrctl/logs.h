@@ -17,6 +17,7 @@ typedef struct JournalOptions {
         uint64_t since_usec;    /* CLOCK_REALTIME; 0 = from the start */
         OutputMode mode;
         bool follow;
+        bool escape;            /* short and cat: control characters escaped (a terminal); JSON is escaped anyway */
         const char *indent;     /* prefix for each line (status), NULL = none */
 } JournalOptions;
 

@@ -5,7 +5,9 @@
  * As systemctl status ctr@NAME, plus what a container's user needs: image and root, writable layer, volumes,
  * network, limits configured (the .ctr) against current use (the scope's cgroup files), the scope's processes
  * as a tree, and the last journal lines. Exit status as systemctl's: 0 all running, 3 one is not running,
- * 4 no such container. */
+ * 4 no such container. What the container controls (its command lines, its journal lines, the cgroup its init
+ * is in) is printed escaped, terminal or not: status is for reading, no escape sequence of a container's
+ * reaches the operator's terminal. */
 
 #include <dirent.h>
 #include <errno.h>
@@ -113,14 +115,16 @@ static void print_proc_tree(Proc *procs, size_t n, pid_t parent, const char *pre
                 if (!procs[i].shown && procs[i].ppid == parent)
                         last = i;
         for (size_t i = 0; i < n && last != SIZE_MAX; i++) {
-                _cleanup_free_ char *cmd = NULL, *sub = NULL;
+                _cleanup_free_ char *cmd = NULL, *shown = NULL, *sub = NULL;
 
                 if (procs[i].shown || procs[i].ppid != parent)
                         continue;
                 procs[i].shown = true;
-                (void) pid_cmdline(procs[i].pid, 200, &cmd);
+                /* the container writes its own command lines: no escape sequence of its reaches the terminal */
+                if (pid_cmdline(procs[i].pid, 200, &cmd) >= 0)
+                        (void) escape_non_printable(cmd, SIZE_MAX, &shown);
                 printf("%s%s%s%i %s%s\n", prefix, ansi(ANSI_GREY), i == last ? "└─" : "├─", (int) procs[i].pid,
-                       ansi(ANSI_NORMAL), strna(cmd));
+                       ansi(ANSI_NORMAL), strna(shown));
                 if (asprintf(&sub, "%s%s", prefix, i == last ? "  " : "│ ") < 0)
                         return;
                 print_proc_tree(procs, n, procs[i].pid, sub, depth + 1);
@@ -328,12 +332,18 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
         }
 
         if (cgroup_dir) {
-                printf("%11s: %s\n", "CGroup", cgroup_dir + strlen("/sys/fs/cgroup"));
+                _cleanup_free_ char *shown = NULL;
+
+                /* read from the init's /proc/PID/cgroup without systemd: a delegated container names its own
+                 * sub-cgroups */
+                if (escape_non_printable(cgroup_dir + strlen("/sys/fs/cgroup"), SIZE_MAX, &shown) < 0)
+                        return log_oom();
+                printf("%11s: %s\n", "CGroup", shown);
                 print_cgroup(cgroup_dir);
         }
 
         if (arg_lines > 0) {
-                JournalOptions o = { .lines = arg_lines, .mode = OUTPUT_SHORT };
+                JournalOptions o = { .lines = arg_lines, .mode = OUTPUT_SHORT, .escape = true };
 
                 putchar('\n');
                 fflush(stdout);

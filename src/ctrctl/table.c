@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "macro.h"
+#include "string-util.h"
 #include "table.h"
 
 size_t utf8_width(const char *s) {
@@ -67,8 +69,9 @@ int table_add_color(Table *t, const char *text, const char *color) {
 
         if (t->n_cells >= (size_t) TABLE_ROWS_MAX * t->n_columns)
                 return -E2BIG;
-        s = strdup(text ?: "-");
-        if (!s)
+        /* escaped when stored: a cell's width is what the terminal shows, and no control character in a
+         * name, path or image reference moves the cursor or reaches the terminal as a sequence */
+        if (escape_non_printable(text ?: "-", SIZE_MAX, &s) < 0)
                 return -ENOMEM;
         cells = realloc(t->cells, (t->n_cells + 1) * sizeof(TableCell));
         if (!cells) {

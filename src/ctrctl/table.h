@@ -35,7 +35,8 @@ Table *table_free(Table *t);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Table *, table_free);
 #define _cleanup_table_free_ _cleanup_(table_freep)
 
-/* Appends the next cell (rows fill left to right); NULL text is shown as "-". */
+/* Appends the next cell (rows fill left to right); NULL text is shown as "-". Control characters and bytes
+ * that are not UTF-8 are stored escaped (escape_non_printable()). */
 int table_add(Table *t, const char *text);
 int table_add_color(Table *t, const char *text, const char *color);
 int table_addf(Table *t, const char *format, ...) _printf_(2, 3);

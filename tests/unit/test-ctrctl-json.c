@@ -53,6 +53,12 @@ TEST(escape_control_characters) {
         ASSERT_STREQ(s, "\"l1\\nl2\\tx\\r\\b\\f\\u0001\\u001f\\u007f\"");
 }
 
+TEST(escape_c1_controls) {
+        /* U+0080..U+009F are control characters (U+009B CSI, U+009D OSC) even as valid UTF-8; U+00A0 is not */
+        _cleanup_free_ char *s = escaped("\xc2\x9b" "2J\xc2\x9d" "52;c;x\xc2\x80\xc2\x9f\xc2\xa0");
+        ASSERT_STREQ(s, "\"\\u009b2J\\u009d52;c;x\\u0080\\u009f\xc2\xa0\"");
+}
+
 TEST(escape_utf8_kept) {
         _cleanup_free_ char *s = escaped("grüße → 日本");
         ASSERT_STREQ(s, "\"grüße → 日本\"");

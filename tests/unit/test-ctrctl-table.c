@@ -131,3 +131,24 @@ TEST(bad_headers) {
         ASSERT_ERROR(table_new(many, &t), E2BIG);
         ASSERT_NULL(t);
 }
+
+TEST(control_characters_escaped) {
+        static const char *const h[] = { "NAME", "CMD", NULL };
+        _cleanup_table_free_ Table *t = NULL;
+        _cleanup_free_ char *s = NULL, *colored = NULL;
+
+        ASSERT_OK(table_new(h, &t));
+        ASSERT_OK(table_add(t, "web"));
+        ASSERT_OK(table_add(t, "sh -c \033]52;c;eA==\007\033[2J"));
+        ASSERT_OK(table_add_color(t, "caf\xc3\xa9\r\xc2\x9b", "\033[31m"));
+        ASSERT_OK(table_addf(t, "%s\xff", "x\n"));
+        s = print(t, true, false);
+        /* the escaped text is what is aligned: \x1b counts four columns, é one */
+        ASSERT_STREQ(s, "NAME            CMD\n"
+                        "web             sh -c \\x1b]52;c;eA==\\a\\x1b[2J\n"
+                        "caf\xc3\xa9\\r\\xc2\\x9b  x\\n\\xff\n");
+        /* the table's own colour sequences are the only ESC bytes */
+        colored = print(t, false, true);
+        ASSERT_STREQ(colored, "web             sh -c \\x1b]52;c;eA==\\a\\x1b[2J\n"
+                              "\033[31mcaf\xc3\xa9\\r\\xc2\\x9b\033[0m  x\\n\\xff\n");
+}
