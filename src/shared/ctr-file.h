@@ -47,7 +47,8 @@ typedef struct Volume {
         char *source;           /* absolute normalised host path, or the volume name */
         char *destination;      /* absolute normalised path inside the container */
         bool read_only;         /* "ro"; default rw */
-        bool nosuid, nodev, noexec;
+        bool nosuid, nodev;     /* default true; "suid", "dev" turn them off */
+        bool noexec;
         bool recursive;         /* default true; "norbind" turns it off */
 } Volume;
 
@@ -55,7 +56,8 @@ typedef struct Tmpfs {
         char *destination;      /* absolute normalised path inside the container */
         uint64_t size;          /* bytes, LIMIT_UNSET = kernel default */
         mode_t mode;            /* default 01777 */
-        bool read_only, nosuid, nodev, noexec;
+        bool read_only, noexec;
+        bool nosuid, nodev;     /* default true; "suid", "dev" turn them off */
 } Tmpfs;
 
 typedef struct PortMapping {

@@ -356,7 +356,9 @@ static int key_volume(KeyContext *k, const char *v) {
         _cleanup_strv_free_ char **parts = NULL;
         _cleanup_free_ char *source = NULL, *destination = NULL;
         Container *c = k->lc->c;
-        Volume vol = { .recursive = true };
+        /* nosuid and nodev unless asked otherwise: root in the container could otherwise mknod the host's
+         * disk on a volume and read it, or leave a setuid binary there for a host user to run. */
+        Volume vol = { .recursive = true, .nosuid = true, .nodev = true };
         const char *used;
         Volume *n;
         int r;
@@ -428,8 +430,12 @@ static int key_volume(KeyContext *k, const char *v) {
                                 vol.read_only = false;
                         else if (streq(o, "nosuid"))
                                 vol.nosuid = true;
+                        else if (streq(o, "suid"))
+                                vol.nosuid = false;
                         else if (streq(o, "nodev"))
                                 vol.nodev = true;
+                        else if (streq(o, "dev"))
+                                vol.nodev = false;
                         else if (streq(o, "noexec"))
                                 vol.noexec = true;
                         else if (streq(o, "rbind"))
@@ -463,7 +469,9 @@ static int key_volume(KeyContext *k, const char *v) {
 static int key_tmpfs(KeyContext *k, const char *v) {
         _cleanup_free_ char *path = NULL, *destination = NULL;
         Container *c = k->lc->c;
-        Tmpfs t = { .size = LIMIT_UNSET, .mode = 01777 };
+        /* nosuid and nodev as for volumes, and as Docker and Podman mount theirs; unlike them not noexec,
+         * which protects nothing the writable root does not already allow. */
+        Tmpfs t = { .size = LIMIT_UNSET, .mode = 01777, .nosuid = true, .nodev = true };
         const char *colon, *used;
         Tmpfs *n;
         int r;
@@ -509,8 +517,12 @@ static int key_tmpfs(KeyContext *k, const char *v) {
                                 t.read_only = false;
                         else if (streq(o, "nosuid"))
                                 t.nosuid = true;
+                        else if (streq(o, "suid"))
+                                t.nosuid = false;
                         else if (streq(o, "nodev"))
                                 t.nodev = true;
+                        else if (streq(o, "dev"))
+                                t.nodev = false;
                         else if (streq(o, "noexec"))
                                 t.noexec = true;
                         else

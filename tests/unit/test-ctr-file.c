@@ -472,6 +472,19 @@ TEST(volume_options) {
         ASSERT_FALSE(c->volumes[0].recursive);
         ASSERT_FALSE(c->volumes[1].read_only);
         ASSERT_TRUE(c->volumes[1].recursive);
+        /* nosuid and nodev by default */
+        ASSERT_TRUE(c->volumes[1].nosuid);
+        ASSERT_TRUE(c->volumes[1].nodev);
+        ASSERT_FALSE(c->volumes[1].noexec);
+        c = container_free(c);
+
+        ASSERT_OK(load_text(HEADER "Volume=/a:/b:dev\nVolume=/a:/c:suid\nVolume=/a:/d:dev,suid,nodev\n", NULL, &c));
+        ASSERT_FALSE(c->volumes[0].nodev);
+        ASSERT_TRUE(c->volumes[0].nosuid);
+        ASSERT_TRUE(c->volumes[1].nodev);
+        ASSERT_FALSE(c->volumes[1].nosuid);
+        ASSERT_TRUE(c->volumes[2].nodev);         /* the last one wins, as in mount(8) */
+        ASSERT_FALSE(c->volumes[2].nosuid);
 }
 
 /* Loads HEADER + |line| (one or more lines) and checks the single diagnostic. */
@@ -525,6 +538,14 @@ TEST(tmpfs_values) {
         ASSERT_TRUE(c->tmpfs[0].nosuid);
         ASSERT_TRUE(c->tmpfs[0].nodev);
         ASSERT_TRUE(c->tmpfs[0].noexec);
+        c = container_free(c);
+
+        ASSERT_OK(load_text(HEADER "Tmpfs=/tmp\nTmpfs=/run:dev,suid\n", NULL, &c));
+        ASSERT_TRUE(c->tmpfs[0].nosuid);
+        ASSERT_TRUE(c->tmpfs[0].nodev);
+        ASSERT_FALSE(c->tmpfs[0].noexec);
+        ASSERT_FALSE(c->tmpfs[1].nosuid);
+        ASSERT_FALSE(c->tmpfs[1].nodev);
 }
 
 TEST(tmpfs_errors) {

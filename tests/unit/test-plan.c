@@ -366,14 +366,14 @@ TEST(volumes) {
         o = find_op(p, PLAN_BIND, "/www");
         ASSERT_NOT_NULL(o);
         ASSERT_STREQ(o->source, "/srv/www");
-        ASSERT_EQ(o->attr, MOUNT_ATTR_RDONLY);
+        ASSERT_EQ(o->attr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         ASSERT_TRUE(o->recursive);
         ASSERT_TRUE(o->in_root);
 
         o = find_op(p, PLAN_BIND, "/var/cache");
         ASSERT_NOT_NULL(o);
         ASSERT_STREQ(o->source, "/state/volumes/cache");
-        ASSERT_EQ(o->attr, 0);
+        ASSERT_EQ(o->attr, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/state/volumes/cache") >= 0);
         ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/state/volumes/cache") < op_index(p, PLAN_BIND, "/var/cache"));
 
@@ -420,7 +420,7 @@ TEST(format_and_dump) {
 
         ASSERT_EQ(plan_text("d", "[Container]\nRootDirectory=/r\nVolume=/a:/b:ro\n", &p, NULL), 0);
         ASSERT_EQ(plan_op_format(find_op(p, PLAN_BIND, "/b"), &s), 0);
-        ASSERT_STREQ(s, "bind root:/b from /a (ro,rec)");
+        ASSERT_STREQ(s, "bind root:/b from /a (ro,nosuid,nodev,rec)");
 
         f = open_memstream(&dump, &len);
         ASSERT_NOT_NULL(f);
