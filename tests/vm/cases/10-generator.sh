@@ -30,8 +30,10 @@ MemoryMax=64M
 [Install]
 WantedBy=multi-user.target
 CTR
-        # a file that only warns (unknown key, line 3) and one that is rejected (bad capability, line 4)
-        printf '[Container]\nImage=host\nImagee=typo\n' >/etc/ctr/warn.ctr
+        # a file that only warns (bad resource value, line 3), one that is rejected (bad capability, line 4)
+        # and one rejected for an unknown key (line 3)
+        printf '[Container]\nImage=host\nMemoryMax=lots\n' >/etc/ctr/warn.ctr
+        printf '[Container]\nImage=host\nImagee=typo\n' >/etc/ctr/typo.ctr
         printf '[Container]\nImage=host\n\nAddCapability=CAP_BOGUS\n' >/etc/ctr/reject.ctr
         rm -rf "$gen"/ctr@*
         systemctl daemon-reload
@@ -65,6 +67,9 @@ test_rejected_file_skipped_and_logged() {
         echo "$log"
         assert_contains "$log" "/etc/ctr/reject.ctr:4:" "journal"
         assert_contains "$log" "CAP_BOGUS" "journal"
+        [[ ! -e $gen/ctr@typo.service.d ]] || fail "a drop-in was generated for typo.ctr (unknown key)"
+        log=$(journalctl -b --no-pager -o cat | grep -F "/etc/ctr/typo.ctr:3:" || true)
+        assert_contains "$log" "did you mean 'Image'?" "journal"
 }
 
 test_warning_logged_with_line() {
@@ -73,7 +78,7 @@ test_warning_logged_with_line() {
         log=$(journalctl -b --no-pager -o cat | grep -F "/etc/ctr/warn.ctr" || true)
         echo "$log"
         assert_contains "$log" "/etc/ctr/warn.ctr:3:" "journal"
-        assert_contains "$log" "Imagee" "journal"
+        assert_contains "$log" "MemoryMax" "journal"
 }
 
 test_masked_file() {
