@@ -67,6 +67,12 @@
 #define FSCONFIG_CMD_CREATE_ 6
 
 static bool escaped = false;
+static volatile sig_atomic_t stopping = 0;
+
+static void on_term(int sig) {
+        (void) sig;
+        stopping = 1;
+}
 static pid_t children[8];
 static size_t n_children = 0;
 
@@ -285,16 +291,11 @@ static int mode_fsopen(int argc, char **argv) {
 
 /* ---- user namespaces: each entry point; what got one stays in it (with "hold") for the host to see */
 
-static void on_term(int sig) {
-        (void) sig;
-        _exit(0);
-}
-
 static void child_holds(void) {
         /* the child: in the new namespace, waits to be killed with the container */
-        signal(SIGTERM, on_term);
-        for (;;)
+        while (!stopping)
                 pause();
+        _exit(0);
 }
 
 static int mode_unshare(int argc, char **argv) {
@@ -485,7 +486,7 @@ static int mode_swap_loop(int argc, char **argv) {
 
         printf("swap-loop: running\n");
         fflush(stdout);
-        while (time(NULL) < end) {
+        while (time(NULL) < end && !stopping) {
                 for (int i = 2; i + 1 < argc; i += 2)
                         if (syscall(SYS_renameat2, AT_FDCWD, argv[i], AT_FDCWD, argv[i + 1], RENAME_EXCHANGE) < 0) {
                                 step("swap-loop", "renameat2", -1);
@@ -594,6 +595,9 @@ int main(int argc, char **argv) {
         }
         if (argc < 2)
                 return usage();
+        /* as a container's PID 1, only a handled signal reaches it: the container stops on SIGTERM */
+        sigaction(SIGTERM, &(struct sigaction) { .sa_handler = on_term }, NULL);
+        sigaction(SIGINT, &(struct sigaction) { .sa_handler = on_term }, NULL);
         for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
                 if (strcmp(argv[1], modes[i].name) != 0)
                         continue;
@@ -602,12 +606,9 @@ int main(int argc, char **argv) {
                 modes[i].run(argc - 1, argv + 1);
                 printf("%s: %s\n", modes[i].name, escaped ? "ESCAPED" : "all refused");
                 if (hold) {
-                        /* as a container's PID 1, only a handled signal reaches it */
-                        signal(SIGTERM, on_term);
-                        signal(SIGINT, on_term);
                         printf("holding\n");
                         fflush(stdout);
-                        for (;;)
+                        while (!stopping)
                                 pause();
                 }
                 /* without "hold", a child that got somewhere does not outlive the attack */
