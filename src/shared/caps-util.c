@@ -54,7 +54,7 @@ uint64_t capability_set_compute(uint64_t add, uint64_t drop) {
         else if (mask_is_all(drop))
                 s = add;
         else
-                s = (CAPABILITY_SET_DOCKER_DEFAULT & ~drop) | add;
+                s = (CAPABILITY_SET_DEFAULT & ~drop) | add;
 
         return s & capability_kernel_mask();
 }

@@ -68,10 +68,11 @@ void exec_credentials_done(ExecCredentials *cred);
  * On success |ret| is filled (free with exec_credentials_done()); on failure it is untouched. */
 int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *ret, ExecError *err);
 
-/* The capability bounding set of the container (bit N = capability N), Docker's semantics:
- * - neither side says ALL: Docker's default 14 (CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID
- *   SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL AUDIT_WRITE), minus DropCapability=, plus
- *   AddCapability= (so naming a capability on both sides keeps it, as "docker --cap-drop X --cap-add X");
+/* The capability bounding set of the container (bit N = capability N), Docker's semantics over Podman's set:
+ * - neither side says ALL: Podman's default 11 (CHOWN DAC_OVERRIDE FSETID FOWNER SETGID SETUID SETFCAP
+ *   SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL; Docker's 14 without MKNOD NET_RAW AUDIT_WRITE), minus
+ *   DropCapability=, plus AddCapability= (so naming a capability on both sides keeps it, as
+ *   "docker --cap-drop X --cap-add X");
  * - AddCapability=ALL: every capability the kernel knows, minus DropCapability=;
  * - DropCapability=ALL: only AddCapability=.
  * ALL is recognised as a mask covering every capability up to the kernel's last one. The result never
