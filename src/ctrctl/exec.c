@@ -8,11 +8,31 @@
  * set, capability sets, no_new_privs, seccomp filter, user), so it can never hold more than the container.
  *
  *   ctrctl (P, stays on the host: relays the terminal, waits)
- *     └─ C: joins the init's cgroup (before its cgroup namespace), setns(pidfd of the init, mnt|pid|uts|ipc|
- *           net|cgroup), chroot to the init's root; forks, because only children enter a PID namespace
- *          └─ G: PID namespace of the container; with -t opens the container's own /dev/ptmx, sends the
- *                master to P over a socket (SCM_RIGHTS), makes the peer its controlling terminal;
+ *     └─ C: not dumpable, stdio replaced (below), every other descriptor closed but what it needs; joins the
+ *           init's cgroup (before its cgroup namespace), setns(pidfd of the init, mnt|pid|uts|ipc|net|cgroup),
+ *           chroot to the init's root; forks, because only children enter a PID namespace
+ *          └─ G: PID namespace of the container; only stdio and the socket to P; a session of its own; with
+ *                -t opens the container's own /dev/ptmx, sends the master to P over a socket (SCM_RIGHTS),
+ *                makes the peer its controlling terminal; the working directory resolved inside the root;
  *                container_exec_apply(); execve()
+ *
+ * What the container could reach while we enter it (the CVE-2019-5736 and CVE-2024-21626 classes), and why
+ * it cannot:
+ * - G is in the container's PID namespace before it execs. ctrctl exec and shell first re-execute ctrctl
+ *   from a sealed memfd copy (cloned-binary.h), so /proc/G/exe is that copy, never the host's binary; and C
+ *   makes itself non-dumpable before it joins anything (G inherits it, container_exec_apply() keeps it so),
+ *   so the container, without CAP_SYS_PTRACE, can neither ptrace G nor open its /proc/G/{exe,fd,mem}: there
+ *   is no moment before its seccomp filter is loaded in which the container can act through it.
+ * - Descriptors: C closes every descriptor of the caller above stdio, G keeps only stdio and the socket. A
+ *   stdio descriptor that is a directory (or an O_PATH handle) is refused: it would be a host directory
+ *   inside. The working directory (-w, WorkingDirectory=, the user's home) is resolved inside the root
+ *   with magic links refused and checked with getcwd() after (chdir-util.h): -w /proc/self/fd/N is no way
+ *   out.
+ * - The caller's terminal: G always starts a session of its own, and never holds the caller's terminal,
+ *   where ioctl(TIOCSTI) would type into the caller's shell. With -t it has a pty of the container's
+ *   devpts; without, each of ctrctl's stdio descriptors that is a terminal is relayed through a pipe (as
+ *   docker and podman exec do); a file or a pipe is passed as it is. The terminal's Ctrl-C and Ctrl-\ then
+ *   reach C only, which sends them on to G's process group.
  *
  * Errors of C and G travel to P over the same socket (an ExecError); its end is O_CLOEXEC, so EOF without a
  * message means execve() succeeded. The command's exit status becomes ctrctl's (128+N for signal N); 126 and
@@ -33,10 +53,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "bus-util.h"
+#include "chdir-util.h"
+#include "cloned-binary.h"
 #include "container-exec.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
@@ -45,6 +66,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "terminal-relay.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -203,6 +225,8 @@ typedef struct ExecContext {
         const char *login_shell;        /* shell: exec this with argv[0] "-sh" */
         int pidfd, root_fd, sk;
         int ns_fds[6];                  /* without pidfd_open(): /proc/PID/ns/… of the init, mnt last */
+        int stdio[3];                   /* what becomes fd 0, 1, 2 of C and G: a pipe to P's relay where
+                                         * ctrctl's is a terminal, /dev/null with -t; -EBADF = ctrctl's own */
         const char *cgroup_procs;       /* the init's cgroup.procs, NULL = do not move */
         struct winsize ws;
         bool have_ws;
@@ -215,6 +239,20 @@ static _Noreturn void grandchild(const ExecContext *x) {
         const char *cwd;
         sigset_t empty;
         int r;
+
+        /* Only stdio and the socket: the namespace and root handles are C's business. */
+        if ((x->sk > 3 && close_range(3, (unsigned) x->sk - 1, 0) < 0) ||
+            close_range((unsigned) x->sk + 1, ~0U, 0) < 0) {
+                exec_error_set(&err, errno, "Failed to close file descriptors");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
+
+        /* Never in the caller's session: a process there that holds a descriptor of the caller's terminal
+         * (inherited, or opened through /proc) could type into the caller's shell with ioctl(TIOCSTI). */
+        if (setsid() < 0) {
+                exec_error_set(&err, errno, "Failed to start a new session");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
 
         if (arg_tty) {
                 int master, slave;
@@ -244,7 +282,7 @@ static _Noreturn void grandchild(const ExecContext *x) {
                         exec_error_set(&err, r, "Failed to pass the pseudo terminal");
                         child_fail(x->sk, &err, EXIT_FAILURE);
                 }
-                if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
+                if (ioctl(slave, TIOCSCTTY, 0) < 0) {
                         exec_error_set(&err, errno, "Failed to make the pseudo terminal the controlling terminal");
                         child_fail(x->sk, &err, EXIT_FAILURE);
                 }
@@ -257,13 +295,23 @@ static _Noreturn void grandchild(const ExecContext *x) {
                         safe_close(slave);
         }
 
+        /* Inside the root, never through a magic link: "-w /proc/self/fd/N" must not lead to the host. */
         cwd = arg_workdir ?: x->c->working_directory ?: x->cred->home;
-        if (!cwd || chdir(cwd) < 0) {
-                if (arg_workdir) {
-                        exec_error_set(&err, errno, "Failed to change to the working directory '%s'", arg_workdir);
+        r = cwd ? chdir_in_root(cwd) : -ENOENT;
+        if (r < 0) {
+                if (arg_workdir && (r == -ELOOP || r == -EXDEV)) {
+                        exec_error_set(&err, r, "The working directory '%s' leads out of the container",
+                                       arg_workdir);
                         child_fail(x->sk, &err, EXIT_FAILURE);
                 }
-                (void) chdir("/");
+                if (arg_workdir) {
+                        exec_error_set(&err, r, "Failed to change to the working directory '%s'", arg_workdir);
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+                if (chdir("/") < 0) {
+                        exec_error_set(&err, errno, "Failed to change to the container's root");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
         }
 
         r = find_executable(x->login_shell ?: x->argv[0], x->env, &path);
@@ -295,11 +343,50 @@ static _Noreturn void grandchild(const ExecContext *x) {
         child_fail(x->sk, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
+/* Closes every descriptor from 3 up but those in |keep| (unsorted; negative entries are ignored). */
+static int close_fds_except(const int *keep, size_t n) {
+        unsigned from = 3;
+
+        for (;;) {
+                unsigned next = UINT_MAX;
+
+                /* the smallest kept fd at or above |from|: few enough to search each time */
+                for (size_t i = 0; i < n; i++)
+                        if (keep[i] >= 0 && (unsigned) keep[i] >= from && (unsigned) keep[i] < next)
+                                next = (unsigned) keep[i];
+                if (next == UINT_MAX)
+                        return close_range(from, ~0U, 0) < 0 ? -errno : 0;
+                if (next > from && close_range(from, next - 1, 0) < 0)
+                        return -errno;
+                from = next + 1;
+        }
+}
+
 /* C: enters the container, forks G, forwards signals to it and exits with its status. */
 static _Noreturn void child(const ExecContext *x) {
+        int keep[2 + 1 + ELEMENTSOF(x->ns_fds)] = { x->sk, x->pidfd, x->root_fd };
         ExecError err = {};
         sigset_t mask;
         pid_t pid;
+
+        /* Before anything of the container can see us (G inherits it): no ptrace, no /proc/PID/{exe,fd,mem},
+         * for the container's processes lack CAP_SYS_PTRACE. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                exec_error_set(&err, errno, "Failed to make the process non-dumpable");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
+
+        /* The caller's terminal stays with P; then nothing of the caller's but what C needs. */
+        for (int i = 0; i < 3; i++)
+                if (x->stdio[i] >= 0 && dup2(x->stdio[i], i) < 0) {
+                        exec_error_set(&err, errno, "Failed to set up the standard streams");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+        memcpy(keep + 3, x->ns_fds, sizeof(x->ns_fds));
+        if (close_fds_except(keep, ELEMENTSOF(keep)) < 0) {
+                exec_error_set(&err, errno, "Failed to close file descriptors");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
 
         if (x->cgroup_procs) {
                 _cleanup_close_ int fd = open(x->cgroup_procs, O_WRONLY | O_CLOEXEC);
@@ -361,117 +448,107 @@ static _Noreturn void child(const ExecContext *x) {
                 sig = sigwaitinfo(&mask, &si);
                 if (sig < 0 || sig == SIGCHLD)
                         continue;
-                /* the terminal's own SIGINT/SIGQUIT reached G already (same process group) */
-                if ((sig == SIGINT || sig == SIGQUIT) && si.si_code == SI_KERNEL)
+                /* G leads a session and process group of its own: the terminal's Ctrl-C and Ctrl-\ reach us
+                 * (the caller's foreground group), not it, so they go on to its whole group, as the terminal
+                 * would have sent them. Before G's setsid() there is no such group yet. */
+                if ((sig == SIGINT || sig == SIGQUIT) && kill(-pid, sig) >= 0)
                         continue;
                 (void) kill(pid, sig);
         }
 }
 
-static struct termios saved_termios;
-static bool termios_saved = false;
+/* ctrctl's stdio as the command will have it, in P before the fork. With -t, /dev/null: G's pty replaces it
+ * and C needs none. Without, a terminal is relayed through a pipe (*relay gets P's end), a directory or an
+ * O_PATH handle is refused (a host directory inside the container), and anything else goes as it is. */
+static int plan_stdio(TerminalRelay *relay, int stdio[static 3]) {
+        for (int i = 0; i < 3; i++) {
+                int p[2], flags, r;
+                struct stat st;
 
-static void restore_terminal(void) {
-        if (termios_saved) {
-                (void) tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_termios);
-                termios_saved = false;
-        }
-}
-
-static int write_all(int fd, const char *buf, size_t n) {
-        while (n > 0) {
-                ssize_t k = write(fd, buf, n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        if (errno == EAGAIN) {
-                                struct pollfd p = { .fd = fd, .events = POLLOUT };
-                                (void) poll(&p, 1, -1);
-                                continue;
-                        }
-                        return -errno;
+                if (arg_tty) {
+                        stdio[i] = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+                        if (stdio[i] < 0)
+                                return log_error_errno(errno, "Failed to open /dev/null: %m");
+                        continue;
                 }
-                buf += k;
-                n -= (size_t) k;
+
+                flags = fcntl(i, F_GETFL);
+                if (flags < 0 || fstat(i, &st) < 0)
+                        return log_error_errno(errno, "Failed to inspect file descriptor %i: %m", i);
+                if (S_ISDIR(st.st_mode) || (flags & O_PATH))
+                        return log_error_errno(SYNTHETIC_ERRNO(EBADF),
+                                               "Standard %s (fd %i) is a directory or a path handle, which "
+                                               "would hand a place of the host to the container; refusing.",
+                                               i == 0 ? "input" : i == 1 ? "output" : "error", i);
+                if (!isatty(i))
+                        continue;
+
+                if (pipe2(p, O_CLOEXEC) < 0)
+                        return log_error_errno(errno, "Failed to create a pipe: %m");
+                stdio[i] = i == STDIN_FILENO ? p[0] : p[1];
+                r = i == STDIN_FILENO ? terminal_relay_pipe(relay, i, false, p[1], true, true) :
+                                        terminal_relay_pipe(relay, p[0], true, i, false, false);
+                if (r < 0) {
+                        safe_close(p[0]);
+                        safe_close(p[1]);
+                        stdio[i] = -EBADF;
+                        return log_error_errno(r, "Failed to relay file descriptor %i: %m", i);
+                }
         }
         return 0;
 }
 
-/* Relays the terminal until the command's side of the pty is closed and C has exited. */
-static void relay_pty(int master, int sigfd, pid_t child_pid) {
-        bool stdin_open = true, child_done = false;
-        char buf[16384];
+static void close_stdio(int (*stdio)[3]) {
+        for (size_t i = 0; i < 3; i++)
+                (*stdio)[i] = safe_close((*stdio)[i]);
+}
 
-        if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) >= 0) {
-                struct termios raw = saved_termios;
+static bool child_exited(pid_t pid) {
+        siginfo_t w = {};
 
-                termios_saved = true;
-                cfmakeraw(&raw);
-                /* output processing stays on: the container's terminal already did it */
-                raw.c_oflag = saved_termios.c_oflag;
-                (void) tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-        }
-        (void) fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+        return waitid(P_PID, (id_t) pid, &w, WEXITED | WNOHANG | WNOWAIT) >= 0 && w.si_pid == pid;
+}
 
-        for (;;) {
-                struct pollfd p[3] = {
-                        { .fd = master, .events = POLLIN },
-                        { .fd = sigfd, .events = POLLIN },
-                        { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
-                };
+/* P, once the command runs: relays the pty or the pipes, passes signals on to C, until C has exited. */
+static void relay_until_exit(TerminalRelay *relay, int sigfd, pid_t pid) {
+        /* a command that stops reading its stdin must not kill us through the pipe to it; set only now, as
+         * an ignored SIGPIPE would be inherited through execve() */
+        (void) signal(SIGPIPE, SIG_IGN);
 
-                if (poll(p, 3, child_done ? 0 : -1) < 0) {
+        while (!child_exited(pid)) {
+                struct pollfd p[1 + TERMINAL_RELAY_CHANNELS_MAX] = { { .fd = sigfd, .events = POLLIN } };
+                struct pollfd *rp;
+                size_t n;
+
+                rp = terminal_relay_pollfds(relay, &n);
+                memcpy(p + 1, rp, n * sizeof(struct pollfd));
+                if (poll(p, 1 + n, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
+                        log_warning_errno(errno, "Failed to wait for the command's input and output: %m");
                         break;
                 }
+                for (size_t i = 0; i < n; i++)
+                        if (p[1 + i].revents != 0)
+                                (void) terminal_relay_ready(relay, i, p[1 + i].revents);
 
-                if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-                        ssize_t n = read(master, buf, sizeof(buf));
-
-                        if (n > 0) {
-                                if (write_all(STDOUT_FILENO, buf, (size_t) n) < 0)
-                                        break;
-                                continue;       /* drain before anything else */
-                        }
-                        if (n == 0 || (errno != EAGAIN && errno != EINTR))
-                                break;          /* EIO: every holder of the other side is gone */
-                } else if (child_done)
-                        break;                  /* C is gone and nothing is left to read */
-
-                if (p[1].revents & POLLIN) {
-                        struct signalfd_siginfo si;
-
-                        if (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-                                if (si.ssi_signo == SIGWINCH) {
-                                        struct winsize ws;
-                                        if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) >= 0)
-                                                (void) ioctl(master, TIOCSWINSZ, &ws);
-                                } else if (si.ssi_signo == SIGCHLD) {
-                                        siginfo_t w = {};
-                                        if (waitid(P_PID, (id_t) child_pid, &w, WEXITED | WNOHANG | WNOWAIT) >= 0 &&
-                                            w.si_pid == child_pid)
-                                                child_done = true;
-                                } else
-                                        (void) kill(child_pid, (int) si.ssi_signo);
-                        }
-                }
-
-                if (stdin_open && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) {
-                        ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-
-                        if (n > 0) {
-                                if (write_all(master, buf, (size_t) n) < 0)
-                                        break;
-                        } else if (n == 0 || errno != EAGAIN) {
-                                /* end of input: an EOF character for the program on the terminal */
-                                stdin_open = false;
-                                if (!termios_saved)
-                                        (void) write_all(master, "\004", 1);
-                        }
+                if (!(p[0].revents & POLLIN))
+                        continue;
+                for (struct signalfd_siginfo si; read(sigfd, &si, sizeof(si)) == sizeof(si);) {
+                        if (si.ssi_signo == SIGWINCH)
+                                (void) terminal_relay_window_changed(relay);
+                        else if (si.ssi_signo == SIGCHLD)
+                                continue;       /* the loop's condition */
+                        /* the terminal's Ctrl-C and Ctrl-\ reached C as well (our process group): C passes
+                         * them on; everything else sent to us goes to C, which passes it on to G */
+                        else if (!((si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT) && si.ssi_code == SI_KERNEL))
+                                (void) kill(pid, (int) si.ssi_signo);
                 }
         }
-        restore_terminal();
+
+        /* what the command wrote before it ended; not waiting for a process it left behind */
+        terminal_relay_drain(relay);
+        terminal_relay_restore(relay);
 }
 
 static int wait_child(pid_t pid) {
@@ -517,6 +594,8 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         _cleanup_close_ int pidfd = -EBADF, root_fd = -EBADF, sigfd = -EBADF, master = -EBADF;
         _cleanup_free_ char *procs = NULL, *root_path = NULL;
         _cleanup_strv_free_ char **env = NULL;
+        _cleanup_(terminal_relay_done) TerminalRelay relay = TERMINAL_RELAY_INIT;
+        _cleanup_(close_stdio) int stdio[3] = { -EBADF, -EBADF, -EBADF };
         int sk[2] = { -EBADF, -EBADF };
         _cleanup_(close_ns_fds) int ns_fds[6] = { -EBADF, -EBADF, -EBADF, -EBADF, -EBADF, -EBADF };
         ExecError err = {};
@@ -525,6 +604,11 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         pid_t init, pid;
         int r, fd, status = EXIT_FAILURE;
         bool failed = false;
+
+        /* A closed stdio descriptor would be taken by the next one we open, and handed on as the command's. */
+        for (int i = 0; i < 3; i++)
+                if (fcntl(i, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR | O_NOCTTY) != i)
+                        return log_error_errno(errno, "Failed to open /dev/null as file descriptor %i: %m", i);
 
         r = ctrctl_load_container(name, false, &c);
         if (r < 0)
@@ -590,6 +674,12 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 return CTRCTL_EXIT_FAILURE;
         }
 
+        r = plan_stdio(&relay, stdio);
+        if (r < 0) {
+                container_exec_prepared_done();
+                return CTRCTL_EXIT_FAILURE;
+        }
+
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk) < 0) {
                 container_exec_prepared_done();
                 return log_error_errno(errno, "Failed to create a socket pair: %m");
@@ -607,6 +697,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 .cgroup_procs = procs,
         };
         memcpy(x.ns_fds, ns_fds, sizeof(ns_fds));
+        memcpy(x.stdio, stdio, sizeof(stdio));
         if (arg_tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &x.ws) >= 0)
                 x.have_ws = true;
 
@@ -627,6 +718,13 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 return log_error_errno(errno, "Failed to block signals: %m");
         }
         sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sigfd < 0) {
+                container_exec_prepared_done();
+                safe_close(sk[0]);
+                safe_close(sk[1]);
+                (void) sigprocmask(SIG_UNBLOCK, &mask, NULL);
+                return log_error_errno(errno, "Failed to create a signalfd: %m");
+        }
 
         fflush(stdout);
         fflush(stderr);
@@ -643,6 +741,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 child(&x);
         }
         sk[1] = safe_close(sk[1]);
+        close_stdio(&stdio);    /* C's now */
         container_exec_prepared_done();
 
         /* messages until EOF: execve() happened (or the children died) */
@@ -661,25 +760,16 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         }
         sk[0] = safe_close(sk[0]);
 
-        if (!failed && master >= 0)
-                relay_pty(master, sigfd, pid);
-        else if (!failed && sigfd >= 0) {
-                /* forward what is sent to ctrctl itself; the terminal's signals reach the command directly */
-                for (;;) {
-                        struct signalfd_siginfo si;
-                        struct pollfd p = { .fd = sigfd, .events = POLLIN };
-                        siginfo_t w = {};
-
-                        if (waitid(P_PID, (id_t) pid, &w, WEXITED | WNOHANG | WNOWAIT) >= 0 && w.si_pid == pid)
-                                break;
-                        if (poll(&p, 1, -1) < 0 && errno != EINTR)
-                                break;
-                        while (read(sigfd, &si, sizeof(si)) == sizeof(si))
-                                if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH &&
-                                    !((si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT) && si.ssi_code == SI_KERNEL))
-                                        (void) kill(pid, (int) si.ssi_signo);
-                }
+        if (!failed && master >= 0) {
+                r = terminal_relay_pty(&relay, master, STDIN_FILENO, STDOUT_FILENO);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to relay the terminal, continuing without: %m");
+                else
+                        TAKE_FD(master);
         }
+        if (!failed)
+                relay_until_exit(&relay, sigfd, pid);
+        terminal_relay_done(&relay);
 
         status = wait_child(pid);
         (void) sigprocmask(SIG_UNBLOCK, &mask, NULL);
@@ -698,6 +788,12 @@ static int exec_verb(int argc, char *argv[], bool shell) {
                 {}
         };
         int i, r;
+
+        /* First, before getopt() permutes the arguments the copy is given: from here on, until the command's
+         * execve(), /proc/PID/exe of ours is a sealed copy, never the host's ctrctl (cloned-binary.h). */
+        r = cloned_binary_reexec("ctrctl");
+        if (r < 0)
+                return log_error_errno(r, "Failed to re-execute ctrctl from a sealed copy of itself: %m");
 
         i = verb_parse_options(argc, argv, shell ? options + 1 : options, shell ? "u:e:w:" : "tu:e:w:",
                                handle_option);
