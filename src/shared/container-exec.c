@@ -471,6 +471,10 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
         if (r < 0)
                 return r;
 
+        /* 0. Before anything of the container can see us: no ptrace, no /proc/PID/{exe,fd,mem} for it. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return exec_error_set(err, errno, "Failed to make the process non-dumpable");
+
         /* 1. The bounding set, while CAP_SETPCAP is effective. */
         r = capability_bounding_set_apply(bounding);
         if (r < 0)
@@ -504,6 +508,9 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
                 if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
                         return exec_error_set(err, errno, "Failed to reset PR_SET_KEEPCAPS");
         }
+        /* A gid or uid change set it to fs.suid_dumpable, and 1 ("debug") is dumpable. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return exec_error_set(err, errno, "Failed to make the process non-dumpable");
 
         /* 4. Permitted, effective, inheritable, ambient. */
         if (cred->uid == 0)

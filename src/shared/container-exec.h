@@ -114,11 +114,18 @@ int container_exec_prepare(const Container *c, const char *cache_dir, ExecError 
 void container_exec_prepared_done(void);
 
 /* In the final root, just before execve(), as root with full capabilities:
+ *   0. PR_SET_DUMPABLE 0: the caller is a copy of a host binary (the launcher, ctrctl) whose memory, fds and
+ *      /proc/PID/exe the container must not reach; not dumpable, it cannot be ptrace()d or have its
+ *      /proc/PID/{exe,fd,mem,environ} opened by anything without CAP_SYS_PTRACE (which the container lacks
+ *      unless AddCapability= gives it). execve() makes the workload dumpable again, as any process.
+ *      "ctrctl exec" sets it itself much earlier, before it joins the container's cgroup and namespaces:
+ *      calling this late is for the launcher, whose child becomes visible only as the container's PID 1;
  *   1. drop the capability bounding set to container_capability_set(c), limited to what this process holds
  *      (while CAP_SETPCAP is still effective: the uid change below clears the effective set);
  *   2. if NoNewPrivileges=no and a filter is to be loaded: the seccomp filter now, while CAP_SYS_ADMIN is
  *      still effective (without no_new_privs loading a filter is privileged);
- *   3. setgroups(supplementary) → setresgid(gid) → PR_SET_KEEPCAPS → setresuid(uid) → keepcaps off;
+ *   3. setgroups(supplementary) → setresgid(gid) → PR_SET_KEEPCAPS → setresuid(uid) → keepcaps off →
+ *      PR_SET_DUMPABLE 0 again (a gid or uid change resets it to fs.suid_dumpable, and 1 is dumpable);
  *   4. permitted/effective/inheritable, then ambient:
  *      - uid 0: permitted = effective = the bounding set; inheritable and ambient empty (as Docker since the
  *        CVE-2022-24769 fix: an empty inheritable set means file capabilities cannot smuggle more in);
@@ -131,6 +138,15 @@ void container_exec_prepared_done(void);
  *      "unconfined" = none, a path = the profile container_exec_prepare() compiled, -EOPNOTSUPP if it did
  *      not), last, so the steps above are not filtered. With NoNewPrivileges=no it is loaded at step 2
  *      instead, so a custom profile must then allow setgroups, setresgid, setresuid, capset and prctl.
+ * The filter comes last, yet there is no window in which the container could act through this process
+ * unfiltered (a ptrace()d syscall runs with the tracee's privileges, outside the tracer's filter): from
+ * step 0 on — in "ctrctl exec" from before it enters at all — the process is not dumpable, so the kernel's
+ * ptrace and /proc access check (__ptrace_may_access) refuses every tracer without CAP_SYS_PTRACE over it,
+ * whatever the uids; and it stays so through the uid change (step 3). Loading the filter earlier with
+ * NoNewPrivileges=yes would not close more: until step 1 the process holds every capability, and a
+ * container given CAP_SYS_PTRACE can reach it then anyway; it would only make every custom profile allow
+ * the uid and capability calls. So with CAP_SYS_PTRACE (AddCapability=), a container can trace whatever
+ * enters it, as under Docker and runc; without it, nothing before execve().
  * On failure returns -errno and |err| names the step ("Failed to switch to uid 1001 gid 1001"); the process
  * is then half-way and must _exit(). */
 int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err);

@@ -86,6 +86,12 @@ static int run(const Container *c, Result *ret) {
                         dprintf(errp[1], "%d pdeath signal not armed", EIO);
                         _exit(1);
                 }
+                /* steps 0 and 3: nothing of the container may ptrace us or open our /proc/PID/exe before
+                 * execve(), whatever the uid change did */
+                if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0) {
+                        dprintf(errp[1], "%d still dumpable", EIO);
+                        _exit(1);
+                }
                 if (proc_fd >= 0) {
                         char buf[8192];
                         int fd = openat(proc_fd, "status", O_RDONLY | O_CLOEXEC);
