@@ -15,236 +15,16 @@
 #include "caps-util.h"
 #include "fileio.h"
 #include "macro.h"
+#include "seccomp-default.h"
 #include "seccomp-util.h"
-
-/* Capabilities that lift a block (see the header); 0 = never. */
-#define GATE(c) CAP_MASK(c)
-
-typedef struct SyscallBlock {
-        const char *name;
-        uint64_t unless_caps;
-} SyscallBlock;
-
-static const SyscallBlock blocked_syscalls[] = {
-        /* kernel modules */
-        { "init_module",                GATE(CAP_SYS_MODULE) },
-        { "finit_module",               GATE(CAP_SYS_MODULE) },
-        { "delete_module",              GATE(CAP_SYS_MODULE) },
-        { "create_module",              GATE(CAP_SYS_MODULE) },
-        { "get_kernel_syms",            GATE(CAP_SYS_MODULE) },
-        { "query_module",               GATE(CAP_SYS_MODULE) },
-        /* boot */
-        { "reboot",                     GATE(CAP_SYS_BOOT) },
-        { "kexec_load",                 GATE(CAP_SYS_BOOT) },
-        { "kexec_file_load",            GATE(CAP_SYS_BOOT) },
-        /* clock */
-        { "settimeofday",               GATE(CAP_SYS_TIME) },
-        { "stime",                      GATE(CAP_SYS_TIME) },
-        { "clock_settime",              GATE(CAP_SYS_TIME) },
-        { "clock_settime64",            GATE(CAP_SYS_TIME) },
-        { "clock_adjtime",              GATE(CAP_SYS_TIME) },
-        { "clock_adjtime64",            GATE(CAP_SYS_TIME) },
-        { "adjtimex",                   GATE(CAP_SYS_TIME) },
-        /* keyring: not namespaced */
-        { "add_key",                    0 },
-        { "request_key",                0 },
-        { "keyctl",                     0 },
-        /* kernel attack surface */
-        { "bpf",                        GATE(CAP_SYS_ADMIN) | GATE(CAP_BPF) },
-        { "perf_event_open",            GATE(CAP_SYS_ADMIN) | GATE(CAP_PERFMON) },
-        { "userfaultfd",                0 },
-        { "io_uring_setup",             0 },
-        { "io_uring_enter",             0 },
-        { "io_uring_register",          0 },
-        /* file handles bypass path-based confinement */
-        { "open_by_handle_at",          GATE(CAP_DAC_READ_SEARCH) },
-        { "name_to_handle_at",          GATE(CAP_SYS_ADMIN) },
-        /* mounts */
-        { "mount",                      GATE(CAP_SYS_ADMIN) },
-        { "umount",                     GATE(CAP_SYS_ADMIN) },
-        { "umount2",                    GATE(CAP_SYS_ADMIN) },
-        { "pivot_root",                 GATE(CAP_SYS_ADMIN) },
-        { "move_mount",                 GATE(CAP_SYS_ADMIN) },
-        { "open_tree",                  GATE(CAP_SYS_ADMIN) },
-        { "fsopen",                     GATE(CAP_SYS_ADMIN) },
-        { "fsmount",                    GATE(CAP_SYS_ADMIN) },
-        { "fsconfig",                   GATE(CAP_SYS_ADMIN) },
-        { "fspick",                     GATE(CAP_SYS_ADMIN) },
-        { "mount_setattr",              GATE(CAP_SYS_ADMIN) },
-        /* namespaces (clone, clone3 and unshare are handled below) */
-        { "setns",                      GATE(CAP_SYS_ADMIN) },
-        /* administration */
-        { "swapon",                     GATE(CAP_SYS_ADMIN) },
-        { "swapoff",                    GATE(CAP_SYS_ADMIN) },
-        { "acct",                       GATE(CAP_SYS_PACCT) },
-        { "quotactl",                   GATE(CAP_SYS_ADMIN) },
-        { "quotactl_fd",                GATE(CAP_SYS_ADMIN) },
-        { "lookup_dcookie",             GATE(CAP_SYS_ADMIN) },
-        { "fanotify_init",              GATE(CAP_SYS_ADMIN) },
-        { "nfsservctl",                 GATE(CAP_SYS_ADMIN) },
-        { "syslog",                     GATE(CAP_SYSLOG) },
-        { "vhangup",                    GATE(CAP_SYS_TTY_CONFIG) },
-        { "iopl",                       GATE(CAP_SYS_RAWIO) },
-        { "ioperm",                     GATE(CAP_SYS_RAWIO) },
-        /* obsolete */
-        { "uselib",                     0 },
-        { "ustat",                      0 },
-        { "sysfs",                      0 },
-        { "_sysctl",                    0 },
-        { "vm86",                       0 },
-        { "vm86old",                    0 },
-        /* other processes' memory */
-        { "process_vm_readv",           GATE(CAP_SYS_PTRACE) },
-        { "process_vm_writev",          GATE(CAP_SYS_PTRACE) },
-        { "kcmp",                       GATE(CAP_SYS_PTRACE) },
-        { "pidfd_getfd",                GATE(CAP_SYS_PTRACE) },
-        { "process_madvise",            GATE(CAP_SYS_PTRACE) },
-        /* NUMA policy affects other tenants */
-        { "mbind",                      GATE(CAP_SYS_NICE) },
-        { "set_mempolicy",              GATE(CAP_SYS_NICE) },
-        { "move_pages",                 GATE(CAP_SYS_NICE) },
-        { "set_mempolicy_home_node",    GATE(CAP_SYS_NICE) },
-};
-
-static int add_compat_architectures(scmp_filter_ctx ctx) {
-        static const uint32_t arches[] = {
-#if defined(__x86_64__)
-                SCMP_ARCH_X86,
-                SCMP_ARCH_X32,
-#elif defined(__aarch64__)
-                SCMP_ARCH_ARM,
-#endif
-                0,
-        };
-
-        for (size_t i = 0; arches[i] != 0; i++) {
-                int r = seccomp_arch_add(ctx, arches[i]);
-                if (r < 0 && r != -EEXIST)
-                        return r;
-        }
-        return 0;
-}
-
-static int block_syscall(scmp_filter_ctx ctx, const char *name, int error, unsigned n_args,
-                         const struct scmp_arg_cmp *args) {
-        int nr, r;
-
-        nr = seccomp_syscall_resolve_name(name);
-        if (nr == __NR_SCMP_ERROR)
-                return 0;       /* unknown to this libseccomp: nothing to block */
-
-        r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(error), nr, n_args, args);
-        /* -EDOM etc.: the syscall does not exist on any of the filter's architectures. */
-        if (r < 0 && r != -EDOM)
-                return r;
-        return 0;
-}
-
-static int block_personality(scmp_filter_ctx ctx) {
-        /* Allowed: 0, PER_LINUX32, UNAME26, PER_LINUX32|UNAME26 and the query 0xffffffff. libseccomp cannot
-         * compare one argument twice in a rule, so "not in that set" is expressed with rules of one masked
-         * comparison each, ORed: bit 31 clear and any bit other than 3 and 17 set; or bit 31 set and any
-         * other bit clear. */
-        for (unsigned k = 0; k < 31; k++) {
-                struct scmp_arg_cmp a;
-                int r;
-
-                if (k == 3 || k == 17)
-                        continue;
-                a = SCMP_A0_32(SCMP_CMP_MASKED_EQ, (UINT32_C(1) << k) | (UINT32_C(1) << 31), UINT32_C(1) << k);
-                r = block_syscall(ctx, "personality", EPERM, 1, &a);
-                if (r < 0)
-                        return r;
-        }
-        for (unsigned m = 0; m < 31; m++) {
-                struct scmp_arg_cmp a;
-                int r;
-
-                a = SCMP_A0_32(SCMP_CMP_MASKED_EQ, (UINT32_C(1) << m) | (UINT32_C(1) << 31), UINT32_C(1) << 31);
-                r = block_syscall(ctx, "personality", EPERM, 1, &a);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/* An empty filter with |default_action|, all architectures, optimised. */
-static int filter_new(uint32_t default_action, bool set_no_new_privs, scmp_filter_ctx *ret) {
-        scmp_filter_ctx ctx;
-        int r;
-
-        ctx = seccomp_init(default_action);
-        if (!ctx)
-                return -ENOMEM;
-
-        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, set_no_new_privs ? 1 : 0);
-        if (r < 0)
-                goto fail;
-
-        /* A binary tree over syscall numbers instead of a list: every syscall of the workload, and the kernel
-         * building its per-syscall action cache at load time, walk a few comparisons instead of ~70. */
-        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-        if (r < 0)
-                goto fail;
-
-        /* Rules are added per architecture, so all of them must be there first. */
-        r = add_compat_architectures(ctx);
-        if (r < 0)
-                goto fail;
-
-        *ret = ctx;
-        return 0;
-
-fail:
-        seccomp_release(ctx);
-        return r;
-}
-
-static int add_default_rules(scmp_filter_ctx ctx, uint64_t capabilities) {
-        int r;
-
-        for (size_t i = 0; i < ELEMENTSOF(blocked_syscalls); i++) {
-                if (capabilities & blocked_syscalls[i].unless_caps)
-                        continue;
-                r = block_syscall(ctx, blocked_syscalls[i].name, EPERM, 0, NULL);
-                if (r < 0)
-                        return r;
-        }
-
-        if (!(capabilities & CAP_MASK(CAP_SYS_ADMIN))) {
-                struct scmp_arg_cmp newuser = SCMP_A0_64(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER);
-
-                r = block_syscall(ctx, "unshare", EPERM, 1, &newuser);
-                if (r < 0)
-                        return r;
-                /* clone's first argument is the flags on x86 and arm (s390 swaps the first two, but we do not
-                 * build a filter for it). */
-                r = block_syscall(ctx, "clone", EPERM, 1, &newuser);
-                if (r < 0)
-                        return r;
-                /* clone3 passes its flags in memory a filter cannot read: pretend it does not exist, libc then
-                 * falls back to clone. */
-                r = block_syscall(ctx, "clone3", ENOSYS, 0, NULL);
-                if (r < 0)
-                        return r;
-        }
-
-        return block_personality(ctx);
-}
 
 int seccomp_default_filter_new(uint64_t capabilities, bool set_no_new_privs, scmp_filter_ctx *ret) {
         scmp_filter_ctx ctx;
         int r;
 
-        r = filter_new(SCMP_ACT_ALLOW, set_no_new_privs, &ctx);
+        r = seccomp_default_filter_build(SECCOMP_DEFAULT_ACTION, set_no_new_privs, capabilities, NULL, 0, &ctx);
         if (r < 0)
                 return r;
-
-        r = add_default_rules(ctx, capabilities);
-        if (r < 0) {
-                seccomp_release(ctx);
-                return r;
-        }
 
         *ret = ctx;
         return 0;
@@ -277,40 +57,6 @@ void seccomp_program_done(SeccompProgram *p) {
                 return;
         p->insns = mfree(p->insns);
         p->n_insns = 0;
-}
-
-/* FNV-1a, 64 bit: enough to tell cache entries apart; the cache is root's and not a trust boundary. */
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
-        const unsigned char *p = data;
-
-        for (size_t i = 0; i < n; i++) {
-                h ^= p[i];
-                h *= UINT64_C(0x100000001b3);
-        }
-        return h;
-}
-
-static uint64_t filter_key(uint64_t capabilities) {
-        const struct scmp_version *v = seccomp_version();
-        unsigned api = seccomp_api_get();
-        uint32_t native = seccomp_arch_native();
-        uint64_t h = UINT64_C(0xcbf29ce484222325);
-
-        for (size_t i = 0; i < ELEMENTSOF(blocked_syscalls); i++) {
-                h = fnv1a(h, blocked_syscalls[i].name, strlen(blocked_syscalls[i].name) + 1);
-                h = fnv1a(h, &blocked_syscalls[i].unless_caps, sizeof(blocked_syscalls[i].unless_caps));
-        }
-        /* the rules outside the table are fixed; bump this when changing them */
-        h = fnv1a(h, "clone-unshare-clone3-personality-1", 35);
-        h = fnv1a(h, &capabilities, sizeof(capabilities));
-        h = fnv1a(h, &native, sizeof(native));
-        h = fnv1a(h, &api, sizeof(api));
-        if (v) {
-                h = fnv1a(h, &v->major, sizeof(v->major));
-                h = fnv1a(h, &v->minor, sizeof(v->minor));
-                h = fnv1a(h, &v->micro, sizeof(v->micro));
-        }
-        return h;
 }
 
 static int program_from_fd(int fd, SeccompProgram *ret) {
@@ -431,7 +177,7 @@ int seccomp_default_program(uint64_t capabilities, const char *cache_dir, Seccom
         int r;
 
         if (cache_dir) {
-                if (asprintf(&path, "%s/default-%016" PRIx64 ".bpf", cache_dir, filter_key(capabilities)) < 0)
+                if (asprintf(&path, "%s/default-%016" PRIx64 ".bpf", cache_dir, seccomp_default_filter_key(capabilities)) < 0)
                         return -ENOMEM;
                 if (cache_read(path, &p) >= 0) {
                         *ret = p;
@@ -476,23 +222,6 @@ int seccomp_program_load(const SeccompProgram *p, bool set_no_new_privs) {
 }
 
 /* Custom profiles */
-
-/* Whether the built-in filter has a rule for syscall |nr| given |capabilities|. */
-static bool default_filter_names(int nr, uint64_t capabilities) {
-        static const char *const fixed[] = { "unshare", "clone", "clone3" };
-
-        if (nr == seccomp_syscall_resolve_name("personality"))
-                return true;
-        for (size_t i = 0; i < ELEMENTSOF(blocked_syscalls); i++)
-                if (!(capabilities & blocked_syscalls[i].unless_caps) &&
-                    nr == seccomp_syscall_resolve_name(blocked_syscalls[i].name))
-                        return true;
-        if (!(capabilities & CAP_MASK(CAP_SYS_ADMIN)))
-                for (size_t i = 0; i < ELEMENTSOF(fixed); i++)
-                        if (nr == seccomp_syscall_resolve_name(fixed[i]))
-                                return true;
-        return false;
-}
 
 /* "errno:EPERM" with prefix "errno" → "EPERM" */
 static const char *strprefix_colon(const char *s, const char *prefix) {
@@ -563,6 +292,7 @@ int seccomp_profile_parse(const char *contents, uint64_t capabilities, scmp_filt
                 uint32_t action;
         } *seen = NULL;
         size_t n_seen = 0;
+        _cleanup_free_ int *keep_out = NULL;
         int r;
 
         seen = calloc(SECCOMP_PROFILE_RULES_MAX, sizeof(*seen));
@@ -575,15 +305,22 @@ int seccomp_profile_parse(const char *contents, uint64_t capabilities, scmp_filt
                 line_no = 0;
 
                 if (pass == 1) {
-                        r = filter_new(default_action, true, &ctx);
+                        if (include_default) {
+                                /* the profile's rules replace the built-in allowing ones */
+                                keep_out = calloc(n_seen + 1, sizeof(int));
+                                if (!keep_out) {
+                                        r = -ENOMEM;
+                                        goto fail;
+                                }
+                                for (size_t i = 0; i < n_seen; i++)
+                                        keep_out[i] = seen[i].nr;
+                                r = seccomp_default_filter_build(default_action, true, capabilities, keep_out,
+                                                                 n_seen, &ctx);
+                        } else
+                                r = seccomp_filter_new(default_action, true, &ctx);
                         if (r < 0) {
                                 ctx = NULL;
                                 goto fail;
-                        }
-                        if (include_default) {
-                                r = add_default_rules(ctx, capabilities);
-                                if (r < 0)
-                                        goto fail;
                         }
                 }
 
@@ -625,12 +362,16 @@ int seccomp_profile_parse(const char *contents, uint64_t capabilities, scmp_filt
 
                                 if (pass == 1)
                                         continue;
-                                /* the built-in rules deny on an allowing default */
+                                /* an allow list: an allowing default would open everything it leaves out */
                                 if (!a || !streq(a, "default") || strtok_r(NULL, " \t\r", &save) ||
-                                    default_action != SCMP_ACT_ALLOW || include_default) {
+                                    include_default ||
+                                    (have_default && (default_action == SCMP_ACT_ALLOW ||
+                                                      default_action == SCMP_ACT_LOG))) {
                                         r = -EBADMSG;
                                         goto fail;
                                 }
+                                if (!have_default)
+                                        default_action = SECCOMP_DEFAULT_ACTION;
                                 include_default = true;
                                 have_rules = true;
                                 continue;
@@ -673,8 +414,10 @@ int seccomp_profile_parse(const char *contents, uint64_t capabilities, scmp_filt
                                                 seen[n_seen++] = (typeof(*seen)) { nr, action };
                                         continue;
                                 }
-                                /* the built-in rules are not overridden (libseccomp would pick one) */
-                                if (include_default && default_filter_names(nr, capabilities)) {
+                                /* the built-in refusals and argument rules are not overridden (libseccomp
+                                 * would pick one); an allowing rule is replaced */
+                                if (include_default &&
+                                    seccomp_default_names(nr, capabilities) == SECCOMP_DEFAULT_FIXED) {
                                         r = -EEXIST;
                                         goto fail;
                                 }

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -102,9 +105,37 @@ static long syscall_int80(long nr, long a, long b) {
         return ret;
 }
 #define IA32_GETPID 20
+#define IA32_IOCTL 54
 #define IA32_KEYCTL 288
 #define IA32_UNSHARE 310
 #endif
+
+/* Syscalls newer than the default filter's list (Linux 6.8–6.15), by number: the filter must answer them
+ * with its default errno, whatever libseccomp or the libc headers know. */
+#define NR_STATMOUNT 457
+#define NR_LISTMOUNT 458
+#define NR_MSEAL 462
+#define NR_OPEN_TREE_ATTR 467
+
+/* What every filter must refuse whatever the capabilities: terminal injection. On a file that is no
+ * terminal the kernel would answer ENOTTY; EPERM is the filter's. The kernel takes cmd as an unsigned int,
+ * so high bits in the register must not get past it either. */
+static int check_tty_injection(void) {
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), failed = 0;
+        char c = 'x';
+
+        CHILD_CHECK(fd >= 0);
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCSTI, &c), EPERM));
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX, &c), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_ioctl, fd, UINT64_C(0xffffffff00000000) | TIOCSTI, &c), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_ioctl, fd, UINT64_C(0x100000000) | TIOCLINUX, &c), EPERM));
+        /* the neighbours go through to the kernel */
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCSTI + 1, &c), ENOTTY));
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX - 1, &c), ENOTTY));
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX + 1, &c), ENOTTY));
+        close(fd);
+        return failed;
+}
 
 /* How the child loads the default filter: built in place, or a precompiled program. */
 static SeccompProgram program;
@@ -159,7 +190,46 @@ static int child_default_filter(uint64_t caps) {
         CHILD_CHECK(FAILS_WITH(personality(0xfffffffe), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_syslog, 10, NULL, 0), EPERM));
 
+        /* an allow list: what it does not name fails with ENOSYS, as on a kernel without it */
+        CHILD_CHECK(FAILS_WITH(syscall(NR_STATMOUNT, NULL, NULL, 0, 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(NR_LISTMOUNT, NULL, NULL, 0, 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(NR_MSEAL, NULL, 0, 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(NR_OPEN_TREE_ATTR, -1, "", 0, NULL, 0), ENOSYS));
+
+        failed += check_tty_injection();
+
+        /* AF_VSOCK reaches the hypervisor and the host; the domain is an int, high bits do not matter */
+        CHILD_CHECK(FAILS_WITH(socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0), EAFNOSUPPORT));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_socket, UINT64_C(0x100000000) | AF_VSOCK, SOCK_STREAM, 0),
+                               EAFNOSUPPORT));
+
         /* what a workload needs still works */
+        {
+                int fds[2], fd;
+                char buf[4];
+                struct stat st;
+
+                CHILD_CHECK((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0);
+                close(fd);
+                CHILD_CHECK((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) >= 0);
+                close(fd);
+                CHILD_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
+                close(fds[0]);
+                close(fds[1]);
+                CHILD_CHECK(pipe2(fds, O_CLOEXEC) == 0);
+                CHILD_CHECK(write(fds[1], "abc", 3) == 3);
+                CHILD_CHECK(ioctl(fds[0], FIONREAD, &fd) == 0 && fd == 3);
+                CHILD_CHECK(read(fds[0], buf, sizeof(buf)) == 3);
+                close(fds[0]);
+                close(fds[1]);
+                CHILD_CHECK((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0);
+                close(fd);
+                CHILD_CHECK(syscall(SYS_faccessat2, AT_FDCWD, "/", F_OK, 0) == 0);
+                CHILD_CHECK((fd = (int) syscall(SYS_pidfd_open, getpid(), 0)) >= 0);
+                CHILD_CHECK(syscall(SYS_close_range, fd, fd, 0) == 0);
+                CHILD_CHECK(getrandom(buf, sizeof(buf), 0) == sizeof(buf));
+        }
+        CHILD_CHECK(syscall(SYS_getpid) == getpid());
         CHILD_CHECK(syscall(SYS_getpid) == getpid());
         CHILD_CHECK(write(STDERR_FILENO, "", 0) == 0);
         CHILD_CHECK(fork_works());      /* glibc's fork() is clone() without namespace flags */
@@ -183,7 +253,11 @@ static int child_default_filter(uint64_t caps) {
                 CHILD_CHECK(syscall_int80(IA32_GETPID, 0, 0) == getpid());
                 CHILD_CHECK(syscall_int80(IA32_KEYCTL, 0x7fff, 0) == -EPERM);
                 CHILD_CHECK(syscall_int80(IA32_UNSHARE, CLONE_NEWUSER, 0) == -EPERM);
+                CHILD_CHECK(syscall_int80(IA32_IOCTL, 0, TIOCSTI) == -EPERM);
+                CHILD_CHECK(syscall_int80(NR_LISTMOUNT /* the same on i386 */, 0, 0) == -ENOSYS);
         }
+        /* x32 too */
+        CHILD_CHECK(FAILS_WITH(syscall(0x40000000 | 514 /* x32 ioctl */, 0, TIOCSTI, NULL), EPERM));
 #endif
         return failed;
 }
@@ -204,6 +278,24 @@ static int child_gated(uint64_t caps) {
         /* still blocked whatever the capabilities */
         CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EPERM));
         CHILD_CHECK(FAILS_WITH(syscall(SYS_userfaultfd, 0), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(NR_LISTMOUNT, NULL, NULL, 0, 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0), EAFNOSUPPORT));
+        failed += check_tty_injection();
+        return failed;
+}
+
+/* An empty bounding set (DropCapability=all) keeps the allow list, and loses the gated groups. */
+static int child_no_capabilities(uint64_t caps) {
+        int failed = 0;
+
+        CHILD_CHECK(seccomp_apply_profile(NULL, caps, true) == 0);
+        CHILD_CHECK(syscall(SYS_getpid) == getpid());
+        CHILD_CHECK(write(STDERR_FILENO, "", 0) == 0);
+        CHILD_CHECK(fork_works());
+        CHILD_CHECK(FAILS_WITH(umount2("/nonexistent-ctr-test", 0), EPERM));
+        CHILD_CHECK(FAILS_WITH(chroot("/"), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EPERM));
+        failed += check_tty_injection();
         return failed;
 }
 
@@ -335,9 +427,13 @@ static int child_profile(uint64_t with_default) {
         CHILD_CHECK(status_field("Seccomp") == 2);
         CHILD_CHECK(FAILS_WITH(syscall(SYS_getppid), EACCES));
         CHILD_CHECK(FAILS_WITH(sethostname("x", 1), EPERM));
-        if (with_default)
+        if (with_default) {
                 CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EPERM));
-        else
+                /* the built-in default action, and the profile's rule for a syscall it does not name */
+                CHILD_CHECK(FAILS_WITH(syscall(NR_LISTMOUNT, NULL, NULL, 0, 0), ENOSYS));
+                CHILD_CHECK(FAILS_WITH(syscall(SYS_epoll_ctl_old, 0, 0, 0, NULL), EACCES));
+                failed += check_tty_injection();
+        } else
                 CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EOPNOTSUPP));
         CHILD_CHECK(syscall(SYS_getpid) == getpid());
         return failed;
@@ -386,7 +482,12 @@ TEST(profile_parse) {
         ASSERT_ERROR(parse_error("default allow\ndefault kill\n", &line), EBADMSG);
         ASSERT_EQ(line, 2u);
         ASSERT_ERROR(parse_error("allow getpid\ndefault kill\n", &line), EBADMSG);
-        ASSERT_ERROR(parse_error("default kill\ninclude default\n", &line), EBADMSG);
+        /* the built-in filter is an allow list: an allowing default would open what it leaves out */
+        ASSERT_ERROR(parse_error("default allow\ninclude default\n", &line), EBADMSG);
+        ASSERT_EQ(line, 2u);
+        ASSERT_ERROR(parse_error("default log\ninclude default\n", &line), EBADMSG);
+        ASSERT_EQ(parse_error("default errno:EPERM\ninclude default\n", &line), 0);
+        ASSERT_EQ(parse_error("include default\nallow epoll_ctl_old\n", &line), 0);
         ASSERT_ERROR(parse_error("include something\n", &line), EBADMSG);
         /* the built-in rules cannot be overridden, not even with the default action */
         ASSERT_ERROR(parse_error("include default\nallow getpid\nallow keyctl\n", &line), EEXIST);
@@ -461,7 +562,7 @@ TEST(profile_load) {
 
         f = fopen(path, "we");
         ASSERT_NOT_NULL(f);
-        fputs("include default\nerrno:EACCES getppid\nerrno sethostname\n", f);
+        fputs("include default\nerrno:EACCES getppid\nerrno sethostname\nerrno:EACCES epoll_ctl_old\n", f);
         fclose(f);
         ASSERT_EQ(seccomp_profile_program(path, CAPABILITY_SET_DOCKER_DEFAULT, &program, &line), 0);
         ASSERT_EQ(run_in_child(child_profile, 1), 0);
@@ -498,6 +599,10 @@ TEST(default_program) {
         ASSERT_EQ(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, NULL, &program), 0);
         ASSERT_EQ(run_in_child(child_default_filter, CAPABILITY_SET_DOCKER_DEFAULT), 0);
         seccomp_program_done(&program);
+}
+
+TEST(no_capabilities) {
+        ASSERT_EQ(run_in_child(child_no_capabilities, 0), 0);
 }
 
 TEST(unconfined) {
