@@ -4,17 +4,23 @@
  *
  * Runs the same parser as the generator and the launcher. A FILE may live anywhere (Ansible validates a
  * temporary file: "ctrctl validate --name web %s"); its drop-ins come from the search path, so what is
- * checked is what the generator would see once the file is installed. */
+ * checked is what the generator would see once the file is installed.
+ *
+ * Beyond the parser, validate refuses what the launcher would refuse at start without starting anything:
+ * the plan it builds (plan_build()) and the seccomp filter it compiles (container_exec_prepare(), which
+ * reads a SeccompProfile=/PATH). The generator does neither: it never runs code that touches processes. */
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "container-exec.h"
 #include "ctr-file.h"
 #include "ctrctl.h"
 #include "json.h"
 #include "log.h"
+#include "plan.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -64,6 +70,47 @@ static void result_done(Result *r) {
         diagnostics_clear(&r->diag);
 }
 
+/* The checks the launcher makes before it starts anything, as diagnostics about the main file (or the
+ * first drop-in). A store image is not refused: this launcher cannot start it yet, but the file is right. */
+static int check_launch(const Container *c, Diagnostics *diag) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const char *file = c->source_path ?: (c->dropin_paths ? c->dropin_paths[0] : NULL);
+        const char *reason = NULL;
+        ExecError e = {};
+        PlanOptions o;
+        int r;
+
+        plan_options_from_environment(&o);
+        r = plan_build(c, &o, &p, &reason);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 && r != -EOPNOTSUPP) {
+                r = reason ? diagnostics_add(diag, DIAGNOSTIC_ERROR, -r, file, 0, NULL, NULL, NULL,
+                                             "ctr-launch would refuse to start it: %s.", reason)
+                           : diagnostics_add(diag, DIAGNOSTIC_ERROR, -r, file, 0, NULL, NULL, NULL,
+                                             "ctr-launch would refuse to start it: %s.", strerror(-r));
+                if (r < 0)
+                        return r;
+        }
+
+        if (c->n_ports > 0 && c->network != NETWORK_BRIDGE) {
+                r = diagnostics_add(diag, DIAGNOSTIC_WARNING, EINVAL, file, 0, "Container", "PublishPort", NULL,
+                                    "PublishPort= needs Network=bridge, ctr-launch ignores it.");
+                if (r < 0)
+                        return r;
+        }
+
+        /* No cache ("") and nothing kept: only whether the filter compiles, a custom profile included. */
+        r = container_exec_prepare(c, "", &e);
+        container_exec_prepared_done();
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return diagnostics_add(diag, DIAGNOSTIC_ERROR, e.error, file, 0, "Container", "SeccompProfile",
+                                       c->seccomp_profile, "%s: %s.", e.message, strerror(e.error));
+        return 0;
+}
+
 static int validate_one(const char *argument, char *const *search_path, Result *res) {
         _cleanup_container_free_ Container *c = NULL;
         bool file;
@@ -107,6 +154,10 @@ static int validate_one(const char *argument, char *const *search_path, Result *
                 return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, -r, file ? argument : NULL, 0, NULL, NULL,
                                        NULL, "Failed to load '%s': %s", argument, strerror(-r));
         }
+
+        r = check_launch(c, &res->diag);
+        if (r < 0)
+                return r;
 
         res->valid = !diagnostics_has_errors(&res->diag);
         r = free_and_strdup(&res->name, c->name);
