@@ -6,9 +6,11 @@
 # open; the host then looks at the user namespace of every process of the container.
 
 script userns <<EOF
-/attack hold unshare &
-/attack hold clone &
-/attack hold clone3 &
+/attack hold unshare & pids="\$pids \$!"
+/attack hold clone & pids="\$pids \$!"
+/attack hold clone3 & pids="\$pids \$!"
+# a shell as PID 1 ignores SIGTERM unless it traps it
+trap 'kill \$pids; exit 0' TERM
 wait
 EOF
 conf_host userns "Exec=/x/userns"

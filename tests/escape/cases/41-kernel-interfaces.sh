@@ -6,10 +6,12 @@
 # open; the host then lists the descriptors every process of the container holds.
 
 script kif <<EOF
-/attack hold bpf &
-/attack hold perf &
-/attack hold userfaultfd &
-/attack hold io_uring &
+/attack hold bpf & pids="\$pids \$!"
+/attack hold perf & pids="\$pids \$!"
+/attack hold userfaultfd & pids="\$pids \$!"
+/attack hold io_uring & pids="\$pids \$!"
+# a shell as PID 1 ignores SIGTERM unless it traps it
+trap 'kill \$pids; exit 0' TERM
 wait
 EOF
 conf_host kif "Exec=/x/kif"
