@@ -10,9 +10,12 @@
  * - in the foreground: ctr-launch runs as ctrctl's child on the caller's terminal. As systemd-run --scope
  *   does, ctrctl first asks systemd (StartTransientUnit) for a scope ctrctl-N.scope holding that child, so
  *   the monitor is a unit of its own; the launcher then asks for ctr-N.scope for the container (BindsTo= only
- *   a service, so here the init's parent-death signal ties the container to the monitor). The terminal's Ctrl-C reaches the launcher, which stops the container with its
- *   StopSignal=; ctrctl waits, exits with the container's status and with --rm removes the file (and
- *   --rm makes the writable layer a tmpfs, Ephemeral=yes, so nothing is left on disk).
+ *   a service, so here the init's parent-death signal ties the container to the monitor). The container never
+ *   holds the caller's terminal (the launcher relays it, see src/launch/terminal.h): with -t it gets a pty of
+ *   its own, the caller's terminal goes raw and Ctrl-C is SIGINT inside, as with "docker run -t"; without
+ *   -t (-i: stdin, and stdout/stderr, through pipes) the terminal's Ctrl-C reaches the launcher, which stops
+ *   the container with its StopSignal=. ctrctl waits, exits with the container's status and with --rm removes
+ *   the file (and --rm makes the writable layer a tmpfs, Ephemeral=yes, so nothing is left on disk).
  * - with --detach: a daemon-reload over sd-bus (the generator sees the file), then StartUnit
  *   ctr@N.service; from then on it is managed, listed and logged like any declared container.
  * - with --no-scope (no systemd; the host tests): ctr-launch --no-scope as the child, no units at all.
@@ -30,6 +33,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "bus-util.h"
@@ -367,7 +371,9 @@ static int start_monitor_scope(sd_bus *bus, const char *name, pid_t pid) {
 
 static int run_launcher(const char *file, const char *name, sd_bus *bus) {
         _cleanup_free_ char *config = NULL;
-        const char *launch, *args[6];
+        const char *launch, *args[7];
+        struct termios saved_termios;
+        bool termios_saved;
         int pipefd[2], status;
         size_t n = 0;
         sigset_t mask;
@@ -381,6 +387,9 @@ static int run_launcher(const char *file, const char *name, sd_bus *bus) {
         args[n++] = "ctr-launch";
         if (arg_no_scope)
                 args[n++] = "--no-scope";
+        /* -i without -t is "docker run -i": stdin through a pipe, no pty, the terminal stays in its mode */
+        if (arg_interactive && !arg_tty)
+                args[n++] = "--no-pty";
         if (arg_config_path) {
                 if (asprintf(&config, "--config-path=%s", arg_config_path) < 0)
                         return log_oom();
@@ -395,6 +404,9 @@ static int run_launcher(const char *file, const char *name, sd_bus *bus) {
 
         if (pipe2(pipefd, O_CLOEXEC) < 0)
                 return log_error_errno(errno, "Failed to create a pipe: %m");
+        /* The launcher puts the terminal in raw mode with -t and restores it on its way out; should it be killed,
+         * we do. */
+        termios_saved = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) >= 0;
 
         /* Ours are handled below; the terminal's Ctrl-C reaches the launcher directly (same process group). */
         sigemptyset(&mask);
@@ -460,6 +472,8 @@ static int run_launcher(const char *file, const char *name, sd_bus *bus) {
 
         if (WIFEXITED(status))
                 return WEXITSTATUS(status);
+        if (termios_saved)
+                (void) tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_termios);
         return 128 + WTERMSIG(status);
 }
 
@@ -633,8 +647,10 @@ static int run_declared(const char *arg) {
                 if (r < 0)
                         return bus_log_connect_error(r, NULL);
         }
-        /* a declared container keeps its terminal: stdin is passed on */
+        /* a declared container runs as ctr-launch typed at a shell would: stdin passed on, and a pty of its own
+         * when stdin is a terminal */
         arg_interactive = true;
+        arg_tty = isatty(STDIN_FILENO);
         r = run_launcher(arg, container_name_is_valid(name) ? name : "file", bus);
         return r < 0 ? CTRCTL_EXIT_FAILURE : r;
 }

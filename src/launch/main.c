@@ -41,6 +41,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "sync.h"
+#include "terminal.h"
 
 #ifdef HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
@@ -68,6 +69,7 @@ static char **saved_argv = NULL;
 static int netns_fd = -EBADF;
 static bool arg_no_scope = false;
 static bool arg_print_plan = false;
+static bool arg_no_pty = false;
 static char **arg_config_path = NULL;
 
 static const char *const default_exec[] = { "/bin/sh", NULL };
@@ -79,7 +81,8 @@ static void help(void) {
                "     --version           Show the version\n"
                "     --no-scope          Do not ask systemd for a scope (run without systemd)\n"
                "     --config-path=DIRS  Search the .ctr in these directories (colon-separated)\n"
-               "     --print-plan        Print the planned operations and exit\n",
+               "     --print-plan        Print the planned operations and exit\n"
+               "     --no-pty            No pty for the container: a terminal on stdio is relayed through pipes\n",
                program_invocation_short_name);
 }
 
@@ -89,6 +92,7 @@ static int parse_argv(int argc, char *argv[]) {
                 ARG_NO_SCOPE,
                 ARG_CONFIG_PATH,
                 ARG_PRINT_PLAN,
+                ARG_NO_PTY,
         };
         static const struct option options[] = {
                 { "help",        no_argument,       NULL, 'h'             },
@@ -96,6 +100,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "no-scope",    no_argument,       NULL, ARG_NO_SCOPE    },
                 { "config-path", required_argument, NULL, ARG_CONFIG_PATH },
                 { "print-plan",  no_argument,       NULL, ARG_PRINT_PLAN  },
+                { "no-pty",      no_argument,       NULL, ARG_NO_PTY      },
                 {}
         };
         int c, r;
@@ -120,6 +125,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_PRINT_PLAN:
                         arg_print_plan = true;
+                        break;
+                case ARG_NO_PTY:
+                        arg_no_pty = true;
                         break;
                 default:
                         return -EINVAL;
@@ -233,6 +241,7 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
         char **env = NULL;
         int root_fd = -EBADF, r;
         const char *term, *cwd;
+        bool pty;
 
         /* Nothing the launcher inherited beyond stdio reaches the workload: a stray directory fd would be a way
          * out of the root. (The sync socket is O_CLOEXEC already and stays usable until execve().) */
@@ -272,6 +281,15 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
                 child_fail(sync_fd, &err, EXIT_SETUP);
         root_fd = safe_close(root_fd);
 
+        /* Never the caller's session or terminal (see terminal.h): a session of our own, and a pty of the
+         * container's devpts (mounted now) on the fds 0-2 that are still the caller's terminal. */
+        r = launch_terminal_child_setup(sync_fd, cred.uid, &err);
+        if (r < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        pty = r > 0;
+        if (pty && !c->init && launch_terminal_child_control(false, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+
         /* From here on only stdio and the sync socket: with Init=yes this process stays PID 1 of the container,
          * and whatever else it held (the lock on the host's runtime directory, the joined network namespace)
          * would be reachable through /proc/1/fd. */
@@ -310,6 +328,9 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
                 }
                 if (pid == 0) {
                         (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+                        /* the workload is the pty's session leader; the init stays outside, in its own */
+                        if (pty && launch_terminal_child_control(true, &err) < 0)
+                                child_fail(sync_fd, &err, EXIT_SETUP);
                         exec_workload(argv, env, sync_fd);
                 }
                 /* The workload holds the sync socket now: its execve() closes it, its failure writes to it. */
@@ -432,7 +453,11 @@ typedef struct StartedContext {
         const Container *container;
         pid_t pid;
         Service *service;
+        LaunchTerminal *terminal;
         uint32_t address;       /* Network=bridge */
+        /* the service's pollfds, then the terminal's */
+        struct pollfd pollfds[_SERVICE_FD_MAX + TERMINAL_RELAY_CHANNELS_MAX];
+        size_t n_service;
 } StartedContext;
 
 static void write_runtime_state(const Container *c, pid_t pid, uint32_t address);
@@ -448,14 +473,38 @@ static void on_stopping(void *userdata) {
         service_stopping(ctx->service);
 }
 
+static void on_received_fd(void *userdata, int fd) {
+        StartedContext *ctx = userdata;
+        launch_terminal_received(ctx->terminal, fd);
+}
+
+static bool on_signal(void *userdata, int sig) {
+        StartedContext *ctx = userdata;
+        return launch_terminal_signal(ctx->terminal, sig);
+}
+
 static struct pollfd *on_pollfds(void *userdata, size_t *ret_n) {
         StartedContext *ctx = userdata;
-        return service_pollfds(ctx->service, ret_n);
+        struct pollfd *s, *t;
+        size_t n_terminal;
+
+        s = service_pollfds(ctx->service, &ctx->n_service);
+        t = launch_terminal_pollfds(ctx->terminal, &n_terminal);
+        ctx->n_service = MIN(ctx->n_service, (size_t) _SERVICE_FD_MAX);
+        n_terminal = MIN(n_terminal, (size_t) TERMINAL_RELAY_CHANNELS_MAX);
+        memcpy(ctx->pollfds, s, ctx->n_service * sizeof(struct pollfd));
+        memcpy(ctx->pollfds + ctx->n_service, t, n_terminal * sizeof(struct pollfd));
+        *ret_n = ctx->n_service + n_terminal;
+        return ctx->pollfds;
 }
 
 static void on_ready(void *userdata, size_t index, short revents) {
         StartedContext *ctx = userdata;
-        service_handle(ctx->service, index, revents);
+
+        if (index < ctx->n_service)
+                service_handle(ctx->service, index, revents);
+        else
+                launch_terminal_ready(ctx->terminal, index - ctx->n_service, revents);
 }
 
 static void write_runtime_state(const Container *c, pid_t pid, uint32_t address) {
@@ -534,6 +583,7 @@ static int run(int argc, char *argv[]) {
         _cleanup_close_ int pidfd = -EBADF, lock_fd = -EBADF;
         _cleanup_free_ char *runtime = NULL;
         Service service = SERVICE_INIT;
+        LaunchTerminal terminal = LAUNCH_TERMINAL_INIT;
         bool release_early = true, stop_requested = false;
         int pair[2] = { -EBADF, -EBADF };
         const char *reason = NULL;
@@ -613,6 +663,11 @@ static int run(int argc, char *argv[]) {
         r = service_prepare(&service, c, runtime);
         if (r < 0)
                 goto finish;
+        r = launch_terminal_prepare(&terminal, !arg_no_pty);
+        if (r < 0) {
+                log_error_errno(r, "Failed to create the pipes for the terminal: %m");
+                goto finish;
+        }
         if (p->network_container) {
                 r = open_container_netns(p->network_container, &netns_fd);
                 if (r < 0)
@@ -661,7 +716,7 @@ static int run(int argc, char *argv[]) {
         }
         if (pid == 0) {
                 pair[0] = safe_close(pair[0]);
-                if (service_child_stdio(&service) < 0)
+                if (service_child_stdio(&service) < 0 || launch_terminal_child_stdio(&terminal) < 0)
                         _exit(EXIT_SETUP);
                 if (running_on_valgrind())
                         reexec_child(pair[1]);
@@ -670,6 +725,12 @@ static int run(int argc, char *argv[]) {
         pair[1] = safe_close(pair[1]);
         container_exec_prepared_done();
         service_after_clone(&service);
+        r = launch_terminal_after_clone(&terminal);
+        if (r < 0) {
+                log_error_errno(r, "Failed to relay the terminal: %m");
+                monitor_kill_and_reap(pid, pidfd);
+                goto finish;
+        }
 
         /* ---- The child exists and waits on the sync socket. Place it in its scope now. ---- */
 #ifdef CTR_LAUNCH_HAVE_SCOPE
@@ -708,10 +769,18 @@ static int run(int argc, char *argv[]) {
          * child still sees the host's root. A failed set-up ends with the child's exit: the record is read
          * then. */
         int stop_signal = c->stop_signal > 0 ? c->stop_signal : SIGTERM;
-        StartedContext ctx = { .container = c, .pid = pid, .service = &service, .address = net.address };
+        StartedContext ctx = {
+                .container = c,
+                .pid = pid,
+                .service = &service,
+                .terminal = &terminal,
+                .address = net.address,
+        };
         MonitorHooks hooks = {
                 .start_fd = pair[0],
                 .started = on_started,
+                .received_fd = on_received_fd,
+                .signal = on_signal,
                 .stopping = on_stopping,
                 .pollfds = on_pollfds,
                 .ready = on_ready,
@@ -724,6 +793,8 @@ static int run(int argc, char *argv[]) {
                 status = EXIT_SETUP;
         }
         bool oom = service_exited(&service, status);
+        /* before our own messages: the container's last output, then the terminal in its mode again */
+        launch_terminal_exited(&terminal);
 
         /* Under systemd, a stop that was asked for (systemctl stop) is a clean end, whether the workload went on
          * StopSignal= or was killed after StopTimeoutSec=; a workload that failed on its own way out still
@@ -746,6 +817,7 @@ static int run(int argc, char *argv[]) {
 finish:
         network_bridge_done(&net);
         service_done(&service);
+        launch_terminal_done(&terminal);
         container_exec_prepared_done();
         netns_fd = safe_close(netns_fd);
         if (lock_fd >= 0)

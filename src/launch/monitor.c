@@ -13,6 +13,7 @@
 #include "ctr-file.h"
 #include "log.h"
 #include "monitor.h"
+#include "sync.h"
 
 static const int handled_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGWINCH };
 
@@ -111,12 +112,22 @@ int monitor_run(pid_t pid, int pidfd, const MonitorHooks *hooks, int stop_signal
                 }
 
                 if (start_fd >= 0 && pfd[3].revents) {
-                        /* end-of-file: the workload was executed; data: the set-up failed, the child exits
-                         * now and the caller reads the record then */
-                        char c;
-                        if (recv(start_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0 && hooks->started)
-                                hooks->started(hooks->userdata);
-                        start_fd = -EBADF;
+                        /* end-of-file: the workload was executed; a descriptor: the master of the container's
+                         * pty, then more to come; an error record: the set-up failed, the child exits now and
+                         * the caller reads the record then */
+                        int fd = -EBADF;
+
+                        r = sync_next(start_fd, &fd);
+                        if (r == SYNC_NEXT_FD) {
+                                if (hooks->received_fd)
+                                        hooks->received_fd(hooks->userdata, fd);
+                                else
+                                        safe_close(fd);
+                        } else if (r != -EAGAIN) {
+                                if (r == SYNC_NEXT_EXECUTED && hooks->started)
+                                        hooks->started(hooks->userdata);
+                                start_fd = -EBADF;
+                        }
                 }
 
                 if (pfd[1].revents) {
@@ -151,6 +162,8 @@ int monitor_run(pid_t pid, int pidfd, const MonitorHooks *hooks, int stop_signal
                                  * else goes to the container as it is (window size, user signals …). */
                                 if (sig == SIGHUP && hooks->reload_signal > 0)
                                         sig = hooks->reload_signal;
+                                if (hooks->signal && hooks->signal(hooks->userdata, sig))
+                                        continue;
                                 r = pidfd_signal(pidfd, sig);
                                 if (r < 0 && r != -ESRCH)
                                         log_warning_errno(r, "Failed to forward SIG%s: %m", sigabbrev_np(sig));

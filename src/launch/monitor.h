@@ -19,12 +19,16 @@ int monitor_signal_mask(sigset_t *ret);
 typedef struct MonitorHooks {
         int start_fd;                   /* the sync socket: end-of-file = the workload was executed; -EBADF */
         void (*started)(void *userdata);        /* … then this, once */
+        void (*received_fd)(void *userdata, int fd);    /* the child passed a descriptor (its pty's master) */
         void (*stopping)(void *userdata);       /* the first stop request (SIGTERM/SIGINT) */
         /* More fds to watch (refreshed before every poll, negative fds are ignored), and what to do when one
          * fired. */
         struct pollfd *(*pollfds)(void *userdata, size_t *ret_n);
         void (*ready)(void *userdata, size_t index, short revents);
         int reload_signal;              /* SIGHUP to the launcher becomes this (ExecReload=); 0 = SIGHUP */
+        /* A signal that is not a stop request, before it is forwarded to the container: true = handled here
+         * (SIGWINCH with a pty of the container's: its window size, which signals the container itself). */
+        bool (*signal)(void *userdata, int sig);
         void *userdata;
 } MonitorHooks;
 

@@ -9,6 +9,12 @@
 #include "sync.h"
 
 #define SYNC_RELEASE 'R'
+#define SYNC_FD 'F'
+
+typedef union SyncControl {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+} SyncControl;
 
 int sync_socketpair(int ret[2]) {
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ret) < 0)
@@ -28,17 +34,52 @@ int sync_release(int fd) {
         return 0;
 }
 
+/* One message without blocking; a descriptor that came with it is returned in *ret_fd (O_CLOEXEC), or -EBADF. */
+static ssize_t receive(int fd, void *buf, size_t size, int flags, int *ret_fd) {
+        SyncControl control = {};
+        struct iovec iov = { .iov_base = buf, .iov_len = size };
+        struct msghdr mh = {
+                .msg_iov = &iov,
+                .msg_iovlen = 1,
+                .msg_control = ret_fd ? &control : NULL,
+                .msg_controllen = ret_fd ? sizeof(control) : 0,
+        };
+        ssize_t n;
+
+        if (ret_fd)
+                *ret_fd = -EBADF;
+        do
+                n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return negative_errno();
+        if (ret_fd)
+                for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+                        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+                            c->cmsg_len == CMSG_LEN(sizeof(int))) {
+                                safe_close(*ret_fd);
+                                memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+                        }
+        return n;
+}
+
 int sync_receive_result(int fd, ExecError *ret) {
         ExecError e = {};
         ssize_t n;
 
-        do
-                n = recv(fd, &e, sizeof(e), MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return negative_errno();
-        if (n == 0)
-                return 0;
+        for (;;) {
+                int passed = -EBADF;
+
+                n = receive(fd, &e, sizeof(e), 0, &passed);
+                safe_close(passed);     /* a pty master the monitor never took: the child is gone anyway */
+                if (n < 0)
+                        return (int) n;
+                if (n == 0)
+                        return 0;
+                if (n == 1 && *(char *) &e == SYNC_FD)
+                        continue;
+                break;
+        }
         if ((size_t) n != sizeof(e))
                 return -EBADMSG;
         e.message[sizeof(e.message) - 1] = '\0';
@@ -46,6 +87,28 @@ int sync_receive_result(int fd, ExecError *ret) {
                 e.error = EIO;
         *ret = e;
         return 1;
+}
+
+int sync_next(int fd, int *ret_fd) {
+        ExecError peek;
+        ssize_t n;
+        char c;
+
+        /* peeked without a control buffer: a descriptor riding on the message is not installed twice */
+        n = receive(fd, &peek, sizeof(peek), MSG_PEEK, NULL);
+        if (n < 0)
+                return (int) n;
+        if (n == 0)
+                return SYNC_NEXT_EXECUTED;
+        if (n != 1 || *(char *) &peek != SYNC_FD)
+                return SYNC_NEXT_ERROR;
+
+        n = receive(fd, &c, 1, 0, ret_fd);
+        if (n < 0)
+                return (int) n;
+        if (*ret_fd < 0)
+                return -EBADMSG;
+        return SYNC_NEXT_FD;
 }
 
 int sync_wait_release(int fd) {
@@ -68,6 +131,31 @@ void sync_report(int fd, const ExecError *err) {
         do
                 n = send(fd, err, sizeof(*err), MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
+}
+
+int sync_send_fd(int fd, int payload) {
+        SyncControl control = {};
+        char c = SYNC_FD;
+        struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+        struct msghdr mh = {
+                .msg_iov = &iov,
+                .msg_iovlen = 1,
+                .msg_control = &control,
+                .msg_controllen = sizeof(control),
+        };
+        struct cmsghdr *h = CMSG_FIRSTHDR(&mh);
+        ssize_t n;
+
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_RIGHTS;
+        h->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(h), &payload, sizeof(int));
+        do
+                n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return negative_errno();
+        return 0;
 }
 
 int launch_error(ExecError *err, int error, const char *format, ...) {

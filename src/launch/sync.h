@@ -4,7 +4,8 @@
 /* The child↔parent sync socket (SOCK_SEQPACKET, both ends O_CLOEXEC). The child waits for one byte before it
  * does anything visible; the parent sends it once it has placed the child (the scope). A failure in the child
  * comes back as one ExecError record (errno + a message naming the operation and path); a successful execve()
- * closes the child's end, which the parent reads as end-of-file. */
+ * closes the child's end, which the parent reads as end-of-file. Before that, the child may pass the master of
+ * its pty (a one-byte message carrying the descriptor). */
 
 #include <stdarg.h>
 
@@ -19,9 +20,19 @@ int sync_release(int fd);
  * reported an error. Never blocks (-EAGAIN if a writer were still alive). */
 int sync_receive_result(int fd, ExecError *ret);
 
+/* While the child runs, what its next message is (never blocks: -EAGAIN when there is none yet). */
+enum {
+        SYNC_NEXT_EXECUTED,     /* end of file: the workload was executed */
+        SYNC_NEXT_FD,           /* a descriptor, now in *ret_fd (O_CLOEXEC) */
+        SYNC_NEXT_ERROR,        /* an error record, left for sync_receive_result() once the child is gone */
+};
+int sync_next(int fd, int *ret_fd);
+
 /* child: -EPIPE when the parent closed its end without releasing us. */
 int sync_wait_release(int fd);
 void sync_report(int fd, const ExecError *err);
+/* Passes |payload| (the pty master) to the parent. */
+int sync_send_fd(int fd, int payload);
 
 /* Fills |err| ("Failed to … '%s'" without the strerror text) and returns -|error|. Keeps an error that is
  * already set, so the innermost (most precise) message wins. */

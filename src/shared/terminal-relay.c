@@ -39,16 +39,13 @@ int terminal_relay_pty(TerminalRelay *r, int master, int in, int out) {
                 return k;
         r->master = master;
 
+        /* Raw mode is a nicety that may fail (a background job gets SIGTTOU for it): the relay works without. */
         if (in >= 0 && tcgetattr(in, &r->saved) >= 0) {
                 struct termios raw = r->saved;
 
+                /* output processing too: the container's terminal did its own already (as ssh, nspawn do) */
                 cfmakeraw(&raw);
-                /* Output processing stays: the container's terminal did its own already, and a line we log
-                 * ourselves (a stop timeout) still starts at the left margin. */
-                raw.c_oflag = r->saved.c_oflag;
-                if (tcsetattr(in, TCSANOW, &raw) < 0)
-                        return negative_errno();
-                r->raw = true;
+                r->raw = tcsetattr(in, TCSANOW, &raw) >= 0;
                 r->tty = in;
         } else if (isatty(out))
                 r->tty = out;
@@ -72,11 +69,9 @@ int terminal_relay_pipe(TerminalRelay *r, int from, bool own_from, int to, bool 
 
         if (from < 0 || to < 0)
                 return -EBADF;
-        if (own_from) {
-                k = set_nonblock(from);
-                if (k < 0)
-                        return k;
-        }
+        /* ours: never block on them (the caller's own stay as they are) */
+        if ((own_from && (k = set_nonblock(from)) < 0) || (own_to && (k = set_nonblock(to)) < 0))
+                return k;
         c = add_channel(r);
         if (!c)
                 return -EBUSY;

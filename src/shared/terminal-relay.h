@@ -52,13 +52,13 @@ typedef struct TerminalRelay {
         }
 
 /* pty mode: takes |master| (made non-blocking), relays |in| → master (unless |in| is negative) and master →
- * |out|. A terminal |in| goes into raw mode until terminal_relay_restore(); the window size is copied from
- * the caller's terminal (|in|, or else |out|) now and on terminal_relay_window_changed(). */
+ * |out|. A terminal |in| goes into raw mode (when it can) until terminal_relay_restore(); the window size is
+ * copied from the caller's terminal (|in|, or else |out|) now and on terminal_relay_window_changed(). */
 int terminal_relay_pty(TerminalRelay *r, int master, int in, int out);
 
-/* pipe mode: one direction, |from| → |to|. Descriptors marked own_* become the relay's (closed by it; |from|
- * is made non-blocking when it is ours). At the end of an |input| channel an owned |to| is closed, so the
- * container reads end-of-file. */
+/* pipe mode: one direction, |from| → |to|. Descriptors marked own_* become the relay's (closed by it, and
+ * made non-blocking). At the end of an |input| channel an owned |to| is closed, so the container reads
+ * end-of-file. */
 int terminal_relay_pipe(TerminalRelay *r, int from, bool own_from, int to, bool own_to, bool input);
 
 /* The descriptors to poll, refreshed for every poll() (an ended channel's is -1, ignored by poll()). */
