@@ -477,7 +477,7 @@ static const SyscallRule syscall_rules[] = {
         { "set_mempolicy_home_node",    GATE(CAP_SYS_NICE) },
 };
 
-/* The syscalls with argument rules below; a profile cannot name them (see seccomp_default_names()). */
+/* The syscalls with argument rules below; a profile cannot name them (see seccomp_default_inspects()). */
 static const char *const argument_rule_syscalls[] = {
         "ioctl", "socket", "personality", "clone", "clone3", "unshare",
 };
@@ -644,13 +644,13 @@ static int add_default_rules(scmp_filter_ctx ctx, uint64_t capabilities, const i
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(syscall_rules); i++) {
-                bool allow = rule_allows(&syscall_rules[i], capabilities);
                 int nr = resolve(syscall_rules[i].name);
 
-                /* a custom profile's rule replaces an allowing one */
-                if (allow && in_list(nr, keep_out, n_keep_out))
+                /* a custom profile's rule replaces this one */
+                if (in_list(nr, keep_out, n_keep_out))
                         continue;
-                r = add_rule(ctx, allow ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM), nr, 0, NULL);
+                r = add_rule(ctx, rule_allows(&syscall_rules[i], capabilities) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM),
+                             nr, 0, NULL);
                 if (r < 0)
                         return r;
         }
@@ -764,19 +764,11 @@ fail:
         return r;
 }
 
-int seccomp_default_names(int nr, uint64_t capabilities) {
-        int found = 0;
-
+bool seccomp_default_inspects(int nr) {
         for (size_t i = 0; i < ELEMENTSOF(argument_rule_syscalls); i++)
                 if (nr == resolve(argument_rule_syscalls[i]))
-                        return SECCOMP_DEFAULT_FIXED;
-        for (size_t i = 0; i < ELEMENTSOF(syscall_rules); i++)
-                if (nr == resolve(syscall_rules[i].name)) {
-                        if (!rule_allows(&syscall_rules[i], capabilities))
-                                return SECCOMP_DEFAULT_FIXED;
-                        found = SECCOMP_DEFAULT_ALLOWED;
-                }
-        return found;
+                        return true;
+        return false;
 }
 
 /* FNV-1a, 64 bit: enough to tell cache entries apart; the cache is root's and not a trust boundary. */

@@ -17,19 +17,14 @@
 /* An empty filter with |default_action| over the native architecture and its compat ones, optimised. */
 int seccomp_filter_new(uint32_t default_action, bool set_no_new_privs, scmp_filter_ctx *ret);
 
-/* A filter with |default_action| holding the default rules for |capabilities|, except the allowing rules of
- * the syscalls in |keep_out| (a custom profile's own rules replace them). */
+/* A filter with |default_action| holding the default rules for |capabilities|, except the plain rules (allow
+ * or EPERM) of the syscalls in |keep_out|: a custom profile's own rules replace them. */
 int seccomp_default_filter_build(uint32_t default_action, bool set_no_new_privs, uint64_t capabilities,
                                  const int *keep_out, size_t n_keep_out, scmp_filter_ctx *ret);
 
-enum {
-        SECCOMP_DEFAULT_UNNAMED = 0,    /* the default filter has no rule for it: the default errno */
-        SECCOMP_DEFAULT_ALLOWED = 1,    /* allowed without conditions */
-        SECCOMP_DEFAULT_FIXED = 2,      /* refused, or a rule on its arguments */
-};
-
-/* How the default filter for |capabilities| treats syscall |nr| (the native number). */
-int seccomp_default_names(int nr, uint64_t capabilities);
+/* Whether the default filter has rules on the arguments of syscall |nr| (the native number): ioctl,
+ * socket, personality, clone, clone3, unshare. A custom profile cannot replace those. */
+bool seccomp_default_inspects(int nr);
 
 /* A hash of everything that goes into the default filter for |capabilities|: the rules, the capabilities,
  * the architecture, libseccomp's version and API level. */

@@ -414,10 +414,9 @@ int seccomp_profile_parse(const char *contents, uint64_t capabilities, scmp_filt
                                                 seen[n_seen++] = (typeof(*seen)) { nr, action };
                                         continue;
                                 }
-                                /* the built-in refusals and argument rules are not overridden (libseccomp
-                                 * would pick one); an allowing rule is replaced */
-                                if (include_default &&
-                                    seccomp_default_names(nr, capabilities) == SECCOMP_DEFAULT_FIXED) {
+                                /* the built-in argument rules are not overridden (the TIOCSTI and AF_VSOCK
+                                 * refusals would go with them); a plain rule is replaced */
+                                if (include_default && seccomp_default_inspects(nr)) {
                                         r = -EEXIST;
                                         goto fail;
                                 }

@@ -51,7 +51,8 @@
  *   sockets: socket(AF_VSOCK) fails with EAFNOSUPPORT (always): vsock reaches the hypervisor's and the
  *           host's services and is not network-namespaced. On the x86-32 entry the direct socket call gets
  *           ENOSYS for it, but socketcall(SYS_SOCKET), which 32-bit glibc uses for every socket, keeps its
- *           arguments in memory a filter cannot read: there AF_VSOCK is not caught (as in Docker).
+ *           arguments in memory a filter cannot read: there AF_VSOCK is not caught (as in Docker), nor
+ *           does a custom profile's rule for bind, connect… reach it.
  * Argument rules compare masked values: a rule allowing "anything but these values" is a set of allowing
  * rules over aligned blocks (libseccomp cannot negate, and an unconditional rule would shadow the others).
  * The filter covers the native architecture and its compat ones (x86 32-bit and x32 on x86-64, arm on
@@ -106,9 +107,10 @@ int seccomp_program_load(const SeccompProgram *p, bool set_no_new_privs);
  *                                    "allow" when missing, the built-in's (errno:ENOSYS) with "include"
  *     include default                the built-in filter above (for the container's capabilities); its
  *                                    default cannot be allow or log (that would open what the allow list
- *                                    leaves out); a syscall it refuses or has an argument rule for cannot be
- *                                    named again, one it allows can (the profile's rule replaces it), one it
- *                                    does not name can be allowed: the way to widen the default filter
+ *                                    leaves out); a syscall with argument rules in it (ioctl socket
+ *                                    personality clone clone3 unshare) cannot be named again, any other can:
+ *                                    the profile's rule replaces the built-in one (allow io_uring_setup…),
+ *                                    the way to widen the default filter
  *     allow read write exit_group    ACTION SYSCALL…: one action for the named syscalls
  *     errno:ENOSYS clone3
  *

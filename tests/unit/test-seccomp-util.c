@@ -439,6 +439,18 @@ static int child_profile(uint64_t with_default) {
         return failed;
 }
 
+/* "include default" and "allow keyctl": the profile widens the default filter */
+static int child_widened(uint64_t unused) {
+        int failed = 0;
+
+        CHILD_CHECK(seccomp_program_load(&program, true) == 0);
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EOPNOTSUPP));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_add_key, "user", "x", "", 0, 0), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(NR_LISTMOUNT, NULL, NULL, 0, 0), ENOSYS));
+        failed += check_tty_injection();
+        return failed;
+}
+
 static int parse_error(const char *profile, unsigned *ret_line) {
         scmp_filter_ctx ctx = NULL;
         int r;
@@ -489,10 +501,13 @@ TEST(profile_parse) {
         ASSERT_EQ(parse_error("default errno:EPERM\ninclude default\n", &line), 0);
         ASSERT_EQ(parse_error("include default\nallow epoll_ctl_old\n", &line), 0);
         ASSERT_ERROR(parse_error("include something\n", &line), EBADMSG);
-        /* the built-in rules cannot be overridden, not even with the default action */
-        ASSERT_ERROR(parse_error("include default\nallow getpid\nallow keyctl\n", &line), EEXIST);
+        /* the built-in argument rules cannot be overridden, not even with the default action (the TIOCSTI
+         * and AF_VSOCK refusals would go); its plain rules can, to widen or narrow it */
+        ASSERT_ERROR(parse_error("include default\nallow getpid\nallow ioctl\n", &line), EEXIST);
         ASSERT_EQ(line, 3u);
+        ASSERT_ERROR(parse_error("include default\nallow socket\n", &line), EEXIST);
         ASSERT_ERROR(parse_error("include default\nerrno:ENOSYS personality\n", &line), EEXIST);
+        ASSERT_EQ(parse_error("include default\nallow keyctl io_uring_setup\n", &line), 0);
         ASSERT_EQ(parse_error("include default\nerrno:ENOSYS getppid\n", &line), 0);
         ASSERT_ERROR(parse_error("errno:99999 getpid\n", &line), EBADMSG);
         ASSERT_ERROR(parse_error("errno:EWHAT getpid\n", &line), EBADMSG);
@@ -542,30 +557,40 @@ TEST(profile_random) {
         }
 }
 
+/* Writes |text| to |path| and compiles it as a profile for |capabilities| into |program|. */
+static int profile_compile(const char *path, const char *text, uint64_t capabilities) {
+        unsigned line;
+        FILE *f = fopen(path, "we");
+
+        if (!f)
+                return -errno;
+        fputs(text, f);
+        if (fclose(f) != 0)
+                return -errno;
+        return seccomp_profile_program(path, capabilities, &program, &line);
+}
+
 TEST(profile_load) {
         char dir[] = "/tmp/test-seccomp-profile.XXXXXX", path[PATH_MAX];
         unsigned line;
-        FILE *f;
 
         ASSERT_NOT_NULL(mkdtemp(dir));
         snprintf(path, sizeof(path), "%s/p", dir);
         ASSERT_ERROR(seccomp_profile_program(path, 0, &program, &line), ENOENT);
         ASSERT_ERROR(seccomp_profile_program(dir, 0, &program, &line), EISDIR);
 
-        f = fopen(path, "we");
-        ASSERT_NOT_NULL(f);
-        fputs("# block two syscalls, differently\nerrno:EACCES getppid\nerrno sethostname\n", f);
-        fclose(f);
-        ASSERT_EQ(seccomp_profile_program(path, 0, &program, &line), 0);
+        ASSERT_EQ(profile_compile(path, "# block two syscalls, differently\nerrno:EACCES getppid\nerrno sethostname\n",
+                                  0), 0);
         ASSERT_EQ(run_in_child(child_profile, 0), 0);
         seccomp_program_done(&program);
 
-        f = fopen(path, "we");
-        ASSERT_NOT_NULL(f);
-        fputs("include default\nerrno:EACCES getppid\nerrno sethostname\nerrno:EACCES epoll_ctl_old\n", f);
-        fclose(f);
-        ASSERT_EQ(seccomp_profile_program(path, CAPABILITY_SET_DOCKER_DEFAULT, &program, &line), 0);
+        ASSERT_EQ(profile_compile(path, "include default\nerrno:EACCES getppid\nerrno sethostname\n"
+                                        "errno:EACCES epoll_ctl_old\n", CAPABILITY_SET_DOCKER_DEFAULT), 0);
         ASSERT_EQ(run_in_child(child_profile, 1), 0);
+        seccomp_program_done(&program);
+
+        ASSERT_EQ(profile_compile(path, "include default\nallow keyctl\n", CAPABILITY_SET_DOCKER_DEFAULT), 0);
+        ASSERT_EQ(run_in_child(child_widened, 0), 0);
         seccomp_program_done(&program);
 
         ASSERT_EQ(unlink(path), 0);
