@@ -244,6 +244,49 @@ int fs_mount_detached(const char *fstype, const char *source, const char *option
         return 0;
 }
 
+static int fd_path(int fd, char *buf, size_t size) {
+        char link[64];
+        ssize_t n;
+
+        snprintf(link, sizeof(link), "/proc/self/fd/%i", fd);
+        n = readlink(link, buf, size - 1);
+        if (n < 0)
+                return negative_errno();
+        if ((size_t) n >= size - 1)
+                return -ENAMETOOLONG;
+        buf[n] = '\0';
+        return 0;
+}
+
+/* The text check of plan_build() sees "/data/sys"; the mount lands where the root's symlinks lead, e.g. on
+ * /proc/sys through /data -> /proc. So the target, once opened inside the root, is named again by the kernel
+ * (its path below the root's, read back from /proc/self/fd) and checked by the same rule. */
+static int check_resolved_destination(int root_fd, int target_fd, const PlanOp *op, ExecError *err) {
+        char root[PATH_MAX], target[PATH_MAX];
+        const char *in_root;
+        size_t n;
+        int r;
+
+        if (!op->check_destination)
+                return 0;
+        r = fd_path(root_fd, root, sizeof(root));
+        if (r >= 0)
+                r = fd_path(target_fd, target, sizeof(target));
+        if (r < 0)
+                return launch_error(err, r, "Failed to find where '%s' leads inside the container", op->target);
+
+        n = streq(root, "/") ? 0 : strlen(root);
+        if (strncmp(target, root, n) != 0 || (target[n] != '/' && target[n] != '\0'))
+                return launch_error(err, EXDEV, "The mount point '%s' leads out of the container's root, to '%s'",
+                                    op->target, target);
+        in_root = target[n] ? target + n : "/";
+        if (!plan_destination_is_allowed(in_root))
+                return launch_error(err, EPERM, "The mount point '%s' leads to '%s' inside the container: a "
+                                    "Volume= or Tmpfs= on /proc, below /proc or on /sys would undo the "
+                                    "container's masked and read-only paths", op->target, in_root);
+        return 0;
+}
+
 static int attach(int mnt_fd, int target_fd) {
         if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return negative_errno();
@@ -283,6 +326,9 @@ static int do_bind(int root_fd, const PlanOp *op, ExecError *err) {
         if (r < 0)
                 return launch_error(err, r, "Failed to create the mount point '%s' inside the container",
                                     op->target);
+        r = check_resolved_destination(root_fd, target, op, err);
+        if (r < 0)
+                return r;
         r = set_attr(tree, op->attr, op->recursive);
         if (r < 0)
                 return launch_error(err, r, "Failed to set the attributes of bind mount '%s'", op->source);
@@ -300,6 +346,9 @@ static int do_filesystem(int root_fd, const PlanOp *op, const char *fstype, Exec
         if (r < 0)
                 return launch_error(err, r, "Failed to create the mount point '%s' inside the container",
                                     op->target);
+        r = check_resolved_destination(root_fd, target, op, err);
+        if (r < 0)
+                return r;
         r = fs_mount_detached(fstype, fstype, op->options, op->attr, &mnt, err);
         if (r < 0)
                 return r;
@@ -333,6 +382,9 @@ static int do_mask(int root_fd, const PlanOp *op, ExecError *err) {
                 if (mnt < 0)
                         return launch_error(err, errno, "Failed to open '%s' to mask '%s'", op->source,
                                             op->target);
+                r = set_attr(mnt, op->attr, false);
+                if (r < 0)
+                        return launch_error(err, r, "Failed to make the mask of '%s' read-only", op->target);
         }
         r = attach(mnt, target);
         if (r < 0)

@@ -11,11 +11,14 @@
 #include "notify.h"
 #include "plan.h"
 #include "string-util.h"
+#include "user-record.h"
 
-/* What Docker masks and makes read-only in /proc and /sys, so a container sees the same here. */
+/* What Docker masks and makes read-only in /proc and /sys, so a container sees the same here (its list of
+ * 2024, with /proc/interrupts: per-CPU interrupt counts are a side channel on the host's other tenants). */
 static const char *const masked_paths[] = {
         "/proc/acpi",
         "/proc/asound",
+        "/proc/interrupts",
         "/proc/kcore",
         "/proc/keys",
         "/proc/latency_stats",
@@ -228,50 +231,25 @@ int overlay_options_format(const PlanOp *op, char **ret) {
         return 0;
 }
 
-static bool is_number(const char *s) {
-        if (isempty(s) || strlen(s) > 10)
-                return false;
-        for (const char *i = s; *i; i++)
-                if (*i < '0' || *i > '9')
-                        return false;
-        return true;
-}
-
 /* The generated /etc of Image=host: just enough for programs to run, nothing of the host's secrets. */
 static int plan_host_etc(Plan *p, const Container *c, const char *etc) {
-        _cleanup_free_ char *passwd = NULL, *group = NULL;
-        const char *uid = is_number(c->user) ? c->user : NULL;
-        const char *gid = is_number(c->group) ? c->group : uid;
-        size_t len = 0;
-        FILE *f;
+        char *passwd = NULL, *group = NULL;
         int r;
 
         if (!plan_add(p, PLAN_MKDIR, false, etc, NULL, NULL, 0))
                 return -ENOMEM;
 
-        f = open_memstream(&passwd, &len);
-        if (!f)
-                return -ENOMEM;
-        fputs("root:x:0:0:root:/root:/bin/sh\n", f);
-        if (uid && !streq(uid, "0") && !streq(uid, "65534"))
-                fprintf(f, "ctr-%s:x:%s:%s:ctr user:/:/bin/sh\n", uid, uid, gid);
-        fputs("nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", f);
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        r = plan_add_write(p, etc, "passwd", 0644, TAKE_PTR(passwd));
+        /* the same text exec_credentials_resolve() looks names up in */
+        r = user_record_host_passwd(c->user, c->group, &passwd);
         if (r < 0)
                 return r;
-
-        f = open_memstream(&group, &len);
-        if (!f)
-                return -ENOMEM;
-        fputs("root:x:0:\ntty:x:5:\n", f);
-        if (gid && !streq(gid, "0") && !streq(gid, "5") && !streq(gid, "65534"))
-                fprintf(f, "ctr-%s:x:%s:\n", gid, gid);
-        fputs("nogroup:x:65534:\n", f);
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        r = plan_add_write(p, etc, "group", 0644, TAKE_PTR(group));
+        r = plan_add_write(p, etc, "passwd", 0644, passwd);
+        if (r < 0)
+                return r;
+        r = user_record_host_group(c->user, c->group, &group);
+        if (r < 0)
+                return r;
+        r = plan_add_write(p, etc, "group", 0644, group);
         if (r < 0)
                 return r;
 
@@ -422,7 +400,9 @@ static int plan_root(Plan *p, const Container *c, const PlanOptions *o, const ch
 }
 
 static int plan_proc_sys(Plan *p, const Container *c) {
+        _cleanup_free_ char *mask = NULL;
         PlanOp *op;
+        int r;
 
         if (!plan_add(p, PLAN_PROC, true, "/proc", NULL, NULL,
                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
@@ -448,8 +428,18 @@ static int plan_proc_sys(Plan *p, const Container *c) {
                 return -ENOMEM;
         op->optional = true;
 
+        /* A file is masked with an empty regular file, read-only: reading it gives nothing, as /dev/null
+         * would, but writing fails with EROFS (a character device ignores a read-only mount), so a mask
+         * never looks like a writable file to the container. */
+        mask = strprintf("%s/mask", p->staging);
+        if (!mask)
+                return -ENOMEM;
+        r = plan_add_write(p, p->staging, "mask", 0444, strdup(""));
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < ELEMENTSOF(masked_paths); i++)
-                if (!plan_add(p, PLAN_MASK, true, masked_paths[i], "/dev/null", NULL, MOUNT_ATTR_RDONLY))
+                if (!plan_add(p, PLAN_MASK, true, masked_paths[i], mask, NULL,
+                              MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
                         return -ENOMEM;
         return 0;
 }
@@ -536,9 +526,7 @@ static int plan_etc_binds(Plan *p, bool host_image) {
         return 0;
 }
 
-/* A volume or tmpfs on /proc or /sys (or inside /proc) would undo what is masked and read-only there; runc refuses
- * the same. The files lxcfs provides are the exception. */
-static bool destination_is_allowed(const char *d) {
+bool plan_destination_is_allowed(const char *d) {
         static const char *const proc_files[] = {
                 "/proc/cpuinfo", "/proc/diskstats", "/proc/loadavg", "/proc/meminfo", "/proc/slabinfo",
                 "/proc/stat", "/proc/swaps", "/proc/uptime",
@@ -574,6 +562,7 @@ static int plan_volumes(Plan *p, const Container *c, const PlanOptions *o) {
                 if (!op)
                         return -ENOMEM;
                 op->recursive = v->recursive;
+                op->check_destination = true;
         }
 
         for (size_t i = 0; i < c->n_tmpfs; i++) {
@@ -586,8 +575,9 @@ static int plan_volumes(Plan *p, const Container *c, const PlanOptions *o) {
                         opts = strprintf("mode=%04o,size=%llu", (unsigned) t->mode, (unsigned long long) t->size);
                 else
                         opts = strprintf("mode=%04o", (unsigned) t->mode);
-                if (!opts || !plan_add(p, PLAN_TMPFS, true, t->destination, NULL, opts, attr))
+                if (!opts || !(op = plan_add(p, PLAN_TMPFS, true, t->destination, NULL, opts, attr)))
                         return -ENOMEM;
+                op->check_destination = true;
         }
         return 0;
 }
@@ -662,15 +652,17 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 return -ENOMEM;
         op->optional = true;
 
-        /* Notify=yes: the directory of the monitor's notify socket (created before clone(), see service.c), so
-         * the workload's $NOTIFY_SOCKET reaches the monitor and nothing else of the host. */
+        /* Notify=yes: the monitor's notify socket (created before clone(), see service.c) and nothing else:
+         * its host directory would let the container fill the host's /run. Read-only, since sending to a
+         * socket needs write permission on its inode, not a writable mount; the mount point stops the
+         * container from unlinking or replacing it. */
         if (c->notify) {
-                _cleanup_free_ char *dir = NULL;
+                _cleanup_free_ char *sock = NULL;
 
-                if (asprintf(&dir, "%s/%s/notify", o->runtime_dir, c->name) < 0)
+                if (asprintf(&sock, "%s/%s/notify/notify", o->runtime_dir, c->name) < 0)
                         return -ENOMEM;
-                op = plan_add(p, PLAN_BIND, true, NOTIFY_SOCKET_CONTAINER_DIR, dir, NULL,
-                              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+                op = plan_add(p, PLAN_BIND, true, NOTIFY_SOCKET_CONTAINER_PATH, sock, NULL,
+                              MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
                 if (!op)
                         return -ENOMEM;
         }
@@ -679,7 +671,7 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
          * /sys themselves. */
         for (size_t i = 0; i < c->n_volumes + c->n_tmpfs; i++) {
                 const char *d = i < c->n_volumes ? c->volumes[i].destination : c->tmpfs[i - c->n_volumes].destination;
-                if (d && !destination_is_allowed(d)) {
+                if (d && !plan_destination_is_allowed(d)) {
                         if (ret_reason)
                                 *ret_reason = "a Volume= or Tmpfs= on /proc, below /proc or on /sys would undo the "
                                               "container's masked and read-only paths";

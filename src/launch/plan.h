@@ -30,7 +30,8 @@ typedef enum PlanOpType {
         PLAN_CGROUP,            /* cgroup2 of the container's own cgroup namespace; optional */
         PLAN_DEVPTS,
         PLAN_MQUEUE,
-        PLAN_MASK,              /* /dev/null over a file, an empty read-only tmpfs over a directory; missing: skip */
+        PLAN_MASK,              /* an empty read-only file over a file, an empty read-only tmpfs over a directory;
+                                 * missing: skip */
         PLAN_READ_ONLY,         /* a path bound over itself read-only; missing: skip */
         PLAN_ROOT_READ_ONLY,    /* ReadOnly=yes: the root mount itself read-only, at the very end */
         PLAN_PIVOT_ROOT,        /* pivot_root into the root and detach the old one */
@@ -48,6 +49,8 @@ typedef struct PlanOp {
         unsigned attr;          /* MOUNT_ATTR_RDONLY | _NOSUID | _NODEV | _NOEXEC */
         bool recursive;         /* bind: AT_RECURSIVE, and attributes recursively */
         bool optional;          /* a failure (or a missing source) is skipped, logged at debug level */
+        bool check_destination; /* Volume=, Tmpfs=: the target as resolved in the root must pass
+                                 * plan_destination_is_allowed() too (a symlink /data -> /proc in the image) */
         mode_t mode;            /* PLAN_MKDIR, PLAN_WRITE */
         /* PLAN_OVERLAY */
         char **lowerdirs;       /* top first, unescaped; NULL-terminated */
@@ -89,6 +92,11 @@ const char *plan_op_type_to_string(PlanOpType t) _const_;
 /* One line per operation: "TYPE TARGET [SOURCE] [OPTIONS] [FLAGS]", stable for tests and --print-plan. */
 int plan_op_format(const PlanOp *op, char **ret);
 int plan_dump(const Plan *p, FILE *f);
+
+/* A Volume= or Tmpfs= on /proc or /sys (or inside /proc) would undo what is masked and read-only there; runc
+ * refuses the same. The files lxcfs provides are the exception. Checked on the text at plan time, and on the
+ * path the target resolves to inside the root when mounting. */
+bool plan_destination_is_allowed(const char *d);
 
 /* Escapes '\', ',' and ':' with a backslash, for overlay lowerdir=. */
 char *overlay_escape(const char *path);

@@ -62,6 +62,10 @@ static int lazy_file_get(LazyFile *f, int root_fd, ExecError *err) {
                 f->error = user_record_read_file(root_fd, f->path, &f->contents);
                 f->loaded = true;
         }
+        if (f->error == -EBADFD)
+                return exec_error_set(err, f->error, "Failed to read the container's %s: not a regular file "
+                                      "(devices, FIFOs and the kernel's filesystems such as /proc are refused)",
+                                      f->path);
         if (f->error < 0 && f->error != -ENOENT)
                 return exec_error_set(err, f->error, "Failed to read the container's %s", f->path);
         return f->error;
@@ -123,6 +127,18 @@ int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *r
 
         if (!c || root_fd < 0)
                 return exec_error_set(err, EINVAL, "Invalid arguments to exec_credentials_resolve()");
+
+        /* Image=host: names are ctr's, from the files it generated. The container's root may have rewritten
+         * its /etc/passwd in its persistent layer (nobody as uid 0); that copy is its own business, not ours
+         * to trust. */
+        if (c->image && streq(c->image, "host")) {
+                if (user_record_host_passwd(c->user, c->group, &passwd.contents) < 0 ||
+                    user_record_host_group(c->user, c->group, &group.contents) < 0) {
+                        r = exec_error_set(err, ENOMEM, "Out of memory");
+                        goto finish;
+                }
+                passwd.loaded = group.loaded = true;
+        }
 
         /* User= */
         if (isempty(c->user) || user_record_parse_id(c->user, &uid) >= 0) {

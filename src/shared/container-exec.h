@@ -64,7 +64,10 @@ void exec_credentials_done(ExecCredentials *cred);
  * - Files are opened with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS): a symlink /etc/passwd ->
  *   /host/etc/passwd resolves inside the root. They must be regular files of at most USER_RECORD_FILE_MAX
  *   bytes with lines of at most USER_RECORD_LINE_MAX (user-record.h); a missing passwd is fine unless a
- *   name has to be looked up.
+ *   name has to be looked up. Not on procfs, sysfs or another of the kernel's filesystems, and never a
+ *   device or FIFO: the container's root must not make us read /proc/kmsg with our privileges.
+ * - Image=host: names are resolved against the passwd and group ctr generates (user_record_host_passwd()),
+ *   never against the root's files, which the container may have rewritten in its persistent layer.
  * On success |ret| is filled (free with exec_credentials_done()); on failure it is untouched. */
 int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *ret, ExecError *err);
 

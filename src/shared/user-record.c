@@ -3,15 +3,29 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 
 #include "fileio.h"
 #include "macro.h"
+#include "string-util.h"
 #include "user-record.h"
+
+/* Not in every <linux/magic.h> */
+#ifndef CONFIGFS_MAGIC
+#define CONFIGFS_MAGIC 0x62656570
+#endif
+#ifndef FUSECTL_SUPER_MAGIC
+#define FUSECTL_SUPER_MAGIC 0x65735543
+#endif
+#ifndef MQUEUE_MAGIC
+#define MQUEUE_MAGIC 0x19800202
+#endif
 
 void user_record_done(UserRecord *u) {
         if (!u)
@@ -210,14 +224,59 @@ int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_
         return 0;
 }
 
+/* The kernel's own filesystems: their files are interfaces, not data. Reading one with the launcher's
+ * privileges could do what the container may not (/proc/kmsg drains the host's kernel log with CAP_SYSLOG;
+ * debugfs, tracefs, sysfs and securityfs files answer root differently), so a passwd there is refused. */
+static bool fs_type_is_pseudo(unsigned long t) {
+        static const unsigned long types[] = {
+                PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, CONFIGFS_MAGIC,
+                CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC, PSTOREFS_MAGIC, EFIVARFS_MAGIC,
+                SELINUX_MAGIC, SMACK_MAGIC, DEVPTS_SUPER_MAGIC, BINFMTFS_MAGIC, FUSECTL_SUPER_MAGIC, MQUEUE_MAGIC,
+                NSFS_MAGIC, PIPEFS_MAGIC, SOCKFS_MAGIC, ANON_INODE_FS_MAGIC, AUTOFS_SUPER_MAGIC,
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(types); i++)
+                if (t == types[i])
+                        return true;
+        return false;
+}
+
 int user_record_read_file(int root_fd, const char *path, char **ret) {
-        _cleanup_close_ int fd = -EBADF;
+        _cleanup_close_ int pfd = -EBADF, fd = -EBADF;
+        char proc_path[64];
+        struct statfs sfs;
+        struct stat st, st2;
         int r;
 
-        /* O_NONBLOCK: opening a FIFO must not hang us; the type is checked right after. */
-        r = user_record_open_in_root(root_fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd);
+        /* O_PATH first: nothing is opened for real (a device's open may act, a FIFO's may block) until the
+         * inode is known to be a regular file on a filesystem that holds data. */
+        r = user_record_open_in_root(root_fd, path, O_PATH, &pfd);
         if (r < 0)
                 return r;
+        if (fstat(pfd, &st) < 0 || fstatfs(pfd, &sfs) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode) || fs_type_is_pseudo((unsigned long) sfs.f_type))
+                return -EBADFD;
+
+        /* Reopened through the O_PATH fd, never by name again: a container that swaps the file between the
+         * check and the read (ctrctl exec runs while it does) cannot put another inode in its place. Without
+         * /proc ("ctrctl exec" may find itself so) by name, and then only read if it is the inode checked:
+         * at worst a swapped-in file is opened, never read, and O_NONBLOCK keeps a FIFO from blocking. */
+        snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%i", pfd);
+        fd = open(proc_path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT) {
+                r = user_record_open_in_root(root_fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd);
+                if (r < 0)
+                        return r;
+        }
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st2) < 0)
+                return negative_errno();
+        if (st.st_dev != st2.st_dev || st.st_ino != st2.st_ino)
+                return -ESTALE;
         return read_text_fd(fd, USER_RECORD_FILE_MAX, ret, NULL);
 }
 
@@ -385,5 +444,56 @@ int group_find_memberships(const char *contents, const char *user, gid_t **ret, 
 
         *ret = TAKE_PTR(gids);
         *ret_n = n;
+        return 0;
+}
+
+/* The ids Image=host adds an entry for: a numeric User= gets "ctr-UID", and its group (a numeric Group=, else
+ * the uid) "ctr-GID"; (uid_t) -1 when there is none. */
+static void host_ids(const char *user, const char *group, uid_t *ret_uid, gid_t *ret_gid) {
+        uid_t uid;
+        gid_t gid;
+
+        if (user_record_parse_id(user, &uid) < 0)
+                uid = (uid_t) -1;
+        if (user_record_parse_id(group, &gid) < 0)
+                gid = uid;
+        *ret_uid = uid;
+        *ret_gid = gid;
+}
+
+int user_record_host_passwd(const char *user, const char *group, char **ret) {
+        uid_t uid;
+        gid_t gid;
+        char *s;
+
+        host_ids(user, group, &uid, &gid);
+        if (uid != (uid_t) -1 && uid != 0 && uid != 65534)
+                s = strprintf("root:x:0:0:root:/root:/bin/sh\n"
+                              "ctr-%u:x:%u:%u:ctr user:/:/bin/sh\n"
+                              "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+                              (unsigned) uid, (unsigned) uid, (unsigned) gid);
+        else
+                s = strdup("root:x:0:0:root:/root:/bin/sh\n"
+                           "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int user_record_host_group(const char *user, const char *group, char **ret) {
+        uid_t uid;
+        gid_t gid;
+        char *s;
+
+        host_ids(user, group, &uid, &gid);
+        if (gid != (gid_t) -1 && gid != 0 && gid != 5 && gid != 65534)
+                s = strprintf("root:x:0:\ntty:x:5:\nctr-%u:x:%u:\nnogroup:x:65534:\n", (unsigned) gid,
+                              (unsigned) gid);
+        else
+                s = strdup("root:x:0:\ntty:x:5:\nnogroup:x:65534:\n");
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
         return 0;
 }

@@ -41,9 +41,10 @@ int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_
 int user_record_open_in_root_walk(int root_fd, const char *path, int flags, int *ret_fd);
 
 /* Reads |path| (e.g. "/etc/passwd") below |root_fd| with user_record_open_in_root(), so absolute and ".."
- * symlinks stay inside the root. The file must be regular (-EBADFD otherwise; opened
- * with O_NONBLOCK so a FIFO cannot block us) and at most USER_RECORD_FILE_MAX bytes (-EFBIG); a NUL byte is
- * -EBADMSG. -ENOENT when it does not exist. */
+ * symlinks stay inside the root. The file must be a regular file on a filesystem that holds data: a FIFO,
+ * a device, or any file of procfs, sysfs, debugfs… (/etc/passwd -> /proc/kmsg) is -EBADFD, found with O_PATH
+ * before anything is opened for reading, then reopened through that fd. At most USER_RECORD_FILE_MAX bytes
+ * (-EFBIG); a NUL byte is -EBADMSG. -ENOENT when it does not exist. Needs /proc mounted. */
 int user_record_read_file(int root_fd, const char *path, char **ret);
 
 /* Look-ups in the contents of a passwd/group file. Exactly one of |name| (non-NULL) or |id| is the key;
@@ -54,3 +55,10 @@ int group_find(const char *contents, const char *name, gid_t id, GroupRecord *re
 
 /* The gids of every group whose member list names |user|, in file order, without duplicates. */
 int group_find_memberships(const char *contents, const char *user, gid_t **ret, size_t *ret_n);
+
+/* The /etc/passwd and /etc/group ctr generates for Image=host, from User= and Group= (either may be NULL):
+ * root, nobody/nogroup, tty, and a "ctr-ID" entry for a numeric User= (its group: a numeric Group=, else the
+ * uid). The launcher writes them into the container's /etc, and names are resolved against them, never
+ * against a copy the container may have rewritten in its persistent layer. */
+int user_record_host_passwd(const char *user, const char *group, char **ret);
+int user_record_host_group(const char *user, const char *group, char **ret);

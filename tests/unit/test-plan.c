@@ -282,6 +282,48 @@ TEST(api_destinations_refused) {
         }
 }
 
+/* The text check happens at plan time; the resolved one at mount time, for the operations marked here. */
+TEST(destinations_checked_when_resolved) {
+        _cleanup_plan_free_ Plan *p = NULL;
+
+        ASSERT_EQ(plan_text("d", "[Container]\nRootDirectory=/r\nVolume=/x:/data/sys\nVolume=v:/v\n"
+                                 "Tmpfs=/data/t\n", &p, NULL), 0);
+        ASSERT_TRUE(find_op(p, PLAN_BIND, "/data/sys")->check_destination);
+        ASSERT_TRUE(find_op(p, PLAN_BIND, "/v")->check_destination);
+        ASSERT_TRUE(find_op(p, PLAN_TMPFS, "/data/t")->check_destination);
+        /* our own mounts on /proc, /sys and /dev are not volumes */
+        for (size_t i = 0; i < p->n_ops; i++)
+                if (!p->ops[i].target || !(streq(p->ops[i].target, "/data/sys") || streq(p->ops[i].target, "/v") ||
+                                           streq(p->ops[i].target, "/data/t")))
+                        ASSERT_FALSE(p->ops[i].check_destination);
+
+        /* what mount-setup applies to the resolved path */
+        ASSERT_FALSE(plan_destination_is_allowed("/proc"));
+        ASSERT_FALSE(plan_destination_is_allowed("/proc/sys"));
+        ASSERT_FALSE(plan_destination_is_allowed("/sys"));
+        ASSERT_TRUE(plan_destination_is_allowed("/proc/cpuinfo"));
+        ASSERT_TRUE(plan_destination_is_allowed("/sys/fs/cgroup"));
+        ASSERT_TRUE(plan_destination_is_allowed("/"));
+        ASSERT_TRUE(plan_destination_is_allowed("/data/sys"));
+}
+
+/* Notify=yes binds the socket alone, read-only: the directory would let the container fill the host's /run. */
+TEST(notify_socket) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("n", "[Container]\nRootDirectory=/r\nNotify=yes\n", &p, NULL), 0);
+        o = find_op(p, PLAN_BIND, "/run/host/notify/notify");
+        ASSERT_NOT_NULL(o);
+        ASSERT_STREQ(o->source, "/run/ctr/n/notify/notify");
+        ASSERT_TRUE(o->attr & MOUNT_ATTR_RDONLY);
+        ASSERT_NULL(find_op(p, PLAN_BIND, "/run/host/notify"));
+        p = plan_free(p);
+
+        ASSERT_EQ(plan_text("n", "[Container]\nRootDirectory=/r\n", &p, NULL), 0);
+        ASSERT_NULL(find_op(p, PLAN_BIND, "/run/host/notify/notify"));
+}
+
 TEST(network_bridge) {
         _cleanup_plan_free_ Plan *p = NULL;
         const PlanOp *op;
@@ -322,17 +364,32 @@ TEST(no_root) {
 
 TEST(api_filesystems) {
         _cleanup_plan_free_ Plan *p = NULL;
-        static const char *const masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
-                                              "/proc/scsi", "/proc/acpi", "/sys/firmware" };
+        /* Docker's list (2024) */
+        static const char *const masked[] = { "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore",
+                                              "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+                                              "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+                                              "/sys/firmware", "/sys/devices/virtual/powercap" };
+        const PlanOp *mask_file;
         static const char *const ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs" };
         static const char *const nodes[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
                                              "/dev/tty" };
 
         ASSERT_EQ(plan_text("a", "[Container]\nRootDirectory=/r\n", &p, NULL), 0);
         ASSERT_NOT_NULL(find_op(p, PLAN_PROC, "/proc"));
+        /* a file is masked with an empty regular file of our own, read-only: /dev/null stays writable under a
+         * read-only mount, being a device */
+        mask_file = find_op(p, PLAN_WRITE, "/run/ctr/.staging/mask");
+        ASSERT_NOT_NULL(mask_file);
+        ASSERT_STREQ(mask_file->content, "");
+        ASSERT_EQ(mask_file->mode, 0444);
         for (size_t i = 0; i < ELEMENTSOF(masked); i++) {
-                ASSERT_NOT_NULL(find_op(p, PLAN_MASK, masked[i]));
+                const PlanOp *o = find_op(p, PLAN_MASK, masked[i]);
+                ASSERT_NOT_NULL(o);
                 ASSERT_TRUE(op_index(p, PLAN_MASK, masked[i]) > op_index(p, PLAN_PROC, "/proc"));
+                ASSERT_TRUE(op_index(p, PLAN_MASK, masked[i]) > mask_file - p->ops);
+                ASSERT_STREQ(o->source, "/run/ctr/.staging/mask");
+                ASSERT_TRUE(o->attr & MOUNT_ATTR_RDONLY);
+                ASSERT_FALSE(o->check_destination);
         }
         for (size_t i = 0; i < ELEMENTSOF(ro); i++)
                 ASSERT_NOT_NULL(find_op(p, PLAN_READ_ONLY, ro[i]));

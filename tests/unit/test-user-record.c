@@ -448,6 +448,88 @@ TEST(file_types) {
         close(root_fd);
 }
 
+/* The kernel's filesystems and devices are refused before anything is opened for reading: /etc/passwd ->
+ * /proc/kmsg in a root must not make the launcher drain the host's kernel log with its CAP_SYSLOG. The
+ * host's own root stands in for a root whose /proc and /sys are mounted. */
+TEST(pseudo_files) {
+        static const char *const refused[] = {
+                "/proc/version", "/proc/self/status", "/proc/kmsg", "/sys/kernel/uevent_seqnum", "/dev/null",
+                "/dev/zero", "/dev/kmsg",
+        };
+        char *contents = NULL;
+        int root_fd;
+
+        root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(root_fd >= 0);
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+                int r = user_record_read_file(root_fd, refused[i], &contents);
+                if (r == -ENOENT)
+                        continue;       /* not on this kernel */
+                if (r != -EBADFD)
+                        fprintf(stderr, "  %s: %d\n", refused[i], r);
+                ASSERT_TRUE(r == -EBADFD);
+        }
+        close(root_fd);
+}
+
+/* Image=host: what ctr generates, and names resolved against it whatever the root's /etc/passwd says. */
+TEST(host_image) {
+        ExecCredentials cred = {};
+        ExecError err = {};
+        char *s = NULL;
+        Container *c;
+        int root_fd;
+
+        ASSERT_TRUE(user_record_host_passwd(NULL, NULL, &s) == 0);
+        ASSERT_TRUE(streq(s, "root:x:0:0:root:/root:/bin/sh\n"
+                             "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"));
+        free(s);
+        ASSERT_TRUE(user_record_host_passwd("1001", NULL, &s) == 0);
+        ASSERT_TRUE(strstr(s, "\nctr-1001:x:1001:1001:ctr user:/:/bin/sh\n") != NULL);
+        free(s);
+        ASSERT_TRUE(user_record_host_passwd("1001", "2002", &s) == 0);
+        ASSERT_TRUE(strstr(s, "\nctr-1001:x:1001:2002:") != NULL);
+        free(s);
+        ASSERT_TRUE(user_record_host_passwd("nobody", NULL, &s) == 0);
+        ASSERT_TRUE(!strstr(s, "ctr-"));
+        free(s);
+        ASSERT_TRUE(user_record_host_group("1001", "2002", &s) == 0);
+        ASSERT_TRUE(streq(s, "root:x:0:\ntty:x:5:\nctr-2002:x:2002:\nnogroup:x:65534:\n"));
+        free(s);
+        ASSERT_TRUE(user_record_host_group("5", NULL, &s) == 0);
+        ASSERT_TRUE(streq(s, "root:x:0:\ntty:x:5:\nnogroup:x:65534:\n"));
+        free(s);
+
+        /* a root whose passwd a root workload rewrote in its persistent layer: nobody is uid 0 there */
+        make_dir("rewritten");
+        make_dir("rewritten/etc");
+        write_file("rewritten/etc/passwd", "root:x:0:0::/root:/bin/sh\nnobody:x:0:0::/:/bin/sh\nextra:x:7:7::/:/x\n");
+        write_file("rewritten/etc/group", "root:x:0:\nnogroup:x:0:\nwheel:x:10:nobody\n");
+        root_fd = open_root("rewritten");
+        c = new_container();
+        c->image = (char *) "host";
+        c->user = (char *) "nobody";
+        ASSERT_TRUE(exec_credentials_resolve(c, root_fd, &cred, &err) == 0);
+        ASSERT_TRUE(cred.uid == 65534 && cred.gid == 65534 && cred.n_supplementary_gids == 0);
+        exec_credentials_done(&cred);
+        c->user = (char *) "extra";
+        ASSERT_TRUE(exec_credentials_resolve(c, root_fd, &cred, &err) == -ESRCH);
+        c->user = (char *) "1234";
+        c->group = (char *) "nogroup";
+        ASSERT_TRUE(exec_credentials_resolve(c, root_fd, &cred, &err) == 0);
+        ASSERT_TRUE(cred.uid == 1234 && cred.gid == 65534 && streq(cred.user_name, "ctr-1234"));
+        exec_credentials_done(&cred);
+
+        /* the same root as an image (RootDirectory=) keeps its own files */
+        c->image = NULL;
+        c->user = (char *) "nobody";
+        c->group = NULL;
+        ASSERT_TRUE(exec_credentials_resolve(c, root_fd, &cred, &err) == 0);
+        ASSERT_TRUE(cred.uid == 0);
+        exec_credentials_done(&cred);
+        close(root_fd);
+}
+
 /* Robustness: random passwd/group-like input never crashes the look-ups (run under ASan/valgrind), and a
  * found entry is what was asked for. Deterministic. */
 TEST(parse_random) {
