@@ -404,8 +404,8 @@ static int run_launcher(const char *file, const char *name, sd_bus *bus) {
 
         if (pipe2(pipefd, O_CLOEXEC) < 0)
                 return log_error_errno(errno, "Failed to create a pipe: %m");
-        /* The launcher puts the terminal in raw mode with -t and restores it on its way out; should it be killed,
-         * we do. */
+        /* The launcher puts the terminal in raw mode with -t and restores it on its way out; should it be
+         * killed, we do. */
         termios_saved = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) >= 0;
 
         /* Ours are handled below; the terminal's Ctrl-C reaches the launcher directly (same process group). */
@@ -647,8 +647,8 @@ static int run_declared(const char *arg) {
                 if (r < 0)
                         return bus_log_connect_error(r, NULL);
         }
-        /* a declared container runs as ctr-launch typed at a shell would: stdin passed on, and a pty of its own
-         * when stdin is a terminal */
+        /* a declared container runs as ctr-launch typed at a shell would: stdin passed on, and a pty of its
+         * own when stdin is a terminal */
         arg_interactive = true;
         arg_tty = isatty(STDIN_FILENO);
         r = run_launcher(arg, container_name_is_valid(name) ? name : "file", bus);

@@ -34,7 +34,7 @@ int sync_release(int fd) {
         return 0;
 }
 
-/* One message without blocking; a descriptor that came with it is returned in *ret_fd (O_CLOEXEC), or -EBADF. */
+/* One message without blocking; a descriptor that came with it in *ret_fd (O_CLOEXEC), or -EBADF. */
 static ssize_t receive(int fd, void *buf, size_t size, int flags, int *ret_fd) {
         SyncControl control = {};
         struct iovec iov = { .iov_base = buf, .iov_len = size };

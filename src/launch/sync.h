@@ -4,8 +4,8 @@
 /* The child↔parent sync socket (SOCK_SEQPACKET, both ends O_CLOEXEC). The child waits for one byte before it
  * does anything visible; the parent sends it once it has placed the child (the scope). A failure in the child
  * comes back as one ExecError record (errno + a message naming the operation and path); a successful execve()
- * closes the child's end, which the parent reads as end-of-file. Before that, the child may pass the master of
- * its pty (a one-byte message carrying the descriptor). */
+ * closes the child's end, which the parent reads as end-of-file. Before that, the child may pass the master
+ * of its pty (a one-byte message carrying the descriptor). */
 
 #include <stdarg.h>
 

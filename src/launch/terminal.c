@@ -42,7 +42,7 @@ int launch_terminal_prepare(LaunchTerminal *t, bool allow_pty) {
 int launch_terminal_child_stdio(LaunchTerminal *t) {
         if (t->pty)
                 return 0;
-        /* stdin reads the pipe's read end; stdout and stderr write their write end (stderr fd 1's when shared) */
+        /* stdin reads its pipe's read end; stdout and stderr write theirs (stderr fd 1's when shared) */
         if (t->pipes[0][0] >= 0 && dup2(t->pipes[0][0], STDIN_FILENO) < 0)
                 return negative_errno();
         if (t->pipes[1][1] >= 0 && dup2(t->pipes[1][1], STDOUT_FILENO) < 0)
@@ -83,8 +83,8 @@ int launch_terminal_child_setup(int sync_fd, uid_t uid, ExecError *err) {
         struct winsize ws;
         int unlock = 0, r;
 
-        /* clone() gave us a PID that nothing used before, so we lead no process group and setsid() cannot fail
-         * for that; should it fail anyway, we must not run in the caller's session. */
+        /* clone() gave us a PID that nothing used before, so we lead no process group and setsid() cannot
+         * fail for that; should it fail anyway, we must not run in the caller's session. */
         if (setsid() < 0)
                 return launch_error(err, errno, "Failed to start a session of the container's own");
 
@@ -131,7 +131,7 @@ int launch_terminal_child_control(bool new_session, ExecError *err) {
         for (fd = 0; fd < 3 && !isatty(fd); fd++)
                 ;
         if (fd < 3 && ioctl(fd, TIOCSCTTY, 0) < 0)
-                return launch_error(err, errno, "Failed to make the pseudo terminal the controlling terminal");
+                return launch_error(err, errno, "Failed to make the pseudo terminal controlling terminal");
         return 0;
 }
 
@@ -170,7 +170,7 @@ bool launch_terminal_signal(LaunchTerminal *t, int sig) {
 }
 
 void launch_terminal_exited(LaunchTerminal *t) {
-        /* The PID namespace died with its init: no writer is left inside, what is buffered is all there is. */
+        /* The PID namespace died with its init: no writer is left inside, what is buffered is all. */
         terminal_relay_drain(&t->relay);
         terminal_relay_restore(&t->relay);
 }

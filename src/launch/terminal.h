@@ -12,7 +12,8 @@
  * - otherwise (or with --no-pty: "ctrctl run -i"), the fds 0-2 that are terminals become pipes the monitor
  *   copies to and from ours.
  *
- * Under systemd stdio is the journal (log-forward.h) and /dev/null, never a terminal: nothing here applies. */
+ * Under systemd stdio is the journal (log-forward.h) and /dev/null, never a terminal: none of this
+ * applies. */
 
 #include <poll.h>
 #include <stdbool.h>
@@ -24,7 +25,7 @@
 typedef struct LaunchTerminal {
         bool tty[3];            /* which of our fds 0-2 are terminals */
         bool pty;               /* stdin is one and a pty is wanted: the child makes it */
-        int pipes[3][2];        /* pipe mode, per terminal fd 0-2 (fd 2 unused when it shares fd 1's terminal) */
+        int pipes[3][2];        /* pipe mode, per terminal fd 0-2 (fd 2's unused when it shares fd 1's) */
         TerminalRelay relay;
 } LaunchTerminal;
 

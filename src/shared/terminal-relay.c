@@ -39,7 +39,7 @@ int terminal_relay_pty(TerminalRelay *r, int master, int in, int out) {
                 return k;
         r->master = master;
 
-        /* Raw mode is a nicety that may fail (a background job gets SIGTTOU for it): the relay works without. */
+        /* Raw mode may fail (a background job gets SIGTTOU for it): the relay works without. */
         if (in >= 0 && tcgetattr(in, &r->saved) >= 0) {
                 struct termios raw = r->saved;
 
@@ -186,8 +186,8 @@ int terminal_relay_ready(TerminalRelay *r, size_t index, short revents) {
                 channel_end(r, c);
                 return 0;
         }
-        /* A non-blocking |to| (the master, a pipe of ours) takes it now; the caller's blocking descriptors only
-         * after poll() said they have room. */
+        /* A non-blocking |to| (the master, a pipe of ours) takes it now; the caller's blocking descriptors
+         * only after poll() said they have room. */
         if (c->to == r->master || c->own_to) {
                 k = channel_flush(c, false);
                 if (k < 0)
@@ -227,7 +227,7 @@ void terminal_relay_drain(TerminalRelay *r) {
                         }
                         n = channel_fill(c);
                         if (n == -EAGAIN)
-                                break;  /* a writer outside the container still holds its side: not ours to wait for */
+                                break;  /* a writer outside still holds its side: not ours to wait for */
                         if (n == 0) {
                                 channel_end(r, c);
                                 break;

@@ -5,10 +5,10 @@
  * caller's terminal, in the caller's session, can push a command line into the caller's shell with
  * ioctl(TIOCSTI). So the container gets stand-ins, and this relays between them and the caller's descriptors:
  *
- * - pty: the container has a pseudo terminal of its own devpts instance; its master comes to the caller, which
- *   relays its stdin → master and master → its terminal. A caller's stdin that is a terminal goes into raw
- *   mode: Ctrl-C, Ctrl-Z, Ctrl-\ become bytes for the container's terminal, which turns them into signals
- *   there (as "docker run -t" does).
+ * - pty: the container has a pseudo terminal of its own devpts instance; its master comes to the caller,
+ *   which relays its stdin → master and master → its terminal. A caller's stdin that is a terminal goes into
+ *   raw mode: Ctrl-C, Ctrl-Z, Ctrl-\ become bytes for the container's terminal, which turns them into
+ *   signals there (as "docker run -t" does).
  * - pipes: the container's standard streams are pipes whose other ends the caller copies to and from its own
  *   descriptors, in the caller's terminal mode (no pty: "docker run" without -t).
  *

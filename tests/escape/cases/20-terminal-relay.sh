@@ -63,9 +63,10 @@ check "ctrctl run -i: the terminal's lines reach stdin through a pipe, Ctrl-D en
         done
 ) &
 KILLER=$!
-env TERM=dumb HISTFILE=/dev/null PS1='$ ' timeout 90 "$DRIVE" --timeout 60 \
-        -s "stty -g > $T/stty-before; ${run[*]} --name tkill -t host sh -c '$STDIO; echo ready; sleep 100'; stty -g > $T/stty-after; echo DONE-\$((40+2))\n" \
-        -e DONE-42 -s "exit\n" -- bash --norc --noprofile -i > "$OUT" 2> "$ERR" < /dev/null
+line="stty -g > $T/stty-before; ${run[*]} --name tkill -t host sh -c '$STDIO; echo ready; sleep 100'"
+line+="; stty -g > $T/stty-after; echo DONE-\$((40+2))\n"
+env TERM=dumb HISTFILE=/dev/null PS1='$ ' timeout 90 "$DRIVE" --timeout 60 -s "$line" -e DONE-42 -s "exit\n" \
+        -- bash --norc --noprofile -i > "$OUT" 2> "$ERR" < /dev/null
 RC=$?
 wait "$KILLER"
 check "ctrctl run -t: the terminal's mode comes back when the launcher is killed" \
