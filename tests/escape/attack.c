@@ -541,32 +541,34 @@ static int mode_idle(int argc, char **argv) {
 
 /* ---- entering a container: ctrctl exec */
 
-/* "Seccomp:\tN" of /proc/PID/status: readable even for a process we may not trace; -1 when unknown */
-static int seccomp_mode_of(pid_t pid) {
-        char path[64], buf[4096];
-        snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+/* /proc/PID/FILE into |buf|, NUL-terminated: false when the process is gone */
+static bool read_proc(pid_t pid, const char *file, char *buf, size_t size) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
         int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
         if (fd >= 0)
                 close(fd);
         if (n <= 0)
-                return -1;
+                return false;
         buf[n] = '\0';
+        return true;
+}
+
+/* "Seccomp:\tN" of /proc/PID/status: readable even for a process we may not trace; -1 when unknown */
+static int seccomp_mode_of(pid_t pid) {
+        char buf[4096];
+        if (!read_proc(pid, "status", buf, sizeof(buf)))
+                return -1;
         char *s = strstr(buf, "\nSeccomp:");
         return s ? atoi(s + strlen("\nSeccomp:")) : -1;
 }
 
 /* The state letter and the command name of /proc/PID/stat; false when the process is gone */
 static bool stat_of(pid_t pid, char *state, char comm[32]) {
-        char path[64], buf[512];
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-        if (fd >= 0)
-                close(fd);
-        if (n <= 0)
+        char buf[512];
+        if (!read_proc(pid, "stat", buf, sizeof(buf)))
                 return false;
-        buf[n] = '\0';
         char *l = strchr(buf, '('), *r = strrchr(buf, ')');
         if (!l || !r || r[1] == '\0')
                 return false;
