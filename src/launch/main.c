@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chdir-util.h"
 #include "container-exec.h"
 #include "ctr-file.h"
 #include "diagnostics.h"
@@ -298,10 +299,11 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
                 child_fail(sync_fd, &err, EXIT_SETUP);
         }
 
+        /* inside the root, never through a magic link (chdir-util.h) */
         cwd = c->working_directory ?: cred.home;
-        if (cwd && chdir(cwd) < 0) {
+        if (cwd && (r = chdir_in_root(cwd)) < 0) {
                 if (c->working_directory) {
-                        launch_error(&err, errno, "Failed to change to WorkingDirectory= '%s'", cwd);
+                        launch_error(&err, r, "Failed to change to WorkingDirectory= '%s'", cwd);
                         child_fail(sync_fd, &err, EXIT_SETUP);
                 }
                 (void) chdir("/");
