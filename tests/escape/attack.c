@@ -533,6 +533,34 @@ static int mode_release_agent(int argc, char **argv) {
         return 0;
 }
 
+/* ---- the caller's terminal */
+
+/* tty-info: the session, and what fds 0-2 and /dev/tty are (the host compares st_dev with its own devpts) */
+static int mode_tty_info(int argc, char **argv) {
+        (void) argc, (void) argv;
+        printf("tty-info sid=%ld pid=%ld\n", (long) getsid(0), (long) getpid());
+        for (int i = 0; i < 4; i++) {
+                char name[16], path[32], link[256] = "?";
+                int fd = i < 3 ? i : open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+                struct stat st;
+
+                snprintf(name, sizeof(name), i < 3 ? "fd %d" : "/dev/tty", i);
+                if (fd < 0 || fstat(fd, &st) < 0) {
+                        printf("tty-info %s: none (%s)\n", name, strerrorname_np(errno) ?: "?");
+                        continue;
+                }
+                snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+                ssize_t n = readlink(path, link, sizeof(link) - 1);
+                link[n > 0 ? n : 1] = '\0';
+                printf("tty-info %s: %s dev=%ju tty=%s\n", name, link, (uintmax_t) st.st_dev,
+                       isatty(fd) ? "yes" : "no");
+                if (i == 3)
+                        close(fd);
+        }
+        fflush(stdout);
+        return 0;
+}
+
 /* idle: nothing; "hold idle" keeps a container running for ctrctl exec */
 static int mode_idle(int argc, char **argv) {
         (void) argc, (void) argv;
@@ -833,6 +861,7 @@ static const struct mode {
         { "remount-rw",    1, mode_remount_rw,    "TARGET" },
         { "swap-loop",     3, mode_swap_loop,     "SECONDS A B [A B…]" },
         { "tiocsti",       1, mode_tiocsti,       "TEXT" },
+        { "tty-info",      0, mode_tty_info,      "" },
         { "umount",        1, mode_umount,        "TARGET" },
         { "unshare",       0, mode_unshare,       "" },
         { "userfaultfd",   0, mode_userfaultfd,   "" },
