@@ -13,7 +13,8 @@
 #   conf_host NAME LINE…   the same with Image=host, $ROOT bound read-only at /x (so /x/attack) and at /attack
 #   script NAME            stdin becomes the executable $ROOT/NAME (/NAME in the root, /x/NAME with Image=host)
 #   launch NAME [ARG…]     ctr-launch --no-scope [ARG…] NAME (stdin /dev/null, timeout 60)
-#   launch_bg NAME [ARG…]  the same in the background ($BG), output appended to $OUT/$ERR; stop_bg stops it
+#   launch_bg NAME [ARG…]  the same in the background ($BG: the launcher's pid), output appended to $OUT/$ERR;
+#                          stop_bg stops it (SIGTERM, bounded) and sets $RC
 #   ctl ARG…               $CTRCTL ARG… (stdin /dev/null, timeout 60)
 #   wait_for TEXT FILE     until FILE contains TEXT (bounded: 10 s)
 #   canary NAME            creates the host file $T/canary/NAME holding a random token, prints its path
@@ -102,15 +103,28 @@ launch_bg() {
         # emptied here, not by the background job's redirection: wait_for must not see the last case's output
         : > "$OUT"
         : > "$ERR"
-        timeout 120 "$LAUNCH" --no-scope "$@" "$name" >> "$OUT" 2>> "$ERR" < /dev/null &
+        "$LAUNCH" --no-scope "$@" "$name" >> "$OUT" 2>> "$ERR" < /dev/null &
         BG=$!
         echo "$BG" >> "$T/bg-pids"
 }
 
-# stop_bg: SIGTERM to the launcher (through timeout), then wait for it; $RC is its status
+# bg_running: $BG has not exited (an exited child stays a zombie until waited for, so kill -0 cannot tell)
+bg_running() {
+        local st
+        st=$(sed 's/.*) //' "/proc/$BG/stat" 2>/dev/null) || return 1
+        [ "${st%% *}" != Z ]
+}
+
+# stop_bg: SIGTERM to the launcher, SIGKILL if it is still there after 30 s; $RC is its status
 stop_bg() {
+        local i
         [ -n "$BG" ] || return 0
         kill -TERM "$BG" 2>/dev/null
+        for i in $(seq 1 300); do
+                bg_running || break
+                sleep 0.1
+        done
+        kill -KILL "$BG" 2>/dev/null
         wait "$BG" 2>/dev/null
         RC=$?
         BG=
@@ -160,7 +174,7 @@ rc_is() { [ "$RC" = "$1" ]; }
 
 host_ns_of() { readlink "/proc/$1/ns/$2" 2>/dev/null; }
 
-# container_pids: every process below the background launcher $BG (the launcher excluded)
+# container_pids: every process below the background launcher $BG
 container_pids() {
         local todo=("$BG") p c
         while [ ${#todo[@]} -gt 0 ]; do
