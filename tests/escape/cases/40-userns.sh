@@ -41,3 +41,6 @@ check "ctrctl exec: unshare(CLONE_NEWUSER) refused" has "unshare CLONE_NEWUSER: 
 ctl exec usernsx -- /attack clone3
 check "ctrctl exec: clone3(CLONE_NEWUSER) refused" has "clone3 CLONE_NEWUSER: refused"
 stop_bg
+
+ctl run --no-scope --rm -v "$ROOT/attack:/attack:ro" host /attack clone
+check "ctrctl run: clone(CLONE_NEWUSER) refused" has "clone CLONE_NEWUSER: refused"

@@ -10,3 +10,6 @@ conf keys "RootDirectory=$ROOT" "Exec=/attack keys $TOK"
 launch keys
 check "add_key/keyctl from a container leave no key on the host" \
         eval '! grep -qF "$TOK" /proc/keys && has "keys add_key: refused" && has "keys keyctl join: refused"'
+
+ctl run --no-scope --rm -v "$ROOT/attack:/attack:ro" host /attack keys "$TOK"
+check "the same through ctrctl run" eval '! grep -qF "$TOK" /proc/keys && has "keys add_key: refused"'
