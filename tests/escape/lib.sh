@@ -136,8 +136,8 @@ ctl() {
 }
 
 wait_for() {
-        local i
-        for i in $(seq 1 1000); do
+        local _
+        for _ in $(seq 1 1000); do
                 grep -qF -- "$1" "$2" 2>/dev/null && return 0
                 sleep 0.01
         done
