@@ -62,6 +62,7 @@
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "env-util.h"
+#include "fd-util.h"
 #include "log.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -343,25 +344,6 @@ static _Noreturn void grandchild(const ExecContext *x) {
         child_fail(x->sk, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
-/* Closes every descriptor from 3 up but those in |keep| (unsorted; negative entries are ignored). */
-static int close_fds_except(const int *keep, size_t n) {
-        unsigned from = 3;
-
-        for (;;) {
-                unsigned next = UINT_MAX;
-
-                /* the smallest kept fd at or above |from|: few enough to search each time */
-                for (size_t i = 0; i < n; i++)
-                        if (keep[i] >= 0 && (unsigned) keep[i] >= from && (unsigned) keep[i] < next)
-                                next = (unsigned) keep[i];
-                if (next == UINT_MAX)
-                        return close_range(from, ~0U, 0) < 0 ? -errno : 0;
-                if (next > from && close_range(from, next - 1, 0) < 0)
-                        return -errno;
-                from = next + 1;
-        }
-}
-
 /* C: enters the container, forks G, forwards signals to it and exits with its status. */
 static _Noreturn void child(const ExecContext *x) {
         int keep[2 + 1 + ELEMENTSOF(x->ns_fds)] = { x->sk, x->pidfd, x->root_fd };
@@ -383,7 +365,7 @@ static _Noreturn void child(const ExecContext *x) {
                         child_fail(x->sk, &err, EXIT_FAILURE);
                 }
         memcpy(keep + 3, x->ns_fds, sizeof(x->ns_fds));
-        if (close_fds_except(keep, ELEMENTSOF(keep)) < 0) {
+        if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0) {
                 exec_error_set(&err, errno, "Failed to close file descriptors");
                 child_fail(x->sk, &err, EXIT_FAILURE);
         }
