@@ -738,8 +738,9 @@ static int mode_exec_catch(int argc, char **argv) {
 }
 
 /* fds-escape NAME CANARY: tries to reach a host directory through whatever it was given: every descriptor
- * it holds that is a directory, every /proc/self/fd link, its working directory and up to 16 levels above
- * it. In each it creates NAME and truncates and writes CANARY (a file name). */
+ * it holds that is a directory, every /proc/self/fd link, its working directory. In each it creates NAME
+ * and truncates and writes CANARY (a file name), which it also looks for up to 16 levels above its working
+ * directory. */
 static int mode_fds_escape(int argc, char **argv) {
         (void) argc;
         char what[128];
@@ -778,10 +779,10 @@ static int mode_fds_escape(int argc, char **argv) {
                         strcat(path, "../");
                 size_t len = strlen(path);
                 snprintf(path + len, sizeof(path) - len, "%s", argv[1]);
-                snprintf(what, sizeof(what), "cwd%s%.*s create", up ? "/" : "", (int) len, path);
-                int c = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+                /* a new file only where it landed: above that, on a host, it would litter the host's tree */
+                int c = up == 0 ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -1;
                 if (c >= 0) {
-                        (void) step("fds-escape", what, c);
+                        (void) step("fds-escape", "cwd create", c);
                         close(c);
                 }
                 snprintf(path + len, sizeof(path) - len, "%s", argv[2]);
