@@ -89,12 +89,21 @@ static void channel_end(TerminalRelay *r, TerminalChannel *c) {
         c->ended = true;
         c->start = c->end = 0;
 
-        /* The caller's input ended (a pipe or file on stdin, or a hangup): the program on a terminal in
-         * canonical mode learns it from the EOF character; in raw mode the caller typed that byte itself. */
-        if (c->input && c->to == r->master && !r->raw) {
+        /* The caller's input ended. A pipe or file on stdin: the program on a terminal in canonical mode learns
+         * it from the EOF character. A raw terminal has no end of file, only a hangup: the container's terminal
+         * hangs up too (its master closed, its session gets SIGHUP), as sshd does when the connection drops. */
+        if (c->input && c->to == r->master && r->master >= 0) {
                 struct termios t;
-                if (tcgetattr(r->master, &t) >= 0)
-                        (void) write(r->master, &t.c_cc[VEOF], 1);
+
+                if (!r->raw) {
+                        if (tcgetattr(r->master, &t) >= 0)
+                                (void) write(r->master, &t.c_cc[VEOF], 1);
+                } else {
+                        for (size_t i = 0; i < r->n_channels; i++)
+                                if (r->channels[i].from == r->master || r->channels[i].to == r->master)
+                                        r->channels[i].ended = true;
+                        r->master = safe_close(r->master);
+                }
         }
         if (c->own_from)
                 c->from = safe_close(c->from);

@@ -27,6 +27,7 @@ drive() {
                 -s "$2; echo DONE-\$((40+2))\n" -e DONE-42 -p 0.5 -s "exit\n" \
                 -- bash --norc --noprofile -i > "$OUT" 2> "$ERR"
         RC=$?
+        echo >> "$OUT"  # a transcript ends where the terminal's cursor was, not at a line's end
 }
 
 not_pwned() { [ "$RC" = 0 ] && has DONE-42 && [ ! -e "$T/pwned-$1" ]; }
