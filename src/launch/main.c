@@ -263,7 +263,7 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
         r = namespaces_unshare_cgroup(&err);
         if (r < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
-        if (p->network_loopback && namespaces_loopback_up(&err) < 0)
+        if (p->network_loopback && (namespaces_loopback_up(&err) < 0 || namespaces_allow_ping(&err) < 0))
                 child_fail(sync_fd, &err, EXIT_SETUP);
         if (namespaces_set_hostname(p->hostname, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
@@ -337,9 +337,13 @@ static _Noreturn void child_main(const Container *c, const Plan *p, int sync_fd)
                 }
                 /* The workload holds the sync socket now: its execve() closes it, its failure writes to it. */
                 safe_close(sync_fd);
-                /* The init is a copy of the launcher: its memory and environment are the host side's. Not
-                 * dumpable, its /proc/1 is closed to the workload, which lacks CAP_SYS_PTRACE. */
-                (void) prctl(PR_SET_DUMPABLE, 0);
+                /* The init is a copy of the launcher: its memory and environment are the host side's. It is
+                 * not dumpable (container_exec_apply()'s step 0), so its /proc/1 is closed to a workload without
+                 * CAP_SYS_PTRACE. Unlike ctrctl exec it does not run from a sealed copy: re-executing here
+                 * would load the dynamic loader and libraries from the container's root. Nor does it need to:
+                 * the host's ctr-launch behind /proc/1/exe cannot be opened for writing (ETXTBSY) while this
+                 * init or the monitor runs it, and the kernel kills every process of the container before
+                 * the monitor, which waits for the init, can exit. */
                 init_run(pid, &mask);
         }
 

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "namespaces.h"
 #include "sync.h"
 
@@ -89,5 +90,15 @@ int namespaces_loopback_up(ExecError *err) {
         ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
         if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
                 return launch_error(err, errno, "Failed to bring up 'lo'");
+        return 0;
+}
+
+int namespaces_allow_ping(ExecError *err) {
+        int r;
+
+        /* a net sysctl acts on the network namespace of whoever opens it: ours, not the host's */
+        r = write_string_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
+        if (r < 0)
+                return launch_error(err, r, "Failed to set net.ipv4.ping_group_range");
         return 0;
 }

@@ -412,17 +412,6 @@ static int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge 
 
 /* ---- links and addresses ---- */
 
-static int write_sysctl(const char *path, const char *value) {
-        _cleanup_close_ int fd = -EBADF;
-
-        fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        if (write(fd, value, strlen(value)) < 0)
-                return negative_errno();
-        return 0;
-}
-
 static int link_up(struct nl_sock *sk, struct rtnl_link *link) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
 
@@ -586,9 +575,9 @@ static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
                 return strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                  strerror(-r)), r;
 
-        r = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1");
+        r = write_string_file("/proc/sys/net/ipv4/ip_forward", "1");
         if (r >= 0)
-                r = write_sysctl("/proc/sys/net/ipv4/conf/" NETWORK_BRIDGE_NAME "/route_localnet", "1");
+                r = write_string_file("/proc/sys/net/ipv4/conf/" NETWORK_BRIDGE_NAME "/route_localnet", "1");
         if (r < 0)
                 return strprintf_replace(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r)), r;
         return 0;

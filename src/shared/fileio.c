@@ -157,3 +157,17 @@ int dir_iter_next(DirIter *it, const struct dirent64 **ret) {
 void dir_iter_close(DirIter *it) {
         it->fd = safe_close(it->fd);
 }
+
+int write_string_file(const char *path, const char *value) {
+        _cleanup_close_ int fd = -EBADF;
+        size_t n = strlen(value);
+        ssize_t k;
+
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        k = write(fd, value, n);
+        if (k < 0)
+                return negative_errno();
+        return (size_t) k == n ? 0 : -EIO;
+}

@@ -21,6 +21,9 @@ int read_text_fd(int fd, size_t max_size, char **ret, size_t *ret_size);
  * already (NULL: done here). */
 int read_full_fd(int fd, const struct stat *st, size_t max_size, char **ret, size_t *ret_size);
 
+/* Writes |value| to an existing file with one write() (sysctls under /proc/sys want it whole). */
+int write_string_file(const char *path, const char *value);
+
 /* Reads a directory with getdents64() directly: opendir() and fdopendir() add fstat() and fcntl() calls, which
  * matter when the generator scans 10,000 drop-in directories. Entries "." and ".." are skipped. */
 typedef struct DirIter {

@@ -167,6 +167,27 @@ canary_intact() {
 
 canary_token() { cut -d' ' -f1 "$T/.tokens/$(printf '%s' "$1" | tr / _)"; }
 
+# tiocsti_possible: python3 is there to give a command a terminal, and the kernel lets TIOCSTI type into one
+# (dev.tty.legacy_tiocsti, where it exists, is on); the terminal-injection cases skip otherwise
+PY=/usr/bin/python3
+tiocsti_possible() {
+        [ -x "$PY" ] && [ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)" = 1 ]
+}
+
+# on_terminal COMMAND…: runs COMMAND with a new pty as its terminal (python3's pty module: a session of its
+# own with the pty as controlling terminal, as a login shell has); what it wrote there → $OUT
+on_terminal() {
+        timeout 60 "$PY" -c 'import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))' \
+                "$@" > "$OUT" 2> "$ERR" < /dev/null
+        RC=$?
+}
+
+# then_shell COMMAND: a shell on a new terminal runs COMMAND, then runs the next line it reads there within
+# 3 s (an operator's shell reading its next command line)
+then_shell() {
+        on_terminal /bin/bash -c "$1; read -t 3 -r line && eval \"\$line\"; exit 0"
+}
+
 has() { grep -qF -- "$1" "$OUT"; }
 lacks() { ! grep -qF -- "$1" "$OUT"; }
 err_has() { grep -qF -- "$1" "$ERR"; }

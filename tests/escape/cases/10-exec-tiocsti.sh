@@ -8,25 +8,17 @@
 # with the default filter (which refuses TIOCSTI itself) and with SeccompProfile=unconfined: the session and
 # the relay alone must hold.
 
-PY=/usr/bin/python3
-if [ ! -x "$PY" ] || [ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)" != 1 ]; then
+if ! tiocsti_possible; then
         skip "TIOCSTI through ctrctl exec" "no $PY, or the kernel refuses TIOCSTI itself (dev.tty.legacy_tiocsti=0)"
         return 0
 fi
-
-# operator_runs COMMAND: a shell on a new pty runs COMMAND, then the next line it reads there within 3 s
-operator_runs() {
-        timeout 60 "$PY" -c 'import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))' \
-                /bin/bash -c "$1; read -t 3 -r line && eval \"\$line\"; exit 0" > "$OUT" 2> "$ERR" < /dev/null
-        RC=$?
-}
 
 for profile in default unconfined; do
         C=$(canary "exec-tiocsti-$profile")
         conf_host "exectiocsti$profile" "Exec=/attack hold idle" "SeccompProfile=$profile"
         launch_bg "exectiocsti$profile"
         wait_for holding "$OUT"
-        operator_runs "$(printf '%q exec %q -- /attack tiocsti %q' "$CTRCTL" "exectiocsti$profile" \
+        then_shell "$(printf '%q exec %q -- /attack tiocsti %q' "$CTRCTL" "exectiocsti$profile" \
                 "echo escaped-by-exec-tiocsti > $C")"
         check "ctrctl exec without -t (SeccompProfile=$profile): TIOCSTI does not reach the operator's shell" \
                 eval 'canary_intact "$C" && has "tiocsti: all refused"'
@@ -37,7 +29,7 @@ done
 conf_host exectiocstiinfo "Exec=/attack hold idle"
 launch_bg exectiocstiinfo
 wait_for holding "$OUT"
-operator_runs "$(printf '%q exec exectiocstiinfo -- /attack tty-info' "$CTRCTL")"
+then_shell "$(printf '%q exec exectiocstiinfo -- /attack tty-info' "$CTRCTL")"
 check "the command gets a session of its own, no terminal on stdio and no controlling terminal" \
         eval 'has "tty-info fd 0: pipe:" && has "tty-info fd 1: pipe:" && has "tty-info fd 2: pipe:" &&
               has "tty-info /dev/tty: none"'

@@ -10,24 +10,10 @@
 # The terminal is a fresh pty from python3's pty module (a session of its own with the pty as controlling
 # terminal, as a login shell has); dev.tty.legacy_tiocsti must be on for the kernel to allow TIOCSTI at all.
 
-PY=/usr/bin/python3
-if [ ! -x "$PY" ] || [ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)" != 1 ]; then
+if ! tiocsti_possible; then
         skip "TIOCSTI" "no $PY, or the kernel refuses TIOCSTI itself (dev.tty.legacy_tiocsti=0)"
         return 0
 fi
-
-# on_terminal COMMAND…: runs COMMAND with a new pty as its terminal; what it wrote there → $OUT
-on_terminal() {
-        timeout 60 "$PY" -c 'import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))' \
-                "$@" > "$OUT" 2> "$ERR" < /dev/null
-        RC=$?
-}
-
-# then_shell COMMAND: a shell on the terminal runs COMMAND, then runs the next line it reads there within 3 s
-# (an operator's shell reading its next command line)
-then_shell() {
-        on_terminal /bin/bash -c "$1; read -t 3 -r line && eval \"\$line\"; exit 0"
-}
 
 # --- the operator's shell
 
