@@ -30,8 +30,8 @@
  *   out.
  * - The caller's terminal: G always starts a session of its own, and never holds the caller's terminal,
  *   where ioctl(TIOCSTI) would type into the caller's shell. With -t it has a pty of the container's
- *   devpts; without, each of ctrctl's stdio descriptors that is a terminal is relayed through a pipe (as
- *   docker and podman exec do); a file or a pipe is passed as it is. The terminal's Ctrl-C and Ctrl-\ then
+ *   devpts; without, each of ctrctl's stdio descriptors that is a terminal, a file or a device is relayed
+ *   through a pipe (as docker and podman exec do); a pipe, a socket or /dev/null is passed as it is. The terminal's Ctrl-C and Ctrl-\ then
  *   reach C only, which sends them on to G's process group.
  *
  * Errors of C and G travel to P over the same socket (an ExecError); its end is O_CLOEXEC, so EOF without a
@@ -52,6 +52,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -440,8 +441,9 @@ static _Noreturn void child(const ExecContext *x) {
 }
 
 /* ctrctl's stdio as the command will have it, in P before the fork. With -t, /dev/null: G's pty replaces it
- * and C needs none. Without, a terminal is relayed through a pipe (*relay gets P's end), a directory or an
- * O_PATH handle is refused (a host directory inside the container), and anything else goes as it is. */
+ * and C needs none. Without, a pipe, a socket or /dev/null goes as it is, a directory or an O_PATH handle is
+ * refused (a host directory inside the container), and anything else (a terminal, a file, a device) is
+ * relayed through a pipe (*relay gets P's end). */
 static int plan_stdio(TerminalRelay *relay, int stdio[static 3]) {
         for (int i = 0; i < 3; i++) {
                 int p[2], flags, r;
@@ -462,7 +464,12 @@ static int plan_stdio(TerminalRelay *relay, int stdio[static 3]) {
                                                "Standard %s (fd %i) is a directory or a path handle, which "
                                                "would hand a place of the host to the container; refusing.",
                                                i == 0 ? "input" : i == 1 ? "output" : "error", i);
-                if (!isatty(i))
+                /* A pipe or a socket cannot be reopened through /proc/self/fd, and /dev/null is harmless: they
+                 * go as they are. A terminal, a file or another device would be the host's own object in the
+                 * container, which its root could reopen through /proc/self/fd/N with other access (a file
+                 * given to read, opened for writing): the command gets a pipe instead. */
+                if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+                    (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3) && !isatty(i)))
                         continue;
 
                 if (pipe2(p, O_CLOEXEC) < 0)

@@ -738,7 +738,8 @@ static int mode_exec_catch(int argc, char **argv) {
 }
 
 /* fds-escape NAME CANARY: tries to reach a host directory through whatever it was given: every descriptor
- * it holds that is a directory, every /proc/self/fd link, its working directory. In each it creates NAME
+ * it holds that is a directory, every /proc/self/fd link, its working directory; a file it holds is reopened
+ * through its link to write. In each it creates NAME
  * and truncates and writes CANARY (a file name), which it also looks for up to 16 levels above its working
  * directory. */
 static int mode_fds_escape(int argc, char **argv) {
@@ -769,6 +770,16 @@ static int mode_fds_escape(int argc, char **argv) {
                 }
                 if (dfd >= 0)
                         close(dfd);
+                /* a host file handed in to read (stdin < FILE) reopened through its magic link to write */
+                if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+                        snprintf(what, sizeof(what), "/proc/self/fd/%d", fd);
+                        int c = open(what, O_WRONLY | O_TRUNC | O_CLOEXEC);
+                        snprintf(what, sizeof(what), "/proc/self/fd %d reopened to write", fd);
+                        if (step("fds-escape", what, c) == 0) {
+                                (void) write_all(c, "overwritten by the container\n");
+                                close(c);
+                        }
+                }
         }
 
         char cwd[4096];

@@ -37,6 +37,16 @@ STDIN=$T/canary fds_attack stdin
 check "a host directory as stdin: refused, the host directory is untouched" \
         eval 'nothing_new && ! rc_is 0 && err_has "is a directory"'
 
+# a host file as stdin (to read) must not become a file the container's root reopens to write: the command
+# reads it through a pipe
+CF=$(canary exec-fds-stdin-file)
+STDIN=$CF fds_attack stdinfile
+check "a host file as stdin: the command reads a pipe, cannot reopen the file to write; the file is intact" \
+        eval 'canary_intact "$CF" && has "fds-escape holds fd 0 (mode 10000)" && lacks "reopened to write: ok"'
+timeout 60 "$CTRCTL" exec execfds -- /payload cat /proc/self/fd/0 < "$CF" > "$OUT" 2> "$ERR"
+RC=$?
+check "a host file as stdin still reaches the command whole" eval 'rc_is 0 && has "$(canary_token "$CF")"'
+
 # a working directory of the container's own still works, and is inside it
 fds_attack tmp -w /tmp
 check "-w /tmp: the command runs there, inside the container's root; the host directory is untouched" \
