@@ -25,6 +25,12 @@
 #include "seccomp-util.h"
 #include "test.h"
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #define CHILD_CHECK(expr)                                                                       \
         do {                                                                                    \
                 if (!(expr)) {                                                                  \
@@ -122,17 +128,18 @@ static long syscall_int80(long nr, long a, long b) {
  * so high bits in the register must not get past it either. */
 static int check_tty_injection(void) {
         int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), failed = 0;
-        char c = 'x';
+        /* TIOCLINUX reads a subcode and its data: a whole initialised buffer, for memory checkers */
+        char c[64] = "x";
 
         CHILD_CHECK(fd >= 0);
-        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCSTI, &c), EPERM));
-        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX, &c), EPERM));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_ioctl, fd, UINT64_C(0xffffffff00000000) | TIOCSTI, &c), EPERM));
-        CHILD_CHECK(FAILS_WITH(syscall(SYS_ioctl, fd, UINT64_C(0x100000000) | TIOCLINUX, &c), EPERM));
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCSTI, c), EPERM));
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX, c), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_ioctl, fd, UINT64_C(0xffffffff00000000) | TIOCSTI, c), EPERM));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_ioctl, fd, UINT64_C(0x100000000) | TIOCLINUX, c), EPERM));
         /* the neighbours go through to the kernel */
-        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCSTI + 1, &c), ENOTTY));
-        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX - 1, &c), ENOTTY));
-        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX + 1, &c), ENOTTY));
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCSTI + 1, c), ENOTTY));
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX - 1, c), ENOTTY));
+        CHILD_CHECK(FAILS_WITH(ioctl(fd, TIOCLINUX + 1, c), ENOTTY));
         close(fd);
         return failed;
 }
@@ -225,8 +232,11 @@ static int child_default_filter(uint64_t caps) {
                 CHILD_CHECK((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0);
                 close(fd);
                 CHILD_CHECK(syscall(SYS_faccessat2, AT_FDCWD, "/", F_OK, 0) == 0);
-                CHILD_CHECK((fd = (int) syscall(SYS_pidfd_open, getpid(), 0)) >= 0);
-                CHILD_CHECK(syscall(SYS_close_range, fd, fd, 0) == 0);
+                /* valgrind 3.19 answers pidfd_open() itself, with ENOSYS, before the filter sees it */
+                fd = (int) syscall(SYS_pidfd_open, getpid(), 0);
+                CHILD_CHECK(fd >= 0 || (RUNNING_ON_VALGRIND && errno == ENOSYS));
+                if (fd >= 0)
+                        CHILD_CHECK(syscall(SYS_close_range, fd, fd, 0) == 0);
                 CHILD_CHECK(getrandom(buf, sizeof(buf), 0) == sizeof(buf));
         }
         CHILD_CHECK(syscall(SYS_getpid) == getpid());

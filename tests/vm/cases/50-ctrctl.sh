@@ -392,7 +392,8 @@ test_exec_tty_resize() {
         ) | timeout 50 script -qfec "stty cols 91 rows 27; ctrctl exec -t ctlweb -- sh" /dev/null >$log &
         pid=$!
         wait_for 30 grep -q "^27 91" $log || { kill $pid; cat -v $log; fail "no first size"; }
-        tty=$(readlink /proc/"$(pgrep -f -n '^ctrctl exec -t ctlweb')"/fd/0) || fail "no ctrctl exec -t running"
+        # the oldest: ctrctl itself, which relays the terminal (its child that enters the container has /dev/null)
+        tty=$(readlink /proc/"$(pgrep -f -o '^ctrctl exec -t ctlweb')"/fd/0) || fail "no ctrctl exec -t running"
         stty -F "$tty" rows 33 cols 77
         touch $flag
         wait $pid || rc=$?
