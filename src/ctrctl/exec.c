@@ -52,7 +52,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -446,8 +445,7 @@ static _Noreturn void child(const ExecContext *x) {
  * relayed through a pipe (*relay gets P's end). */
 static int plan_stdio(TerminalRelay *relay, int stdio[static 3]) {
         for (int i = 0; i < 3; i++) {
-                int p[2], flags, r;
-                struct stat st;
+                int p[2], r;
 
                 if (arg_tty) {
                         stdio[i] = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
@@ -456,21 +454,15 @@ static int plan_stdio(TerminalRelay *relay, int stdio[static 3]) {
                         continue;
                 }
 
-                flags = fcntl(i, F_GETFL);
-                if (flags < 0 || fstat(i, &st) < 0)
-                        return log_error_errno(errno, "Failed to inspect file descriptor %i: %m", i);
-                if (S_ISDIR(st.st_mode) || (flags & O_PATH))
-                        return log_error_errno(SYNTHETIC_ERRNO(EBADF),
-                                               "Standard %s (fd %i) is a directory or a path handle, which "
+                r = stdio_fd_classify(i);
+                if (r == -EISDIR)
+                        return log_error_errno(r, "Standard %s (fd %i) is a directory or a path handle, which "
                                                "would hand a place of the host to the container; refusing.",
                                                i == 0 ? "input" : i == 1 ? "output" : "error", i);
-                /* A pipe or a socket cannot be reopened through /proc/self/fd, and /dev/null is harmless: they
-                 * go as they are. A terminal, a file or another device would be the host's own object in the
-                 * container, which its root could reopen through /proc/self/fd/N with other access (a file
-                 * given to read, opened for writing): the command gets a pipe instead. */
-                if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
-                    (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3) && !isatty(i)))
-                        continue;
+                if (r < 0)
+                        return log_error_errno(r, "Failed to inspect file descriptor %i: %m", i);
+                if (r == 0)
+                        continue;       /* a pipe, a socket, /dev/null: as it is */
 
                 if (pipe2(p, O_CLOEXEC) < 0)
                         return log_error_errno(errno, "Failed to create a pipe: %m");

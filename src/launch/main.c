@@ -670,8 +670,13 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 goto finish;
         r = launch_terminal_prepare(&terminal, !arg_no_pty);
+        if (r == -EISDIR) {
+                log_error_errno(r, "A standard stream (fd 0, 1 or 2) is a directory or a path handle, which would "
+                                "hand a place of the host to the container; refusing.");
+                goto finish;
+        }
         if (r < 0) {
-                log_error_errno(r, "Failed to create the pipes for the terminal: %m");
+                log_error_errno(r, "Failed to create the pipes for the standard streams: %m");
                 goto finish;
         }
         if (p->network_container) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "log.h"
 #include "sync.h"
 #include "terminal.h"
@@ -15,39 +16,49 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-/* fd 1 and fd 2 on the same terminal share one pipe, so what the workload writes to both stays in order */
-static bool same_terminal(int a, int b) {
+/* fd 1 and fd 2 on the same terminal or file share one pipe, so what the workload writes to both stays in
+ * order */
+static bool same_file(int a, int b) {
         struct stat x, y;
 
-        return fstat(a, &x) >= 0 && fstat(b, &y) >= 0 && x.st_rdev == y.st_rdev;
+        return fstat(a, &x) >= 0 && fstat(b, &y) >= 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
 int launch_terminal_prepare(LaunchTerminal *t, bool allow_pty) {
-        for (int fd = 0; fd < 3; fd++)
-                t->tty[fd] = isatty(fd);
-        t->pty = allow_pty && t->tty[STDIN_FILENO];
-        if (t->pty)
-                return 0;
+        bool relay[3];
 
         for (int fd = 0; fd < 3; fd++) {
-                if (!t->tty[fd] || (fd == STDERR_FILENO && t->tty[STDOUT_FILENO] &&
-                                    same_terminal(STDOUT_FILENO, STDERR_FILENO)))
+                int r = stdio_fd_classify(fd);
+
+                if (r < 0)
+                        return r;       /* -EISDIR: a host directory, never handed in */
+                relay[fd] = r > 0;
+                t->tty[fd] = isatty(fd);
+        }
+        t->pty = allow_pty && t->tty[STDIN_FILENO];
+
+        /* A pipe for every stream that is a terminal, a file or a device, except the terminals the child puts
+         * its pty on. */
+        for (int fd = 0; fd < 3; fd++) {
+                if (!relay[fd] || (t->pty && t->tty[fd]))
+                        continue;
+                if (fd == STDERR_FILENO && t->pipes[STDOUT_FILENO][0] >= 0 && same_file(STDOUT_FILENO, STDERR_FILENO))
                         continue;
                 if (pipe2(t->pipes[fd], O_CLOEXEC) < 0)
                         return negative_errno();
         }
+        t->stderr_shares_stdout = relay[STDERR_FILENO] && t->pipes[STDERR_FILENO][0] < 0 &&
+                                  t->pipes[STDOUT_FILENO][0] >= 0;
         return 0;
 }
 
 int launch_terminal_child_stdio(LaunchTerminal *t) {
-        if (t->pty)
-                return 0;
         /* stdin reads its pipe's read end; stdout and stderr write theirs (stderr fd 1's when shared) */
         if (t->pipes[0][0] >= 0 && dup2(t->pipes[0][0], STDIN_FILENO) < 0)
                 return negative_errno();
         if (t->pipes[1][1] >= 0 && dup2(t->pipes[1][1], STDOUT_FILENO) < 0)
                 return negative_errno();
-        if (t->tty[STDERR_FILENO] &&
+        if ((t->pipes[2][1] >= 0 || t->stderr_shares_stdout) &&
             dup2(t->pipes[2][1] >= 0 ? t->pipes[2][1] : t->pipes[1][1], STDERR_FILENO) < 0)
                 return negative_errno();
         return 0;
@@ -56,8 +67,6 @@ int launch_terminal_child_stdio(LaunchTerminal *t) {
 int launch_terminal_after_clone(LaunchTerminal *t) {
         int r;
 
-        if (t->pty)
-                return 0;
         t->pipes[0][0] = safe_close(t->pipes[0][0]);
         t->pipes[1][1] = safe_close(t->pipes[1][1]);
         t->pipes[2][1] = safe_close(t->pipes[2][1]);

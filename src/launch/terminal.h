@@ -10,7 +10,10 @@
  *   container's own devpts instance, puts its peer on those of fds 0-2 that are terminals, makes it the
  *   workload's controlling terminal and passes the master to the monitor, which relays (terminal-relay.h);
  * - otherwise (or with --no-pty: "ctrctl run -i"), the fds 0-2 that are terminals become pipes the monitor
- *   copies to and from ours.
+ *   copies to and from ours;
+ * - a file or a device on fds 0-2 (stdio_fd_classify() in fd-util.h) becomes such a pipe too, in either mode:
+ *   the container's root could reopen the host's object through /proc/self/fd/N with other access. A pipe,
+ *   a socket or /dev/null is handed in as it is; a directory refuses the start.
  *
  * Under systemd stdio is the journal (log-forward.h) and /dev/null, never a terminal: none of this
  * applies. */
@@ -25,7 +28,8 @@
 typedef struct LaunchTerminal {
         bool tty[3];            /* which of our fds 0-2 are terminals */
         bool pty;               /* stdin is one and a pty is wanted: the child makes it */
-        int pipes[3][2];        /* pipe mode, per terminal fd 0-2 (fd 2's unused when it shares fd 1's) */
+        int pipes[3][2];        /* per fd 0-2 that is relayed by pipe (fd 2's unused when it shares fd 1's) */
+        bool stderr_shares_stdout;
         TerminalRelay relay;
 } LaunchTerminal;
 
@@ -35,7 +39,8 @@ typedef struct LaunchTerminal {
                 .relay = TERMINAL_RELAY_INIT,                                           \
         }
 
-/* Before clone(): which of our fds are terminals; the pipes for pipe mode. */
+/* Before clone(): which of our fds are terminals; the pipes for those relayed by pipe. -EISDIR when one is a
+ * directory (or an O_PATH handle). */
 int launch_terminal_prepare(LaunchTerminal *t, bool allow_pty);
 
 /* In the child, first thing: the pipes' ends become its fds 0-2. */

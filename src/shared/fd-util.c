@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fd-util.h"
@@ -23,4 +26,24 @@ int close_all_fds_except(const int *keep, size_t n_keep) {
                         return negative_errno();
                 from = next + 1;
         }
+}
+
+int stdio_fd_classify(int fd) {
+        struct stat st;
+        int flags;
+
+        flags = fcntl(fd, F_GETFL);
+        if (flags < 0)
+                return errno == EBADF ? 0 : negative_errno();
+        if (flags & O_PATH)
+                return -EISDIR;
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+                return 0;
+        if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+                return 0;       /* /dev/null */
+        return 1;
 }

@@ -23,7 +23,8 @@
 #include <stddef.h>
 #include <termios.h>
 
-#define TERMINAL_RELAY_CHANNELS_MAX 3U
+/* a pty's two directions and two more streams relayed by pipe (a file on stdout and stderr, say) */
+#define TERMINAL_RELAY_CHANNELS_MAX 4U
 #define TERMINAL_RELAY_BUFFER (16U * 1024U)
 
 typedef struct TerminalChannel {

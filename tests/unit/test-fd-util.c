@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "fd-util.h"
 #include "test.h"
@@ -49,4 +54,48 @@ TEST(close_all_fds_except) {
         ASSERT_EQ(waitpid(pid, &status, 0), pid);
         ASSERT_TRUE(WIFEXITED(status));
         ASSERT_EQ(WEXITSTATUS(status), 0);
+}
+
+/* stdio_fd_classify() on any descriptor number: 0 hand in, 1 relay, -EISDIR refuse */
+TEST(stdio_fd_classify) {
+        char dir[] = "/tmp/test-fd-util.XXXXXX", file[PATH_MAX];
+        int fd, p[2], s[2], closed;
+
+        ASSERT_NOT_NULL(mkdtemp(dir));
+        snprintf(file, sizeof(file), "%s/f", dir);
+
+        ASSERT_TRUE(pipe2(p, O_CLOEXEC) == 0);
+        ASSERT_EQ(stdio_fd_classify(p[0]), 0);
+        ASSERT_EQ(stdio_fd_classify(p[1]), 0);
+        ASSERT_TRUE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s) == 0);
+        ASSERT_EQ(stdio_fd_classify(s[0]), 0);
+        ASSERT_TRUE((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0);
+        ASSERT_EQ(stdio_fd_classify(fd), 0);
+        close(fd);
+        /* a closed descriptor hands nothing in */
+        closed = p[1];
+        close(p[1]);
+        ASSERT_EQ(stdio_fd_classify(closed), 0);
+
+        /* a file (to read or to write) and a device other than /dev/null are relayed */
+        ASSERT_TRUE((fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0);
+        ASSERT_EQ(stdio_fd_classify(fd), 1);
+        close(fd);
+        ASSERT_TRUE((fd = open("/dev/zero", O_RDONLY | O_CLOEXEC)) >= 0);
+        ASSERT_EQ(stdio_fd_classify(fd), 1);
+        close(fd);
+
+        /* a directory, or any O_PATH handle, is refused */
+        ASSERT_TRUE((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0);
+        ASSERT_ERROR(stdio_fd_classify(fd), EISDIR);
+        close(fd);
+        ASSERT_TRUE((fd = open(file, O_PATH | O_CLOEXEC)) >= 0);
+        ASSERT_ERROR(stdio_fd_classify(fd), EISDIR);
+        close(fd);
+
+        close(p[0]);
+        close(s[0]);
+        close(s[1]);
+        ASSERT_EQ(unlink(file), 0);
+        ASSERT_EQ(rmdir(dir), 0);
 }
