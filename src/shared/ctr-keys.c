@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctr-keys.h"
+#include "quadlet-keys.h"
 #include "parse-util.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -894,124 +895,6 @@ static const KeyDef *key_lookup(const char *key) {
         return bsearch(key, key_table, ELEMENTSOF(key_table), sizeof(KeyDef), key_def_compare);
 }
 
-/* Keys of Quadlet's [Container] (podman-systemd.unit(5)) that ctr does not have: a file written for Quadlet
- * would otherwise run with less isolation or behave differently than its author meant. Where ctr has the
- * same setting under another name, |ctr| names it. Sorted by name (bsearch). */
-typedef struct QuadletKey {
-        const char *name;
-        const char *ctr;
-} QuadletKey;
-
-static const QuadletKey quadlet_keys[] = {
-        { "AddDevice",              NULL               },
-        { "AddHost",                NULL               },
-        { "Annotation",             NULL               },
-        { "AppArmor",               NULL               },
-        { "AutoUpdate",             NULL               },
-        { "CgroupsMode",            NULL               },
-        { "ContainerName",          NULL               },
-        { "ContainersConfModule",   NULL               },
-        { "DNS",                    NULL               },
-        { "DNSOption",              NULL               },
-        { "DNSSearch",              NULL               },
-        { "Entrypoint",             "Exec"             },
-        { "EnvironmentHost",        NULL               },
-        { "ExposeHostPort",         NULL               },
-        { "GIDMap",                 NULL               },
-        { "GlobalArgs",             NULL               },
-        { "GroupAdd",               "SupplementaryGroups" },
-        { "HealthCmd",              NULL               },
-        { "HealthInterval",         NULL               },
-        { "HealthLogDestination",   NULL               },
-        { "HealthMaxLogCount",      NULL               },
-        { "HealthMaxLogSize",       NULL               },
-        { "HealthOnFailure",        NULL               },
-        { "HealthRetries",          NULL               },
-        { "HealthStartPeriod",      NULL               },
-        { "HealthStartupCmd",       NULL               },
-        { "HealthStartupInterval",  NULL               },
-        { "HealthStartupRetries",   NULL               },
-        { "HealthStartupSuccess",   NULL               },
-        { "HealthStartupTimeout",   NULL               },
-        { "HealthTimeout",          NULL               },
-        { "HostName",               "Hostname"         },
-        { "IP",                     NULL               },
-        { "IP6",                    NULL               },
-        { "Label",                  NULL               },
-        { "LogDriver",              NULL               },
-        { "LogOpt",                 NULL               },
-        { "Mask",                   NULL               },
-        { "Memory",                 "MemoryMax"        },
-        { "Mount",                  NULL               },
-        { "NetworkAlias",           NULL               },
-        { "PidsLimit",              "TasksMax"         },
-        { "Pod",                    NULL               },
-        { "PodmanArgs",             NULL               },
-        { "Pull",                   NULL               },
-        { "ReadOnlyTmpfs",          NULL               },
-        { "ReloadCmd",              NULL               },
-        { "RemapGid",               NULL               },
-        { "RemapUid",               NULL               },
-        { "RemapUidSize",           NULL               },
-        { "RemapUsers",             NULL               },
-        { "Retry",                  NULL               },
-        { "RetryDelay",             NULL               },
-        { "Rootfs",                 "RootDirectory"    },
-        { "RunInit",                "Init"             },
-        { "Secret",                 NULL               },
-        { "SecurityLabelDisable",   NULL               },
-        { "SecurityLabelFileType",  NULL               },
-        { "SecurityLabelLevel",     NULL               },
-        { "SecurityLabelNested",    NULL               },
-        { "SecurityLabelType",      NULL               },
-        { "ShmSize",                NULL               },
-        { "StartWithPod",           NULL               },
-        { "StopTimeout",            "StopTimeoutSec"   },
-        { "SubGIDMap",              NULL               },
-        { "SubUIDMap",              NULL               },
-        { "Sysctl",                 NULL               },
-        { "Timezone",               NULL               },
-        { "UIDMap",                 NULL               },
-        { "Ulimit",                 NULL               },
-        { "Unmask",                 NULL               },
-        { "UserNS",                 NULL               },
-        { "WorkingDir",             "WorkingDirectory" },
-};
-
-static int quadlet_key_compare(const void *a, const void *b) {
-        return strcmp(a, ((const QuadletKey *) b)->name);
-}
-
-static char ascii_lower(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c - 'A' + 'a') : c;
-}
-
-/* The optimal string alignment distance (Damerau-Levenshtein without moving a letter twice), ignoring
- * ASCII case, capped: anything at or above |max| is |max|. Keys are short; longer ones are never close. */
-static unsigned key_distance(const char *a, const char *b, unsigned max) {
-        enum { N = 32 };
-        unsigned d[N + 1][N + 1];
-        size_t la = strlen(a), lb = strlen(b);
-
-        if (la > N || lb > N || (la > lb ? la - lb : lb - la) >= max)
-                return max;
-        for (size_t i = 0; i <= la; i++)
-                d[i][0] = (unsigned) i;
-        for (size_t j = 0; j <= lb; j++)
-                d[0][j] = (unsigned) j;
-        for (size_t i = 1; i <= la; i++)
-                for (size_t j = 1; j <= lb; j++) {
-                        unsigned cost = ascii_lower(a[i - 1]) != ascii_lower(b[j - 1]);
-                        unsigned v = MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-
-                        if (i > 1 && j > 1 && ascii_lower(a[i - 1]) == ascii_lower(b[j - 2]) &&
-                            ascii_lower(a[i - 2]) == ascii_lower(b[j - 1]))
-                                v = MIN(v, d[i - 2][j - 2] + 1);
-                        d[i][j] = v;
-                }
-        return MIN(d[la][lb], max);
-}
-
 const char *container_key_suggest(const char *key) {
         const char *best = NULL;
         unsigned best_distance, max;
@@ -1021,7 +904,7 @@ const char *container_key_suggest(const char *key) {
         max = MIN(MAX((unsigned) strlen(key) / 3, 1U), 3U);
         best_distance = max + 1;
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++) {
-                unsigned d = key_distance(key, key_table[i].name, max + 1);
+                unsigned d = strcase_distance(key, key_table[i].name, max + 1);
 
                 if (d < best_distance) {
                         best = key_table[i].name;
@@ -1034,16 +917,16 @@ const char *container_key_suggest(const char *key) {
 /* An unknown key rejects the file: it may be a misspelt isolation key, or a setting another tool would
  * have applied, and either way the container would start with less than its author asked for. */
 static int key_unknown(KeyState *lc, const char *file, unsigned line, const char *key, const char *value) {
-        const QuadletKey *q;
-        const char *s;
+        const char *s, *ctr;
+        bool quadlet;
         int r;
 
         lc->failed = true;
-        q = bsearch(key, quadlet_keys, ELEMENTSOF(quadlet_keys), sizeof(QuadletKey), quadlet_key_compare);
-        if (q && q->ctr)
+        quadlet = quadlet_key_lookup(key, &ctr);
+        if (quadlet && ctr)
                 r = diagnostics_add(lc->diag, DIAGNOSTIC_ERROR, ENOENT, file, line, "Container", key, value,
-                                    "Quadlet's '%s=' is not supported by ctr, did you mean '%s='?", key, q->ctr);
-        else if (q)
+                                    "Quadlet's '%s=' is not supported by ctr, did you mean '%s='?", key, ctr);
+        else if (quadlet)
                 r = diagnostics_add(lc->diag, DIAGNOSTIC_ERROR, ENOENT, file, line, "Container", key, value,
                                     "Quadlet's '%s=' is not supported by ctr.", key);
         else if ((s = container_key_suggest(key)))

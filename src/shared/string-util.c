@@ -45,10 +45,13 @@ char *strstrip(char *s) {
         return s;
 }
 
+static char ascii_lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c - 'A' + 'a') : c;
+}
+
 char *ascii_strlower(char *s) {
         for (char *p = s; *p; p++)
-                if (*p >= 'A' && *p <= 'Z')
-                        *p = *p - 'A' + 'a';
+                *p = ascii_lower(*p);
         return s;
 }
 
@@ -429,4 +432,28 @@ char *strprintf(const char *fmt, ...) {
         r = vasprintf(&s, fmt, ap);
         va_end(ap);
         return r < 0 ? NULL : s;
+}
+
+unsigned strcase_distance(const char *a, const char *b, unsigned max) {
+        enum { N = 32 };
+        unsigned d[N + 1][N + 1];
+        size_t la = strlen(a), lb = strlen(b);
+
+        if (la > N || lb > N || (la > lb ? la - lb : lb - la) >= max)
+                return max;
+        for (size_t i = 0; i <= la; i++)
+                d[i][0] = (unsigned) i;
+        for (size_t j = 0; j <= lb; j++)
+                d[0][j] = (unsigned) j;
+        for (size_t i = 1; i <= la; i++)
+                for (size_t j = 1; j <= lb; j++) {
+                        unsigned cost = ascii_lower(a[i - 1]) != ascii_lower(b[j - 1]);
+                        unsigned v = MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+
+                        if (i > 1 && j > 1 && ascii_lower(a[i - 1]) == ascii_lower(b[j - 2]) &&
+                            ascii_lower(a[i - 2]) == ascii_lower(b[j - 1]))
+                                v = MIN(v, d[i - 2][j - 2] + 1);
+                        d[i][j] = v;
+                }
+        return MIN(d[la][lb], max);
 }

@@ -54,3 +54,8 @@ int extract_first_word(const char **p, char **ret, const char *separators, Extra
 /* C-escapes |s| so that extract_first_word(EXTRACT_CUNESCAPE) gives it back: backslash, quotes and
  * non-printable bytes. */
 int cescape(const char *s, char **ret);
+
+/* The optimal string alignment distance (Damerau-Levenshtein without moving a letter twice) of |a| and |b|,
+ * ignoring ASCII case, capped: anything at or above |max| is |max|. For short words (names, keys): strings
+ * over 32 characters are never close. */
+unsigned strcase_distance(const char *a, const char *b, unsigned max);

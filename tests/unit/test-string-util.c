@@ -31,6 +31,20 @@ static int split(const char *s, char **ret) {
                 ASSERT_STREQ(_j, out);                          \
         } while (0)
 
+TEST(strcase_distance) {
+        ASSERT_EQ(strcase_distance("Image", "Image", 4), 0U);
+        ASSERT_EQ(strcase_distance("image", "Image", 4), 0U);
+        ASSERT_EQ(strcase_distance("Imagee", "Image", 4), 1U);         /* one inserted */
+        ASSERT_EQ(strcase_distance("Imgae", "Image", 4), 1U);          /* two swapped: one step */
+        ASSERT_EQ(strcase_distance("Volumes", "Volume", 4), 1U);
+        ASSERT_EQ(strcase_distance("Exec", "User", 9), 3U);
+        ASSERT_EQ(strcase_distance("abcde", "vwxyz", 4), 4U);         /* 5, capped */
+        ASSERT_EQ(strcase_distance("", "abc", 9), 3U);
+        ASSERT_EQ(strcase_distance("a", "abcdefgh", 3), 3U);           /* lengths alone exceed the cap */
+        ASSERT_EQ(strcase_distance("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH", "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH", 5),
+                  5U);                                                  /* over 32 characters: never close */
+}
+
 TEST(extract_plain) {
         ASSERT_SPLIT("a b  c", "a|b|c");
         ASSERT_SPLIT("  a\tb  ", "a|b");
