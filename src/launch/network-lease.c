@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nftables/libnftables.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "macro.h"
+#include "network-lease.h"
+#include "proc-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define LEASE_MAX         4096
+
+static uint32_t name_hash(const char *s) {
+        uint32_t h = 2166136261U;       /* FNV-1a */
+
+        for (; *s; s++)
+                h = (h ^ (uint8_t) *s) * 16777619U;
+        return h;
+}
+
+/* ---- the monitor's identity in a lease: PID and start time, so a reused PID is not taken for it ---- */
+
+static bool lease_owner_alive(const char *first_line) {
+        unsigned long long start, now;
+        int pid;
+
+        if (sscanf(first_line, "%*s %d %llu", &pid, &start) != 2 || pid <= 0)
+                return false;
+        return pid_stat_field(pid, 22, &now) >= 0 && now == start;
+}
+
+/* ---- leases ---- */
+
+/* Creates the state directory and its leases directory when missing, then takes the lock: returns the fd that
+ * holds it. */
+int network_lock(void) {
+        static const struct {
+                const char *path;
+                mode_t mode;
+        } dirs[] = {
+                { CTR_RUNTIME_DIR,   0755 },
+                { NETWORK_STATE_DIR, 0700 },
+                { LEASES_DIR,        0700 },
+        };
+        int fd;
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+                if (mkdir(dirs[i].path, dirs[i].mode) < 0 && errno != EEXIST)
+                        return negative_errno();
+
+        fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return negative_errno();
+        if (flock(fd, LOCK_EX) < 0) {
+                int r = negative_errno();
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+/* Deletes map elements (as listed in a lease, after its first line), only those that still lead to |address|
+ * (the lease's): after a reload of the firewall dropped them, another container may have published the same
+ * port since. Those already gone are skipped. */
+void elements_delete(struct nft_ctx *ctx, char **elements, const char *address) {
+        STRV_FOREACH(e, elements) {
+                _cleanup_free_ char *cmd = NULL, *target = NULL;
+                const char *out;
+
+                /* "… elements = { tcp . 8080 : 10.121.0.5 . 80 }" */
+                cmd = strprintf("get element ip ctr %s", *e);
+                target = strprintf(": %s . ", address);
+                if (!cmd || !target || nft_run(ctx, cmd, NULL) < 0)
+                        continue;
+                out = nft_ctx_get_output_buffer(ctx);
+                if (!out || !strstr(out, target))
+                        continue;
+                cmd = mfree(cmd);
+                cmd = strprintf("delete element ip ctr %s", *e);
+                if (cmd)
+                        (void) nft_run(ctx, cmd, NULL);
+        }
+}
+
+/* Leases of monitors that are gone (killed with SIGKILL, a crash): their addresses and ports are free again. */
+void leases_collect(struct nft_ctx *ctx) {
+        DirIter it;
+        const struct dirent64 *de;
+
+        if (dir_iter_open(AT_FDCWD, LEASES_DIR, &it) < 0)
+                return;
+        while (dir_iter_next(&it, &de) > 0) {
+                _cleanup_free_ char *path = strprintf("%s/%s", LEASES_DIR, de->d_name), *buf = NULL;
+                _cleanup_strv_free_ char **lines = NULL;
+
+                if (!path || read_full_file_at(AT_FDCWD, path, LEASE_MAX, &buf, NULL) < 0)
+                        continue;
+                if (strv_split(buf, "\n", &lines) < 0)
+                        continue;
+                if (lines[0] && lease_owner_alive(lines[0]))
+                        continue;
+                log_debug("Collecting the stale network lease %s (%s).", de->d_name, strna(lines[0]));
+                if (lines[0])
+                        elements_delete(ctx, lines + 1, de->d_name);
+                (void) unlink(path);
+        }
+        dir_iter_close(&it);
+}
+
+int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Container *c, NetworkBridge *n,
+               char **ret_error) {
+        uint32_t n_hosts = (1U << (32 - prefixlen)) - 2U;  /* without the network and broadcast addresses */
+        uint32_t first = name_hash(c->name) % n_hosts;
+        unsigned long long start;
+        char net[INET_ADDRSTRLEN];
+        int r;
+
+        r = pid_stat_field(getpid(), 22, &start);
+        if (r < 0)
+                return strprintf_replace(ret_error, "Failed to read our own start time"), r;
+
+        for (uint32_t i = 0; i < n_hosts; i++) {
+                uint32_t address = network + 1 + (first + i) % n_hosts;
+                char a[INET_ADDRSTRLEN];
+                _cleanup_free_ char *path = NULL;
+                FILE *f;
+                int fd;
+
+                if (address == gateway)
+                        continue;
+                path = strprintf("%s/%s", LEASES_DIR, network_address_format(address, a));
+                if (!path)
+                        return -ENOMEM;
+                fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+                if (fd < 0 && errno == EEXIST)
+                        continue;
+                if (fd < 0)
+                        return strprintf_replace(ret_error, "Failed to create the lease %s", path), negative_errno();
+                f = fdopen(fd, "w");
+                if (!f) {
+                        close(fd);
+                        (void) unlink(path);
+                        return -ENOMEM;
+                }
+                fprintf(f, "%s %d %llu\n", c->name, (int) getpid(), start);
+                if (fclose(f) != 0) {
+                        (void) unlink(path);
+                        return strprintf_replace(ret_error, "Failed to write the lease %s", path), -EIO;
+                }
+                n->lease_path = TAKE_PTR(path);
+                n->address = address;
+                return 0;
+        }
+        return strprintf_replace(ret_error, "No free address left in %s/%u", network_address_format(network, net),
+                         prefixlen), -EADDRNOTAVAIL;
+}
+
+/* ---- PublishPort= ---- */
+
+/* A program on the host holding the port would never see its connections again (DNAT comes first): refuse,
+ * as docker-proxy's bind would fail. */
+static int host_port_free(const char *address, int protocol, uint16_t port) {
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+        _cleanup_close_ int fd = -EBADF;
+        int one = 1;
+
+        if (address && inet_pton(AF_INET, address, &sa.sin_addr) != 1)
+                return -EINVAL;
+        fd = socket(AF_INET, (protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return negative_errno();
+        (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, char **ret_error) {
+        _cleanup_strv_free_ char **elements = NULL;    /* ours only once the transaction added them */
+        _cleanup_free_ char *cmd = NULL;
+        char a[INET_ADDRSTRLEN];
+        size_t size = 0;
+        FILE *f;
+        int r;
+
+        if (c->n_ports == 0)
+                return 0;
+        network_address_format(n->address, a);
+
+        f = open_memstream(&cmd, &size);
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n_ports; i++) {
+                const PortMapping *m = c->ports + i;
+                const char *proto = m->protocol == IPPROTO_UDP ? "udp" : "tcp";
+
+                if (m->host_address && strchr(m->host_address, ':')) {
+                        log_warning("Container '%s': PublishPort=[%s]:%u: the bridge has no IPv6, ignoring it.",
+                                    c->name, m->host_address, m->host_port);
+                        continue;
+                }
+                for (unsigned k = 0; k < m->count; k++) {
+                        unsigned hp = m->host_port + k, cp = m->container_port + k;
+                        _cleanup_free_ char *element = NULL;
+
+                        r = host_port_free(m->host_address, m->protocol, (uint16_t) hp);
+                        if (r < 0) {
+                                fclose(f);
+                                strprintf_replace(ret_error, "PublishPort=%s%s%u/%s: %s on the host", strempty(m->host_address),
+                                          m->host_address ? ":" : "", hp, proto,
+                                          r == -EADDRINUSE ? "the port is in use by a program" : strerror(-r));
+                                return r;
+                        }
+                        if (m->host_address)
+                                element = strprintf("publish_addr { %s . %s . %u }", m->host_address, proto, hp);
+                        else
+                                element = strprintf("publish { %s . %u }", proto, hp);
+                        if (!element || strv_extend(&elements, element) < 0) {
+                                fclose(f);
+                                return -ENOMEM;
+                        }
+                        if (m->host_address)
+                                fprintf(f, "add element ip ctr publish_addr { %s . %s . %u : %s . %u }\n",
+                                        m->host_address, proto, hp, a, cp);
+                        else
+                                fprintf(f, "add element ip ctr publish { %s . %u : %s . %u }\n", proto, hp, a, cp);
+                }
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        if (strv_isempty(elements))
+                return 0;
+
+        r = nft_run(ctx, cmd, ret_error);
+        if (r < 0) {
+                /* one transaction: nothing was added (and a key that exists is another container's) */
+                if (r == -EEXIST)
+                        strprintf_replace(ret_error, "PublishPort=: a port is already published by another container (%s)",
+                                  strna(*ret_error));
+                else
+                        strprintf_replace(ret_error, "PublishPort=: %s", strna(*ret_error));
+                return r;
+        }
+        n->elements = TAKE_PTR(elements);
+
+        /* Listed in the lease after they exist, never before: a lease collected after a crash must not name
+         * a key that another container holds. (A monitor killed in between leaks its ports until reboot.) */
+        f = fopen(n->lease_path, "ae");
+        if (!f)
+                return strprintf_replace(ret_error, "Failed to open the lease %s", n->lease_path), negative_errno();
+        STRV_FOREACH(e, n->elements)
+                fprintf(f, "%s\n", *e);
+        if (fclose(f) != 0)
+                return strprintf_replace(ret_error, "Failed to write the lease %s", n->lease_path), -EIO;
+        return 0;
+}
+
+/* ---- interface names ---- */
+
+/* "vc-web", or for names longer than 12 characters "vc-" + 7 of them + "-" + 4 hex digits of a hash */
+void veth_name(const char *name, char buf[static IFNAMSIZ]) {
+        if (strlen(name) <= IFNAMSIZ - 1 - 3)
+                snprintf(buf, IFNAMSIZ, "vc-%s", name);
+        else
+                snprintf(buf, IFNAMSIZ, "vc-%.7s-%04x", name, name_hash(name) & 0xffffU);
+}
