@@ -168,6 +168,153 @@ int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Con
                          prefixlen), -EADDRNOTAVAIL;
 }
 
+/* ---- the published ports, as the maps hold them ---- */
+
+typedef struct Published {
+        uint32_t host;          /* host byte order; 0: every host address (map "publish") */
+        int protocol;
+        unsigned port;
+        uint32_t target;        /* the container's address */
+} Published;
+
+static int published_compare(const void *a, const void *b) {
+        const Published *x = a, *y = b;
+
+        if (x->protocol != y->protocol)
+                return x->protocol < y->protocol ? -1 : 1;
+        return x->port < y->port ? -1 : x->port > y->port;
+}
+
+static bool address_parse(const char *s, uint32_t *ret) {
+        struct in_addr a;
+
+        if (inet_pton(AF_INET, s, &a) != 1)
+                return false;
+        *ret = ntohl(a.s_addr);
+        return true;
+}
+
+/* Appends the elements of one map from nft's listing: "elements = { tcp . 22 : 10.121.0.5 . 22, … }" (with
+ * the host address first in "publish_addr"). */
+static int published_parse(const char *out, bool with_host, Published **list, size_t *n, size_t *allocated) {
+        const char *p = out ? strstr(out, "elements = {") : NULL;
+
+        if (!p)
+                return 0;       /* an empty map */
+        for (p += strlen("elements = {");; ) {
+                size_t len = strcspn(p, ",}");
+                _cleanup_free_ char *entry = strndup(p, len);
+                char host[INET_ADDRSTRLEN] = "", proto[8], target[INET_ADDRSTRLEN];
+                unsigned tport;
+                Published x = {};
+                bool ok;
+
+                if (!entry)
+                        return -ENOMEM;
+                if (with_host)
+                        ok = sscanf(entry, " %15s . %7s . %u : %15s . %u", host, proto, &x.port, target, &tport) == 5 &&
+                             address_parse(host, &x.host);
+                else
+                        ok = sscanf(entry, " %7s . %u : %15s . %u", proto, &x.port, target, &tport) == 4;
+                if (ok && address_parse(target, &x.target) && (streq(proto, "tcp") || streq(proto, "udp"))) {
+                        x.protocol = streq(proto, "udp") ? IPPROTO_UDP : IPPROTO_TCP;
+                        if (*n == *allocated) {
+                                size_t k = MAX(*allocated * 2, (size_t) 64);
+                                Published *m = reallocarray(*list, k, sizeof(Published));
+
+                                if (!m)
+                                        return -ENOMEM;
+                                *list = m;
+                                *allocated = k;
+                        }
+                        (*list)[(*n)++] = x;
+                }
+                if (p[len] != ',')
+                        return 0;
+                p += len + 1;
+        }
+}
+
+/* Every published port of every container, sorted by protocol and port: one listing of each map, so that the
+ * cost grows with the number of ports, not with its square. */
+static int published_list(struct nft_ctx *ctx, Published **ret, size_t *ret_n) {
+        static const struct {
+                const char *cmd;
+                bool with_host;
+        } maps[] = {
+                { "list map ip ctr publish",      false },
+                { "list map ip ctr publish_addr", true  },
+        };
+        _cleanup_free_ Published *list = NULL;
+        size_t n = 0, allocated = 0;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(maps); i++) {
+                r = nft_run(ctx, maps[i].cmd, NULL);
+                if (r < 0)
+                        return r;
+                r = published_parse(nft_ctx_get_output_buffer(ctx), maps[i].with_host, &list, &n, &allocated);
+                if (r < 0)
+                        return r;
+        }
+        if (n > 0)
+                qsort(list, n, sizeof(Published), published_compare);
+        *ret = TAKE_PTR(list);
+        *ret_n = n;
+        return 0;
+}
+
+/* A lease's first line, "NAME PID STARTTIME", whatever follows it (a lease of an older ctr-launch listed its map
+ * elements after it, any number of them) */
+static int lease_first_line(const char *path, char **ret) {
+        _cleanup_close_ int fd = -EBADF;
+        char buf[512];
+        ssize_t k;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return negative_errno();
+        k = read(fd, buf, sizeof(buf) - 1);
+        if (k < 0)
+                return negative_errno();
+        buf[k] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* The container holding |address|'s lease, from its first word ("?" when unknown) */
+static char *lease_name(uint32_t address) {
+        _cleanup_free_ char *path = NULL, *buf = NULL;
+        char a[INET_ADDRSTRLEN];
+
+        path = strprintf("%s/%s", LEASES_DIR, network_address_format(address, a));
+        if (!path || lease_first_line(path, &buf) < 0 || !buf[0])
+                return strdup("?");
+        buf[strcspn(buf, " ")] = '\0';
+        return TAKE_PTR(buf);
+}
+
+/* The two maps overlap: "18085:80" (every address) and "127.0.0.1:18085:80" (one) are different keys, and the
+ * one-address map is looked up first, so a second container would take the first one's traffic to that
+ * address. Refused, as the same key is (the add fails with EEXIST), naming the container that holds it. */
+static int published_overlap(const Published *list, size_t n, uint32_t host, int protocol, unsigned port,
+                             char **ret_owner) {
+        Published key = { .protocol = protocol, .port = port };
+        const Published *p = n > 0 ? bsearch(&key, list, n, sizeof(Published), published_compare) : NULL;
+
+        if (!p)
+                return 0;
+        while (p > list && published_compare(p - 1, &key) == 0)
+                p--;
+        for (; p < list + n && published_compare(p, &key) == 0; p++)
+                if (host == 0 || p->host == 0 || p->host == host) {
+                        *ret_owner = lease_name(p->target);
+                        return *ret_owner ? -EADDRINUSE : -ENOMEM;
+                }
+        return 0;
+}
+
 /* ---- PublishPort= ---- */
 
 /* A program on the host holding the port would never see its connections again (DNAT comes first): refuse,
@@ -190,7 +337,10 @@ static int host_port_free(const char *address, int protocol, uint16_t port) {
 
 int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, char **ret_error) {
         _cleanup_strv_free_ char **elements = NULL;    /* ours only once the transaction added them */
-        _cleanup_free_ char *cmd = NULL;
+        _cleanup_free_ char *cmd = NULL, *conflict = NULL;
+        _cleanup_free_ Published *published = NULL;
+        size_t n_published = 0;
+        bool conflicting = false;
         char a[INET_ADDRSTRLEN];
         size_t size = 0;
         FILE *f;
@@ -199,6 +349,9 @@ int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, cha
         if (c->n_ports == 0)
                 return 0;
         network_address_format(n->address, a);
+        r = published_list(ctx, &published, &n_published);
+        if (r < 0)
+                return strprintf_replace(ret_error, "PublishPort=: failed to list the published ports"), r;
 
         f = open_memstream(&cmd, &size);
         if (!f)
@@ -207,14 +360,30 @@ int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, cha
                 const PortMapping *m = c->ports + i;
                 const char *proto = m->protocol == IPPROTO_UDP ? "udp" : "tcp";
 
+                uint32_t host = 0;
+
                 if (m->host_address && strchr(m->host_address, ':')) {
                         log_warning("Container '%s': PublishPort=[%s]:%u: the bridge has no IPv6, ignoring it.",
                                     c->name, m->host_address, m->host_port);
                         continue;
                 }
+                if (m->host_address && !address_parse(m->host_address, &host)) {
+                        fclose(f);
+                        return strprintf_replace(ret_error, "PublishPort=%s: not an IPv4 address", m->host_address),
+                               -EINVAL;
+                }
                 for (unsigned k = 0; k < m->count; k++) {
                         unsigned hp = m->host_port + k, cp = m->container_port + k;
-                        _cleanup_free_ char *element = NULL;
+                        _cleanup_free_ char *element = NULL, *owner = NULL;
+
+                        /* reported after the whole loop: a port a host program holds is named first */
+                        if (!conflicting && published_overlap(published, n_published, host, m->protocol, hp,
+                                                              &owner) < 0) {
+                                conflicting = true;
+                                conflict = strprintf("PublishPort=%s%s%u/%s: the port is already published by "
+                                                     "another container ('%s')", strempty(m->host_address),
+                                                     m->host_address ? ":" : "", hp, proto, strna(owner));
+                        }
 
                         r = host_port_free(m->host_address, m->protocol, (uint16_t) hp);
                         if (r < 0) {
@@ -241,6 +410,11 @@ int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, cha
         }
         if (fclose(f) != 0)
                 return -ENOMEM;
+        if (conflicting) {
+                free(*ret_error);
+                *ret_error = TAKE_PTR(conflict);
+                return -EADDRINUSE;
+        }
         if (strv_isempty(elements))
                 return 0;
 
