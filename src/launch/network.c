@@ -283,6 +283,28 @@ static int bridge_address(struct nl_sock *sk, BridgeNet *bn) {
         return r;
 }
 
+typedef struct Sysctl {
+        const char *path, *value;
+} Sysctl;
+
+/* A file that is missing is a kernel without IPv6 (the IPv4 ones always exist): nothing to turn off. */
+static int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_error) {
+        for (size_t i = 0; i < n; i++) {
+                int r = write_string_file(list[i].path, list[i].value);
+
+                if (r < 0 && r != -ENOENT)
+                        return strprintf_replace(ret_error, "Failed to write %s%s: %s", list[i].path, where,
+                                                 strerror(-r)), r;
+        }
+        return 0;
+}
+
+static const Sysctl bridge_ipv6_off[] = {
+        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/accept_ra",    "0" },
+        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/autoconf",     "0" },
+        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/disable_ipv6", "1" },
+};
+
 /* ctr0 up with an address (its own, or 10.121.0.1/16 on a bridge we created); forwarding on, and
  * route_localnet for published ports on 127.0.0.1. */
 static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
@@ -332,7 +354,12 @@ static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
                 r = write_string_file("/proc/sys/net/ipv4/conf/" NETWORK_BRIDGE_NAME "/route_localnet", "1");
         if (r < 0)
                 return strprintf_replace(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r)), r;
-        return 0;
+
+        /* The bridge has no IPv6 of ours: a router advertisement a container sends must not give the host a
+         * default route, an address or an MTU through it (CVE-2020-13401, which Docker's accept_ra=0 on its
+         * bridges closes), nor may a container reach the host's [::] listeners over fe80::…%eth0. IPv6 goes
+         * off on ctr0 altogether. */
+        return sysctls_write(bridge_ipv6_off, ELEMENTSOF(bridge_ipv6_off), "", ret_error);
 }
 
 static void veth_delete(struct nl_sock *sk, const char *name) {
@@ -403,6 +430,21 @@ static int default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway_a
         return nl_errno_or_zero(rtnl_route_add(sk, route, 0));
 }
 
+/* Called inside the container's network namespace (/proc/sys/net is the opener's namespace's). A new
+ * namespace copies the host's settings, so without this a container would route between its interfaces like
+ * the host, and it would have IPv6 on eth0 while the bridge has none: router advertisements and fe80::
+ * traffic between containers, which no rule of ours sees. "default" before the device, so nothing created
+ * later in the namespace gets IPv6 either. */
+static int container_sysctls(char **ret_error) {
+        static const Sysctl knobs[] = {
+                { "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1" },
+                { "/proc/sys/net/ipv6/conf/all/disable_ipv6",     "1" },
+                { "/proc/sys/net/ipv6/conf/eth0/disable_ipv6",    "1" },
+        };
+
+        return sysctls_write(knobs, ELEMENTSOF(knobs), " in the container", ret_error);
+}
+
 /* Inside the container's network namespace: lo and eth0 up, eth0's address, the default route. The socket is
  * opened there (a socket stays in the namespace it was created in); we go back right after. */
 static int container_side(pid_t pid, const BridgeNet *bn, uint32_t address, char **ret_error) {
@@ -421,6 +463,8 @@ static int container_side(pid_t pid, const BridgeNet *bn, uint32_t address, char
                 return strprintf_replace(ret_error, "Failed to enter the container's network namespace"),
                        negative_errno();
         r = nl_open(&sk);
+        if (r >= 0)
+                r = container_sysctls(ret_error);
         if (setns(self, CLONE_NEWNET) < 0) {
                 /* we cannot stay in the container's namespace: the monitor's own traffic (journal is a unix
                  * socket, fine; sd-bus too) would be confined there — give up */
@@ -428,8 +472,13 @@ static int container_side(pid_t pid, const BridgeNet *bn, uint32_t address, char
                         nl_socket_free(sk);
                 return strprintf_replace(ret_error, "Failed to return to the host's network namespace"), -errno;
         }
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to open rtnetlink in the container"), r;
+        if (r < 0) {
+                if (sk)
+                        nl_socket_free(sk);
+                if (!*ret_error)
+                        strprintf_replace(ret_error, "Failed to open rtnetlink in the container");
+                return r;
+        }
 
         r = rtnl_link_get_kernel(sk, 0, "eth0", &eth0);
         if (r >= 0)
