@@ -440,6 +440,8 @@ static int container_sysctls(char **ret_error) {
                 { "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1" },
                 { "/proc/sys/net/ipv6/conf/all/disable_ipv6",     "1" },
                 { "/proc/sys/net/ipv6/conf/eth0/disable_ipv6",    "1" },
+                { "/proc/sys/net/ipv4/conf/all/forwarding",       "0" },
+                { "/proc/sys/net/ipv4/ip_forward",                "0" },
         };
 
         return sysctls_write(knobs, ELEMENTSOF(knobs), " in the container", ret_error);
