@@ -83,6 +83,25 @@ static const char nft_ruleset[] =
         "        }\n"
         "}\n";
 
+/* Chains added after the first release of the table: a table made by an older launcher (and kept while its
+ * containers run) gets each one that it lacks, in a transaction of its own, so the rules are never doubled.
+ *
+ * "input": route_localnet on ctr0 lets 127.0.0.0/8 in from the bridge, which replies to the host's own
+ * connections to ports published on 127.0.0.1 need (masqueraded to ctr0's address, de-NATed back to
+ * 127.0.0.1 before input); anything else for loopback from a container would reach services that listen only
+ * on the host's loopback (CVE-2020-8558, what kube-proxy and netavark guard the same way). */
+static const struct {
+        const char *chain, *rules;
+} nft_guards[] = {
+        { "input",
+          "table ip ctr {\n"
+          "        chain input {\n"
+          "                type filter hook input priority filter - 10; policy accept;\n"
+          "                iifname \"" NETWORK_BRIDGE_NAME "\" ip daddr 127.0.0.0/8 ct status & dnat == 0 drop\n"
+          "        }\n"
+          "}\n" },
+};
+
 const char *network_address_format(uint32_t address, char *buf) {
         struct in_addr a = { .s_addr = htonl(address) };
 
@@ -153,13 +172,25 @@ int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error) {
 static int nft_ensure_table(struct nft_ctx *ctx, char **ret_error) {
         int r;
 
-        if (nft_run(ctx, "list table ip ctr", NULL) == 0)
-                return 0;
-        r = nft_run(ctx, nft_ruleset, ret_error);
-        if (r < 0)
-                strprintf_replace(ret_error, "Failed to create the nftables table 'ip ctr': %s",
-                          strna(*ret_error));
-        return r;
+        if (nft_run(ctx, "list table ip ctr", NULL) < 0) {
+                r = nft_run(ctx, nft_ruleset, ret_error);
+                if (r < 0)
+                        return strprintf_replace(ret_error, "Failed to create the nftables table 'ip ctr': %s",
+                                                 strna(*ret_error)), r;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(nft_guards); i++) {
+                _cleanup_free_ char *cmd = strprintf("list chain ip ctr %s", nft_guards[i].chain);
+
+                if (!cmd)
+                        return -ENOMEM;
+                if (nft_run(ctx, cmd, NULL) == 0)
+                        continue;
+                r = nft_run(ctx, nft_guards[i].rules, ret_error);
+                if (r < 0)
+                        return strprintf_replace(ret_error, "Failed to add the chain '%s' to the nftables table "
+                                                 "'ip ctr': %s", nft_guards[i].chain, strna(*ret_error)), r;
+        }
+        return 0;
 }
 
 /* ---- links and addresses ---- */
