@@ -89,7 +89,12 @@ static const char nft_ruleset[] =
  * "input": route_localnet on ctr0 lets 127.0.0.0/8 in from the bridge, which replies to the host's own
  * connections to ports published on 127.0.0.1 need (masqueraded to ctr0's address, de-NATed back to
  * 127.0.0.1 before input); anything else for loopback from a container would reach services that listen only
- * on the host's loopback (CVE-2020-8558, what kube-proxy and netavark guard the same way). */
+ * on the host's loopback (CVE-2020-8558, what kube-proxy and netavark guard the same way).
+ *
+ * "forward": the host forwards (for the bridge), so a machine on its network routing the bridge's network
+ * through it would reach every port of every container. Into ctr0 pass only published ports' connections
+ * (DNATed), replies, and container to container (hairpin included); from ctr0 out everything (masqueraded),
+ * as Docker 28 does. */
 static const struct {
         const char *chain, *rules;
 } nft_guards[] = {
@@ -98,6 +103,17 @@ static const struct {
           "        chain input {\n"
           "                type filter hook input priority filter - 10; policy accept;\n"
           "                iifname \"" NETWORK_BRIDGE_NAME "\" ip daddr 127.0.0.0/8 ct status & dnat == 0 drop\n"
+          "        }\n"
+          "}\n" },
+        { "forward",
+          "table ip ctr {\n"
+          "        chain forward {\n"
+          "                type filter hook forward priority filter - 10; policy accept;\n"
+          "                oifname != \"" NETWORK_BRIDGE_NAME "\" accept\n"
+          "                ct state established,related accept\n"
+          "                ct status dnat accept\n"
+          "                iifname \"" NETWORK_BRIDGE_NAME "\" accept\n"
+          "                drop\n"
           "        }\n"
           "}\n" },
 };
