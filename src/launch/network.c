@@ -30,6 +30,7 @@
 #include "network-lease.h"
 #include "network.h"
 #include "proc-util.h"
+#include "sha256.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -352,6 +353,46 @@ static const Sysctl bridge_ipv6_off[] = {
         { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/disable_ipv6", "1" },
 };
 
+/* A bridge without a MAC of its own takes its lowest port's, so ctr0's changed whenever the container with
+ * the lowest one stopped, and the others lost their gateway until their ARP entries expired. Like systemd for
+ * the bridges it creates: a hash of the machine ID and the name, locally administered, unicast — the same
+ * across stops and reboots. A MAC set on ctr0 already (by an operator, by systemd-networkd, by us) is kept. */
+static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
+        _cleanup_free_ char *assign = NULL, *machine_id = NULL;
+        _cleanup_(rtnl_link_putp) struct rtnl_link *change = NULL;
+        _cleanup_(nl_addr_putp) struct nl_addr *mac = NULL;
+        uint8_t digest[SHA256_DIGEST_SIZE];
+        Sha256 h;
+        int r;
+
+        r = read_full_file_at(AT_FDCWD, "/sys/class/net/" NETWORK_BRIDGE_NAME "/addr_assign_type", 4096, &assign, NULL);
+        if (r < 0)
+                return r;
+        if (atoi(assign) == 3)          /* NET_ADDR_SET */
+                return 0;
+        r = read_full_file_at(AT_FDCWD, "/etc/machine-id", 64, &machine_id, NULL);
+        if (r == -ENOENT)
+                return 0;       /* no machine ID (a bare chroot): the kernel's choice, as before */
+        if (r < 0)
+                return r;
+        machine_id[strcspn(machine_id, "\n")] = '\0';
+        if (machine_id[0] == '\0')
+                return 0;
+
+        sha256_init(&h);
+        sha256_update(&h, machine_id, strlen(machine_id));
+        sha256_update(&h, "\0ctr bridge\0" NETWORK_BRIDGE_NAME, sizeof("\0ctr bridge\0" NETWORK_BRIDGE_NAME) - 1);
+        sha256_final(&h, digest);
+        digest[0] = (digest[0] & 0xfe) | 0x02;          /* unicast, locally administered */
+
+        mac = nl_addr_build(AF_LLC, digest, 6);
+        change = rtnl_link_alloc();
+        if (!mac || !change)
+                return -ENOMEM;
+        rtnl_link_set_addr(change, mac);
+        return nl_errno_or_zero(rtnl_link_change(sk, bridge, change, 0));
+}
+
 /* ctr0 up with an address (its own, or 10.121.0.1/16 on a bridge we created); forwarding on, and
  * route_localnet for published ports on 127.0.0.1. */
 static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
@@ -388,6 +429,11 @@ static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
         r = subnet_check(sk, bn, ret_error);
         if (r < 0)
                 return r;
+
+        r = bridge_mac_fix(sk, bridge);
+        if (r < 0)
+                return strprintf_replace(ret_error, "Failed to give %s its fixed MAC address: %s", NETWORK_BRIDGE_NAME,
+                                         strerror(-r)), r;
 
         r = address_add(sk, bn->ifindex, bn->gateway, (int) bn->prefixlen);
         if (r >= 0)
