@@ -18,6 +18,7 @@
 #include "macro.h"
 #include "network-lease.h"
 #include "proc-util.h"
+#include "sha256.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -95,22 +96,34 @@ void elements_delete(struct nft_ctx *ctx, char **elements, const char *address) 
         }
 }
 
-/* Leases of monitors that are gone (killed with SIGKILL, a crash): their addresses and ports are free again. */
-void leases_collect(struct nft_ctx *ctx) {
+/* Leases of monitors that are gone (killed with SIGKILL, a crash): their addresses and ports are free again.
+ * The host ends of their veth pairs go to |ret_dead_veths| for the caller to delete (their containers may
+ * still run, holding an address that is free again), except a name a live lease's container has too. */
+void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths) {
+        _cleanup_strv_free_ char **live = NULL, **dead = NULL;
         DirIter it;
         const struct dirent64 *de;
 
+        *ret_dead_veths = NULL;
         if (dir_iter_open(AT_FDCWD, LEASES_DIR, &it) < 0)
                 return;
         while (dir_iter_next(&it, &de) > 0) {
                 _cleanup_free_ char *path = strprintf("%s/%s", LEASES_DIR, de->d_name), *buf = NULL;
                 _cleanup_strv_free_ char **lines = NULL;
+                char veth[IFNAMSIZ] = "";
+                bool alive;
 
                 if (!path || read_full_file_at(AT_FDCWD, path, LEASE_MAX, &buf, NULL) < 0)
                         continue;
                 if (strv_split(buf, "\n", &lines) < 0)
                         continue;
-                if (lines[0] && lease_owner_alive(lines[0]))
+                alive = lines[0] && lease_owner_alive(lines[0]);
+                if (lines[0] && lines[0][0]) {
+                        lines[0][strcspn(lines[0], " ")] = '\0';
+                        veth_name(lines[0], veth);
+                        (void) strv_extend(alive ? &live : &dead, veth);
+                }
+                if (alive)
                         continue;
                 log_debug("Collecting the stale network lease %s (%s).", de->d_name, strna(lines[0]));
                 if (lines[0])
@@ -118,6 +131,9 @@ void leases_collect(struct nft_ctx *ctx) {
                 (void) unlink(path);
         }
         dir_iter_close(&it);
+        STRV_FOREACH(v, dead)
+                if (!strv_contains(live, *v))
+                        (void) strv_extend(ret_dead_veths, *v);
 }
 
 int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Container *c, NetworkBridge *n,
@@ -444,10 +460,21 @@ int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, cha
 
 /* ---- interface names ---- */
 
-/* "vc-web", or for names longer than 12 characters "vc-" + 7 of them + "-" + 4 hex digits of a hash */
+/* "vc-web" for a name of at most 12 characters without ':' (which the kernel refuses in interface names); for
+ * any other "vh-" and 12 hex digits of the name's SHA-256. A short name can never take the hash form, and
+ * two names share a hash form once in 2^48; then the second start fails (veth_create() never deletes a link
+ * a running container holds). */
 void veth_name(const char *name, char buf[static IFNAMSIZ]) {
-        if (strlen(name) <= IFNAMSIZ - 1 - 3)
+        uint8_t digest[SHA256_DIGEST_SIZE];
+        Sha256 sha;
+
+        if (strlen(name) <= IFNAMSIZ - 1 - 3 && !strchr(name, ':')) {
                 snprintf(buf, IFNAMSIZ, "vc-%s", name);
-        else
-                snprintf(buf, IFNAMSIZ, "vc-%.7s-%04x", name, name_hash(name) & 0xffffU);
+                return;
+        }
+        sha256_init(&sha);
+        sha256_update(&sha, name, strlen(name));
+        sha256_final(&sha, digest);
+        snprintf(buf, IFNAMSIZ, "vh-%02x%02x%02x%02x%02x%02x", digest[0], digest[1], digest[2], digest[3],
+                 digest[4], digest[5]);
 }

@@ -23,8 +23,9 @@ int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error);
 /* Creates the state directory and its leases directory when missing, then takes the lock: returns the fd that
  * holds it. */
 int network_lock(void);
-/* Leases of monitors that are gone (SIGKILL, a crash): their addresses and ports are freed. Under the lock. */
-void leases_collect(struct nft_ctx *ctx);
+/* Leases of monitors that are gone (SIGKILL, a crash): their addresses and ports are freed. Under the lock.
+ * |ret_dead_veths|: the host ends of their veth pairs, to delete. */
+void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths);
 /* A free address of network/prefixlen (not the gateway) for |c|, its lease written: n->lease_path, n->address. */
 int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Container *c, NetworkBridge *n,
                char **ret_error);

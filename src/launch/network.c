@@ -469,10 +469,13 @@ static int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int br
         int r;
 
         veth_name(c->name, name);
-        /* A pair left from a launcher that died before its namespace did */
-        veth_delete(sk, name);
-
+        /* Never deleted first: a link of that name is a running container's (a dead monitor's went when its
+         * lease was collected), which must keep it. */
         r = rtnl_link_veth_add(sk, name, "eth0", pid);
+        if (r == -NLE_EXIST)
+                return strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s exists, another "
+                                         "running container's (its name has the same hash form)", name, name),
+                       -EEXIST;
         if (r < 0)
                 return strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s", name, nl_geterror(r)),
                        nl_errno(r);
@@ -598,6 +601,7 @@ finish:
 }
 
 int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char **ret_error) {
+        _cleanup_strv_free_ char **dead_veths = NULL;
         _cleanup_close_ int lock = -EBADF;
         struct nft_ctx *ctx = NULL;
         struct nl_sock *sk = NULL;
@@ -616,13 +620,15 @@ int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char
         r = nft_ensure_table(ctx, ret_error);
         if (r < 0)
                 goto fail;
-        leases_collect(ctx);
+        leases_collect(ctx, &dead_veths);
 
         r = nl_open(&sk);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to open rtnetlink: %s", strerror(-r));
                 goto fail;
         }
+        STRV_FOREACH(v, dead_veths)
+                veth_delete(sk, *v);
         r = bridge_ensure(sk, &bn, ret_error);
         if (r < 0)
                 goto fail;
