@@ -23,7 +23,8 @@ int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error);
 /* Creates the state directory and its leases directory when missing, then takes the lock: returns the fd that
  * holds it. */
 int network_lock(void);
-/* Leases of monitors that are gone (SIGKILL, a crash): their addresses and ports are freed. Under the lock.
+/* Leases of monitors that are gone (SIGKILL, a crash): their addresses and the ports that lead there are freed.
+ * Under the lock.
  * |ret_dead_veths|: the host ends of their veth pairs, to delete. */
 void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths);
 /* A free address of network/prefixlen (not the gateway) for |c|, its lease written: n->lease_path, n->address. */
@@ -31,8 +32,8 @@ int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Con
                char **ret_error);
 /* |c|'s PublishPort= as map elements leading to n->address, in one transaction: n->elements. */
 int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, char **ret_error);
-/* Deletes |elements| that still lead to |address|. */
-void elements_delete(struct nft_ctx *ctx, char **elements, const char *address);
+/* Deletes, in one transaction, the map elements that lead to one of |addresses| (sorted). */
+void elements_delete(struct nft_ctx *ctx, const uint32_t *addresses, size_t n_addresses);
 
 /* The host end of |name|'s veth pair. */
 void veth_name(const char *name, char buf[static IFNAMSIZ]);

@@ -656,10 +656,8 @@ fail:
                         veth_delete(sk, n.veth);
                 nl_socket_free(sk);
         }
-        if (n.elements) {
-                char a[INET_ADDRSTRLEN];
-                elements_delete(ctx, n.elements, network_address_format(n.address, a));
-        }
+        if (n.elements)
+                elements_delete(ctx, &n.address, 1);
         if (n.lease_path)
                 (void) unlink(n.lease_path);
         free(n.lease_path);
@@ -676,9 +674,8 @@ void network_bridge_done(NetworkBridge *n) {
         lock = network_lock();
         if (!strv_isempty(n->elements)) {
                 struct nft_ctx *ctx = nft_open();
-                char a[INET_ADDRSTRLEN];
                 if (ctx) {
-                        elements_delete(ctx, n->elements, network_address_format(n->address, a));
+                        elements_delete(ctx, &n->address, 1);
                         nft_ctx_free(ctx);
                 }
         }
