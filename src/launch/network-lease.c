@@ -169,24 +169,23 @@ static char *lease_name(uint32_t address) {
         return TAKE_PTR(buf);
 }
 
-/* The two maps overlap: "18085:80" (every address) and "127.0.0.1:18085:80" (one) are different keys, and the
- * one-address map is looked up first, so a second container would take the first one's traffic to that
- * address. Refused, as the same key is (the add fails with EEXIST), naming the container that holds it. */
-static int published_overlap(const Published *list, size_t n, uint32_t host, int protocol, unsigned port,
-                             char **ret_owner) {
+/* The entry of |list| (sorted) for protocol/port whose address overlaps |host| (0: every address), or NULL.
+ * The two maps overlap so: "18085:80" (every address) and "127.0.0.1:18085:80" (one) are different keys, and
+ * the one-address map is looked up first, so a second container would take the first one's traffic to that
+ * address; as for host listeners, a port on every address takes every address's traffic. */
+static const Published *published_find(const Published *list, size_t n, uint32_t host, int protocol,
+                                       unsigned port) {
         Published key = { .protocol = protocol, .port = port };
         const Published *p = n > 0 ? bsearch(&key, list, n, sizeof(Published), published_compare) : NULL;
 
         if (!p)
-                return 0;
+                return NULL;
         while (p > list && published_compare(p - 1, &key) == 0)
                 p--;
         for (; p < list + n && published_compare(p, &key) == 0; p++)
-                if (host == 0 || p->host == 0 || p->host == host) {
-                        *ret_owner = lease_name(p->target);
-                        return *ret_owner ? -EADDRINUSE : -ENOMEM;
-                }
-        return 0;
+                if (host == 0 || p->host == 0 || p->host == host)
+                        return p;
+        return NULL;
 }
 
 /* ---- leases ---- */
@@ -367,29 +366,89 @@ int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Con
 
 /* ---- PublishPort= ---- */
 
-/* A program on the host holding the port would never see its connections again (DNAT comes first): refuse,
- * as docker-proxy's bind would fail. */
-static int host_port_free(const char *address, int protocol, uint16_t port) {
-        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
-        _cleanup_close_ int fd = -EBADF;
-        int one = 1;
+/* One line of /proc/net/{tcp,udp}{,6} into |ret| (host = the local address, 0 for every one), false when it is
+ * no socket that published traffic could be taken from: TCP only listening, UDP any bound socket; IPv6 only
+ * "::" and "::ffff:a.b.c.d" (other IPv6 addresses never see the DNATed IPv4 traffic). */
+static bool listener_parse(const char *line, bool ipv6, int protocol, Published *ret) {
+        unsigned port, state;
+        uint32_t w[4];
 
-        if (address && inet_pton(AF_INET, address, &sa.sin_addr) != 1)
-                return -EINVAL;
-        fd = socket(AF_INET, (protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return negative_errno();
-        (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
-                return negative_errno();
+        if (ipv6) {
+                if (sscanf(line, " %*u: %8x%8x%8x%8x:%4x %*x:%*x %2x", &w[0], &w[1], &w[2], &w[3], &port, &state) != 6)
+                        return false;
+                /* each word is the kernel's __be32 printed as a number */
+                for (size_t i = 0; i < 4; i++)
+                        w[i] = ntohl(w[i]);
+                if (w[0] != 0 || w[1] != 0 || (w[2] != 0 && w[2] != 0xffffU) || (w[2] == 0 && w[3] != 0))
+                        return false;
+                ret->host = w[3];
+        } else {
+                if (sscanf(line, " %*u: %8x:%4x %*x:%*x %2x", &w[0], &port, &state) != 3)
+                        return false;
+                ret->host = ntohl(w[0]);
+        }
+        if (protocol == IPPROTO_TCP && state != 0x0a)   /* TCP_LISTEN */
+                return false;
+        ret->protocol = protocol;
+        ret->port = port;
+        return true;
+}
+
+/* Every socket on the host a published port would take traffic from, sorted. From /proc/net of our own
+ * namespace, the host's: a bind() probe saw a port free that a program holds with SO_REUSEADDR (a UDP DNS stub
+ * on 127.0.0.53) or SO_REUSEPORT. */
+static int host_listeners(Published **ret, size_t *ret_n) {
+        static const struct {
+                const char *path;
+                bool ipv6;
+                int protocol;
+        } tables[] = {
+                { "/proc/net/tcp",  false, IPPROTO_TCP },
+                { "/proc/net/tcp6", true,  IPPROTO_TCP },
+                { "/proc/net/udp",  false, IPPROTO_UDP },
+                { "/proc/net/udp6", true,  IPPROTO_UDP },
+        };
+        _cleanup_free_ Published *list = NULL;
+        size_t n = 0, allocated = 0;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
+                _cleanup_free_ char *buf = NULL;
+
+                r = read_full_file_at(AT_FDCWD, tables[i].path, 256U << 20, &buf, NULL);
+                if (r == -ENOENT && tables[i].ipv6)
+                        continue;       /* a kernel without IPv6 */
+                if (r < 0)
+                        return r;
+                for (const char *line = strchr(buf, '\n'); line; line = strchr(line + 1, '\n')) {
+                        Published x = {};
+
+                        if (!listener_parse(line + 1, tables[i].ipv6, tables[i].protocol, &x))
+                                continue;
+                        if (n == allocated) {
+                                size_t k = MAX(allocated * 2, (size_t) 64);
+                                Published *m = reallocarray(list, k, sizeof(Published));
+
+                                if (!m)
+                                        return -ENOMEM;
+                                list = m;
+                                allocated = k;
+                        }
+                        list[n++] = x;
+                }
+        }
+        if (n > 0)
+                qsort(list, n, sizeof(Published), published_compare);
+        *ret = TAKE_PTR(list);
+        *ret_n = n;
         return 0;
 }
 
 int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, char **ret_error) {
         _cleanup_strv_free_ char **elements = NULL;    /* ours only once the transaction added them */
         _cleanup_free_ char *cmd = NULL, *conflict = NULL;
-        _cleanup_free_ Published *published = NULL;
-        size_t n_published = 0;
+        _cleanup_free_ Published *published = NULL, *listeners = NULL;
+        size_t n_published = 0, n_listeners = 0;
         bool conflicting = false;
         char a[INET_ADDRSTRLEN];
         size_t size = 0;
@@ -402,6 +461,9 @@ int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, cha
         r = published_list(ctx, &published, &n_published);
         if (r < 0)
                 return strprintf_replace(ret_error, "PublishPort=: failed to list the published ports"), r;
+        r = host_listeners(&listeners, &n_listeners);
+        if (r < 0)
+                return strprintf_replace(ret_error, "PublishPort=: failed to read the host's sockets"), r;
 
         f = open_memstream(&cmd, &size);
         if (!f)
@@ -425,23 +487,28 @@ int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, cha
                 for (unsigned k = 0; k < m->count; k++) {
                         unsigned hp = m->host_port + k, cp = m->container_port + k;
                         _cleanup_free_ char *element = NULL, *owner = NULL;
+                        const Published *p;
+                        char l[INET_ADDRSTRLEN];
 
+                        /* A program on the host holding the port would never see its traffic again (DNAT comes
+                         * first): refused, as docker-proxy's bind would fail */
+                        p = published_find(listeners, n_listeners, host, m->protocol, hp);
+                        if (p) {
+                                fclose(f);
+                                return strprintf_replace(ret_error, "PublishPort=%s%s%u/%s: the port is in use by a "
+                                                         "program on the host (on %s:%u)", strempty(m->host_address),
+                                                         m->host_address ? ":" : "", hp, proto,
+                                                         p->host ? network_address_format(p->host, l) : "*", hp),
+                                       -EADDRINUSE;
+                        }
                         /* reported after the whole loop: a port a host program holds is named first */
-                        if (!conflicting && published_overlap(published, n_published, host, m->protocol, hp,
-                                                              &owner) < 0) {
+                        p = published_find(published, n_published, host, m->protocol, hp);
+                        if (p && !conflicting) {
                                 conflicting = true;
+                                owner = lease_name(p->target);
                                 conflict = strprintf("PublishPort=%s%s%u/%s: the port is already published by "
                                                      "another container ('%s')", strempty(m->host_address),
                                                      m->host_address ? ":" : "", hp, proto, strna(owner));
-                        }
-
-                        r = host_port_free(m->host_address, m->protocol, (uint16_t) hp);
-                        if (r < 0) {
-                                fclose(f);
-                                strprintf_replace(ret_error, "PublishPort=%s%s%u/%s: %s on the host", strempty(m->host_address),
-                                          m->host_address ? ":" : "", hp, proto,
-                                          r == -EADDRINUSE ? "the port is in use by a program" : strerror(-r));
-                                return r;
                         }
                         if (m->host_address)
                                 element = strprintf("publish_addr { %s . %s . %u }", m->host_address, proto, hp);
