@@ -29,6 +29,7 @@
 #include "macro.h"
 #include "network-lease.h"
 #include "network.h"
+#include "parse-util.h"
 #include "proc-util.h"
 #include "sha256.h"
 #include "string-util.h"
@@ -362,13 +363,15 @@ static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *change = NULL;
         _cleanup_(nl_addr_putp) struct nl_addr *mac = NULL;
         uint8_t digest[SHA256_DIGEST_SIZE];
+        unsigned assign_type;
         Sha256 h;
         int r;
 
         r = read_full_file_at(AT_FDCWD, "/sys/class/net/" NETWORK_BRIDGE_NAME "/addr_assign_type", 4096, &assign, NULL);
         if (r < 0)
                 return r;
-        if (atoi(assign) == 3)          /* NET_ADDR_SET */
+        assign[strcspn(assign, "\n")] = '\0';
+        if (safe_atou(assign, &assign_type) >= 0 && assign_type == 3)   /* NET_ADDR_SET */
                 return 0;
         r = read_full_file_at(AT_FDCWD, "/etc/machine-id", 64, &machine_id, NULL);
         if (r == -ENOENT)
