@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "parse-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -369,11 +370,6 @@ char *format_limit(char *buf, size_t size, uint64_t value, uint32_t scale, bool 
         else
                 snprintf(buf, size, "%" PRIu64, value);
         return buf;
-}
-
-const char *state_dir(void) {
-        const char *e = getenv("CTR_STATE_DIR");
-        return e && e[0] == '/' ? e : CTR_STATE_DIR;
 }
 
 int container_writable_layer(const Container *c, char **ret) {

@@ -62,7 +62,6 @@ const char *network_mode_string(const Container *c, char *buf, size_t size);
 char *format_limit(char *buf, size_t size, uint64_t value, uint32_t scale, bool bytes);
 /* Where the container's writable layer is: "$CTR_STATE_DIR/containers/NAME/upper", or a description. */
 int container_writable_layer(const Container *c, char **ret);
-const char *state_dir(void);
 
 /* Names with a RUNTIME_DIR/NAME/state file (running or crashed launchers), unsorted; NULL when none. */
 int runtime_names(char ***ret);

@@ -64,6 +64,7 @@
 #include "env-util.h"
 #include "fd-util.h"
 #include "log.h"
+#include "name-util.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"

@@ -22,6 +22,7 @@
 #include "json.h"
 #include "log.h"
 #include "pager.h"
+#include "paths.h"
 #include "runtime-state.h"
 #include "string-util.h"
 #include "strv.h"

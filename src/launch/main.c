@@ -26,6 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-bus.h>
+#include <systemd/sd-login.h>
+
+#include "bus-util.h"
 #include "chdir-util.h"
 #include "container-exec.h"
 #include "ctr-file.h"
@@ -37,8 +41,9 @@
 #include "namespaces.h"
 #include "network.h"
 #include "plan.h"
-#include "service.h"
 #include "runtime-state.h"
+#include "scope.h"
+#include "service.h"
 #include "string-util.h"
 #include "strv.h"
 #include "sync.h"
@@ -46,13 +51,6 @@
 
 #ifdef HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
-#endif
-
-#ifdef CTR_LAUNCH_HAVE_SCOPE
-#include <systemd/sd-bus.h>
-#include <systemd/sd-login.h>
-#include "bus-util.h"
-#include "scope.h"
 #endif
 
 #define EXIT_SETUP 125
@@ -518,10 +516,8 @@ static void write_runtime_state(const Container *c, pid_t pid, uint32_t address)
         char a[INET_ADDRSTRLEN] = "";
         int r;
 
-#ifdef CTR_LAUNCH_HAVE_SCOPE
         if (!arg_no_scope)
                 (void) container_scope_name(c->name, &scope);
-#endif
 
         RuntimeState st = {
                 .name = c->name,
@@ -560,7 +556,6 @@ static int make_staging_dir(const Plan *p) {
         return 0;
 }
 
-#ifdef CTR_LAUNCH_HAVE_SCOPE
 /* The scope step: the child exists and waits on the sync socket; put it into ctr-NAME.scope before it does
  * anything, so its cgroup namespace (unshared after release) is rooted there. */
 static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
@@ -581,7 +576,6 @@ static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
                                        error ?: strerror(-r));
         return 0;
 }
-#endif
 
 static int run(int argc, char *argv[]) {
         _cleanup_container_free_ Container *c = NULL;
@@ -633,13 +627,6 @@ static int run(int argc, char *argv[]) {
         if (arg_print_plan)
                 return plan_dump(p, stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 
-#ifndef CTR_LAUNCH_HAVE_SCOPE
-        if (!arg_no_scope) {
-                log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
-                                "This ctr-launch is built without systemd scope support; run it with --no-scope.");
-                return EXIT_SETUP;
-        }
-#else
         /* The check sd_booted() makes: without systemd as PID 1 there is nobody to ask for a scope. */
         if (!arg_no_scope && access("/run/systemd/system/", F_OK) < 0) {
                 log_error_errno(SYNTHETIC_ERRNO(EHOSTDOWN),
@@ -647,7 +634,6 @@ static int run(int argc, char *argv[]) {
                                 "run with --no-scope to start the container without one.");
                 return EXIT_SETUP;
         }
-#endif
 
         /* The seccomp filter is compiled (or read from its cache, $CTR_RUNTIME_DIR/.seccomp) here, not in the
          * child: libseccomp takes longer than the rest of a container start. It also rejects an unsupported
@@ -707,9 +693,7 @@ static int run(int argc, char *argv[]) {
 
         /* Without a scope there is nothing to do between clone() and the release: the release byte is queued
          * now, and the child finds it without waiting for us. */
-#ifdef CTR_LAUNCH_HAVE_SCOPE
         release_early = arg_no_scope;
-#endif
         if (p->network_bridge)
                 release_early = false;  /* eth0 comes before the release */
         if (release_early) {
@@ -744,7 +728,6 @@ static int run(int argc, char *argv[]) {
         }
 
         /* ---- The child exists and waits on the sync socket. Place it in its scope now. ---- */
-#ifdef CTR_LAUNCH_HAVE_SCOPE
         if (!arg_no_scope) {
                 r = place_in_scope(c, pid, pidfd);
                 if (r < 0) {
@@ -753,7 +736,6 @@ static int run(int argc, char *argv[]) {
                 }
                 service_scope_placed(&service, pid);
         }
-#endif
 
         if (p->network_bridge) {
                 _cleanup_free_ char *error = NULL;

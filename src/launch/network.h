@@ -16,9 +16,9 @@
 #include <sys/types.h>
 
 #include "ctr-file.h"
+#include "paths.h"
 
 #define NETWORK_BRIDGE_NAME "ctr0"
-#define NETWORK_STATE_DIR CTR_RUNTIME_DIR "/.network"
 
 typedef struct NetworkBridge {
         char *lease_path;       /* NETWORK_STATE_DIR/leases/ADDRESS, ours while the container runs */

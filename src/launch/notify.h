@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define NOTIFY_SOCKET_CONTAINER_DIR "/run/host/notify"
-#define NOTIFY_SOCKET_CONTAINER_PATH NOTIFY_SOCKET_CONTAINER_DIR "/notify"
+#include "paths.h"
+
 #define NOTIFY_MESSAGE_MAX 4096U
 
 /* Binds a SOCK_DGRAM socket at |dir|/notify (|dir| is created 0755). */

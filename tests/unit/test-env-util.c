@@ -9,6 +9,7 @@
 
 #include "container-exec.h"
 #include "env-util.h"
+#include "name-util.h"
 #include "test.h"
 
 static char *base;

@@ -4,7 +4,10 @@
 #include <signal.h>
 #include <linux/capability.h>
 
+#include "env-util.h"
+#include "name-util.h"
 #include "parse-util.h"
+#include "port-mapping.h"
 #include "test.h"
 
 TEST(safe_atou64) {

@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* Value types of .ctr files, strict: every parser rejects trailing garbage, signs where none belong, and
+/* Value types (of .ctr files and the rest), strict: every parser rejects trailing garbage, signs where none belong, and
  * overflow. All return >= 0 on success, -EINVAL for a malformed value, -ERANGE for one out of range. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "ctr-file.h"
-#include "name-util.h"
+#include "time-util.h"
+
+/* Sizes and counts: UINT64_MAX is "infinity", the value below it "unset". */
+#define LIMIT_INFINITY UINT64_MAX
+#define LIMIT_UNSET (UINT64_MAX - 1)
+
 
 /* Decimal, no sign, no whitespace, no leading zeros beyond a single "0". */
 int safe_atou64(const char *s, uint64_t *ret);
@@ -54,9 +58,6 @@ uint64_t capability_all(void);
 /* "0-3,6", also whitespace-separated; normalised to sorted, merged ranges "0-3,6". CPUs < 8192. */
 #define CPU_LIST_MAX 8192U
 int parse_cpu_list(const char *s, char **ret);
-
-/* "8080:80", "127.0.0.1:8080:80", "[::1]:8080:80", "8080:80/udp", "8000-8001:80-81". */
-int parse_port_mapping(const char *s, PortMapping *ret);
 
 /* "0755", "1777": octal, at most 07777. */
 int parse_mode(const char *s, mode_t *ret);

@@ -22,9 +22,6 @@ typedef struct RuntimeState {
 
 void runtime_state_done(RuntimeState *s);
 
-/* $CTR_RUNTIME_DIR or /run/ctr */
-const char *runtime_dir(void);
-
 /* RUNTIME_DIR/NAME, created 0755 (with RUNTIME_DIR) if missing. */
 int runtime_state_dir(const char *name, bool create, char **ret);
 

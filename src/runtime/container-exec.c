@@ -12,6 +12,7 @@
 #include "caps-util.h"
 #include "container-exec.h"
 #include "env-util.h"
+#include "paths.h"
 #include "runtime-state.h"
 #include "seccomp-util.h"
 #include "user-record.h"

@@ -13,11 +13,10 @@
 #include <sys/types.h>
 
 #include "diagnostics.h"
+#include "parse-util.h"
+#include "port-mapping.h"
 #include "time-util.h"
 
-/* Limits of values: "not set in the file" and "infinity" are distinct. */
-#define LIMIT_INFINITY UINT64_MAX
-#define LIMIT_UNSET (UINT64_MAX - 1)
 /* StopTimeoutSec= when not set; systemd's TimeoutStopSec= of the service gets this margin on top. */
 #define CTR_STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
 #define CTR_STOP_TIMEOUT_MARGIN_USEC (20 * USEC_PER_SEC)
@@ -59,14 +58,6 @@ typedef struct Tmpfs {
         bool read_only, noexec;
         bool nosuid, nodev;     /* default true; "suid", "dev" turn them off */
 } Tmpfs;
-
-typedef struct PortMapping {
-        char *host_address;     /* NULL = all addresses; else a literal IPv4/IPv6 address */
-        uint16_t host_port;
-        uint16_t container_port;
-        uint16_t count;         /* >= 1: a range "8080-8081:80-81" has count 2 */
-        int protocol;           /* IPPROTO_TCP (default) or IPPROTO_UDP */
-} PortMapping;
 
 /* One "Key=Value" of a pass-through section ([Unit], [Service], [Install]), in file order after drop-ins,
  * with specifiers NOT expanded (systemd expands them itself in the unit). An empty value is kept: it

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "ctr-keys.h"
+#include "env-util.h"
+#include "name-util.h"
 #include "quadlet-keys.h"
 #include "parse-util.h"
 #include "path-util.h"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "macro.h"
+#include "paths.h"
 #include "runtime-state.h"
 
 #define STATE_FILE_MAX 8192U
@@ -20,11 +21,6 @@ void runtime_state_done(RuntimeState *s) {
         s->config_hash = mfree(s->config_hash);
         s->source_path = mfree(s->source_path);
         s->address = mfree(s->address);
-}
-
-const char *runtime_dir(void) {
-        const char *e = getenv("CTR_RUNTIME_DIR");
-        return isempty(e) ? CTR_RUNTIME_DIR : e;
 }
 
 int runtime_state_dir(const char *name, bool create, char **ret) {

@@ -6,7 +6,7 @@
 
 #include "macro.h"
 
-/* Where the binaries' messages go. Library code in src/shared only ever logs at debug level. */
+/* Where the binaries' messages go. Library code in src/basic, src/model and src/runtime only ever logs at debug level. */
 typedef enum LogTarget {
         LOG_TARGET_STDERR,      /* plain "prog: message" on stderr */
         LOG_TARGET_KMSG,        /* "<prio>prog: message" into /dev/kmsg (generators); stderr if that fails */

@@ -10,6 +10,7 @@
 #include "env-util.h"
 #include "fileio.h"
 #include "macro.h"
+#include "name-util.h"
 
 /* A bounded check first: parse-util's validator copies the name to the stack. */
 static bool assignment_is_valid(const char *assignment) {

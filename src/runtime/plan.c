@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "notify.h"
+#include "paths.h"
 #include "plan.h"
 #include "string-util.h"
 #include "user-record.h"
@@ -72,12 +72,8 @@ const char *plan_op_type_to_string(PlanOpType t) {
 }
 
 void plan_options_from_environment(PlanOptions *ret) {
-        const char *e;
-
-        e = getenv("CTR_STATE_DIR");
-        ret->state_dir = e && e[0] == '/' ? e : CTR_STATE_DIR;
-        e = getenv("CTR_RUNTIME_DIR");
-        ret->runtime_dir = e && e[0] == '/' ? e : CTR_RUNTIME_DIR;
+        ret->state_dir = state_dir();
+        ret->runtime_dir = runtime_dir();
         ret->resolv_conf = NULL;
 }
 

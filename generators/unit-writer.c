@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "name-util.h"
 #include "parse-util.h"
 #include "path-util.h"
 #include "specifier.h"
