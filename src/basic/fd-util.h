@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+/* Writes all |n| bytes, across short writes and EINTR. 0 or -errno. */
+int loop_write(int fd, const void *buf, size_t n);
+
 /* Closes every descriptor from 3 up except those in |keep| (any order; negative entries are ignored), with
  * close_range(2) over the gaps. -errno of the first close_range() that failed. */
 int close_all_fds_except(const int *keep, size_t n_keep);

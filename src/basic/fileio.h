@@ -3,7 +3,16 @@
 
 #include <dirent.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
+
+#include "macro.h"
+
+/* stdio and directory streams closed when the variable goes out of scope. */
+DEFINE_TRIVIAL_CLEANUP_FUNC(FILE *, fclose);
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
+#define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_closedir_ _cleanup_(closedirp)
 
 /* Reads a whole file (relative to |dir_fd|, AT_FDCWD for the cwd) into a NUL-terminated buffer. Returns
  * -EFBIG when it holds more than |max_size| bytes (checked while reading, so pipes and /proc files work),

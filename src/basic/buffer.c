@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "macro.h"
+
+int buffer_append(Buffer *b, const void *p, size_t n) {
+        if (n > SIZE_MAX - b->size - 1)
+                return -ENOMEM;
+        if (b->max > 0 && b->size + n > b->max)
+                return -EFBIG;
+        if (b->size + n + 1 > b->allocated) {
+                size_t a = MAX(b->allocated > SIZE_MAX / 2 ? SIZE_MAX : b->allocated * 2, b->size + n + 1);
+                char *d;
+
+                a = MAX(a, (size_t) 64);
+                d = realloc(b->data, a);
+                if (!d)
+                        return -ENOMEM;
+                b->data = d;
+                b->allocated = a;
+        }
+        if (n > 0)
+                memcpy(b->data + b->size, p, n);
+        b->size += n;
+        b->data[b->size] = '\0';
+        return 0;
+}
+
+int buffer_puts(Buffer *b, const char *s) {
+        return buffer_append(b, s, strlen(s));
+}
+
+int buffer_putc(Buffer *b, char c) {
+        return buffer_append(b, &c, 1);
+}
+
+void buffer_reset(Buffer *b) {
+        b->size = 0;
+        if (b->data)
+                b->data[0] = '\0';
+}
+
+void buffer_done(Buffer *b) {
+        b->data = mfree(b->data);
+        b->size = b->allocated = 0;
+}
+
+char *buffer_steal(Buffer *b) {
+        char *s = b->data ? b->data : strdup("");
+
+        b->data = NULL;
+        b->size = b->allocated = 0;
+        return s;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* A growable text buffer, always NUL-terminated once anything is in it. The generator builds thousands of
+ * small files and the parsers read byte by byte: no stdio on those paths. */
+
+#include <stddef.h>
+
+typedef struct Buffer {
+        char *data;
+        size_t size, allocated;
+        size_t max;             /* 0: no bound; else appending past |max| bytes fails with -EFBIG */
+} Buffer;
+
+int buffer_append(Buffer *b, const void *p, size_t n);
+int buffer_puts(Buffer *b, const char *s);
+int buffer_putc(Buffer *b, char c);
+/* Empties it, keeping the allocation. */
+void buffer_reset(Buffer *b);
+/* Frees the data; the buffer can be used again. */
+void buffer_done(Buffer *b);
+/* Hands the data over (never NULL: an empty string when nothing was appended), or NULL when out of memory;
+ * the buffer is empty afterwards. */
+char *buffer_steal(Buffer *b);
+
+#define _cleanup_buffer_ __attribute__((cleanup(buffer_done)))
