@@ -436,7 +436,7 @@ static const struct {
         { "UpheldBy",   ".upholds"  },
 };
 
-static int install_add_targets(const Container *c, const UnitSetting *s, const SpecifierContext *ctx,
+static int install_add_targets(_unused_ const Container *c, const UnitSetting *s, const SpecifierContext *ctx,
                                char ***targets, Diagnostics *diag) {
         const char *p = s->value;
         int r;

@@ -28,7 +28,7 @@ enum {
         ARG_JSON = VERB_OPTION_BASE,
 };
 
-static int handle_option(int c, const char *value) {
+static int handle_option(int c, _unused_ const char *value) {
         return c == ARG_JSON ? 0 : -EINVAL;
 }
 

@@ -35,7 +35,7 @@ enum {
         ARG_JSON = VERB_OPTION_BASE,
 };
 
-static int handle_option(int c, const char *value) {
+static int handle_option(int c, _unused_ const char *value) {
         switch (c) {
         case 'a':
                 arg_all = true;

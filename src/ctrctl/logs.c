@@ -292,7 +292,7 @@ static int add_matches(sd_journal *j, const char *name) {
 
 static volatile sig_atomic_t stop_following = 0;
 
-static void on_stop_signal(int sig) {
+static void on_stop_signal(_unused_ int sig) {
         stop_following = 1;
 }
 

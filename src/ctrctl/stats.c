@@ -251,7 +251,7 @@ int verb_stats(int argc, char *argv[]) {
 
 static volatile sig_atomic_t quit = 0;
 
-static void on_signal(int sig) {
+static void on_signal(_unused_ int sig) {
         quit = 1;
 }
 

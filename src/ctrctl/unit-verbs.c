@@ -25,7 +25,7 @@ enum {
         ARG_NOW,
 };
 
-static int handle_option(int c, const char *value) {
+static int handle_option(int c, _unused_ const char *value) {
         switch (c) {
         case ARG_NO_BLOCK:
                 arg_no_block = true;

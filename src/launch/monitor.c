@@ -55,7 +55,7 @@ void monitor_kill_and_reap(pid_t pid, int pidfd) {
 
 #define MONITOR_POLLFDS_MAX 16
 
-int monitor_run(pid_t pid, int pidfd, const MonitorHooks *hooks, int stop_signal, uint64_t stop_timeout_usec,
+int monitor_run(_unused_ pid_t pid, int pidfd, const MonitorHooks *hooks, int stop_signal, uint64_t stop_timeout_usec,
                 int *ret_status, bool *ret_stop_requested) {
         _cleanup_close_ int sfd = -EBADF, tfd = -EBADF;
         bool stopping = false, killed = false;

@@ -142,7 +142,7 @@ struct pollfd *service_pollfds(Service *s, size_t *ret_n) {
 }
 
 /* Forwards what is readable; at end of file (or a dead journal stream) the pipe is closed and ignored. */
-static void pump(Service *s, int *from, int to) {
+static void pump(_unused_ Service *s, int *from, int to) {
         for (unsigned i = 0; i < 16; i++) {
                 ssize_t n = log_forward_pump(*from, to);
                 if (n == -EAGAIN)

@@ -180,7 +180,7 @@ typedef struct JobWait {
         char *result;
 } JobWait;
 
-static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+static int on_job_removed(sd_bus_message *m, void *userdata, _unused_ sd_bus_error *error) {
         JobWait *w = userdata;
         const char *path, *unit, *result;
         uint32_t id;

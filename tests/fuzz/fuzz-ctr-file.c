@@ -67,7 +67,7 @@ static int fuzz_one_file(const uint8_t *data, size_t size) {
 
 static char *base_dir;
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
+static int rm_one(const char *p, _unused_ const struct stat *st, int flag, _unused_ struct FTW *ftw) {
         return flag == FTW_DP ? rmdir(p) : unlink(p);
 }
 

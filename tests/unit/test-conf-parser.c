@@ -6,7 +6,7 @@
 #include "test.h"
 
 /* Records each item as "LINE [SECTION] KEY=VALUE" (or "LINE [SECTION]" for a header), joined by '|'. */
-static int collect(const char *file, unsigned line, const char *section, const char *key, const char *value,
+static int collect(_unused_ const char *file, unsigned line, const char *section, const char *key, const char *value,
                    void *userdata) {
         char ***l = userdata, *s;
         int r;

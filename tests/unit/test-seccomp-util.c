@@ -334,7 +334,7 @@ static int child_no_nnp(uint64_t caps) {
 }
 
 #if defined(__x86_64__)
-static int child_probe_int80(uint64_t unused) {
+static int child_probe_int80(_unused_ uint64_t unused) {
         return syscall_int80(IA32_GETPID, 0, 0) == getpid() ? 0 : 1;
 }
 #endif
@@ -450,7 +450,7 @@ static int child_profile(uint64_t with_default) {
 }
 
 /* "include default" and "allow keyctl": the profile widens the default filter */
-static int child_widened(uint64_t unused) {
+static int child_widened(_unused_ uint64_t unused) {
         int failed = 0;
 
         CHILD_CHECK(seccomp_program_load(&program, true) == 0);
