@@ -2,8 +2,10 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "path-util.h"
 
@@ -82,4 +84,33 @@ const char *path_basename(const char *p) {
         const char *s = strrchr(p, '/');
 
         return s ? s + 1 : p;
+}
+
+int find_executable(const char *name, const char *search, char **ret) {
+        char *p;
+
+        if (strchr(name, '/')) {
+                p = strdup(name);
+                if (!p)
+                        return -ENOMEM;
+                *ret = p;
+                return 0;
+        }
+
+        for (const char *d = search ?: DEFAULT_PATH;;) {
+                size_t k;
+
+                d += strspn(d, ":");
+                if (*d == '\0')
+                        return -ENOENT;
+                k = strcspn(d, ":");
+                if (asprintf(&p, "%.*s/%s", (int) k, d, name) < 0)
+                        return -ENOMEM;
+                if (access(p, X_OK) == 0) {
+                        *ret = p;
+                        return 0;
+                }
+                free(p);
+                d += k;
+        }
 }

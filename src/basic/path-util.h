@@ -5,6 +5,9 @@
 
 #include "macro.h"
 
+/* The PATH= a process gets when nobody set one (systemd's default, and the container's). */
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 static inline bool path_is_absolute(const char *p) {
         return p && p[0] == '/';
 }
@@ -20,3 +23,9 @@ int path_join(const char *a, const char *b, char **ret);
 
 /* The last component ("/a/b.ctr" → "b.ctr"); a pointer into |p|. */
 const char *path_basename(const char *p) _pure_;
+
+/* Where execvpe() would find |name|: itself when it contains a '/', else the first "DIR/name" that access()
+ * calls executable, for each DIR of |search| (a PATH= value; NULL: DEFAULT_PATH) in order, empty entries
+ * skipped. No fallbacks of execvpe()'s (no current directory, no retry on EACCES). Looked up in the caller's
+ * root, so a process inside a container's root finds the container's binaries. -ENOENT when none is. */
+int find_executable(const char *name, const char *search, char **ret);

@@ -192,33 +192,6 @@ static _Noreturn void child_fail(int sk, const ExecError *err, int status) {
         _exit(status);
 }
 
-/* As the launcher: PATH of the container's environment, no fallbacks. */
-static int find_executable(const char *name, char *const *env, char **ret) {
-        _cleanup_free_ char *copy = NULL;
-        const char *path;
-        char *save = NULL;
-
-        if (strchr(name, '/')) {
-                *ret = strdup(name);
-                return *ret ? 0 : -ENOMEM;
-        }
-        path = env_get(env, "PATH");
-        copy = strdup(path ?: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        if (!copy)
-                return -ENOMEM;
-        for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-                _cleanup_free_ char *p = NULL;
-
-                if (asprintf(&p, "%s/%s", d, name) < 0)
-                        return -ENOMEM;
-                if (access(p, X_OK) == 0) {
-                        *ret = TAKE_PTR(p);
-                        return 0;
-                }
-        }
-        return -ENOENT;
-}
-
 typedef struct ExecContext {
         const Container *c;
         const ExecCredentials *cred;
@@ -316,7 +289,7 @@ static _Noreturn void grandchild(const ExecContext *x) {
                 }
         }
 
-        r = find_executable(x->login_shell ?: x->argv[0], x->env, &path);
+        r = find_executable(x->login_shell ?: x->argv[0], env_get(x->env, "PATH"), &path);
         if (r < 0) {
                 exec_error_set(&err, r, "Failed to find '%s' in the container", x->login_shell ?: x->argv[0]);
                 child_fail(x->sk, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_FAILURE);

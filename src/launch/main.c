@@ -34,12 +34,14 @@
 #include "container-exec.h"
 #include "ctr-file.h"
 #include "diagnostics.h"
+#include "env-util.h"
 #include "init.h"
 #include "log.h"
 #include "monitor.h"
 #include "mount-setup.h"
 #include "namespaces.h"
 #include "network.h"
+#include "path-util.h"
 #include "plan.h"
 #include "runtime-state.h"
 #include "scope.h"
@@ -180,35 +182,6 @@ static int load(const char *arg, Container **ret) {
         return 0;
 }
 
-/* Looks |name| up in PATH= of the container's environment when it has no '/', as execvpe() would, but
- * without its fallbacks. */
-static int find_executable(const char *name, char *const *env, char **ret) {
-        const char *path = NULL;
-        _cleanup_free_ char *copy = NULL;
-        char *save = NULL;
-
-        if (strchr(name, '/')) {
-                *ret = strdup(name);
-                return *ret ? 0 : -ENOMEM;
-        }
-        STRV_FOREACH(e, env)
-                if (strneq(*e, "PATH=", 5))
-                        path = *e + 5;
-        copy = strdup(path ?: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        if (!copy)
-                return -ENOMEM;
-        for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-                _cleanup_free_ char *p = NULL;
-                if (asprintf(&p, "%s/%s", d, name) < 0)
-                        return -ENOMEM;
-                if (access(p, X_OK) == 0) {
-                        *ret = TAKE_PTR(p);
-                        return 0;
-                }
-        }
-        return -ENOENT;
-}
-
 static _Noreturn void child_fail(int sync_fd, const ExecError *err, int status) {
         sync_report(sync_fd, err);
         _exit(status);
@@ -220,7 +193,7 @@ static _Noreturn void exec_workload(char *const *argv, char **env, int sync_fd) 
         sigset_t empty;
         int r;
 
-        r = find_executable(argv[0], env, &path);
+        r = find_executable(argv[0], env_get(env, "PATH"), &path);
         if (r < 0) {
                 launch_error(&err, r, "Failed to find '%s' in the container", argv[0]);
                 child_fail(sync_fd, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_SETUP);

@@ -12,12 +12,11 @@
 #include "caps-util.h"
 #include "container-exec.h"
 #include "env-util.h"
+#include "path-util.h"
 #include "paths.h"
 #include "runtime-state.h"
 #include "seccomp-util.h"
 #include "user-record.h"
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 int exec_error_set(ExecError *err, int error, const char *format, ...) {
         va_list ap;
