@@ -124,9 +124,7 @@ static int child_apply(void) {
 }
 
 TEST(apply_in_child) {
-        if (geteuid() != 0 || !(status_mask("CapEff") & CAP_MASK(CAP_SETPCAP))) {
-                printf("# skipping capability application: needs root with CAP_SETPCAP\n");
-                return;
-        }
+        if (geteuid() != 0 || !(status_mask("CapEff") & CAP_MASK(CAP_SETPCAP)))
+                TEST_SKIP("capability application needs root with CAP_SETPCAP");
         ASSERT_EQ(run_in_child(child_apply), 0);
 }

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* A tiny test harness: TEST(name) { … } registers a case, ASSERT_*() fail it (and return from it, so
- * cleanup attributes still run). main() runs every case and prints one TAP-ish line per case and a final
- * "N passed, N failed" line. Include this once per test program. */
+/* A tiny test harness: TEST(name) { … } registers a case, ASSERT_*() fail it and TEST_SKIP("why") skips it
+ * (both return from it, so cleanup attributes still run). main() runs every case and prints one TAP line per
+ * case ("ok N - name # SKIP why" for a skip) and a final "N passed, N failed, N skipped" line, which
+ * tools/run-tests counts (a strict run fails on any skip). A program whose cases all skip exits 77, so meson
+ * reports it as skipped. Include this once per test program.
+ *
+ * CTR_TEST_EXCLUDE="PROGRAM:CASE …" leaves the named cases out of the run (they are not reported at all):
+ * tools/run-tests' valgrind stage names there the cases that cannot run under valgrind, and says why. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,19 +27,45 @@ typedef struct TestCase {
         void (*func)(void);
 } TestCase;
 
-#define TEST_MAX 512
-static TestCase test_cases[TEST_MAX];
-static unsigned test_n_cases;
-static bool test_current_failed;
+/* Grown as cases register (from constructors, before main()): no limit to silently drop cases at. */
+static TestCase *test_cases;
+static unsigned test_n_cases, test_n_allocated;
+static bool test_current_failed, test_current_skipped;
+static char test_skip_reason[256];
+
+static inline void test_register(const char *name, void (*func)(void)) {
+        if (test_n_cases >= test_n_allocated) {
+                unsigned n = test_n_allocated > 0 ? test_n_allocated * 2 : 64;
+                TestCase *p = reallocarray(test_cases, n, sizeof(TestCase));
+
+                if (!p) {
+                        /* a case that cannot be registered would never run: never pass without it */
+                        fprintf(stderr, "test: out of memory registering case %u (%s)\n", test_n_cases + 1, name);
+                        abort();
+                }
+                test_cases = p;
+                test_n_allocated = n;
+        }
+        test_cases[test_n_cases++] = (TestCase) { name, func };
+}
 
 /* The generated names (test_case_NAME, test_register_NAME) stay clear of helpers called test_NAME. */
 #define TEST(n)                                                                 \
         static void test_case_##n(void);                                        \
         __attribute__((constructor)) static void test_register_##n(void) {      \
-                if (test_n_cases < TEST_MAX)                                    \
-                        test_cases[test_n_cases++] = (TestCase) { #n, test_case_##n }; \
+                test_register(#n, test_case_##n);                               \
         }                                                                       \
         static void test_case_##n(void)
+
+/* This case cannot run here (not root, a missing tool): reported as a TAP skip with the reason, never as
+ * a pass. Only for what the host lacks; a case that fails under a wrapper is excluded by the wrapper's
+ * caller (CTR_TEST_EXCLUDE), not skipped. */
+#define TEST_SKIP(...)                                                          \
+        do {                                                                    \
+                snprintf(test_skip_reason, sizeof(test_skip_reason), __VA_ARGS__); \
+                test_current_skipped = true;                                    \
+                return;                                                         \
+        } while (0)
 
 #define TEST_FAIL(...)                                                          \
         do {                                                                    \
@@ -153,22 +184,55 @@ static inline int test_write(const char *dir, const char *relpath, const char *c
         return 0;
 }
 
-int main(void) {
-        unsigned passed = 0, failed = 0;
+/* Whether CTR_TEST_EXCLUDE names PROGRAM:CASE for this program and |name|. */
+static inline bool test_excluded(const char *name) {
+        const char *list = getenv("CTR_TEST_EXCLUDE"), *prog = program_invocation_short_name;
+        size_t lp = strlen(prog), ln = strlen(name);
 
-        printf("1..%u\n", test_n_cases);
+        for (const char *p = list; p && *p;) {
+                size_t l = strcspn(p, " ,\t\n");
+
+                if (l == lp + 1 + ln && strncmp(p, prog, lp) == 0 && p[lp] == ':' && strncmp(p + lp + 1, name, ln) == 0)
+                        return true;
+                p += l;
+                p += strspn(p, " ,\t\n");
+        }
+        return false;
+}
+
+int main(void) {
+        unsigned passed = 0, failed = 0, skipped = 0, n = 0, excluded = 0;
+
+        for (unsigned i = 0; i < test_n_cases; i++)
+                if (test_excluded(test_cases[i].name)) {
+                        test_cases[i].func = NULL;
+                        excluded++;
+                }
+        printf("1..%u\n", test_n_cases - excluded);
         for (unsigned i = 0; i < test_n_cases; i++) {
-                test_current_failed = false;
+                if (!test_cases[i].func) {
+                        printf("# %s: excluded by CTR_TEST_EXCLUDE\n", test_cases[i].name);
+                        continue;
+                }
+                n++;
+                test_current_failed = test_current_skipped = false;
                 test_cases[i].func();
                 if (test_current_failed) {
                         failed++;
-                        printf("not ok %u - %s\n", i + 1, test_cases[i].name);
+                        printf("not ok %u - %s\n", n, test_cases[i].name);
+                } else if (test_current_skipped) {
+                        skipped++;
+                        printf("ok %u - %s # SKIP %s\n", n, test_cases[i].name, test_skip_reason);
                 } else {
                         passed++;
-                        printf("ok %u - %s\n", i + 1, test_cases[i].name);
+                        printf("ok %u - %s\n", n, test_cases[i].name);
                 }
                 fflush(stdout);
         }
-        printf("%u passed, %u failed\n", passed, failed);
-        return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+        free(test_cases);
+        if (failed > 0)
+                return EXIT_FAILURE;
+        /* nothing ran: meson (and a strict run) must see a skip, not a pass */
+        return passed > 0 ? EXIT_SUCCESS : 77;
 }
