@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/ioctl.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "caps-util.h"
+#include "fileio.h"
 #include "seccomp-util.h"
 #include "test.h"
 
@@ -57,14 +59,13 @@ static int status_field(const char *field) {
         char line[256];
         int v = -1;
         size_t n = strlen(field);
-        FILE *f = fopen("/proc/self/status", "re");
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
 
         if (!f)
                 return -1;
         while (fgets(line, sizeof(line), f))
                 if (strncmp(line, field, n) == 0 && line[n] == ':')
                         v = (int) strtol(line + n + 1, NULL, 10);
-        fclose(f);
         return v;
 }
 
@@ -340,7 +341,7 @@ static int child_probe_int80(_unused_ uint64_t unused) {
 #endif
 
 static void test_build_filter(void) {
-        scmp_filter_ctx ctx = NULL;
+        _cleanup_seccomp_release_ scmp_filter_ctx ctx = NULL;
 
         ASSERT_TRUE(seccomp_default_filter_new(CAPABILITY_SET_DOCKER_DEFAULT, true, &ctx) == 0);
         ASSERT_TRUE(ctx != NULL);
@@ -350,7 +351,6 @@ static void test_build_filter(void) {
         ASSERT_TRUE(seccomp_arch_exist(ctx, SCMP_ARCH_X32) == 0);
         ASSERT_TRUE(seccomp_arch_exist(ctx, SCMP_ARCH_X86_64) == 0);
 #endif
-        seccomp_release(ctx);
 
         ASSERT_TRUE(seccomp_profile_is_unconfined("unconfined"));
         ASSERT_TRUE(!seccomp_profile_is_unconfined(NULL));
@@ -462,14 +462,10 @@ static int child_widened(_unused_ uint64_t unused) {
 }
 
 static int parse_error(const char *profile, unsigned *ret_line) {
-        scmp_filter_ctx ctx = NULL;
-        int r;
+        _cleanup_seccomp_release_ scmp_filter_ctx ctx = NULL;
 
         *ret_line = 0;
-        r = seccomp_profile_parse(profile, CAPABILITY_SET_DOCKER_DEFAULT, &ctx, ret_line);
-        if (r >= 0)
-                seccomp_release(ctx);
-        return r;
+        return seccomp_profile_parse(profile, CAPABILITY_SET_DOCKER_DEFAULT, &ctx, ret_line);
 }
 
 TEST(profile_parse) {
@@ -620,6 +616,46 @@ TEST(build) {
 
 TEST(program_cache) {
         test_program_cache_impl();
+}
+
+/* The program is libseccomp's export of the filter, whole; what is read back must be whole instructions. */
+TEST(program_from_fd) {
+        _cleanup_seccomp_release_ scmp_filter_ctx ctx = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        SeccompProgram exported = {}, built = {}, read_back = {};
+        int pipe_fds[2];
+
+        ASSERT_EQ(seccomp_default_filter_new(CAPABILITY_SET_DOCKER_DEFAULT, true, &ctx), 0);
+        ASSERT_EQ(seccomp_program_from_filter(ctx, &exported), 0);
+        ASSERT_EQ(seccomp_default_program(CAPABILITY_SET_DOCKER_DEFAULT, NULL, &built), 0);
+        ASSERT_TRUE(exported.n_insns == built.n_insns &&
+                    memcmp(exported.insns, built.insns, built.n_insns * sizeof(struct sock_filter)) == 0);
+
+        /* read from the start, whatever the file offset */
+        fd = memfd_create("test-seccomp", MFD_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_EQ(write(fd, built.insns, built.n_insns * sizeof(struct sock_filter)),
+                  (ssize_t) (built.n_insns * sizeof(struct sock_filter)));
+        ASSERT_EQ(seccomp_program_from_fd(fd, &read_back), 0);
+        ASSERT_TRUE(read_back.n_insns == built.n_insns &&
+                    memcmp(read_back.insns, built.insns, built.n_insns * sizeof(struct sock_filter)) == 0);
+        seccomp_program_done(&read_back);
+
+        /* a partial instruction, an empty file, too many instructions, not a file */
+        ASSERT_EQ(write(fd, "x", 1), 1);
+        ASSERT_ERROR(seccomp_program_from_fd(fd, &read_back), EBADMSG);
+        ASSERT_EQ(ftruncate(fd, 0), 0);
+        ASSERT_ERROR(seccomp_program_from_fd(fd, &read_back), EBADMSG);
+        ASSERT_EQ(ftruncate(fd, (off_t) ((BPF_MAXINSNS + 1) * sizeof(struct sock_filter))), 0);
+        ASSERT_ERROR(seccomp_program_from_fd(fd, &read_back), EBADMSG);
+        ASSERT_EQ(pipe2(pipe_fds, O_CLOEXEC), 0);
+        ASSERT_ERROR(seccomp_program_from_fd(pipe_fds[0], &read_back), EBADFD);
+        ASSERT_NULL(read_back.insns);
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+
+        seccomp_program_done(&exported);
+        seccomp_program_done(&built);
 }
 
 TEST(default_filter) {
