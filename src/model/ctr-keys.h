@@ -1,18 +1,29 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* The [Container] key table and value parsers. Internal to the parser (ctr-file.c); everything else uses
- * ctr-file.h. */
+/* The [Container] key table: which keys exist, which of them guard isolation, and applying one assignment
+ * to a Container. The loader (ctr-file.c) calls container_key_assign() for every assignment of a
+ * [Container] section; the parsers of the values live in keys-*.c, grouped by what they configure.
+ * Builds on container.h only: the keys know nothing about files or the search path. */
 
 #include <stdbool.h>
 
-#include "ctr-file.h"
+#include "container.h"
+#include "diagnostics.h"
 #include "specifier.h"
 
 /* Entries in one list key (Volume=, Environment=, Layer=, …): more is an error, not a slow generator. */
 #define CTR_LIST_MAX 4096U
 
-/* What the key parsers share while one container is loaded. */
+/* Whether |key| is a [Container] key, and whether a bad value for it rejects the whole file (a key that
+ * would weaken isolation or lose data when misread) rather than being ignored with a warning. */
+bool container_key_is_known(const char *key);
+bool container_key_is_isolation(const char *key);
+/* The known [Container] key nearest to an unknown |key| (a small edit distance, ignoring case), or NULL when
+ * none is near enough to be worth suggesting. An unknown key rejects the file (see ctr.ctr(5)). */
+const char *container_key_suggest(const char *key);
+
+/* What the key parsers share while one container is loaded: the loader owns it. */
 typedef struct KeyState {
         Container *c;
         Diagnostics *diag;
@@ -27,7 +38,3 @@ typedef struct KeyState {
  * and stores the value, or reports it: a bad value is a warning; an unknown key, or a bad value of a key that
  * would weaken isolation or lose data, is an error (and s->failed is set). Returns < 0 only when out of memory. */
 int container_key_assign(KeyState *s, const char *file, unsigned line, const char *key, const char *value);
-
-void volume_free_many(Volume *v, size_t n);
-void tmpfs_free_many(Tmpfs *t, size_t n);
-void port_mapping_free_many(PortMapping *p, size_t n);

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* Container's lifecycle: a new one with every default the keys document, and its free; the small questions
+ * asked of a loaded one. The loader (ctr-file.c) and the key parsers (keys-*.c) both build on this. */
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "container.h"
+#include "string-util.h"
+#include "strv.h"
+
+Container *container_new(const char *name) {
+        Container *c;
+
+        c = calloc(1, sizeof(Container));
+        if (!c)
+                return NULL;
+
+        *c = (Container) {
+                .network = NETWORK_NONE,
+                .no_new_privileges = true,
+                .memory_max = LIMIT_UNSET,
+                .memory_high = LIMIT_UNSET,
+                .memory_swap_max = LIMIT_UNSET,
+                .cpu_weight = LIMIT_UNSET,
+                .cpu_quota_per_sec_usec = LIMIT_UNSET,
+                .tasks_max = LIMIT_UNSET,
+                .io_weight = LIMIT_UNSET,
+                .stop_signal = SIGTERM,
+                .stop_timeout_usec = CTR_STOP_TIMEOUT_DEFAULT_USEC,
+                .reload_signal = SIGHUP,
+        };
+
+        if (name) {
+                c->name = strdup(name);
+                if (!c->name)
+                        return mfree(c);
+        }
+        return c;
+}
+
+static void unit_settings_free(UnitSetting *u, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(u[i].section);
+                free(u[i].key);
+                free(u[i].value);
+                free(u[i].file);
+        }
+        free(u);
+}
+
+Container *container_free(Container *c) {
+        if (!c)
+                return NULL;
+
+        free(c->name);
+        free(c->source_path);
+        strv_free(c->dropin_paths);
+        free(c->image);
+        free(c->root_directory);
+        strv_free(c->layers);
+        strv_free(c->exec);
+        strv_free(c->environment);
+        strv_free(c->environment_files);
+        free(c->working_directory);
+        free(c->user);
+        free(c->group);
+        strv_free(c->supplementary_groups);
+        free(c->hostname);
+        volume_free_many(c->volumes, c->n_volumes);
+        tmpfs_free_many(c->tmpfs, c->n_tmpfs);
+        free(c->network_container);
+        port_mapping_free_many(c->ports, c->n_ports);
+        free(c->seccomp_profile);
+        free(c->allowed_cpus);
+        free(c->slice);
+        unit_settings_free(c->unit_settings, c->n_unit_settings);
+        return mfree(c);
+}
+
+const char *container_hostname(const Container *c) {
+        return c->hostname ?: c->name;
+}
+
+const char *container_slice(const Container *c) {
+        return c->slice ?: "machine.slice";
+}
+
+bool container_name_is_valid(const char *name) {
+        size_t l;
+
+        if (!name)
+                return false;
+        l = strlen(name);
+        if (l == 0 || l > CTR_NAME_MAX)
+                return false;
+        if (name[0] == '.')
+                return false;
+        /* systemd's unit name characters; '@' and '/' are not among them. */
+        return in_charset(name, ALPHANUMERICAL ":-_.\\");
+}
+
+void volume_free_many(Volume *v, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(v[i].source);
+                free(v[i].destination);
+        }
+        free(v);
+}
+
+void tmpfs_free_many(Tmpfs *t, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(t[i].destination);
+        free(t);
+}
+
+void port_mapping_free_many(PortMapping *p, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(p[i].host_address);
+        free(p);
+}

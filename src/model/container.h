@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The Container struct itself: what one .ctr file (with its drop-ins) means, its defaults, its lifecycle
+ * (new, free) and the small questions asked of it (host name, slice, whether a name is valid). The layer
+ * underneath both the key parsers (ctr-keys.h) and the loader (ctr-file.h): it knows nothing about files.
+ *
+ * Library code: returns negative errno, never logs. */
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "macro.h"
+#include "parse-util.h"
+#include "port-mapping.h"
+#include "time-util.h"
+
+/* StopTimeoutSec= when not set; systemd's TimeoutStopSec= of the service gets this margin on top. */
+#define CTR_STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
+#define CTR_STOP_TIMEOUT_MARGIN_USEC (20 * USEC_PER_SEC)
+
+#define CTR_NAME_MAX 200U  /* so "ctr-NAME.scope" and "ctr@NAME.service" stay within systemd's 255 */
+
+typedef enum NetworkMode {
+        NETWORK_NONE,           /* private network namespace, loopback up (default) */
+        NETWORK_HOST,           /* the host's network namespace */
+        NETWORK_BRIDGE,         /* private namespace with a veth on the ctr bridge */
+        NETWORK_CONTAINER,      /* join the namespace of another running container: network_container */
+        _NETWORK_MODE_MAX,
+} NetworkMode;
+
+typedef enum VolumeType {
+        VOLUME_BIND,            /* source is an absolute host path */
+        VOLUME_NAMED,           /* source is a volume name: /var/lib/ctr/volumes/NAME, created on first use */
+} VolumeType;
+
+typedef struct Volume {
+        VolumeType type;
+        char *source;           /* absolute normalised host path, or the volume name */
+        char *destination;      /* absolute normalised path inside the container */
+        bool read_only;         /* "ro"; default rw */
+        bool nosuid, nodev;     /* default true; "suid", "dev" turn them off */
+        bool noexec;
+        bool recursive;         /* default true; "norbind" turns it off */
+} Volume;
+
+typedef struct Tmpfs {
+        char *destination;      /* absolute normalised path inside the container */
+        uint64_t size;          /* bytes, LIMIT_UNSET = kernel default */
+        mode_t mode;            /* default 01777 */
+        bool read_only, noexec;
+        bool nosuid, nodev;     /* default true; "suid", "dev" turn them off */
+} Tmpfs;
+
+/* One "Key=Value" of a pass-through section ([Unit], [Service], [Install]), in file order after drop-ins,
+ * with specifiers NOT expanded (systemd expands them itself in the unit). An empty value is kept: it
+ * resets a list in systemd as well. */
+typedef struct UnitSetting {
+        char *section;          /* "Unit", "Service", "Install" */
+        char *key;
+        char *value;
+        char *file;             /* where it came from, for ctrctl cat and messages */
+        unsigned line;
+} UnitSetting;
+
+typedef struct Container {
+        char *name;             /* the instance name: web for ctr@web.service */
+        char *source_path;      /* the main .ctr file (after resolving the search path), NULL if only drop-ins */
+        char **dropin_paths;    /* NAME.ctr.d/ *.conf, in the order they were applied */
+        char config_hash[65];   /* hex SHA-256 over the effective configuration: "ctr-config-v1\n" NAME "\n", then
+                                 * for every file applied, in order (main file, then drop-ins):
+                                 * PATH "\n" SIZE "\n" CONTENTS "\n". Changes with any edit, rename or
+                                 * added/removed drop-in. */
+
+        /* [Container] — image and root */
+        char *image;            /* "host", or an image reference for the local store; NULL when root_directory */
+        char *root_directory;   /* RootDirectory=: a directory used as the lowest layer */
+        char **layers;          /* Layer=: more lower directories, in file order; see ctr.ctr(5) for stacking */
+        bool read_only;         /* ReadOnly=, default no */
+        bool ephemeral;         /* Ephemeral=, default no */
+
+        /* process */
+        char **exec;            /* Exec= split as systemd does; NULL = the image's default (or /bin/sh for host) */
+        char **environment;     /* Environment=, "KEY=VALUE" entries, later ones override earlier */
+        char **environment_files; /* EnvironmentFile=, absolute, a leading '-' means "ignore if missing" */
+        char *working_directory; /* WorkingDirectory=, absolute; NULL = the user's home or "/" */
+        char *user;             /* User=, name or number, resolved in the container's /etc/passwd; NULL = root */
+        char *group;            /* Group=, likewise in /etc/group; NULL = the user's primary group */
+        char **supplementary_groups;
+        char *hostname;         /* Hostname=, NULL = the container name */
+        bool init;              /* Init=: a minimal reaping init as PID 1, default no */
+
+        /* mounts */
+        Volume *volumes;
+        size_t n_volumes;
+        Tmpfs *tmpfs;
+        size_t n_tmpfs;
+
+        /* network */
+        NetworkMode network;    /* Network=, default none */
+        char *network_container; /* for NETWORK_CONTAINER */
+        PortMapping *ports;     /* PublishPort= */
+        size_t n_ports;
+
+        /* privileges: capability bitmasks, bit N = capability number N */
+        uint64_t add_capabilities;     /* AddCapability= */
+        uint64_t drop_capabilities;    /* DropCapability= */
+        bool no_new_privileges;        /* NoNewPrivileges=, default yes */
+        char *seccomp_profile;         /* SeccompProfile=: NULL = the default filter, "unconfined" = none */
+
+        /* resources: passed to the scope */
+        uint64_t memory_max;            /* bytes, LIMIT_INFINITY, or LIMIT_UNSET */
+        uint64_t memory_high;
+        uint64_t memory_swap_max;
+        uint32_t memory_max_scale;      /* when given as a percentage: scaled to UINT32_MAX, 0 = not used */
+        uint32_t memory_high_scale;
+        uint32_t memory_swap_max_scale;
+        uint64_t cpu_weight;            /* 1–10000, LIMIT_UNSET */
+        uint64_t cpu_quota_per_sec_usec; /* CPUQuota=: 50% → 500000; LIMIT_UNSET */
+        char *allowed_cpus;             /* AllowedCPUs=, normalised list "0-3,6" */
+        uint64_t tasks_max;             /* number, LIMIT_INFINITY or LIMIT_UNSET */
+        uint32_t tasks_max_scale;       /* when given as a percentage */
+        uint64_t io_weight;             /* 1–10000, LIMIT_UNSET */
+        char *slice;                    /* Slice=, NULL = machine.slice */
+
+        /* lifecycle */
+        int stop_signal;                /* StopSignal=, default SIGTERM */
+        uint64_t stop_timeout_usec;     /* StopTimeoutSec=, default 10 s; USEC_INFINITY allowed */
+        bool notify;                    /* Notify=, default no */
+        int reload_signal;              /* ReloadSignal=, default SIGHUP */
+
+        /* pass-through sections */
+        UnitSetting *unit_settings;
+        size_t n_unit_settings;
+} Container;
+
+Container *container_new(const char *name);
+Container *container_free(Container *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Container *, container_free);
+#define _cleanup_container_free_ _cleanup_(container_freep)
+
+/* Hostname the container gets: Hostname= or the name. */
+const char *container_hostname(const Container *c);
+/* Slice the scope goes into: Slice= or machine.slice. */
+const char *container_slice(const Container *c);
+
+/* Valid container name: a valid systemd unit instance name, at most CTR_NAME_MAX, no '/' '@' or leading '.'. */
+bool container_name_is_valid(const char *name);
+
+/* Free arrays of the list keys' entries (and what each entry owns). */
+void volume_free_many(Volume *v, size_t n);
+void tmpfs_free_many(Tmpfs *t, size_t n);
+void port_mapping_free_many(PortMapping *p, size_t n);

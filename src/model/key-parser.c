@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* What every [Container] key parser shares: reporting a bad value (a warning, or an error for a key that
+ * guards isolation), the bound on list keys, and the two value shapes many keys take (a boolean, an
+ * absolute path). The parsers themselves are in keys-*.c. */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "key-parser.h"
+#include "parse-util.h"
+#include "path-util.h"
+#include "string-util.h"
+
+int key_invalid(KeyContext *k, int error, const char *format, ...) {
+        _cleanup_free_ char *m = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, format);
+        r = vasprintf(&m, format, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+
+        if (k->level == DIAGNOSTIC_ERROR)
+                k->lc->failed = true;
+        r = diagnostics_add(k->lc->diag, k->level, error ?: EINVAL, k->file, k->line, "Container", k->key,
+                            k->raw, "%s%s", m, k->level == DIAGNOSTIC_ERROR ? "." : ", ignoring.");
+        return r < 0 ? r : 0;
+}
+
+int key_check_list_size(KeyContext *k, size_t n) {
+        if (n < CTR_LIST_MAX)
+                return 0;
+        /* Too many entries is never silently truncated. */
+        k->level = DIAGNOSTIC_ERROR;
+        (void) key_invalid(k, E2BIG, "Too many entries for %s= (at most %u)", k->key, CTR_LIST_MAX);
+        return -E2BIG;
+}
+
+int key_parse_bool(KeyContext *k, const char *v, bool *field, bool def) {
+        int b;
+
+        if (isempty(v)) {
+                *field = def;
+                return 0;
+        }
+        b = parse_boolean(v);
+        if (b < 0)
+                return key_invalid(k, EINVAL, "Invalid boolean '%s' for %s=", v, k->key);
+        *field = b;
+        return 0;
+}
+
+int key_parse_abs_path(KeyContext *k, const char *v, char **field) {
+        char *p;
+
+        if (isempty(v)) {
+                *field = mfree(*field);
+                return 0;
+        }
+        if (path_normalize_absolute(v, &p) < 0)
+                return key_invalid(k, EINVAL, "%s= must be an absolute path without '..', got '%s'", k->key, v);
+        free(*field);
+        *field = p;
+        return 0;
+}

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* [Container] keys of the workload process: what runs (Exec=, Init=), as whom (User=, Group=,
+ * SupplementaryGroups=), with what environment and where (Environment=, EnvironmentFile=,
+ * WorkingDirectory=, Hostname=), and how it is told to reload or stop (Notify=, ReloadSignal=,
+ * StopSignal=, StopTimeoutSec=). */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "key-parser.h"
+#include "name-util.h"
+#include "parse-util.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+int key_exec(KeyContext *k, const char *v) {
+        _cleanup_strv_free_ char **l = NULL;
+        Container *c = k->lc->c;
+        int r;
+
+        if (isempty(v)) {
+                c->exec = strv_free(c->exec);
+                return 0;
+        }
+
+        for (const char *p = v;;) {
+                char *w;
+
+                r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return key_invalid(k, EINVAL, "Invalid quoting or escape in Exec= '%s'", v);
+                if (r == 0)
+                        break;
+                if (key_check_list_size(k, strv_length(l)) < 0) {
+                        free(w);
+                        return 0;
+                }
+                r = strv_consume(&l, w);
+                if (r < 0)
+                        return r;
+        }
+        if (strv_isempty(l))
+                return key_invalid(k, EINVAL, "Exec= '%s' has no command", v);
+        if (isempty(l[0]))
+                return key_invalid(k, EINVAL, "Exec= '%s' has an empty program name", v);
+
+        strv_free(c->exec);
+        c->exec = TAKE_PTR(l);
+        return 0;
+}
+
+int key_environment(KeyContext *k, const char *v) {
+        Container *c = k->lc->c;
+        int r;
+
+        if (isempty(v)) {
+                c->environment = strv_free(c->environment);
+                return 0;
+        }
+
+        /* Validate the whole line first, so an unterminated quote does not apply half of it. */
+        for (const char *p = v;;) {
+                _cleanup_free_ char *w = NULL;
+
+                r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return key_invalid(k, EINVAL, "Invalid quoting or escape in Environment= '%s'", v);
+                if (r == 0)
+                        break;
+        }
+
+        for (const char *p = v;;) {
+                _cleanup_free_ char *w = NULL, *prefix = NULL;
+                char **e;
+
+                r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+
+                if (!env_assignment_is_valid(w)) {
+                        r = key_invalid(k, EINVAL, "Invalid environment assignment '%s' in Environment=", w);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+
+                /* A later assignment of the same name replaces the earlier one. */
+                prefix = strndup(w, (size_t) (strchr(w, '=') - w + 1));
+                if (!prefix)
+                        return -ENOMEM;
+                for (e = c->environment; e && *e; e++)
+                        if (startswith(*e, prefix))
+                                break;
+                if (e && *e) {
+                        free(*e);
+                        *e = TAKE_PTR(w);
+                        continue;
+                }
+                if (key_check_list_size(k, strv_length(c->environment)) < 0)
+                        return 0;
+                r = strv_consume(&c->environment, TAKE_PTR(w));
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int key_environment_file(KeyContext *k, const char *v) {
+        Container *c = k->lc->c;
+        _cleanup_free_ char *p = NULL;
+        bool optional;
+        char *s;
+
+        if (isempty(v)) {
+                c->environment_files = strv_free(c->environment_files);
+                return 0;
+        }
+        optional = v[0] == '-';
+        if (path_normalize_absolute(v + optional, &p) < 0)
+                return key_invalid(k, EINVAL, "EnvironmentFile= must be an absolute path without '..', got '%s'", v);
+        if (key_check_list_size(k, strv_length(c->environment_files)) < 0)
+                return 0;
+        if (asprintf(&s, "%s%s", optional ? "-" : "", p) < 0)
+                return -ENOMEM;
+        return strv_consume(&c->environment_files, s);
+}
+
+int key_working_directory(KeyContext *k, const char *v) {
+        return key_parse_abs_path(k, v, &k->lc->c->working_directory);
+}
+
+int key_user(KeyContext *k, const char *v) {
+        if (isempty(v)) {
+                k->lc->c->user = mfree(k->lc->c->user);
+                return 0;
+        }
+        if (!user_group_is_valid(v))
+                return key_invalid(k, EINVAL, "Invalid user name or number '%s' for User=", v);
+        return free_and_strdup(&k->lc->c->user, v);
+}
+
+int key_group(KeyContext *k, const char *v) {
+        if (isempty(v)) {
+                k->lc->c->group = mfree(k->lc->c->group);
+                return 0;
+        }
+        if (!user_group_is_valid(v))
+                return key_invalid(k, EINVAL, "Invalid group name or number '%s' for Group=", v);
+        return free_and_strdup(&k->lc->c->group, v);
+}
+
+int key_supplementary_groups(KeyContext *k, const char *v) {
+        _cleanup_strv_free_ char **l = NULL;
+        Container *c = k->lc->c;
+        int r;
+
+        if (isempty(v)) {
+                c->supplementary_groups = strv_free(c->supplementary_groups);
+                return 0;
+        }
+        r = strv_split(v, WHITESPACE, &l);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(g, l)
+                if (!user_group_is_valid(*g))
+                        return key_invalid(k, EINVAL,
+                                           "Invalid group name or number '%s' for SupplementaryGroups=", *g);
+        if (key_check_list_size(k, strv_length(c->supplementary_groups) + strv_length(l)) < 0)
+                return 0;
+        return strv_extend_strv(&c->supplementary_groups, l);
+}
+
+int key_hostname(KeyContext *k, const char *v) {
+        if (isempty(v)) {
+                k->lc->c->hostname = mfree(k->lc->c->hostname);
+                return 0;
+        }
+        if (!hostname_is_valid(v))
+                return key_invalid(k, EINVAL, "Invalid host name '%s' for Hostname=", v);
+        return free_and_strdup(&k->lc->c->hostname, v);
+}
+
+int key_init(KeyContext *k, const char *v) {
+        return key_parse_bool(k, v, &k->lc->c->init, false);
+}
+
+int key_notify(KeyContext *k, const char *v) {
+        return key_parse_bool(k, v, &k->lc->c->notify, false);
+}
+
+static int parse_signal_field(KeyContext *k, const char *v, int *field, int def) {
+        int s;
+
+        if (isempty(v)) {
+                *field = def;
+                return 0;
+        }
+        s = parse_signal(v);
+        if (s < 0)
+                return key_invalid(k, EINVAL, "Invalid signal '%s' for %s=", v, k->key);
+        *field = s;
+        return 0;
+}
+
+int key_stop_signal(KeyContext *k, const char *v) {
+        return parse_signal_field(k, v, &k->lc->c->stop_signal, SIGTERM);
+}
+
+int key_reload_signal(KeyContext *k, const char *v) {
+        return parse_signal_field(k, v, &k->lc->c->reload_signal, SIGHUP);
+}
+
+int key_stop_timeout_sec(KeyContext *k, const char *v) {
+        uint64_t u;
+
+        if (isempty(v)) {
+                k->lc->c->stop_timeout_usec = CTR_STOP_TIMEOUT_DEFAULT_USEC;
+                return 0;
+        }
+        if (parse_sec(v, &u) < 0)
+                return key_invalid(k, EINVAL, "Invalid duration '%s' for StopTimeoutSec=", v);
+        /* As systemd's TimeoutStopSec=: 0 disables the timeout. */
+        k->lc->c->stop_timeout_usec = u == 0 ? USEC_INFINITY : u;
+        return 0;
+}
