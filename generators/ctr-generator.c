@@ -91,19 +91,6 @@ static int parse_argv(int argc, char *argv[], const char **ret_dir) {
         return 1;
 }
 
-static void log_diagnostics(Diagnostics *diag) {
-        for (size_t i = 0; i < diag->n; i++) {
-                _cleanup_free_ char *s = NULL;
-
-                if (diagnostic_format(&diag->items[i], &s) < 0) {
-                        log_oom();
-                        continue;
-                }
-                log_full(diag->items[i].level == DIAGNOSTIC_ERROR ? LOG_ERR : LOG_WARNING, "%s", s);
-        }
-        diagnostics_clear(diag);
-}
-
 /* Writes one container's drop-in and symlinks. Returns < 0 only when the output cannot be written. */
 static int generate_one(UnitOutput *out, const ContainerSource *s, const char *template_path) {
         _cleanup_container_free_ Container *c = NULL;
@@ -119,7 +106,8 @@ static int generate_one(UnitOutput *out, const ContainerSource *s, const char *t
         }
 
         r = container_load_source(s, &diag, &c);
-        log_diagnostics(&diag);
+        (void) diagnostics_log(&diag, 0);
+        diagnostics_clear(&diag);
         if (r == -EBADMSG) {
                 /* The launcher parses the file again at start and fails with the same messages. */
                 log_error("%s: invalid, not generating ctr@%s.service.",
@@ -134,7 +122,8 @@ static int generate_one(UnitOutput *out, const ContainerSource *s, const char *t
         r = unit_dropin_from_container(c, &diag, &dropin, &size);
         if (r >= 0)
                 r = unit_install_symlinks(c, &diag, &links);
-        log_diagnostics(&diag);
+        (void) diagnostics_log(&diag, 0);
+        diagnostics_clear(&diag);
         if (r < 0) {
                 log_error_errno(r, "Failed to generate ctr@%s.service, skipping: %m", s->name);
                 return 0;
@@ -184,7 +173,8 @@ int main(int argc, char *argv[]) {
         /* Files whose names cannot be containers are warned about: an admin wonders why "my@web.ctr" does
          * nothing. */
         r = container_enumerate_full(search_path, &diag, &sources, &n_sources);
-        log_diagnostics(&diag);
+        (void) diagnostics_log(&diag, 0);
+        diagnostics_clear(&diag);
         if (r < 0) {
                 log_error_errno(r, "Failed to enumerate .ctr files: %m");
                 return EXIT_SUCCESS;

@@ -26,6 +26,15 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
+int bus_log_connect_error(int r, const char *host) {
+        if (r == -EHOSTDOWN)
+                return log_error_errno(r, "systemd is not running on this machine (PID 1 is not systemd); "
+                                       "this command needs it.");
+        if (host)
+                return log_error_errno(r, "Failed to connect to systemd on '%s': %m", host);
+        return log_error_errno(r, "Failed to connect to systemd: %m");
+}
+
 int ctrctl_check_name(const char *name) {
         if (!container_name_is_valid(name))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Invalid container name '%s'.", name);
@@ -45,9 +54,7 @@ int ctrctl_load_container(const char *name, bool warnings, Container **ret) {
                 return log_error_errno(r, "Failed to determine the search path: %m");
 
         r = container_load(name, search, &diag, ret);
-        for (size_t i = 0; i < diag.n; i++)
-                if (warnings || diag.items[i].level == DIAGNOSTIC_ERROR)
-                        print_diagnostic(diag.items + i);
+        (void) diagnostics_log(&diag, DIAGNOSTICS_PLAIN | (warnings ? 0 : DIAGNOSTICS_ERRORS_ONLY));
         diagnostics_clear(&diag);
 
         if (r == -ENOENT)

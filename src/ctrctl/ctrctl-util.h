@@ -20,6 +20,10 @@ int ctrctl_load_container(const char *name, bool warnings, Container **ret);
 /* Exit status for a failed ctrctl_load_container(): CTRCTL_EXIT_NO_SUCH for -ENOENT/-ERFKILL, else failure. */
 int ctrctl_load_exit_status(int r);
 
+/* Logs a useful message for a failed bus_connect() (bus-util.h) to |host| (NULL: this machine) and returns
+ * |r|. */
+int bus_log_connect_error(int r, const char *host);
+
 /* Checks a container name given on the command line; logs and returns -EINVAL when invalid. */
 int ctrctl_check_name(const char *name);
 

@@ -193,17 +193,6 @@ usage:
         return -EINVAL;
 }
 
-void print_diagnostic(const Diagnostic *d) {
-        const char *level = d->level == DIAGNOSTIC_ERROR ? "error" : "warning";
-
-        if (d->file && d->line > 0)
-                fprintf(stderr, "%s:%u: %s: %s\n", d->file, d->line, level, d->message);
-        else if (d->file)
-                fprintf(stderr, "%s: %s: %s\n", d->file, level, d->message);
-        else
-                fprintf(stderr, "%s: %s\n", level, d->message);
-}
-
 static int parse_argv(int argc, char *argv[]) {
         static const struct option options[] = {
                 GLOBAL_OPTIONS,

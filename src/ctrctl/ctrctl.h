@@ -8,8 +8,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "diagnostics.h"
-
 /* Exit statuses, following systemctl where later verbs overlap with it (3 = not running for "status"). */
 enum {
         CTRCTL_EXIT_SUCCESS = 0,
@@ -53,9 +51,6 @@ typedef int (*VerbOptionHandler)(int c, const char *optarg);
 #define VERB_OPTION_BASE 0x200
 int verb_parse_options(int argc, char *argv[], const struct option *options, const char *shortopts,
                        VerbOptionHandler handler);
-
-/* "FILE:LINE: warning: MESSAGE" or "…: error: MESSAGE" on stderr. */
-void print_diagnostic(const Diagnostic *d);
 
 /* The verbs, one file each. */
 int verb_cat(int argc, char *argv[]);

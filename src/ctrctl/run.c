@@ -325,8 +325,7 @@ static int validate_file(const char *path, const char *name) {
         int r;
 
         r = container_load_file(path, name, NULL, &diag, &c);
-        for (size_t i = 0; i < diag.n; i++)
-                print_diagnostic(diag.items + i);
+        (void) diagnostics_log(&diag, DIAGNOSTICS_PLAIN);
         diagnostics_clear(&diag);
         if (r == -EBADMSG)
                 return log_error_errno(r, "The options make an invalid container, see the errors above.");

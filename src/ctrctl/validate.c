@@ -274,8 +274,7 @@ int verb_validate(int argc, char *argv[]) {
                         fputs("\n", stdout);
                         json_print_result(&res);
                 } else
-                        for (size_t k = 0; k < res.diag.n; k++)
-                                print_diagnostic(&res.diag.items[k]);
+                        (void) diagnostics_log(&res.diag, DIAGNOSTICS_PLAIN);
 
                 result_done(&res);
         }

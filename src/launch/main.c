@@ -142,7 +142,7 @@ static int parse_argv(int argc, char *argv[]) {
 static int load(const char *arg, Container **ret) {
         _cleanup_strv_free_ char **search = NULL;
         Diagnostics diag = {};
-        int r;
+        int r, k;
 
         if (arg_config_path)
                 r = strv_copy(arg_config_path, &search);
@@ -158,15 +158,10 @@ static int load(const char *arg, Container **ret) {
         else
                 r = container_load(arg, search, &diag, ret);
 
-        for (size_t i = 0; i < diag.n; i++) {
-                _cleanup_free_ char *s = NULL;
-                if (diagnostic_format(diag.items + i, &s) < 0) {
-                        diagnostics_clear(&diag);
-                        return log_oom();
-                }
-                log_full(diag.items[i].level == DIAGNOSTIC_ERROR ? LOG_ERR : LOG_WARNING, "%s", s);
-        }
+        k = diagnostics_log(&diag, 0);
         diagnostics_clear(&diag);
+        if (k < 0)
+                return k;
 
         if (r == -ENOENT && !strchr(arg, '/')) {
                 _cleanup_free_ char *j = NULL;
@@ -538,8 +533,11 @@ static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
         int r;
 
         r = bus_connect(NULL, &bus);
+        if (r == -EHOSTDOWN)
+                return log_error_errno(r, "systemd is not running on this machine (PID 1 is not systemd); "
+                                       "this command needs it.");
         if (r < 0)
-                return bus_log_connect_error(r, NULL);
+                return log_error_errno(r, "Failed to connect to systemd: %m");
         /* BindsTo=/Before= only a service of ours: run from a shell, our unit is the login session's scope. */
         if (sd_pid_get_unit(0, &unit) >= 0 && endswith(unit, ".service"))
                 service = unit;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diagnostics.h"
+#include "log.h"
 
 static char *strdup_or_null(const char *s, bool *oom) {
         char *p;
@@ -88,19 +89,46 @@ void diagnostics_clear(Diagnostics *d) {
         d->n = 0;
 }
 
-int diagnostic_format(const Diagnostic *d, char **ret) {
+/* |with_level|: "warning: " or "error: " after the location, as compilers print it. */
+static int format_full(const Diagnostic *d, bool with_level, char **ret) {
+        const char *level = !with_level ? "" : d->level == DIAGNOSTIC_ERROR ? "error: " : "warning: ";
         char *s;
         int r;
 
         if (d->file && d->line > 0)
-                r = asprintf(&s, "%s:%u: %s", d->file, d->line, d->message);
+                r = asprintf(&s, "%s:%u: %s%s", d->file, d->line, level, d->message);
         else if (d->file)
-                r = asprintf(&s, "%s: %s", d->file, d->message);
+                r = asprintf(&s, "%s: %s%s", d->file, level, d->message);
         else
-                r = asprintf(&s, "%s", d->message);
+                r = asprintf(&s, "%s%s", level, d->message);
         if (r < 0)
                 return -ENOMEM;
 
         *ret = s;
         return 0;
+}
+
+int diagnostic_format(const Diagnostic *d, char **ret) {
+        return format_full(d, false, ret);
+}
+
+int diagnostics_log(const Diagnostics *d, DiagnosticsLogFlags flags) {
+        int ret = 0;
+
+        for (size_t i = 0; d && i < d->n; i++) {
+                const Diagnostic *item = d->items + i;
+                _cleanup_free_ char *s = NULL;
+
+                if ((flags & DIAGNOSTICS_ERRORS_ONLY) && item->level != DIAGNOSTIC_ERROR)
+                        continue;
+                if (format_full(item, flags & DIAGNOSTICS_PLAIN, &s) < 0) {
+                        ret = log_oom();
+                        continue;
+                }
+                if (flags & DIAGNOSTICS_PLAIN)
+                        fprintf(stderr, "%s\n", s);
+                else
+                        log_full(item->level == DIAGNOSTIC_ERROR ? LOG_ERR : LOG_WARNING, "%s", s);
+        }
+        return ret;
 }

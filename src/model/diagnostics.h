@@ -36,5 +36,18 @@ int diagnostics_add(Diagnostics *d, DiagnosticLevel level, int error, const char
 bool diagnostics_has_errors(const Diagnostics *d);
 void diagnostics_clear(Diagnostics *d);
 
-/* "FILE:LINE: MESSAGE" — the form every binary prints (the generator prefixes "ctr-generator: "). */
+/* "FILE:LINE: MESSAGE" ("FILE: MESSAGE" without a line, "MESSAGE" without a file). */
 int diagnostic_format(const Diagnostic *d, char **ret);
+
+typedef enum DiagnosticsLogFlags {
+        DIAGNOSTICS_ERRORS_ONLY = 1 << 0,       /* leave the warnings out */
+        /* "FILE:LINE: warning: MESSAGE" / "…: error: MESSAGE" straight on stderr, as a compiler says it
+         * (ctrctl); without it each is logged (log.h: its target, its "PROGRAM: " prefix) in
+         * diagnostic_format()'s form, at LOG_WARNING or LOG_ERR (the generator, ctr-launch) */
+        DIAGNOSTICS_PLAIN = 1 << 1,
+} DiagnosticsLogFlags;
+
+/* The one way a binary prints what the parser said; library code collects and never calls it. Every
+ * diagnostic is printed even when one cannot be formatted (that one is logged as out of memory and -ENOMEM
+ * returned). */
+int diagnostics_log(const Diagnostics *d, DiagnosticsLogFlags flags);

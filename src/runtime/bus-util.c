@@ -9,7 +9,6 @@
 
 #include "bus-util.h"
 #include "ctr-file.h"
-#include "log.h"
 #include "string-util.h"
 #include "time-util.h"
 
@@ -70,15 +69,6 @@ int bus_connect(const char *host, sd_bus **ret) {
                 return -EHOSTDOWN;
 
         return bus_connect_system(ret);
-}
-
-int bus_log_connect_error(int r, const char *host) {
-        if (r == -EHOSTDOWN)
-                return log_error_errno(r, "systemd is not running on this machine (PID 1 is not systemd); "
-                                       "this command needs it.");
-        if (host)
-                return log_error_errno(r, "Failed to connect to systemd on '%s': %m", host);
-        return log_error_errno(r, "Failed to connect to systemd: %m");
 }
 
 int container_service_name(const char *name, char **ret) {

@@ -31,8 +31,6 @@
 int bus_connect(const char *host, sd_bus **ret);
 /* The system bus through the broker, subscribed to systemd's job signals (bus_connect()'s path for non-root). */
 int bus_connect_system(sd_bus **ret);
-/* Logs a useful message for a failed bus_connect() and returns |r|. */
-int bus_log_connect_error(int r, const char *host);
 
 /* "ctr@NAME.service", "ctr-NAME.scope" */
 int container_service_name(const char *name, char **ret);
