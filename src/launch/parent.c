@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctr-launch's parent: everything on the host side of one container's run, once it is planned. It takes the
+ * container's lock, prepares the seccomp filter, the service's streams and the caller's terminal, clone3()s
+ * the child into new namespaces (child.h) paused on the sync socket, places it in ctr-NAME.scope, sets up
+ * Network=bridge, releases it, writes the runtime state once the workload runs and stays as the monitor
+ * (monitor.h) until the container exits, whose status it returns. */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-login.h>
+
+#include "bus-util.h"
+#include "child.h"
+#include "container-exec.h"
+#include "log.h"
+#include "mkdir-util.h"
+#include "monitor.h"
+#include "namespaces.h"
+#include "network.h"
+#include "parent.h"
+#include "runtime-state.h"
+#include "scope.h"
+#include "service.h"
+#include "string-util.h"
+#include "sync.h"
+#include "terminal.h"
+
+/* One launcher per container name: a second one would share the writable layer. The lock is on the
+ * runtime directory RUNTIME/NAME, held by the monitor until it exits. */
+static int lock_container(const Container *c, int *ret_fd) {
+        for (unsigned attempt = 0; attempt < 5; attempt++) {
+                _cleanup_free_ char *dir = NULL;
+                _cleanup_close_ int fd = -EBADF;
+                struct stat a, b;
+                int r;
+
+                r = runtime_state_dir(c->name, true, &dir);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create the runtime directory of '%s': %m", c->name);
+                fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0)
+                        return log_error_errno(errno, "Failed to open '%s': %m", dir);
+                if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                        if (errno == EWOULDBLOCK)
+                                return log_error_errno(SYNTHETIC_ERRNO(EBUSY),
+                                                       "Container '%s' is already running.", c->name);
+                        return log_error_errno(errno, "Failed to lock '%s': %m", dir);
+                }
+                /* a monitor that just exited may have removed the directory under us: lock the one that is there */
+                if (fstat(fd, &a) < 0 || stat(dir, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+                        continue;
+                *ret_fd = TAKE_FD(fd);
+                return 0;
+        }
+        return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Failed to lock the runtime directory of '%s'.", c->name);
+}
+
+/* Network=container:NAME: the network namespace of that container's init, from its runtime state. The
+ * pidfd proves the init still lived after /proc/PID was opened, so the PID was not reused in between. */
+static int open_container_netns(const char *name, int *ret_fd) {
+        _cleanup_close_ int pidfd = -EBADF, fd = -EBADF;
+        RuntimeState st = {};
+        char path[64];
+        int r;
+
+        r = runtime_state_read(name, &st);
+        if (r == -ENOENT)
+                return log_error_errno(r, "Network=container:%s: that container is not running.", name);
+        if (r < 0)
+                return log_error_errno(r, "Network=container:%s: failed to read its runtime state: %m", name);
+        pidfd = (int) syscall(SYS_pidfd_open, st.init_pid, 0);
+        if (pidfd >= 0) {
+                snprintf(path, sizeof(path), "/proc/%i/ns/net", (int) st.init_pid);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+        }
+        runtime_state_done(&st);
+        if (pidfd < 0 || fd < 0 || syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+                return log_error_errno(errno == ESRCH ? ESRCH : errno,
+                                       "Network=container:%s: that container is not running: %m", name);
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+typedef struct StartedContext {
+        const Container *container;
+        bool in_scope;          /* in ctr-NAME.scope (not --no-scope) */
+        pid_t pid;
+        Service *service;
+        LaunchTerminal *terminal;
+        uint32_t address;       /* Network=bridge */
+        /* the service's pollfds, then the terminal's */
+        struct pollfd pollfds[_SERVICE_FD_MAX + TERMINAL_RELAY_CHANNELS_MAX];
+        size_t n_service;
+} StartedContext;
+
+static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, uint32_t address);
+
+static void on_started(void *userdata) {
+        StartedContext *ctx = userdata;
+        write_runtime_state(ctx->container, ctx->in_scope, ctx->pid, ctx->address);
+        service_started(ctx->service);
+}
+
+static void on_stopping(void *userdata) {
+        StartedContext *ctx = userdata;
+        service_stopping(ctx->service);
+}
+
+static void on_received_fd(void *userdata, int fd) {
+        StartedContext *ctx = userdata;
+        launch_terminal_received(ctx->terminal, fd);
+}
+
+static bool on_signal(void *userdata, int sig) {
+        StartedContext *ctx = userdata;
+        return launch_terminal_signal(ctx->terminal, sig);
+}
+
+static struct pollfd *on_pollfds(void *userdata, size_t *ret_n) {
+        StartedContext *ctx = userdata;
+        struct pollfd *s, *t;
+        size_t n_terminal;
+
+        s = service_pollfds(ctx->service, &ctx->n_service);
+        t = launch_terminal_pollfds(ctx->terminal, &n_terminal);
+        ctx->n_service = MIN(ctx->n_service, (size_t) _SERVICE_FD_MAX);
+        n_terminal = MIN(n_terminal, (size_t) TERMINAL_RELAY_CHANNELS_MAX);
+        memcpy(ctx->pollfds, s, ctx->n_service * sizeof(struct pollfd));
+        memcpy(ctx->pollfds + ctx->n_service, t, n_terminal * sizeof(struct pollfd));
+        *ret_n = ctx->n_service + n_terminal;
+        return ctx->pollfds;
+}
+
+static void on_ready(void *userdata, size_t index, short revents) {
+        StartedContext *ctx = userdata;
+
+        if (index < ctx->n_service)
+                service_handle(ctx->service, index, revents);
+        else
+                launch_terminal_ready(ctx->terminal, index - ctx->n_service, revents);
+}
+
+static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, uint32_t address) {
+        _cleanup_free_ char *scope = NULL;
+        char a[INET_ADDRSTRLEN] = "";
+        int r;
+
+        if (in_scope)
+                (void) container_scope_name(c->name, &scope);
+
+        RuntimeState st = {
+                .name = c->name,
+                .init_pid = pid,
+                .monitor_pid = getpid(),
+                .scope = scope,
+                .config_hash = (char *) c->config_hash,
+                .source_path = c->source_path,
+                .address = address ? (char *) network_address_format(address, a) : NULL,
+                .started_usec = now_realtime_usec(),
+        };
+        r = runtime_state_write(&st);
+        if (r < 0)
+                log_warning_errno(r, "Failed to write the runtime state of '%s', continuing: %m", c->name);
+}
+
+static int make_staging_dir(const Plan *p) {
+        int r;
+
+        /* Created once and kept: an empty directory, shared by all containers (see plan.h). */
+        if (access(p->staging, F_OK) >= 0)
+                return 0;
+        r = mkdir_p(p->staging, 0755, 0700);
+        return r < 0 ? r : 0;
+}
+
+/* The scope step: the child exists and waits on the sync socket; put it into ctr-NAME.scope before it does
+ * anything, so its cgroup namespace (unshared after release) is rooted there. */
+static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *unit = NULL, *error = NULL;
+        const char *service = NULL;
+        int r;
+
+        r = bus_connect(NULL, &bus);
+        if (r == -EHOSTDOWN)
+                return log_error_errno(r, "systemd is not running on this machine (PID 1 is not systemd); "
+                                       "this command needs it.");
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        /* BindsTo=/Before= only a service of ours: run from a shell, our unit is the login session's scope. */
+        if (sd_pid_get_unit(0, &unit) >= 0 && endswith(unit, ".service"))
+                service = unit;
+        r = scope_start(bus, c, pid, pidfd, service, &error);
+        if (r < 0)
+                return log_error_errno(r, "Failed to start the scope for container '%s': %s", c->name,
+                                       error ?: strerror(-r));
+        return 0;
+}
+int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
+        _cleanup_close_ int pidfd = -EBADF, lock_fd = -EBADF, netns_fd = -EBADF;
+        _cleanup_free_ char *runtime = NULL;
+        Service service = SERVICE_INIT;
+        LaunchTerminal terminal = LAUNCH_TERMINAL_INIT;
+        bool release_early = true, stop_requested = false;
+        int pair[2] = { -EBADF, -EBADF };
+        NetworkBridge net = {};
+        sigset_t mask;
+        ExecError e = {};
+        int r, status = EXIT_SETUP;
+        pid_t pid;
+
+        /* The check sd_booted() makes: without systemd as PID 1 there is nobody to ask for a scope. */
+        if (!opts->no_scope && access("/run/systemd/system/", F_OK) < 0) {
+                log_error_errno(SYNTHETIC_ERRNO(EHOSTDOWN),
+                                "systemd is not running on this machine, so there is no scope to ask for; "
+                                "run with --no-scope to start the container without one.");
+                return EXIT_SETUP;
+        }
+
+        /* The seccomp filter is compiled (or read from its cache, $CTR_RUNTIME_DIR/.seccomp) here, not in the
+         * child: libseccomp takes longer than the rest of a container start. It also rejects an unsupported
+         * SeccompProfile= early. */
+        if (container_exec_prepare(c, NULL, &e) < 0) {
+                log_error_errno(e.error, "%s: %m", e.message);
+                return EXIT_SETUP;
+        }
+
+        r = lock_container(c, &lock_fd);
+        if (r < 0)
+                goto finish;
+
+        r = runtime_state_dir(c->name, false, &runtime);
+        if (r < 0) {
+                log_oom();
+                goto finish;
+        }
+        r = service_prepare(&service, c, runtime);
+        if (r < 0)
+                goto finish;
+        r = launch_terminal_prepare(&terminal, !opts->no_pty);
+        if (r == -EISDIR) {
+                log_error_errno(r, "A standard stream (fd 0, 1 or 2) is a directory or a path handle, which would "
+                                "hand a place of the host to the container; refusing.");
+                goto finish;
+        }
+        if (r < 0) {
+                log_error_errno(r, "Failed to create the pipes for the standard streams: %m");
+                goto finish;
+        }
+        if (p->network_container) {
+                r = open_container_netns(p->network_container, &netns_fd);
+                if (r < 0)
+                        goto finish;
+        }
+
+        r = make_staging_dir(p);
+        if (r < 0) {
+                log_error_errno(r, "Failed to create '%s': %m", p->staging);
+                goto finish;
+        }
+
+        /* Blocked before clone(): a stop request during the start is not lost, and the child starts with them
+         * blocked too (it unblocks them right before execve()). */
+        monitor_signal_mask(&mask);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+                r = log_error_errno(errno, "Failed to block signals: %m");
+                goto finish;
+        }
+
+        r = sync_socketpair(pair);
+        if (r < 0) {
+                log_error_errno(r, "Failed to create the sync socket: %m");
+                goto finish;
+        }
+
+        /* Without a scope there is nothing to do between clone() and the release: the release byte is queued
+         * now, and the child finds it without waiting for us. */
+        release_early = opts->no_scope;
+        if (p->network_bridge)
+                release_early = false;  /* eth0 comes before the release */
+        if (release_early) {
+                r = sync_release(pair[0]);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to queue the release of the container: %m");
+                        goto finish;
+                }
+        }
+
+        pid = namespaces_clone(p->clone_flags, &pidfd);
+        if (pid < 0) {
+                log_error_errno(pid, "Failed to create the container's namespaces: %m");
+                goto finish;
+        }
+        if (pid == 0) {
+                pair[0] = safe_close(pair[0]);
+                if (service_child_stdio(&service) < 0 || launch_terminal_child_stdio(&terminal) < 0)
+                        _exit(EXIT_SETUP);
+                if (launch_child_reexec_wanted())
+                        launch_child_reexec(pair[1], netns_fd, opts->argv);
+                launch_child_main(c, p, netns_fd, pair[1]);
+        }
+        pair[1] = safe_close(pair[1]);
+        container_exec_prepared_done();
+        service_after_clone(&service);
+        r = launch_terminal_after_clone(&terminal);
+        if (r < 0) {
+                log_error_errno(r, "Failed to relay the terminal: %m");
+                monitor_kill_and_reap(pid, pidfd);
+                goto finish;
+        }
+
+        /* ---- The child exists and waits on the sync socket. Place it in its scope now. ---- */
+        if (!opts->no_scope) {
+                r = place_in_scope(c, pid, pidfd);
+                if (r < 0) {
+                        monitor_kill_and_reap(pid, pidfd);
+                        goto finish;
+                }
+                service_scope_placed(&service, pid);
+        }
+
+        if (p->network_bridge) {
+                _cleanup_free_ char *error = NULL;
+
+                r = network_bridge_setup(c, pid, &net, &error);
+                if (r < 0) {
+                        log_error_errno(r, "Container '%s': Network=bridge: %s", c->name,
+                                        error ?: strerror(-r));
+                        monitor_kill_and_reap(pid, pidfd);
+                        goto finish;
+                }
+        }
+
+        if (!release_early) {
+                r = sync_release(pair[0]);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to start the container: %m");
+                        monitor_kill_and_reap(pid, pidfd);
+                        goto finish;
+                }
+        }
+
+        /* The runtime state (what "ctrctl exec" joins) is written once the workload runs, never while the
+         * child still sees the host's root. A failed set-up ends with the child's exit: the record is read
+         * then. */
+        int stop_signal = c->stop_signal > 0 ? c->stop_signal : SIGTERM;
+        StartedContext ctx = {
+                .container = c,
+                .in_scope = !opts->no_scope,
+                .pid = pid,
+                .service = &service,
+                .terminal = &terminal,
+                .address = net.address,
+        };
+        MonitorHooks hooks = {
+                .start_fd = pair[0],
+                .started = on_started,
+                .received_fd = on_received_fd,
+                .signal = on_signal,
+                .stopping = on_stopping,
+                .pollfds = on_pollfds,
+                .ready = on_ready,
+                .reload_signal = c->reload_signal,
+                .userdata = &ctx,
+        };
+        r = monitor_run(pid, pidfd, &hooks, stop_signal, c->stop_timeout_usec, &status, &stop_requested);
+        if (r < 0) {
+                monitor_kill_and_reap(pid, pidfd);
+                status = EXIT_SETUP;
+        }
+        bool oom = service_exited(&service, status);
+        /* before our own messages: the container's last output, then the terminal in its mode again */
+        launch_terminal_exited(&terminal);
+
+        /* Under systemd, a stop that was asked for (systemctl stop) is a clean end, whether the workload went on
+         * StopSignal= or was killed after StopTimeoutSec=; a workload that failed on its own way out still
+         * fails. On a terminal (--no-scope) the status stays what a shell would report. */
+        if (!opts->no_scope && stop_requested && !oom && (status == 128 + stop_signal || status == 128 + SIGKILL)) {
+                log_debug("Container '%s' stopped on request (status %i).", c->name, status);
+                status = EXIT_SUCCESS;
+        }
+
+        /* An error record if the set-up failed (the status then says what kind: 125, 126, 127), nothing if the
+         * workload was executed. Every writer is gone by now: the init's exit waited for its PID namespace. */
+        r = sync_receive_result(pair[0], &e);
+        if (r > 0) {
+                log_error_errno(e.error, "%s: %m", e.message);
+                if (status == 0)
+                        status = EXIT_SETUP;
+        } else if (r < 0 && r != -EAGAIN)
+                log_warning_errno(r, "Failed to read the container's start result: %m");
+
+finish:
+        network_bridge_done(&net);
+        service_done(&service);
+        launch_terminal_done(&terminal);
+        container_exec_prepared_done();
+        if (lock_fd >= 0)
+                (void) runtime_state_remove(c->name);
+        safe_close(pair[0]);
+        safe_close(pair[1]);
+        return status;
+}
