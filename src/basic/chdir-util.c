@@ -3,10 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "chase.h"
 #include "chdir-util.h"
 #include "macro.h"
 
@@ -20,25 +19,16 @@ int cwd_check_in_root(void) {
 }
 
 int chdir_in_root(const char *path) {
-        struct open_how how = {
-                .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
         _cleanup_close_ int root = -EBADF, fd = -EBADF;
+        int r;
 
         root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return negative_errno();
-
-        fd = (int) syscall(SYS_openat2, root, path, &how, sizeof(how));
-        if (fd >= 0) {
-                if (fchdir(fd) < 0)
-                        return negative_errno();
-        } else if (errno == ENOSYS || errno == EPERM) {
-                if (chdir(path) < 0)
-                        return negative_errno();
-        } else
+        r = chase_open(root, path, O_PATH | O_DIRECTORY, &fd);
+        if (r < 0)
+                return r;
+        if (fchdir(fd) < 0)
                 return negative_errno();
-
         return cwd_check_in_root();
 }

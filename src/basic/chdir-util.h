@@ -5,13 +5,12 @@
  * -w"), after its root was changed to the container's: the one place that makes sure it lies inside that
  * root. Library code: returns -errno, never logs. */
 
-/* Changes to |path|, resolved inside the process's root directory as openat2(RESOLVE_IN_ROOT |
- * RESOLVE_NO_MAGICLINKS) does: ".." and absolute symlinks stay inside, and a magic link (/proc/self/fd/N,
- * /proc/PID/cwd) is refused with -ELOOP, so no descriptor or process of the host can lend its directory.
- * Then checks that the result is inside the root: getcwd() fails or answers "(unreachable)…" for a
- * directory outside it, which is -EXDEV here. Where openat2 is missing (kernels before 5.6, valgrind) or an
- * outer seccomp filter answers EPERM for it, a plain chdir() takes its place and the check alone guards.
- * On failure the working directory may have changed already: the caller fails (or changes to "/"). */
+/* Changes to |path|, resolved inside the process's root directory by chase_open(): ".." and absolute
+ * symlinks stay inside, and a magic link (/proc/self/fd/N, /proc/PID/cwd) is refused with -ELOOP, so no
+ * descriptor or process of the host can lend its directory. Then checks that the result is inside the root:
+ * getcwd() fails or answers "(unreachable)…" for a directory outside it (one moved out meanwhile), which is
+ * -EXDEV here. On failure the working directory may have changed already: the caller fails (or changes to
+ * "/"). */
 int chdir_in_root(const char *path);
 
 /* 0 when the working directory lies inside the process's root directory, -EXDEV when it does not. */

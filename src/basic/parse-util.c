@@ -560,16 +560,18 @@ int parse_mode(const char *s, mode_t *ret) {
         return 0;
 }
 
-int parse_uid(const char *s, uint32_t *ret) {
+int parse_uid(const char *s, uid_t *ret) {
         uint32_t v;
         int r;
 
         r = safe_atou32(s, &v);
         if (r < 0)
                 return r;
-        /* 65535 is (uid_t) -1 of 16-bit interfaces; above 2^31-2 clashes with error returns in places. */
+        /* (uid_t) -1 means "no id" (setresuid() leaves the id as it is), 65535 the same to 16-bit
+         * interfaces: never an id (systemd's rule). Above 2^31-2 is refused as runc does (its maxID), and
+         * as ctr.ctr(5) documents. */
         if (v > INT32_MAX - 1 || v == 65535)
                 return -ERANGE;
-        *ret = v;
+        *ret = (uid_t) v;
         return 0;
 }

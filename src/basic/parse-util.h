@@ -62,5 +62,6 @@ int parse_cpu_list(const char *s, char **ret);
 /* "0755", "1777": octal, at most 07777. */
 int parse_mode(const char *s, mode_t *ret);
 
-/* A number 0 … 2^31-2 other than 65535, as a user or group ID. */
-int parse_uid(const char *s, uint32_t *ret);
+/* A user or group ID: decimal as safe_atou32(), 0 … 2^31-2 other than 65535 (-ERANGE). The one grammar of
+ * ids: User=, Group=, "ctrctl exec -u" and the entries of a container's passwd and group files. */
+int parse_uid(const char *s, uid_t *ret);

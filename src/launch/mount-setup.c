@@ -3,245 +3,49 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "chase.h"
+#include "fs-mount.h"
 #include "log.h"
 #include "mount-setup.h"
 #include "rootfs.h"
 #include "sync.h"
 
-#define SYMLINK_DEPTH_MAX 8
-
-static int openat2_in_root(int root_fd, const char *path, int flags, mode_t mode) {
-        struct open_how how = {
-                .flags = (uint64_t) (flags | O_CLOEXEC),
-                .mode = mode,
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
-        long fd;
-
-        do
-                fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
-        while (fd < 0 && errno == EAGAIN);
-        return fd < 0 ? negative_errno() : (int) fd;
-}
-
-int open_in_root(int root_fd, const char *path, int *ret_fd) {
-        int fd = openat2_in_root(root_fd, path, O_PATH, 0);
-        if (fd < 0)
-                return fd;
-        *ret_fd = fd;
-        return 0;
-}
-
-/* Joins a symlink's text to the directory it is in and normalises the result lexically, with ".." stopping at
- * "/": what the kernel does for RESOLVE_IN_ROOT. */
-static char *path_join_in_root(const char *dir, const char *link) {
-        _cleanup_free_ char *joined = NULL;
-        char *out, *o, *save = NULL;
-
-        if (asprintf(&joined, "%s/%s", link[0] == '/' ? "" : dir, link) < 0)
-                return NULL;
-        out = calloc(1, strlen(joined) + 2);
-        if (!out)
-                return NULL;
-        o = out;
-        for (char *t = strtok_r(joined, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-                if (streq(t, "."))
-                        continue;
-                if (streq(t, "..")) {
-                        char *slash = strrchr(out, '/');
-                        o = slash ? slash : out;
-                        *o = '\0';
-                        continue;
-                }
-                o += sprintf(o, "/%s", t);
-        }
-        if (out[0] == '\0')
-                strcpy(out, "/");
-        return out;
-}
-
-static int mkdir_in_root_internal(int root_fd, const char *path, mode_t mode, unsigned depth, int *ret_fd) {
-        _cleanup_close_ int parent = -EBADF, fd = -EBADF;
-        _cleanup_free_ char *prefix = NULL;
-        const char *p = path;
-        int r;
-
-        if (depth > SYMLINK_DEPTH_MAX)
-                return -ELOOP;
-
-        fd = openat2_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
-        if (fd >= 0)
-                goto done;
-        if (fd != -ENOENT)
-                return fd;
-
-        prefix = calloc(1, strlen(path) + 2);
-        if (!prefix)
-                return -ENOMEM;
-        parent = openat2_in_root(root_fd, "/", O_PATH | O_DIRECTORY, 0);
-        if (parent < 0)
-                return parent;
-
-        for (;;) {
-                size_t n;
-                char name[NAME_MAX + 1];
-
-                p += strspn(p, "/");
-                if (*p == '\0')
-                        break;
-                n = strcspn(p, "/");
-                if (n > NAME_MAX)
-                        return -ENAMETOOLONG;
-                memcpy(name, p, n);
-                name[n] = '\0';
-                size_t l = strlen(prefix);
-                prefix[l] = '/';
-                memcpy(prefix + l + 1, p, n);
-                prefix[l + 1 + n] = '\0';
-                p += n;
-
-                fd = openat2_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
-                if (fd == -ENOENT) {
-                        if (mkdirat(parent, name, mode) < 0) {
-                                if (errno != EEXIST)
-                                        return negative_errno();
-                                /* A dangling symlink: create what it points to, inside the root. */
-                                char link[PATH_MAX];
-                                ssize_t ln = readlinkat(parent, name, link, sizeof(link) - 1);
-                                if (ln < 0)
-                                        return errno == EINVAL ? -ENOTDIR : negative_errno();
-                                link[ln] = '\0';
-                                _cleanup_free_ char *dir = strndup(prefix, strlen(prefix) - n);
-                                if (!dir)
-                                        return -ENOMEM;
-                                _cleanup_free_ char *resolved = path_join_in_root(dir, link);
-                                if (!resolved)
-                                        return -ENOMEM;
-                                r = mkdir_in_root_internal(root_fd, resolved, mode, depth + 1, NULL);
-                                if (r < 0)
-                                        return r;
-                        }
-                        fd = openat2_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
-                }
-                if (fd < 0)
-                        return fd;
-                safe_close(parent);
-                parent = TAKE_FD(fd);
-        }
-        fd = TAKE_FD(parent);
-done:
-        if (ret_fd)
-                *ret_fd = TAKE_FD(fd);
-        return 0;
-}
-
-int mkdir_in_root(int root_fd, const char *path, mode_t mode, int *ret_fd) {
-        return mkdir_in_root_internal(root_fd, path, mode, 0, ret_fd);
-}
-
-/* A mount point for a file: an empty file (following a symlink inside the root), its parent directories only
- * when missing. What exists is opened O_PATH, never for writing: an image's fifo or device must not be
- * opened. The result may be an O_WRONLY fd of the new file; move_mount() only needs it to name the file. */
+/* A mount point for a file where |path| leads inside the root. What exists is opened O_PATH, never for
+ * writing: an image's fifo or device must not be opened. What is missing is made, an empty file and its
+ * directories, also where a dangling symlink points (/etc/resolv.conf ->
+ * ../run/systemd/resolve/stub-resolv.conf in images with systemd-resolved), as runc does: chase() keeps all
+ * of it inside the container's tree. The result may be an O_WRONLY fd of the new file; move_mount() only
+ * needs it to name the file. */
 static int create_file_in_root(int root_fd, const char *path, int *ret_fd) {
-        int fd, r;
+        for (unsigned i = 0; i < 8; i++) {
+                _cleanup_close_ int dir = -EBADF;
+                _cleanup_free_ char *name = NULL;
+                int fd, r;
 
-        fd = openat2_in_root(root_fd, path, O_PATH, 0);
-        if (fd != -ENOENT)
-                goto done;
-
-        fd = openat2_in_root(root_fd, path, O_WRONLY | O_CREAT | O_NOCTTY | O_NONBLOCK, 0644);
-        if (fd == -ENOENT) {
-                _cleanup_free_ char *dir = strdup(path);
-                char *slash;
-
-                if (!dir)
-                        return -ENOMEM;
-                slash = strrchr(dir, '/');
-                if (slash && slash != dir) {
-                        *slash = '\0';
-                        r = mkdir_in_root(root_fd, dir, 0755, NULL);
-                        if (r < 0)
-                                return r;
+                r = chase(root_fd, path, 0, 0, ret_fd, NULL);
+                if (r != -ENOENT)
+                        return r < 0 ? r : 0;
+                r = chase(root_fd, path, CHASE_PARENT | CHASE_MKDIR, 0755, &dir, &name);
+                if (r < 0)
+                        return r;
+                /* made here and now, or (EEXIST: someone was faster) looked up again */
+                fd = openat(dir, name,
+                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0644);
+                if (fd >= 0) {
+                        *ret_fd = fd;
+                        return 0;
                 }
-                fd = openat2_in_root(root_fd, path, O_WRONLY | O_CREAT | O_NOCTTY | O_NONBLOCK, 0644);
+                if (errno != EEXIST)
+                        return negative_errno();
         }
-done:
-        if (fd < 0)
-                return fd;
-        *ret_fd = fd;
-        return 0;
-}
-
-void append_kernel_message(int fs_fd, ExecError *err) {
-        char buf[256], last[256] = "";
-        ssize_t n;
-
-        if (!err || fs_fd < 0)
-                return;
-        while ((n = read(fs_fd, buf, sizeof(buf) - 1)) > 0) {
-                while (n > 0 && buf[n - 1] == '\n')
-                        n--;
-                buf[n] = '\0';
-                if (buf[0] == 'e' || last[0] == '\0')
-                        snprintf(last, sizeof(last), "%s", buf[1] == ' ' ? buf + 2 : buf);
-        }
-        if (last[0] != '\0') {
-                size_t l = strlen(err->message);
-                snprintf(err->message + l, sizeof(err->message) - l, " [kernel: %s]", last);
-        }
-}
-
-int fs_mount_detached(const char *fstype, const char *source, const char *options, unsigned attr, int *ret_fd,
-                      ExecError *err) {
-        _cleanup_close_ int fs = -EBADF, mnt = -EBADF;
-        _cleanup_free_ char *opts = NULL;
-        char *save = NULL;
-        int r;
-
-        fs = fsopen(fstype, FSOPEN_CLOEXEC);
-        if (fs < 0)
-                return launch_error(err, errno, "Failed to create a %s filesystem", fstype);
-        if (fsconfig(fs, FSCONFIG_SET_STRING, "source", source ?: fstype, 0) < 0) {
-                r = launch_error(err, errno, "Failed to set the source of a %s filesystem", fstype);
-                append_kernel_message(fs, err);
-                return r;
-        }
-        if (options) {
-                opts = strdup(options);
-                if (!opts)
-                        return launch_error(err, ENOMEM, "Out of memory");
-                for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-                        char *eq = strchr(o, '=');
-                        if (eq)
-                                *eq = '\0';
-                        if ((eq ? fsconfig(fs, FSCONFIG_SET_STRING, o, eq + 1, 0) :
-                          fsconfig(fs, FSCONFIG_SET_FLAG, o, NULL, 0)) < 0) {
-                                r = launch_error(err, errno, "Failed to set option '%s' of a %s filesystem",
-                                                 o, fstype);
-                                append_kernel_message(fs, err);
-                                return r;
-                        }
-                }
-        }
-        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-                r = launch_error(err, errno, "Failed to create a %s filesystem (%s)", fstype, strempty(options));
-                append_kernel_message(fs, err);
-                return r;
-        }
-        mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr);
-        if (mnt < 0)
-                return launch_error(err, errno, "Failed to mount a %s filesystem", fstype);
-        *ret_fd = TAKE_FD(mnt);
-        return 0;
+        return -EAGAIN;
 }
 
 static int fd_path(int fd, char *buf, size_t size) {
@@ -363,7 +167,7 @@ static int do_mask(int root_fd, const PlanOp *op, ExecError *err) {
         struct stat st;
         int r;
 
-        r = open_in_root(root_fd, op->target, &target);
+        r = chase_open(root_fd, op->target, O_PATH, &target);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
@@ -396,7 +200,7 @@ static int do_read_only(int root_fd, const PlanOp *op, ExecError *err) {
         _cleanup_close_ int target = -EBADF, tree = -EBADF;
         int r;
 
-        r = open_in_root(root_fd, op->target, &target);
+        r = chase_open(root_fd, op->target, O_PATH, &target);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
@@ -414,21 +218,14 @@ static int do_read_only(int root_fd, const PlanOp *op, ExecError *err) {
 
 static int do_symlink_in_root(int root_fd, const PlanOp *op, ExecError *err) {
         _cleanup_close_ int dir = -EBADF;
-        _cleanup_free_ char *parent = strdup(op->target);
-        char *slash;
+        _cleanup_free_ char *name = NULL;
         int r;
 
-        if (!parent)
-                return launch_error(err, ENOMEM, "Out of memory");
-        slash = strrchr(parent, '/');
-        if (!slash)
-                return launch_error(err, EINVAL, "Invalid symlink path '%s'", op->target);
-        *slash = '\0';
-        r = mkdir_in_root(root_fd, parent[0] ? parent : "/", 0755, &dir);
+        r = chase(root_fd, op->target, CHASE_PARENT | CHASE_MKDIR | CHASE_NOFOLLOW, 0755, &dir, &name);
         if (r < 0)
                 return launch_error(err, r, "Failed to create the directory of '%s' inside the container",
                                     op->target);
-        if (symlinkat(op->source, dir, slash + 1) < 0 && errno != EEXIST)
+        if (r == 0 && symlinkat(op->source, dir, name) < 0 && errno != EEXIST)
                 return launch_error(err, errno, "Failed to create the symlink '%s'", op->target);
         return 0;
 }

@@ -12,7 +12,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "mount-setup.h"
+#include "fd-util.h"
+#include "fs-mount.h"
+#include "mkdir-util.h"
+#include "overlay-util.h"
 #include "rootfs.h"
 #include "sync.h"
 
@@ -48,52 +51,13 @@ int rootfs_staging(const PlanOp *op, ExecError *err) {
         return 0;
 }
 
-/* mkdir -p: directories we create on the way are 0700 (the state directory holds other containers' layers,
- * which may contain setuid binaries), the last one gets op->mode. */
-static int mkdir_parents(char *path, mode_t leaf_mode) {
-        for (char *s = path + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = '\0';
-                int r = mkdir(path, 0700);
-                *s = '/';
-                if (r < 0 && errno != EEXIST)
-                        return negative_errno();
-        }
-        if (mkdir(path, leaf_mode) < 0) {
-                if (errno != EEXIST)
-                        return negative_errno();
-                return 0;
-        }
-        return 1;
-}
-
 int rootfs_mkdir(const PlanOp *op, ExecError *err) {
-        _cleanup_free_ char *p = strdup(op->target);
-        int r;
-
-        if (!p)
-                return launch_error(err, ENOMEM, "Out of memory");
-        r = mkdir_parents(p, op->mode);
+        /* Directories made on the way are 0700 (the state directory holds other containers' layers, which
+         * may contain setuid binaries); the last one gets op->mode exactly, not the umask's (tmp is 1777),
+         * and one that exists keeps its own. */
+        int r = mkdir_p(op->target, 0700, op->mode);
         if (r < 0)
                 return launch_error(err, r, "Failed to create directory '%s'", op->target);
-        /* The umask must not decide the mode of what we create (tmp is 1777); one that exists keeps its own */
-        if (r > 0 && chmod(op->target, op->mode) < 0)
-                return launch_error(err, errno, "Failed to set the mode of '%s'", op->target);
-        return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t n) {
-        while (n > 0) {
-                ssize_t k = write(fd, buf, n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                buf += k;
-                n -= (size_t) k;
-        }
         return 0;
 }
 
@@ -104,7 +68,7 @@ int rootfs_write(const PlanOp *op, ExecError *err) {
         fd = open(op->target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, op->mode);
         if (fd < 0)
                 return launch_error(err, errno, "Failed to create '%s'", op->target);
-        r = write_all(fd, op->content, strlen(op->content));
+        r = loop_write(fd, op->content, strlen(op->content));
         if (r >= 0 && fchmod(fd, op->mode) < 0)
                 r = negative_errno();
         if (r < 0)
@@ -131,7 +95,7 @@ static int copy_file_fd(int from, int to_dir, const char *name, mode_t mode) {
                 total += (size_t) n;
                 if (total > COPY_FILE_MAX)
                         return -EFBIG;
-                r = write_all(to, buf, (size_t) n);
+                r = loop_write(to, buf, (size_t) n);
                 if (r < 0)
                         return r;
         }
@@ -272,8 +236,6 @@ int rootfs_symlink(const PlanOp *op, ExecError *err) {
 int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
         _cleanup_free_ char *opts = NULL, *lower = NULL, *upper = NULL, *work = NULL;
         _cleanup_close_ int fs = -EBADF, mnt = -EBADF;
-        size_t len = 0;
-        FILE *f;
         int r;
 
         r = overlay_options_format(op, &opts);
@@ -292,16 +254,9 @@ int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
         }
 
         /* The lowerdir= value, escaped, without the "lowerdir=" prefix */
-        f = open_memstream(&lower, &len);
-        if (!f)
-                return launch_error(err, ENOMEM, "Out of memory");
-        for (char **l = op->lowerdirs; l && *l; l++) {
-                _cleanup_free_ char *e = overlay_escape(*l);
-                if (e)
-                        fprintf(f, "%s%s", l == op->lowerdirs ? "" : ":", e);
-        }
-        if (fclose(f) != 0)
-                return launch_error(err, ENOMEM, "Out of memory");
+        r = overlay_lowerdir_format(op->lowerdirs, &lower);
+        if (r < 0)
+                return launch_error(err, r, "Failed to build the lowerdir= option of the root filesystem");
 
         /* Before Linux 6.5 overlayfs takes its options through the VFS's legacy layer, which refuses a comma in
          * an fsconfig() value even when escaped; mount(2)'s option string goes to overlayfs's own parser, which

@@ -12,6 +12,7 @@
 #include "caps-util.h"
 #include "container-exec.h"
 #include "env-util.h"
+#include "parse-util.h"
 #include "path-util.h"
 #include "paths.h"
 #include "runtime-state.h"
@@ -96,7 +97,7 @@ static int resolve_group(const char *spec, const char *key, LazyFile *group, int
         GroupRecord g = {};
         int r;
 
-        if (user_record_parse_id(spec, ret) >= 0)
+        if (parse_uid(spec, ret) >= 0)
                 return 0;
 
         r = lazy_file_get(group, root_fd, err);
@@ -141,7 +142,7 @@ int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *r
         }
 
         /* User= */
-        if (isempty(c->user) || user_record_parse_id(c->user, &uid) >= 0) {
+        if (isempty(c->user) || parse_uid(c->user, &uid) >= 0) {
                 r = lazy_file_get(&passwd, root_fd, err);
                 if (r < 0 && r != -ENOENT)
                         goto finish;

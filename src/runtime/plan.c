@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "overlay-util.h"
 #include "paths.h"
 #include "plan.h"
 #include "string-util.h"
@@ -178,52 +179,25 @@ static int plan_add_copy(Plan *p, const char *source, const char *dir, const cha
         return 0;
 }
 
-char *overlay_escape(const char *path) {
-        size_t n = 0;
-        char *s, *t;
-
-        for (const char *i = path; *i; i++)
-                n += strchr("\\,:", *i) ? 2 : 1;
-        s = t = malloc(n + 1);
-        if (!s)
-                return NULL;
-        for (const char *i = path; *i; i++) {
-                if (strchr("\\,:", *i))
-                        *t++ = '\\';
-                *t++ = *i;
-        }
-        *t = '\0';
-        return s;
-}
-
 int overlay_options_format(const PlanOp *op, char **ret) {
-        _cleanup_free_ char *s = NULL;
-        size_t len = 0;
-        FILE *f;
+        _cleanup_free_ char *lower = NULL, *upper = NULL, *work = NULL;
+        char *s;
+        int r;
 
-        f = open_memstream(&s, &len);
-        if (!f)
-                return -ENOMEM;
-        fputs("lowerdir=", f);
-        for (char **l = op->lowerdirs; l && *l; l++) {
-                _cleanup_free_ char *e = overlay_escape(*l);
-                if (!e) {
-                        fclose(f);
-                        return -ENOMEM;
-                }
-                fprintf(f, "%s%s", l == op->lowerdirs ? "" : ":", e);
-        }
+        r = overlay_lowerdir_format(op->lowerdirs, &lower);
+        if (r < 0)
+                return r;
         if (op->upperdir) {
-                _cleanup_free_ char *u = overlay_escape(op->upperdir), *w = overlay_escape(op->workdir);
-                if (!u || !w) {
-                        fclose(f);
+                upper = overlay_escape(op->upperdir);
+                work = overlay_escape(op->workdir);
+                if (!upper || !work)
                         return -ENOMEM;
-                }
-                fprintf(f, ",upperdir=%s,workdir=%s", u, w);
-        }
-        if (fclose(f) != 0)
+                s = strprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+        } else
+                s = strprintf("lowerdir=%s", lower);
+        if (!s)
                 return -ENOMEM;
-        *ret = TAKE_PTR(s);
+        *ret = s;
         return 0;
 }
 

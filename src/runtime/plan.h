@@ -7,8 +7,8 @@
  *
  * Two kinds of targets: operations before PLAN_OVERLAY (and those with in_root = false) name host paths below
  * the staging directory, a tmpfs private to the container's mount namespace; operations with in_root = true
- * name paths inside the new root and are resolved with openat2(RESOLVE_IN_ROOT), so a symlink in an image
- * can never send a mount onto the host. */
+ * name paths inside the new root and are resolved with chase() (openat2(RESOLVE_IN_ROOT)), so a symlink in
+ * an image can never send a mount onto the host. */
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -98,7 +98,5 @@ int plan_dump(const Plan *p, FILE *f);
  * path the target resolves to inside the root when mounting. */
 bool plan_destination_is_allowed(const char *d);
 
-/* Escapes '\', ',' and ':' with a backslash, for overlay lowerdir=. */
-char *overlay_escape(const char *path);
-/* "lowerdir=A:B,upperdir=U,workdir=W" with escaping, for messages. */
+/* "lowerdir=A:B,upperdir=U,workdir=W" with escaping (overlay-util.h), for messages. */
 int overlay_options_format(const PlanOp *op, char **ret);

@@ -2,17 +2,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 
+#include "chase.h"
 #include "fileio.h"
 #include "macro.h"
+#include "parse-util.h"
 #include "string-util.h"
 #include "user-record.h"
 
@@ -41,189 +40,6 @@ void group_record_done(GroupRecord *g) {
         g->name = mfree(g->name);
 }
 
-int user_record_parse_id(const char *s, uid_t *ret) {
-        uint64_t v = 0;
-        size_t n;
-
-        if (isempty(s))
-                return -EINVAL;
-        n = strlen(s);
-        if (n > 10 || (n > 1 && s[0] == '0'))
-                return -EINVAL;
-        for (const char *p = s; *p; p++) {
-                if (*p < '0' || *p > '9')
-                        return -EINVAL;
-                v = v * 10 + (uint64_t) (*p - '0');
-        }
-        if (v >= UINT32_MAX)    /* (uid_t) -1 means "unchanged" to setresuid() */
-                return -ERANGE;
-
-        *ret = (uid_t) v;
-        return 0;
-}
-
-/* The same as openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), done in userspace for kernels before 5.6
- * and for valgrind, which does not know openat2: every component is opened with O_PATH|O_NOFOLLOW below
- * fds we hold, a symlink is read and its target walked again (absolute targets from the root), ".."
- * never goes above the root. The kernel never follows a link for us, so magic links are just text. */
-#define WALK_SYMLINKS_MAX 40
-#define WALK_DEPTH_MAX 256
-
-int user_record_open_in_root_walk(int root_fd, const char *path, int flags, int *ret_fd) {
-        _cleanup_free_ char *todo = NULL;
-        int stack[WALK_DEPTH_MAX];
-        size_t depth = 0;
-        unsigned links = 0;
-        const char *p;
-        int r;
-
-        todo = strdup(path);
-        if (!todo)
-                return -ENOMEM;
-        p = todo;
-        stack[0] = root_fd;     /* not ours to close */
-
-        for (;;) {
-                _cleanup_close_ int fd = -EBADF;
-                const char *e;
-                char comp[NAME_MAX + 1];
-                struct stat st;
-                size_t len;
-                bool last;
-
-                p += strspn(p, "/");
-                if (*p == '\0') {
-                        r = -EISDIR;    /* the path names a directory; we only open files this way */
-                        goto finish;
-                }
-
-                e = strchrnul(p, '/');
-                len = (size_t) (e - p);
-                if (len > NAME_MAX) {
-                        r = -ENAMETOOLONG;
-                        goto finish;
-                }
-                memcpy(comp, p, len);
-                comp[len] = '\0';
-                p = e;
-                last = p[strspn(p, "/")] == '\0';
-
-                if (streq(comp, "."))
-                        continue;
-                if (streq(comp, "..")) {
-                        if (depth > 0)
-                                safe_close(stack[depth--]);
-                        continue;
-                }
-
-                fd = openat(stack[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0) {
-                        r = negative_errno();
-                        goto finish;
-                }
-                if (fstat(fd, &st) < 0) {
-                        r = negative_errno();
-                        goto finish;
-                }
-
-                if (S_ISLNK(st.st_mode)) {
-                        char target[PATH_MAX];
-                        ssize_t k;
-                        char *n;
-
-                        if (++links > WALK_SYMLINKS_MAX) {
-                                r = -ELOOP;
-                                goto finish;
-                        }
-                        k = readlinkat(fd, "", target, sizeof(target) - 1);
-                        if (k < 0) {
-                                r = negative_errno();
-                                goto finish;
-                        }
-                        target[k] = '\0';
-
-                        if (target[0] == '/')
-                                while (depth > 0)
-                                        safe_close(stack[depth--]);
-
-                        if (asprintf(&n, "%s/%s", target, p) < 0) {
-                                r = -ENOMEM;
-                                goto finish;
-                        }
-                        free(todo);
-                        todo = n;
-                        p = todo;
-                        continue;
-                }
-
-                if (!last) {
-                        if (!S_ISDIR(st.st_mode)) {
-                                r = -ENOTDIR;
-                                goto finish;
-                        }
-                        if (depth + 1 >= WALK_DEPTH_MAX) {
-                                r = -ELOOP;
-                                goto finish;
-                        }
-                        stack[++depth] = TAKE_FD(fd);
-                        continue;
-                }
-
-                /* The last component, not a symlink: open it for real, refusing a symlink swapped in since,
-                 * and make sure it is still the same inode. */
-                if (S_ISDIR(st.st_mode)) {
-                        r = -EISDIR;
-                        goto finish;
-                }
-                {
-                        _cleanup_close_ int final = -EBADF;
-                        struct stat st2;
-
-                        final = openat(stack[depth], comp, flags | O_NOFOLLOW | O_CLOEXEC);
-                        if (final < 0) {
-                                r = negative_errno();
-                                goto finish;
-                        }
-                        if (fstat(final, &st2) < 0) {
-                                r = negative_errno();
-                                goto finish;
-                        }
-                        if (st.st_dev != st2.st_dev || st.st_ino != st2.st_ino) {
-                                r = -ESTALE;
-                                goto finish;
-                        }
-                        *ret_fd = TAKE_FD(final);
-                        r = 0;
-                        goto finish;
-                }
-        }
-
-finish:
-        while (depth > 0)
-                safe_close(stack[depth--]);
-        return r;
-}
-
-int user_record_open_in_root(int root_fd, const char *path, int flags, int *ret_fd) {
-        struct open_how how = {
-                .flags = (uint64_t) (flags | O_CLOEXEC),
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
-        int fd;
-
-        fd = (int) syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
-        /* ENOSYS: old kernel or valgrind. EPERM: a seccomp filter of an older container runtime around us
-         * that does not know openat2 (path resolution itself never fails with EPERM; the walk reports any
-         * real error again). */
-        if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-                return user_record_open_in_root_walk(root_fd, path, flags, ret_fd);
-        if (fd < 0)
-                return negative_errno();
-
-        *ret_fd = fd;
-        return 0;
-}
-
 /* The kernel's own filesystems: their files are interfaces, not data. Reading one with the launcher's
  * privileges could do what the container may not (/proc/kmsg drains the host's kernel log with CAP_SYSLOG;
  * debugfs, tracefs, sysfs and securityfs files answer root differently), so a passwd there is refused. */
@@ -250,7 +66,7 @@ int user_record_read_file(int root_fd, const char *path, char **ret) {
 
         /* O_PATH first: nothing is opened for real (a device's open may act, a FIFO's may block) until the
          * inode is known to be a regular file on a filesystem that holds data. */
-        r = user_record_open_in_root(root_fd, path, O_PATH, &pfd);
+        r = chase_open(root_fd, path, O_PATH, &pfd);
         if (r < 0)
                 return r;
         if (fstat(pfd, &st) < 0 || fstatfs(pfd, &sfs) < 0)
@@ -267,7 +83,7 @@ int user_record_read_file(int root_fd, const char *path, char **ret) {
         snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%i", pfd);
         fd = open(proc_path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0 && errno == ENOENT) {
-                r = user_record_open_in_root(root_fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd);
+                r = chase_open(root_fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd);
                 if (r < 0)
                         return r;
         }
@@ -335,7 +151,7 @@ int passwd_find(const char *contents, const char *name, uid_t id, UserRecord *re
                         return r;
                 if (r != 7 || isempty(f[0]))
                         continue;
-                if (user_record_parse_id(f[2], &uid) < 0 || user_record_parse_id(f[3], &gid) < 0)
+                if (parse_uid(f[2], &uid) < 0 || parse_uid(f[3], &gid) < 0)
                         continue;
 
                 if (name ? !streq(f[0], name) : uid != id)
@@ -375,7 +191,7 @@ int group_find(const char *contents, const char *name, gid_t id, GroupRecord *re
                         return -ESRCH;
                 if (r < 0)
                         return r;
-                if (r != 4 || isempty(f[0]) || user_record_parse_id(f[2], &gid) < 0)
+                if (r != 4 || isempty(f[0]) || parse_uid(f[2], &gid) < 0)
                         continue;
 
                 if (name ? !streq(f[0], name) : gid != id)
@@ -422,7 +238,7 @@ int group_find_memberships(const char *contents, const char *user, gid_t **ret, 
                         break;
                 if (r < 0)
                         return r;
-                if (r != 4 || isempty(f[0]) || user_record_parse_id(f[2], &gid) < 0)
+                if (r != 4 || isempty(f[0]) || parse_uid(f[2], &gid) < 0)
                         continue;
                 if (!member_list_contains(f[3], user))
                         continue;
@@ -453,9 +269,9 @@ static void host_ids(const char *user, const char *group, uid_t *ret_uid, gid_t 
         uid_t uid;
         gid_t gid;
 
-        if (user_record_parse_id(user, &uid) < 0)
+        if (parse_uid(user, &uid) < 0)
                 uid = (uid_t) -1;
-        if (user_record_parse_id(group, &gid) < 0)
+        if (parse_uid(group, &gid) < 0)
                 gid = uid;
         *ret_uid = uid;
         *ret_gid = gid;

@@ -277,6 +277,32 @@ TEST(mode) {
         ASSERT_FAIL(parse_mode("", &m));
 }
 
+/* The one grammar of user and group ids (User=, Group=, "ctrctl exec -u", the container's passwd and group
+ * files): 65535 and (uid_t) -1 are never ids. */
+TEST(parse_uid) {
+        uid_t u = 7;
+
+        ASSERT_TRUE(parse_uid("0", &u) == 0 && u == 0);
+        ASSERT_TRUE(parse_uid("1001", &u) == 0 && u == 1001);
+        ASSERT_TRUE(parse_uid("65534", &u) == 0 && u == 65534);
+        ASSERT_TRUE(parse_uid("65536", &u) == 0 && u == 65536);
+        ASSERT_TRUE(parse_uid("2147483646", &u) == 0 && u == 2147483646U);
+        u = 7;
+        ASSERT_ERROR(parse_uid("65535", &u), ERANGE);
+        ASSERT_ERROR(parse_uid("4294967295", &u), ERANGE);
+        ASSERT_ERROR(parse_uid("4294967294", &u), ERANGE);
+        ASSERT_ERROR(parse_uid("2147483647", &u), ERANGE);
+        ASSERT_ERROR(parse_uid("99999999999", &u), ERANGE);
+        ASSERT_ERROR(parse_uid("-1", &u), EINVAL);
+        ASSERT_ERROR(parse_uid("+1", &u), EINVAL);
+        ASSERT_ERROR(parse_uid("01", &u), EINVAL);
+        ASSERT_ERROR(parse_uid(" 1", &u), EINVAL);
+        ASSERT_ERROR(parse_uid("1 ", &u), EINVAL);
+        ASSERT_ERROR(parse_uid("", &u), EINVAL);
+        ASSERT_ERROR(parse_uid("app", &u), EINVAL);
+        ASSERT_EQ(u, 7);
+}
+
 TEST(user_group) {
         const char *good[] = { "root", "nginx", "_apt", "www-data", "a1", "0", "1001", "2147483646", "A_b-c" };
         const char *bad[] = { "", "1abc", "-x", "a b", "65535", "4294967295", "2147483647", "a:b", "a.b",

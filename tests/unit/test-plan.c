@@ -448,13 +448,6 @@ TEST(volumes) {
         ASSERT_TRUE(op_index(p, PLAN_TMPFS, "/run") > op_index(p, PLAN_BIND, "/etc/hostname"));
 }
 
-TEST(overlay_escape) {
-        _cleanup_free_ char *a = overlay_escape("/plain/path"), *b = overlay_escape("/a,b:c\\d");
-
-        ASSERT_STREQ(a, "/plain/path");
-        ASSERT_STREQ(b, "/a\\,b\\:c\\\\d");
-}
-
 TEST(overlay_options) {
         _cleanup_free_ char *s = NULL;
         char *lowers[] = { (char *) "/l:2", (char *) "/l,1", NULL };
