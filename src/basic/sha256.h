@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* SHA-256 (FIPS 180-4), for the config hash. Small and self-contained. */
+/* SHA-256, for the config hash and names derived from it: OpenSSL's libcrypto does the hashing (no hash code
+ * is written by hand here). The state lives in the caller's Sha256, by value, and needs no cleanup: callers
+ * keep it on the stack or in a struct and may return early between init and final. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -9,10 +11,9 @@
 #define SHA256_DIGEST_SIZE 32
 
 typedef struct Sha256 {
-        uint32_t state[8];
-        uint64_t length;        /* bytes hashed so far */
-        uint8_t buffer[64];
-        size_t buffer_used;
+        /* libcrypto's SHA256_CTX (112 bytes), opaque so that its header stays out of every caller's; sha256.c
+         * checks at build time that it fits */
+        _Alignas(8) uint8_t ctx[128];
 } Sha256;
 
 void sha256_init(Sha256 *s);
