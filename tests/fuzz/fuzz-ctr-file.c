@@ -10,20 +10,11 @@
  *
  * Built without libFuzzer (fuzz-main.c), the same function replays the seed corpus as a regression test. */
 
-#include <fcntl.h>
-#include <ftw.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ctr-file.h"
+#include "fuzz-util.h"
 #include "strv.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void format_all(Diagnostics *diag) {
         for (size_t i = 0; i < diag->n; i++) {
@@ -34,18 +25,6 @@ static void format_all(Diagnostics *diag) {
         }
 }
 
-static int write_all(int fd, const uint8_t *data, size_t size) {
-        size_t done = 0;
-
-        while (done < size) {
-                ssize_t k = write(fd, data + done, size - done);
-                if (k <= 0)
-                        return -1;
-                done += (size_t) k;
-        }
-        return 0;
-}
-
 static int fuzz_one_file(const uint8_t *data, size_t size) {
         _cleanup_close_ int fd = -EBADF;
         Diagnostics diag = {};
@@ -53,7 +32,7 @@ static int fuzz_one_file(const uint8_t *data, size_t size) {
         char path[64];
 
         fd = memfd_create("fuzz.ctr", MFD_CLOEXEC);
-        if (fd < 0 || write_all(fd, data, size) < 0)
+        if (fd < 0 || loop_write(fd, data, size) < 0)
                 return 0;
         snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 
@@ -65,27 +44,6 @@ static int fuzz_one_file(const uint8_t *data, size_t size) {
         return 0;
 }
 
-static char *base_dir;
-
-static int rm_one(const char *p, _unused_ const struct stat *st, int flag, _unused_ struct FTW *ftw) {
-        return flag == FTW_DP ? rmdir(p) : unlink(p);
-}
-
-static void remove_base_dir(void) {
-        if (base_dir)
-                (void) nftw(base_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-        base_dir = mfree(base_dir);
-}
-
-static int write_file(const char *path, const uint8_t *data, size_t size) {
-        _cleanup_close_ int fd = -EBADF;
-
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return -1;
-        return write_all(fd, data, size);
-}
-
 static int fuzz_dropins(const uint8_t *data, size_t size) {
         static const char sep[] = "\n#--\n";
         char dirs[2][512], path[600];
@@ -95,19 +53,10 @@ static int fuzz_dropins(const uint8_t *data, size_t size) {
         Diagnostics d1 = {}, d2 = {};
         Container *a = NULL, *b = NULL;
         size_t n = 0;
+        const char *base_dir = fuzz_fresh_dir();
         int r1 = 0, r2;
 
-        if (!base_dir) {
-                char t[] = "/tmp/fuzz-ctr-XXXXXX";
-                if (!mkdtemp(t))
-                        return 0;
-                base_dir = strdup(t);
-                if (!base_dir)
-                        return 0;
-                atexit(remove_base_dir);
-        }
-        (void) nftw(base_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-        if (mkdir(base_dir, 0700) < 0)
+        if (!base_dir)
                 return 0;
         for (unsigned i = 0; i < 2; i++) {
                 snprintf(dirs[i], sizeof(dirs[i]), "%s/d%u", base_dir, i);
@@ -132,7 +81,7 @@ static int fuzz_dropins(const uint8_t *data, size_t size) {
                         (void) unlink(path);
                         if (symlink("/dev/null", path) < 0)
                                 return 0;
-                } else if (write_file(path, p, len) < 0)
+                } else if (fuzz_write_file(path, p, len) < 0)
                         return 0;
                 if (!q)
                         break;
@@ -146,10 +95,8 @@ static int fuzz_dropins(const uint8_t *data, size_t size) {
         format_all(&d2);
 
         /* The generator (enumerate) and the launcher (load) must never disagree. */
-        if (n > 0 && (r1 < 0) != (r2 < 0))
-                abort();
-        if (a && b && strcmp(a->config_hash, b->config_hash) != 0)
-                abort();
+        FUZZ_CHECK(n == 0 || (r1 < 0) == (r2 < 0));
+        FUZZ_CHECK(!a || !b || streq(a->config_hash, b->config_hash));
 
         container_free(a);
         container_free(b);
