@@ -24,6 +24,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "logs.h"
+#include "mounts.h"
 #include "pager.h"
 #include "parse-util.h"
 #include "proc-util.h"
@@ -32,6 +33,8 @@
 
 #define PROCS_MAX 4096U
 #define CGROUP_DEPTH_MAX 32U
+/* a container may create thousands of mounts; status shows where they start */
+#define MOUNTS_SHOWN_MAX 100U
 
 static uint64_t arg_lines = 10;
 
@@ -330,6 +333,10 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                                weight, quota);
                 }
         }
+
+        /* what its processes see, from its init's mountinfo (gone when it just stopped: nothing shown) */
+        if (have_state && init > 0 && container_mounts_show(init, MOUNTS_SHOWN_MAX) == -ENOMEM)
+                return log_oom();
 
         if (cgroup_dir) {
                 _cleanup_free_ char *shown = NULL;
