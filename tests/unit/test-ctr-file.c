@@ -1223,66 +1223,6 @@ TEST(passthrough_invalid_utf8_warns) {
         diagnostics_clear(&d);
 }
 
-/* container_enumerate() and container_load() must agree on every name: the generator uses the first, the
- * launcher and ctrctl the second. A fixed pseudo-random layout over three directories. */
-TEST(enumerate_agrees_with_load) {
-        _cleanup_tmpdir_ char *dir = test_mkdtemp();
-        char *dirs[4] = {}, name[64], path[256];
-        ContainerSource *s = NULL;
-        size_t n = 0;
-        unsigned seed = 12345;
-
-        ASSERT_NOT_NULL(dir);
-        for (unsigned i = 0; i < 3; i++) {
-                ASSERT_TRUE(asprintf(&dirs[i], "%s/d%u", dir, i) > 0);
-                ASSERT_OK(mkdir(dirs[i], 0755));
-        }
-
-        for (unsigned i = 0; i < 40; i++) {
-                snprintf(name, sizeof(name), "n%02u", i);
-                for (unsigned d = 0; d < 3; d++) {
-                        seed = seed * 1103515245 + 12345;
-                        unsigned what = (seed >> 16) % 7;
-
-                        if (what == 1 || what == 2) {
-                                snprintf(path, sizeof(path), "%s.ctr", name);
-                                ASSERT_OK(test_write(dirs[d], path, HEADER));
-                        } else if (what == 3) {
-                                snprintf(path, sizeof(path), "%s/%s.ctr", dirs[d], name);
-                                ASSERT_OK(symlink("/dev/null", path));
-                        } else if (what >= 4) {
-                                snprintf(path, sizeof(path), "%s.ctr.d/%u.conf", name, what);
-                                ASSERT_OK(test_write(dirs[d], path, "[Service]\nRestart=always\n"));
-                        }
-                }
-        }
-
-        ASSERT_OK(container_enumerate(dirs, &s, &n));
-        for (size_t i = 0; i < n; i++) {
-                Container *c = NULL;
-                int a, b;
-
-                if (i > 0 && strcmp(s[i - 1].name, s[i].name) >= 0) {
-                        container_source_free_many(s, n);
-                        TEST_FAIL("not sorted at %zu", i);
-                }
-                a = container_load_source(&s[i], NULL, &c);
-                container_free(c);
-                c = NULL;
-                b = container_load(s[i].name, dirs, NULL, &c);
-                if (a != b || (a >= 0 && !strv_equal(s[i].dropins, c->dropin_paths))) {
-                        container_free(c);
-                        container_source_free_many(s, n);
-                        TEST_FAIL("'%s': enumerate gives %d, load %d", s[i].name, a, b);
-                }
-                container_free(c);
-        }
-        container_source_free_many(s, n);
-        for (unsigned i = 0; i < 3; i++)
-                free(dirs[i]);
-        ASSERT_TRUE(n > 20);
-}
-
 /* Every diagnostic about an assignment carries file, line, section, key and the value as written, and its
  * message names the key and the value. */
 TEST(diagnostics_complete) {

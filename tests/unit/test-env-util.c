@@ -268,32 +268,3 @@ TEST(build) {
         ASSERT_TRUE(container_build_environment(&c, &cred, NULL, NULL, bad_extra, &env, &err) == -EINVAL);
 }
 
-/* Robustness: random input made of the characters the parser cares about never crashes it (run under
- * ASan/valgrind), and whatever comes out is a valid assignment. Deterministic. */
-TEST(parse_random) {
-        static const char alphabet[] = "AB_1= \t\n\r\\'\"#;$`x\xc3\xa9\xff";
-        uint64_t seed = 0x2545f4914f6cdd1dULL;
-
-        for (unsigned i = 0; i < 3000; i++) {
-                char input[257];
-                char **env = NULL;
-                size_t n;
-
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                n = seed % sizeof(input);
-                for (size_t k = 0; k < n; k++) {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        input[k] = alphabet[seed % (sizeof(alphabet) - 1)];
-                }
-                input[n] = '\0';
-
-                ASSERT_OK(env_file_parse(input, &env));
-                for (char **e = env; e && *e; e++)
-                        ASSERT_TRUE(env_assignment_is_valid(*e));
-                env_free(env);
-        }
-}

@@ -527,42 +527,6 @@ TEST(profile_parse) {
         free(long_line);
 }
 
-/* Robustness: random token soup never crashes the profile parser (ASan/valgrind). Deterministic. */
-TEST(profile_random) {
-        static const char *const tokens[] = {
-                "allow ", "errno ", "errno:ENOSYS ", "errno:0 ", "kill ", "default ", "include ", "getpid ",
-                "uname ", "nosuch ", "\n", "#", " ", "\t", ":", "errno:", "default allow\n",
-        };
-        uint64_t seed = 0x853c49e6748fea9bULL;
-
-        for (unsigned i = 0; i < 300; i++) {
-                char input[512] = "";
-                scmp_filter_ctx ctx = NULL;
-                unsigned line, n;
-                size_t len = 0;
-
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                n = (unsigned) (seed % 24);
-                for (unsigned k = 0; k < n; k++) {
-                        const char *t;
-
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        t = tokens[seed % ELEMENTSOF(tokens)];
-                        if (len + strlen(t) + 1 > sizeof(input))
-                                break;
-                        memcpy(input + len, t, strlen(t) + 1);
-                        len += strlen(t);
-                }
-
-                if (seccomp_profile_parse(input, 0, &ctx, &line) >= 0)
-                        seccomp_release(ctx);
-        }
-}
-
 /* Writes |text| to |path| and compiles it as a profile for |capabilities| into |program|. */
 static int profile_compile(const char *path, const char *text, uint64_t capabilities) {
         unsigned line;
