@@ -38,6 +38,40 @@ test_system_bus() {
                 "$(systemd_version)" "systemd version over the bus"
 }
 
+devnum() {   # MAJOR:MINOR of the block device PATH leads to
+        stat -Lc '%Hr:%Lr' "$1"
+}
+
+# The harness finds each disk by what it holds, never by the kernel's name for it (two namespaces of one NVMe
+# controller enumerate in either order: Debian 13's 6.12 mounted the payload as / with root=/dev/nvme0n1): /
+# is the image, the partition the kernel was given by PARTUUID, labelled root; the payload is the filesystem
+# labelled payload, on a controller of its own.
+test_root_and_payload_disks() {
+        local cmdline partuuid root_disk payload_disk root_ctrl payload_ctrl
+        findmnt /
+        findmnt "$CTR_VM_PAYLOAD"
+        lsblk -o NAME,MAJ:MIN,LABEL,PARTUUID,SERIAL,MOUNTPOINT
+        cmdline=" $(</proc/cmdline) "
+        assert_contains "$cmdline" " root=PARTUUID=" "the kernel command line"
+        partuuid=${cmdline#* root=PARTUUID=}
+        partuuid=${partuuid%% *}
+        assert_eq "$(findmnt -rno MAJ:MIN /)" "$(devnum "/dev/disk/by-partuuid/$partuuid")" "/ on root=PARTUUID=$partuuid"
+        assert_eq "$(findmnt -rno MAJ:MIN /)" "$(devnum /dev/disk/by-label/root)" "/ on the filesystem labelled root"
+        assert_eq "$(findmnt -rno MAJ:MIN "$CTR_VM_PAYLOAD")" "$(devnum /dev/disk/by-label/payload)" \
+                "$CTR_VM_PAYLOAD on the filesystem labelled payload"
+        [[ -x /usr/local/sbin/ctr-vm-run ]] || fail "/ is not the image: no /usr/local/sbin/ctr-vm-run"
+        [[ -x $CTR_VM_PAYLOAD/run && -d $CTR_VM_PAYLOAD/cases ]] || fail "$CTR_VM_PAYLOAD is not the payload"
+        # the disks under the filesystems, and their controllers (the serials tests/vm/vm gives them)
+        root_disk=$(lsblk -ndo PKNAME "$(readlink -f /dev/disk/by-label/root)")
+        payload_disk=$(readlink -f /dev/disk/by-label/payload)
+        payload_disk=${payload_disk#/dev/}
+        assert_eq "$(lsblk -ndo SERIAL "/dev/$root_disk")" ctr-root "the root disk's controller"
+        assert_eq "$(lsblk -ndo SERIAL "/dev/$payload_disk")" ctr-payload "the payload disk's controller"
+        root_ctrl=$(readlink -f "/sys/class/block/$root_disk/device")
+        payload_ctrl=$(readlink -f "/sys/class/block/$payload_disk/device")
+        [[ $root_ctrl != "$payload_ctrl" ]] || fail "the root and the payload share a controller: $root_ctrl"
+}
+
 # Copies the DESTDIR tree of `meson install` into / and reloads, so the generator and units are live.
 test_install_tree() {
         [[ -d $CTR_VM_PAYLOAD/root ]] || fail "no $CTR_VM_PAYLOAD/root in the payload"
