@@ -1,124 +1,30 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+/* Network=bridge as the launcher sees it: setting a container up and tearing it down, in order, under the
+ * network lock. What each step does is elsewhere, one concern a file:
+ *   network-lease.c     the lock, the addresses' leases, collecting those of dead monitors
+ *   network-firewall.c  the nftables table "ip ctr" (NAT, the maps' lookups, the guards)
+ *   network-ports.c     PublishPort= as elements of those maps
+ *   network-link.c      the bridge ctr0, the veth pairs and the container's side, over rtnetlink */
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <linux/rtnetlink.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/bridge.h>
-#include <netlink/route/link/veth.h>
-#include <netlink/route/nexthop.h>
-#include <netlink/route/route.h>
-#include <nftables/libnftables.h>
-
 #include "fileio.h"
-#include "log.h"
 #include "macro.h"
+#include "network-firewall.h"
 #include "network-lease.h"
+#include "network-link.h"
+#include "network-ports.h"
 #include "network.h"
-#include "parse-util.h"
-#include "proc-util.h"
-#include "sha256.h"
 #include "string-util.h"
 #include "strv.h"
-
-/* The network of a bridge ctr-launch creates itself; one that exists already brings its own address. */
-#define DEFAULT_NETWORK   0x0a790000U   /* 10.121.0.0 */
-#define DEFAULT_PREFIXLEN 16
-#define DEFAULT_GATEWAY   (DEFAULT_NETWORK | 1U)
-
-/* ctr0's IPv4 network: the gateway is ctr0's address, containers get the others */
-typedef struct BridgeNet {
-        int ifindex;
-        uint32_t network, gateway;      /* host byte order */
-        unsigned prefixlen;             /* 8…30 */
-} BridgeNet;
-
-static uint32_t prefix_mask(unsigned prefixlen) {
-        return prefixlen == 0 ? 0 : ~0U << (32 - prefixlen);
-}
-
-/* The table every bridged container shares; its rules name the bridge, not its network, so an operator's
- * own address on ctr0 needs no change here. Published ports are elements of two maps (all host addresses,
- * and one host address), so a container adds and removes its own without touching rules; "add element" of a
- * key another container holds fails with EEXIST, which is the conflict check. Locally generated connections
- * to a published port (from the host itself, 127.0.0.1 included) are DNATed in "output"; those from loopback
- * need route_localnet on the bridge and a masquerade, as podman does. */
-static const char nft_ruleset[] =
-        "table ip ctr {\n"
-        "        map publish {\n"
-        "                type inet_proto . inet_service : ipv4_addr . inet_service\n"
-        "        }\n"
-        "        map publish_addr {\n"
-        "                type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service\n"
-        "        }\n"
-        "        chain publish {\n"
-        "                dnat ip to ip daddr . meta l4proto . th dport map @publish_addr\n"
-        "                dnat ip to meta l4proto . th dport map @publish\n"
-        "        }\n"
-        "        chain prerouting {\n"
-        "                type nat hook prerouting priority dstnat; policy accept;\n"
-        "                fib daddr type local jump publish\n"
-        "        }\n"
-        "        chain output {\n"
-        "                type nat hook output priority -100; policy accept;\n"
-        "                fib daddr type local jump publish\n"
-        "        }\n"
-        "        chain postrouting {\n"
-        "                type nat hook postrouting priority srcnat; policy accept;\n"
-        "                iifname \"" NETWORK_BRIDGE_NAME "\" oifname != \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
-        "                ip saddr 127.0.0.0/8 oifname \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
-        "                iifname \"" NETWORK_BRIDGE_NAME "\" oifname \"" NETWORK_BRIDGE_NAME "\" ct status dnat masquerade\n"
-        "        }\n"
-        "}\n";
-
-/* Chains added after the first release of the table: a table made by an older launcher (and kept while its
- * containers run) gets each one that it lacks, in a transaction of its own, so the rules are never doubled.
- *
- * "input": route_localnet on ctr0 lets 127.0.0.0/8 in from the bridge, which replies to the host's own
- * connections to ports published on 127.0.0.1 need (masqueraded to ctr0's address, de-NATed back to
- * 127.0.0.1 before input); anything else for loopback from a container would reach services that listen only
- * on the host's loopback (CVE-2020-8558, what kube-proxy and netavark guard the same way).
- *
- * "forward": the host forwards (for the bridge), so a machine on its network routing the bridge's network
- * through it would reach every port of every container. Into ctr0 pass only published ports' connections
- * (DNATed), replies, and container to container (hairpin included); from ctr0 out everything (masqueraded),
- * as Docker 28 does. */
-static const struct {
-        const char *chain, *rules;
-} nft_guards[] = {
-        { "input",
-          "table ip ctr {\n"
-          "        chain input {\n"
-          "                type filter hook input priority filter - 10; policy accept;\n"
-          "                iifname \"" NETWORK_BRIDGE_NAME "\" ip daddr 127.0.0.0/8 ct status & dnat == 0 drop\n"
-          "        }\n"
-          "}\n" },
-        { "forward",
-          "table ip ctr {\n"
-          "        chain forward {\n"
-          "                type filter hook forward priority filter - 10; policy accept;\n"
-          "                oifname != \"" NETWORK_BRIDGE_NAME "\" accept\n"
-          "                ct state established,related accept\n"
-          "                ct status dnat accept\n"
-          "                iifname \"" NETWORK_BRIDGE_NAME "\" accept\n"
-          "                drop\n"
-          "        }\n"
-          "}\n" },
-};
 
 const char *network_address_format(uint32_t address, char *buf) {
         struct in_addr a = { .s_addr = htonl(address) };
@@ -126,547 +32,79 @@ const char *network_address_format(uint32_t address, char *buf) {
         return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
-/* libnl's error codes are its own; the few that matter as errno values */
-static int nl_errno(int nlerr) {
-        switch (abs(nlerr)) {
-        case NLE_EXIST:
-                return -EEXIST;
-        case NLE_NOMEM:
-                return -ENOMEM;
-        case NLE_PERM:
-        case NLE_NOACCESS:
-                return -EPERM;
-        case NLE_NODEV:
-        case NLE_OBJ_NOTFOUND:
-                return -ENODEV;
-        case NLE_OPNOTSUPP:
-                return -EOPNOTSUPP;
-        default:
-                return -EIO;
-        }
+bool network_address_parse(const char *s, uint32_t *ret) {
+        struct in_addr a;
+
+        if (inet_pton(AF_INET, s, &a) != 1)
+                return false;
+        *ret = ntohl(a.s_addr);
+        return true;
 }
 
-static int nl_errno_or_zero(int r) {
-        return r < 0 ? nl_errno(r) : 0;
-}
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_link *, rtnl_link_put);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_addr *, rtnl_addr_put);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_route *, rtnl_route_put);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_addr *, nl_addr_put);
-
-/* ---- nftables ---- */
-
-static struct nft_ctx *nft_open(void) {
-        struct nft_ctx *ctx;
-
-        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-        if (!ctx)
-                return NULL;
-        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
-                nft_ctx_free(ctx);
-                return NULL;
-        }
-        return ctx;
-}
-
-/* Runs |cmd| (one transaction). On failure, |ret_error| gets nft's first error line. */
-int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error) {
-        const char *err, *nl;
-
-        if (nft_run_cmd_from_buffer(ctx, cmd) == 0)
-                return 0;
-        /* read once: getting the buffer resets it */
-        err = strempty(nft_ctx_get_error_buffer(ctx));
-        if (ret_error) {
-                const char *e = startswith(err, "Error: ") ?: err;
-
-                nl = strchr(e, '\n');
-                strprintf_replace(ret_error, "%.*s", (int) (nl ? nl - e : (ptrdiff_t) strlen(e)), e);
-        }
-        return strstr(err, "File exists") ? -EEXIST : -EIO;
-}
-
-static int nft_ensure_table(struct nft_ctx *ctx, char **ret_error) {
-        int r;
-
-        if (nft_run(ctx, "list table ip ctr", NULL) < 0) {
-                r = nft_run(ctx, nft_ruleset, ret_error);
-                if (r < 0)
-                        return strprintf_replace(ret_error, "Failed to create the nftables table 'ip ctr': %s",
-                                                 strna(*ret_error)), r;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(nft_guards); i++) {
-                _cleanup_free_ char *cmd = strprintf("list chain ip ctr %s", nft_guards[i].chain);
-
-                if (!cmd)
-                        return -ENOMEM;
-                if (nft_run(ctx, cmd, NULL) == 0)
-                        continue;
-                r = nft_run(ctx, nft_guards[i].rules, ret_error);
-                if (r < 0)
-                        return strprintf_replace(ret_error, "Failed to add the chain '%s' to the nftables table "
-                                                 "'ip ctr': %s", nft_guards[i].chain, strna(*ret_error)), r;
-        }
-        return 0;
-}
-
-/* ---- links and addresses ---- */
-
-static int link_up(struct nl_sock *sk, struct rtnl_link *link) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
-
-        if (!change)
-                return -ENOMEM;
-        rtnl_link_set_flags(change, IFF_UP);
-        return nl_errno_or_zero(rtnl_link_change(sk, link, change, 0));
-}
-
-static int address_add(struct nl_sock *sk, int ifindex, uint32_t address, int prefixlen) {
-        _cleanup_(rtnl_addr_putp) struct rtnl_addr *a = rtnl_addr_alloc();
-        _cleanup_(nl_addr_putp) struct nl_addr *local = NULL;
-        uint32_t be = htonl(address);
-        int r;
-
-        if (!a)
-                return -ENOMEM;
-        local = nl_addr_build(AF_INET, &be, sizeof(be));
-        if (!local)
-                return -ENOMEM;
-        nl_addr_set_prefixlen(local, prefixlen);
-        rtnl_addr_set_ifindex(a, ifindex);
-        r = rtnl_addr_set_local(a, local);
-        if (r < 0)
-                return nl_errno(r);
-        r = rtnl_addr_add(sk, a, 0);
-        return r == -NLE_EXIST ? 0 : nl_errno_or_zero(r);
-}
-
-static int nl_open(struct nl_sock **ret) {
-        struct nl_sock *sk = nl_socket_alloc();
-        int r;
-
-        if (!sk)
-                return -ENOMEM;
-        r = nl_connect(sk, NETLINK_ROUTE);
-        if (r < 0) {
-                nl_socket_free(sk);
-                return nl_errno(r);
-        }
-        *ret = sk;
-        return 0;
-}
-
-/* The bridge's network must not take over addresses the host already reaches another way: the route to
- * 10.121.0.0/16 on ctr0 would win over (or tie with) the host's own, and cut it off from them. Any route of
- * the main table that overlaps, other than through ctr0 itself (a blackhole or unreachable route included),
- * refuses the start and names it. */
-static int subnet_check(struct nl_sock *sk, const BridgeNet *bn, char **ret_error) {
-        struct nl_cache *cache = NULL;
-        int r;
-
-        r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to read the host's routes: %s", nl_geterror(r)), nl_errno(r);
-
-        r = 0;
-        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-                struct rtnl_route *route = (struct rtnl_route *) o;
-                struct nl_addr *dst = rtnl_route_get_dst(route);
-                struct rtnl_nexthop *nh;
-                unsigned prefixlen, p;
-                uint32_t network, mask;
-                char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
-
-                if (rtnl_route_get_table(route) != RT_TABLE_MAIN || !dst || nl_addr_get_len(dst) != 4)
-                        continue;
-                prefixlen = nl_addr_get_prefixlen(dst);
-                if (prefixlen == 0)
-                        continue;       /* the default route: overlapping it is what every network does */
-                memcpy(&network, nl_addr_get_binary_addr(dst), sizeof(network));
-                network = ntohl(network);
-                p = MIN(prefixlen, bn->prefixlen);
-                mask = prefix_mask(p);
-                if ((network & mask) != (bn->network & mask))
-                        continue;
-                nh = rtnl_route_get_nnexthops(route) > 0 ? rtnl_route_nexthop_n(route, 0) : NULL;
-                if (nh && rtnl_route_nh_get_ifindex(nh) == bn->ifindex)
-                        continue;
-                if (nh && rtnl_route_nh_get_ifindex(nh) > 0)
-                        (void) if_indextoname((unsigned) rtnl_route_nh_get_ifindex(nh), dev);
-                strprintf_replace(ret_error, "the bridge network %s/%u overlaps the host's route to %s/%u%s%s; "
-                          "containers would cut the host off from it", network_address_format(bn->network, b),
-                          bn->prefixlen, network_address_format(network, a), prefixlen, dev[0] ? " on " : "", dev);
-                r = -EADDRINUSE;
-                break;
-        }
-        nl_cache_free(cache);
-        return r;
-}
-
-/* ctr0's first IPv4 address, if it has one (an operator's, e.g. from a systemd-networkd .network file) */
-static int bridge_address(struct nl_sock *sk, BridgeNet *bn) {
-        struct nl_cache *cache = NULL;
-        int r;
-
-        r = rtnl_addr_alloc_cache(sk, &cache);
-        if (r < 0)
-                return nl_errno(r);
-        r = 0;
-        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-                struct rtnl_addr *a = (struct rtnl_addr *) o;
-                struct nl_addr *local = rtnl_addr_get_local(a);
-                uint32_t address;
-
-                if (rtnl_addr_get_ifindex(a) != bn->ifindex || rtnl_addr_get_family(a) != AF_INET || !local ||
-                    nl_addr_get_len(local) != 4)
-                        continue;
-                memcpy(&address, nl_addr_get_binary_addr(local), sizeof(address));
-                bn->gateway = ntohl(address);
-                bn->prefixlen = (unsigned) rtnl_addr_get_prefixlen(a);
-                bn->network = bn->gateway & prefix_mask(bn->prefixlen);
-                r = 1;
-                break;
-        }
-        nl_cache_free(cache);
-        return r;
-}
-
-typedef struct Sysctl {
-        const char *path, *value;
-} Sysctl;
-
-/* A file that is missing is a kernel without IPv6 (the IPv4 ones always exist): nothing to turn off. */
-static int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_error) {
-        for (size_t i = 0; i < n; i++) {
-                int r = write_string_file(list[i].path, list[i].value);
-
-                if (r < 0 && r != -ENOENT)
-                        return strprintf_replace(ret_error, "Failed to write %s%s: %s", list[i].path, where,
-                                                 strerror(-r)), r;
-        }
-        return 0;
-}
-
-static const Sysctl bridge_ipv6_off[] = {
-        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/accept_ra",    "0" },
-        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/autoconf",     "0" },
-        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/disable_ipv6", "1" },
-};
-
-/* A bridge without a MAC of its own takes its lowest port's, so ctr0's changed whenever the container with
- * the lowest one stopped, and the others lost their gateway until their ARP entries expired. Like systemd for
- * the bridges it creates: a hash of the machine ID and the name, locally administered, unicast — the same
- * across stops and reboots. A MAC set on ctr0 already (by an operator, by systemd-networkd, by us) is kept. */
-static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
-        _cleanup_free_ char *assign = NULL, *machine_id = NULL;
-        _cleanup_(rtnl_link_putp) struct rtnl_link *change = NULL;
-        _cleanup_(nl_addr_putp) struct nl_addr *mac = NULL;
-        uint8_t digest[SHA256_DIGEST_SIZE];
-        unsigned assign_type;
-        Sha256 h;
-        int r;
-
-        r = read_full_file_at(AT_FDCWD, "/sys/class/net/" NETWORK_BRIDGE_NAME "/addr_assign_type", 4096, &assign, NULL);
-        if (r < 0)
-                return r;
-        assign[strcspn(assign, "\n")] = '\0';
-        if (safe_atou(assign, &assign_type) >= 0 && assign_type == 3)   /* NET_ADDR_SET */
-                return 0;
-        r = read_full_file_at(AT_FDCWD, "/etc/machine-id", 64, &machine_id, NULL);
-        if (r == -ENOENT)
-                return 0;       /* no machine ID (a bare chroot): the kernel's choice, as before */
-        if (r < 0)
-                return r;
-        machine_id[strcspn(machine_id, "\n")] = '\0';
-        if (machine_id[0] == '\0')
-                return 0;
-
-        sha256_init(&h);
-        sha256_update(&h, machine_id, strlen(machine_id));
-        sha256_update(&h, "\0ctr bridge\0" NETWORK_BRIDGE_NAME, sizeof("\0ctr bridge\0" NETWORK_BRIDGE_NAME) - 1);
-        sha256_final(&h, digest);
-        digest[0] = (digest[0] & 0xfe) | 0x02;          /* unicast, locally administered */
-
-        mac = nl_addr_build(AF_LLC, digest, 6);
-        change = rtnl_link_alloc();
-        if (!mac || !change)
-                return -ENOMEM;
-        rtnl_link_set_addr(change, mac);
-        return nl_errno_or_zero(rtnl_link_change(sk, bridge, change, 0));
-}
-
-/* ctr0 up with an address (its own, or 10.121.0.1/16 on a bridge we created); forwarding on, and
- * route_localnet for published ports on 127.0.0.1. */
-static int bridge_ensure(struct nl_sock *sk, BridgeNet *bn, char **ret_error) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
-        char a[INET_ADDRSTRLEN];
-        int r;
-
-        r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
-        if (r < 0 && r != -NLE_EXIST)
-                return strprintf_replace(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
-                                 nl_geterror(r)), nl_errno(r);
-        r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to look up the bridge %s: %s", NETWORK_BRIDGE_NAME,
-                                 nl_geterror(r)), nl_errno(r);
-        if (!streq(strempty(rtnl_link_get_type(bridge)), "bridge"))
-                return strprintf_replace(ret_error, "%s exists and is not a bridge", NETWORK_BRIDGE_NAME), -ENOTTY;
-        *bn = (BridgeNet) { .ifindex = rtnl_link_get_ifindex(bridge) };
-
-        r = bridge_address(sk, bn);
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to read the addresses of %s: %s", NETWORK_BRIDGE_NAME,
-                                 strerror(-r)), r;
-        if (r > 0 && (bn->prefixlen < 8 || bn->prefixlen > 30))
-                return strprintf_replace(ret_error, "%s has the address %s/%u; its network must be /8 to /30",
-                                 NETWORK_BRIDGE_NAME, network_address_format(bn->gateway, a), bn->prefixlen),
-                       -EINVAL;
-        if (r == 0) {
-                bn->network = DEFAULT_NETWORK;
-                bn->gateway = DEFAULT_GATEWAY;
-                bn->prefixlen = DEFAULT_PREFIXLEN;
-        }
-
-        r = subnet_check(sk, bn, ret_error);
-        if (r < 0)
-                return r;
-
-        r = bridge_mac_fix(sk, bridge);
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to give %s its fixed MAC address: %s", NETWORK_BRIDGE_NAME,
-                                         strerror(-r)), r;
-
-        r = address_add(sk, bn->ifindex, bn->gateway, (int) bn->prefixlen);
-        if (r >= 0)
-                r = link_up(sk, bridge);
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
-                                 strerror(-r)), r;
-
-        r = write_string_file("/proc/sys/net/ipv4/ip_forward", "1");
-        if (r >= 0)
-                r = write_string_file("/proc/sys/net/ipv4/conf/" NETWORK_BRIDGE_NAME "/route_localnet", "1");
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r)), r;
-
-        /* The bridge has no IPv6 of ours: a router advertisement a container sends must not give the host a
-         * default route, an address or an MTU through it (CVE-2020-13401, which Docker's accept_ra=0 on its
-         * bridges closes), nor may a container reach the host's [::] listeners over fe80::…%eth0. IPv6 goes
-         * off on ctr0 altogether. */
-        return sysctls_write(bridge_ipv6_off, ELEMENTSOF(bridge_ipv6_off), "", ret_error);
-}
-
-static void veth_delete(struct nl_sock *sk, const char *name) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *link = NULL;
-
-        if (rtnl_link_get_kernel(sk, 0, name, &link) >= 0)
-                (void) rtnl_link_delete(sk, link);
-}
-
-static int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_ifindex, NetworkBridge *n,
-                       char **ret_error) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *host = NULL;
-        char name[IFNAMSIZ];
-        int r;
-
-        veth_name(c->name, name);
-        /* Never deleted first: a link of that name is a running container's (a dead monitor's went when its
-         * lease was collected), which must keep it. */
-        r = rtnl_link_veth_add(sk, name, "eth0", pid);
-        if (r == -NLE_EXIST)
-                return strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s exists, another "
-                                         "running container's (its name has the same hash form)", name, name),
-                       -EEXIST;
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s", name, nl_geterror(r)),
-                       nl_errno(r);
-        memcpy(n->veth, name, sizeof(n->veth));
-        r = rtnl_link_get_kernel(sk, 0, name, &host);
-        if (r >= 0)
-                r = rtnl_link_enslave_ifindex(sk, bridge_ifindex, rtnl_link_get_ifindex(host));
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to add %s to %s: %s", name, NETWORK_BRIDGE_NAME,
-                                 nl_geterror(r)), nl_errno(r);
-        r = link_up(sk, host);
-        if (r < 0)
-                return strprintf_replace(ret_error, "Failed to bring up %s: %s", name, strerror(-r)), r;
-        return 0;
-}
-
-static int default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway_address) {
-        _cleanup_(rtnl_route_putp) struct rtnl_route *route = rtnl_route_alloc();
-        _cleanup_(nl_addr_putp) struct nl_addr *dst = NULL, *gw = NULL;
-        struct rtnl_nexthop *nh;
-        uint32_t any = 0, gateway = htonl(gateway_address);
-        int r;
-
-        if (!route)
-                return -ENOMEM;
-        dst = nl_addr_build(AF_INET, &any, sizeof(any));
-        gw = nl_addr_build(AF_INET, &gateway, sizeof(gateway));
-        nh = rtnl_route_nh_alloc();
-        if (!dst || !gw || !nh) {
-                if (nh)
-                        rtnl_route_nh_free(nh);
-                return -ENOMEM;
-        }
-        nl_addr_set_prefixlen(dst, 0);
-        rtnl_route_set_family(route, AF_INET);
-        rtnl_route_set_table(route, RT_TABLE_MAIN);
-        rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
-        rtnl_route_set_protocol(route, RTPROT_STATIC);
-        rtnl_route_set_type(route, RTN_UNICAST);
-        r = rtnl_route_set_dst(route, dst);
-        if (r < 0) {
-                rtnl_route_nh_free(nh);
-                return nl_errno(r);
-        }
-        rtnl_route_nh_set_gateway(nh, gw);
-        rtnl_route_nh_set_ifindex(nh, ifindex);
-        rtnl_route_add_nexthop(route, nh);
-        return nl_errno_or_zero(rtnl_route_add(sk, route, 0));
-}
-
-/* Called inside the container's network namespace (/proc/sys/net is the opener's namespace's). A new
- * namespace copies the host's settings, so without this a container would route between its interfaces like
- * the host, and it would have IPv6 on eth0 while the bridge has none: router advertisements and fe80::
- * traffic between containers, which no rule of ours sees. "default" before the device, so nothing created
- * later in the namespace gets IPv6 either. */
-static int container_sysctls(char **ret_error) {
-        static const Sysctl knobs[] = {
-                { "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1" },
-                { "/proc/sys/net/ipv6/conf/all/disable_ipv6",     "1" },
-                { "/proc/sys/net/ipv6/conf/eth0/disable_ipv6",    "1" },
-                { "/proc/sys/net/ipv4/conf/all/forwarding",       "0" },
-                { "/proc/sys/net/ipv4/ip_forward",                "0" },
-        };
-
-        return sysctls_write(knobs, ELEMENTSOF(knobs), " in the container", ret_error);
-}
-
-/* Inside the container's network namespace: lo and eth0 up, eth0's address, the default route. The socket is
- * opened there (a socket stays in the namespace it was created in); we go back right after. */
-static int container_side(pid_t pid, const BridgeNet *bn, uint32_t address, char **ret_error) {
-        _cleanup_close_ int self = -EBADF, target = -EBADF;
-        _cleanup_(rtnl_link_putp) struct rtnl_link *eth0 = NULL, *lo = NULL;
-        struct nl_sock *sk = NULL;
-        char path[64];
-        int r;
-
-        snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
-        self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        target = open(path, O_RDONLY | O_CLOEXEC);
-        if (self < 0 || target < 0)
-                return strprintf_replace(ret_error, "Failed to open the network namespaces"), negative_errno();
-        if (setns(target, CLONE_NEWNET) < 0)
-                return strprintf_replace(ret_error, "Failed to enter the container's network namespace"),
-                       negative_errno();
-        r = nl_open(&sk);
-        if (r >= 0)
-                r = container_sysctls(ret_error);
-        if (setns(self, CLONE_NEWNET) < 0) {
-                /* we cannot stay in the container's namespace: the monitor's own traffic (journal is a unix
-                 * socket, fine; sd-bus too) would be confined there — give up */
-                if (sk)
-                        nl_socket_free(sk);
-                return strprintf_replace(ret_error, "Failed to return to the host's network namespace"), -errno;
-        }
-        if (r < 0) {
-                if (sk)
-                        nl_socket_free(sk);
-                if (!*ret_error)
-                        strprintf_replace(ret_error, "Failed to open rtnetlink in the container");
-                return r;
-        }
-
-        r = rtnl_link_get_kernel(sk, 0, "eth0", &eth0);
-        if (r >= 0)
-                r = rtnl_link_get_kernel(sk, 0, "lo", &lo);
-        if (r < 0) {
-                strprintf_replace(ret_error, "Failed to find eth0 in the container: %s", nl_geterror(r));
-                r = nl_errno(r);
-                goto finish;
-        }
-        r = link_up(sk, lo);
-        if (r >= 0)
-                r = address_add(sk, rtnl_link_get_ifindex(eth0), address, (int) bn->prefixlen);
-        if (r >= 0)
-                r = link_up(sk, eth0);
-        if (r >= 0)
-                r = default_route_add(sk, rtnl_link_get_ifindex(eth0), bn->gateway);
-        if (r < 0)
-                strprintf_replace(ret_error, "Failed to configure eth0 in the container: %s", strerror(-r));
-finish:
-        nl_socket_free(sk);
-        return r;
+/* Undoes what a failed setup did, in the reverse order: the link, the ports, the lease. */
+static void bridge_undo(struct nl_sock *sk, struct nft_ctx *ctx, NetworkBridge *n) {
+        if (sk && n->veth[0])
+                veth_delete(sk, n->veth);
+        if (n->elements)
+                elements_delete(ctx, &n->address, 1);
+        if (n->lease_path)
+                (void) unlink(n->lease_path);
+        free(n->lease_path);
+        strv_free(n->elements);
 }
 
 int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char **ret_error) {
         _cleanup_strv_free_ char **dead_veths = NULL;
         _cleanup_close_ int lock = -EBADF;
-        struct nft_ctx *ctx = NULL;
-        struct nl_sock *sk = NULL;
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+        _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         NetworkBridge n = {};
         BridgeNet bn = {};
         int r;
 
         lock = network_lock();
-        if (lock < 0)
-                return strprintf_replace(ret_error, "Failed to create or lock %s", LOCK_PATH), lock;
+        if (lock < 0) {
+                strprintf_replace(ret_error, "Failed to create or lock %s", LOCK_PATH);
+                return lock;
+        }
 
         ctx = nft_open();
-        if (!ctx)
-                return strprintf_replace(ret_error, "Failed to initialise libnftables"), -ENOMEM;
+        if (!ctx) {
+                strprintf_replace(ret_error, "Failed to initialise libnftables");
+                return -ENOMEM;
+        }
 
         r = nft_ensure_table(ctx, ret_error);
         if (r < 0)
-                goto fail;
+                return r;
         leases_collect(ctx, &dead_veths);
 
-        r = nl_open(&sk);
+        r = link_open(&sk);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to open rtnetlink: %s", strerror(-r));
-                goto fail;
+                return r;
         }
         STRV_FOREACH(v, dead_veths)
                 veth_delete(sk, *v);
         r = bridge_ensure(sk, &bn, ret_error);
         if (r < 0)
-                goto fail;
-        r = lease_take(bn.network, bn.prefixlen, bn.gateway, c, &n, ret_error);
-        if (r < 0)
-                goto fail;
-        r = ports_publish(c, ctx, &n, ret_error);
-        if (r < 0)
-                goto fail;
-        r = veth_create(sk, c, pid, bn.ifindex, &n, ret_error);
-        if (r < 0)
-                goto fail;
-        r = container_side(pid, &bn, n.address, ret_error);
-        if (r < 0)
-                goto fail;
+                return r;
 
-        nl_socket_free(sk);
-        nft_ctx_free(ctx);
+        /* from here on, each step leaves something in |n| that a failure undoes */
+        r = lease_take(bn.network, bn.prefixlen, bn.gateway, c, &n, ret_error);
+        if (r >= 0)
+                r = ports_publish(c, ctx, &n, ret_error);
+        if (r >= 0)
+                r = veth_create(sk, c, pid, bn.ifindex, &n, ret_error);
+        if (r >= 0)
+                r = container_link_setup(pid, &bn, n.address, ret_error);
+        if (r < 0) {
+                bridge_undo(sk, ctx, &n);
+                return r;
+        }
+
         *ret = n;
         return 0;
-
-fail:
-        if (sk) {
-                if (n.veth[0])
-                        veth_delete(sk, n.veth);
-                nl_socket_free(sk);
-        }
-        if (n.elements)
-                elements_delete(ctx, &n.address, 1);
-        if (n.lease_path)
-                (void) unlink(n.lease_path);
-        free(n.lease_path);
-        strv_free(n.elements);
-        nft_ctx_free(ctx);
-        return r;
 }
 
 void network_bridge_done(NetworkBridge *n) {
@@ -676,18 +114,16 @@ void network_bridge_done(NetworkBridge *n) {
                 return;
         lock = network_lock();
         if (!strv_isempty(n->elements)) {
-                struct nft_ctx *ctx = nft_open();
-                if (ctx) {
+                _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_open();
+
+                if (ctx)
                         elements_delete(ctx, &n->address, 1);
-                        nft_ctx_free(ctx);
-                }
         }
         if (n->veth[0]) {
-                struct nl_sock *sk = NULL;
-                if (nl_open(&sk) >= 0) {
+                _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+
+                if (link_open(&sk) >= 0)
                         veth_delete(sk, n->veth);
-                        nl_socket_free(sk);
-                }
                 n->veth[0] = '\0';
         }
         (void) unlink(n->lease_path);

@@ -10,8 +10,12 @@
  * atomic transactions): no "ip" or "nft" binaries are run. All of it under one lock
  * (NETWORK_STATE_DIR/lock): leases and published ports of containers whose monitor died are collected there.
  * The bridge, the table and so the leases are one per machine: the directory is /run/ctr/.network whatever
- * CTR_RUNTIME_DIR says (tests set that for their containers, not for the machine's network). */
+ * CTR_RUNTIME_DIR says (tests set that for their containers, not for the machine's network).
+ *
+ * This header is the launcher's interface; network.c puts together the pieces in network-lease.c (leases and
+ * the lock), network-firewall.c (the table), network-ports.c (PublishPort=) and network-link.c (rtnetlink). */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -36,6 +40,8 @@ void network_bridge_done(NetworkBridge *n);
 
 /* "10.121.0.5" into |buf| (at least 16 bytes). */
 const char *network_address_format(uint32_t address, char *buf);
+/* "10.121.0.5" into |ret| (host byte order); false when |s| is no IPv4 address in dotted quad form. */
+bool network_address_parse(const char *s, uint32_t *ret);
 
 /* The resolv.conf to copy into a bridged container: the host's, unless it only names a resolver on the
  * host's loopback (systemd-resolved's stub 127.0.0.53), which a bridged container cannot reach; then

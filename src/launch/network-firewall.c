@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The nftables table "ip ctr": its ruleset, the guards added to it since, and nft_run(). */
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "network-firewall.h"
+#include "network.h"
+#include "string-util.h"
+
+/* The table every bridged container shares; its rules name the bridge, not its network, so an operator's
+ * own address on ctr0 needs no change here. Published ports are elements of two maps (all host addresses,
+ * and one host address), so a container adds and removes its own without touching rules; "add element" of a
+ * key another container holds fails with EEXIST, which is the conflict check. Locally generated connections
+ * to a published port (from the host itself, 127.0.0.1 included) are DNATed in "output"; those from loopback
+ * need route_localnet on the bridge and a masquerade, as podman does. */
+static const char nft_ruleset[] =
+        "table ip ctr {\n"
+        "        map publish {\n"
+        "                type inet_proto . inet_service : ipv4_addr . inet_service\n"
+        "        }\n"
+        "        map publish_addr {\n"
+        "                type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service\n"
+        "        }\n"
+        "        chain publish {\n"
+        "                dnat ip to ip daddr . meta l4proto . th dport map @publish_addr\n"
+        "                dnat ip to meta l4proto . th dport map @publish\n"
+        "        }\n"
+        "        chain prerouting {\n"
+        "                type nat hook prerouting priority dstnat; policy accept;\n"
+        "                fib daddr type local jump publish\n"
+        "        }\n"
+        "        chain output {\n"
+        "                type nat hook output priority -100; policy accept;\n"
+        "                fib daddr type local jump publish\n"
+        "        }\n"
+        "        chain postrouting {\n"
+        "                type nat hook postrouting priority srcnat; policy accept;\n"
+        "                iifname \"" NETWORK_BRIDGE_NAME "\" oifname != \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
+        "                ip saddr 127.0.0.0/8 oifname \"" NETWORK_BRIDGE_NAME "\" masquerade\n"
+        "                iifname \"" NETWORK_BRIDGE_NAME "\" oifname \"" NETWORK_BRIDGE_NAME "\" ct status dnat masquerade\n"
+        "        }\n"
+        "}\n";
+
+/* Chains added after the first release of the table: a table made by an older launcher (and kept while its
+ * containers run) gets each one that it lacks, in a transaction of its own, so the rules are never doubled.
+ *
+ * "input": route_localnet on ctr0 lets 127.0.0.0/8 in from the bridge, which replies to the host's own
+ * connections to ports published on 127.0.0.1 need (masqueraded to ctr0's address, de-NATed back to
+ * 127.0.0.1 before input); anything else for loopback from a container would reach services that listen only
+ * on the host's loopback (CVE-2020-8558, what kube-proxy and netavark guard the same way).
+ *
+ * "forward": the host forwards (for the bridge), so a machine on its network routing the bridge's network
+ * through it would reach every port of every container. Into ctr0 pass only published ports' connections
+ * (DNATed), replies, and container to container (hairpin included); from ctr0 out everything (masqueraded),
+ * as Docker 28 does. */
+static const struct {
+        const char *chain, *rules;
+} nft_guards[] = {
+        { "input",
+          "table ip ctr {\n"
+          "        chain input {\n"
+          "                type filter hook input priority filter - 10; policy accept;\n"
+          "                iifname \"" NETWORK_BRIDGE_NAME "\" ip daddr 127.0.0.0/8 ct status & dnat == 0 drop\n"
+          "        }\n"
+          "}\n" },
+        { "forward",
+          "table ip ctr {\n"
+          "        chain forward {\n"
+          "                type filter hook forward priority filter - 10; policy accept;\n"
+          "                oifname != \"" NETWORK_BRIDGE_NAME "\" accept\n"
+          "                ct state established,related accept\n"
+          "                ct status dnat accept\n"
+          "                iifname \"" NETWORK_BRIDGE_NAME "\" accept\n"
+          "                drop\n"
+          "        }\n"
+          "}\n" },
+};
+
+struct nft_ctx *nft_open(void) {
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+
+        if (!ctx)
+                return NULL;
+        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0)
+                return NULL;
+        return TAKE_PTR(ctx);
+}
+
+int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error) {
+        const char *err, *nl;
+
+        if (nft_run_cmd_from_buffer(ctx, cmd) == 0)
+                return 0;
+        /* read once: getting the buffer resets it */
+        err = strempty(nft_ctx_get_error_buffer(ctx));
+        if (ret_error) {
+                const char *e = startswith(err, "Error: ") ?: err;
+
+                nl = strchr(e, '\n');
+                strprintf_replace(ret_error, "%.*s", (int) (nl ? nl - e : (ptrdiff_t) strlen(e)), e);
+        }
+        return strstr(err, "File exists") ? -EEXIST : -EIO;
+}
+
+int nft_ensure_table(struct nft_ctx *ctx, char **ret_error) {
+        int r;
+
+        if (nft_run(ctx, "list table ip ctr", NULL) < 0) {
+                r = nft_run(ctx, nft_ruleset, ret_error);
+                if (r < 0) {
+                        strprintf_replace(ret_error, "Failed to create the nftables table 'ip ctr': %s",
+                                          strna(*ret_error));
+                        return r;
+                }
+        }
+        for (size_t i = 0; i < ELEMENTSOF(nft_guards); i++) {
+                _cleanup_free_ char *cmd = strprintf("list chain ip ctr %s", nft_guards[i].chain);
+
+                if (!cmd)
+                        return -ENOMEM;
+                if (nft_run(ctx, cmd, NULL) == 0)
+                        continue;
+                r = nft_run(ctx, nft_guards[i].rules, ret_error);
+                if (r < 0) {
+                        strprintf_replace(ret_error, "Failed to add the chain '%s' to the nftables table 'ip ctr': "
+                                          "%s", nft_guards[i].chain, strna(*ret_error));
+                        return r;
+                }
+        }
+        return 0;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Network=bridge in nftables, through libnftables (nft's own library, atomic transactions; no "nft" binary is
+ * run): the table "ip ctr" every bridged container shares — NAT to the outside, the two maps of published
+ * ports and the chains that look them up, the guards on input and forward — and running commands against it.
+ * What goes into the maps is network-ports.c's. */
+
+#include <nftables/libnftables.h>
+
+#include "macro.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct nft_ctx *, nft_ctx_free);
+
+/* A context whose output and errors are buffered (read them with nft_ctx_get_*_buffer()); NULL when out of
+ * memory. */
+struct nft_ctx *nft_open(void);
+/* Runs |cmd| (one transaction): -EEXIST when nft says "File exists", else -EIO; on failure |ret_error| (may be
+ * NULL) gets nft's first error line. */
+int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error);
+/* Creates the table when missing, and adds the chains a table made by an older launcher lacks. */
+int nft_ensure_table(struct nft_ctx *ctx, char **ret_error);

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* Network=bridge's links and addresses over rtnetlink: the bridge ctr0 on the host, the veth pairs, and the
+ * container's side of its pair. */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+
+#include "fileio.h"
+#include "macro.h"
+#include "network-link.h"
+#include "parse-util.h"
+#include "sha256.h"
+#include "string-util.h"
+
+/* The network of a bridge ctr-launch creates itself; one that exists already brings its own address. */
+#define DEFAULT_NETWORK   0x0a790000U   /* 10.121.0.0 */
+#define DEFAULT_PREFIXLEN 16
+#define DEFAULT_GATEWAY   (DEFAULT_NETWORK | 1U)
+
+static uint32_t prefix_mask(unsigned prefixlen) {
+        return prefixlen == 0 ? 0 : ~0U << (32 - prefixlen);
+}
+
+/* The one place libnl's error codes (its own NLE_* numbers, negative) become -errno values; the few that
+ * matter keep their meaning, the rest are -EIO. A result >= 0 is passed through. */
+static int nl_errno(int r) {
+        if (r >= 0)
+                return r;
+        switch (-r) {
+        case NLE_EXIST:
+                return -EEXIST;
+        case NLE_NOMEM:
+                return -ENOMEM;
+        case NLE_PERM:
+        case NLE_NOACCESS:
+                return -EPERM;
+        case NLE_NODEV:
+        case NLE_OBJ_NOTFOUND:
+                return -ENODEV;
+        case NLE_OPNOTSUPP:
+                return -EOPNOTSUPP;
+        default:
+                return -EIO;
+        }
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_link *, rtnl_link_put);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_addr *, rtnl_addr_put);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct rtnl_route *, rtnl_route_put);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_addr *, nl_addr_put);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_cache *, nl_cache_free);
+
+int link_open(struct nl_sock **ret) {
+        _cleanup_(nl_socket_freep) struct nl_sock *sk = nl_socket_alloc();
+        int r;
+
+        if (!sk)
+                return -ENOMEM;
+        r = nl_connect(sk, NETLINK_ROUTE);
+        if (r < 0)
+                return nl_errno(r);
+        *ret = TAKE_PTR(sk);
+        return 0;
+}
+
+static int link_up(struct nl_sock *sk, struct rtnl_link *link) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
+
+        if (!change)
+                return -ENOMEM;
+        rtnl_link_set_flags(change, IFF_UP);
+        return nl_errno(rtnl_link_change(sk, link, change, 0));
+}
+
+static int address_add(struct nl_sock *sk, int ifindex, uint32_t address, int prefixlen) {
+        _cleanup_(rtnl_addr_putp) struct rtnl_addr *a = rtnl_addr_alloc();
+        _cleanup_(nl_addr_putp) struct nl_addr *local = NULL;
+        uint32_t be = htonl(address);
+        int r;
+
+        if (!a)
+                return -ENOMEM;
+        local = nl_addr_build(AF_INET, &be, sizeof(be));
+        if (!local)
+                return -ENOMEM;
+        nl_addr_set_prefixlen(local, prefixlen);
+        rtnl_addr_set_ifindex(a, ifindex);
+        r = rtnl_addr_set_local(a, local);
+        if (r < 0)
+                return nl_errno(r);
+        r = rtnl_addr_add(sk, a, 0);
+        return r == -NLE_EXIST ? 0 : nl_errno(r);
+}
+
+/* ---- the bridge ---- */
+
+/* The bridge's network must not take over addresses the host already reaches another way: the route to
+ * 10.121.0.0/16 on ctr0 would win over (or tie with) the host's own, and cut it off from them. Any route of
+ * the main table that overlaps, other than through ctr0 itself (a blackhole or unreachable route included),
+ * refuses the start and names it. */
+static int subnet_check(struct nl_sock *sk, const BridgeNet *bn, char **ret_error) {
+        _cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
+        int r;
+
+        r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to read the host's routes: %s", nl_geterror(r));
+                return nl_errno(r);
+        }
+
+        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+                struct rtnl_route *route = (struct rtnl_route *) o;
+                struct nl_addr *dst = rtnl_route_get_dst(route);
+                struct rtnl_nexthop *nh;
+                unsigned prefixlen, p;
+                uint32_t network, mask;
+                char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
+
+                if (rtnl_route_get_table(route) != RT_TABLE_MAIN || !dst || nl_addr_get_len(dst) != 4)
+                        continue;
+                prefixlen = nl_addr_get_prefixlen(dst);
+                if (prefixlen == 0)
+                        continue;       /* the default route: overlapping it is what every network does */
+                memcpy(&network, nl_addr_get_binary_addr(dst), sizeof(network));
+                network = ntohl(network);
+                p = MIN(prefixlen, bn->prefixlen);
+                mask = prefix_mask(p);
+                if ((network & mask) != (bn->network & mask))
+                        continue;
+                nh = rtnl_route_get_nnexthops(route) > 0 ? rtnl_route_nexthop_n(route, 0) : NULL;
+                if (nh && rtnl_route_nh_get_ifindex(nh) == bn->ifindex)
+                        continue;
+                if (nh && rtnl_route_nh_get_ifindex(nh) > 0)
+                        (void) if_indextoname((unsigned) rtnl_route_nh_get_ifindex(nh), dev);
+                strprintf_replace(ret_error, "the bridge network %s/%u overlaps the host's route to %s/%u%s%s; "
+                          "containers would cut the host off from it", network_address_format(bn->network, b),
+                          bn->prefixlen, network_address_format(network, a), prefixlen, dev[0] ? " on " : "", dev);
+                return -EADDRINUSE;
+        }
+        return 0;
+}
+
+/* ctr0's first IPv4 address, if it has one (an operator's, e.g. from a systemd-networkd .network file) */
+static int bridge_address(struct nl_sock *sk, BridgeNet *bn) {
+        _cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
+        int r;
+
+        r = rtnl_addr_alloc_cache(sk, &cache);
+        if (r < 0)
+                return nl_errno(r);
+        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+                struct rtnl_addr *a = (struct rtnl_addr *) o;
+                struct nl_addr *local = rtnl_addr_get_local(a);
+                uint32_t address;
+
+                if (rtnl_addr_get_ifindex(a) != bn->ifindex || rtnl_addr_get_family(a) != AF_INET || !local ||
+                    nl_addr_get_len(local) != 4)
+                        continue;
+                memcpy(&address, nl_addr_get_binary_addr(local), sizeof(address));
+                bn->gateway = ntohl(address);
+                bn->prefixlen = (unsigned) rtnl_addr_get_prefixlen(a);
+                bn->network = bn->gateway & prefix_mask(bn->prefixlen);
+                return 1;
+        }
+        return 0;
+}
+
+typedef struct Sysctl {
+        const char *path, *value;
+} Sysctl;
+
+/* A file that is missing is a kernel without IPv6 (the IPv4 ones always exist): nothing to turn off. */
+static int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_error) {
+        for (size_t i = 0; i < n; i++) {
+                int r = write_string_file(list[i].path, list[i].value);
+
+                if (r < 0 && r != -ENOENT) {
+                        strprintf_replace(ret_error, "Failed to write %s%s: %s", list[i].path, where, strerror(-r));
+                        return r;
+                }
+        }
+        return 0;
+}
+
+static const Sysctl bridge_ipv6_off[] = {
+        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/accept_ra",    "0" },
+        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/autoconf",     "0" },
+        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/disable_ipv6", "1" },
+};
+
+/* A bridge without a MAC of its own takes its lowest port's, so ctr0's changed whenever the container with
+ * the lowest one stopped, and the others lost their gateway until their ARP entries expired. Like systemd for
+ * the bridges it creates: a hash of the machine ID and the name, locally administered, unicast — the same
+ * across stops and reboots. A MAC set on ctr0 already (by an operator, by systemd-networkd, by us) is kept. */
+static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
+        _cleanup_free_ char *assign = NULL, *machine_id = NULL;
+        _cleanup_(rtnl_link_putp) struct rtnl_link *change = NULL;
+        _cleanup_(nl_addr_putp) struct nl_addr *mac = NULL;
+        uint8_t digest[SHA256_DIGEST_SIZE];
+        unsigned assign_type;
+        Sha256 h;
+        int r;
+
+        r = read_full_file_at(AT_FDCWD, "/sys/class/net/" NETWORK_BRIDGE_NAME "/addr_assign_type", 4096, &assign, NULL);
+        if (r < 0)
+                return r;
+        assign[strcspn(assign, "\n")] = '\0';
+        if (safe_atou(assign, &assign_type) >= 0 && assign_type == 3)   /* NET_ADDR_SET */
+                return 0;
+        r = read_full_file_at(AT_FDCWD, "/etc/machine-id", 64, &machine_id, NULL);
+        if (r == -ENOENT)
+                return 0;       /* no machine ID (a bare chroot): the kernel's choice, as before */
+        if (r < 0)
+                return r;
+        machine_id[strcspn(machine_id, "\n")] = '\0';
+        if (machine_id[0] == '\0')
+                return 0;
+
+        sha256_init(&h);
+        sha256_update(&h, machine_id, strlen(machine_id));
+        sha256_update(&h, "\0ctr bridge\0" NETWORK_BRIDGE_NAME, sizeof("\0ctr bridge\0" NETWORK_BRIDGE_NAME) - 1);
+        sha256_final(&h, digest);
+        digest[0] = (digest[0] & 0xfe) | 0x02;          /* unicast, locally administered */
+
+        mac = nl_addr_build(AF_LLC, digest, 6);
+        change = rtnl_link_alloc();
+        if (!mac || !change)
+                return -ENOMEM;
+        rtnl_link_set_addr(change, mac);
+        return nl_errno(rtnl_link_change(sk, bridge, change, 0));
+}
+
+int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
+        char a[INET_ADDRSTRLEN];
+        BridgeNet bn;
+        int r;
+
+        r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
+        if (r < 0 && r != -NLE_EXIST) {
+                strprintf_replace(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                  nl_geterror(r));
+                return nl_errno(r);
+        }
+        r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to look up the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                  nl_geterror(r));
+                return nl_errno(r);
+        }
+        if (!streq(strempty(rtnl_link_get_type(bridge)), "bridge")) {
+                strprintf_replace(ret_error, "%s exists and is not a bridge", NETWORK_BRIDGE_NAME);
+                return -ENOTTY;
+        }
+        bn = (BridgeNet) { .ifindex = rtnl_link_get_ifindex(bridge) };
+
+        r = bridge_address(sk, &bn);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to read the addresses of %s: %s", NETWORK_BRIDGE_NAME,
+                                  strerror(-r));
+                return r;
+        }
+        if (r > 0 && (bn.prefixlen < 8 || bn.prefixlen > 30)) {
+                strprintf_replace(ret_error, "%s has the address %s/%u; its network must be /8 to /30",
+                                  NETWORK_BRIDGE_NAME, network_address_format(bn.gateway, a), bn.prefixlen);
+                return -EINVAL;
+        }
+        if (r == 0) {
+                bn.network = DEFAULT_NETWORK;
+                bn.gateway = DEFAULT_GATEWAY;
+                bn.prefixlen = DEFAULT_PREFIXLEN;
+        }
+
+        r = subnet_check(sk, &bn, ret_error);
+        if (r < 0)
+                return r;
+
+        r = bridge_mac_fix(sk, bridge);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to give %s its fixed MAC address: %s", NETWORK_BRIDGE_NAME,
+                                  strerror(-r));
+                return r;
+        }
+
+        r = address_add(sk, bn.ifindex, bn.gateway, (int) bn.prefixlen);
+        if (r >= 0)
+                r = link_up(sk, bridge);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                  strerror(-r));
+                return r;
+        }
+
+        r = write_string_file("/proc/sys/net/ipv4/ip_forward", "1");
+        if (r >= 0)
+                r = write_string_file("/proc/sys/net/ipv4/conf/" NETWORK_BRIDGE_NAME "/route_localnet", "1");
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r));
+                return r;
+        }
+
+        /* The bridge has no IPv6 of ours: a router advertisement a container sends must not give the host a
+         * default route, an address or an MTU through it (CVE-2020-13401, which Docker's accept_ra=0 on its
+         * bridges closes), nor may a container reach the host's [::] listeners over fe80::…%eth0. IPv6 goes
+         * off on ctr0 altogether. */
+        r = sysctls_write(bridge_ipv6_off, ELEMENTSOF(bridge_ipv6_off), "", ret_error);
+        if (r < 0)
+                return r;
+        *ret = bn;
+        return 0;
+}
+
+/* ---- the veth pairs ---- */
+
+/* "vc-web" for a name of at most 12 characters without ':' (which the kernel refuses in interface names); for
+ * any other "vh-" and 12 hex digits of the name's SHA-256. A short name can never take the hash form, and
+ * two names share a hash form once in 2^48; then the second start fails (veth_create() never deletes a link
+ * a running container holds). */
+void veth_name(const char *name, char buf[static IFNAMSIZ]) {
+        uint8_t digest[SHA256_DIGEST_SIZE];
+        Sha256 sha;
+
+        if (strlen(name) <= IFNAMSIZ - 1 - 3 && !strchr(name, ':')) {
+                snprintf(buf, IFNAMSIZ, "vc-%s", name);
+                return;
+        }
+        sha256_init(&sha);
+        sha256_update(&sha, name, strlen(name));
+        sha256_final(&sha, digest);
+        snprintf(buf, IFNAMSIZ, "vh-%02x%02x%02x%02x%02x%02x", digest[0], digest[1], digest[2], digest[3],
+                 digest[4], digest[5]);
+}
+
+void veth_delete(struct nl_sock *sk, const char *name) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *link = NULL;
+
+        if (rtnl_link_get_kernel(sk, 0, name, &link) >= 0)
+                (void) rtnl_link_delete(sk, link);
+}
+
+int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_ifindex, NetworkBridge *n,
+                char **ret_error) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *host = NULL;
+        char name[IFNAMSIZ];
+        int r;
+
+        veth_name(c->name, name);
+        /* Never deleted first: a link of that name is a running container's (a dead monitor's went when its
+         * lease was collected), which must keep it. */
+        r = rtnl_link_veth_add(sk, name, "eth0", pid);
+        if (r == -NLE_EXIST) {
+                strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s exists, another "
+                                  "running container's (its name has the same hash form)", name, name);
+                return -EEXIST;
+        }
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s", name, nl_geterror(r));
+                return nl_errno(r);
+        }
+        memcpy(n->veth, name, sizeof(n->veth));
+        r = rtnl_link_get_kernel(sk, 0, name, &host);
+        if (r >= 0)
+                r = rtnl_link_enslave_ifindex(sk, bridge_ifindex, rtnl_link_get_ifindex(host));
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to add %s to %s: %s", name, NETWORK_BRIDGE_NAME, nl_geterror(r));
+                return nl_errno(r);
+        }
+        r = link_up(sk, host);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to bring up %s: %s", name, strerror(-r));
+                return r;
+        }
+        return 0;
+}
+
+/* ---- the container's side ---- */
+
+static int default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway_address) {
+        _cleanup_(rtnl_route_putp) struct rtnl_route *route = rtnl_route_alloc();
+        _cleanup_(nl_addr_putp) struct nl_addr *dst = NULL, *gw = NULL;
+        struct rtnl_nexthop *nh;
+        uint32_t any = 0, gateway = htonl(gateway_address);
+        int r;
+
+        if (!route)
+                return -ENOMEM;
+        dst = nl_addr_build(AF_INET, &any, sizeof(any));
+        gw = nl_addr_build(AF_INET, &gateway, sizeof(gateway));
+        nh = rtnl_route_nh_alloc();
+        if (!dst || !gw || !nh) {
+                if (nh)
+                        rtnl_route_nh_free(nh);
+                return -ENOMEM;
+        }
+        nl_addr_set_prefixlen(dst, 0);
+        rtnl_route_set_family(route, AF_INET);
+        rtnl_route_set_table(route, RT_TABLE_MAIN);
+        rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+        rtnl_route_set_protocol(route, RTPROT_STATIC);
+        rtnl_route_set_type(route, RTN_UNICAST);
+        r = rtnl_route_set_dst(route, dst);
+        if (r < 0) {
+                rtnl_route_nh_free(nh);
+                return nl_errno(r);
+        }
+        rtnl_route_nh_set_gateway(nh, gw);
+        rtnl_route_nh_set_ifindex(nh, ifindex);
+        rtnl_route_add_nexthop(route, nh);      /* the route owns it now */
+        return nl_errno(rtnl_route_add(sk, route, 0));
+}
+
+/* Called inside the container's network namespace (/proc/sys/net is the opener's namespace's). A new
+ * namespace copies the host's settings, so without this a container would route between its interfaces like
+ * the host, and it would have IPv6 on eth0 while the bridge has none: router advertisements and fe80::
+ * traffic between containers, which no rule of ours sees. "default" before the device, so nothing created
+ * later in the namespace gets IPv6 either. */
+static int container_sysctls(char **ret_error) {
+        static const Sysctl knobs[] = {
+                { "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1" },
+                { "/proc/sys/net/ipv6/conf/all/disable_ipv6",     "1" },
+                { "/proc/sys/net/ipv6/conf/eth0/disable_ipv6",    "1" },
+                { "/proc/sys/net/ipv4/conf/all/forwarding",       "0" },
+                { "/proc/sys/net/ipv4/ip_forward",                "0" },
+        };
+
+        return sysctls_write(knobs, ELEMENTSOF(knobs), " in the container", ret_error);
+}
+
+/* The socket is opened inside the container's namespace (a socket stays in the namespace it was created in);
+ * we go back right after. */
+int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, char **ret_error) {
+        _cleanup_close_ int self = -EBADF, target = -EBADF;
+        _cleanup_(rtnl_link_putp) struct rtnl_link *eth0 = NULL, *lo = NULL;
+        _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+        char path[64];
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+        self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (self >= 0)
+                target = open(path, O_RDONLY | O_CLOEXEC);
+        if (self < 0 || target < 0) {
+                r = negative_errno();
+                strprintf_replace(ret_error, "Failed to open the network namespaces: %s", strerror(-r));
+                return r;
+        }
+        if (setns(target, CLONE_NEWNET) < 0) {
+                r = negative_errno();
+                strprintf_replace(ret_error, "Failed to enter the container's network namespace: %s", strerror(-r));
+                return r;
+        }
+        r = link_open(&sk);
+        if (r < 0)
+                strprintf_replace(ret_error, "Failed to open rtnetlink in the container: %s", strerror(-r));
+        else
+                r = container_sysctls(ret_error);
+        if (setns(self, CLONE_NEWNET) < 0) {
+                /* we cannot stay in the container's namespace: the monitor's own traffic (journal is a unix
+                 * socket, fine; sd-bus too) would be confined there — give up */
+                r = negative_errno();
+                strprintf_replace(ret_error, "Failed to return to the host's network namespace: %s", strerror(-r));
+                return r;
+        }
+        if (r < 0)
+                return r;
+
+        r = rtnl_link_get_kernel(sk, 0, "eth0", &eth0);
+        if (r >= 0)
+                r = rtnl_link_get_kernel(sk, 0, "lo", &lo);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to find eth0 in the container: %s", nl_geterror(r));
+                return nl_errno(r);
+        }
+        r = link_up(sk, lo);
+        if (r >= 0)
+                r = address_add(sk, rtnl_link_get_ifindex(eth0), address, (int) bn->prefixlen);
+        if (r >= 0)
+                r = link_up(sk, eth0);
+        if (r >= 0)
+                r = default_route_add(sk, rtnl_link_get_ifindex(eth0), bn->gateway);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to configure eth0 in the container: %s", strerror(-r));
+                return r;
+        }
+        return 0;
+}
