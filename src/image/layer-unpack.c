@@ -98,6 +98,7 @@ static char *path_dirname_dup(const char *path) {
 /* "./a//b/" → "a/b", "./" → "": refused when absolute or with a ".." component. */
 static int entry_path(Unpacker *u, const char *what, const char *raw, char **ret) {
         _cleanup_free_ char *abs = NULL, *norm = NULL;
+        bool own = streq(what, "name");
         int r;
 
         if (isempty(raw))
@@ -105,15 +106,18 @@ static int entry_path(Unpacker *u, const char *what, const char *raw, char **ret
         if (strlen(raw) > u->limits.max_path_length)
                 return fail(u, ENAMETOOLONG, "%s of %zu bytes, over the limit of %" PRIu64, what, strlen(raw),
                             u->limits.max_path_length);
+        /* the entry's own name is in the message already */
         if (raw[0] == '/')
-                return fail(u, EINVAL, "%s '%s' is absolute: refused", what, raw);
+                return own ? fail(u, EINVAL, "an absolute name: refused") :
+                        fail(u, EINVAL, "%s '%s' is absolute: refused", what, raw);
 
         abs = strprintf("/%s", raw);
         if (!abs)
                 return -ENOMEM;
         r = path_normalize_absolute(abs, &norm);
         if (r < 0)
-                return fail(u, EINVAL, "%s '%s' has a '..' component: refused", what, raw);
+                return own ? fail(u, EINVAL, "a '..' component: refused") :
+                        fail(u, EINVAL, "%s '%s' has a '..' component: refused", what, raw);
 
         *ret = strdup(norm + 1);
         return *ret ? 0 : -ENOMEM;
