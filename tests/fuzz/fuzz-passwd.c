@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* libFuzzer target for the passwd/group look-ups of a container image (user-record.c): any contents never
- * crash them, and what they find is what was asked for. The names and ids asked for are those the seeds
- * use ("a", "b", root, 0, 1) and the first field of the input's first line. */
+ * crash them, and what they find is what was asked for, with ids of the one id grammar (parse_uid()). The
+ * names and ids asked for are those the seeds use ("a", "b", root, 0, 1) and the first field of the input's
+ * first line. */
 
 #include "fuzz-util.h"
 #include "user-record.h"
@@ -13,8 +14,8 @@ static void check_user(const char *contents, const char *name, uid_t uid) {
         if (passwd_find(contents, name, uid, &u) < 0)
                 return;
         FUZZ_CHECK(name ? streq(u.name, name) : u.uid == uid);
-        /* (uid_t) -1 is "no id": a line that claims it is malformed, never found */
-        FUZZ_CHECK(u.uid != (uid_t) -1 && u.gid != (gid_t) -1);
+        /* ids parse_uid() refuses ((uid_t) -1, 65535) make a line malformed: never found */
+        FUZZ_CHECK(u.uid != (uid_t) -1 && u.gid != (gid_t) -1 && u.uid != 65535 && u.gid != 65535);
         user_record_done(&u);
 }
 
@@ -24,7 +25,7 @@ static void check_group(const char *contents, const char *name, gid_t gid) {
         if (group_find(contents, name, gid, &g) < 0)
                 return;
         FUZZ_CHECK(name ? streq(g.name, name) : g.gid == gid);
-        FUZZ_CHECK(g.gid != (gid_t) -1);
+        FUZZ_CHECK(g.gid != (gid_t) -1 && g.gid != 65535);
         group_record_done(&g);
 }
 
