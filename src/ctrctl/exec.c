@@ -36,46 +36,38 @@
  *
  * Errors of C and G travel to P over the same socket (an ExecError); its end is O_CLOEXEC, so EOF without a
  * message means execve() succeeded. The command's exit status becomes ctrctl's (128+N for signal N); 126 and
- * 127 as a shell says when it could not be executed or found; 1 when the container could not be entered. */
+ * 127 as a shell says when it could not be executed or found; 1 when the container could not be entered.
+ *
+ * This file holds the verbs and P; C and G are exec-enter.c, the standard streams and terminal exec-relay.c. */
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "bus-util.h"
-#include "chdir-util.h"
 #include "cloned-binary.h"
 #include "container-exec.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "env-util.h"
+#include "exec-enter.h"
+#include "exec-relay.h"
 #include "fd-util.h"
 #include "log.h"
 #include "name-util.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
-#include "terminal-relay.h"
 
-#ifndef TIOCGPTPEER
-#define TIOCGPTPEER _IO('T', 0x41)
-#endif
-
-#define EXIT_CANNOT_EXECUTE 126
-#define EXIT_NOT_FOUND 127
 #define ENV_EXTRA_MAX 4096U
 
 static bool arg_tty = false;
@@ -119,393 +111,6 @@ static int handle_option(int c, const char *value) {
         }
 }
 
-enum {
-        MSG_ERROR = 1,
-        MSG_PTY = 2,
-};
-
-typedef struct ExecMessage {
-        int type;
-        int exit_status;        /* MSG_ERROR: what the child exits with */
-        ExecError error;
-} ExecMessage;
-
-static int send_message(int sk, const ExecMessage *m, int fd) {
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control = {};
-        struct iovec iov = { .iov_base = (void *) m, .iov_len = sizeof(*m) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-        if (fd >= 0) {
-                struct cmsghdr *c;
-
-                mh.msg_control = &control;
-                mh.msg_controllen = sizeof(control);
-                c = CMSG_FIRSTHDR(&mh);
-                c->cmsg_level = SOL_SOCKET;
-                c->cmsg_type = SCM_RIGHTS;
-                c->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(c), &fd, sizeof(int));
-        }
-        if (sendmsg(sk, &mh, MSG_NOSIGNAL) < 0)
-                return -errno;
-        return 0;
-}
-
-/* 1 and a message (and *ret_fd for MSG_PTY), 0 at EOF, < 0 on error */
-static int receive_message(int sk, ExecMessage *m, int *ret_fd) {
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control = {};
-        struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control,
-                             .msg_controllen = sizeof(control) };
-        ssize_t n;
-
-        *ret_fd = -EBADF;
-        do
-                n = recvmsg(sk, &mh, MSG_CMSG_CLOEXEC);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return -errno;
-        if (n == 0)
-                return 0;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-                    c->cmsg_len == CMSG_LEN(sizeof(int)))
-                        memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
-        if ((size_t) n != sizeof(*m)) {
-                *ret_fd = safe_close(*ret_fd);
-                return -EBADMSG;
-        }
-        m->error.message[sizeof(m->error.message) - 1] = '\0';
-        return 1;
-}
-
-static _Noreturn void child_fail(int sk, const ExecError *err, int status) {
-        ExecMessage m = { .type = MSG_ERROR, .exit_status = status, .error = *err };
-
-        (void) send_message(sk, &m, -EBADF);
-        _exit(status);
-}
-
-typedef struct ExecContext {
-        const Container *c;
-        const ExecCredentials *cred;
-        char **env;
-        char **argv;                    /* the command; argv[0] is looked up in PATH */
-        const char *login_shell;        /* shell: exec this with argv[0] "-sh" */
-        int pidfd, root_fd, sk;
-        int ns_fds[6];                  /* without pidfd_open(): /proc/PID/ns/… of the init, mnt last */
-        int stdio[3];                   /* what becomes fd 0, 1, 2 of C and G: a pipe to P's relay where
-                                         * ctrctl's is a terminal, /dev/null with -t; -EBADF = ctrctl's own */
-        const char *cgroup_procs;       /* the init's cgroup.procs, NULL = do not move */
-        struct winsize ws;
-        bool have_ws;
-} ExecContext;
-
-/* G: in every namespace of the container, its root, still root with full capabilities. */
-static _Noreturn void grandchild(const ExecContext *x) {
-        _cleanup_free_ char *path = NULL;
-        ExecError err = {};
-        const char *cwd;
-        sigset_t empty;
-        int r;
-
-        /* Only stdio and the socket: the namespace and root handles are C's business. */
-        if ((x->sk > 3 && close_range(3, (unsigned) x->sk - 1, 0) < 0) ||
-            close_range((unsigned) x->sk + 1, ~0U, 0) < 0) {
-                exec_error_set(&err, errno, "Failed to close file descriptors");
-                child_fail(x->sk, &err, EXIT_FAILURE);
-        }
-
-        /* Never in the caller's session: a process there that holds a descriptor of the caller's terminal
-         * (inherited, or opened through /proc) could type into the caller's shell with ioctl(TIOCSTI). */
-        if (setsid() < 0) {
-                exec_error_set(&err, errno, "Failed to start a new session");
-                child_fail(x->sk, &err, EXIT_FAILURE);
-        }
-
-        if (arg_tty) {
-                int master, slave;
-
-                /* the container's own devpts instance: /dev/ptmx → pts/ptmx inside its root */
-                master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-                if (master < 0) {
-                        exec_error_set(&err, errno, "Failed to open the container's /dev/ptmx");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-                int unlock = 0;
-                if (ioctl(master, TIOCSPTLCK, &unlock) < 0) {
-                        exec_error_set(&err, errno, "Failed to unlock the pseudo terminal");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-                slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-                if (slave < 0) {
-                        exec_error_set(&err, errno, "Failed to open the pseudo terminal's peer");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-                if (x->have_ws)
-                        (void) ioctl(slave, TIOCSWINSZ, &x->ws);
-                ExecMessage m = { .type = MSG_PTY };
-                r = send_message(x->sk, &m, master);
-                safe_close(master);
-                if (r < 0) {
-                        exec_error_set(&err, r, "Failed to pass the pseudo terminal");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-                if (ioctl(slave, TIOCSCTTY, 0) < 0) {
-                        exec_error_set(&err, errno, "Failed to make the pseudo terminal the controlling terminal");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-                if (dup2(slave, STDIN_FILENO) < 0 || dup2(slave, STDOUT_FILENO) < 0 ||
-                    dup2(slave, STDERR_FILENO) < 0) {
-                        exec_error_set(&err, errno, "Failed to set up the standard streams");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-                if (slave > STDERR_FILENO)
-                        safe_close(slave);
-        }
-
-        /* Inside the root, never through a magic link: "-w /proc/self/fd/N" must not lead to the host. */
-        cwd = arg_workdir ?: x->c->working_directory ?: x->cred->home;
-        r = cwd ? chdir_in_root(cwd) : -ENOENT;
-        if (r < 0) {
-                if (arg_workdir && (r == -ELOOP || r == -EXDEV)) {
-                        exec_error_set(&err, r, "The working directory '%s' leads out of the container",
-                                       arg_workdir);
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-                if (arg_workdir) {
-                        exec_error_set(&err, r, "Failed to change to the working directory '%s'", arg_workdir);
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-                if (chdir("/") < 0) {
-                        exec_error_set(&err, errno, "Failed to change to the container's root");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-        }
-
-        r = find_executable(x->login_shell ?: x->argv[0], env_get(x->env, "PATH"), &path);
-        if (r < 0) {
-                exec_error_set(&err, r, "Failed to find '%s' in the container", x->login_shell ?: x->argv[0]);
-                child_fail(x->sk, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_FAILURE);
-        }
-
-        /* The same step as the workload's, last before execve(). No parent-death signal: like the workload's
-         * own children, the command lives on its own (a terminal hangup ends an interactive one). */
-        if (container_exec_apply(x->c, x->cred, 0, &err) < 0)
-                child_fail(x->sk, &err, EXIT_FAILURE);
-
-        sigemptyset(&empty);
-        (void) sigprocmask(SIG_SETMASK, &empty, NULL);
-        if (x->login_shell) {
-                _cleanup_free_ char *argv0 = NULL;
-                char *args[2];
-
-                if (asprintf(&argv0, "-%s", path_basename(x->login_shell)) < 0)
-                        _exit(EXIT_FAILURE);
-                args[0] = argv0;
-                args[1] = NULL;
-                execve(path, args, x->env);
-        } else
-                execve(path, x->argv, x->env);
-        r = -errno;
-        exec_error_set(&err, r, "Failed to execute '%s'", path);
-        child_fail(x->sk, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
-}
-
-/* C: enters the container, forks G, forwards signals to it and exits with its status. */
-static _Noreturn void child(const ExecContext *x) {
-        int keep[2 + 1 + ELEMENTSOF(x->ns_fds)] = { x->sk, x->pidfd, x->root_fd };
-        ExecError err = {};
-        sigset_t mask;
-        pid_t pid;
-
-        /* Before anything of the container can see us (G inherits it): no ptrace, no /proc/PID/{exe,fd,mem},
-         * for the container's processes lack CAP_SYS_PTRACE. */
-        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-                exec_error_set(&err, errno, "Failed to make the process non-dumpable");
-                child_fail(x->sk, &err, EXIT_FAILURE);
-        }
-
-        /* The caller's terminal stays with P; then nothing of the caller's but what C needs. */
-        for (int i = 0; i < 3; i++)
-                if (x->stdio[i] >= 0 && dup2(x->stdio[i], i) < 0) {
-                        exec_error_set(&err, errno, "Failed to set up the standard streams");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-        memcpy(keep + 3, x->ns_fds, sizeof(x->ns_fds));
-        if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0) {
-                exec_error_set(&err, errno, "Failed to close file descriptors");
-                child_fail(x->sk, &err, EXIT_FAILURE);
-        }
-
-        if (x->cgroup_procs) {
-                _cleanup_close_ int fd = open(x->cgroup_procs, O_WRONLY | O_CLOEXEC);
-                char buf[16];
-                int n = snprintf(buf, sizeof(buf), "%i", (int) getpid());
-
-                if (fd < 0 || write(fd, buf, (size_t) n) != n) {
-                        exec_error_set(&err, errno, "Failed to join the container's cgroup (%s)", x->cgroup_procs);
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-        }
-
-        /* all at once through the pidfd (Linux 5.8): either every namespace or none */
-        if (x->pidfd >= 0) {
-                if (setns(x->pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-                          CLONE_NEWCGROUP) < 0) {
-                        exec_error_set(&err, errno, "Failed to enter the container's namespaces");
-                        child_fail(x->sk, &err, EXIT_FAILURE);
-                }
-        } else
-                for (size_t i = 0; i < ELEMENTSOF(x->ns_fds); i++)
-                        if (setns(x->ns_fds[i], 0) < 0) {
-                                exec_error_set(&err, errno, "Failed to enter the container's namespace %zu", i);
-                                child_fail(x->sk, &err, EXIT_FAILURE);
-                        }
-        /* setns() put us at the root of the mount namespace; the init's root is the container's root */
-        if (fchdir(x->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
-                exec_error_set(&err, errno, "Failed to change to the container's root");
-                child_fail(x->sk, &err, EXIT_FAILURE);
-        }
-
-        pid = fork();
-        if (pid < 0) {
-                exec_error_set(&err, errno, "Failed to fork into the container's PID namespace");
-                child_fail(x->sk, &err, EXIT_FAILURE);
-        }
-        if (pid == 0)
-                grandchild(x);
-        safe_close(x->sk);
-
-        /* signals sent to us (not the terminal's, which reach G directly) go on to G */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGCHLD);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGQUIT);
-        sigaddset(&mask, SIGUSR1);
-        sigaddset(&mask, SIGUSR2);
-        for (;;) {
-                siginfo_t si = {};
-                int sig, status;
-
-                if (waitpid(pid, &status, WNOHANG) == pid) {
-                        if (WIFEXITED(status))
-                                _exit(WEXITSTATUS(status));
-                        _exit(128 + WTERMSIG(status));
-                }
-                sig = sigwaitinfo(&mask, &si);
-                if (sig < 0 || sig == SIGCHLD)
-                        continue;
-                /* G leads a session and process group of its own: the terminal's Ctrl-C and Ctrl-\ reach us
-                 * (the caller's foreground group), not it, so they go on to its whole group, as the terminal
-                 * would have sent them. Before G's setsid() there is no such group yet. */
-                if ((sig == SIGINT || sig == SIGQUIT) && kill(-pid, sig) >= 0)
-                        continue;
-                (void) kill(pid, sig);
-        }
-}
-
-/* ctrctl's stdio as the command will have it, in P before the fork. With -t, /dev/null: G's pty replaces it
- * and C needs none. Without, a pipe, a socket or /dev/null goes as it is, a directory or an O_PATH handle is
- * refused (a host directory inside the container), and anything else (a terminal, a file, a device) is
- * relayed through a pipe (*relay gets P's end). */
-static int plan_stdio(TerminalRelay *relay, int stdio[static 3]) {
-        for (int i = 0; i < 3; i++) {
-                int p[2], r;
-
-                if (arg_tty) {
-                        stdio[i] = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
-                        if (stdio[i] < 0)
-                                return log_error_errno(errno, "Failed to open /dev/null: %m");
-                        continue;
-                }
-
-                r = stdio_fd_classify(i);
-                if (r == -EISDIR)
-                        return log_error_errno(r, "Standard %s (fd %i) is a directory or a path handle, which "
-                                               "would hand a place of the host to the container; refusing.",
-                                               i == 0 ? "input" : i == 1 ? "output" : "error", i);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to inspect file descriptor %i: %m", i);
-                if (r == 0)
-                        continue;       /* a pipe, a socket, /dev/null: as it is */
-
-                if (pipe2(p, O_CLOEXEC) < 0)
-                        return log_error_errno(errno, "Failed to create a pipe: %m");
-                stdio[i] = i == STDIN_FILENO ? p[0] : p[1];
-                r = i == STDIN_FILENO ? terminal_relay_pipe(relay, i, false, p[1], true, true) :
-                                        terminal_relay_pipe(relay, p[0], true, i, false, false);
-                if (r < 0) {
-                        safe_close(p[0]);
-                        safe_close(p[1]);
-                        stdio[i] = -EBADF;
-                        return log_error_errno(r, "Failed to relay file descriptor %i: %m", i);
-                }
-        }
-        return 0;
-}
-
-static void close_stdio(int (*stdio)[3]) {
-        for (size_t i = 0; i < 3; i++)
-                (*stdio)[i] = safe_close((*stdio)[i]);
-}
-
-static bool child_exited(pid_t pid) {
-        siginfo_t w = {};
-
-        return waitid(P_PID, (id_t) pid, &w, WEXITED | WNOHANG | WNOWAIT) >= 0 && w.si_pid == pid;
-}
-
-/* P, once the command runs: relays the pty or the pipes, passes signals on to C, until C has exited. */
-static void relay_until_exit(TerminalRelay *relay, int sigfd, pid_t pid) {
-        /* a command that stops reading its stdin must not kill us through the pipe to it; set only now, as
-         * an ignored SIGPIPE would be inherited through execve() */
-        (void) signal(SIGPIPE, SIG_IGN);
-
-        while (!child_exited(pid)) {
-                struct pollfd p[1 + TERMINAL_RELAY_CHANNELS_MAX] = { { .fd = sigfd, .events = POLLIN } };
-                struct pollfd *rp;
-                size_t n;
-
-                rp = terminal_relay_pollfds(relay, &n);
-                memcpy(p + 1, rp, n * sizeof(struct pollfd));
-                if (poll(p, 1 + n, -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        log_warning_errno(errno, "Failed to wait for the command's input and output: %m");
-                        break;
-                }
-                for (size_t i = 0; i < n; i++)
-                        if (p[1 + i].revents != 0)
-                                (void) terminal_relay_ready(relay, i, p[1 + i].revents);
-
-                if (!(p[0].revents & POLLIN))
-                        continue;
-                for (struct signalfd_siginfo si; read(sigfd, &si, sizeof(si)) == sizeof(si);) {
-                        if (si.ssi_signo == SIGWINCH)
-                                (void) terminal_relay_window_changed(relay);
-                        else if (si.ssi_signo == SIGCHLD)
-                                continue;       /* the loop's condition */
-                        /* the terminal's Ctrl-C and Ctrl-\ reached C as well (our process group): C passes
-                         * them on; everything else sent to us goes to C, which passes it on to G */
-                        else if (!((si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT) && si.ssi_code == SI_KERNEL))
-                                (void) kill(pid, (int) si.ssi_signo);
-                }
-        }
-
-        /* what the command wrote before it ended; not waiting for a process it left behind */
-        terminal_relay_drain(relay);
-        terminal_relay_restore(relay);
-}
-
 static int wait_child(pid_t pid) {
         int status;
 
@@ -515,25 +120,6 @@ static int wait_child(pid_t pid) {
         if (WIFEXITED(status))
                 return WEXITSTATUS(status);
         return 128 + WTERMSIG(status);
-}
-
-static int init_cgroup_procs(pid_t init, char **ret) {
-        _cleanup_free_ char *dir = NULL, *self = NULL;
-        int r;
-
-        /* Only on the unified hierarchy (what systemd gives the scope); elsewhere there is no scope to join. */
-        r = pid_cgroup_dir(init, &dir);
-        if (r == -EOPNOTSUPP) {
-                *ret = NULL;
-                return 0;
-        }
-        if (r < 0)
-                return r;
-        if (pid_cgroup_dir(getpid(), &self) >= 0 && streq(self, dir)) {
-                *ret = NULL;
-                return 0;
-        }
-        return asprintf(ret, "%s/cgroup.procs", dir) < 0 ? -ENOMEM : 0;
 }
 
 static void close_ns_fds(int (*fds)[6]) {
@@ -550,7 +136,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         _cleanup_free_ char *procs = NULL, *root_path = NULL;
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_(terminal_relay_done) TerminalRelay relay = TERMINAL_RELAY_INIT;
-        _cleanup_(close_stdio) int stdio[3] = { -EBADF, -EBADF, -EBADF };
+        _cleanup_(exec_stdio_close) int stdio[3] = { -EBADF, -EBADF, -EBADF };
         int sk[2] = { -EBADF, -EBADF };
         _cleanup_(close_ns_fds) int ns_fds[6] = { -EBADF, -EBADF, -EBADF, -EBADF, -EBADF, -EBADF };
         ExecError err = {};
@@ -615,7 +201,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 /* the pidfd proves the PID was not reused before /proc/PID/root was opened */
                 return log_error_errno(errno, "Container '%s' stopped: %m", name);
 
-        r = init_cgroup_procs(init, &procs);
+        r = exec_init_cgroup_procs(init, &procs);
         if (r < 0)
                 return log_error_errno(r, "Failed to find the cgroup of '%s': %m", name);
 
@@ -629,7 +215,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 return CTRCTL_EXIT_FAILURE;
         }
 
-        r = plan_stdio(&relay, stdio);
+        r = exec_stdio_plan(arg_tty, &relay, stdio);
         if (r < 0) {
                 container_exec_prepared_done();
                 return CTRCTL_EXIT_FAILURE;
@@ -650,6 +236,8 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 .root_fd = root_fd,
                 .sk = sk[1],
                 .cgroup_procs = procs,
+                .tty = arg_tty,
+                .workdir = arg_workdir,
         };
         memcpy(x.ns_fds, ns_fds, sizeof(ns_fds));
         memcpy(x.stdio, stdio, sizeof(stdio));
@@ -693,22 +281,22 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         if (pid == 0) {
                 safe_close(sk[0]);
                 safe_close(sigfd);
-                child(&x);
+                exec_enter(&x);
         }
         sk[1] = safe_close(sk[1]);
-        close_stdio(&stdio);    /* C's now */
+        exec_stdio_close(&stdio);       /* C's now */
         container_exec_prepared_done();
 
         /* messages until EOF: execve() happened (or the children died) */
         for (;;) {
-                r = receive_message(sk[0], &m, &fd);
+                r = exec_message_receive(sk[0], &m, &fd);
                 if (r <= 0)
                         break;
-                if (m.type == MSG_PTY && fd >= 0 && master < 0)
+                if (m.type == EXEC_MESSAGE_PTY && fd >= 0 && master < 0)
                         master = fd;
                 else
                         safe_close(fd);
-                if (m.type == MSG_ERROR && !failed) {
+                if (m.type == EXEC_MESSAGE_ERROR && !failed) {
                         failed = true;
                         log_error_errno(m.error.error, "%s: %m", m.error.message);
                 }
@@ -723,7 +311,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                         TAKE_FD(master);
         }
         if (!failed)
-                relay_until_exit(&relay, sigfd, pid);
+                exec_relay_until_exit(&relay, sigfd, pid);
         terminal_relay_done(&relay);
 
         status = wait_child(pid);

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl exec's way into a running container: C and G of the picture in exec.c. C, forked by ctrctl, makes
+ * itself non-dumpable, takes its stdio, closes the rest, joins the init's cgroup and namespaces and chroots to
+ * its root; G, forked into the PID namespace, keeps only stdio and the socket, starts a session (with its pty
+ * under -t), changes to the working directory inside the root, drops to the workload's privileges
+ * (container_exec_apply()) and executes the command. Failures go to ctrctl over the socket, never logged
+ * here. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "chdir-util.h"
+#include "container-exec.h"
+#include "ctrctl-util.h"
+#include "env-util.h"
+#include "exec-enter.h"
+#include "exec-relay.h"
+#include "fd-util.h"
+#include "path-util.h"
+#include "string-util.h"
+
+#define EXIT_CANNOT_EXECUTE 126
+#define EXIT_NOT_FOUND 127
+
+static int send_message(int sk, const ExecMessage *m, int fd) {
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control = {};
+        struct iovec iov = { .iov_base = (void *) m, .iov_len = sizeof(*m) };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+        if (fd >= 0) {
+                struct cmsghdr *c;
+
+                mh.msg_control = &control;
+                mh.msg_controllen = sizeof(control);
+                c = CMSG_FIRSTHDR(&mh);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(c), &fd, sizeof(int));
+        }
+        if (sendmsg(sk, &mh, MSG_NOSIGNAL) < 0)
+                return -errno;
+        return 0;
+}
+
+int exec_message_receive(int sk, ExecMessage *m, int *ret_fd) {
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control = {};
+        struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control,
+                             .msg_controllen = sizeof(control) };
+        ssize_t n;
+
+        *ret_fd = -EBADF;
+        do
+                n = recvmsg(sk, &mh, MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        if (n == 0)
+                return 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+                    c->cmsg_len == CMSG_LEN(sizeof(int)))
+                        memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+        if ((size_t) n != sizeof(*m)) {
+                *ret_fd = safe_close(*ret_fd);
+                return -EBADMSG;
+        }
+        m->error.message[sizeof(m->error.message) - 1] = '\0';
+        return 1;
+}
+
+static _Noreturn void child_fail(int sk, const ExecError *err, int status) {
+        ExecMessage m = { .type = EXEC_MESSAGE_ERROR, .exit_status = status, .error = *err };
+
+        (void) send_message(sk, &m, -EBADF);
+        _exit(status);
+}
+
+/* G: in every namespace of the container, its root, still root with full capabilities. */
+static _Noreturn void grandchild(const ExecContext *x) {
+        _cleanup_free_ char *path = NULL;
+        ExecError err = {};
+        const char *cwd;
+        sigset_t empty;
+        int r;
+
+        /* Only stdio and the socket: the namespace and root handles are C's business. */
+        if ((x->sk > 3 && close_range(3, (unsigned) x->sk - 1, 0) < 0) ||
+            close_range((unsigned) x->sk + 1, ~0U, 0) < 0) {
+                exec_error_set(&err, errno, "Failed to close file descriptors");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
+
+        /* Never in the caller's session: a process there that holds a descriptor of the caller's terminal
+         * (inherited, or opened through /proc) could type into the caller's shell with ioctl(TIOCSTI). */
+        if (setsid() < 0) {
+                exec_error_set(&err, errno, "Failed to start a new session");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
+
+        if (x->tty) {
+                int master, slave;
+
+                if (exec_pty_open(x->have_ws ? &x->ws : NULL, &master, &slave, &err) < 0)
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                ExecMessage m = { .type = EXEC_MESSAGE_PTY };
+                r = send_message(x->sk, &m, master);
+                safe_close(master);
+                if (r < 0) {
+                        exec_error_set(&err, r, "Failed to pass the pseudo terminal");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+                if (ioctl(slave, TIOCSCTTY, 0) < 0) {
+                        exec_error_set(&err, errno, "Failed to make the pseudo terminal the controlling terminal");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+                if (dup2(slave, STDIN_FILENO) < 0 || dup2(slave, STDOUT_FILENO) < 0 ||
+                    dup2(slave, STDERR_FILENO) < 0) {
+                        exec_error_set(&err, errno, "Failed to set up the standard streams");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+                if (slave > STDERR_FILENO)
+                        safe_close(slave);
+        }
+
+        /* Inside the root, never through a magic link: "-w /proc/self/fd/N" must not lead to the host. */
+        cwd = x->workdir ?: x->c->working_directory ?: x->cred->home;
+        r = cwd ? chdir_in_root(cwd) : -ENOENT;
+        if (r < 0) {
+                if (x->workdir && (r == -ELOOP || r == -EXDEV)) {
+                        exec_error_set(&err, r, "The working directory '%s' leads out of the container",
+                                       x->workdir);
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+                if (x->workdir) {
+                        exec_error_set(&err, r, "Failed to change to the working directory '%s'", x->workdir);
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+                if (chdir("/") < 0) {
+                        exec_error_set(&err, errno, "Failed to change to the container's root");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+        }
+
+        r = find_executable(x->login_shell ?: x->argv[0], env_get(x->env, "PATH"), &path);
+        if (r < 0) {
+                exec_error_set(&err, r, "Failed to find '%s' in the container", x->login_shell ?: x->argv[0]);
+                child_fail(x->sk, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_FAILURE);
+        }
+
+        /* The same step as the workload's, last before execve(). No parent-death signal: like the workload's
+         * own children, the command lives on its own (a terminal hangup ends an interactive one). */
+        if (container_exec_apply(x->c, x->cred, 0, &err) < 0)
+                child_fail(x->sk, &err, EXIT_FAILURE);
+
+        sigemptyset(&empty);
+        (void) sigprocmask(SIG_SETMASK, &empty, NULL);
+        if (x->login_shell) {
+                _cleanup_free_ char *argv0 = NULL;
+                char *args[2];
+
+                if (asprintf(&argv0, "-%s", path_basename(x->login_shell)) < 0)
+                        _exit(EXIT_FAILURE);
+                args[0] = argv0;
+                args[1] = NULL;
+                execve(path, args, x->env);
+        } else
+                execve(path, x->argv, x->env);
+        r = -errno;
+        exec_error_set(&err, r, "Failed to execute '%s'", path);
+        child_fail(x->sk, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
+}
+
+_Noreturn void exec_enter(const ExecContext *x) {
+        int keep[2 + 1 + ELEMENTSOF(x->ns_fds)] = { x->sk, x->pidfd, x->root_fd };
+        ExecError err = {};
+        sigset_t mask;
+        pid_t pid;
+
+        /* Before anything of the container can see us (G inherits it): no ptrace, no /proc/PID/{exe,fd,mem},
+         * for the container's processes lack CAP_SYS_PTRACE. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                exec_error_set(&err, errno, "Failed to make the process non-dumpable");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
+
+        /* The caller's terminal stays with P; then nothing of the caller's but what C needs. */
+        for (int i = 0; i < 3; i++)
+                if (x->stdio[i] >= 0 && dup2(x->stdio[i], i) < 0) {
+                        exec_error_set(&err, errno, "Failed to set up the standard streams");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+        memcpy(keep + 3, x->ns_fds, sizeof(x->ns_fds));
+        if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0) {
+                exec_error_set(&err, errno, "Failed to close file descriptors");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
+
+        if (x->cgroup_procs) {
+                _cleanup_close_ int fd = open(x->cgroup_procs, O_WRONLY | O_CLOEXEC);
+                char buf[16];
+                int n = snprintf(buf, sizeof(buf), "%i", (int) getpid());
+
+                if (fd < 0 || write(fd, buf, (size_t) n) != n) {
+                        exec_error_set(&err, errno, "Failed to join the container's cgroup (%s)", x->cgroup_procs);
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+        }
+
+        /* all at once through the pidfd (Linux 5.8): either every namespace or none */
+        if (x->pidfd >= 0) {
+                if (setns(x->pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+                          CLONE_NEWCGROUP) < 0) {
+                        exec_error_set(&err, errno, "Failed to enter the container's namespaces");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
+        } else
+                for (size_t i = 0; i < ELEMENTSOF(x->ns_fds); i++)
+                        if (setns(x->ns_fds[i], 0) < 0) {
+                                exec_error_set(&err, errno, "Failed to enter the container's namespace %zu", i);
+                                child_fail(x->sk, &err, EXIT_FAILURE);
+                        }
+        /* setns() put us at the root of the mount namespace; the init's root is the container's root */
+        if (fchdir(x->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+                exec_error_set(&err, errno, "Failed to change to the container's root");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
+
+        pid = fork();
+        if (pid < 0) {
+                exec_error_set(&err, errno, "Failed to fork into the container's PID namespace");
+                child_fail(x->sk, &err, EXIT_FAILURE);
+        }
+        if (pid == 0)
+                grandchild(x);
+        safe_close(x->sk);
+
+        /* signals sent to us (not the terminal's, which reach G directly) go on to G */
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGQUIT);
+        sigaddset(&mask, SIGUSR1);
+        sigaddset(&mask, SIGUSR2);
+        for (;;) {
+                siginfo_t si = {};
+                int sig, status;
+
+                if (waitpid(pid, &status, WNOHANG) == pid) {
+                        if (WIFEXITED(status))
+                                _exit(WEXITSTATUS(status));
+                        _exit(128 + WTERMSIG(status));
+                }
+                sig = sigwaitinfo(&mask, &si);
+                if (sig < 0 || sig == SIGCHLD)
+                        continue;
+                /* G leads a session and process group of its own: the terminal's Ctrl-C and Ctrl-\ reach us
+                 * (the caller's foreground group), not it, so they go on to its whole group, as the terminal
+                 * would have sent them. Before G's setsid() there is no such group yet. */
+                if ((sig == SIGINT || sig == SIGQUIT) && kill(-pid, sig) >= 0)
+                        continue;
+                (void) kill(pid, sig);
+        }
+}
+
+int exec_init_cgroup_procs(pid_t init, char **ret) {
+        _cleanup_free_ char *dir = NULL, *self = NULL;
+        int r;
+
+        /* Only on the unified hierarchy (what systemd gives the scope); elsewhere there is no scope to join. */
+        r = pid_cgroup_dir(init, &dir);
+        if (r == -EOPNOTSUPP) {
+                *ret = NULL;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        if (pid_cgroup_dir(getpid(), &self) >= 0 && streq(self, dir)) {
+                *ret = NULL;
+                return 0;
+        }
+        return asprintf(ret, "%s/cgroup.procs", dir) < 0 ? -ENOMEM : 0;
+}
