@@ -22,7 +22,9 @@
  *
  * A FILE (an existing path with a '/', or an existing *.ctr) or the NAME of a declared container, without
  * ad-hoc options or a command, runs that container in the foreground the same way. $CTR_LAUNCH overrides
- * the launcher's path (tests, a build tree). */
+ * the launcher's path (tests, a build tree).
+ *
+ * This file holds the verb and the running; the .ctr is written by run-ctr.c. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -46,6 +47,7 @@
 #include "parse-util.h"
 #include "path-util.h"
 #include "paths.h"
+#include "run-ctr.h"
 #include "runtime-state.h"
 #include "string-util.h"
 #include "strv.h"
@@ -56,16 +58,9 @@ static bool arg_no_scope = false;
 static const char *arg_config_path = NULL;
 static bool arg_tty = false;
 static bool arg_interactive = false;
-static bool arg_rm = false;
 static bool arg_detach = false;
 static const char *arg_name = NULL;
-static char **arg_volumes = NULL;
-static char **arg_env = NULL;
-static const char *arg_memory = NULL;
-static const char *arg_user = NULL;
-static const char *arg_workdir = NULL;
-static const char *arg_network = NULL;
-static char **arg_publish = NULL;
+static RunCtr arg_ctr = {};             /* the options that become keys of the .ctr */
 static bool arg_adhoc_options = false;
 
 enum {
@@ -75,15 +70,6 @@ enum {
         ARG_NAME,
         ARG_NETWORK,
 };
-
-static int check_value(const char *what, const char *v) {
-        /* one line of the .ctr: no newline, and no trailing backslash (a continuation) */
-        if (strpbrk(v, "\n\r") || endswith(v, "\\")) {
-                log_error("Invalid %s '%s': newlines and a trailing backslash cannot be written to a .ctr.", what, v);
-                return -EINVAL;
-        }
-        return 0;
-}
 
 static int handle_option(int c, const char *value) {
         uint64_t size;
@@ -102,7 +88,7 @@ static int handle_option(int c, const char *value) {
                 arg_interactive = true;
                 break;
         case ARG_RM:
-                arg_rm = true;
+                arg_ctr.rm = true;
                 break;
         case 'd':
                 arg_detach = true;
@@ -115,9 +101,9 @@ static int handle_option(int c, const char *value) {
                 arg_name = value;
                 break;
         case 'v':
-                if (check_value("volume", value) < 0)
+                if (run_ctr_check_value("volume", value) < 0)
                         return -EINVAL;
-                if (strv_length(arg_volumes) >= RUN_LIST_MAX || strv_extend(&arg_volumes, value) < 0)
+                if (strv_length(arg_ctr.volumes) >= RUN_LIST_MAX || strv_extend(&arg_ctr.volumes, value) < 0)
                         return log_oom();
                 break;
         case 'e':
@@ -125,7 +111,7 @@ static int handle_option(int c, const char *value) {
                         log_error("Invalid environment assignment '%s', expected KEY=VALUE.", value);
                         return -EINVAL;
                 }
-                if (strv_length(arg_env) >= RUN_LIST_MAX || strv_extend(&arg_env, value) < 0)
+                if (strv_length(arg_ctr.env) >= RUN_LIST_MAX || strv_extend(&arg_ctr.env, value) < 0)
                         return log_oom();
                 break;
         case 'm':
@@ -133,32 +119,32 @@ static int handle_option(int c, const char *value) {
                         log_error("Invalid memory limit '%s', expected e.g. 512M or infinity.", value);
                         return -EINVAL;
                 }
-                arg_memory = value;
+                arg_ctr.memory = value;
                 break;
         case 'u':
                 if (!user_group_is_valid(value)) {
                         log_error("Invalid user '%s'.", value);
                         return -EINVAL;
                 }
-                arg_user = value;
+                arg_ctr.user = value;
                 break;
         case 'w':
-                if (!path_is_absolute(value) || check_value("working directory", value) < 0) {
+                if (!path_is_absolute(value) || run_ctr_check_value("working directory", value) < 0) {
                         log_error("The working directory must be an absolute path, got '%s'.", value);
                         return -EINVAL;
                 }
-                arg_workdir = value;
+                arg_ctr.workdir = value;
                 break;
         case ARG_NETWORK:
-                if (check_value("network", value) < 0)
+                if (run_ctr_check_value("network", value) < 0)
                         return -EINVAL;
-                arg_network = value;
+                arg_ctr.network = value;
                 break;
         case 'p':
                 /* checked by the parser when the file is read, with its line */
-                if (check_value("published port", value) < 0)
+                if (run_ctr_check_value("published port", value) < 0)
                         return -EINVAL;
-                if (strv_length(arg_publish) >= RUN_LIST_MAX || strv_extend(&arg_publish, value) < 0)
+                if (strv_length(arg_ctr.publish) >= RUN_LIST_MAX || strv_extend(&arg_ctr.publish, value) < 0)
                         return log_oom();
                 break;
         default:
@@ -169,169 +155,9 @@ static int handle_option(int c, const char *value) {
 }
 
 static void free_args(void) {
-        arg_volumes = strv_free(arg_volumes);
-        arg_env = strv_free(arg_env);
-        arg_publish = strv_free(arg_publish);
-}
-
-/* "%" → "%%" (specifiers are expanded in .ctr values) */
-static int escape_specifiers(FILE *f, const char *s) {
-        for (; *s; s++) {
-                if (*s == '%')
-                        fputc('%', f);
-                fputc(*s, f);
-        }
-        return 0;
-}
-
-/* One word in double quotes, as the parser's EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE reads it back. */
-static void write_quoted(FILE *f, const char *s) {
-        fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-                switch (*p) {
-                case '"':
-                        fputs("\\\"", f);
-                        break;
-                case '\\':
-                        fputs("\\\\", f);
-                        break;
-                case '\n':
-                        fputs("\\n", f);
-                        break;
-                case '\t':
-                        fputs("\\t", f);
-                        break;
-                case '%':
-                        fputs("%%", f);
-                        break;
-                default:
-                        if (*p < ' ' || *p == 0x7f)
-                                fprintf(f, "\\x%02x", *p);
-                        else
-                                fputc(*p, f);
-                }
-        fputc('"', f);
-}
-
-static int build_ctr(const char *name, const char *image, char **cmd, char **ret) {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f;
-
-        f = open_memstream(&buf, &size);
-        if (!f)
-                return -ENOMEM;
-
-        fputs("# Written by \"ctrctl run\". It lives in /run: gone after a reboot", f);
-        fputs(arg_rm ? "; --rm removes it when the container exits.\n" : ".\n", f);
-        fputs("[Unit]\nDescription=ctrctl run ", f);
-        escape_specifiers(f, image);
-        fputs("\n\n[Container]\n", f);
-        fputs("Image=", f);
-        escape_specifiers(f, image);
-        fputc('\n', f);
-        if (!strv_isempty(cmd)) {
-                fputs("Exec=", f);
-                STRV_FOREACH(w, cmd) {
-                        if (w != cmd)
-                                fputc(' ', f);
-                        write_quoted(f, *w);
-                }
-                fputc('\n', f);
-        }
-        STRV_FOREACH(e, arg_env) {
-                fputs("Environment=", f);
-                write_quoted(f, *e);
-                fputc('\n', f);
-        }
-        STRV_FOREACH(v, arg_volumes) {
-                fputs("Volume=", f);
-                escape_specifiers(f, *v);
-                fputc('\n', f);
-        }
-        if (arg_memory)
-                fprintf(f, "MemoryMax=%s\n", arg_memory);
-        if (arg_user) {
-                fputs("User=", f);
-                escape_specifiers(f, arg_user);
-                fputc('\n', f);
-        }
-        if (arg_workdir) {
-                fputs("WorkingDirectory=", f);
-                escape_specifiers(f, arg_workdir);
-                fputc('\n', f);
-        }
-        if (arg_network) {
-                fputs("Network=", f);
-                escape_specifiers(f, arg_network);
-                fputc('\n', f);
-        } else if (arg_publish)
-                /* as with "docker run -p": publishing a port means a bridged network */
-                fputs("Network=bridge\n", f);
-        STRV_FOREACH(p, arg_publish) {
-                fputs("PublishPort=", f);
-                escape_specifiers(f, *p);
-                fputc('\n', f);
-        }
-        if (arg_rm)
-                fputs("Ephemeral=yes\n", f);
-        (void) name;
-
-        if (fclose(f) != 0) {
-                free(buf);
-                return -ENOMEM;
-        }
-        *ret = buf;
-        return 0;
-}
-
-static int generate_name(char **ret) {
-        uint32_t r;
-
-        if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-                return -errno ?: -EIO;
-        return asprintf(ret, "run-%08x", r) < 0 ? -ENOMEM : 0;
-}
-
-/* Writes |text| to |path| exclusively (a name in use is an error), atomically for readers. */
-static int write_file_exclusive(const char *path, const char *text) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        size_t n = strlen(text);
-
-        if (asprintf(&tmp, "%s.tmp", path) < 0)
-                return -ENOMEM;
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return -errno;
-        if (write(fd, text, n) != (ssize_t) n || fsync(fd) < 0) {
-                int r = errno ? -errno : -EIO;
-                (void) unlink(tmp);
-                return r;
-        }
-        /* link() fails if the name exists: never replace another container's file */
-        if (link(tmp, path) < 0) {
-                int r = -errno;
-                (void) unlink(tmp);
-                return r;
-        }
-        (void) unlink(tmp);
-        return 0;
-}
-
-static int validate_file(const char *path, const char *name) {
-        _cleanup_container_free_ Container *c = NULL;
-        Diagnostics diag = {};
-        int r;
-
-        r = container_load_file(path, name, NULL, &diag, &c);
-        (void) diagnostics_log(&diag, DIAGNOSTICS_PLAIN);
-        diagnostics_clear(&diag);
-        if (r == -EBADMSG)
-                return log_error_errno(r, "The options make an invalid container, see the errors above.");
-        if (r < 0)
-                return log_error_errno(r, "Failed to check '%s': %m", path);
-        return 0;
+        arg_ctr.volumes = strv_free(arg_ctr.volumes);
+        arg_ctr.env = strv_free(arg_ctr.env);
+        arg_ctr.publish = strv_free(arg_ctr.publish);
 }
 
 /* The monitor's own scope, as systemd-run --scope: ctrctl-N.scope with |pid| in it. */
@@ -500,7 +326,7 @@ static int remove_tree(const char *path) {
 
 static int run_adhoc(const char *image, char **cmd) {
         _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
-        _cleanup_free_ char *name = NULL, *path = NULL, *text = NULL, *layer = NULL;
+        _cleanup_free_ char *name = NULL, *path = NULL, *layer = NULL;
         _cleanup_container_free_ Container *existing = NULL;
         _cleanup_strv_free_ char **search = NULL;
         bool layer_existed;
@@ -510,7 +336,7 @@ static int run_adhoc(const char *image, char **cmd) {
                 log_error("--detach cannot be combined with -t or -i: a detached container has no terminal.");
                 return CTRCTL_EXIT_USAGE;
         }
-        if (arg_detach && arg_rm) {
+        if (arg_detach && arg_ctr.rm) {
                 log_error("--detach cannot be combined with --rm: a detached container is a unit; its file is in "
                           "/run and goes at reboot, or remove it with 'ctrctl stop' and rm.");
                 return CTRCTL_EXIT_USAGE;
@@ -523,13 +349,13 @@ static int run_adhoc(const char *image, char **cmd) {
                 log_error("Invalid image '%s'.", image);
                 return CTRCTL_EXIT_USAGE;
         }
-        if (check_value("image", image) < 0)
+        if (run_ctr_check_value("image", image) < 0)
                 return CTRCTL_EXIT_USAGE;
 
         if (arg_name)
                 name = strdup(arg_name);
         else
-                r = generate_name(&name);
+                r = run_ctr_generate_name(&name);
         if (!name)
                 return log_oom();
 
@@ -561,24 +387,9 @@ static int run_adhoc(const char *image, char **cmd) {
                         return bus_log_connect_error(r, NULL);
         }
 
-        r = build_ctr(name, image, cmd, &text);
+        r = run_ctr_write(&arg_ctr, name, image, cmd, &path);
         if (r < 0)
-                return log_oom();
-        if (mkdir(runtime_dir(), 0755) < 0 && errno != EEXIST)
-                return log_error_errno(errno, "Failed to create %s: %m", runtime_dir());
-        if (asprintf(&path, "%s/%s.ctr", runtime_dir(), name) < 0)
-                return log_oom();
-        r = write_file_exclusive(path, text);
-        if (r == -EEXIST)
-                return log_error_errno(r, "'%s' exists already; choose another name with --name.", path);
-        if (r < 0)
-                return log_error_errno(r, "Failed to write '%s': %m", path);
-
-        r = validate_file(path, name);
-        if (r < 0) {
-                (void) unlink(path);
-                return CTRCTL_EXIT_FAILURE;
-        }
+                return r;
 
         if (arg_detach) {
                 _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -613,7 +424,7 @@ static int run_adhoc(const char *image, char **cmd) {
 
         status = run_launcher(path, name, bus);
 
-        if (arg_rm) {
+        if (arg_ctr.rm) {
                 if (unlink(path) < 0 && errno != ENOENT)
                         log_warning_errno(errno, "Failed to remove '%s': %m", path);
                 if (!layer_existed && access(layer, F_OK) >= 0 && remove_tree(layer) < 0)
@@ -713,7 +524,7 @@ int verb_run(int argc, char *argv[]) {
         }
 
         if (is_declared(argv[i], argc - i - 1)) {
-                if (arg_detach || arg_rm || arg_tty) {
+                if (arg_detach || arg_ctr.rm || arg_tty) {
                         log_error("--detach, --rm and -t are for an IMAGE; a declared container is started with "
                                   "'ctrctl start %s'.", argv[i]);
                         free_args();
