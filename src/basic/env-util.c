@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buffer.h"
 #include "env-util.h"
 #include "fileio.h"
 #include "macro.h"
@@ -78,36 +79,6 @@ int env_set(char ***env, const char *assignment) {
         return 0;
 }
 
-/* A growing byte buffer for the parser. */
-typedef struct Buffer {
-        char *data;
-        size_t size, allocated;
-} Buffer;
-
-static int buffer_append(Buffer *b, char c) {
-        if (b->size + 2 > b->allocated) {
-                size_t a = MAX(b->allocated * 2, (size_t) 64);
-                char *n;
-
-                if (a > ENV_FILE_SIZE_MAX + 2)
-                        return -EFBIG;
-                n = realloc(b->data, a);
-                if (!n)
-                        return -ENOMEM;
-                b->data = n;
-                b->allocated = a;
-        }
-        b->data[b->size++] = c;
-        b->data[b->size] = '\0';
-        return 0;
-}
-
-static void buffer_reset(Buffer *b) {
-        b->size = 0;
-        if (b->data)
-                b->data[0] = '\0';
-}
-
 static int env_file_push(char ***env, Buffer *key, Buffer *value, size_t value_trim) {
         _cleanup_free_ char *a = NULL;
         size_t klen = key->size;
@@ -143,14 +114,16 @@ int env_file_parse(const char *contents, char ***ret) {
                 COMMENT,
                 COMMENT_ESCAPE,
         } state = PRE_KEY;
-        Buffer key = {}, value = {};
+        /* A name or a value holds at most ENV_FILE_SIZE_MAX - 1 bytes, the bound the parser always had:
+         * env_file_load() reads no more than ENV_FILE_SIZE_MAX, contents from elsewhere are held to it. */
+        _cleanup_buffer_ Buffer key = { .max = ENV_FILE_SIZE_MAX - 1 }, value = { .max = ENV_FILE_SIZE_MAX - 1 };
         char **env = NULL;
         size_t trim = SIZE_MAX;  /* where trailing unquoted whitespace of the value starts, SIZE_MAX: none */
         int r = 0;
 
 #define APPEND_VALUE(c)                                         \
         do {                                                    \
-                r = buffer_append(&value, (c));                 \
+                r = buffer_putc(&value, (c));                   \
                 if (r < 0)                                      \
                         goto finish;                            \
         } while (0)
@@ -183,7 +156,7 @@ int env_file_parse(const char *contents, char ***ret) {
                                 break;
                         }
                         state = KEY;
-                        r = buffer_append(&key, c);
+                        r = buffer_putc(&key, c);
                         if (r < 0)
                                 goto finish;
                         break;
@@ -197,7 +170,7 @@ int env_file_parse(const char *contents, char ***ret) {
                                 state = PRE_VALUE;
                                 trim = SIZE_MAX;
                         } else {
-                                r = buffer_append(&key, c);
+                                r = buffer_putc(&key, c);
                                 if (r < 0)
                                         goto finish;
                         }
@@ -313,8 +286,6 @@ done:
         *ret = TAKE_PTR(env);
 
 finish:
-        free(key.data);
-        free(value.data);
         env_free(env);
         return r;
 #undef APPEND_VALUE

@@ -187,6 +187,28 @@ TEST(load) {
         ASSERT_TRUE(env_file_load("/dev/null", &env) == -EBADFD);
 }
 
+/* The parser's own bound on a name or a value, for contents that did not come through env_file_load(): a
+ * value of ENV_FILE_SIZE_MAX - 1 bytes is read (and skipped: longer than ENV_ASSIGNMENT_MAX), one more
+ * byte is -EFBIG. */
+TEST(parse_bound) {
+        size_t n = 2 + ENV_FILE_SIZE_MAX;
+        char *text = malloc(n + 1);
+        char **env = NULL;
+
+        ASSERT_TRUE(text != NULL);
+        memcpy(text, "K=", 2);
+        memset(text + 2, 'a', n - 2);
+        text[n - 1] = '\0';
+        ASSERT_TRUE(env_file_parse(text, &env) == 0 && env_count(env) == 0);
+        env_free(env);
+        env = NULL;
+
+        text[n - 1] = 'a';
+        text[n] = '\0';
+        ASSERT_TRUE(env_file_parse(text, &env) == -EFBIG);
+        free(text);
+}
+
 TEST(build) {
         char f1[PATH_MAX + 64], f2[PATH_MAX + 64], missing[PATH_MAX + 64], optional[PATH_MAX + 64];
         ExecCredentials cred = {
