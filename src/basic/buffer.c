@@ -30,6 +30,22 @@ int buffer_append(Buffer *b, const void *p, size_t n) {
         return 0;
 }
 
+int buffer_reserve(Buffer *b, size_t n) {
+        char *d;
+
+        if (n > SIZE_MAX - b->size - 1)
+                return -ENOMEM;
+        if (b->size + n + 1 <= b->allocated)
+                return 0;
+        d = realloc(b->data, b->size + n + 1);
+        if (!d)
+                return -ENOMEM;
+        d[b->size] = '\0';
+        b->data = d;
+        b->allocated = b->size + n + 1;
+        return 0;
+}
+
 int buffer_puts(Buffer *b, const char *s) {
         return buffer_append(b, s, strlen(s));
 }

@@ -15,6 +15,8 @@ typedef struct Buffer {
 int buffer_append(Buffer *b, const void *p, size_t n);
 int buffer_puts(Buffer *b, const char *s);
 int buffer_putc(Buffer *b, char c);
+/* Room for |n| more bytes in one allocation, for a caller that knows about how much it will append. */
+int buffer_reserve(Buffer *b, size_t n);
 /* Empties it, keeping the allocation. */
 void buffer_reset(Buffer *b);
 /* Frees the data; the buffer can be used again. */

@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 
 #include "fileio.h"
+#include "path-util.h"
 #include "search-path.h"
 #include "string-util.h"
 #include "strv.h"
@@ -59,10 +60,11 @@ static void entry_list_done(EntryList *l) {
         l->n = 0;
 }
 
+/* |dir| is a directory of the search path, or "DIR/NAME.ctr.d" for a drop-in; |entry| a name in it. */
 static int entry_list_add(EntryList *l, size_t *allocated, const char *name, size_t name_len,
-                          const char *file, const char *dir, const char *subdir, const char *entry,
-                          unsigned priority, bool masked) {
+                          const char *file, const char *dir, const char *entry, unsigned priority, bool masked) {
         Entry e = { .priority = priority, .masked = masked };
+        int r;
 
         if (l->n >= *allocated) {
                 size_t a = MAX(*allocated * 2, (size_t) 64);
@@ -73,19 +75,13 @@ static int entry_list_add(EntryList *l, size_t *allocated, const char *name, siz
                 *allocated = a;
         }
 
-        /* "/etc/ctr/" from CTR_CONFIG_PATH must give the same paths (and config hash) as "/etc/ctr". */
-        size_t dl = strlen(dir);
-        while (dl > 0 && dir[dl - 1] == '/')
-                dl--;
-
         e.name = strndup(name, name_len);
         if (file)
                 e.file = strdup(file);
-        if (subdir)
-                (void) asprintf(&e.path, "%.*s/%s/%s", (int) dl, dir, subdir, entry);
-        else
-                (void) asprintf(&e.path, "%.*s/%s", (int) dl, dir, entry);
-        if (!e.name || (file && !e.file) || !e.path) {
+        /* path_join() drops a trailing '/': "/etc/ctr/" from CTR_CONFIG_PATH must give the same paths (and
+         * config hash) as "/etc/ctr". Not asprintf(): this runs for every file of the search path. */
+        r = path_join(dir, entry, &e.path);
+        if (!e.name || (file && !e.file) || r < 0) {
                 free(e.name);
                 free(e.file);
                 free(e.path);
@@ -121,6 +117,7 @@ static int classify_entry(int dir_fd, const char *name, unsigned char d_type) {
 
 static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, const char *name, size_t name_len,
                            unsigned priority, EntryList *dropins, size_t *allocated) {
+        _cleanup_free_ char *path = NULL;
         const struct dirent64 *de;
         DirIter it;
         int r;
@@ -128,6 +125,11 @@ static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, co
         r = dir_iter_open(parent_fd, dname, &it);
         if (r < 0)
                 return r == -ENOENT || r == -ENOTDIR || r == -EACCES ? 0 : r;
+        r = path_join(dir, dname, &path);
+        if (r < 0) {
+                dir_iter_close(&it);
+                return r;
+        }
 
         while ((r = dir_iter_next(&it, &de)) > 0) {
                 int t;
@@ -137,8 +139,8 @@ static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, co
                 t = classify_entry(it.fd, de->d_name, de->d_type);
                 if (t != 1 && t != 2)
                         continue;
-                r = entry_list_add(dropins, allocated, name, name_len, de->d_name, dir, dname, de->d_name,
-                                   priority, t == 2);
+                r = entry_list_add(dropins, allocated, name, name_len, de->d_name, path, de->d_name, priority,
+                                   t == 2);
                 if (r < 0)
                         break;
         }
@@ -180,7 +182,7 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                 t = classify_entry(it.fd, f, DT_UNKNOWN);
                 r = 0;
                 if (t == 1 || t == 2)
-                        r = entry_list_add(mains, mains_allocated, only, l, NULL, dir, NULL, f, priority, t == 2);
+                        r = entry_list_add(mains, mains_allocated, only, l, NULL, dir, f, priority, t == 2);
                 if (r >= 0)
                         r = scan_dropin_dir(it.fd, dir, dd, only, l, priority, dropins, dropins_allocated);
                 dir_iter_close(&it);
@@ -210,8 +212,7 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                         t = classify_entry(it.fd, de->d_name, de->d_type);
                         if (t != 1 && t != 2)
                                 continue;
-                        r = entry_list_add(mains, mains_allocated, n, l, NULL, dir, NULL, de->d_name, priority,
-                                           t == 2);
+                        r = entry_list_add(mains, mains_allocated, n, l, NULL, dir, de->d_name, priority, t == 2);
                 } else if ((e = endswith(de->d_name, ".ctr.d"))) {
                         l = (size_t) (e - de->d_name);
                         memcpy(n, de->d_name, l);

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+/* Expanding %-specifiers in .ctr values, and escaping them in what we write for systemd to expand. */
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buffer.h"
 #include "macro.h"
 #include "specifier.h"
 
@@ -69,21 +72,19 @@ int specifier_expand(const char *s, const SpecifierContext *ctx, char **ret, cha
         return 0;
 }
 
-int specifier_escape(const char *s, char **ret) {
-        size_t count = 0;
-        char *out, *t;
+int specifier_escape_append(Buffer *b, const char *s) {
+        for (;;) {
+                const char *p = strchr(s, '%');
+                int r;
 
-        for (const char *p = s; (p = strchr(p, '%')); p++)
-                count++;
-        out = malloc(strlen(s) + count + 1);
-        if (!out)
-                return -ENOMEM;
-        for (t = out; *s; s++) {
-                if (*s == '%')
-                        *(t++) = '%';
-                *(t++) = *s;
+                if (!p)
+                        return buffer_puts(b, s);
+                r = buffer_append(b, s, (size_t) (p - s) + 1);
+                if (r < 0)
+                        return r;
+                r = buffer_putc(b, '%');
+                if (r < 0)
+                        return r;
+                s = p + 1;
         }
-        *t = '\0';
-        *ret = out;
-        return 0;
 }

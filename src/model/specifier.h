@@ -4,6 +4,8 @@
 /* systemd-style %-specifiers in [Container] values: %n (ctr@NAME.service), %N (ctr@NAME), %i (NAME),
  * %H (host name), %% (a percent sign). */
 
+#include "buffer.h"
+
 typedef struct SpecifierContext {
         const char *name;       /* container name */
         const char *hostname;   /* NULL: gethostname() on first use */
@@ -13,5 +15,6 @@ typedef struct SpecifierContext {
  * non-NULL) set to the offending character ('\0' for the lone '%'). */
 int specifier_expand(const char *s, const SpecifierContext *ctx, char **ret, char *ret_bad);
 
-/* Escapes '%' as "%%", for writing a value into a unit file that systemd will expand. */
-int specifier_escape(const char *s, char **ret);
+/* Appends |s| to |b| with '%' escaped as "%%", for writing a value into a unit file that systemd will
+ * expand. */
+int specifier_escape_append(Buffer *b, const char *s);

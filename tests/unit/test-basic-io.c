@@ -52,6 +52,22 @@ TEST(buffer_bounded) {
         ASSERT_STREQ(b.data, "abcd");
 }
 
+TEST(buffer_reserve_allocates_once) {
+        _cleanup_buffer_ Buffer b = {};
+        const char *d;
+
+        ASSERT_OK(buffer_reserve(&b, 1000));
+        ASSERT_TRUE(b.allocated >= 1001);
+        ASSERT_STREQ(b.data, "");
+        d = b.data;
+        for (unsigned i = 0; i < 100; i++)
+                ASSERT_OK(buffer_append(&b, "0123456789", 10));
+        ASSERT_TRUE(b.data == d);       /* no reallocation on the way */
+        ASSERT_EQ(b.size, 1000);
+        ASSERT_OK(buffer_reserve(&b, 0));
+        ASSERT_TRUE(b.data == d);
+}
+
 TEST(mkdir_p_modes) {
         _cleanup_tmpdir_ char *d = test_mkdtemp();
         char p[4096], q[4096];

@@ -41,8 +41,10 @@ TEST(specifier_unknown) {
 }
 
 TEST(specifier_escape) {
-        _cleanup_free_ char *s = NULL;
+        _cleanup_buffer_ Buffer b = {};
 
-        ASSERT_OK(specifier_escape("50% of %i", &s));
-        ASSERT_STREQ(s, "50%% of %%i");
+        ASSERT_OK(specifier_escape_append(&b, "50% of %i"));
+        ASSERT_STREQ(b.data, "50%% of %%i");
+        ASSERT_OK(specifier_escape_append(&b, "%"));
+        ASSERT_STREQ(b.data, "50%% of %%i%%");
 }
