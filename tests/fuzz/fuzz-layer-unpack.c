@@ -29,7 +29,7 @@ static bool dir_has_only(const char *path, unsigned n_expected) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        _cleanup_close_ int in = -EBADF, dest_fd = -EBADF;
+        _cleanup_close_ int in = -EBADF, dest_fd = -EBADF, cwd = -EBADF;
         _cleanup_free_ char *dest = NULL, *canary = NULL, *error = NULL;
         LayerLimits limits = LAYER_LIMITS_DEFAULT;
         const char *dir;
@@ -54,9 +54,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         limits.max_file_bytes = 16U << 20;
         limits.ratio_min_bytes = 1U << 20;
 
-        FUZZ_CHECK(chdir(canary) >= 0);
+        /* the caller's working directory back afterwards (fuzz-main.c reads relative paths) */
+        cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        FUZZ_CHECK(cwd >= 0 && chdir(canary) >= 0);
         r = layer_unpack(in, dest_fd, &limits, NULL, diff_id, &error);
-        FUZZ_CHECK(chdir("/") >= 0);
+        FUZZ_CHECK(fchdir(cwd) >= 0);
 
         FUZZ_CHECK(r >= 0 || r == -ENOMEM || error);
         FUZZ_CHECK(r < 0 || digest_is_valid(diff_id));
