@@ -139,7 +139,8 @@ static int walk(Unpacker *u, int start_fd, const char *path, size_t skip, bool c
                 size_t k = strcspn(p, "/");
                 char comp[NAME_MAX + 1];
                 struct stat st;
-                int nfd;
+                bool whiteout;
+                int nfd, error;
 
                 if (k > NAME_MAX)
                         return fail(u, ENAMETOOLONG, "a component of '%s' is over %d bytes", path, NAME_MAX);
@@ -150,20 +151,27 @@ static int walk(Unpacker *u, int start_fd, const char *path, size_t skip, bool c
                         return -ENOMEM;
 
                 nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (nfd < 0 && errno == ENOENT && create) {
+                error = nfd < 0 ? errno : 0;
+                /* a whiteout this layer made, and now entries below the same name: its own entries win, in a
+                 * directory that hides what was below (as if the tar had listed the directory itself) */
+                whiteout = error == ENOTDIR && create &&
+                        fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISCHR(st.st_mode) &&
+                        st.st_rdev == makedev(0, 0);
+                if (whiteout && unlinkat(fd, comp, 0) < 0)
+                        return fail_errno(u, errno, "cannot replace whiteout", upto);
+                if ((whiteout || error == ENOENT) && create) {
                         if (mkdirat(fd, comp, 0700) < 0)
                                 return fail_errno(u, errno, "cannot make directory", upto);
                         nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (nfd >= 0 && (fchown(nfd, 0, 0) < 0 || fchmod(nfd, 0755) < 0)) {
-                                int error = errno;
-
+                        error = nfd < 0 ? errno : 0;
+                        if (nfd >= 0 && (fchown(nfd, 0, 0) < 0 || fchmod(nfd, 0755) < 0 ||
+                                         (whiteout && fsetxattr(nfd, OPAQUE_XATTR, "y", 1, 0) < 0))) {
+                                error = errno;
                                 safe_close(nfd);
                                 return fail_errno(u, error, "cannot set up directory", upto);
                         }
                 }
                 if (nfd < 0) {
-                        int error = errno;
-
                         if (fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISLNK(st.st_mode))
                                 return fail(u, ELOOP, "'%s' is a symlink: nothing is made through one", upto);
                         if (error == ENOTDIR || error == ELOOP)

@@ -16,8 +16,8 @@
  *
  * Whiteouts become overlayfs's own: ".wh.NAME" a 0:0 character device NAME, ".wh..wh..opq" the xattr
  * trusted.overlay.opaque=y on its directory; a missing parent is made 0755 root. The layer's own NAME wins
- * over its ".wh.NAME" in either order; a directory NAME the same layer also whites out is made opaque (what
- * was below is gone, what this layer has stays). Other ".wh..wh.*" names (AUFS's own) are skipped. An entry
+ * over its ".wh.NAME" in either order; a directory NAME the same layer also whites out (or has entries
+ * below) is made opaque (what was below is gone, what this layer has stays). Other ".wh..wh.*" names (AUFS's own) are skipped. An entry
  * listed twice: the later wins (a directory over a directory updates its metadata, anything else replaces).
  *
  * The compression is whatever libarchive recognizes (gzip, zstd, xz, bzip2, or none); the diff_id, the

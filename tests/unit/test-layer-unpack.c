@@ -221,6 +221,8 @@ TEST(whiteouts_before_entries) {
                 FILE_("dir/a", "a"),
                 FILE_("x/y/.wh.z", ""),          /* parents absent from the tar */
                 FILE_(".wh..wh.plnk", ""),       /* AUFS metadata: skipped */
+                FILE_(".wh.w", ""),
+                FILE_("w/x", "x"),               /* below a whiteout, the directory itself not listed */
         };
 
         if (!is_root())
@@ -243,6 +245,11 @@ TEST(whiteouts_before_entries) {
         ASSERT_ERROR(lstat_at(&f, "plnk", &st), ENOENT);
         ASSERT_ERROR(lstat_at(&f, ".wh.gone", &st), ENOENT);
         ASSERT_FALSE(is_opaque(&f, "x"));
+        ASSERT_OK(lstat_at(&f, "w", &st));
+        ASSERT_TRUE(S_ISDIR(st.st_mode));
+        ASSERT_EQ(st.st_mode & 07777, 0755);
+        ASSERT_TRUE(is_opaque(&f, "w"));
+        ASSERT_TRUE(is_regular(&f, "w/x"));
 }
 
 TEST(whiteouts_after_entries) {
