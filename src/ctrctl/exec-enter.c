@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* ctrctl exec's way into a running container: C and G of the picture in exec.c. C, forked by ctrctl, makes
- * itself non-dumpable, takes its stdio, closes the rest, joins the init's cgroup and namespaces and chroots to
- * its root; G, forked into the PID namespace, keeps only stdio and the socket, starts a session (with its pty
- * under -t), changes to the working directory inside the root, drops to the workload's privileges
- * (container_exec_apply()) and executes the command. Failures go to ctrctl over the socket, never logged
- * here. */
+/* ctrctl exec's way into a running container: C and G of the picture in exec.c. C, forked by ctrctl,
+ * makes itself non-dumpable, takes its stdio, closes the rest, joins the init's cgroup and namespaces and
+ * chroots to its root; G, forked into the PID namespace, keeps only stdio and the socket, starts a session
+ * (with its pty under -t), changes to the working directory inside the root, drops to the workload's
+ * privileges (container_exec_apply()) and executes the command. Failures go to ctrctl over the socket,
+ * never logged here. */
 
 #include <errno.h>
 #include <fcntl.h>

@@ -21,7 +21,8 @@ typedef struct RunCtr {
  * (a continuation); |what| names it in the message. */
 int run_ctr_check_value(const char *what, const char *v);
 
-/* The text of the .ctr that runs |cmd| (empty: the image's own command) in |image| ("host" or a reference). */
+/* The text of the .ctr that runs |cmd| (empty: the image's own command) in |image| ("host" or an image
+ * reference). */
 int run_ctr_format(const RunCtr *o, const char *image, char **cmd, char **ret);
 
 /* "run-" and 8 random hex digits. */
