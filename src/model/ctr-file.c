@@ -54,6 +54,23 @@ static int load_error(LoadContext *lc, int error, const char *file, unsigned lin
         return diagnostics_add(lc->keys.diag, DIAGNOSTIC_ERROR, error, file, line, section, key, value, "%s", m);
 }
 
+/* Room for one more pass-through setting: 8 at first, then doubling. Not one realloc per line: the generator
+ * loads thousands of containers, and an array that grows by one moves to the top of the heap, whose free at
+ * the end of each container then costs glibc a consolidation of all small free chunks. The capacity is not
+ * stored: 8 below 8 entries, else the power of two at or above the count. */
+static int unit_settings_grow(Container *c) {
+        size_t n = c->n_unit_settings;
+        UnitSetting *u;
+
+        if (n > 0 && (n < 8 || (n & (n - 1)) != 0))
+                return 0;
+        u = reallocarray(c->unit_settings, n < 8 ? 8 : n * 2, sizeof(UnitSetting));
+        if (!u)
+                return -ENOMEM;
+        c->unit_settings = u;
+        return 0;
+}
+
 static int passthrough_assignment(LoadContext *lc, const char *file, unsigned line, const char *section,
                                   const char *key, const char *value) {
         Container *c = lc->keys.c;
@@ -67,10 +84,9 @@ static int passthrough_assignment(LoadContext *lc, const char *file, unsigned li
                 return r < 0 ? r : 0;
         }
 
-        n = reallocarray(c->unit_settings, c->n_unit_settings + 1, sizeof(UnitSetting));
-        if (!n)
-                return -ENOMEM;
-        c->unit_settings = n;
+        r = unit_settings_grow(c);
+        if (r < 0)
+                return r;
 
         n = &c->unit_settings[c->n_unit_settings];
         *n = (UnitSetting) {
