@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* A small streaming JSON writer for ctrctl's --json output: no library, no tree in memory. The writer keeps
- * track of commas and nesting; strings are escaped so the output is always valid JSON (bytes that are not
- * UTF-8 become the Latin-1 code point of the byte, control characters \uXXXX). */
+/* ctrctl's --json output on json-c: the calls below build the json_object tree of one top-level value,
+ * which is printed (compact, one line, then a newline) as soon as its outermost object or array ends, so
+ * streaming outputs (logs -f) print each record when it is complete. json-c escapes; before that, bytes that
+ * are not UTF-8 become the Latin-1 code point of the byte, and after it DEL and the C1 control characters,
+ * which json-c leaves raw, become \u escapes, so the output is valid JSON and safe on a terminal. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,12 +13,15 @@
 
 #define JSON_DEPTH_MAX 32
 
+struct json_object;
+
 typedef struct JsonWriter {
         FILE *f;
-        unsigned depth;
-        bool first[JSON_DEPTH_MAX];     /* nothing written yet at this level */
-        bool after_key;                 /* a key was written, its value comes next (no comma) */
-        bool pretty;                    /* newline after each element of the outermost array */
+        unsigned depth;                         /* open containers held in open[] */
+        unsigned excess;                        /* opened beyond JSON_DEPTH_MAX (a programming error) */
+        struct json_object *open[JSON_DEPTH_MAX];       /* open[0] is the top-level value */
+        char *key;                              /* a key was given, its value comes next */
+        int error;                              /* -errno: the current top-level value is dropped */
 } JsonWriter;
 
 void json_writer_init(JsonWriter *w, FILE *f);
@@ -32,7 +37,7 @@ void json_key(JsonWriter *w, const char *key);
 void json_string(JsonWriter *w, const char *s);         /* NULL writes null */
 void json_unsigned(JsonWriter *w, uint64_t u);
 void json_signed(JsonWriter *w, int64_t i);
-void json_bool(JsonWriter *w, bool b);
+void json_boolean(JsonWriter *w, bool b);       /* not json_bool: json-c's type of that name */
 void json_null(JsonWriter *w);
 /* A number with two decimals from |x100| (12345 → 123.45). */
 void json_fixed2(JsonWriter *w, uint64_t x100);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* ctrctl's JSON writer (src/ctrctl/json.c): escaping and the comma/nesting bookkeeping. */
+/* ctrctl's JSON writer (src/ctrctl/json.c, on json-c): what it hands json-c (strings that are not UTF-8), what
+ * it does to json-c's text (DEL and C1 controls escaped), the nesting, and when each top-level value prints. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,9 +66,22 @@ TEST(escape_utf8_kept) {
 }
 
 TEST(escape_invalid_utf8_as_latin1_code_points) {
-        /* a lone 0xff and 0xe9 are not UTF-8: each becomes \u00XX, so the output is still valid JSON */
+        /* a lone 0xff and 0xe9 are not UTF-8: each becomes its Latin-1 code point (U+00FF, U+00E9), which
+         * json-c writes as UTF-8, so the output is still valid JSON */
         _cleanup_free_ char *s = escaped("a\xff" "b\xe9");
-        ASSERT_STREQ(s, "\"a\\u00ffb\\u00e9\"");
+        ASSERT_STREQ(s, "\"a\xc3\xbf" "b\xc3\xa9\"");
+}
+
+TEST(escape_invalid_utf8_c1_bytes_stay_escaped) {
+        /* 0x9b alone is not UTF-8: U+009B (CSI), a control character, so escaped; DEL too */
+        _cleanup_free_ char *s = escaped("\x9b" "2J\x85\xa0\x7f");
+        ASSERT_STREQ(s, "\"\\u009b2J\\u0085\xc2\xa0\\u007f\"");
+}
+
+TEST(escape_near_c1_kept) {
+        /* 0xc2 0xa0..0xbf and other lead bytes followed by 0x80..0x9f are printable characters */
+        _cleanup_free_ char *s = escaped("\xc2\xbf\xc3\x80\xc4\x9b\xe2\x82\xac");
+        ASSERT_STREQ(s, "\"\xc2\xbf\xc3\x80\xc4\x9b\xe2\x82\xac\"");
 }
 
 TEST(escape_slash_not_escaped) {
@@ -110,8 +124,8 @@ static void write_nested(JsonWriter *w) {
 
 TEST(writer_nested_arrays_and_objects) {
         _cleanup_free_ char *s = capture(write_nested);
-        /* one element of the outer array per line */
-        ASSERT_STREQ(s, "[{\"list\":[\"a\",\"b\\\"\"],\"empty\":[],\"obj\":{}},\n{\"x\":null}\n]\n");
+        /* json-c prints the whole value on one line */
+        ASSERT_STREQ(s, "[{\"list\":[\"a\",\"b\\\"\"],\"empty\":[],\"obj\":{}},{\"x\":null}]\n");
 }
 
 static void write_empty_array(JsonWriter *w) {
@@ -146,12 +160,58 @@ TEST(writer_limits_and_fixed) {
 static void write_key_escaped(JsonWriter *w) {
         json_begin_object(w);
         json_field_string(w, "K\"EY\n", "v");
+        json_field_string(w, "K\xe9Y", "\x9b");      /* not UTF-8: Latin-1 code points, as in values */
         json_end_object(w);
 }
 
 TEST(writer_keys_are_escaped) {
         _cleanup_free_ char *s = capture(write_key_escaped);
-        ASSERT_STREQ(s, "{\"K\\\"EY\\n\":\"v\"}\n");
+        ASSERT_STREQ(s, "{\"K\\\"EY\\n\":\"v\",\"K\xc3\xa9Y\":\"\\u009b\"}\n");
+}
+
+TEST(writer_prints_each_top_level_value_when_it_ends) {
+        /* logs -f -o json: one object per record, each on its line as soon as the record is complete */
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *s = open_memstream(&buf, &size);
+        JsonWriter w;
+
+        ASSERT_NOT_NULL(s);
+        json_writer_init(&w, s);
+        json_begin_object(&w);
+        json_field_string(&w, "MESSAGE", "one");
+        ASSERT_EQ(fflush(s), 0);
+        ASSERT_EQ(size, (size_t) 0);
+        json_end_object(&w);
+        ASSERT_EQ(fflush(s), 0);
+        ASSERT_STREQ(buf, "{\"MESSAGE\":\"one\"}\n");
+
+        json_begin_object(&w);
+        json_field_string(&w, "MESSAGE", "two/x");
+        json_end_object(&w);
+        ASSERT_EQ(fflush(s), 0);
+        ASSERT_STREQ(buf, "{\"MESSAGE\":\"one\"}\n{\"MESSAGE\":\"two/x\"}\n");
+        fclose(s);
+        free(buf);
+}
+
+static void write_failed_then_next(JsonWriter *w) {
+        json_begin_array(w);
+        json_begin_object(w);
+        json_string(w, "no key");       /* a programming error: the whole top-level value is dropped */
+        json_begin_array(w);
+        json_unsigned(w, 1);
+        json_end_array(w);
+        json_end_object(w);
+        json_end_array(w);
+        json_begin_array(w);            /* and the next one is whole again */
+        json_unsigned(w, 2);
+        json_end_array(w);
+}
+
+TEST(writer_failed_value_dropped_next_printed) {
+        _cleanup_free_ char *s = capture(write_failed_then_next);
+        ASSERT_STREQ(s, "[2]\n");
 }
 
 static void write_deep(JsonWriter *w) {
