@@ -62,6 +62,7 @@ Container *container_free(Container *c) {
         free(c->root_directory);
         strv_free(c->layers);
         strv_free(c->exec);
+        strv_free(c->entrypoint);
         strv_free(c->environment);
         strv_free(c->environment_files);
         free(c->working_directory);

@@ -82,7 +82,10 @@ typedef struct Container {
         bool ephemeral;         /* Ephemeral=, default no */
 
         /* process */
-        char **exec;            /* Exec= split as systemd does; NULL = the image's default (or /bin/sh for host) */
+        char **exec;            /* Exec= split as systemd does; NULL = the image's Cmd (or /bin/sh for host);
+                                 * with an image it replaces the Cmd, after the entrypoint */
+        char **entrypoint;      /* Entrypoint= split likewise; replaces the image's Entrypoint when */
+        bool entrypoint_set;    /* set, even to nothing (Entrypoint= empty, as docker run --entrypoint '') */
         char **environment;     /* Environment=, "KEY=VALUE" entries, later ones override earlier */
         char **environment_files; /* EnvironmentFile=, absolute, a leading '-' means "ignore if missing" */
         char *working_directory; /* WorkingDirectory=, absolute; NULL = the user's home or "/" */
@@ -126,7 +129,8 @@ typedef struct Container {
         char *slice;                    /* Slice=, NULL = machine.slice */
 
         /* lifecycle */
-        int stop_signal;                /* StopSignal=, default SIGTERM */
+        int stop_signal;                /* StopSignal=, default SIGTERM (or the image's StopSignal) */
+        bool stop_signal_set;           /* StopSignal= was given a signal: the image's does not apply */
         uint64_t stop_timeout_usec;     /* StopTimeoutSec=, default 10 s; USEC_INFINITY allowed */
         bool notify;                    /* Notify=, default no */
         int reload_signal;              /* ReloadSignal=, default SIGHUP */

@@ -28,6 +28,7 @@ static const KeyDef key_table[] = {
         { "CPUQuota",            key_cpu_quota,             false, false },
         { "CPUWeight",           key_cpu_weight,            false, false },
         { "DropCapability",      key_drop_capability,       true,  false },
+        { "Entrypoint",          key_entrypoint,            false, true  },
         { "Environment",         key_environment,           false, true  },
         { "EnvironmentFile",     key_environment_file,      false, true  },
         { "Ephemeral",           key_ephemeral,             true,  false },

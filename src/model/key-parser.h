@@ -44,6 +44,7 @@ int key_tmpfs(KeyContext *k, const char *v);
 
 /* keys-process.c: the workload process, its user, environment and lifecycle */
 int key_exec(KeyContext *k, const char *v);
+int key_entrypoint(KeyContext *k, const char *v);
 int key_environment(KeyContext *k, const char *v);
 int key_environment_file(KeyContext *k, const char *v);
 int key_working_directory(KeyContext *k, const char *v);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* [Container] keys of the workload process: what runs (Exec=, Init=), as whom (User=, Group=,
+/* [Container] keys of the workload process: what runs (Exec=, Entrypoint=, Init=), as whom (User=, Group=,
  * SupplementaryGroups=), with what environment and where (Environment=, EnvironmentFile=,
  * WorkingDirectory=, Hostname=), and how it is told to reload or stop (Notify=, ReloadSignal=,
  * StopSignal=, StopTimeoutSec=). */
@@ -18,15 +18,11 @@
 #include "string-util.h"
 #include "strv.h"
 
-int key_exec(KeyContext *k, const char *v) {
+/* A command line split as systemd splits ExecStart=: Exec= and Entrypoint=. *ret stays NULL when the value is
+ * refused (reported) or has no word. */
+static int parse_command(KeyContext *k, const char *v, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
-        Container *c = k->lc->c;
         int r;
-
-        if (isempty(v)) {
-                c->exec = strv_free(c->exec);
-                return 0;
-        }
 
         for (const char *p = v;;) {
                 char *w;
@@ -35,7 +31,7 @@ int key_exec(KeyContext *k, const char *v) {
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)
-                        return key_invalid(k, EINVAL, "Invalid quoting or escape in Exec= '%s'", v);
+                        return key_invalid(k, EINVAL, "Invalid quoting or escape in %s= '%s'", k->key, v);
                 if (r == 0)
                         break;
                 if (key_check_list_size(k, strv_length(l)) < 0) {
@@ -47,12 +43,48 @@ int key_exec(KeyContext *k, const char *v) {
                         return r;
         }
         if (strv_isempty(l))
-                return key_invalid(k, EINVAL, "Exec= '%s' has no command", v);
+                return key_invalid(k, EINVAL, "%s= '%s' has no command", k->key, v);
         if (isempty(l[0]))
-                return key_invalid(k, EINVAL, "Exec= '%s' has an empty program name", v);
+                return key_invalid(k, EINVAL, "%s= '%s' has an empty program name", k->key, v);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
 
+int key_exec(KeyContext *k, const char *v) {
+        Container *c = k->lc->c;
+        char **l = NULL;
+        int r;
+
+        if (isempty(v)) {
+                c->exec = strv_free(c->exec);
+                return 0;
+        }
+        r = parse_command(k, v, &l);
+        if (r < 0 || !l)
+                return r;
         strv_free(c->exec);
-        c->exec = TAKE_PTR(l);
+        c->exec = l;
+        return 0;
+}
+
+/* Unlike Exec=, an empty value is a setting of its own: no entrypoint at all, as docker run --entrypoint ''
+ * (the image's Cmd, or Exec=, then runs by itself). */
+int key_entrypoint(KeyContext *k, const char *v) {
+        Container *c = k->lc->c;
+        char **l = NULL;
+        int r;
+
+        if (isempty(v)) {
+                c->entrypoint = strv_free(c->entrypoint);
+                c->entrypoint_set = true;
+                return 0;
+        }
+        r = parse_command(k, v, &l);
+        if (r < 0 || !l)
+                return r;
+        strv_free(c->entrypoint);
+        c->entrypoint = l;
+        c->entrypoint_set = true;
         return 0;
 }
 
@@ -214,7 +246,21 @@ static int parse_signal_field(KeyContext *k, const char *v, int *field, int def)
 }
 
 int key_stop_signal(KeyContext *k, const char *v) {
-        return parse_signal_field(k, v, &k->lc->c->stop_signal, SIGTERM);
+        Container *c = k->lc->c;
+        int s;
+
+        /* empty: back to the default, which an image's StopSignal may supply */
+        if (isempty(v)) {
+                c->stop_signal = SIGTERM;
+                c->stop_signal_set = false;
+                return 0;
+        }
+        s = parse_signal(v);
+        if (s < 0)
+                return key_invalid(k, EINVAL, "Invalid signal '%s' for %s=", v, k->key);
+        c->stop_signal = s;
+        c->stop_signal_set = true;
+        return 0;
 }
 
 int key_reload_signal(KeyContext *k, const char *v) {

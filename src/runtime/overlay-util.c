@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buffer.h"
 #include "macro.h"
 #include "overlay-util.h"
+#include "string-util.h"
 
 char *overlay_escape(const char *path) {
         size_t n = 0;
@@ -41,5 +43,31 @@ int overlay_lowerdir_format(char *const *lowerdirs, char **ret) {
         if (!s)
                 return -ENOMEM;
         *ret = s;
+        return 0;
+}
+
+int overlay_mount_options_format(char *const *lowerdirs, const char *upperdir, const char *workdir, size_t max,
+                                 char **ret) {
+        _cleanup_free_ char *lower = NULL, *upper = NULL, *work = NULL, *s = NULL;
+        int r;
+
+        if (!!upperdir != !!workdir)
+                return -EINVAL;
+        r = overlay_lowerdir_format(lowerdirs, &lower);
+        if (r < 0)
+                return r;
+        if (upperdir) {
+                upper = overlay_escape(upperdir);
+                work = overlay_escape(workdir);
+                if (!upper || !work)
+                        return -ENOMEM;
+                s = strprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+        } else
+                s = strprintf("lowerdir=%s", lower);
+        if (!s)
+                return -ENOMEM;
+        if (max != SIZE_MAX && strlen(s) >= max)
+                return -E2BIG;
+        *ret = TAKE_PTR(s);
         return 0;
 }

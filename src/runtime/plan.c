@@ -10,8 +10,10 @@
 
 #include "overlay-util.h"
 #include "paths.h"
+#include "plan-internal.h"
 #include "plan.h"
 #include "string-util.h"
+#include "strv.h"
 #include "user-record.h"
 
 /* What Docker masks and makes read-only in /proc and /sys, so a container sees the same here (its list of
@@ -95,6 +97,7 @@ static void plan_op_done(PlanOp *op) {
         strv_free_simple(op->lowerdirs);
         free(op->upperdir);
         free(op->workdir);
+        free(op->lowerdir_base);
 }
 
 Plan *plan_free(Plan *p) {
@@ -108,6 +111,7 @@ Plan *plan_free(Plan *p) {
         free(p->hostname);
         free(p->resolv_conf);
         free(p->network_container);
+        strv_free_simple(p->image_environment);
         return mfree(p);
 }
 
@@ -120,8 +124,7 @@ static int strdup_or_null(const char *s, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-/* Appends an operation, duplicating the strings. Returns the new op (for the few extra fields) or NULL. */
-static PlanOp *plan_add(Plan *p, PlanOpType type, bool in_root, const char *target, const char *source,
+PlanOp *plan_add(Plan *p, PlanOpType type, bool in_root, const char *target, const char *source,
                         const char *options, unsigned attr) {
         PlanOp *ops, *op;
 
@@ -146,7 +149,7 @@ static PlanOp *plan_add(Plan *p, PlanOpType type, bool in_root, const char *targ
         return op;
 }
 
-static PlanOp *plan_add_host_path(Plan *p, PlanOpType type, const char *dir, const char *name) {
+PlanOp *plan_add_host_path(Plan *p, PlanOpType type, const char *dir, const char *name) {
         _cleanup_free_ char *path = strprintf("%s/%s", dir, name);
         if (!path)
                 return NULL;
@@ -180,25 +183,7 @@ static int plan_add_copy(Plan *p, const char *source, const char *dir, const cha
 }
 
 int overlay_options_format(const PlanOp *op, char **ret) {
-        _cleanup_free_ char *lower = NULL, *upper = NULL, *work = NULL;
-        char *s;
-        int r;
-
-        r = overlay_lowerdir_format(op->lowerdirs, &lower);
-        if (r < 0)
-                return r;
-        if (op->upperdir) {
-                upper = overlay_escape(op->upperdir);
-                work = overlay_escape(op->workdir);
-                if (!upper || !work)
-                        return -ENOMEM;
-                s = strprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
-        } else
-                s = strprintf("lowerdir=%s", lower);
-        if (!s)
-                return -ENOMEM;
-        *ret = s;
-        return 0;
+        return overlay_mount_options_format(op->lowerdirs, op->upperdir, op->workdir, SIZE_MAX, ret);
 }
 
 /* The generated /etc of Image=host: just enough for programs to run, nothing of the host's secrets. */
@@ -317,9 +302,12 @@ static int plan_root(Plan *p, const Container *c, const PlanOptions *o, const ch
                 if (r < 0)
                         return r;
         } else if (c->image) {
-                *reason = "Image= from the local image store is not supported by this launcher yet; "
-                          "use Image=host or RootDirectory=";
-                return -EOPNOTSUPP;
+                if (!o->image) {
+                        *reason = "Image= from the local image store needs the image resolved first "
+                                  "(ctr-launch does that)";
+                        return -EOPNOTSUPP;
+                }
+                return plan_image_root(p, c, o);
         } else if (!c->root_directory) {
                 *reason = "The container has no root: set Image= or RootDirectory=";
                 return -EINVAL;
@@ -594,6 +582,8 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                         return -ENOMEM;
         }
         host_image = c->image && streq(c->image, "host");
+        if (o->image && o->image->environment && strv_copy(o->image->environment, &p->image_environment) < 0)
+                return -ENOMEM;
 
         if (!plan_add(p, PLAN_STAGING, false, p->staging, NULL, "mode=0700", 0) ||
             !plan_add(p, PLAN_MKDIR, false, p->root, NULL, NULL, 0))
@@ -648,6 +638,10 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                         return -EPERM;
                 }
         }
+        /* the image's first: a Volume= below one of them is mounted on top of it */
+        r = plan_image_volumes(p, c, o);
+        if (r < 0)
+                return r;
         r = plan_volumes(p, c, o);
         if (r < 0)
                 return r;
@@ -699,6 +693,8 @@ int plan_op_format(const PlanOp *op, char **ret) {
                         return -ENOMEM;
                 }
                 fprintf(f, " %s", o);
+                if (op->lowerdir_base)
+                        fprintf(f, " in %s", op->lowerdir_base);
                 break;
         }
         case PLAN_SYMLINK:
@@ -722,6 +718,8 @@ int plan_op_format(const PlanOp *op, char **ret) {
         format_attr(f, op->attr, op->recursive);
         if (op->optional)
                 fputs(" optional", f);
+        if (op->populate)
+                fputs(" populate", f);
         if (fclose(f) != 0)
                 return -ENOMEM;
         *ret = TAKE_PTR(s);

@@ -51,16 +51,32 @@ typedef struct PlanOp {
         bool optional;          /* a failure (or a missing source) is skipped, logged at debug level */
         bool check_destination; /* Volume=, Tmpfs=: the target as resolved in the root must pass
                                  * plan_destination_is_allowed() too (a symlink /data -> /proc in the image) */
+        bool populate;          /* PLAN_BIND of an image's volume: a source that does not exist yet is made
+                                 * and filled with what the root has at the target (owners, modes), as Docker
+                                 * fills a new anonymous volume; the plan has no mkdir for it */
         mode_t mode;            /* PLAN_MKDIR, PLAN_WRITE */
         /* PLAN_OVERLAY */
         char **lowerdirs;       /* top first, unescaped; NULL-terminated */
         char *upperdir, *workdir;
+        char *lowerdir_base;    /* relative lowerdirs (an image's layer@N) are below this directory: the
+                                 * mount is done from it, so 128 layers fit in one page of lowerdir= */
 } PlanOp;
+
+/* An Image= from the store, as the launcher resolved and laid it out (src/image: image-root.h,
+ * image-defaults.h): plain data, since this layer does not see the store. */
+typedef struct PlanImage {
+        const char *mstack;             /* STATE/containers/NAME.mstack: layer@0 (bottom) … layer@N-1, rw/ */
+        size_t n_layers;
+        char **environment;             /* the image's Env: under EnvironmentFile= and Environment= */
+        char **volumes;                 /* the image's Volumes that apply, absolute and normalised */
+        bool make_working_directory;    /* WorkingDirectory= is the image's: created when missing */
+} PlanImage;
 
 typedef struct PlanOptions {
         const char *state_dir;          /* default CTR_STATE_DIR, env CTR_STATE_DIR */
         const char *runtime_dir;        /* default CTR_RUNTIME_DIR, env CTR_RUNTIME_DIR */
         const char *resolv_conf;        /* the host file copied to /etc/resolv.conf; NULL = /etc/resolv.conf */
+        const PlanImage *image;         /* Image=REF (not host): required for such a container */
 } PlanOptions;
 
 typedef struct Plan {
@@ -76,12 +92,13 @@ typedef struct Plan {
         char *network_container; /* Network=container:NAME: join that running container's network namespace */
         char *hostname;
         char *resolv_conf;      /* host source of /etc/resolv.conf */
+        char **image_environment; /* PlanImage.environment, for container_build_environment() */
 } Plan;
 
 /* Fills options from the environment (CTR_STATE_DIR, CTR_RUNTIME_DIR) or config.h defaults. */
 void plan_options_from_environment(PlanOptions *ret);
 
-/* -EOPNOTSUPP for what is not supported yet (store images), -EINVAL for a container
+/* -EOPNOTSUPP for a store image without o->image (it must be resolved first), -EINVAL for a container
  * without a root; *ret_reason then says why in a sentence (static string, may be NULL). */
 int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char **ret_reason);
 Plan *plan_free(Plan *p);
@@ -100,3 +117,7 @@ bool plan_destination_is_allowed(const char *d);
 
 /* "lowerdir=A:B,upperdir=U,workdir=W" with escaping (overlay-util.h), for messages. */
 int overlay_options_format(const PlanOp *op, char **ret);
+
+/* The directory name of an image volume for |path| (absolute, normalised) below STATE/containers/NAME.volumes,
+ * as systemd-escape --path makes it: "/var/lib/mysql" → "var-lib-mysql", "/a-b" → "a\x2db". */
+int plan_volume_name(const char *path, char **ret);

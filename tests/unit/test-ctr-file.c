@@ -1212,6 +1212,40 @@ TEST(exec_empty_program) {
         ASSERT_OK(check_bad("Exec=\"\" arg", DIAGNOSTIC_WARNING, NULL));
 }
 
+/* Entrypoint=: split as Exec=; empty is "none" (docker run --entrypoint ''), not "unset"; absent is unset. */
+TEST(entrypoint) {
+        _cleanup_container_free_ Container *c = NULL, *c2 = NULL, *c3 = NULL;
+
+        ASSERT_OK(load_text(HEADER "Entrypoint=/bin/tini -- 'a b'\nExec=run\n", NULL, &c));
+        ASSERT_TRUE(c->entrypoint_set);
+        ASSERT_EQ(strv_length(c->entrypoint), 3);
+        ASSERT_STREQ(c->entrypoint[0], "/bin/tini");
+        ASSERT_STREQ(c->entrypoint[2], "a b");
+        ASSERT_STREQ(c->exec[0], "run");
+        ASSERT_OK(load_text(HEADER "Entrypoint=/bin/tini\nEntrypoint=\n", NULL, &c2));
+        ASSERT_TRUE(c2->entrypoint_set);
+        ASSERT_NULL(c2->entrypoint);
+        ASSERT_OK(load_text(HEADER, NULL, &c3));
+        ASSERT_FALSE(c3->entrypoint_set);
+        ASSERT_OK(check_bad("Entrypoint=\"\" arg", DIAGNOSTIC_WARNING,
+                            "web.ctr:3: Entrypoint= '\"\" arg' has an empty program name, ignoring."));
+        ASSERT_OK(check_bad("Entrypoint='open", DIAGNOSTIC_WARNING, NULL));
+}
+
+/* StopSignal= set or not: only an unset one lets an image's StopSignal apply. */
+TEST(stop_signal_set) {
+        _cleanup_container_free_ Container *c = NULL, *c2 = NULL, *c3 = NULL;
+
+        ASSERT_OK(load_text(HEADER, NULL, &c));
+        ASSERT_FALSE(c->stop_signal_set);
+        ASSERT_EQ(c->stop_signal, SIGTERM);
+        ASSERT_OK(load_text(HEADER "StopSignal=TERM\n", NULL, &c2));
+        ASSERT_TRUE(c2->stop_signal_set);
+        ASSERT_OK(load_text(HEADER "StopSignal=INT\nStopSignal=\n", NULL, &c3));
+        ASSERT_FALSE(c3->stop_signal_set);
+        ASSERT_EQ(c3->stop_signal, SIGTERM);
+}
+
 TEST(passthrough_invalid_utf8_warns) {
         _cleanup_container_free_ Container *c = NULL;
         Diagnostics d = {};

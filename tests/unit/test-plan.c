@@ -6,7 +6,9 @@
 #include <sys/mount.h>
 
 #include "ctr-file.h"
+#include "overlay-util.h"
 #include "plan.h"
+#include "string-util.h"
 #include "test.h"
 
 static const PlanOptions opts = {
@@ -14,8 +16,9 @@ static const PlanOptions opts = {
         .runtime_dir = "/run/ctr",
 };
 
-/* Parses |text| as /tmp/…/NAME.ctr and plans it. Returns plan_build()'s result. */
-static int plan_text(const char *name, const char *text, Plan **ret, const char **ret_reason) {
+/* Parses |text| as /tmp/…/NAME.ctr and plans it with |o|. Returns plan_build()'s result. */
+static int plan_text_with(const char *name, const char *text, const PlanOptions *o, Plan **ret,
+                          const char **ret_reason) {
         _cleanup_container_free_ Container *c = NULL;
         char dir[] = "/tmp/test-plan.XXXXXX", path[256];
         Diagnostics diag = {};
@@ -36,7 +39,11 @@ static int plan_text(const char *name, const char *text, Plan **ret, const char 
         rmdir(dir);
         if (r < 0)
                 return r;
-        return plan_build(c, &opts, ret, ret_reason);
+        return plan_build(c, o, ret, ret_reason);
+}
+
+static int plan_text(const char *name, const char *text, Plan **ret, const char **ret_reason) {
+        return plan_text_with(name, text, &opts, ret, ret_reason);
 }
 
 static const PlanOp *find_op(const Plan *p, PlanOpType t, const char *target) {
@@ -460,6 +467,112 @@ TEST(overlay_options) {
 
         ASSERT_EQ(overlay_options_format(&op, &s), 0);
         ASSERT_STREQ(s, "lowerdir=/l\\:2:/l\\,1,upperdir=/u,workdir=/w");
+}
+
+/* Image=REF: the image's layers from its mstack directory, relative to it, bottom last; Layer= above them;
+ * the writable layer in rw/; the image's Env, WorkingDir and Volumes. */
+TEST(store_image_root) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        char *env[] = { (char *) "A=1", (char *) "PATH=/image/bin", NULL };
+        char *vols[] = { (char *) "/data", (char *) "/var/lib/a-b", NULL };
+        PlanImage img = {
+                .mstack = "/state/containers/web.mstack",
+                .n_layers = 3,
+                .environment = env,
+                .volumes = vols,
+                .make_working_directory = true,
+        };
+        PlanOptions o = opts;
+        const PlanOp *op;
+
+        o.image = &img;
+        ASSERT_EQ(plan_text_with("web", "[Container]\nImage=docker.io/library/x:1\nLayer=/extra\n"
+                                        "WorkingDirectory=/app\nVolume=/srv:/data/sub\n", &o, &p, NULL), 0);
+        op = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_NOT_NULL(op);
+        ASSERT_EQ(strv_len(op->lowerdirs), 4);
+        ASSERT_STREQ(op->lowerdirs[0], "/extra");
+        ASSERT_STREQ(op->lowerdirs[1], "layer@2");
+        ASSERT_STREQ(op->lowerdirs[2], "layer@1");
+        ASSERT_STREQ(op->lowerdirs[3], "layer@0");
+        ASSERT_STREQ(op->lowerdir_base, "/state/containers/web.mstack");
+        ASSERT_STREQ(op->upperdir, "/state/containers/web.mstack/rw/data");
+        ASSERT_STREQ(op->workdir, "/state/containers/web.mstack/rw/work");
+        ASSERT_EQ(op->attr, MOUNT_ATTR_NODEV);
+        ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/state/containers/web.mstack/rw/data") < op_index(p, PLAN_OVERLAY, NULL));
+        /* the image's WorkingDir is made inside the root, after the overlay */
+        ASSERT_TRUE(op_index(p, PLAN_MKDIR, "/app") > op_index(p, PLAN_OVERLAY, NULL));
+        ASSERT_TRUE(find_op(p, PLAN_MKDIR, "/app")->in_root);
+        ASSERT_EQ(strv_len(p->image_environment), 2);
+        ASSERT_STREQ(p->image_environment[1], "PATH=/image/bin");
+
+        /* volumes: persistent, escaped names, filled on first use, before the .ctr's own (one below /data) */
+        op = find_op(p, PLAN_BIND, "/data");
+        ASSERT_NOT_NULL(op);
+        ASSERT_STREQ(op->source, "/state/containers/web.volumes/data");
+        ASSERT_TRUE(op->populate);
+        ASSERT_TRUE(op->check_destination);
+        ASSERT_EQ(op->attr, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+        op = find_op(p, PLAN_BIND, "/var/lib/a-b");
+        ASSERT_NOT_NULL(op);
+        ASSERT_STREQ(op->source, "/state/containers/web.volumes/var-lib-a\\x2db");
+        ASSERT_TRUE(op_index(p, PLAN_BIND, "/data") < op_index(p, PLAN_BIND, "/data/sub"));
+        ASSERT_FALSE(find_op(p, PLAN_BIND, "/data/sub")->populate);
+        /* no mkdir of a populated volume: its first use makes it */
+        ASSERT_NULL(find_op(p, PLAN_MKDIR, "/state/containers/web.volumes/data"));
+}
+
+/* Ephemeral=yes and ReadOnly=yes: no writable layer on the disk; Ephemeral's volumes are on the tmpfs too */
+TEST(store_image_ephemeral_read_only) {
+        _cleanup_plan_free_ Plan *p = NULL, *p2 = NULL;
+        char *vols[] = { (char *) "/data", NULL };
+        PlanImage img = { .mstack = "/state/containers/e.mstack", .n_layers = 1, .volumes = vols };
+        PlanOptions o = opts;
+        const PlanOp *op;
+
+        o.image = &img;
+        ASSERT_EQ(plan_text_with("e", "[Container]\nImage=x\nEphemeral=yes\n", &o, &p, NULL), 0);
+        op = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_STREQ(op->upperdir, "/run/ctr/.staging/rw/upper");
+        ASSERT_STREQ(op->lowerdirs[0], "layer@0");
+        ASSERT_STREQ(find_op(p, PLAN_BIND, "/data")->source, "/run/ctr/.staging/volumes/data");
+        for (size_t i = 0; i < p->n_ops; i++)
+                ASSERT_FALSE(strneq(p->ops[i].target, "/state/", 7));
+
+        ASSERT_EQ(plan_text_with("e", "[Container]\nImage=x\nReadOnly=yes\n", &o, &p2, NULL), 0);
+        op = find_op(p2, PLAN_OVERLAY, NULL);
+        ASSERT_STREQ(op->upperdir, "/run/ctr/.staging/rw/upper");
+        ASSERT_NOT_NULL(find_op(p2, PLAN_ROOT_READ_ONLY, NULL));
+        /* a read-only root keeps its volumes writable and persistent, as docker run --read-only */
+        op = find_op(p2, PLAN_BIND, "/data");
+        ASSERT_STREQ(op->source, "/state/containers/e.volumes/data");
+        ASSERT_FALSE(op->attr & MOUNT_ATTR_RDONLY);
+}
+
+/* 128 layers: their relative names fit in one page of mount(2) options; the same as absolute paths would
+ * not, and are refused (E2BIG), never cut. */
+TEST(store_image_128_layers) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        _cleanup_free_ char *s = NULL, *t = NULL;
+        PlanImage img = { .mstack = "/var/lib/ctr/containers/a-rather-long-container-name.mstack", .n_layers = 128 };
+        PlanOptions o = opts;
+        const PlanOp *op;
+        char *abs[129] = {};
+
+        o.image = &img;
+        ASSERT_EQ(plan_text_with("n", "[Container]\nImage=x\n", &o, &p, NULL), 0);
+        op = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_EQ(strv_len(op->lowerdirs), 128);
+        ASSERT_STREQ(op->lowerdirs[0], "layer@127");
+        ASSERT_STREQ(op->lowerdirs[127], "layer@0");
+        ASSERT_EQ(overlay_mount_options_format(op->lowerdirs, "rw/data", "rw/work", 4096, &s), 0);
+        ASSERT_TRUE(strlen(s) < 4096);
+        for (size_t i = 0; i < 128; i++)
+                ASSERT_NOT_NULL(abs[i] = strprintf("/var/lib/ctr/images/layers/sha256/%064zu", i));
+        ASSERT_EQ(overlay_mount_options_format(abs, NULL, NULL, 4096, &t), -E2BIG);
+        ASSERT_NULL(t);
+        for (size_t i = 0; i < 128; i++)
+                free(abs[i]);
 }
 
 TEST(format_and_dump) {
