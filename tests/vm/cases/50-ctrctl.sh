@@ -383,7 +383,8 @@ test_exec_tty_resize() {
         rm -f $log $flag
         # the outer terminal is resized while "exec -t" runs; the shell inside must see the new size
         (
-                sleep 2
+                # typed once the shell prompts: typed earlier, the echo comes first and "# " precedes the size
+                wait_for 30 grep -q '# ' $log || exit 1
                 printf 'stty size\n'
                 wait_for 30 test -f $flag || exit 1
                 printf 'stty size; echo resized-$((2*21))\n'

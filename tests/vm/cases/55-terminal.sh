@@ -7,13 +7,21 @@
 # journal and /dev/null) is covered by 40-service's log cases, which must not change.
 
 TTY_OUT=/var/lib/ctrtest-terminal
+TTY_TIOCSTI=/proc/sys/dev/tty/legacy_tiocsti
+TTY_TIOCSTI_SAVED=/run/ctrtest-legacy-tiocsti
 
 tty_need() {
         need_launch_scope
         command -v ctrctl >/dev/null || skip "ctrctl is not in the installed tree"
         command -v ctr-escape-attack >/dev/null || skip "the attack binary is not in the payload"
         command -v python3 >/dev/null || skip "no python3 in the guest for a pty"
-        [[ $(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1) == 1 ]] ||
+        # where the kernel refuses TIOCSTI by default (Debian 13's 6.12), the throw-away guest allows it for
+        # these cases, so that they test ctr's own defence, not the kernel's; the teardown restores it
+        if [[ -e $TTY_TIOCSTI ]]; then
+                [[ -e $TTY_TIOCSTI_SAVED ]] || cp $TTY_TIOCSTI $TTY_TIOCSTI_SAVED
+                echo 1 >$TTY_TIOCSTI || true
+        fi
+        [[ $(cat $TTY_TIOCSTI 2>/dev/null || echo 1) == 1 ]] ||
                 skip "the kernel refuses TIOCSTI itself (dev.tty.legacy_tiocsti=0)"
 }
 
@@ -76,4 +84,8 @@ test_tiocsti_does_not_reach_the_shell() {
 
 test_teardown() {
         rm -rf $TTY_OUT
+        if [[ -e $TTY_TIOCSTI_SAVED ]]; then
+                cat $TTY_TIOCSTI_SAVED >$TTY_TIOCSTI
+                rm $TTY_TIOCSTI_SAVED
+        fi
 }
