@@ -25,6 +25,8 @@ static const Verb verbs[] = {
           "[-H HOST] [--now] NAME…\tEnable containers (ctr@NAME.service) at boot" },
         { "exec",     2, VERB_ANY, verb_exec, 0,
           "[-t] [-u USER] [-e K=V]… [-w DIR] NAME -- CMD…\tRun a command in a running container" },
+        { "image",    1, VERB_ANY, verb_image, 0,
+          "import|list|inspect|tag|rm|prune …\tManage the local image store (ctr-image(5))" },
         { "inspect",  1, VERB_ANY, verb_inspect, 0,
           "[--json] NAME…\tPrint the effective configuration and runtime state as JSON" },
         { "list",     0, 0,        verb_list, 0,
@@ -120,17 +122,21 @@ static int global_option(int c, const char *value) {
 
 int verb_parse_options(int argc, char *argv[], const struct option *options, const char *shortopts,
                        VerbOptionHandler handler) {
+        const Verb *v = verb_find(argv[0]);
+
+        if (!v)
+                return -EINVAL;
+        return verb_parse_options_for(v, argc, argv, options, shortopts, handler);
+}
+
+int verb_parse_options_for(const Verb *v, int argc, char *argv[], const struct option *options,
+                           const char *shortopts, VerbOptionHandler handler) {
         static const struct option globals[] = { GLOBAL_OPTIONS };
         _cleanup_free_ struct option *all = NULL;
         _cleanup_free_ char *shorts = NULL;
-        const Verb *v;
         size_t n = 0, k = 0;
         unsigned n_args;
         int c;
-
-        v = verb_find(argv[0]);
-        if (!v)
-                return -EINVAL;
 
         while (options && options[n].name)
                 n++;

@@ -51,10 +51,14 @@ typedef int (*VerbOptionHandler)(int c, const char *optarg);
 #define VERB_OPTION_BASE 0x200
 int verb_parse_options(int argc, char *argv[], const struct option *options, const char *shortopts,
                        VerbOptionHandler handler);
+/* The same for a verb of another table (a verb's sub-verbs: "image import"), |argv[0]| the sub-verb. */
+int verb_parse_options_for(const Verb *v, int argc, char *argv[], const struct option *options,
+                           const char *shortopts, VerbOptionHandler handler);
 
 /* The verbs, one file each. */
 int verb_cat(int argc, char *argv[]);
 int verb_exec(int argc, char *argv[]);
+int verb_image(int argc, char *argv[]);           /* image import|list|inspect|tag|rm|prune: image.c */
 int verb_inspect(int argc, char *argv[]);
 int verb_list(int argc, char *argv[]);
 int verb_logs(int argc, char *argv[]);

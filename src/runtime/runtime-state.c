@@ -21,6 +21,7 @@ void runtime_state_done(RuntimeState *s) {
         s->config_hash = mfree(s->config_hash);
         s->source_path = mfree(s->source_path);
         s->address = mfree(s->address);
+        s->image_digest = mfree(s->image_digest);
 }
 
 int runtime_state_dir(const char *name, bool create, char **ret) {
@@ -53,7 +54,8 @@ int runtime_state_write(const RuntimeState *s) {
         FILE *f;
         int r;
 
-        if (!value_ok(s->scope) || !value_ok(s->config_hash) || !value_ok(s->source_path))
+        if (!value_ok(s->scope) || !value_ok(s->config_hash) || !value_ok(s->source_path) ||
+            !value_ok(s->image_digest))
                 return -EINVAL;
 
         r = runtime_state_dir(s->name, true, &dir);
@@ -79,6 +81,8 @@ int runtime_state_write(const RuntimeState *s) {
                 fprintf(f, "SOURCE_PATH=%s\n", s->source_path);
         if (s->address)
                 fprintf(f, "ADDRESS=%s\n", s->address);
+        if (s->image_digest)
+                fprintf(f, "IMAGE_DIGEST=%s\n", s->image_digest);
         fprintf(f, "STARTED_USEC=%" PRIu64 "\n", s->started_usec);
 
         if (fflush(f) != 0 || ferror(f)) {
@@ -151,6 +155,8 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
                         dst = &s.source_path;
                 else if (streq(line, "ADDRESS"))
                         dst = &s.address;
+                else if (streq(line, "IMAGE_DIGEST"))
+                        dst = &s.image_digest;
                 else if (streq(line, "INIT_PID"))
                         r = parse_pid(eq, &s.init_pid);
                 else if (streq(line, "MONITOR_PID"))

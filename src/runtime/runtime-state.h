@@ -17,6 +17,8 @@ typedef struct RuntimeState {
         char *config_hash;      /* hash of the configuration the container was started with */
         char *source_path;      /* the .ctr it was started from */
         char *address;          /* Network=bridge: the container's IPv4 address on ctr0 */
+        char *image_digest;     /* Image=: the manifest digest ("sha256:…") it was started with, so the store
+                                 * keeps that image's layers while it runs, whatever happens to the name */
         uint64_t started_usec;  /* CLOCK_REALTIME */
 } RuntimeState;
 

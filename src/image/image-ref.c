@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* Docker's normalisation (distribution/reference's ParseNormalizedNamed): the first component is a domain
+ * when it has a '.' or a ':', is "localhost", or has an upper-case letter; without one the domain is
+ * docker.io, whose single-component names live under "library/"; "index.docker.io" is docker.io; no tag
+ * and no digest means ":latest". */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image-ref.h"
+#include "image-store.h"
+#include "name-util.h"
+#include "string-util.h"
+
+#define DEFAULT_DOMAIN "docker.io"
+#define LEGACY_DEFAULT_DOMAIN "index.docker.io"
+#define OFFICIAL_PREFIX "library/"
+#define DEFAULT_TAG "latest"
+
+void image_reference_done(ImageReference *r) {
+        r->name = mfree(r->name);
+        r->tag = mfree(r->tag);
+        r->digest[0] = '\0';
+}
+
+static bool is_domain(const char *s, size_t n) {
+        if (memchr(s, '.', n) || memchr(s, ':', n) || (n == 9 && strneq(s, "localhost", 9)))
+                return true;
+        for (size_t i = 0; i < n; i++)
+                if (s[i] >= 'A' && s[i] <= 'Z')
+                        return true;
+        return false;
+}
+
+int image_reference_parse(const char *reference, ImageReference *ret) {
+        _cleanup_free_ char *copy = NULL, *tag = NULL, *name = NULL;
+        const char *remainder, *slash, *domain;
+        char *at, *colon, *last_slash;
+        size_t domain_len;
+        ImageReference r = {};
+
+        if (!image_reference_is_valid(reference))
+                return -EINVAL;
+        copy = strdup(reference);
+        if (!copy)
+                return -ENOMEM;
+
+        at = strchr(copy, '@');
+        if (at) {
+                *at = '\0';
+                if (!digest_is_valid(at + 1))
+                        return -EINVAL;
+                strcpy(r.digest, at + 1);
+        }
+        last_slash = strrchr(copy, '/');
+        colon = strrchr(last_slash ?: copy, ':');
+        if (colon) {
+                *colon = '\0';
+                tag = strdup(colon + 1);
+                if (!tag)
+                        return -ENOMEM;
+        }
+
+        slash = strchr(copy, '/');
+        if (slash && is_domain(copy, (size_t) (slash - copy))) {
+                domain = copy;
+                domain_len = (size_t) (slash - copy);
+                remainder = slash + 1;
+        } else {
+                domain = DEFAULT_DOMAIN;
+                domain_len = strlen(DEFAULT_DOMAIN);
+                remainder = copy;
+        }
+        if (domain_len == strlen(LEGACY_DEFAULT_DOMAIN) && strneq(domain, LEGACY_DEFAULT_DOMAIN, domain_len)) {
+                domain = DEFAULT_DOMAIN;
+                domain_len = strlen(DEFAULT_DOMAIN);
+        }
+        /* the repository path is lower case (image_reference_is_valid() checked): only a domain has capitals */
+        if (domain_len == strlen(DEFAULT_DOMAIN) && strneq(domain, DEFAULT_DOMAIN, domain_len) &&
+            !strchr(remainder, '/'))
+                name = strprintf("%.*s/%s%s", (int) domain_len, domain, OFFICIAL_PREFIX, remainder);
+        else
+                name = strprintf("%.*s/%s", (int) domain_len, domain, remainder);
+        if (!name)
+                return -ENOMEM;
+        if (!tag && !at) {
+                tag = strdup(DEFAULT_TAG);
+                if (!tag)
+                        return -ENOMEM;
+        }
+
+        r.name = TAKE_PTR(name);
+        r.tag = TAKE_PTR(tag);
+        *ret = r;
+        return 0;
+}
+
+int image_reference_format(const char *name, const char *tag, const char *digest, char **ret) {
+        char *s;
+
+        s = strprintf("%s%s%s%s%s", name, tag ? ":" : "", strempty(tag), isempty(digest) ? "" : "@",
+                      strempty(digest));
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int image_reference_normalize(const char *reference, char **ret) {
+        ImageReference r;
+        int k;
+
+        k = image_reference_parse(reference, &r);
+        if (k < 0)
+                return k;
+        k = image_reference_format(r.name, r.tag, r.digest, ret);
+        image_reference_done(&r);
+        return k;
+}
+
+const char *image_reference_digest_prefix(const char *s) {
+        const char *h = startswith(s, DIGEST_PREFIX) ?: s;
+        size_t n = strlen(h);
+
+        if (n < 12 || n > DIGEST_HEX_LENGTH || !in_charset(h, "0123456789abcdef"))
+                return NULL;
+        /* a bare prefix without "sha256:" would also be a valid image name ("deadbeef0123"): as Docker, an
+         * image ID wins only when it is all hex */
+        return h;
+}
