@@ -386,6 +386,8 @@ int container_writable_layer(const Container *c, char **ret) {
                 r = asprintf(ret, "none (ReadOnly=yes)");
         else if (c->ephemeral)
                 r = asprintf(ret, "tmpfs (Ephemeral=yes, discarded at stop)");
+        else if (c->image && !streq(c->image, "host"))     /* a store image: its mstack directory */
+                r = asprintf(ret, "%s/containers/%s.mstack/rw/data", state_dir(), c->name);
         else
                 r = asprintf(ret, "%s/containers/%s/upper", state_dir(), c->name);
         return r < 0 ? -ENOMEM : 0;

@@ -2,8 +2,9 @@
 
 /* ctrctl inspect [--json] NAME…
  *
- * For scripts: the effective configuration (every field of the Container model, after drop-ins, as the
- * generator and the launcher see it) and the runtime state, one JSON object per container in an array. JSON
+ * For scripts: the configuration (every field of the Container model, after drop-ins, as the generator
+ * sees it), the image (image_store) and the settings in effect with where each came from (effective: the
+ * .ctr, the image's config or ctr's default, as the launcher applies them), and the runtime state, one JSON object per container in an array. JSON
  * is the only format; --json is accepted so scripts can say what they expect. */
 
 #include <errno.h>
@@ -11,16 +12,20 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bus-util.h"
 #include "caps-util.h"
 #include "container-exec.h"
+#include "container-image.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "json.h"
 #include "log.h"
 #include "pager.h"
 #include "parse-util.h"
+#include "paths.h"
+#include "plan.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -71,6 +76,11 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_field_bool(w, "ephemeral", c->ephemeral);
 
         json_field_strv(w, "exec", c->exec);
+        json_key(w, "entrypoint");
+        if (c->entrypoint_set)
+                json_strv(w, c->entrypoint);
+        else
+                json_null(w);
         json_field_strv(w, "environment", c->environment);
         json_field_strv(w, "environment_files", c->environment_files);
         json_field_string(w, "working_directory", c->working_directory);
@@ -170,6 +180,109 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_end_array(w);
 }
 
+/* Where a variable of the effective environment comes from: the .ctr (Environment=) or the image's Env. */
+static const char *env_origin(const Container *c, const char *assignment) {
+        size_t n = strcspn(assignment, "=");
+
+        STRV_FOREACH(e, c->environment)
+                if (strneq(*e, assignment, n) && (*e)[n] == '=')
+                        return setting_origin_to_string(SETTING_CTR);
+        return setting_origin_to_string(SETTING_IMAGE);
+}
+
+static void json_origin_strv(JsonWriter *w, const char *key, char *const *l, SettingOrigin o) {
+        json_key(w, key);
+        json_begin_object(w);
+        json_field_strv(w, "value", l);
+        json_field_string(w, "origin", setting_origin_to_string(o));
+        json_end_object(w);
+}
+
+static void json_origin_string(JsonWriter *w, const char *key, const char *v, SettingOrigin o) {
+        json_key(w, key);
+        json_begin_object(w);
+        json_field_string(w, "value", v);
+        json_field_string(w, "origin", setting_origin_to_string(o));
+        json_end_object(w);
+}
+
+/* "image_store": what Image= resolves to now, and what the writable layer was made on; "effective": the
+ * settings as ctr-launch applies them, each with its origin (".ctr", "image" or "default"). */
+static void print_image(JsonWriter *w, const Container *c, const ContainerImage *ci) {
+        const Container *e = ci->effective;
+        const ImageDefaults *d = &ci->defaults;
+
+        json_key(w, "image_store");
+        if (!ci->store)
+                json_null(w);
+        else {
+                json_begin_object(w);
+                json_field_string(w, "reference", c->image);
+                json_field_bool(w, "present", ci->image);
+                json_field_string(w, "error", ci->image ? NULL : ci->error == -ENOENT ? "not in the store" :
+                                  ci->error_message ?: strerror(-ci->error));
+                if (ci->image) {
+                        json_field_string(w, "name", ci->image->name);
+                        json_field_string(w, "manifest_digest", ci->image->manifest_digest);
+                        json_field_string(w, "config_digest", ci->image->config_digest);
+                        json_field_strv(w, "diff_ids", ci->image->diff_ids);
+                        json_field_strv(w, "exposed_ports", ci->image->config.exposed_ports);
+                        json_field_strv(w, "labels", ci->image->config.labels);
+                }
+                json_field_string(w, "writable_layer_made_on", ci->recorded[0] ? ci->recorded : NULL);
+                json_end_object(w);
+        }
+
+        json_key(w, "effective");
+        if (!e || ci->defaults_error < 0 || (ci->store && !ci->image)) {
+                json_null(w);
+                return;
+        }
+        json_begin_object(w);
+        json_field_strv(w, "exec", e->exec);
+        json_origin_strv(w, "entrypoint", d->entrypoint, d->entrypoint_origin);
+        json_origin_strv(w, "command", d->command, d->command_origin);
+        json_key(w, "environment");
+        json_begin_array(w);
+        /* as the launcher layers them: the image's, then the .ctr's (which win by name) */
+        STRV_FOREACH(v, d->environment)
+                if (streq(env_origin(c, *v), "image")) {
+                        json_begin_object(w);
+                        json_field_string(w, "assignment", *v);
+                        json_field_string(w, "origin", "image");
+                        json_end_object(w);
+                }
+        STRV_FOREACH(v, c->environment) {
+                json_begin_object(w);
+                json_field_string(w, "assignment", *v);
+                json_field_string(w, "origin", ".ctr");
+                json_end_object(w);
+        }
+        json_end_array(w);
+        json_origin_string(w, "user", e->user, d->user_origin);
+        json_origin_string(w, "group", e->group, c->group ? SETTING_CTR : e->group ? d->user_origin : SETTING_DEFAULT);
+        json_origin_string(w, "working_directory", e->working_directory, d->working_directory_origin);
+        json_origin_string(w, "stop_signal", signal_to_string(e->stop_signal), d->stop_signal_origin);
+        json_key(w, "image_volumes");
+        json_begin_array(w);
+        STRV_FOREACH(v, d->volumes) {
+                _cleanup_free_ char *name = NULL;
+
+                json_begin_object(w);
+                json_field_string(w, "destination", *v);
+                if (!c->ephemeral && plan_volume_name(*v, &name) >= 0) {
+                        _cleanup_free_ char *src = strprintf("%s/containers/%s.volumes/%s", state_dir(), c->name,
+                                                             name);
+                        json_field_string(w, "source", src);
+                } else
+                        json_field_string(w, "source", NULL);
+                json_field_string(w, "origin", "image");
+                json_end_object(w);
+        }
+        json_end_array(w);
+        json_end_object(w);
+}
+
 static void print_runtime(JsonWriter *w, sd_bus *bus, const char *name) {
         _cleanup_(runtime_state_done) RuntimeState s = {};
         _cleanup_(unit_info_done) UnitInfo service = {}, scope = {};
@@ -193,6 +306,7 @@ static void print_runtime(JsonWriter *w, sd_bus *bus, const char *name) {
                 json_null(w);
         json_field_string(w, "scope", s.scope);
         json_field_string(w, "address", running ? s.address : NULL);
+        json_field_string(w, "image_digest", running ? s.image_digest : NULL);
         json_field_string(w, "config_hash", s.config_hash);
         json_key(w, "started_usec");
         if (s.started_usec > 0)
@@ -268,8 +382,15 @@ int verb_inspect(int argc, char *argv[]) {
         json_writer_init(&w, stdout);
         json_begin_array(&w);
         for (size_t k = 0; k < n; k++) {
+                _cleanup_(container_image_done) ContainerImage ci = {};
+
+                if (container_image_load(cs[k], &ci) < 0) {
+                        ret = log_oom();
+                        break;
+                }
                 json_begin_object(&w);
                 print_container(&w, cs[k]);
+                print_image(&w, cs[k], &ci);
                 print_runtime(&w, bus, cs[k]->name);
                 json_end_object(&w);
         }

@@ -19,6 +19,7 @@
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "fileio.h"
+#include "image-store.h"
 #include "json.h"
 #include "log.h"
 #include "pager.h"
@@ -56,6 +57,7 @@ typedef struct Row {
         bool invalid;
         bool runtime_only;
         char *image;            /* Image=, or "dir:PATH" for RootDirectory= */
+        bool image_missing;     /* Image= names no image of the store (the start would fail) */
         UnitInfo service;
         UnitInfo scope;
         RuntimeState state;
@@ -86,6 +88,18 @@ static int rows_add(Row **rows, size_t *n, Row **ret) {
 
 static int row_compare(const void *a, const void *b) {
         return strcmp(((const Row *) a)->name, ((const Row *) b)->name);
+}
+
+/* Whether the store has |reference|: opened once for all rows (NULL store: none on this machine). */
+static bool store_has_image(ImageStore **store, const char *reference) {
+        _cleanup_image_free_ Image *i = NULL;
+        static bool tried = false;
+
+        if (!*store && !tried) {
+                tried = true;
+                (void) image_store_open(NULL, false, store);
+        }
+        return *store && image_store_resolve(*store, reference, &i, NULL) >= 0;
 }
 
 static bool streq_ptr(const char *a, const char *b) {
@@ -223,6 +237,8 @@ static void print_json(Row *rows, size_t n, bool have_bus) {
                 json_field_limit(&w, "cpu_usage_nsec", r->scope.cpu_usage_nsec, UINT64_MAX);
                 json_field_limit(&w, "tasks", r->scope.tasks_current, UINT64_MAX);
                 json_field_string(&w, "image", r->image);
+                json_field_string(&w, "image_digest", r->have_state ? r->state.image_digest : NULL);
+                json_field_bool(&w, "image_present", !r->image_missing);
                 json_field_string(&w, "source_path", r->source_path);
                 json_field_strv(&w, "dropins", r->dropins);
                 json_field_bool(&w, "masked", r->masked);
@@ -252,6 +268,8 @@ static int print_table(Row *rows, size_t n, bool have_bus) {
                 const char *active = have_bus ? row->service.active_state : "unknown";
                 const char *sub = have_bus ? row->service.sub_state : (row->have_state ? "running" : "-");
                 uint64_t up = row_uptime(row, now), pid = 0;
+                _cleanup_free_ char *missing = row->image_missing ?
+                        strprintf("%s (not in the store)", row->image) : NULL;
 
                 if (row->masked) {
                         active = "masked";
@@ -271,7 +289,8 @@ static int print_table(Row *rows, size_t n, bool have_bus) {
                                  format_bytes(b2, sizeof(b2), row->scope.memory_current) : NULL) < 0 ||
                     table_add(t, row->scope.cpu_usage_nsec != UINT64_MAX ?
                                  format_timespan(b3, sizeof(b3), row->scope.cpu_usage_nsec / 1000) : NULL) < 0 ||
-                    table_add_color(t, row->invalid ? "(invalid)" : row->image, row->invalid ? ANSI_RED : NULL) < 0 ||
+                    table_add_color(t, row->invalid ? "(invalid)" : row->image_missing ? missing : row->image,
+                                    row->invalid || row->image_missing ? ANSI_RED : NULL) < 0 ||
                     table_add(t, row->source_path) < 0)
                         return log_oom();
         }
@@ -292,6 +311,7 @@ int verb_list(int argc, char *argv[]) {
         };
         _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
         _cleanup_strv_free_ char **search = NULL, **runtime = NULL;
+        _cleanup_image_store_free_ ImageStore *store = NULL;
         ContainerSource *sources = NULL;
         size_t n_sources = 0, n_rows = 0;
         Row *rows = NULL;
@@ -339,6 +359,10 @@ int verb_list(int argc, char *argv[]) {
                         diagnostics_clear(&diag);
                         if (r < 0)
                                 row->invalid = true;
+                        else if (c->image && !streq(c->image, "host")) {
+                                row->image_missing = !store_has_image(&store, c->image);
+                                row->image = strdup(c->image);
+                        }
                         else if (c->image)
                                 row->image = strdup(c->image);
                         else if (c->root_directory)
@@ -377,6 +401,7 @@ int verb_list(int argc, char *argv[]) {
 
                 if (runtime_state_read(row->name, &row->state) >= 0) {
                         row->have_state = true;
+
                         if (row->runtime_only && !row->source_path && row->state.source_path)
                                 row->source_path = strdup(row->state.source_path);
                 }

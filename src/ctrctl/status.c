@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "bus-util.h"
+#include "container-image.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "fileio.h"
@@ -27,6 +28,8 @@
 #include "mounts.h"
 #include "pager.h"
 #include "parse-util.h"
+#include "paths.h"
+#include "plan.h"
 #include "proc-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -196,6 +199,81 @@ static void print_volumes(const Container *c) {
                 printf("%11s tmpfs → %s\n", i == 0 && c->n_volumes == 0 ? "Volumes:" : "", c->tmpfs[i].destination);
 }
 
+/* One "LABEL: VALUE (ORIGIN)" line; the value escaped, since an image's config is a stranger's text. */
+static void print_origin(const char *label, const char *value, SettingOrigin o) {
+        _cleanup_free_ char *shown = NULL;
+
+        (void) escape_non_printable(value, SIZE_MAX, &shown);
+        printf("%11s%c %s (%s)\n", label, *label ? ':' : ' ', shown ?: value, setting_origin_to_string(o));
+}
+
+static void print_origin_strv(const char *label, char *const *l, SettingOrigin o) {
+        _cleanup_free_ char *j = NULL;
+
+        if (strv_join(l, " ", &j) >= 0)
+                print_origin(label, strv_isempty(l) ? "(none)" : j, o);
+}
+
+/* A store image: which one, and each setting in effect with where it came from (ctr-launch's rules). */
+static void print_image(const Container *c, const ContainerImage *ci) {
+        _cleanup_free_ char *desc = NULL;
+        const ImageDefaults *d = &ci->defaults;
+        const Container *e = ci->effective;
+        bool first = true;
+
+        if (container_image_describe(c, ci, &desc) >= 0)
+                printf("%11s: %s\n", "Image", desc);
+        if (ci->image && ci->recorded[0] && !streq(ci->recorded, ci->image->manifest_digest))
+                printf("%11s  writable layer made on %.19s: moved aside at the next start\n", "",
+                       ci->recorded);
+        if (ci->store && !ci->image) {
+                printf("%11s  import it with 'ctrctl image import SOURCE %s' or 'ctrctl image pull %s'\n", "",
+                       c->image, c->image);
+                return;
+        }
+        if (ci->defaults_error < 0) {
+                printf("%11s: %s\n", "Settings", strna(ci->defaults_message));
+                return;
+        }
+        print_origin_strv("Entrypoint", d->entrypoint, d->entrypoint_origin);
+        print_origin_strv("Command", d->command, d->command_origin);
+        print_origin("User", e->user ?: "root", d->user_origin);
+        print_origin("WorkingDir", e->working_directory ?: "(the user's home)", d->working_directory_origin);
+        print_origin("StopSignal", signal_to_string(e->stop_signal), d->stop_signal_origin);
+        STRV_FOREACH(v, d->environment) {
+                size_t n = strcspn(*v, "=");
+                bool overridden = false;
+
+                STRV_FOREACH(x, c->environment)
+                        overridden = overridden || (strneq(*x, *v, n) && (*x)[n] == '=');
+                if (!overridden) {
+                        print_origin(first ? "Env" : "", *v, SETTING_IMAGE);
+                        first = false;
+                }
+        }
+        STRV_FOREACH(x, c->environment) {
+                print_origin(first ? "Env" : "", *x, SETTING_CTR);
+                first = false;
+        }
+        first = true;
+        STRV_FOREACH(v, d->volumes) {
+                _cleanup_free_ char *name = NULL, *shown = NULL;
+
+                (void) escape_non_printable(*v, SIZE_MAX, &shown);
+                if (c->ephemeral || plan_volume_name(*v, &name) < 0)
+                        printf("%11s tmpfs → %s (image)\n", first ? "Image vol.:" : "", shown ?: *v);
+                else
+                        printf("%11s %s/containers/%s.volumes/%s → %s (image)\n", first ? "Image vol.:" : "",
+                               state_dir(), c->name, name, shown ?: *v);
+                first = false;
+        }
+        if (ci->image && !strv_isempty(ci->image->config.exposed_ports)) {
+                _cleanup_free_ char *j = NULL;
+                if (strv_join(ci->image->config.exposed_ports, " ", &j) >= 0)
+                        print_origin("Exposes", j, SETTING_IMAGE);
+        }
+}
+
 /* 0 running, 3 not running, 4 no such container, < 0 error */
 static int show_one(sd_bus *bus, const char *name, bool first) {
         _cleanup_container_free_ Container *c = NULL;
@@ -272,7 +350,13 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 printf("%11s: %s\n", "File", strna(c->source_path));
                 STRV_FOREACH(d, c->dropin_paths)
                         printf("%11s  %s\n", "", *d);
-                if (c->image)
+                _cleanup_(container_image_done) ContainerImage ci = {};
+
+                if (c->image && !streq(c->image, "host")) {
+                        if (container_image_load(c, &ci) < 0)
+                                return log_oom();
+                        print_image(c, &ci);
+                } else if (c->image)
                         printf("%11s: %s\n", "Image", c->image);
                 if (c->root_directory)
                         printf("%11s: %s\n", "Root", c->root_directory);
@@ -291,7 +375,8 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                         printf("%11s  port %s%s%u→%u/%s\n", "", strempty(c->ports[i].host_address),
                                c->ports[i].host_address ? ":" : "", c->ports[i].host_port,
                                c->ports[i].container_port, c->ports[i].protocol == 17 ? "udp" : "tcp");
-                printf("%11s: %s\n", "User", c->user ?: "root");
+                if (!ci.store)
+                        printf("%11s: %s\n", "User", c->user ?: "root");
         }
 
         if (running || have_state)

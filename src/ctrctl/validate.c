@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "container-exec.h"
+#include "container-image.h"
 #include "ctr-file.h"
 #include "ctrctl.h"
 #include "json.h"
@@ -71,8 +72,38 @@ static void result_done(Result *r) {
         diagnostics_clear(&r->diag);
 }
 
+/* Image= from the store: a warning when the image is not there (it may be imported or pulled before the
+ * start), an error when its config is one the launcher would refuse. The generator says neither: it never
+ * opens the store. */
+static int check_image(const Container *c, const char *file, Diagnostics *diag) {
+        _cleanup_(container_image_done) ContainerImage ci = {};
+        int r;
+
+        if (!c->image || streq(c->image, "host"))
+                return 0;
+        r = container_image_load(c, &ci);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return 0;
+        if (!ci.image && ci.error == -ENOENT)
+                return diagnostics_add(diag, DIAGNOSTIC_WARNING, ENOENT, file, 0, "Container", "Image", c->image,
+                                       "Image '%s' is not in the local image store: import it ('ctrctl image "
+                                       "import SOURCE %s') or pull it ('ctrctl image pull %s') before the "
+                                       "container starts.", c->image, c->image, c->image);
+        if (!ci.image)
+                return diagnostics_add(diag, DIAGNOSTIC_ERROR, -ci.error, file, 0, "Container", "Image", c->image,
+                                       "Image '%s' cannot be used: %s", c->image,
+                                       ci.error_message ?: strerror(-ci.error));
+        if (ci.defaults_error < 0)
+                return diagnostics_add(diag, DIAGNOSTIC_ERROR, -ci.defaults_error, file, 0, "Container", "Image",
+                                       c->image, "ctr-launch would refuse to start it: %s.",
+                                       strna(ci.defaults_message));
+        return 0;
+}
+
 /* The checks the launcher makes before it starts anything, as diagnostics about the main file (or the
- * first drop-in). A store image is not refused: this launcher cannot start it yet, but the file is right. */
+ * first drop-in). A store image's plan needs the image (ctr-launch resolves it): check_image() instead. */
 static int check_launch(const Container *c, Diagnostics *diag) {
         _cleanup_plan_free_ Plan *p = NULL;
         const char *file = c->source_path ?: (c->dropin_paths ? c->dropin_paths[0] : NULL);
@@ -85,7 +116,11 @@ static int check_launch(const Container *c, Diagnostics *diag) {
         r = plan_build(c, &o, &p, &reason);
         if (r == -ENOMEM)
                 return r;
-        if (r < 0 && r != -EOPNOTSUPP) {
+        if (r == -EOPNOTSUPP) {
+                r = check_image(c, file, diag);
+                if (r < 0)
+                        return r;
+        } else if (r < 0) {
                 r = reason ? diagnostics_add(diag, DIAGNOSTIC_ERROR, -r, file, 0, NULL, NULL, NULL,
                                              "ctr-launch would refuse to start it: %s.", reason)
                            : diagnostics_add(diag, DIAGNOSTIC_ERROR, -r, file, 0, NULL, NULL, NULL,

@@ -104,7 +104,8 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, int netns_fd
         if (exec_credentials_resolve(c, root_fd, &cred, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
         term = isatty(STDIN_FILENO) ? getenv("TERM") : NULL;
-        if (container_build_environment(c, &cred, term, NULL, service_child_environment(c), &env, &err) < 0)
+        if (container_build_environment(c, &cred, term, p->image_environment, service_child_environment(c), &env,
+                                        &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
 
         if (mount_setup_pivot(p, root_fd, &err) < 0)
@@ -218,12 +219,13 @@ bool launch_child_reexecuted(void) {
 }
 
 /* Same arguments, same file, same plan: the parent's network namespace was joined before the re-execution. */
-_Noreturn void launch_child_run_reexecuted(const Container *c) {
+_Noreturn void launch_child_run_reexecuted(const Container *c, const PlanImage *image) {
         _cleanup_plan_free_ Plan *p = NULL;
         PlanOptions o;
         int r;
 
         plan_options_from_environment(&o);
+        o.image = image;
         r = plan_build(c, &o, &p, NULL);
         if (r < 0)
                 _exit(EXIT_SETUP);

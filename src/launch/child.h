@@ -28,4 +28,4 @@ _Noreturn void launch_child_reexec(int sync_fd, int netns_fd, char **argv);
  * container from the same arguments and calls launch_child_run_reexecuted(), which plans it again and
  * carries on as launch_child_main(). */
 bool launch_child_reexecuted(void);
-_Noreturn void launch_child_run_reexecuted(const Container *c);
+_Noreturn void launch_child_run_reexecuted(const Container *c, const PlanImage *image);

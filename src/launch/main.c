@@ -5,7 +5,7 @@
  * scope, release, monitor) and the child's (child.h: what happens in the new namespaces before exec).
  *
  * Exit statuses: the workload's own (128+N when killed by signal N); 125 when the container could not be set
- * up; 126 when the command could not be executed; 127 when it was not found; 1 for a bad command line or
+ * up (an Image= not in the store among them); 126 when the command could not be executed; 127 when it was not found; 1 for a bad command line or
  * a bad .ctr file. */
 
 #include <errno.h>
@@ -19,9 +19,11 @@
 #include "child.h"
 #include "ctr-file.h"
 #include "diagnostics.h"
+#include "image-launch.h"
 #include "log.h"
 #include "network.h"
 #include "parent.h"
+#include "paths.h"
 #include "plan.h"
 #include "string-util.h"
 #include "strv.h"
@@ -133,18 +135,22 @@ static int load(const char *arg, Container **ret) {
         return 0;
 }
 
-/* The re-executed child (launch_child_reexecuted()): same arguments, same file. */
+/* The re-executed child (launch_child_reexecuted()): same arguments, same file, same image (the parent
+ * holds the container's lock and laid out its root already). */
 static _Noreturn void run_child(int argc, char *argv[]) {
         _cleanup_container_free_ Container *c = NULL;
+        LaunchImage li = {};
 
         log_set_max_level(LOG_ERR); /* the parent printed the warnings already */
-        if (parse_argv(argc, argv) <= 0 || load(argv[optind], &c) < 0)
+        if (parse_argv(argc, argv) <= 0 || load(argv[optind], &c) < 0 ||
+            launch_image_resolve(c, state_dir(), &li) < 0)
                 _exit(EXIT_SETUP);
-        launch_child_run_reexecuted(c);
+        launch_child_run_reexecuted(c, li.image ? &li.plan : NULL);
 }
 
 static int run(int argc, char *argv[]) {
         _cleanup_container_free_ Container *c = NULL;
+        _cleanup_(launch_image_done) LaunchImage li = {};
         _cleanup_plan_free_ Plan *p = NULL;
         const char *reason = NULL;
         PlanOptions o = {};
@@ -169,6 +175,10 @@ static int run(int argc, char *argv[]) {
                 log_warning("Container '%s': PublishPort= needs Network=bridge, ignoring it.", c->name);
 
         plan_options_from_environment(&o);
+        /* Image=REF: resolved in the store now, its config applied; a missing image fails the start */
+        if (launch_image_resolve(c, o.state_dir, &li) < 0)
+                return EXIT_SETUP;
+        o.image = li.image ? &li.plan : NULL;
         if (c->network == NETWORK_BRIDGE)
                 o.resolv_conf = network_resolv_conf_source();
         r = plan_build(c, &o, &p, &reason);
@@ -187,6 +197,7 @@ static int run(int argc, char *argv[]) {
                 .no_scope = arg_no_scope,
                 .no_pty = arg_no_pty,
                 .argv = argv,
+                .image = &li,
         });
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,13 @@
 #include <unistd.h>
 
 #include "chase.h"
+#include "copy-tree.h"
 #include "fs-mount.h"
 #include "log.h"
 #include "mount-setup.h"
+#include "rm-rf.h"
 #include "rootfs.h"
+#include "string-util.h"
 #include "sync.h"
 
 /* A mount point for a file where |path| leads inside the root. What exists is opened O_PATH, never for
@@ -107,10 +111,81 @@ static int set_attr(int tree_fd, unsigned attr, bool recursive) {
         return 0;
 }
 
+/* An image volume's first use (op->populate): its directory is made from what the root has at the target,
+ * owner, mode and contents, as Docker fills a new anonymous volume; built as SOURCE.new and renamed into
+ * place when complete, so a start killed halfway starts over. The target is checked where it leads before
+ * anything is read: an image's /data -> /proc/self must not have us copy our own /proc. */
+static int populate_volume(int root_fd, const PlanOp *op, ExecError *err) {
+        static const CopyTreeOptions volume_copy = {
+                .max_depth = 256,
+                .max_entries = UINT_MAX,
+                .max_file_size = UINT64_MAX,
+                .preserve_owner = true,
+        };
+        _cleanup_close_ int from = -EBADF, parent = -EBADF, to = -EBADF;
+        _cleanup_free_ char *dir = NULL, *tmp = NULL;
+        struct stat st = { .st_mode = S_IFDIR | 0755 };
+        const char *name;
+        int r;
+
+        if (faccessat(AT_FDCWD, op->source, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
+                return 0;
+        if (errno != ENOENT)
+                return launch_error(err, errno, "Failed to look at volume '%s'", op->source);
+
+        r = chase_open(root_fd, op->target, O_RDONLY | O_DIRECTORY, &from);
+        if (r < 0 && r != -ENOENT)
+                return launch_error(err, r, "Failed to open '%s' in the image to fill its volume", op->target);
+        if (from >= 0) {
+                r = check_resolved_destination(root_fd, from, op, err);
+                if (r < 0)
+                        return r;
+                if (fstat(from, &st) < 0)
+                        return launch_error(err, errno, "Failed to stat '%s' in the image", op->target);
+        }
+
+        dir = strdup(op->source);
+        if (!dir)
+                return launch_error(err, ENOMEM, "Out of memory");
+        name = strrchr(dir, '/');
+        if (!name || name == dir)
+                return launch_error(err, EINVAL, "Invalid volume directory '%s'", op->source);
+        dir[name - dir] = '\0';
+        name = op->source + (name - dir) + 1;
+        tmp = strprintf("%s.new", name);
+        if (!tmp)
+                return launch_error(err, ENOMEM, "Out of memory");
+        parent = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (parent < 0)
+                return launch_error(err, errno, "Failed to open '%s'", dir);
+        r = rm_rf_at(parent, tmp);
+        if (r < 0)
+                return launch_error(err, r, "Failed to remove the leftover '%s/%s'", dir, tmp);
+        if (mkdirat(parent, tmp, 0700) < 0)
+                return launch_error(err, errno, "Failed to create '%s/%s'", dir, tmp);
+        to = openat(parent, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (to < 0)
+                return launch_error(err, errno, "Failed to open '%s/%s'", dir, tmp);
+        r = from >= 0 ? copy_tree_fd(from, to, &volume_copy) : 0;
+        if (r < 0)
+                return launch_error(err, r, "Failed to copy '%s' of the image into volume '%s'", op->target,
+                                    op->source);
+        if (fchown(to, st.st_uid, st.st_gid) < 0 || fchmod(to, st.st_mode & 07777) < 0 ||
+            renameat(parent, tmp, parent, name) < 0)
+                return launch_error(err, errno, "Failed to make volume '%s'", op->source);
+        return 0;
+}
+
 static int do_bind(int root_fd, const PlanOp *op, ExecError *err) {
         _cleanup_close_ int tree = -EBADF, target = -EBADF;
         struct stat st;
         int r;
+
+        if (op->populate) {
+                r = populate_volume(root_fd, op, err);
+                if (r < 0)
+                        return r;
+        }
 
         tree = open_tree(AT_FDCWD, op->source,
                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0));

@@ -29,6 +29,7 @@
 #include "namespaces.h"
 #include "network.h"
 #include "parent.h"
+#include "paths.h"
 #include "runtime-state.h"
 #include "scope.h"
 #include "service.h"
@@ -99,16 +100,18 @@ typedef struct StartedContext {
         Service *service;
         LaunchTerminal *terminal;
         uint32_t address;       /* Network=bridge */
+        const char *image_digest; /* Image=REF: the manifest digest it runs */
         /* the service's pollfds, then the terminal's */
         struct pollfd pollfds[_SERVICE_FD_MAX + TERMINAL_RELAY_CHANNELS_MAX];
         size_t n_service;
 } StartedContext;
 
-static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, uint32_t address);
+static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, uint32_t address,
+                                const char *image_digest);
 
 static void on_started(void *userdata) {
         StartedContext *ctx = userdata;
-        write_runtime_state(ctx->container, ctx->in_scope, ctx->pid, ctx->address);
+        write_runtime_state(ctx->container, ctx->in_scope, ctx->pid, ctx->address, ctx->image_digest);
         service_started(ctx->service);
 }
 
@@ -151,7 +154,8 @@ static void on_ready(void *userdata, size_t index, short revents) {
                 launch_terminal_ready(ctx->terminal, index - ctx->n_service, revents);
 }
 
-static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, uint32_t address) {
+static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, uint32_t address,
+                                const char *image_digest) {
         _cleanup_free_ char *scope = NULL;
         char a[INET_ADDRSTRLEN] = "";
         int r;
@@ -167,6 +171,7 @@ static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, ui
                 .config_hash = (char *) c->config_hash,
                 .source_path = c->source_path,
                 .address = address ? (char *) network_address_format(address, a) : NULL,
+                .image_digest = (char *) image_digest,
                 .started_usec = now_realtime_usec(),
         };
         r = runtime_state_write(&st);
@@ -239,6 +244,13 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         r = lock_container(c, &lock_fd);
         if (r < 0)
                 goto finish;
+
+        /* under the lock: the writable layer is this container's alone */
+        if (opts->image) {
+                r = launch_image_prepare(c, state_dir(), opts->image);
+                if (r < 0)
+                        goto finish;
+        }
 
         r = runtime_state_dir(c->name, false, &runtime);
         if (r < 0) {
@@ -362,6 +374,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .service = &service,
                 .terminal = &terminal,
                 .address = net.address,
+                .image_digest = opts->image && opts->image->image ? opts->image->image->manifest_digest : NULL,
         };
         MonitorHooks hooks = {
                 .start_fd = pair[0],

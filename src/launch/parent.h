@@ -6,12 +6,14 @@
 #include <stdbool.h>
 
 #include "ctr-file.h"
+#include "image-launch.h"
 #include "plan.h"
 
 typedef struct LaunchOptions {
         bool no_scope;          /* --no-scope: no ctr-NAME.scope, systemd is not asked */
         bool no_pty;            /* --no-pty: a terminal on stdio is relayed through pipes */
         char **argv;            /* ctr-launch's own, for the child that re-executes it under valgrind */
+        const LaunchImage *image; /* the resolved Image= (li->image NULL without one); NULL: none */
 } LaunchOptions;
 
 /* Runs container |c| by plan |p| and returns what ctr-launch exits with: the workload's status (128+N for

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,17 +11,22 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "copy-tree.h"
 #include "fd-util.h"
 #include "fs-mount.h"
 #include "mkdir-util.h"
 #include "overlay-util.h"
 #include "rootfs.h"
+#include "string-util.h"
+#include "strv.h"
 #include "sync.h"
 
 /* What we copy from the host's /etc is small (ld.so.cache is the biggest); refuse anything larger. */
-#define COPY_FILE_MAX (16U * 1024U * 1024U)
-#define COPY_DEPTH_MAX 4U
-#define COPY_ENTRIES_MAX 4096U
+static const CopyTreeOptions etc_copy = {
+        .max_depth = 4,
+        .max_entries = 4096,
+        .max_file_size = 16U * 1024U * 1024U,
+};
 
 int rootfs_make_private(ExecError *err) {
         /* From here on nothing we mount propagates to the host, and it all goes with the namespace. */
@@ -76,114 +80,10 @@ int rootfs_write(const PlanOp *op, ExecError *err) {
         return 0;
 }
 
-static int copy_file_fd(int from, int to_dir, const char *name, mode_t mode) {
-        _cleanup_close_ int to = -EBADF;
-        char buf[16384];
-        size_t total = 0;
-        ssize_t n;
-        int r;
-
-        to = openat(to_dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
-        if (to < 0)
-                return negative_errno();
-        while ((n = read(from, buf, sizeof(buf))) != 0) {
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                total += (size_t) n;
-                if (total > COPY_FILE_MAX)
-                        return -EFBIG;
-                r = loop_write(to, buf, (size_t) n);
-                if (r < 0)
-                        return r;
-        }
-        if (fchmod(to, mode & 07777) < 0)
-                return negative_errno();
-        return 0;
-}
-
-/* Copies the entries of directory |from| into |to_dir|: regular files, symlinks (as they are) and directories
- * (recursively, to a small depth). Anything else is skipped. */
-static int copy_dir_fd(int from, int to_dir, unsigned depth, unsigned *n_entries) {
-        _cleanup_close_ int dfd = -EBADF;
-        DIR *d;
-        struct dirent *de;
-        int r = 0;
-
-        if (depth > COPY_DEPTH_MAX)
-                return -ELOOP;
-        dfd = fcntl(from, F_DUPFD_CLOEXEC, 3);
-        if (dfd < 0)
-                return negative_errno();
-        d = fdopendir(dfd);
-        if (!d)
-                return negative_errno();
-        TAKE_FD(dfd);
-
-        while ((errno = 0, de = readdir(d))) {
-                struct stat st;
-
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                if (++*n_entries > COPY_ENTRIES_MAX) {
-                        r = -E2BIG;
-                        break;
-                }
-                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                        r = negative_errno();
-                        break;
-                }
-                if (S_ISLNK(st.st_mode)) {
-                        char link[PATH_MAX];
-                        ssize_t l = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
-                        if (l < 0) {
-                                r = negative_errno();
-                                break;
-                        }
-                        link[l] = '\0';
-                        if (symlinkat(link, to_dir, de->d_name) < 0 && errno != EEXIST) {
-                                r = negative_errno();
-                                break;
-                        }
-                } else if (S_ISREG(st.st_mode)) {
-                        _cleanup_close_ int f = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-                        if (f < 0) {
-                                r = negative_errno();
-                                break;
-                        }
-                        r = copy_file_fd(f, to_dir, de->d_name, st.st_mode);
-                        if (r < 0)
-                                break;
-                } else if (S_ISDIR(st.st_mode)) {
-                        _cleanup_close_ int sub = -EBADF, subto = -EBADF;
-                        if (mkdirat(to_dir, de->d_name, st.st_mode & 07777) < 0 && errno != EEXIST) {
-                                r = negative_errno();
-                                break;
-                        }
-                        sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        subto = openat(to_dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (sub < 0 || subto < 0) {
-                                r = negative_errno();
-                                break;
-                        }
-                        r = copy_dir_fd(sub, subto, depth + 1, n_entries);
-                        if (r < 0)
-                                break;
-                }
-        }
-        if (r == 0 && errno != 0)
-                r = negative_errno();
-        closedir(d);
-        return r;
-}
-
 int rootfs_copy(const PlanOp *op, ExecError *err) {
         _cleanup_close_ int from = -EBADF, to_dir = -EBADF;
         _cleanup_free_ char *parent = NULL;
         struct stat st;
-        unsigned n = 0;
         char *slash;
         int r;
 
@@ -214,11 +114,10 @@ int rootfs_copy(const PlanOp *op, ExecError *err) {
                 sub = openat(to_dir, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub < 0)
                         return launch_error(err, errno, "Failed to open '%s'", op->target);
-                r = copy_dir_fd(from, sub, 0, &n);
-        } else if (S_ISREG(st.st_mode)) {
-                (void) unlinkat(to_dir, slash + 1, 0);
-                r = copy_file_fd(from, to_dir, slash + 1, st.st_mode);
-        } else
+                r = copy_tree_fd(from, sub, &etc_copy);
+        } else if (S_ISREG(st.st_mode))
+                r = copy_file_fd(from, &st, to_dir, slash + 1, &etc_copy);
+        else
                 r = -EBADFD;
         if (r < 0)
                 return launch_error(err, r, "Failed to copy '%s' to '%s'", op->source, op->target);
@@ -233,10 +132,146 @@ int rootfs_symlink(const PlanOp *op, ExecError *err) {
         return 0;
 }
 
+/* mount(2) of overlayfs with the option string |opts| (its own parser, which honours the escapes; one page
+ * at most) on |target|; *ret_fd the new root. */
+static int overlay_mount_legacy(const char *target, unsigned attr, const char *opts, int *ret_fd, ExecError *err) {
+        _cleanup_close_ int root = -EBADF;
+
+        if (mount("ctr-overlay", target, "overlay", (attr & MOUNT_ATTR_NODEV) ? MS_NODEV : 0, opts) < 0)
+                return launch_error(err, errno, "Failed to mount overlay on '%s' (%s)", target, opts);
+        root = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return launch_error(err, errno, "Failed to open the new root '%s'", target);
+        *ret_fd = TAKE_FD(root);
+        return 0;
+}
+
+/* The end of an overlay's fs context |fs|: upperdir and workdir (escaped: overlayfs unescapes them), the
+ * filesystem made and mounted detached. -errno of the call that failed; the context holds the kernel's
+ * message about it. */
+static int overlay_create(int fs, const char *upper, const char *work, unsigned attr, int *ret_mnt) {
+        _cleanup_free_ char *u = NULL, *w = NULL;
+        int mnt;
+
+        if (upper) {
+                u = overlay_escape(upper);
+                w = overlay_escape(work);
+                if (!u || !w)
+                        return -ENOMEM;
+                if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", u, 0) < 0 ||
+                    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", w, 0) < 0)
+                        return negative_errno();
+        }
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return negative_errno();
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr);
+        if (mnt < 0)
+                return negative_errno();
+        *ret_mnt = mnt;
+        return 0;
+}
+
+/* An image's layers, layer@N below op->lowerdir_base: one "lowerdir+" per layer where the kernel has it
+ * (Linux 6.8), no length limit; *ret_fd the detached mount. -EOPNOTSUPP when the kernel has no "lowerdir+"
+ * (or CTR_OVERLAY_NO_LOWERDIR_PLUS=1, the tests' way to take the other path on any kernel). */
+static int overlay_lowerdir_plus(const PlanOp *op, const char *upper, const char *work, int *ret_fd,
+                                 ExecError *err) {
+        _cleanup_close_ int fs = -EBADF;
+        const char *e = getenv("CTR_OVERLAY_NO_LOWERDIR_PLUS");
+        int r;
+
+        if (e && streq(e, "1"))
+                return -EOPNOTSUPP;
+        fs = fsopen("overlay", FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return launch_error(err, errno, "Failed to create the overlay of '%s'", op->target);
+        r = fsconfig(fs, FSCONFIG_SET_STRING, "source", "ctr-overlay", 0) < 0 ? negative_errno() : 0;
+        for (char **l = op->lowerdirs; r >= 0 && *l; l++)
+                /* taken as it is: "lowerdir+" has no escaping and no separator */
+                if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
+                        if (l == op->lowerdirs && errno == EINVAL)
+                                return -EOPNOTSUPP;     /* an unknown parameter: before Linux 6.8 */
+                        r = launch_error(err, errno, "Failed to add '%s' (in '%s') as a layer of the root "
+                                         "filesystem", *l, op->lowerdir_base);
+                        append_kernel_message(fs, err);
+                        return r;
+                }
+        if (r >= 0)
+                r = overlay_create(fs, upper, work, op->attr, ret_fd);
+        if (r < 0) {
+                r = launch_error(err, r, "Failed to mount the overlay of %zu layers on '%s' (from '%s')",
+                                 strv_length(op->lowerdirs), op->target, op->lowerdir_base);
+                append_kernel_message(fs, err);
+        }
+        return r;
+}
+
+/* The same through mount(2), which takes one page of options: the layers' short names relative to the
+ * directory we are in (128 layers take 1.3 kB). What does not fit is refused, never cut. */
+static int overlay_lowerdir_legacy(const PlanOp *op, const char *upper, const char *work, int *ret_fd,
+                                   ExecError *err) {
+        _cleanup_free_ char *opts = NULL;
+        long page = sysconf(_SC_PAGESIZE);
+        int r;
+
+        r = overlay_mount_options_format(op->lowerdirs, upper, work, page > 0 ? (size_t) page : 4096, &opts);
+        if (r == -E2BIG)
+                return launch_error(err, r, "The root filesystem's %zu layers do not fit in one page of overlayfs "
+                                    "options, and this kernel has no \"lowerdir+\" (Linux 6.8)",
+                                    strv_length(op->lowerdirs));
+        if (r < 0)
+                return launch_error(err, r, "Failed to build the options of the root filesystem");
+        return overlay_mount_legacy(op->target, op->attr, opts, ret_fd, err);
+}
+
+/* op->lowerdirs relative to op->lowerdir_base (an image's mstack directory): the mount is made from there. */
+static int overlay_from_base(const PlanOp *op, int *ret_root_fd, ExecError *err) {
+        _cleanup_close_ int base = -EBADF, cwd = -EBADF, mnt = -EBADF;
+        const char *upper = op->upperdir, *work = op->workdir, *u, *w;
+        int r;
+
+        base = open(op->lowerdir_base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (base < 0 || cwd < 0)
+                return launch_error(err, errno, "Failed to open the image directory '%s'", op->lowerdir_base);
+        for (char **l = op->lowerdirs; *l; l++) {
+                struct stat st;
+                if (fstatat(base, *l, &st, 0) < 0)
+                        return launch_error(err, errno, "Failed to use '%s' (in '%s') as a layer of the root "
+                                            "filesystem", *l, op->lowerdir_base);
+                if (!S_ISDIR(st.st_mode))
+                        return launch_error(err, ENOTDIR, "Failed to use '%s' (in '%s') as a layer of the root "
+                                            "filesystem", *l, op->lowerdir_base);
+        }
+        /* rw/data rather than the whole path: shorter options */
+        if (upper && (u = startswith(upper, op->lowerdir_base)) && u[0] == '/' &&
+            (w = startswith(work, op->lowerdir_base)) && w[0] == '/') {
+                upper = u + 1;
+                work = w + 1;
+        }
+        if (fchdir(base) < 0)
+                return launch_error(err, errno, "Failed to change into '%s'", op->lowerdir_base);
+        r = overlay_lowerdir_plus(op, upper, work, &mnt, err);
+        if (r >= 0) {
+                r = attach_path(mnt, op->target);
+                if (r < 0)
+                        r = launch_error(err, r, "Failed to mount overlay on '%s'", op->target);
+        } else if (r == -EOPNOTSUPP)
+                r = overlay_lowerdir_legacy(op, upper, work, &mnt, err);
+        (void) fchdir(cwd);
+        if (r < 0)
+                return r;
+        *ret_root_fd = TAKE_FD(mnt);
+        return 0;
+}
+
 int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
-        _cleanup_free_ char *opts = NULL, *lower = NULL, *upper = NULL, *work = NULL;
+        _cleanup_free_ char *opts = NULL, *lower = NULL;
         _cleanup_close_ int fs = -EBADF, mnt = -EBADF;
         int r;
+
+        if (op->lowerdir_base)
+                return overlay_from_base(op, ret_root_fd, err);
 
         r = overlay_options_format(op, &opts);
         if (r < 0)
@@ -261,48 +296,26 @@ int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
         /* Before Linux 6.5 overlayfs takes its options through the VFS's legacy layer, which refuses a comma in
          * an fsconfig() value even when escaped; mount(2)'s option string goes to overlayfs's own parser, which
          * honours the escapes. So a path with a comma takes the old way (on any kernel, to keep one rule). */
-        if (strstr(opts, "\\,")) {
-                _cleanup_close_ int root = -EBADF;
-
-                if (mount("ctr-overlay", op->target, "overlay", (op->attr & MOUNT_ATTR_NODEV) ? MS_NODEV : 0, opts) < 0)
-                        return launch_error(err, errno, "Failed to mount overlay on '%s' (%s)", op->target, opts);
-                root = open(op->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (root < 0)
-                        return launch_error(err, errno, "Failed to open the new root '%s'", op->target);
-                *ret_root_fd = TAKE_FD(root);
-                return 0;
-        }
+        if (strstr(opts, "\\,"))
+                return overlay_mount_legacy(op->target, op->attr, opts, ret_root_fd, err);
 
         fs = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fs < 0)
                 return launch_error(err, errno, "Failed to mount overlay on '%s' (%s)", op->target, opts);
-        if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "ctr-overlay", 0) < 0 ||
-            fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0)
-                goto fail;
-        if (op->upperdir) {
-                upper = overlay_escape(op->upperdir);
-                work = overlay_escape(op->workdir);
-                if (!upper || !work)
-                        return launch_error(err, ENOMEM, "Out of memory");
-                if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-                    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0)
-                        goto fail;
+        r = fsconfig(fs, FSCONFIG_SET_STRING, "source", "ctr-overlay", 0) < 0 ||
+            fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ? negative_errno() : 0;
+        if (r >= 0)
+                r = overlay_create(fs, op->upperdir, op->workdir, op->attr, &mnt);
+        if (r < 0) {
+                r = launch_error(err, r, "Failed to mount overlay on '%s' (%s)", op->target, opts);
+                append_kernel_message(fs, err);
+                return r;
         }
-        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-                goto fail;
-        mnt = fsmount(fs, FSMOUNT_CLOEXEC, op->attr);
-        if (mnt < 0)
-                goto fail;
         r = attach_path(mnt, op->target);
         if (r < 0)
                 return launch_error(err, r, "Failed to mount overlay on '%s' (%s)", op->target, opts);
         *ret_root_fd = TAKE_FD(mnt);
         return 0;
-
-fail:
-        r = launch_error(err, errno, "Failed to mount overlay on '%s' (%s)", op->target, opts);
-        append_kernel_message(fs, err);
-        return r;
 }
 
 int rootfs_read_only(int root_fd, ExecError *err) {

@@ -75,9 +75,10 @@ const char *plan_op_type_to_string(PlanOpType t) {
 }
 
 void plan_options_from_environment(PlanOptions *ret) {
-        ret->state_dir = state_dir();
-        ret->runtime_dir = runtime_dir();
-        ret->resolv_conf = NULL;
+        *ret = (PlanOptions) {
+                .state_dir = state_dir(),
+                .runtime_dir = runtime_dir(),
+        };
 }
 
 static void strv_free_simple(char **l) {
