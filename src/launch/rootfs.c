@@ -171,6 +171,16 @@ static int overlay_create(int fs, const char *upper, const char *work, unsigned 
         return 0;
 }
 
+/* Whether overlayfs takes "lowerdir+" (Linux 6.8). Before 6.5 overlayfs sits on the VFS's legacy fs_context,
+ * which accepts any key and fails only at FSCONFIG_CMD_CREATE: so a key that cannot exist must be refused
+ * too, or this is that legacy context. From 6.5 to 6.7 "lowerdir+" itself is refused. */
+static bool overlay_has_lowerdir_plus(void) {
+        _cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+
+        return fs >= 0 && fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) >= 0 &&
+               fsconfig(fs, FSCONFIG_SET_STRING, "ctr-no-such-option", "x", 0) < 0;
+}
+
 /* An image's layers, layer@N below op->lowerdir_base: one "lowerdir+" per layer where the kernel has it
  * (Linux 6.8), no length limit; *ret_fd the detached mount. -EOPNOTSUPP when the kernel has no "lowerdir+"
  * (or CTR_OVERLAY_NO_LOWERDIR_PLUS=1, the tests' way to take the other path on any kernel). */
@@ -180,7 +190,7 @@ static int overlay_lowerdir_plus(const PlanOp *op, const char *upper, const char
         const char *e = getenv("CTR_OVERLAY_NO_LOWERDIR_PLUS");
         int r;
 
-        if (e && streq(e, "1"))
+        if ((e && streq(e, "1")) || !overlay_has_lowerdir_plus())
                 return -EOPNOTSUPP;
         fs = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fs < 0)
@@ -189,8 +199,6 @@ static int overlay_lowerdir_plus(const PlanOp *op, const char *upper, const char
         for (char **l = op->lowerdirs; r >= 0 && *l; l++)
                 /* taken as it is: "lowerdir+" has no escaping and no separator */
                 if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
-                        if (l == op->lowerdirs && errno == EINVAL)
-                                return -EOPNOTSUPP;     /* an unknown parameter: before Linux 6.8 */
                         r = launch_error(err, errno, "Failed to add '%s' (in '%s') as a layer of the root "
                                          "filesystem", *l, op->lowerdir_base);
                         append_kernel_message(fs, err);
