@@ -28,6 +28,7 @@
 #include "exec-relay.h"
 #include "fd-util.h"
 #include "path-util.h"
+#include "signal-util.h"
 #include "string-util.h"
 
 #define EXIT_CANNOT_EXECUTE 126
@@ -254,14 +255,7 @@ _Noreturn void exec_enter(const ExecContext *x) {
         safe_close(x->sk);
 
         /* signals sent to us (not the terminal's, which reach G directly) go on to G */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGCHLD);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGQUIT);
-        sigaddset(&mask, SIGUSR1);
-        sigaddset(&mask, SIGUSR2);
+        (void) sigset_make(&mask, SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, -1);
         for (;;) {
                 siginfo_t si = {};
                 int sig, status;

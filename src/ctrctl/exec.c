@@ -66,6 +66,7 @@
 #include "log.h"
 #include "name-util.h"
 #include "path-util.h"
+#include "signal-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -246,15 +247,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 x.have_ws = true;
 
         /* Blocked before the fork: C inherits the mask (it waits with sigwaitinfo), G clears it. */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGCHLD);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGQUIT);
-        sigaddset(&mask, SIGWINCH);
-        sigaddset(&mask, SIGUSR1);
-        sigaddset(&mask, SIGUSR2);
+        (void) sigset_make(&mask, SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2, -1);
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
                 container_exec_prepared_done();
                 safe_close(sk[0]);

@@ -49,6 +49,7 @@
 #include "paths.h"
 #include "run-ctr.h"
 #include "runtime-state.h"
+#include "signal-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -237,12 +238,7 @@ static int run_launcher(const char *file, const char *name, sd_bus *bus) {
         termios_saved = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) >= 0;
 
         /* Ours are handled below; the terminal's Ctrl-C reaches the launcher directly (same process group). */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGCHLD);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGQUIT);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
+        (void) sigset_make(&mask, SIGCHLD, SIGINT, SIGQUIT, SIGTERM, SIGHUP, -1);
         (void) sigprocmask(SIG_BLOCK, &mask, NULL);
 
         fflush(stdout);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* The one growable buffer, mkdir_p and loop_write (src/basic). */
+/* The one growable buffer, mkdir_p, loop_write and sigset_make (src/basic). */
 
 #include <fcntl.h>
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include "buffer.h"
 #include "fd-util.h"
 #include "mkdir-util.h"
+#include "signal-util.h"
 #include "test.h"
 
 TEST(buffer_grows_and_stays_terminated) {
@@ -139,4 +140,17 @@ TEST(loop_write_error) {
         (void) sigaction(SIGPIPE, &old, NULL);
         close(pfd[1]);
         ASSERT_ERROR(loop_write(-1, "x", 1), EBADF);
+}
+
+TEST(sigset_make_exactly_those) {
+        sigset_t s;
+
+        ASSERT_OK(sigset_make(&s, SIGCHLD, SIGTERM, -1));
+        ASSERT_TRUE(sigismember(&s, SIGCHLD) == 1);
+        ASSERT_TRUE(sigismember(&s, SIGTERM) == 1);
+        ASSERT_TRUE(sigismember(&s, SIGINT) == 0);
+        ASSERT_OK(sigset_make(&s, -1));
+        ASSERT_TRUE(sigismember(&s, SIGCHLD) == 0);
+        ASSERT_ERROR(sigset_make(&s, SIGINT, 100000, -1), EINVAL);
+        ASSERT_TRUE(sigismember(&s, SIGINT) == 1);
 }
