@@ -73,6 +73,28 @@ static int json_write_value(FILE *f, json_object *v) {
         }
 }
 
+/* A top-level array prints one element per line ("[A,\nB\n]"), as ctrctl always has: a list of containers
+ * stays readable with line tools (grep, head) and in the tests that read it so; anything else on one line. */
+static int json_write_value_lines(FILE *f, json_object *v) {
+        size_t n;
+        int r;
+
+        if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) == 0)
+                return json_write_value(f, v);
+
+        n = json_object_array_length(v);
+        fputc('[', f);
+        for (size_t i = 0; i < n; i++) {
+                if (i > 0)
+                        fputs(",\n", f);
+                r = json_write_value(f, json_object_array_get_idx(v, i));
+                if (r < 0)
+                        return r;
+        }
+        fputs("\n]", f);
+        return 0;
+}
+
 void json_writer_init(JsonWriter *w, FILE *f) {
         *w = (JsonWriter) { .f = f };
 }
@@ -172,7 +194,7 @@ static void json_close(JsonWriter *w) {
                 w->error = 0;
                 return;
         }
-        if (json_write_value(w->f, top) < 0) {
+        if (json_write_value_lines(w->f, top) < 0) {
                 json_log_error(-ENOMEM);
                 return;
         }
