@@ -24,7 +24,9 @@ test_debian() {
         echo "# journalctl -u ctr@debian"
         journalctl --no-pager -u ctr@debian -n 20
         echo "# ctrctl status debian"
-        ctrctl status --no-pager debian || true
+        # its first lines: the image and its digest, the command, the writable layer, the limits (the
+        # mount table after them is long)
+        ctrctl status --no-pager debian | sed '/Mounts:/q' || true
         systemctl is-active ctr@debian
         journalctl -u ctr@debian -o cat --no-pager | grep "hello from Debian GNU/Linux 12"
 }
