@@ -5,6 +5,14 @@
 
 #include "signal-util.h"
 
+void signals_reset_to_default(void) {
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        (void) sigaction(sig, &sa, NULL);       /* EINVAL for the ones libc reserves */
+}
+
 int sigset_make(sigset_t *ret, ...) {
         va_list ap;
         int r = 0;

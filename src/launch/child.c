@@ -26,6 +26,7 @@
 #include "namespaces.h"
 #include "path-util.h"
 #include "service.h"
+#include "signal-util.h"
 #include "sync.h"
 #include "terminal.h"
 
@@ -57,6 +58,7 @@ static _Noreturn void exec_workload(char *const *argv, char **env, int sync_fd) 
                 launch_error(&err, r, "Failed to find '%s' in the container", argv[0]);
                 child_fail(sync_fd, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_SETUP);
         }
+        signals_reset_to_default();
         sigemptyset(&empty);
         (void) sigprocmask(SIG_SETMASK, &empty, NULL);
         execve(path, argv, env);
