@@ -26,7 +26,7 @@ static const Verb verbs[] = {
         { "exec",     2, VERB_ANY, verb_exec, 0,
           "[-t] [-u USER] [-e K=V]… [-w DIR] NAME -- CMD…\tRun a command in a running container" },
         { "image",    1, VERB_ANY, verb_image, 0,
-          "import|list|inspect|tag|rm|prune …\tManage the local image store (ctr-image(5))" },
+          "import|pull|list|inspect|tag|rm|prune|login|logout …\tManage images (ctr-image(5))" },
         { "inspect",  1, VERB_ANY, verb_inspect, 0,
           "[--json] NAME…\tPrint the effective configuration and runtime state as JSON" },
         { "list",     0, 0,        verb_list, 0,

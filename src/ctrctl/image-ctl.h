@@ -6,14 +6,21 @@
 
 #include <stdbool.h>
 
+#include "ctrctl.h"
 #include "image-store.h"
 
 int image_verb_import(int argc, char *argv[]);
 int image_verb_inspect(int argc, char *argv[]);
 int image_verb_list(int argc, char *argv[]);
+int image_verb_login(int argc, char *argv[]);
+int image_verb_logout(int argc, char *argv[]);
 int image_verb_prune(int argc, char *argv[]);
+int image_verb_pull(int argc, char *argv[]);
 int image_verb_rm(int argc, char *argv[]);
 int image_verb_tag(int argc, char *argv[]);
+
+/* The sub-verb |name|'s table entry ("import"), NULL when there is none. */
+const Verb *image_verb_find(const char *name);
 
 /* What every sub-verb starts with: its options parsed (verb_parse_options_for() with its table entry) and
  * the store opened, created with |create|; without, a missing store is an empty one (*ret_store = NULL),

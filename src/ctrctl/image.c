@@ -29,15 +29,21 @@ static const Verb image_verbs[] = {
           "[--json] REF…\tShow images: digests, layers, size and config" },
         { "image list",    0, 0,        image_verb_list,    0,
           "[--json]\tList images: name, tag, digest, size, creation" },
+        { "image login",   1, 1,        image_verb_login,   0,
+          "[-u USER] [--password-stdin] REGISTRY\tSave credentials for a registry (mode 0600)" },
+        { "image logout",  1, 1,        image_verb_logout,  0,
+          "REGISTRY\tRemove the saved credentials for a registry" },
         { "image prune",   0, 0,        image_verb_prune,   0,
           "\tRemove blobs and layers no image or container needs; print the space reclaimed" },
+        { "image pull",    1, 1,        image_verb_pull,    0,
+          "[--platform linux/ARCH] [--tls-verify=yes|no] [--quiet] REF\tPull an image from its registry" },
         { "image rm",      1, VERB_ANY, image_verb_rm,      0,
           "[--force] REF…\tRemove image references (refused while a container uses the image)" },
         { "image tag",     2, 2,        image_verb_tag,     0,
           "REF NEW\tName an image NEW (NAME[:TAG])" },
 };
 
-static const Verb *image_verb_find(const char *name) {
+const Verb *image_verb_find(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(image_verbs); i++)
                 if (streq(image_verbs[i].name + strlen("image "), name))
                         return &image_verbs[i];

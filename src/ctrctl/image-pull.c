@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl image pull [--platform OS/ARCH] [--tls-verify=yes|no] [--quiet] REF, and image login / logout
+ * (the auth file of registry-auth.h). On a terminal the pull draws one status line while bytes flow and
+ * prints a line per layer as it completes, then a summary; otherwise it prints only the manifest digest. */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "ctrctl-util.h"
+#include "ctrctl.h"
+#include "image-ctl.h"
+#include "image-pull.h"
+#include "log.h"
+#include "parse-util.h"
+#include "registry-auth.h"
+#include "string-util.h"
+#include "time-util.h"
+
+#define CREDENTIAL_MAX 4096
+
+typedef struct PullDisplay {
+        bool tty;
+        uint64_t start_usec;
+        unsigned downloaded, present;
+        uint64_t bytes_total;
+} PullDisplay;
+
+static const char *arg_platform = NULL;
+static int arg_tls_verify = -1;
+static bool arg_quiet = false;
+static const char *arg_user = NULL;
+static bool arg_password_stdin = false;
+
+enum {
+        ARG_PLATFORM = VERB_OPTION_BASE,
+        ARG_TLS_VERIFY,
+        ARG_PASSWORD_STDIN,
+};
+
+static int pull_option(int c, const char *value) {
+        int b;
+
+        switch (c) {
+        case ARG_PLATFORM:
+                arg_platform = value;
+                return 0;
+        case ARG_TLS_VERIFY:
+                b = parse_boolean(value);
+                if (b < 0) {
+                        log_error("--tls-verify= takes yes or no, not '%s'.", value);
+                        return -EINVAL;
+                }
+                arg_tls_verify = b;
+                return 0;
+        case 'q':
+                arg_quiet = true;
+                return 0;
+        case 'u':
+                arg_user = value;
+                return 0;
+        case ARG_PASSWORD_STDIN:
+                arg_password_stdin = true;
+                return 0;
+        default:
+                return -EINVAL;
+        }
+}
+
+static void pull_display(const PullProgress *p, void *userdata) {
+        PullDisplay *d = userdata;
+        uint64_t elapsed = now_monotonic_usec() - d->start_usec;
+        char done[16], total[16], rate[16];
+
+        if (!d->tty)
+                return;
+        switch (p->phase) {
+        case PULL_PHASE_RESOLVED:
+                d->bytes_total = p->bytes_total;
+                return;
+        case PULL_PHASE_LAYER_DONE:
+                if (p->downloaded)
+                        d->downloaded++;
+                else
+                        d->present++;
+                fprintf(stderr, "\r\033[Klayer %u/%u %.19s %s %s\n", p->layer, p->n_layers, p->digest,
+                        format_bytes(total, sizeof(total), p->layer_size),
+                        p->downloaded ? "downloaded" : "present");
+                return;
+        case PULL_PHASE_WAITING:
+                fprintf(stderr, "\r\033[Klayer %u/%u %.19s: waiting for another pull downloading it", p->layer,
+                        p->n_layers, p->digest);
+                return;
+        case PULL_PHASE_PROGRESS:
+                fprintf(stderr, "\r\033[K%u/%u layers, %s/%s, %s/s", p->layers_done, p->n_layers,
+                        format_bytes(done, sizeof(done), p->bytes_done),
+                        format_bytes(total, sizeof(total), p->bytes_total),
+                        format_bytes(rate, sizeof(rate),
+                                     elapsed > 0 ? p->bytes_done * USEC_PER_SEC / elapsed : 0));
+                return;
+        }
+}
+
+int image_verb_pull(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "platform",   required_argument, NULL, ARG_PLATFORM   },
+                { "tls-verify", required_argument, NULL, ARG_TLS_VERIFY },
+                { "quiet",      no_argument,       NULL, 'q'            },
+                {}
+        };
+        _cleanup_image_store_free_ ImageStore *s = NULL;
+        _cleanup_image_free_ Image *image = NULL;
+        _cleanup_free_ char *error = NULL;
+        PullDisplay d = { .start_usec = now_monotonic_usec() };
+        ImagePullOptions o = {};
+        char size[16];
+        int i, r, status;
+
+        i = image_verb_begin(argc, argv, options, "q", pull_option, true, false, &s, &status);
+        if (i == 0)
+                return status;
+        d.tty = !arg_quiet && isatty(STDERR_FILENO);
+        o = (ImagePullOptions) {
+                .platform = arg_platform,
+                .tls_verify = arg_tls_verify,
+                .progress = pull_display,
+                .userdata = &d,
+        };
+        r = image_pull(s, argv[i], &o, &image, &error);
+        if (d.tty)
+                fputs("\r\033[K", stderr);
+        if (r < 0) {
+                if (error)
+                        log_error("Cannot pull %s: %s", argv[i], error);
+                else
+                        log_error_errno(r, "Cannot pull %s: %m", argv[i]);
+                return r == -EINVAL ? CTRCTL_EXIT_USAGE : CTRCTL_EXIT_FAILURE;
+        }
+        if (d.tty)
+                fprintf(stderr, "Pulled %s: %zu layer%s (%u downloaded, %s, %u present) in %.1f s.\n",
+                        image->name, image->n_layers, image->n_layers == 1 ? "" : "s", d.downloaded,
+                        format_bytes(size, sizeof(size), d.bytes_total), d.present,
+                        (double) (now_monotonic_usec() - d.start_usec) / USEC_PER_SEC);
+        printf("%s\n", image->manifest_digest);
+        return CTRCTL_EXIT_SUCCESS;
+}
+
+/* "https://ghcr.io/" → "ghcr.io": the auth file's key is the registry's HOST[:PORT] */
+static const char *registry_arg(char *a) {
+        char *p = startswith(a, "https://") ?: startswith(a, "http://") ?: a;
+        size_t n = strlen(p);
+
+        while (n > 0 && p[n - 1] == '/')
+                p[--n] = '\0';
+        return p;
+}
+
+/* A line from |f| (no newline), echo off when it is a terminal and |secret|. */
+static int read_line(FILE *f, bool secret, char **ret) {
+        struct termios old, quiet;
+        bool restore = false;
+        char buf[CREDENTIAL_MAX];
+
+        if (secret && isatty(fileno(f)) && tcgetattr(fileno(f), &old) >= 0) {
+                quiet = old;
+                quiet.c_lflag &= ~(tcflag_t) ECHO;
+                restore = tcsetattr(fileno(f), TCSANOW, &quiet) >= 0;
+        }
+        if (!fgets(buf, sizeof(buf), f))
+                buf[0] = '\0';
+        if (restore) {
+                (void) tcsetattr(fileno(f), TCSANOW, &old);
+                fputc('\n', stderr);
+        }
+        buf[strcspn(buf, "\r\n")] = '\0';
+        *ret = strdup(buf);
+        explicit_bzero(buf, sizeof(buf));
+        return *ret ? 0 : -ENOMEM;
+}
+
+int image_verb_login(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "username",       required_argument, NULL, 'u'                },
+                { "password-stdin", no_argument,       NULL, ARG_PASSWORD_STDIN },
+                {}
+        };
+        _cleanup_free_ char *path = NULL, *user = NULL, *password = NULL;
+        const char *registry;
+        int i, r;
+
+        i = verb_parse_options_for(image_verb_find("login"), argc, argv, options, "u:", pull_option);
+        if (i <= 0)
+                return i < 0 ? CTRCTL_EXIT_USAGE : CTRCTL_EXIT_SUCCESS;
+        registry = registry_arg(argv[i]);
+        if (arg_user)
+                user = strdup(arg_user);
+        else if (!isatty(STDIN_FILENO) || arg_password_stdin) {
+                log_error("No user name: give one with -u USER.");
+                return CTRCTL_EXIT_USAGE;
+        } else {
+                fputs("Username: ", stderr);
+                (void) read_line(stdin, false, &user);
+        }
+        if (!arg_password_stdin)
+                fputs("Password: ", stderr);
+        if (!user || read_line(stdin, true, &password) < 0)
+                return log_oom();
+        if (isempty(user) || isempty(password) || strchr(user, ':')) {
+                log_error("A user name (without ':') and a password are needed.");
+                return CTRCTL_EXIT_USAGE;
+        }
+        r = registry_auth_file(&path);
+        if (r >= 0)
+                r = registry_auth_store(path, registry, user, password);
+        explicit_bzero(password, strlen(password));
+        if (r < 0) {
+                log_error_errno(r, "Cannot write the credentials for %s to %s: %m", registry, strna(path));
+                return CTRCTL_EXIT_FAILURE;
+        }
+        fprintf(stderr, "Credentials for %s saved in %s (checked at the next pull).\n", registry, path);
+        return CTRCTL_EXIT_SUCCESS;
+}
+
+int image_verb_logout(int argc, char *argv[]) {
+        _cleanup_free_ char *path = NULL;
+        const char *registry;
+        int i, r;
+
+        i = verb_parse_options_for(image_verb_find("logout"), argc, argv, NULL, NULL, NULL);
+        if (i <= 0)
+                return i < 0 ? CTRCTL_EXIT_USAGE : CTRCTL_EXIT_SUCCESS;
+        registry = registry_arg(argv[i]);
+        r = registry_auth_file(&path);
+        if (r >= 0)
+                r = registry_auth_store(path, registry, NULL, NULL);
+        if (r == -ENOENT) {
+                log_error("No credentials for %s in %s.", registry, strna(path));
+                return CTRCTL_EXIT_FAILURE;
+        }
+        if (r < 0) {
+                log_error_errno(r, "Cannot update %s: %m", strna(path));
+                return CTRCTL_EXIT_FAILURE;
+        }
+        fprintf(stderr, "Removed the credentials for %s from %s.\n", registry, path);
+        return CTRCTL_EXIT_SUCCESS;
+}

@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* image_pull() (image-pull.h). A layer's blob is written to the pull's temporary directory in the store
+ * while it is hashed, then handed to image_store_put_layer(), which takes a file (it verifies the blob
+ * with pread() before unpacking): so the blob's bytes are hashed on arrival and read once more from the
+ * page cache, and the file goes as soon as its layer is unpacked. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image-pull.h"
+#include "image-ref.h"
+#include "oci-json.h"
+#include "registry-client.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define PULL_LOCK_DIR "pull"
+#define INDEX_DEPTH_MAX 2U
+
+typedef struct PullLayer {
+        const OciDescriptor *desc;
+        const char *diff_id;
+        unsigned index;                 /* from 1 */
+        int lock_fd;                    /* PULL_LOCK_DIR/HEX.lock, held while it is downloaded */
+        bool present;
+} PullLayer;
+
+typedef struct Pull {
+        ImageStore *store;
+        ImageStoreWork *work;
+        RegistryClient *client;
+        const ImagePullOptions *options;
+        char *name;                     /* NAME:TAG as committed */
+        PullLayer *layers;
+        size_t n_layers;
+        unsigned layers_done;
+        RegistryBlob *blobs;            /* of the round running */
+        size_t n_blobs;
+        uint64_t bytes_done, bytes_total;
+        int lock_dir_fd;
+        char **error;
+} Pull;
+
+/* a sentence in *p->error (when the caller wants one), and |r| */
+#define pull_fail(p, r, ...) ((void) strprintf_replace((p)->error, __VA_ARGS__), (r))
+
+static void pull_progress(Pull *p, PullPhase phase, const PullLayer *l, bool downloaded) {
+        uint64_t in_flight = 0;
+
+        if (!p->options->progress)
+                return;
+        for (size_t i = 0; i < p->n_blobs; i++)
+                in_flight += p->blobs[i].received;
+        p->options->progress(&(PullProgress) {
+                .phase = phase,
+                .name = p->name,
+                .layer = l ? l->index : 0,
+                .n_layers = (unsigned) p->n_layers,
+                .layers_done = p->layers_done,
+                .digest = l ? l->desc->digest : NULL,
+                .layer_size = l ? l->desc->size : 0,
+                .downloaded = downloaded,
+                .bytes_done = p->bytes_done + in_flight,
+                .bytes_total = p->bytes_total,
+        }, p->options->userdata);
+}
+
+static void transfer_progress(void *userdata) {
+        pull_progress(userdata, PULL_PHASE_PROGRESS, NULL, false);
+}
+
+/* Whether the store has layer |l| (by diff_id, or its blob recorded as unpacked to that diff_id). */
+static bool layer_present(Pull *p, const PullLayer *l) {
+        char known[DIGEST_STRING_MAX];
+
+        if (image_store_has_layer(p->store, l->diff_id))
+                return true;
+        return image_store_lookup_compressed(p->store, l->desc->digest, known) >= 0 && streq(known, l->diff_id);
+}
+
+static void layer_mark_done(Pull *p, PullLayer *l, bool downloaded) {
+        l->present = true;
+        p->layers_done++;
+        pull_progress(p, PULL_PHASE_LAYER_DONE, l, downloaded);
+}
+
+/* Takes |l|'s download lock: 1 taken, 0 another pull holds it (|wait|: never, it waits). */
+static int layer_lock(Pull *p, PullLayer *l, bool wait) {
+        _cleanup_free_ char *name = strprintf("%s.lock", digest_hex(l->desc->digest));
+        _cleanup_close_ int fd = -EBADF;
+
+        if (!name)
+                return -ENOMEM;
+        fd = openat(p->lock_dir_fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return negative_errno();
+        while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+                if (errno == EWOULDBLOCK && !wait)
+                        return 0;
+                if (errno != EINTR)
+                        return negative_errno();
+        }
+        l->lock_fd = TAKE_FD(fd);
+        return 1;
+}
+
+/* Once the layer is in place nobody needs its lock file: whoever opens it later finds the layer present
+ * after taking the lock, whichever inode that lock is on. */
+static void layer_unlock(Pull *p, PullLayer *l, bool remove) {
+        if (l->lock_fd < 0)
+                return;
+        if (remove) {
+                _cleanup_free_ char *name = strprintf("%s.lock", digest_hex(l->desc->digest));
+
+                if (name)
+                        (void) unlinkat(p->lock_dir_fd, name, 0);
+        }
+        l->lock_fd = safe_close(l->lock_fd);
+}
+
+static int blob_done(RegistryBlob *b, void *userdata) {
+        Pull *p = userdata;
+        PullLayer *l = b->userdata;
+        _cleanup_free_ char *file = strprintf("blob.%s", digest_hex(b->digest));
+        char got[DIGEST_STRING_MAX];
+        bool unpacked = false;
+        int r;
+
+        if (!file)
+                return -ENOMEM;
+        r = image_store_put_layer(p->work, b->fd, b->digest, b->size, l->diff_id, p->options->limits, got,
+                                  &unpacked, p->error);
+        (void) unlinkat(image_store_work_fd(p->work), file, 0);
+        b->fd = safe_close(b->fd);
+        if (r < 0)
+                return r;
+        p->bytes_done += b->size;
+        b->received = 0;
+        layer_unlock(p, l, true);
+        layer_mark_done(p, l, true);
+        return 0;
+}
+
+/* Downloads and unpacks the layers whose locks this pull holds. */
+static int pull_round(Pull *p, PullLayer **todo, size_t n) {
+        int r = 0;
+
+        p->blobs = calloc(n + 1, sizeof(RegistryBlob));
+        if (!p->blobs)
+                return -ENOMEM;
+        p->n_blobs = n;
+        for (size_t i = 0; i < n; i++)
+                p->blobs[i] = (RegistryBlob) { .digest = todo[i]->desc->digest, .size = todo[i]->desc->size,
+                                               .fd = -EBADF, .userdata = todo[i] };
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                _cleanup_free_ char *file = strprintf("blob.%s", digest_hex(todo[i]->desc->digest));
+
+                if (!file)
+                        r = -ENOMEM;
+                else if ((p->blobs[i].fd = openat(image_store_work_fd(p->work), file,
+                                                  O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+                        r = negative_errno();
+        }
+        if (r >= 0)
+                r = registry_get_blobs(p->client, p->blobs, n, p->options->parallel ?: PULL_PARALLEL_DEFAULT,
+                                       blob_done, transfer_progress, p, p->error);
+        for (size_t i = 0; i < n; i++)
+                safe_close(p->blobs[i].fd);
+        p->blobs = mfree(p->blobs);
+        p->n_blobs = 0;
+        return r;
+}
+
+/* Every layer present: the ones another pull is fetching waited for, the others downloaded. */
+static int pull_layers(Pull *p) {
+        _cleanup_free_ PullLayer **todo = calloc(p->n_layers + 1, sizeof(PullLayer *));
+        int r;
+
+        if (!todo)
+                return -ENOMEM;
+        for (;;) {
+                size_t n = 0;
+                PullLayer *waiting = NULL;
+
+                for (size_t i = 0; i < p->n_layers; i++) {
+                        PullLayer *l = &p->layers[i];
+
+                        if (l->present)
+                                continue;
+                        r = layer_lock(p, l, false);
+                        if (r < 0)
+                                return pull_fail(p, r, "Cannot lock layer %s for download: %s", l->desc->digest,
+                                                 strerror(-r));
+                        if (r == 0) {
+                                waiting = waiting ?: l;
+                                continue;
+                        }
+                        if (layer_present(p, l)) {     /* made by a pull that held the lock before us */
+                                layer_unlock(p, l, false);
+                                layer_mark_done(p, l, false);
+                                continue;
+                        }
+                        todo[n++] = l;
+                }
+                if (n > 0) {
+                        r = pull_round(p, todo, n);
+                        for (size_t i = 0; i < n; i++)
+                                layer_unlock(p, todo[i], false);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (!waiting)
+                        return 0;
+                /* only layers others are downloading: wait for one, then look again */
+                pull_progress(p, PULL_PHASE_WAITING, waiting, false);
+                r = layer_lock(p, waiting, true);
+                if (r < 0)
+                        return pull_fail(p, r, "Cannot lock layer %s for download: %s", waiting->desc->digest,
+                                         strerror(-r));
+                layer_unlock(p, waiting, false);
+        }
+}
+
+static int parse_platform(const char *platform, char **ret_arch, char **ret_variant, char **ret_error) {
+        _cleanup_strv_free_ char **parts = NULL;
+
+        if (!platform) {
+                *ret_arch = strdup(oci_host_architecture());
+                *ret_variant = oci_host_variant() ? strdup(oci_host_variant()) : NULL;
+                return *ret_arch ? 0 : -ENOMEM;
+        }
+        if (strv_split(platform, "/", &parts) < 0)
+                return -ENOMEM;
+        if (strv_length(parts) < 2 || strv_length(parts) > 3 || !streq(parts[0], "linux"))
+                return strprintf_replace(ret_error, "Platform '%s' is not linux/ARCH[/VARIANT] (only Linux "
+                                         "images run here).", platform) < 0 ? -ENOMEM : -EINVAL;
+        *ret_arch = strdup(parts[1]);
+        *ret_variant = parts[2] ? strdup(parts[2]) : NULL;
+        return *ret_arch ? 0 : -ENOMEM;
+}
+
+/* The manifest for the platform: |json| itself, or what an index names for it. */
+static int resolve_manifest(Pull *p, char **json, size_t *size, char **media_type, char digest[DIGEST_STRING_MAX]) {
+        _cleanup_free_ char *arch = NULL, *variant = NULL;
+        int r;
+
+        r = parse_platform(p->options->platform, &arch, &variant, p->error);
+        if (r < 0)
+                return r;
+        for (unsigned depth = 0;; depth++) {
+                _cleanup_(oci_index_done) OciIndex idx = {};
+                OciMediaKind kind = *media_type ? oci_media_kind(*media_type) : OCI_KIND_UNKNOWN;
+                size_t k;
+
+                if (kind == OCI_KIND_UNKNOWN)   /* no or a generic Content-Type: the document says */
+                        kind = oci_document_kind(*json, *size);
+                if (kind == OCI_KIND_MANIFEST)
+                        return 0;
+                if (kind != OCI_KIND_INDEX || depth >= INDEX_DEPTH_MAX)
+                        return pull_fail(p, -ENOTSUP, "%s: manifest %s has media type '%s', neither an OCI or "
+                                         "Docker v2 schema 2 manifest nor an index.",
+                                         registry_client_name(p->client), digest, strna(*media_type));
+                r = oci_index_parse(*json, *size, NULL, &idx, p->error);
+                if (r < 0)
+                        return r;
+                r = oci_index_select_platform(&idx, arch, variant, &k);
+                if (r < 0)
+                        return pull_fail(p, r == -ENOENT ? -ENOTSUP : r, "%s: index %s has %s image for "
+                                         "linux/%s%s%s.", registry_client_name(p->client), digest,
+                                         r == -ENOENT ? "no" : "more than one", arch, variant ? "/" : "",
+                                         strempty(variant));
+                *json = mfree(*json);
+                *media_type = mfree(*media_type);
+                r = registry_get_manifest(p->client, idx.manifests[k].digest, json, size, media_type, digest,
+                                          p->error);
+                if (r < 0)
+                        return r;
+        }
+}
+
+/* NAME:TAG to commit under; a digest without a tag as NAME:sha256-HEX */
+static int pull_name(const ImageReference *ref, char **ret) {
+        _cleanup_free_ char *tag = NULL;
+
+        if (ref->tag)
+                return image_reference_format(ref->name, ref->tag, NULL, ret);
+        tag = strprintf("sha256-%s", digest_hex(ref->digest));
+        if (!tag)
+                return -ENOMEM;
+        return image_reference_format(ref->name, tag, NULL, ret);
+}
+
+static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
+        _cleanup_free_ char *json = NULL, *media_type = NULL, *config_json = NULL, *tag = NULL;
+        _cleanup_(oci_manifest_done) OciManifest m = {};
+        _cleanup_strv_free_ char **diff_ids = NULL;
+        char digest[DIGEST_STRING_MAX];
+        ImageConfig config = {};
+        size_t size, config_size;
+        int r;
+
+        r = registry_get_manifest(p->client, ref->digest[0] ? ref->digest : ref->tag, &json, &size, &media_type,
+                                  digest, p->error);
+        if (r < 0)
+                return r;
+        r = resolve_manifest(p, &json, &size, &media_type, digest);
+        if (r < 0)
+                return r;
+        r = oci_manifest_parse(json, size, NULL, &m, p->error);
+        if (r < 0)
+                return r;
+
+        /* the config first: the diff_ids say which layers the store has */
+        r = image_store_get_blob(p->store, m.config.digest, &config_json, &config_size, NULL);
+        if (r < 0)
+                r = registry_get_blob(p->client, m.config.digest, m.config.size, OCI_JSON_MAX, &config_json,
+                                      &config_size, p->error);
+        if (r < 0)
+                return r;
+        r = oci_config_parse(config_json, config_size, &config, &diff_ids, p->error);
+        if (r < 0)
+                return r;
+        image_config_done(&config);
+        if (strv_length(diff_ids) != m.n_layers)
+                return pull_fail(p, -EBADMSG, "Manifest %s lists %zu layers, its config %zu diff_ids.", digest,
+                                 m.n_layers, strv_length(diff_ids));
+
+        p->layers = calloc(m.n_layers + 1, sizeof(PullLayer));
+        if (!p->layers)
+                return -ENOMEM;
+        p->n_layers = m.n_layers;
+        for (size_t i = 0; i < m.n_layers; i++)
+                p->layers[i] = (PullLayer) { .desc = &m.layers[i], .diff_id = diff_ids[i],
+                                             .index = (unsigned) i + 1, .lock_fd = -EBADF };
+        for (size_t i = 0; i < m.n_layers; i++)
+                if (!layer_present(p, &p->layers[i]))
+                        p->bytes_total += m.layers[i].size;
+        pull_progress(p, PULL_PHASE_RESOLVED, NULL, false);
+        for (size_t i = 0; i < m.n_layers; i++)
+                if (layer_present(p, &p->layers[i]))
+                        layer_mark_done(p, &p->layers[i], false);
+
+        r = pull_layers(p);
+        if (r < 0)
+                return r;
+
+        /* config, manifest, then the reference: visible from here on */
+        r = image_store_put_blob(p->work, config_json, config_size, m.config.digest, NULL);
+        if (r >= 0)
+                r = image_store_put_blob(p->work, json, size, digest, NULL);
+        if (r >= 0)
+                r = image_store_commit_ref(p->work, ref->name, strrchr(p->name, ':') + 1, digest);
+        if (r < 0)
+                return pull_fail(p, r, "Cannot write image %s into the store: %s", p->name, strerror(-r));
+        return ret ? image_store_resolve(p->store, p->name, ret, p->error) : 0;
+}
+
+int image_pull(ImageStore *s, const char *reference, const ImagePullOptions *o, Image **ret, char **ret_error) {
+        static const ImagePullOptions no_options = { .tls_verify = -1 };
+        _cleanup_(image_reference_done) ImageReference ref = {};
+        _cleanup_free_ char *registry = NULL;
+        const char *slash;
+        Pull p = {
+                .store = s,
+                .options = o ?: &no_options,
+                .lock_dir_fd = -EBADF,
+                .error = ret_error,
+        };
+        int r;
+
+        r = image_reference_parse(reference, &ref);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return pull_fail(&p, -EINVAL, "'%s' is not a valid image reference.", reference);
+        r = pull_name(&ref, &p.name);
+        if (r < 0)
+                return r;
+        slash = strchr(ref.name, '/');
+        registry = slash ? strndup(ref.name, (size_t) (slash - ref.name)) : NULL;
+        if (!registry) {
+                free(p.name);
+                return -ENOMEM;
+        }
+
+        r = registry_client_new(registry, slash + 1, &(RegistryClientOptions) {
+                                        .tls_verify = p.options->tls_verify,
+                                        .auth_file = p.options->auth_file,
+                                }, &p.client, ret_error);
+        if (r >= 0)
+                r = image_store_work_begin(s, &p.work);
+        if (r >= 0) {
+                int store_fd = open(image_store_path(s), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+                if (store_fd < 0 || (mkdirat(store_fd, PULL_LOCK_DIR, 0700) < 0 && errno != EEXIST) ||
+                    (p.lock_dir_fd = openat(store_fd, PULL_LOCK_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+                                            O_NOFOLLOW)) < 0)
+                        r = pull_fail(&p, negative_errno(), "Cannot prepare the store at %s: %m",
+                                      image_store_path(s));
+                safe_close(store_fd);
+        } else if (r != -ENOMEM && !(ret_error && *ret_error))
+                r = pull_fail(&p, r, "Cannot prepare the store at %s: %s", image_store_path(s), strerror(-r));
+        if (r >= 0)
+                r = pull_image(&p, &ref, ret);
+
+        if (p.layers)
+                for (size_t i = 0; i < p.n_layers; i++)
+                        layer_unlock(&p, &p.layers[i], false);
+        free(p.layers);
+        safe_close(p.lock_dir_fd);
+        image_store_work_end(p.work);
+        registry_client_free(p.client);
+        free(p.name);
+        return r;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What the registry client's files share (registry-client.c: requests and the transfer loop;
+ * registry-session.c: the client, its origin and authentication; registry-tls.c: certs.d). Not for
+ * callers outside src/image/registry-*.c. */
+
+#include <curl/curl.h>
+#include <stdbool.h>
+
+#include "buffer.h"
+#include "registry-client.h"
+
+struct RegistryClient {
+        char *name;                     /* "REGISTRY/REPOSITORY", for messages */
+        char *registry;                 /* the reference's domain: the auth file's key */
+        char *repository;
+        char *origin;                   /* "https://HOST[:PORT]": where the API is */
+        bool insecure;                  /* plain HTTP */
+        char *auth_file;
+        char *authorization;            /* the Authorization header's value for origin, NULL none yet */
+        CURLM *multi;
+};
+
+/* A registry's TLS material for one origin: extra CA files and a client certificate. */
+typedef struct RegistryTls {
+        char **ca_files;
+        char *client_cert, *client_key;
+} RegistryTls;
+
+void registry_tls_done(RegistryTls *t);
+/* Reads certs.d/|hostport|/ in each certs.d directory (registry-auth.h); the first that exists wins. */
+int registry_tls_load(const char *hostport, RegistryTls *ret);
+/* Verification on (always, for https), |t|'s CAs added to the system's, its client certificate. */
+int registry_tls_apply(CURL *easy, bool https, const RegistryTls *t);
+
+typedef struct RegistryRequest {
+        RegistryClient *client;
+        CURL *easy;
+        char *url;
+        char *what;                     /* "manifest latest", "blob sha256:…": for messages */
+        const char *accept;             /* a whole "Accept: …" header, or NULL */
+        struct curl_slist *headers;
+        RegistryTls tls;
+        /* a token request: the credentials for the token service's origin (NULL: none); otherwise the
+         * client's Authorization goes to the client's origin */
+        bool token;
+        const char *token_origin;
+        const char *token_authorization;
+        bool on_registry;               /* url is on the origin the Authorization is for */
+        bool active;                    /* added to the multi handle */
+        bool authenticated;             /* a 401 was answered once already */
+        unsigned redirects, attempts;
+        uint64_t retry_at;              /* CLOCK_MONOTONIC µs; 0: not waiting */
+
+        /* the body: into |blob|'s fd, or |body| */
+        RegistryBlob *blob;
+        Buffer body;
+        Buffer error_body;
+        const char *expected_digest;    /* NULL: not verified */
+        uint64_t expected_size;         /* UINT64_MAX: unknown */
+        DigestCheck check;
+        uint64_t received;
+
+        long status;
+        char *www_authenticate, *content_type;
+        int error;
+        char *error_text;
+        char errbuf[CURL_ERROR_SIZE];
+} RegistryRequest;
+
+int registry_request_new(RegistryClient *c, const char *url, const char *what, RegistryRequest **ret);
+RegistryRequest *registry_request_free(RegistryRequest *q);
+DEFINE_TRIVIAL_CLEANUP_FUNC(RegistryRequest *, registry_request_free);
+int registry_request_start(RegistryRequest *q);
+
+typedef int (*RegistryRequestDone)(RegistryRequest *q, void *userdata);
+int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned parallel,
+                 RegistryRequestDone done, void *userdata, RegistryProgress progress, void *progress_userdata,
+                 char **ret_error);
+
+/* "http(s)://HOST[:PORT]" of |url| and "HOST[:PORT]" (the port only when the URL has one: certs.d's name);
+ * -EPROTO for another scheme or an unparsable URL. */
+int registry_url_origin(const char *url, char **ret_origin, char **ret_hostport, bool *ret_https);
+
+/* Answers a 401 whose WWW-Authenticate is |challenge| (NULL: none): sets c->authorization, fetching a
+ * token for a Bearer challenge. -EACCES and a sentence when that cannot work. */
+int registry_authenticate(RegistryClient *c, const char *challenge, char **ret_error);
+
+/* The first message of a registry's error body ({"errors": [{"code": …, "message": …}]}), if any. */
+int registry_error_body_message(const char *body, size_t size, char **ret);
