@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buffer.h"
+#include "config-hash.h"
 #include "name-util.h"
 #include "parse-util.h"
 #include "path-util.h"
@@ -169,6 +170,7 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
         _cleanup_free_ char *description = NULL, *absolute = NULL;
         _cleanup_buffer_ Buffer b = {};
         const char *source;
+        char hash[65];
         char *text;
         size_t size;
         int r;
@@ -259,8 +261,14 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
         r = buffer_word(&b, "LogExtraFields", "CONTAINER_NAME=", c->name, UNIT_WORD_CUNESCAPE);
         if (r < 0)
                 return r;
-        if (!isempty(c->config_hash)) {
-                r = buffer_word(&b, "Environment", "CTR_CONFIG_HASH=", c->config_hash, UNIT_WORD_CUNESCAPE);
+        /* what the generator saw, for ctr-launch to notice an edit without daemon-reload (the stamp) and for
+         * ctrctl to compare with what runs (the hash) */
+        container_config_hash(c, hash);
+        r = buffer_word(&b, "Environment", "CTR_CONFIG_HASH=", hash, UNIT_WORD_CUNESCAPE);
+        if (r < 0)
+                return r;
+        if (!isempty(c->config_stamp)) {
+                r = buffer_word(&b, "Environment", "CTR_CONFIG_STAMP=", c->config_stamp, UNIT_WORD_CUNESCAPE);
                 if (r < 0)
                         return r;
         }

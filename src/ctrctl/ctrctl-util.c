@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bus-util.h"
+#include "config-hash.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "fileio.h"
@@ -455,4 +456,28 @@ int container_names_all(char ***ret) {
         strv_sort(names);
         *ret = TAKE_PTR(names);
         return 0;
+}
+
+bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[static 65]) {
+        if (s->config_hash && strlen(s->config_hash) == 64) {
+                memcpy(ret, s->config_hash, 65);
+                return true;
+        }
+        if (s->config_stamp && streq_ptr(s->config_stamp, c->config_stamp)) {
+                container_config_hash(c, ret);
+                return true;
+        }
+        return false;
+}
+
+int runtime_config_changed(const Container *c, const RuntimeState *s) {
+        char then[65], now[65];
+
+        if (runtime_config_hash(c, s, then)) {
+                container_config_hash(c, now);
+                return !streq(then, now);
+        }
+        if (s->config_stamp)
+                return !streq_ptr(s->config_stamp, c->config_stamp);
+        return -ENODATA;
 }

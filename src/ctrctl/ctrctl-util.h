@@ -67,6 +67,13 @@ char *format_limit(char *buf, size_t size, uint64_t value, uint32_t scale, bool 
 /* Where the container's writable layer is: "$CTR_STATE_DIR/containers/NAME/upper", or a description. */
 int container_writable_layer(const Container *c, char **ret);
 
+/* The hash of the configuration a running container was started with, into |ret|: the one its launcher
+ * recorded, else the current files' when they are still what it read (same stamp). False when unknown. */
+bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[static 65]);
+/* 1 when the container's files changed since it was started (by hash when known, else by stamp), 0 when not,
+ * -ENODATA when the runtime state says nothing of it. */
+int runtime_config_changed(const Container *c, const RuntimeState *s);
+
 /* Names with a RUNTIME_DIR/NAME/state file (running or crashed launchers), unsorted; NULL when none. */
 int runtime_names(char ***ret);
 /* Every container name: the search path's (not masked) and the runtime ones, sorted, no duplicates. */

@@ -173,7 +173,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 return CTRCTL_EXIT_NOT_RUNNING;
         }
         bus = sd_bus_flush_close_unref(bus);
-        if (state.config_hash && !streq(state.config_hash, c->config_hash))
+        if (runtime_config_changed(c, &state) > 0)
                 log_warning("The configuration of '%s' changed since it was started; the command runs with the "
                             "current one.", name);
 

@@ -17,6 +17,7 @@
 #include "bus-util.h"
 #include "caps-util.h"
 #include "container-exec.h"
+#include "config-hash.h"
 #include "container-image.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
@@ -67,7 +68,10 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_field_string(w, "name", c->name);
         json_field_string(w, "source_path", c->source_path);
         json_field_strv(w, "dropin_paths", c->dropin_paths);
-        json_field_string(w, "config_hash", c->config_hash);
+        char hash[65];
+
+        container_config_hash(c, hash);
+        json_field_string(w, "config_hash", hash);
 
         json_field_string(w, "image", c->image);
         json_field_string(w, "root_directory", c->root_directory);
@@ -283,7 +287,10 @@ static void print_image(JsonWriter *w, const Container *c, const ContainerImage 
         json_end_object(w);
 }
 
-static void print_runtime(JsonWriter *w, sd_bus *bus, const char *name) {
+static void print_runtime(JsonWriter *w, sd_bus *bus, const Container *c) {
+        const char *name = c->name;
+        char hash[65];
+        int changed;
         _cleanup_(runtime_state_done) RuntimeState s = {};
         _cleanup_(unit_info_done) UnitInfo service = {}, scope = {};
         _cleanup_free_ char *unit = NULL, *scope_name = NULL, *cgroup = NULL;
@@ -307,7 +314,13 @@ static void print_runtime(JsonWriter *w, sd_bus *bus, const char *name) {
         json_field_string(w, "scope", s.scope);
         json_field_string(w, "address", running ? s.address : NULL);
         json_field_string(w, "image_digest", running ? s.image_digest : NULL);
-        json_field_string(w, "config_hash", s.config_hash);
+        json_field_string(w, "config_hash", runtime_config_hash(c, &s, hash) ? hash : NULL);
+        json_key(w, "config_changed");
+        changed = running ? runtime_config_changed(c, &s) : -ENODATA;
+        if (changed >= 0)
+                json_boolean(w, changed > 0);
+        else
+                json_null(w);
         json_key(w, "started_usec");
         if (s.started_usec > 0)
                 json_unsigned(w, s.started_usec);
@@ -391,7 +404,7 @@ int verb_inspect(int argc, char *argv[]) {
                 json_begin_object(&w);
                 print_container(&w, cs[k]);
                 print_image(&w, cs[k], &ci);
-                print_runtime(&w, bus, cs[k]->name);
+                print_runtime(&w, bus, cs[k]);
                 json_end_object(&w);
         }
         json_end_array(&w);

@@ -102,10 +102,6 @@ static bool store_has_image(ImageStore **store, const char *reference) {
         return *store && image_store_resolve(*store, reference, &i, NULL) >= 0;
 }
 
-static bool streq_ptr(const char *a, const char *b) {
-        return a && b && streq(a, b);
-}
-
 static Row *find_row(Row *rows, size_t n, const char *name) {
         for (size_t i = 0; i < n; i++)
                 if (streq(rows[i].name, name))

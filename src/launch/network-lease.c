@@ -111,20 +111,21 @@ void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths) {
                 _cleanup_free_ char *path = strprintf("%s/%s", LEASES_DIR, de->d_name), *line = NULL;
                 char veth[IFNAMSIZ] = "";
                 uint32_t address;
-                bool alive;
+                bool alive, have_address;
 
                 if (!path || lease_first_line(path, &line) < 0)
                         continue;
+                have_address = network_address_parse(de->d_name, &address);
                 alive = lease_owner_alive(line);
-                if (line[0]) {
+                if (line[0] && have_address) {
                         line[strcspn(line, " ")] = '\0';
-                        veth_name(line, veth);
+                        veth_name(line, address, veth);
                         (void) strv_extend(alive ? &live : &dead, veth);
                 }
                 if (alive)
                         continue;
                 log_debug("Collecting the stale network lease %s (%s).", de->d_name, line);
-                if (network_address_parse(de->d_name, &address)) {
+                if (have_address) {
                         if (n_dead % 64 == 0) {
                                 uint32_t *m = reallocarray(dead_addresses, n_dead + 64, sizeof(uint32_t));
 

@@ -23,12 +23,12 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
+#include <systemd/sd-id128.h>
 
 #include "fileio.h"
 #include "macro.h"
 #include "network-link.h"
 #include "parse-util.h"
-#include "sha256.h"
 #include "string-util.h"
 
 /* The network of a bridge ctr-launch creates itself; one that exists already brings its own address. */
@@ -207,17 +207,20 @@ static const Sysctl bridge_ipv6_off[] = {
         { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/disable_ipv6", "1" },
 };
 
+/* ctr0's MAC: sd_id128_get_machine_app_specific() of this ID, which keeps the machine ID itself from being
+ * derivable from the MAC (an HMAC-SHA256 keyed by it, computed by libsystemd: no hashing library loaded). */
+#define BRIDGE_MAC_APP_ID SD_ID128_MAKE(bb,aa,e3,c5,33,31,49,b5,b8,21,c6,85,5f,4d,b6,15)
+
 /* A bridge without a MAC of its own takes its lowest port's, so ctr0's changed whenever the container with
  * the lowest one stopped, and the others lost their gateway until their ARP entries expired. Like systemd for
- * the bridges it creates: a hash of the machine ID and the name, locally administered, unicast — the same
- * across stops and reboots. A MAC set on ctr0 already (by an operator, by systemd-networkd, by us) is kept. */
+ * the bridges it creates: derived from the machine ID, locally administered, unicast — the same across stops
+ * and reboots. A MAC set on ctr0 already (by an operator, by systemd-networkd, by us) is kept. */
 static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
-        _cleanup_free_ char *assign = NULL, *machine_id = NULL;
+        _cleanup_free_ char *assign = NULL;
         _cleanup_(rtnl_link_putp) struct rtnl_link *change = NULL;
         _cleanup_(nl_addr_putp) struct nl_addr *mac = NULL;
-        uint8_t digest[SHA256_DIGEST_SIZE];
         unsigned assign_type;
-        Sha256 h;
+        sd_id128_t id;
         int r;
 
         r = read_full_file_at(AT_FDCWD, "/sys/class/net/" NETWORK_BRIDGE_NAME "/addr_assign_type", 4096, &assign, NULL);
@@ -226,22 +229,14 @@ static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
         assign[strcspn(assign, "\n")] = '\0';
         if (safe_atou(assign, &assign_type) >= 0 && assign_type == 3)   /* NET_ADDR_SET */
                 return 0;
-        r = read_full_file_at(AT_FDCWD, "/etc/machine-id", 64, &machine_id, NULL);
-        if (r == -ENOENT)
-                return 0;       /* no machine ID (a bare chroot): the kernel's choice, as before */
+        r = sd_id128_get_machine_app_specific(BRIDGE_MAC_APP_ID, &id);
+        if (r == -ENOENT || r == -ENOMEDIUM || r == -ENOPKG)
+                return 0;       /* no machine ID (a bare chroot, a first boot): the kernel's choice */
         if (r < 0)
                 return r;
-        machine_id[strcspn(machine_id, "\n")] = '\0';
-        if (machine_id[0] == '\0')
-                return 0;
+        id.bytes[0] = (id.bytes[0] & 0xfe) | 0x02;      /* unicast, locally administered */
 
-        sha256_init(&h);
-        sha256_update(&h, machine_id, strlen(machine_id));
-        sha256_update(&h, "\0ctr bridge\0" NETWORK_BRIDGE_NAME, sizeof("\0ctr bridge\0" NETWORK_BRIDGE_NAME) - 1);
-        sha256_final(&h, digest);
-        digest[0] = (digest[0] & 0xfe) | 0x02;          /* unicast, locally administered */
-
-        mac = nl_addr_build(AF_LLC, digest, 6);
+        mac = nl_addr_build(AF_LLC, id.bytes, 6);
         change = rtnl_link_alloc();
         if (!mac || !change)
                 return -ENOMEM;
@@ -332,22 +327,14 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
 /* ---- the veth pairs ---- */
 
 /* "vc-web" for a name of at most 12 characters without ':' (which the kernel refuses in interface names); for
- * any other "vh-" and 12 hex digits of the name's SHA-256. A short name can never take the hash form, and
- * two names share a hash form once in 2^48; then the second start fails (veth_create() never deletes a link
- * a running container holds). */
-void veth_name(const char *name, char buf[static IFNAMSIZ]) {
-        uint8_t digest[SHA256_DIGEST_SIZE];
-        Sha256 sha;
-
-        if (strlen(name) <= IFNAMSIZ - 1 - 3 && !strchr(name, ':')) {
+ * any other "vh-" and the container's address in 8 hex digits. A short name can never take the address form;
+ * an address has one lease, so no two running containers share a name, and the lease's collection deletes
+ * the link of a dead one before its address can be taken again. */
+void veth_name(const char *name, uint32_t address, char buf[static IFNAMSIZ]) {
+        if (strlen(name) <= IFNAMSIZ - 1 - 3 && !strchr(name, ':'))
                 snprintf(buf, IFNAMSIZ, "vc-%s", name);
-                return;
-        }
-        sha256_init(&sha);
-        sha256_update(&sha, name, strlen(name));
-        sha256_final(&sha, digest);
-        snprintf(buf, IFNAMSIZ, "vh-%02x%02x%02x%02x%02x%02x", digest[0], digest[1], digest[2], digest[3],
-                 digest[4], digest[5]);
+        else
+                snprintf(buf, IFNAMSIZ, "vh-%08x", address);
 }
 
 void veth_delete(struct nl_sock *sk, const char *name) {
@@ -363,13 +350,13 @@ int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_if
         char name[IFNAMSIZ];
         int r;
 
-        veth_name(c->name, name);
+        veth_name(c->name, n->address, name);
         /* Never deleted first: a link of that name is a running container's (a dead monitor's went when its
          * lease was collected), which must keep it. */
         r = rtnl_link_veth_add(sk, name, "eth0", pid);
         if (r == -NLE_EXIST) {
                 strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s exists, another "
-                                  "running container's (its name has the same hash form)", name, name);
+                                  "running container's", name, name);
                 return -EEXIST;
         }
         if (r < 0) {

@@ -32,8 +32,8 @@ int link_open(struct nl_sock **ret);
  * forwarding on, route_localnet for ports published on 127.0.0.1, IPv6 off: |ret| says its network. */
 int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error);
 
-/* The host end of |name|'s veth pair. */
-void veth_name(const char *name, char buf[static IFNAMSIZ]);
+/* The host end of the veth pair of container |name| holding the lease of |address|. */
+void veth_name(const char *name, uint32_t address, char buf[static IFNAMSIZ]);
 /* The pair for |c|: the host end (n->veth, set as soon as it exists, so a failure later deletes it) a port of
  * the bridge |bridge_ifindex| and up, "eth0" in the network namespace of |pid|. */
 int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_ifindex, NetworkBridge *n,

@@ -101,17 +101,17 @@ typedef struct StartedContext {
         LaunchTerminal *terminal;
         uint32_t address;       /* Network=bridge */
         const char *image_digest; /* Image=REF: the manifest digest it runs */
+        const char *config_hash; /* LaunchOptions.config_hash */
         /* the service's pollfds, then the terminal's */
         struct pollfd pollfds[_SERVICE_FD_MAX + TERMINAL_RELAY_CHANNELS_MAX];
         size_t n_service;
 } StartedContext;
 
-static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, uint32_t address,
-                                const char *image_digest);
+static void write_runtime_state(const StartedContext *ctx);
 
 static void on_started(void *userdata) {
         StartedContext *ctx = userdata;
-        write_runtime_state(ctx->container, ctx->in_scope, ctx->pid, ctx->address, ctx->image_digest);
+        write_runtime_state(ctx);
         service_started(ctx->service);
 }
 
@@ -154,24 +154,25 @@ static void on_ready(void *userdata, size_t index, short revents) {
                 launch_terminal_ready(ctx->terminal, index - ctx->n_service, revents);
 }
 
-static void write_runtime_state(const Container *c, bool in_scope, pid_t pid, uint32_t address,
-                                const char *image_digest) {
+static void write_runtime_state(const StartedContext *ctx) {
+        const Container *c = ctx->container;
         _cleanup_free_ char *scope = NULL;
         char a[INET_ADDRSTRLEN] = "";
         int r;
 
-        if (in_scope)
+        if (ctx->in_scope)
                 (void) container_scope_name(c->name, &scope);
 
         RuntimeState st = {
                 .name = c->name,
-                .init_pid = pid,
+                .init_pid = ctx->pid,
                 .monitor_pid = getpid(),
                 .scope = scope,
-                .config_hash = (char *) c->config_hash,
+                .config_hash = (char *) ctx->config_hash,
+                .config_stamp = c->config_stamp,
                 .source_path = c->source_path,
-                .address = address ? (char *) network_address_format(address, a) : NULL,
-                .image_digest = (char *) image_digest,
+                .address = ctx->address ? (char *) network_address_format(ctx->address, a) : NULL,
+                .image_digest = (char *) ctx->image_digest,
                 .started_usec = now_realtime_usec(),
         };
         r = runtime_state_write(&st);
@@ -375,6 +376,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .terminal = &terminal,
                 .address = net.address,
                 .image_digest = opts->image && opts->image->image ? opts->image->image->manifest_digest : NULL,
+                .config_hash = opts->config_hash,
         };
         MonitorHooks hooks = {
                 .start_fd = pair[0],

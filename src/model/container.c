@@ -58,6 +58,8 @@ Container *container_free(Container *c) {
         free(c->name);
         free(c->source_path);
         strv_free(c->dropin_paths);
+        free(c->config);
+        free(c->config_stamp);
         free(c->image);
         free(c->root_directory);
         strv_free(c->layers);

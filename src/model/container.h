@@ -69,10 +69,14 @@ typedef struct Container {
         char *name;             /* the instance name: web for ctr@web.service */
         char *source_path;      /* the main .ctr file (after resolving the search path), NULL if only drop-ins */
         char **dropin_paths;    /* NAME.ctr.d/ *.conf, in the order they were applied */
-        char config_hash[65];   /* hex SHA-256 over the effective configuration: "ctr-config-v1\n" NAME "\n", then
-                                 * for every file applied, in order (main file, then drop-ins):
-                                 * PATH "\n" SIZE "\n" CONTENTS "\n". Changes with any edit, rename or
-                                 * added/removed drop-in. */
+        char *config;           /* what container_config_hash() hashes: "ctr-config-v1\n" NAME "\n", then for
+                                 * every file applied, in order (main file, then drop-ins): PATH "\n" SIZE "\n"
+                                 * CONTENTS "\n". Changes with any edit, rename or added/removed drop-in. */
+        size_t config_size;
+        char *config_stamp;     /* what was read, cheaply compared: "INODE:SIZE:MTIME_NS" per file in the order
+                                 * applied, comma-separated; the generated unit carries it (CTR_CONFIG_STAMP=) so
+                                 * that ctr-launch sees an edit without daemon-reload without hashing anything,
+                                 * as systemd decides NeedDaemonReload= by modification times */
 
         /* [Container] — image and root */
         char *image;            /* "host", or an image reference for the local store; NULL when root_directory */

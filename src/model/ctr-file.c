@@ -2,23 +2,24 @@
 
 /* The loader: reads one container's files (the main NAME.ctr, then its drop-ins), hands every assignment
  * of [Container] to the key table (ctr-keys.c) and keeps [Unit], [Service] and [Install] as they are,
- * hashes what it read into the config hash, and checks the file as a whole at the end. Which files those
+ * keeps what it read for the config hash (config-hash.c) and a stamp of each file, and checks the file as a whole at the end. Which files those
  * are is the search path's (search-path.c); the syntax is conf-parser's. */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buffer.h"
 #include "conf-parser.h"
 #include "ctr-file.h"
 #include "fileio.h"
 #include "path-util.h"
-#include "sha256.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -33,8 +34,14 @@ typedef struct LoadContext {
         KeyState keys;          /* the container, diagnostics, specifiers and whether an error was reported */
         SectionKind section_kind;
         unsigned n_assignments;
-        Sha256 hash;
+        Buffer config;          /* becomes Container.config */
+        Buffer stamp;           /* becomes Container.config_stamp */
 } LoadContext;
+
+static void load_context_done(LoadContext *lc) {
+        buffer_done(&lc->config);
+        buffer_done(&lc->stamp);
+}
 
 static int load_error(LoadContext *lc, int error, const char *file, unsigned line, const char *section,
                       const char *key, const char *value, const char *format, ...) _printf_(8, 9);
@@ -149,16 +156,19 @@ static int on_item(const char *file, unsigned line, const char *section, const c
         }
 }
 
-static int hash_file(Sha256 *h, const char *path, const char *data, size_t size) {
-        char buf[32];
+/* What the config hash covers and the stamp of the file (see container.h). */
+static int record_file(LoadContext *lc, const char *path, const struct stat *st, const char *data, size_t size) {
+        char buf[96];
         int n;
 
         n = snprintf(buf, sizeof(buf), "\n%zu\n", size);
-        sha256_update(h, path, strlen(path));
-        sha256_update(h, buf, (size_t) n);
-        sha256_update(h, data, size);
-        sha256_update(h, "\n", 1);
-        return 0;
+        if (buffer_puts(&lc->config, path) < 0 || buffer_append(&lc->config, buf, (size_t) n) < 0 ||
+            buffer_append(&lc->config, data, size) < 0 || buffer_putc(&lc->config, '\n') < 0)
+                return -ENOMEM;
+
+        n = snprintf(buf, sizeof(buf), "%s%ju:%jd:%jd%09ld", lc->stamp.size > 0 ? "," : "", (uintmax_t) st->st_ino,
+                     (intmax_t) st->st_size, (intmax_t) st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+        return buffer_append(&lc->stamp, buf, (size_t) n);
 }
 
 static const char *file_type_name(mode_t mode) {
@@ -210,7 +220,9 @@ static int load_one_file(LoadContext *lc, const char *path) {
                 return q < 0 ? q : r;
         }
 
-        hash_file(&lc->hash, path, data, size);
+        r = record_file(lc, path, &st, data, size);
+        if (r < 0)
+                return r;
 
         lc->section_kind = SECTION_NONE;
         r = conf_parse_buffer(path, data, size, CTR_LINE_MAX, on_item, lc, lc->keys.diag);
@@ -224,8 +236,7 @@ static int load_one_file(LoadContext *lc, const char *path) {
 static int load_files(const char *name, const char *main_path, char *const *dropins, Diagnostics *diag,
                       Container **ret) {
         _cleanup_container_free_ Container *c = NULL;
-        uint8_t digest[SHA256_DIGEST_SIZE];
-        LoadContext lc = { .keys.diag = diag };
+        _cleanup_(load_context_done) LoadContext lc = { .keys.diag = diag };
         const char *file;
         int r;
 
@@ -234,10 +245,9 @@ static int load_files(const char *name, const char *main_path, char *const *drop
                 return -ENOMEM;
         lc.keys.c = c;
         lc.keys.spec.name = name;
-        sha256_init(&lc.hash);
-        sha256_update(&lc.hash, "ctr-config-v1\n", 14);
-        sha256_update(&lc.hash, name, strlen(name));
-        sha256_update(&lc.hash, "\n", 1);
+        if (buffer_puts(&lc.config, "ctr-config-v1\n") < 0 || buffer_puts(&lc.config, name) < 0 ||
+            buffer_putc(&lc.config, '\n') < 0)
+                return -ENOMEM;
 
         if (main_path) {
                 c->source_path = strdup(main_path);
@@ -284,8 +294,11 @@ static int load_files(const char *name, const char *main_path, char *const *drop
         if (lc.keys.failed)
                 return -EBADMSG;
 
-        sha256_final(&lc.hash, digest);
-        sha256_to_hex(digest, c->config_hash);
+        c->config_size = lc.config.size;
+        c->config = buffer_steal(&lc.config);
+        c->config_stamp = buffer_steal(&lc.stamp);
+        if (!c->config || !c->config_stamp)
+                return -ENOMEM;
 
         *ret = TAKE_PTR(c);
         return 0;

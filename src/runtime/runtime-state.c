@@ -13,12 +13,14 @@
 #include "paths.h"
 #include "runtime-state.h"
 
-#define STATE_FILE_MAX 8192U
+/* room for CONFIG_STAMP with CTR_DROPINS_MAX drop-ins (about 45 bytes each) */
+#define STATE_FILE_MAX 65536U
 
 void runtime_state_done(RuntimeState *s) {
         s->name = mfree(s->name);
         s->scope = mfree(s->scope);
         s->config_hash = mfree(s->config_hash);
+        s->config_stamp = mfree(s->config_stamp);
         s->source_path = mfree(s->source_path);
         s->address = mfree(s->address);
         s->image_digest = mfree(s->image_digest);
@@ -54,7 +56,8 @@ int runtime_state_write(const RuntimeState *s) {
         FILE *f;
         int r;
 
-        if (!value_ok(s->scope) || !value_ok(s->config_hash) || !value_ok(s->source_path) ||
+        if (!value_ok(s->scope) || !value_ok(s->config_hash) || !value_ok(s->config_stamp) ||
+            !value_ok(s->source_path) ||
             !value_ok(s->image_digest))
                 return -EINVAL;
 
@@ -77,6 +80,8 @@ int runtime_state_write(const RuntimeState *s) {
                 fprintf(f, "SCOPE=%s\n", s->scope);
         if (s->config_hash)
                 fprintf(f, "CONFIG_HASH=%s\n", s->config_hash);
+        if (s->config_stamp)
+                fprintf(f, "CONFIG_STAMP=%s\n", s->config_stamp);
         if (s->source_path)
                 fprintf(f, "SOURCE_PATH=%s\n", s->source_path);
         if (s->address)
@@ -151,6 +156,8 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
                         dst = &s.scope;
                 else if (streq(line, "CONFIG_HASH"))
                         dst = &s.config_hash;
+                else if (streq(line, "CONFIG_STAMP"))
+                        dst = &s.config_stamp;
                 else if (streq(line, "SOURCE_PATH"))
                         dst = &s.source_path;
                 else if (streq(line, "ADDRESS"))

@@ -4,13 +4,25 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include "config-hash.h"
 #include "ctr-file.h"
 #include "sha256.h"
 #include "string-util.h"
 #include "strv.h"
 #include "test.h"
+
+/* container_config_hash() as a value, for assertions (four at a time) */
+static const char *hash_of(const Container *c) {
+        static char buf[4][65];
+        static unsigned i;
+        char *r = buf[i++ % 4];
+
+        container_config_hash(c, r);
+        return r;
+}
 
 /* A fixture search path: DIR/etc (highest) and DIR/usr. */
 typedef struct Fixture {
@@ -134,7 +146,7 @@ TEST(load_design_example) {
         ASSERT_STREQ(c->unit_settings[2].section, "Service");
         ASSERT_STREQ(c->unit_settings[3].value, "multi-user.target");
         ASSERT_TRUE(endswith(c->source_path, "/etc/web.ctr"));
-        ASSERT_EQ(strlen(c->config_hash), 64);
+        ASSERT_EQ(strlen(hash_of(c)), 64);
 }
 
 TEST(defaults) {
@@ -1145,16 +1157,48 @@ TEST(config_hash) {
         ASSERT_OK(test_write(f.etc, "web.ctr", HEADER));
         ASSERT_OK(container_load("web", f.path, NULL, &a));
         ASSERT_OK(container_load("web", f.path, NULL, &b));
-        ASSERT_STREQ(a->config_hash, b->config_hash);
-        ASSERT_EQ(strspn(a->config_hash, "0123456789abcdef"), 64);
+        ASSERT_STREQ(hash_of(a), hash_of(b));
+        ASSERT_EQ(strspn(hash_of(a), "0123456789abcdef"), 64);
 
         ASSERT_OK(test_write(f.usr, "web.ctr.d/x.conf", "[Service]\nRestart=always\n"));
         ASSERT_OK(container_load("web", f.path, NULL, &c));
-        ASSERT_FALSE(streq(a->config_hash, c->config_hash));
+        ASSERT_FALSE(streq(hash_of(a), hash_of(c)));
 
         ASSERT_OK(test_write(f.usr, "web.ctr.d/x.conf", "[Service]\nRestart=no\n"));
         ASSERT_OK(container_load("web", f.path, NULL, &e));
-        ASSERT_FALSE(streq(c->config_hash, e->config_hash));
+        ASSERT_FALSE(streq(hash_of(c), hash_of(e)));
+}
+
+/* The stamp ctr-launch compares with the generated unit's CTR_CONFIG_STAMP instead of hashing: the same for
+ * the same files, different after any write to one of them (even with the same size), and when a drop-in
+ * comes or goes. */
+TEST(config_stamp) {
+        _cleanup_fixture_ Fixture f;
+        _cleanup_container_free_ Container *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+        _cleanup_free_ char *dropin = NULL;
+        struct stat st;
+
+        ASSERT_OK(fixture_init(&f));
+        ASSERT_OK(test_write(f.etc, "web.ctr", HEADER));
+        ASSERT_OK(test_write(f.usr, "web.ctr.d/x.conf", "[Service]\nRestart=always\n"));
+        ASSERT_OK(container_load("web", f.path, NULL, &a));
+        ASSERT_OK(container_load("web", f.path, NULL, &b));
+        ASSERT_STREQ(a->config_stamp, b->config_stamp);
+        ASSERT_NOT_NULL(strchr(a->config_stamp, ','));          /* one entry per file */
+        ASSERT_NULL(strchr(strchr(a->config_stamp, ',') + 1, ','));
+
+        /* rewritten in place with the same length: a new modification time */
+        ASSERT_TRUE(asprintf(&dropin, "%s/web.ctr.d/x.conf", f.usr) > 0);
+        ASSERT_EQ(stat(dropin, &st), 0);
+        ASSERT_OK(test_write(f.usr, "web.ctr.d/x.conf", "[Service]\nRestart=on-abort\n"));
+        ASSERT_EQ(utimensat(AT_FDCWD, dropin, (struct timespec[]) { st.st_atim,
+                            { .tv_sec = st.st_mtim.tv_sec + 1, .tv_nsec = st.st_mtim.tv_nsec } }, 0), 0);
+        ASSERT_OK(container_load("web", f.path, NULL, &c));
+        ASSERT_FALSE(streq(a->config_stamp, c->config_stamp));
+
+        ASSERT_EQ(unlink(dropin), 0);
+        ASSERT_OK(container_load("web", f.path, NULL, &d));
+        ASSERT_NULL(strchr(d->config_stamp, ','));
 }
 
 TEST(config_hash_serialization) {
@@ -1175,7 +1219,7 @@ TEST(config_hash_serialization) {
                      f.etc, strlen(a), a, f.usr, strlen(b), b);
         ASSERT_TRUE(l > 0);
         sha256_hex(ser, (size_t) l, expect);
-        ASSERT_STREQ(c->config_hash, expect);
+        ASSERT_STREQ(hash_of(c), expect);
 }
 
 TEST(search_path_trailing_slash_same_paths_and_hash) {
@@ -1193,7 +1237,7 @@ TEST(search_path_trailing_slash_same_paths_and_hash) {
         ASSERT_OK(container_load("web", sp, NULL, &b));
         ASSERT_STREQ(a->source_path, b->source_path);
         ASSERT_STREQ(a->dropin_paths[0], b->dropin_paths[0]);
-        ASSERT_STREQ(a->config_hash, b->config_hash);
+        ASSERT_STREQ(hash_of(a), hash_of(b));
 }
 
 TEST(mount_destination_twice) {
