@@ -92,8 +92,8 @@ static void pull_display(const PullProgress *p, void *userdata) {
                         p->downloaded ? "downloaded" : "present");
                 return;
         case PULL_PHASE_WAITING:
-                fprintf(stderr, "\r\033[Klayer %u/%u %.19s: waiting for another pull downloading it", p->layer,
-                        p->n_layers, p->digest);
+                fprintf(stderr, "\r\033[Klayer %u/%u %.19s: waiting for another pull downloading it",
+                        p->layer, p->n_layers, p->digest);
                 return;
         case PULL_PHASE_PROGRESS:
                 fprintf(stderr, "\r\033[K%u/%u layers, %s/%s, %s/s", p->layers_done, p->n_layers,

@@ -82,7 +82,8 @@ static bool layer_present(Pull *p, const PullLayer *l) {
 
         if (image_store_has_layer(p->store, l->diff_id))
                 return true;
-        return image_store_lookup_compressed(p->store, l->desc->digest, known) >= 0 && streq(known, l->diff_id);
+        return image_store_lookup_compressed(p->store, l->desc->digest, known) >= 0 &&
+               streq(known, l->diff_id);
 }
 
 static void layer_mark_done(Pull *p, PullLayer *l, bool downloaded) {
@@ -164,8 +165,8 @@ static int pull_round(Pull *p, PullLayer **todo, size_t n) {
 
                 if (!file)
                         r = -ENOMEM;
-                else if ((p->blobs[i].fd = openat(image_store_work_fd(p->work), file,
-                                                  O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+                else if ((p->blobs[i].fd = openat(image_store_work_fd(p->work), file, O_RDWR | O_CREAT |
+                                                  O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
                         r = negative_errno();
         }
         if (r >= 0)
@@ -196,8 +197,8 @@ static int pull_layers(Pull *p) {
                                 continue;
                         r = layer_lock(p, l, false);
                         if (r < 0)
-                                return pull_fail(p, r, "Cannot lock layer %s for download: %s", l->desc->digest,
-                                                 strerror(-r));
+                                return pull_fail(p, r, "Cannot lock layer %s for download: %s",
+                                                 l->desc->digest, strerror(-r));
                         if (r == 0) {
                                 waiting = waiting ?: l;
                                 continue;
@@ -248,7 +249,8 @@ static int parse_platform(const char *platform, char **ret_arch, char **ret_vari
 }
 
 /* The manifest for the platform: |json| itself, or what an index names for it. */
-static int resolve_manifest(Pull *p, char **json, size_t *size, char **media_type, char digest[DIGEST_STRING_MAX]) {
+static int resolve_manifest(Pull *p, char **json, size_t *size, char **media_type,
+                            char digest[DIGEST_STRING_MAX]) {
         _cleanup_free_ char *arch = NULL, *variant = NULL;
         int r;
 
@@ -265,8 +267,8 @@ static int resolve_manifest(Pull *p, char **json, size_t *size, char **media_typ
                 if (kind == OCI_KIND_MANIFEST)
                         return 0;
                 if (kind != OCI_KIND_INDEX || depth >= INDEX_DEPTH_MAX)
-                        return pull_fail(p, -ENOTSUP, "%s: manifest %s has media type '%s', neither an OCI or "
-                                         "Docker v2 schema 2 manifest nor an index.",
+                        return pull_fail(p, -ENOTSUP, "%s: manifest %s has media type '%s', neither an OCI "
+                                         "or Docker v2 schema 2 manifest nor an index.",
                                          registry_client_name(p->client), digest, strna(*media_type));
                 r = oci_index_parse(*json, *size, NULL, &idx, p->error);
                 if (r < 0)
@@ -307,8 +309,8 @@ static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
         size_t size, config_size;
         int r;
 
-        r = registry_get_manifest(p->client, ref->digest[0] ? ref->digest : ref->tag, &json, &size, &media_type,
-                                  digest, p->error);
+        r = registry_get_manifest(p->client, ref->digest[0] ? ref->digest : ref->tag, &json, &size,
+                                  &media_type, digest, p->error);
         if (r < 0)
                 return r;
         r = resolve_manifest(p, &json, &size, &media_type, digest);
@@ -330,8 +332,8 @@ static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
                 return r;
         image_config_done(&config);
         if (strv_length(diff_ids) != m.n_layers)
-                return pull_fail(p, -EBADMSG, "Manifest %s lists %zu layers, its config %zu diff_ids.", digest,
-                                 m.n_layers, strv_length(diff_ids));
+                return pull_fail(p, -EBADMSG, "Manifest %s lists %zu layers, its config %zu diff_ids.",
+                                 digest, m.n_layers, strv_length(diff_ids));
 
         p->layers = calloc(m.n_layers + 1, sizeof(PullLayer));
         if (!p->layers)
@@ -363,7 +365,8 @@ static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
         return ret ? image_store_resolve(p->store, p->name, ret, p->error) : 0;
 }
 
-int image_pull(ImageStore *s, const char *reference, const ImagePullOptions *o, Image **ret, char **ret_error) {
+int image_pull(ImageStore *s, const char *reference, const ImagePullOptions *o, Image **ret,
+               char **ret_error) {
         static const ImagePullOptions no_options = { .tls_verify = -1 };
         _cleanup_(image_reference_done) ImageReference ref = {};
         _cleanup_free_ char *registry = NULL;

@@ -149,7 +149,8 @@ int registry_auth_lookup(const char *path, const char *registry, char **ret_user
         r = auth_file_read(path, &root);
         if (r < 0)
                 return r;
-        if (!json_object_object_get_ex(root, "auths", &auths) || !json_object_is_type(auths, json_type_object))
+        if (!json_object_object_get_ex(root, "auths", &auths) ||
+            !json_object_is_type(auths, json_type_object))
                 return -ENOENT;
         r = auth_keys(registry, &keys);
         if (r < 0)
@@ -266,7 +267,8 @@ int registry_auth_store(const char *path, const char *registry, const char *user
                         return r;
                 entry = json_object_new_object();
                 if (!entry || json_object_object_add(auths, registry, entry) < 0 ||
-                    json_object_object_add(entry, "auth", json_object_new_string(basic + strlen("Basic "))) < 0)
+                    json_object_object_add(entry, "auth",
+                                           json_object_new_string(basic + strlen("Basic "))) < 0)
                         return -ENOMEM;
                 explicit_bzero(basic, strlen(basic));
         } else if (!found)
@@ -364,7 +366,8 @@ int registry_token_parse(const char *json, size_t size, char **ret_token) {
                 return -EBADMSG;
         if ((!json_object_object_get_ex(root, "token", &t) || !json_object_is_type(t, json_type_string) ||
              json_object_get_string_len(t) == 0) &&
-            (!json_object_object_get_ex(root, "access_token", &t) || !json_object_is_type(t, json_type_string) ||
+            (!json_object_object_get_ex(root, "access_token", &t) ||
+             !json_object_is_type(t, json_type_string) ||
              json_object_get_string_len(t) == 0))
                 return -EBADMSG;
         *ret_token = strdup(json_object_get_string(t));

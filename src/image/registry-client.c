@@ -73,8 +73,9 @@ static size_t write_cb(char *data, size_t size, size_t n, void *userdata) {
                 return len;
         }
         if (q->expected_size != UINT64_MAX && q->received + len > q->expected_size) {
-                (void) request_fail(q, -EBADMSG, "Blob %s from %s is corrupt: more bytes than its descriptor's "
-                                    "%" PRIu64 ".", q->expected_digest, q->client->name, q->expected_size);
+                (void) request_fail(q, -EBADMSG, "Blob %s from %s is corrupt: more bytes than its "
+                                    "descriptor's %" PRIu64 ".", q->expected_digest, q->client->name,
+                                    q->expected_size);
                 return 0;
         }
         if (q->expected_digest)
@@ -155,8 +156,8 @@ static int request_setup(RegistryRequest *q) {
                                     q->what, q->url);
         q->on_registry = streq(origin, q->token ? q->token_origin : c->origin);
         if (!https && !q->on_registry && !c->insecure && !registry_is_insecure(hostport))
-                return request_fail(q, -EPROTO, "%s: %s redirected to plain HTTP (%s), which is refused: only "
-                                    "registries configured insecure are spoken to without TLS.", c->name,
+                return request_fail(q, -EPROTO, "%s: %s redirected to plain HTTP (%s), which is refused: "
+                                    "only registries configured insecure are spoken to without TLS.", c->name,
                                     q->what, hostport);
 
         curl_easy_reset(q->easy);
@@ -255,7 +256,8 @@ static const char *status_hint(long status) {
         case 404:
                 return "not found: check the repository name and the tag or digest";
         case 429:
-                return "too many requests: the registry rate-limits pulls; wait, or log in for a higher limit";
+                return "too many requests: the registry rate-limits pulls; wait, or log in for a higher "
+                       "limit";
         default:
                 return status >= 500 ? "the registry failed; try again later" : "unexpected answer";
         }
@@ -349,12 +351,13 @@ static int request_finished(RegistryRequest *q, CURLcode result) {
                 char got[DIGEST_STRING_MAX];
 
                 if (q->expected_size != UINT64_MAX && q->received != q->expected_size)
-                        return request_fail(q, -EBADMSG, "Blob %s from %s is corrupt: %" PRIu64 " bytes where "
-                                            "its descriptor says %" PRIu64 ".", q->expected_digest, c->name,
-                                            q->received, q->expected_size);
+                        return request_fail(q, -EBADMSG, "Blob %s from %s is corrupt: %" PRIu64 " bytes "
+                                            "where its descriptor says %" PRIu64 ".", q->expected_digest,
+                                            c->name, q->received, q->expected_size);
                 if (digest_check_finish(&q->check, got) < 0)
-                        return request_fail(q, -EBADMSG, "Blob %s from %s is corrupt: its content has digest "
-                                            "%s. Nothing of it was stored.", q->expected_digest, c->name, got);
+                        return request_fail(q, -EBADMSG, "Blob %s from %s is corrupt: its content has "
+                                            "digest %s. Nothing of it was stored.", q->expected_digest,
+                                            c->name, got);
         }
         return 1;
 }
@@ -392,7 +395,8 @@ int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned p
                 }
 
                 if (curl_multi_perform(c->multi, &still) != CURLM_OK)
-                        return strprintf_replace(ret_error, "%s: the transfer failed.", c->name) < 0 ? -ENOMEM : -EIO;
+                        return strprintf_replace(ret_error, "%s: the transfer failed.", c->name) < 0 ?
+                                -ENOMEM : -EIO;
                 while ((m = curl_multi_info_read(c->multi, &left))) {
                         RegistryRequest *q = NULL;
 
@@ -433,7 +437,8 @@ int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned p
 }
 
 static int request_get(RegistryClient *c, const char *path, const char *what, const char *accept,
-                       const char *digest, uint64_t size, size_t max, RegistryRequest **ret, char **ret_error) {
+                       const char *digest, uint64_t size, size_t max, RegistryRequest **ret,
+                       char **ret_error) {
         _cleanup_(registry_request_freep) RegistryRequest *q = NULL;
         _cleanup_free_ char *url = strprintf("%s/v2/%s/%s", c->origin, c->repository, path);
         int r;
@@ -464,8 +469,8 @@ int registry_get_manifest(RegistryClient *c, const char *reference, char **ret_j
         what = strprintf("manifest %s%s", pinned ? "" : "of tag ", reference);
         if (!path || !what)
                 return -ENOMEM;
-        r = request_get(c, path, what, MANIFEST_ACCEPT, pinned ? reference : NULL, UINT64_MAX, OCI_JSON_MAX, &q,
-                        ret_error);
+        r = request_get(c, path, what, MANIFEST_ACCEPT, pinned ? reference : NULL, UINT64_MAX, OCI_JSON_MAX,
+                        &q, ret_error);
         if (r < 0)
                 return r;
         if (!pinned) {
@@ -495,8 +500,8 @@ int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, size
         if (!path || !what)
                 return -ENOMEM;
         if (size > max)
-                return strprintf_replace(ret_error, "Blob %s is %" PRIu64 " bytes, more than %zu.", digest, size,
-                                         max) < 0 ? -ENOMEM : -EFBIG;
+                return strprintf_replace(ret_error, "Blob %s is %" PRIu64 " bytes, more than %zu.", digest,
+                                         size, max) < 0 ? -ENOMEM : -EFBIG;
         r = request_get(c, path, what, NULL, digest, size, max, &q, ret_error);
         if (r < 0)
                 return r;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* A client of one repository of a registry, over the registry HTTP API v2 (the OCI distribution spec), with
- * libcurl: one multi handle per client, so connections are reused and HTTP/2 multiplexes where the
+/* A client of one repository of a registry, over the registry HTTP API v2 (the OCI distribution spec),
+ * with libcurl: one multi handle per client, so connections are reused and HTTP/2 multiplexes where the
  * registry speaks it. What it does that curl does not:
  *   - authentication as registries ask for it: a 401's WWW-Authenticate "Bearer realm=…,service=…,scope=…"
  *     → a token from the realm (with the auth file's credentials when there are some, anonymous otherwise),

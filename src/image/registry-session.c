@@ -217,7 +217,8 @@ int registry_error_body_message(const char *body, size_t size, char **ret) {
             (first = json_object_array_get_idx(errors, 0)) &&
             json_object_object_get_ex(first, "message", &m) && json_object_is_type(m, json_type_string)) {
                 /* the registry's text, printable only: it ends up on a terminal */
-                r = escape_non_printable(json_object_get_string(m), (size_t) json_object_get_string_len(m), ret);
+                r = escape_non_printable(json_object_get_string(m), (size_t) json_object_get_string_len(m),
+                                         ret);
         }
         json_object_put(root);
         return r;
