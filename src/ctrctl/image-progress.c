@@ -28,14 +28,13 @@ struct ProgressDisplay {
         bool drawn;
 };
 
-/* Called with |lock| held. */
-static void draw(ProgressDisplay *d) {
+/* One line: "layer 2/5 sha256:0123456789ab 12.0M/48.1M 95.2M/s" and |suffix| (the last one of a layer ends
+ * in "unpacked" and a newline). Called with |lock| held, |d->current.fd| valid. */
+static void draw_line(ProgressDisplay *d, const char *suffix) {
         char done[FORMAT_BYTES_MAX], total[FORMAT_BYTES_MAX], rate[FORMAT_BYTES_MAX];
         uint64_t elapsed, pos = 0;
         off_t o;
 
-        if (!d->active)
-                return;
         o = d->current.fd >= 0 ? lseek(d->current.fd, 0, SEEK_CUR) : -1;
         if (o > 0)
                 pos = (uint64_t) o;
@@ -44,12 +43,18 @@ static void draw(ProgressDisplay *d) {
         format_bytes(total, sizeof(total), d->current.size);
         format_bytes(rate, sizeof(rate), elapsed > 0 ? pos * USEC_PER_SEC / elapsed : 0);
         if (d->current.phase == IMPORT_PHASE_READ_ARCHIVE)
-                fprintf(stderr, "\r\033[Kreading archive %s/%s %s/s", done, total, rate);
+                fprintf(stderr, "\r\033[Kreading archive %s/%s %s/s%s", done, total, rate, suffix);
         else
-                fprintf(stderr, "\r\033[Klayer %u/%u %.19s %s/%s %s/s", d->current.layer, d->current.n_layers,
-                        d->digest, done, total, rate);
+                fprintf(stderr, "\r\033[Klayer %u/%u %.19s %s/%s %s/s%s", d->current.layer, d->current.n_layers,
+                        d->digest, done, total, rate, suffix);
         fflush(stderr);
         d->drawn = true;
+}
+
+/* Called with |lock| held. */
+static void draw(ProgressDisplay *d) {
+        if (d->active)
+                draw_line(d, "");
 }
 
 static void *progress_thread(void *userdata) {
@@ -109,17 +114,21 @@ void progress_display_update(const ImportProgress *p, void *userdata) {
 
         pthread_mutex_lock(&d->lock);
         if (IN_SET_DONE(p->phase)) {
-                /* the fd goes after this call: not read again */
+                /* the last line of this layer or archive stays: what was read, at what rate; a layer the
+                 * store had already was not read at all. The fd goes after this call: not read again. */
+                if (d->active && p->phase == IMPORT_PHASE_LAYER_DONE && !p->unpacked)
+                        fprintf(stderr, "\r\033[Klayer %u/%u %.19s present\n", p->layer, p->n_layers, d->digest);
+                else if (d->active)
+                        draw_line(d, p->phase == IMPORT_PHASE_LAYER_DONE ? " unpacked\n" : "\n");
                 d->active = false;
-                if (d->drawn && p->phase == IMPORT_PHASE_LAYER_DONE)
-                        fprintf(stderr, "\r\033[Klayer %u/%u %.19s %s\n", p->layer, p->n_layers, d->digest,
-                                p->unpacked ? "unpacked" : "present");
         } else {
                 d->current = *p;
                 snprintf(d->digest, sizeof(d->digest), "%s", p->digest ?: "");
                 d->current.digest = NULL;
                 d->started_usec = now_monotonic_usec();
                 d->active = true;
+                /* at once, not at the thread's next redraw: a layer quicker than that is shown too */
+                draw(d);
         }
         pthread_mutex_unlock(&d->lock);
 }

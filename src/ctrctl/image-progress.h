@@ -2,8 +2,10 @@
 #pragma once
 
 /* The progress line of `ctrctl image import` on a terminal (stderr): "layer 2/5 sha256:0123456789ab
- * 12.0M/48.1M 95.2M/s", redrawn a few times a second by a thread that reads how far the importer is in the
- * blob it reads (the fd's offset), so the importer itself never waits for the terminal. */
+ * 12.0M/48.1M 95.2M/s", drawn when a layer starts and redrawn a few times a second by a thread that reads how
+ * far the importer is in the blob it reads (the fd's offset), so the importer itself never waits for the
+ * terminal. Each layer's last line stays: "… 48.1M/48.1M 95.2M/s unpacked", or "… present" for a layer
+ * the store had. */
 
 #include "image-import.h"
 #include "macro.h"

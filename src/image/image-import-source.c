@@ -286,6 +286,10 @@ int import_source_alias(ImportSource *s, const char *alias, const char *target) 
                 return -EINVAL;
         if (name_normalize("", alias, &a) < 0 || name_normalize("", target, &t) < 0)
                 return -EINVAL;
+        /* Docker ≥ 25 names its members blobs/sha256/HEX already: an alias of a member to itself would
+         * hide it behind a link to itself (ELOOP) */
+        if (streq(a, t))
+                return 0;
         r = member_add(s, (ArchiveMember) { .name = a, .link = t });
         if (r < 0)
                 return r;
