@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -191,7 +192,7 @@ static _Noreturn void grandchild(const ExecContext *x) {
 }
 
 _Noreturn void exec_enter(const ExecContext *x) {
-        int keep[2 + 1 + ELEMENTSOF(x->ns_fds)] = { x->sk, x->pidfd, x->root_fd };
+        int keep[2 + 2 + ELEMENTSOF(x->ns_fds)] = { x->sk, x->pidfd, x->root_fd, x->userns_fd };
         ExecError err = {};
         sigset_t mask;
         pid_t pid;
@@ -209,7 +210,7 @@ _Noreturn void exec_enter(const ExecContext *x) {
                         exec_error_set(&err, errno, "Failed to set up the standard streams");
                         child_fail(x->sk, &err, EXIT_FAILURE);
                 }
-        memcpy(keep + 3, x->ns_fds, sizeof(x->ns_fds));
+        memcpy(keep + 4, x->ns_fds, sizeof(x->ns_fds));
         if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0) {
                 exec_error_set(&err, errno, "Failed to close file descriptors");
                 child_fail(x->sk, &err, EXIT_FAILURE);
@@ -226,19 +227,26 @@ _Noreturn void exec_enter(const ExecContext *x) {
                 }
         }
 
-        /* all at once through the pidfd (Linux 5.8): either every namespace or none */
+        /* all at once through the pidfd (Linux 5.8): either every namespace or none. The user namespace
+         * (PrivateUsers=) comes first, as the kernel joins it: the ids G takes are then the container's, never
+         * the host's. */
         if (x->pidfd >= 0) {
                 if (setns(x->pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-                          CLONE_NEWCGROUP) < 0) {
+                          CLONE_NEWCGROUP | (x->userns_fd >= 0 ? CLONE_NEWUSER : 0)) < 0) {
                         exec_error_set(&err, errno, "Failed to enter the container's namespaces");
                         child_fail(x->sk, &err, EXIT_FAILURE);
                 }
-        } else
+        } else {
+                if (x->userns_fd >= 0 && setns(x->userns_fd, CLONE_NEWUSER) < 0) {
+                        exec_error_set(&err, errno, "Failed to enter the container's user namespace");
+                        child_fail(x->sk, &err, EXIT_FAILURE);
+                }
                 for (size_t i = 0; i < ELEMENTSOF(x->ns_fds); i++)
                         if (setns(x->ns_fds[i], 0) < 0) {
                                 exec_error_set(&err, errno, "Failed to enter the container's namespace %zu", i);
                                 child_fail(x->sk, &err, EXIT_FAILURE);
                         }
+        }
         /* setns() put us at the root of the mount namespace; the init's root is the container's root */
         if (fchdir(x->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
                 exec_error_set(&err, errno, "Failed to change to the container's root");
@@ -294,4 +302,19 @@ int exec_init_cgroup_procs(pid_t init, char **ret) {
                 return 0;
         }
         return asprintf(ret, "%s/cgroup.procs", dir) < 0 ? -ENOMEM : 0;
+}
+
+int exec_init_userns(pid_t init, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat ours, theirs;
+        char path[64];
+
+        snprintf(path, sizeof(path), "/proc/%i/ns/user", (int) init);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (stat("/proc/self/ns/user", &ours) < 0 || fstat(fd, &theirs) < 0)
+                return negative_errno();
+        *ret_fd = ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev ? -EBADF : TAKE_FD(fd);
+        return 0;
 }

@@ -34,6 +34,8 @@ typedef struct ExecContext {
         const char *login_shell;        /* shell: exec this with argv[0] "-sh" */
         int pidfd, root_fd, sk;
         int ns_fds[6];                  /* without pidfd_open(): /proc/PID/ns/… of the init, mnt last */
+        int userns_fd;                  /* PrivateUsers=: the init's user namespace, joined first; -EBADF
+                                         * when it is ours (the host's) */
         int stdio[3];                   /* what becomes fd 0, 1, 2 of C and G: a pipe to P's relay where
                                          * ctrctl's is a terminal, /dev/null with -t; -EBADF = ctrctl's own */
         const char *cgroup_procs;       /* the init's cgroup.procs, NULL = do not move */
@@ -46,6 +48,8 @@ typedef struct ExecContext {
 /* P, before the fork: the cgroup.procs of the init's cgroup, for C to join; NULL when there is none to join
  * (not the unified hierarchy, or already ours). */
 int exec_init_cgroup_procs(pid_t init, char **ret);
+/* P: the init's user namespace when it is not ours (PrivateUsers=), else -EBADF. */
+int exec_init_userns(pid_t init, int *ret_fd);
 
 /* C, right after the fork: enters the container, forks G, which executes the command, forwards signals to G
  * and exits with its status. Never returns. */

@@ -141,6 +141,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         _cleanup_(exec_stdio_close) int stdio[3] = { -EBADF, -EBADF, -EBADF };
         int sk[2] = { -EBADF, -EBADF };
         _cleanup_(close_ns_fds) int ns_fds[6] = { -EBADF, -EBADF, -EBADF, -EBADF, -EBADF, -EBADF };
+        _cleanup_close_ int userns_fd = -EBADF;
         ExecError err = {};
         ExecMessage m;
         sigset_t mask;
@@ -206,6 +207,9 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         r = exec_init_cgroup_procs(init, &procs);
         if (r < 0)
                 return log_error_errno(r, "Failed to find the cgroup of '%s': %m", name);
+        r = exec_init_userns(init, &userns_fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the user namespace of '%s': %m", name);
 
         /* On the host: the seccomp filter (a SeccompProfile= path is a host path), users from the container's
          * files, the environment (EnvironmentFile= paths are host paths). */
@@ -236,6 +240,7 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 .login_shell = login_shell ? (cred.shell ?: "/bin/sh") : NULL,
                 .pidfd = pidfd,
                 .root_fd = root_fd,
+                .userns_fd = userns_fd,
                 .sk = sk[1],
                 .cgroup_procs = procs,
                 .tty = arg_tty,

@@ -29,6 +29,7 @@
 #include "plan.h"
 #include "string-util.h"
 #include "strv.h"
+#include "userns-range.h"
 
 enum {
         ARG_JSON = VERB_OPTION_BASE,
@@ -62,6 +63,33 @@ static void json_scaled(JsonWriter *w, const char *key, uint64_t v, uint32_t sca
                 json_field_limit(w, key, v, LIMIT_UNSET);
 }
 
+/* "private_users": the mode in effect and the range recorded for the container (null before its first start) */
+static void print_private_users(JsonWriter *w, const Container *c) {
+        PrivateUsers mode = container_private_users(c);
+        UsernsRange r;
+        bool have;
+
+        have = mode != PRIVATE_USERS_NO && userns_range_read(state_dir(), c->name, &r) >= 0;
+        if (!have && mode == PRIVATE_USERS_FIXED) {
+                r = (UsernsRange) { .base = c->private_users_uid, .count = c->private_users_count };
+                have = true;
+        }
+        json_key(w, "private_users");
+        json_begin_object(w);
+        json_field_string(w, "mode", private_users_to_string(mode));
+        json_key(w, "base");
+        if (have)
+                json_unsigned(w, r.base);
+        else
+                json_null(w);
+        json_key(w, "count");
+        if (have)
+                json_unsigned(w, r.count);
+        else
+                json_null(w);
+        json_end_object(w);
+}
+
 static void print_container(JsonWriter *w, const Container *c) {
         char net[CTR_NAME_MAX + 16];
 
@@ -78,6 +106,7 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_field_strv(w, "layers", c->layers);
         json_field_bool(w, "read_only", c->read_only);
         json_field_bool(w, "ephemeral", c->ephemeral);
+        print_private_users(w, c);
 
         json_field_strv(w, "exec", c->exec);
         json_key(w, "entrypoint");

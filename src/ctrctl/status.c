@@ -33,6 +33,7 @@
 #include "proc-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "userns-range.h"
 
 #define PROCS_MAX 4096U
 #define CGROUP_DEPTH_MAX 32U
@@ -214,6 +215,28 @@ static void print_origin_strv(const char *label, char *const *l, SettingOrigin o
                 print_origin(label, strv_isempty(l) ? "(none)" : j, o);
 }
 
+/* PrivateUsers= in effect (the default shown as such) and the range recorded for the container */
+static void print_private_users(const Container *c) {
+        PrivateUsers mode = container_private_users(c);
+        UsernsRange r;
+
+        if (mode == PRIVATE_USERS_NO) {
+                printf("%11s: PrivateUsers=no%s\n", "Users", c->private_users == PRIVATE_USERS_DEFAULT ? " (default)" : "");
+                return;
+        }
+        if (userns_range_read(state_dir(), c->name, &r) < 0) {
+                if (mode == PRIVATE_USERS_FIXED)
+                        r = (UsernsRange) { .base = c->private_users_uid, .count = c->private_users_count };
+                else {
+                        printf("%11s: PrivateUsers=pick%s, a range picked at the first start\n", "Users",
+                               c->private_users == PRIVATE_USERS_DEFAULT ? " (default)" : "");
+                        return;
+                }
+        }
+        printf("%11s: PrivateUsers=%s%s, host ids %u-%u\n", "Users", private_users_to_string(mode),
+               c->private_users == PRIVATE_USERS_DEFAULT ? " (default)" : "", r.base, r.base + (r.count - 1));
+}
+
 /* A store image: which one, and each setting in effect with where it came from (ctr-launch's rules). */
 static void print_image(const Container *c, const ContainerImage *ci) {
         _cleanup_free_ char *desc = NULL;
@@ -375,6 +398,7 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                         printf("%11s  port %s%s%u→%u/%s\n", "", strempty(c->ports[i].host_address),
                                c->ports[i].host_address ? ":" : "", c->ports[i].host_port,
                                c->ports[i].container_port, c->ports[i].protocol == 17 ? "udp" : "tcp");
+                print_private_users(c);
                 if (!ci.store)
                         printf("%11s: %s\n", "User", c->user ?: "root");
         }

@@ -29,6 +29,7 @@
 #include "signal-util.h"
 #include "sync.h"
 #include "terminal.h"
+#include "userns-mount.h"
 
 #ifdef HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
@@ -71,7 +72,7 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, int netns_fd
         ExecCredentials cred = {};
         ExecError err = {};
         char **env = NULL;
-        int root_fd = -EBADF, r;
+        int root_fd = -EBADF, *parent_mounts = NULL, r;
         const char *term, *cwd;
         bool pty;
 
@@ -80,9 +81,16 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, int netns_fd
         if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 _exit(EXIT_SETUP);
 
+        /* PrivateUsers=: the maps and the mounts root in the user namespace cannot make (userns-mount.h) */
+        if (p->private_users && userns_child_receive(p, sync_fd, &parent_mounts, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+
         /* Wait until the parent has done its part (the scope): nothing is visible before. */
         if (sync_wait_release(sync_fd) < 0)
                 _exit(EXIT_SETUP);
+        if (p->private_users &&
+            (userns_child_enter_runtime_dir(p, &err) < 0 || userns_child_become_root(&err) < 0))
+                child_fail(sync_fd, &err, EXIT_SETUP);
 
         if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {
                 launch_error(&err, errno, "Failed to join the network namespace of container '%s'",
@@ -94,12 +102,16 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, int netns_fd
         r = namespaces_unshare_cgroup(&err);
         if (r < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
-        if (p->network_loopback && (namespaces_loopback_up(&err) < 0 || namespaces_allow_ping(&err) < 0))
+        if (p->network_loopback &&
+            (namespaces_loopback_up(&err) < 0 ||
+             namespaces_allow_ping(p->private_users ? p->userns.count - 1 : 2147483647U, &err) < 0))
                 child_fail(sync_fd, &err, EXIT_SETUP);
         if (namespaces_set_hostname(p->hostname, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
 
-        if (mount_setup_prepare(p, &root_fd, &err) < 0)
+        r = mount_setup_prepare(p, parent_mounts, &root_fd, &err);
+        free(parent_mounts);
+        if (r < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
 
         /* Users from the container's /etc; the environment still on the host side, for EnvironmentFile=. */

@@ -27,6 +27,7 @@
 #include "plan.h"
 #include "string-util.h"
 #include "strv.h"
+#include "userns-launch.h"
 
 static bool arg_no_scope = false;
 static bool arg_print_plan = false;
@@ -185,6 +186,9 @@ static int run(int argc, char *argv[]) {
         if (launch_image_resolve(c, o.state_dir, &li) < 0)
                 return EXIT_SETUP;
         o.image = li.image ? &li.plan : NULL;
+        UsernsRange userns;
+        if (launch_userns_range(c, arg_print_plan, &userns, &o.userns) < 0)
+                return EXIT_SETUP;
         if (c->network == NETWORK_BRIDGE)
                 o.resolv_conf = network_resolv_conf_source();
         r = plan_build(c, &o, &p, &reason);

@@ -176,39 +176,43 @@ static int populate_volume(int root_fd, const PlanOp *op, ExecError *err) {
         return 0;
 }
 
-static int do_bind(int root_fd, const PlanOp *op, ExecError *err) {
-        _cleanup_close_ int tree = -EBADF, target = -EBADF;
+/* |tree| the launcher's detached mount of op->source, attributes set (PrivateUsers=, userns-mount.h); or
+ * -EBADF to open it here. */
+static int do_bind(int root_fd, const PlanOp *op, int parent_tree, ExecError *err) {
+        _cleanup_close_ int tree = parent_tree, target = -EBADF;
         struct stat st;
         int r;
 
+        if (op->by_parent && tree < 0)
+                return 0;       /* an optional source the launcher did not find */
         if (op->populate) {
                 r = populate_volume(root_fd, op, err);
                 if (r < 0)
                         return r;
         }
 
-        tree = open_tree(AT_FDCWD, op->source,
-                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0));
         if (tree < 0) {
-                if (errno == ENOENT && op->optional)
-                        return 0;
-                if (errno == ENOENT)
-                        return launch_error(err, errno, "Bind mount source '%s' (for '%s') does not exist",
-                                            op->source, op->target);
-                return launch_error(err, errno, "Failed to open bind mount source '%s'", op->source);
+                r = rootfs_open_bind_source(op, &tree, err);
+                if (r < 0 || tree < 0)
+                        return r;
         }
         if (fstat(tree, &st) < 0)
                 return launch_error(err, errno, "Failed to stat bind mount source '%s'", op->source);
 
-        r = S_ISDIR(st.st_mode) ? mkdir_in_root(root_fd, op->target, 0755, &target) :
-                                  create_file_in_root(root_fd, op->target, &target);
+        if (!op->in_root) {
+                /* a host path on the staging tmpfs (an image's volume directory, PrivateUsers=) */
+                target = open(op->target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                r = target < 0 ? negative_errno() : 0;
+        } else
+                r = S_ISDIR(st.st_mode) ? mkdir_in_root(root_fd, op->target, 0755, &target) :
+                                          create_file_in_root(root_fd, op->target, &target);
         if (r < 0)
                 return launch_error(err, r, "Failed to create the mount point '%s' inside the container",
                                     op->target);
         r = check_resolved_destination(root_fd, target, op, err);
         if (r < 0)
                 return r;
-        r = set_attr(tree, op->attr, op->recursive);
+        r = op->by_parent ? 0 : set_attr(tree, op->attr, op->recursive);
         if (r < 0)
                 return launch_error(err, r, "Failed to set the attributes of bind mount '%s'", op->source);
         r = attach(tree, target);
@@ -312,9 +316,22 @@ static int do_mkdir_in_root(int root_fd, const PlanOp *op, ExecError *err) {
         return 0;
 }
 
-static int apply_one(const PlanOp *op, int *root_fd, ExecError *err) {
+/* |parent_fd|: the launcher's mount for a by_parent PLAN_OVERLAY or PLAN_BIND (taken), or -EBADF */
+static int apply_one(const PlanOp *op, int parent_fd, int *root_fd, ExecError *err) {
         int r;
 
+        if (op->by_parent && op->type == PLAN_MKDIR)
+                return 0;       /* made by the launcher */
+        if (op->by_parent && op->type == PLAN_OVERLAY) {
+                _cleanup_close_ int mnt = parent_fd;
+                if (*root_fd >= 0 || mnt < 0)
+                        return launch_error(err, EINVAL, "The plan has two root filesystems, or none");
+                r = rootfs_attach(mnt, op->target);
+                if (r < 0)
+                        return launch_error(err, r, "Failed to mount the root filesystem on '%s'", op->target);
+                *root_fd = TAKE_FD(mnt);
+                return 0;
+        }
         if (op->in_root && *root_fd < 0)
                 return launch_error(err, EINVAL, "Operation on '%s' before the root exists", op->target);
 
@@ -334,7 +351,7 @@ static int apply_one(const PlanOp *op, int *root_fd, ExecError *err) {
                         return launch_error(err, EINVAL, "The plan has two root filesystems");
                 return rootfs_overlay(op, root_fd, err);
         case PLAN_BIND:
-                return do_bind(*root_fd, op, err);
+                return do_bind(*root_fd, op, parent_fd, err);
         case PLAN_TMPFS:
                 return do_filesystem(*root_fd, op, "tmpfs", err);
         case PLAN_PROC:
@@ -366,7 +383,7 @@ static int apply_one(const PlanOp *op, int *root_fd, ExecError *err) {
         }
 }
 
-int mount_setup_prepare(const Plan *p, int *ret_root_fd, ExecError *err) {
+int mount_setup_prepare(const Plan *p, int *parent_fds, int *ret_root_fd, ExecError *err) {
         _cleanup_close_ int root_fd = -EBADF;
         int r;
 
@@ -377,7 +394,9 @@ int mount_setup_prepare(const Plan *p, int *ret_root_fd, ExecError *err) {
         for (size_t i = 0; i < p->n_ops; i++) {
                 if (p->ops[i].type == PLAN_PIVOT_ROOT)
                         break;
-                r = apply_one(p->ops + i, &root_fd, err);
+                r = apply_one(p->ops + i, parent_fds ? parent_fds[i] : -EBADF, &root_fd, err);
+                if (parent_fds)
+                        parent_fds[i] = -EBADF;  /* taken */
                 if (r < 0)
                         return r;
         }

@@ -13,5 +13,7 @@
 /* Makes "/" MS_PRIVATE recursively, then runs the operations of |p| up to (not including) PLAN_PIVOT_ROOT;
  * *ret_root_fd (O_PATH) is the new root; then the caller resolves credentials and
  * builds the environment, and calls mount_setup_pivot(). */
-int mount_setup_prepare(const Plan *p, int *ret_root_fd, ExecError *err);
+/* |parent_fds|: NULL, or one entry per operation, the launcher's mounts of PrivateUsers= (userns-mount.h);
+ * each is taken (closed or kept) and set to -EBADF. */
+int mount_setup_prepare(const Plan *p, int *parent_fds, int *ret_root_fd, ExecError *err);
 int mount_setup_pivot(const Plan *p, int root_fd, ExecError *err);

@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -93,11 +94,14 @@ int namespaces_loopback_up(ExecError *err) {
         return 0;
 }
 
-int namespaces_allow_ping(ExecError *err) {
+int namespaces_allow_ping(unsigned max_gid, ExecError *err) {
+        char text[32];
         int r;
 
-        /* a net sysctl acts on the network namespace of whoever opens it: ours, not the host's */
-        r = write_string_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
+        /* a net sysctl acts on the network namespace of whoever opens it: ours, not the host's; in a user
+         * namespace only its own gids can be named */
+        snprintf(text, sizeof(text), "0 %u", max_gid);
+        r = write_string_file("/proc/sys/net/ipv4/ping_group_range", text);
         if (r < 0)
                 return launch_error(err, r, "Failed to set net.ipv4.ping_group_range");
         return 0;

@@ -19,4 +19,4 @@ int namespaces_set_hostname(const char *hostname, ExecError *err);
 int namespaces_loopback_up(ExecError *err);
 /* Lets every group of the current (new) network namespace open ICMP echo sockets (net.ipv4.ping_group_range,
  * as Docker and Podman set it): ping works without CAP_NET_RAW, which the default set leaves out. */
-int namespaces_allow_ping(ExecError *err);
+int namespaces_allow_ping(unsigned max_gid, ExecError *err);

@@ -36,6 +36,7 @@
 #include "string-util.h"
 #include "sync.h"
 #include "terminal.h"
+#include "userns-mount.h"
 
 /* One launcher per container name: a second one would share the writable layer. The lock is on the
  * runtime directory RUNTIME/NAME, held by the monitor until it exits. */
@@ -184,9 +185,9 @@ static int make_staging_dir(const Plan *p) {
         int r;
 
         /* Created once and kept: an empty directory, shared by all containers (see plan.h). */
-        if (access(p->staging, F_OK) >= 0)
+        if (access(p->staging_host, F_OK) >= 0)
                 return 0;
-        r = mkdir_p(p->staging, 0755, 0700);
+        r = mkdir_p(p->staging_host, 0755, 0700);
         return r < 0 ? r : 0;
 }
 
@@ -279,7 +280,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
 
         r = make_staging_dir(p);
         if (r < 0) {
-                log_error_errno(r, "Failed to create '%s': %m", p->staging);
+                log_error_errno(r, "Failed to create '%s': %m", p->staging_host);
                 goto finish;
         }
 
@@ -300,8 +301,8 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         /* Without a scope there is nothing to do between clone() and the release: the release byte is queued
          * now, and the child finds it without waiting for us. */
         release_early = opts->no_scope;
-        if (p->network_bridge)
-                release_early = false;  /* eth0 comes before the release */
+        if (p->network_bridge || p->private_users)
+                release_early = false;  /* eth0, the user namespace's maps and mounts come before the release */
         if (release_early) {
                 r = sync_release(pair[0]);
                 if (r < 0) {
@@ -324,6 +325,11 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 launch_child_main(c, p, netns_fd, pair[1]);
         }
         pair[1] = safe_close(pair[1]);
+        if (p->private_users && userns_parent_setup(p, pid, pair[0], &e) < 0) {
+                log_error_errno(e.error, "Container '%s': %s: %m", c->name, e.message);
+                monitor_kill_and_reap(pid, pidfd);
+                goto finish;
+        }
         container_exec_prepared_done();
         service_after_clone(&service);
         r = launch_terminal_after_clone(&terminal);

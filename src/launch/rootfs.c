@@ -35,9 +35,26 @@ int rootfs_make_private(ExecError *err) {
         return 0;
 }
 
-static int attach_path(int mnt_fd, const char *path) {
+int rootfs_attach(int mnt_fd, const char *path) {
         if (move_mount(mnt_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return negative_errno();
+        return 0;
+}
+
+int rootfs_open_bind_source(const PlanOp *op, int *ret_tree, ExecError *err) {
+        int tree;
+
+        *ret_tree = -EBADF;
+        tree = open_tree(AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0));
+        if (tree < 0) {
+                if (errno == ENOENT && op->optional)
+                        return 0;
+                if (errno == ENOENT)
+                        return launch_error(err, errno, "Bind mount source '%s' (for '%s') does not exist",
+                                            op->source, op->target);
+                return launch_error(err, errno, "Failed to open bind mount source '%s'", op->source);
+        }
+        *ret_tree = tree;
         return 0;
 }
 
@@ -49,7 +66,7 @@ int rootfs_staging(const PlanOp *op, ExecError *err) {
                               err);
         if (r < 0)
                 return r;
-        r = attach_path(mnt, op->target);
+        r = rootfs_attach(mnt, op->target);
         if (r < 0)
                 return launch_error(err, r, "Failed to mount the staging tmpfs on '%s'", op->target);
         return 0;
@@ -261,7 +278,7 @@ static int overlay_from_base(const PlanOp *op, int *ret_root_fd, ExecError *err)
                 return launch_error(err, errno, "Failed to change into '%s'", op->lowerdir_base);
         r = overlay_lowerdir_plus(op, upper, work, &mnt, err);
         if (r >= 0) {
-                r = attach_path(mnt, op->target);
+                r = rootfs_attach(mnt, op->target);
                 if (r < 0)
                         r = launch_error(err, r, "Failed to mount overlay on '%s'", op->target);
         } else if (r == -EOPNOTSUPP)
@@ -319,7 +336,7 @@ int rootfs_overlay(const PlanOp *op, int *ret_root_fd, ExecError *err) {
                 append_kernel_message(fs, err);
                 return r;
         }
-        r = attach_path(mnt, op->target);
+        r = rootfs_attach(mnt, op->target);
         if (r < 0)
                 return launch_error(err, r, "Failed to mount overlay on '%s' (%s)", op->target, opts);
         *ret_root_fd = TAKE_FD(mnt);

@@ -9,6 +9,11 @@
 #include "plan.h"
 
 int rootfs_make_private(ExecError *err);
+/* Attaches the detached mount |mnt_fd| on |path|. */
+int rootfs_attach(int mnt_fd, const char *path);
+/* A detached clone of op->source (recursive with op->recursive); *ret_tree -EBADF and 0 for an optional
+ * source that is missing. */
+int rootfs_open_bind_source(const PlanOp *op, int *ret_tree, ExecError *err);
 int rootfs_staging(const PlanOp *op, ExecError *err);
 int rootfs_mkdir(const PlanOp *op, ExecError *err);
 int rootfs_write(const PlanOp *op, ExecError *err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 
 #define SYNC_RELEASE 'R'
 #define SYNC_FD 'F'
+#define SYNC_NONE 'N'
 
 typedef union SyncControl {
         struct cmsghdr h;
@@ -22,8 +24,7 @@ int sync_socketpair(int ret[2]) {
         return 0;
 }
 
-int sync_release(int fd) {
-        char c = SYNC_RELEASE;
+static int send_byte(int fd, char c) {
         ssize_t n;
 
         do
@@ -32,6 +33,10 @@ int sync_release(int fd) {
         if (n < 0)
                 return negative_errno();
         return 0;
+}
+
+int sync_release(int fd) {
+        return send_byte(fd, SYNC_RELEASE);
 }
 
 /* One message without blocking; a descriptor that came with it in *ret_fd (O_CLOEXEC), or -EBADF. */
@@ -155,6 +160,33 @@ int sync_send_fd(int fd, int payload) {
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return negative_errno();
+        return 0;
+}
+
+int sync_send_none(int fd) {
+        return send_byte(fd, SYNC_NONE);
+}
+
+int sync_receive_mount(int fd, int *ret_fd) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        char c = 0;
+        ssize_t n;
+
+        for (;;) {
+                n = receive(fd, &c, 1, 0, ret_fd);
+                if (n != -EAGAIN)
+                        break;
+                if (poll(&p, 1, -1) < 0 && errno != EINTR)
+                        return negative_errno();
+        }
+        if (n < 0)
+                return (int) n;
+        if (n == 1 && c == SYNC_NONE && *ret_fd < 0)
+                return 0;
+        if (n != 1 || c != SYNC_FD || *ret_fd < 0) {
+                *ret_fd = safe_close(*ret_fd);
+                return -EPIPE;
+        }
         return 0;
 }
 

@@ -31,8 +31,14 @@ int sync_next(int fd, int *ret_fd);
 /* child: -EPIPE when the parent closed its end without releasing us. */
 int sync_wait_release(int fd);
 void sync_report(int fd, const ExecError *err);
-/* Passes |payload| (the pty master) to the parent. */
+/* Passes |payload| (the pty master) to the parent; from the parent, a mount (userns-mount.h). */
 int sync_send_fd(int fd, int payload);
+
+/* PrivateUsers=: the parent passes the child one message per mount it made, before the release: a
+ * descriptor, or none (an optional source that is missing). The child waits for each: *ret_fd is the
+ * mount or -EBADF for none; -EPIPE when the parent went away or sent anything else. */
+int sync_send_none(int fd);
+int sync_receive_mount(int fd, int *ret_fd);
 
 /* Fills |err| ("Failed to … '%s'" without the strerror text) and returns -|error|. Keeps an error that is
  * already set, so the innermost (most precise) message wins. */

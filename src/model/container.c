@@ -11,6 +11,22 @@
 #include "string-util.h"
 #include "strv.h"
 
+PrivateUsers container_private_users(const Container *c) {
+        if (c->private_users != PRIVATE_USERS_DEFAULT)
+                return c->private_users;
+        return c->image && !streq(c->image, "host") ? PRIVATE_USERS_PICK : PRIVATE_USERS_NO;
+}
+
+const char *private_users_to_string(PrivateUsers p) {
+        static const char *const table[_PRIVATE_USERS_MAX] = {
+                [PRIVATE_USERS_DEFAULT] = "default",
+                [PRIVATE_USERS_NO] = "no",
+                [PRIVATE_USERS_PICK] = "pick",
+                [PRIVATE_USERS_FIXED] = "fixed",
+        };
+        return p >= 0 && p < _PRIVATE_USERS_MAX ? table[p] : NULL;
+}
+
 Container *container_new(const char *name) {
         Container *c;
 

@@ -44,7 +44,16 @@ typedef struct Volume {
         bool nosuid, nodev;     /* default true; "suid", "dev" turn them off */
         bool noexec;
         bool recursive;         /* default true; "norbind" turns it off */
+        bool idmap;             /* "idmap": with PrivateUsers=, host ids appear as the same ids inside */
 } Volume;
+
+typedef enum PrivateUsers {
+        PRIVATE_USERS_DEFAULT,  /* not set: pick for an image from the store, no otherwise */
+        PRIVATE_USERS_NO,
+        PRIVATE_USERS_PICK,     /* a range of 65536 allocated from the pool (userns-range.h) */
+        PRIVATE_USERS_FIXED,    /* UID[:COUNT] as given */
+        _PRIVATE_USERS_MAX,
+} PrivateUsers;
 
 typedef struct Tmpfs {
         char *destination;      /* absolute normalised path inside the container */
@@ -116,6 +125,9 @@ typedef struct Container {
         uint64_t drop_capabilities;    /* DropCapability= */
         bool no_new_privileges;        /* NoNewPrivileges=, default yes */
         char *seccomp_profile;         /* SeccompProfile=: NULL = the default filter, "unconfined" = none */
+        PrivateUsers private_users;    /* PrivateUsers=; see container_private_users() for the default */
+        uint32_t private_users_uid;    /* PRIVATE_USERS_FIXED: the first host id of the range */
+        uint32_t private_users_count;  /* PRIVATE_USERS_FIXED: its length */
 
         /* resources: passed to the scope */
         uint64_t memory_max;            /* bytes, LIMIT_INFINITY, or LIMIT_UNSET */
@@ -153,6 +165,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Container *, container_free);
 const char *container_hostname(const Container *c);
 /* Slice the scope goes into: Slice= or machine.slice. */
 const char *container_slice(const Container *c);
+
+/* PrivateUsers= in effect: the key, or pick for an image from the store and no for Image=host and
+ * RootDirectory= (whose trees belong to the host). Never PRIVATE_USERS_DEFAULT. */
+PrivateUsers container_private_users(const Container *c) _pure_;
+const char *private_users_to_string(PrivateUsers p) _const_;
 
 /* Valid container name: a valid systemd unit instance name, at most CTR_NAME_MAX, no '/' '@' or leading '.'. */
 bool container_name_is_valid(const char *name);

@@ -45,6 +45,7 @@ static const KeyDef key_table[] = {
         { "Network",             key_network,               true,  true  },
         { "NoNewPrivileges",     key_no_new_privileges,     true,  false },
         { "Notify",              key_notify,                false, false },
+        { "PrivateUsers",        key_private_users,         true,  false },
         { "PublishPort",         key_publish_port,          true,  false },
         { "ReadOnly",            key_read_only,             true,  false },
         { "ReloadSignal",        key_reload_signal,         false, false },

@@ -78,3 +78,4 @@ int key_add_capability(KeyContext *k, const char *v);
 int key_drop_capability(KeyContext *k, const char *v);
 int key_no_new_privileges(KeyContext *k, const char *v);
 int key_seccomp_profile(KeyContext *k, const char *v);
+int key_private_users(KeyContext *k, const char *v);

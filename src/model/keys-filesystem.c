@@ -167,6 +167,8 @@ int key_volume(KeyContext *k, const char *v) {
                                 vol.recursive = true;
                         else if (streq(o, "norbind"))
                                 vol.recursive = false;
+                        else if (streq(o, "idmap"))
+                                vol.idmap = true;
                         else
                                 return key_invalid(k, EINVAL, "Unknown Volume= option '%s' in '%s'", o, v);
                         if (p[l] == '\0')

@@ -61,3 +61,44 @@ int key_seccomp_profile(KeyContext *k, const char *v) {
         c->seccomp_profile = p;
         return 0;
 }
+
+/* no, pick (yes), or UID[:COUNT]: an explicit range of host ids, COUNT 65536 when left out. Host root is
+ * never part of a range (UID 0 would make the container's root the host's), and the range ends below
+ * 2^32-1, the id the kernel reserves as invalid. */
+int key_private_users(KeyContext *k, const char *v) {
+        Container *c = k->lc->c;
+        _cleanup_free_ char *uid_text = NULL;
+        const char *colon;
+        uint32_t uid, count = 65536;
+        int b;
+
+        if (isempty(v)) {
+                c->private_users = PRIVATE_USERS_DEFAULT;
+                return 0;
+        }
+        if (streq(v, "pick")) {
+                c->private_users = PRIVATE_USERS_PICK;
+                return 0;
+        }
+        b = parse_boolean(v);
+        if (b >= 0) {
+                c->private_users = b ? PRIVATE_USERS_PICK : PRIVATE_USERS_NO;
+                return 0;
+        }
+
+        colon = strchr(v, ':');
+        uid_text = colon ? strndup(v, colon - v) : strdup(v);
+        if (!uid_text)
+                return -ENOMEM;
+        if (safe_atou32(uid_text, &uid) < 0 || (colon && (safe_atou32(colon + 1, &count) < 0 || count == 0)))
+                return key_invalid(k, EINVAL, "Invalid PrivateUsers= '%s', expected no, pick, yes or UID[:COUNT]", v);
+        if (uid == 0)
+                return key_invalid(k, EINVAL, "PrivateUsers= range '%s' starts at 0: the container's root would be "
+                                   "the host's", v);
+        if ((uint64_t) uid + count > UINT32_MAX)
+                return key_invalid(k, ERANGE, "PrivateUsers= range '%s' goes past 4294967294", v);
+        c->private_users = PRIVATE_USERS_FIXED;
+        c->private_users_uid = uid;
+        c->private_users_count = count;
+        return 0;
+}

@@ -524,7 +524,10 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
                                               (unsigned) cred->uid, (unsigned) cred->gid);
                 if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
                         return exec_error_set(err, errno, "Failed to reset PR_SET_KEEPCAPS");
-        }
+        } else if (setresuid(0, 0, 0) < 0)
+                /* a no-op for the host's root, but ctrctl exec joins a user namespace (PrivateUsers=) as an id
+                 * that is not mapped there: only this makes it the namespace's root */
+                return exec_error_set(err, errno, "Failed to switch to uid 0 gid %u", (unsigned) cred->gid);
         /* A gid or uid change set it to fs.suid_dumpable, and 1 ("debug") is dumpable. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return exec_error_set(err, errno, "Failed to make the process non-dumpable");

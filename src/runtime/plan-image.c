@@ -63,17 +63,22 @@ int plan_image_root(Plan *p, const Container *c, const PlanOptions *o) {
                 n_layers++;
         n = n_layers + img->n_layers;
 
-        if (c->ephemeral || c->read_only) {
+        if ((c->ephemeral || c->read_only) && o->userns) {
+                /* the launcher's tmpfs (PlanOp.tmpfs_upper) */
+        } else if (c->ephemeral || c->read_only) {
                 /* as for any root: a tmpfs upper layer (plan_root() in plan.c) */
                 upper = strprintf("%s/rw/upper", p->staging);
                 work = strprintf("%s/rw/work", p->staging);
+                if (!upper || !work)
+                        return -ENOMEM;
         } else {
                 upper = strprintf("%s/rw/data", img->mstack);
                 work = strprintf("%s/rw/work", img->mstack);
+                if (!upper || !work)
+                        return -ENOMEM;
         }
-        if (!upper || !work ||
-            !plan_add(p, PLAN_MKDIR, false, upper, NULL, NULL, 0) ||
-            !plan_add(p, PLAN_MKDIR, false, work, NULL, NULL, 0))
+        if (upper && (!plan_add(p, PLAN_MKDIR, false, upper, NULL, NULL, 0) ||
+                      !plan_add(p, PLAN_MKDIR, false, work, NULL, NULL, 0)))
                 return -ENOMEM;
         /* an image of no layers at all (FROM scratch, nothing added): overlayfs needs one lower layer */
         if (n == 0) {
@@ -100,6 +105,7 @@ int plan_image_root(Plan *p, const Container *c, const PlanOptions *o) {
         }
         op->upperdir = TAKE_PTR(upper);
         op->workdir = TAKE_PTR(work);
+        op->tmpfs_upper = !op->upperdir;
 
         /* Docker makes a WorkingDir the image names but does not have */
         if (img->make_working_directory && c->working_directory &&
@@ -124,6 +130,17 @@ int plan_image_volumes(Plan *p, const Container *c, const PlanOptions *o) {
                 return -ENOMEM;
         op = p->ops + p->n_ops - 1;
         op->mode = 0700;
+        if (o->userns && !c->ephemeral) {
+                /* root in the user namespace fills and binds them through an id-mapped view of the
+                 * directory on the staging tmpfs: on disk they keep the image's ids */
+                _cleanup_free_ char *view = strprintf("%s/volumes", p->staging);
+                if (!view || !plan_add(p, PLAN_MKDIR, false, view, NULL, NULL, 0) ||
+                    !(op = plan_add(p, PLAN_BIND, false, view, dir, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)))
+                        return -ENOMEM;
+                op->idmap = true;
+                free(dir);
+                dir = TAKE_PTR(view);
+        }
 
         for (char **v = o->image->volumes; *v; v++) {
                 _cleanup_free_ char *name = NULL, *src = NULL;

@@ -16,3 +16,8 @@ PlanOp *plan_add_host_path(Plan *p, PlanOpType type, const char *dir, const char
 int plan_image_root(Plan *p, const Container *c, const PlanOptions *o);
 /* The image's Volumes: persistent binds of STATE/containers/NAME.volumes/ESCAPED, filled on first use. */
 int plan_image_volumes(Plan *p, const Container *c, const PlanOptions *o);
+
+/* PrivateUsers=: why this container cannot have a user namespace (a sentence), or NULL. */
+const char *plan_private_users_refused(const Container *c);
+/* PrivateUsers=: CLONE_NEWUSER, the range, and by_parent on what root in the namespace cannot do. */
+void plan_private_users(Plan *p, const UsernsRange *range);

@@ -108,6 +108,8 @@ Plan *plan_free(Plan *p) {
                 plan_op_done(p->ops + i);
         free(p->ops);
         free(p->staging);
+        free(p->staging_host);
+        free(p->runtime_dir);
         free(p->root);
         free(p->hostname);
         free(p->resolv_conf);
@@ -318,7 +320,9 @@ static int plan_root(Plan *p, const Container *c, const PlanOptions *o, const ch
                 n_lowers++;
         n_lowers++;
 
-        if (c->ephemeral || c->read_only) {
+        if ((c->ephemeral || c->read_only) && o->userns) {
+                /* the launcher's tmpfs (PlanOp.tmpfs_upper) */
+        } else if (c->ephemeral || c->read_only) {
                 /* A tmpfs upper layer: for Ephemeral= that is the point; for ReadOnly= it only holds the
                  * mount points we create, and the root is made read-only before pivot_root. */
                 upper = strprintf("%s/rw/upper", p->staging);
@@ -327,9 +331,11 @@ static int plan_root(Plan *p, const Container *c, const PlanOptions *o, const ch
                 upper = strprintf("%s/containers/%s/upper", o->state_dir, c->name);
                 work = strprintf("%s/containers/%s/work", o->state_dir, c->name);
         }
-        if (!upper || !work ||
-            !plan_add(p, PLAN_MKDIR, false, upper, NULL, NULL, 0) ||
-            !plan_add(p, PLAN_MKDIR, false, work, NULL, NULL, 0))
+        if (upper && work &&
+            (!plan_add(p, PLAN_MKDIR, false, upper, NULL, NULL, 0) ||
+             !plan_add(p, PLAN_MKDIR, false, work, NULL, NULL, 0)))
+                return -ENOMEM;
+        if (!upper && !(o->userns && (c->ephemeral || c->read_only)))
                 return -ENOMEM;
 
         /* nodev: the container keeps CAP_MKNOD (Docker's default set), and a node it creates in its root
@@ -339,6 +345,7 @@ static int plan_root(Plan *p, const Container *c, const PlanOptions *o, const ch
                 return -ENOMEM;
         op->upperdir = TAKE_PTR(upper);
         op->workdir = TAKE_PTR(work);
+        op->tmpfs_upper = !op->upperdir;
         op->lowerdirs = calloc(n_lowers + 1, sizeof(char *));
         if (!op->lowerdirs)
                 return -ENOMEM;
@@ -522,6 +529,8 @@ static int plan_volumes(Plan *p, const Container *c, const PlanOptions *o) {
                         return -ENOMEM;
                 op->recursive = v->recursive;
                 op->check_destination = true;
+                /* a named volume is ctr's own directory: its root is the container's root */
+                op->idmap = v->idmap || v->type == VOLUME_NAMED;
         }
 
         for (size_t i = 0; i < c->n_tmpfs; i++) {
@@ -557,16 +566,31 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 return -EINVAL;
         }
 
+        if (o->userns && (reason = plan_private_users_refused(c))) {
+                if (ret_reason)
+                        *ret_reason = reason;
+                return -EINVAL;
+        }
+
         p = calloc(1, sizeof(Plan));
         if (!p)
                 return -ENOMEM;
-        p->staging = strprintf("%s/.staging", o->runtime_dir);
-        p->root = strprintf("%s/.staging/root", o->runtime_dir);
+        p->staging_host = strprintf("%s/.staging", o->runtime_dir);
+        if (o->userns) {
+                p->staging = strdup(".staging");
+                p->root = strdup(".staging/root");
+                p->runtime_dir = strdup(o->runtime_dir);
+                if (!p->runtime_dir)
+                        return -ENOMEM;
+        } else {
+                p->staging = strdup(p->staging_host ?: "");
+                p->root = strprintf("%s/.staging/root", o->runtime_dir);
+        }
         /* A name may have 200 characters, a hostname 64 (sethostname() refuses more): cut, as a hostname
          * label would be, without a trailing '-' or '.'. */
         p->hostname = strndup(container_hostname(c), HOSTNAME_MAX);
         p->resolv_conf = strdup(o->resolv_conf ?: "/etc/resolv.conf");
-        if (!p->staging || !p->root || !p->hostname || !p->resolv_conf)
+        if (!p->staging_host || !p->staging || !p->root || !p->hostname || !p->resolv_conf)
                 return -ENOMEM;
         for (size_t n = strlen(p->hostname); n > 1 && strchr("-.", p->hostname[n - 1]); n--)
                 p->hostname[n - 1] = '\0';
@@ -652,6 +676,9 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         if (!plan_add(p, PLAN_PIVOT_ROOT, false, p->root, NULL, NULL, 0))
                 return -ENOMEM;
 
+        if (o->userns)
+                plan_private_users(p, o->userns);
+
         *ret = TAKE_PTR(p);
         return 0;
 }
@@ -721,6 +748,12 @@ int plan_op_format(const PlanOp *op, char **ret) {
                 fputs(" optional", f);
         if (op->populate)
                 fputs(" populate", f);
+        if (op->tmpfs_upper)
+                fputs(" tmpfs-upper", f);
+        if (op->idmap)
+                fputs(" idmap", f);
+        if (op->by_parent)
+                fputs(" by-launcher", f);
         if (fclose(f) != 0)
                 return -ENOMEM;
         *ret = TAKE_PTR(s);
@@ -728,13 +761,19 @@ int plan_op_format(const PlanOp *op, char **ret) {
 }
 
 int plan_dump(const Plan *p, FILE *f) {
-        fprintf(f, "# namespaces:%s%s%s%s%s\n",
+        fprintf(f, "# namespaces:%s%s%s%s%s%s\n",
+                p->clone_flags & CLONE_NEWUSER ? " user" : "",
                 p->clone_flags & CLONE_NEWNS ? " mnt" : "",
                 p->clone_flags & CLONE_NEWPID ? " pid" : "",
                 p->clone_flags & CLONE_NEWUTS ? " uts" : "",
                 p->clone_flags & CLONE_NEWIPC ? " ipc" : "",
                 p->clone_flags & CLONE_NEWNET ? " net" : "");
         fprintf(f, "# hostname: %s\n", p->hostname);
+        if (p->private_users && p->userns.base == 0)
+                fprintf(f, "# users: 0-%u are a range of host ids picked at start\n", p->userns.count - 1);
+        else if (p->private_users)
+                fprintf(f, "# users: 0-%u are host ids %u-%u\n", p->userns.count - 1, p->userns.base,
+                        p->userns.base + (p->userns.count - 1));
         if (p->network_container)
                 fprintf(f, "# network: the network namespace of container %s\n", p->network_container);
         if (p->network_bridge)

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "ctr-file.h"
+#include "userns-range.h"
 
 typedef enum PlanOpType {
         PLAN_STAGING,           /* tmpfs on the staging directory: everything below is private and vanishes */
@@ -60,6 +61,14 @@ typedef struct PlanOp {
         char *upperdir, *workdir;
         char *lowerdir_base;    /* relative lowerdirs (an image's layer@N) are below this directory: the
                                  * mount is done from it, so 128 layers fit in one page of lowerdir= */
+        bool tmpfs_upper;       /* PrivateUsers= with Ephemeral=/ReadOnly=: upper and work on a tmpfs the
+                                 * launcher makes (upperdir/workdir NULL) */
+        /* PrivateUsers=: done by the launcher on the host side, before the release (userns-mount.h), since
+         * root in the container's user namespace has no rights over host paths: PLAN_MKDIR of a host path,
+         * PLAN_OVERLAY (over id-mapped layers) and PLAN_BIND of a host source (opened, attributes set, passed
+         * to the child as a detached mount) */
+        bool by_parent;
+        bool idmap;             /* PLAN_BIND by_parent: id-mapped through the container's range */
 } PlanOp;
 
 /* An Image= from the store, as the launcher resolved and laid it out (src/image: image-root.h,
@@ -77,6 +86,7 @@ typedef struct PlanOptions {
         const char *runtime_dir;        /* default CTR_RUNTIME_DIR, env CTR_RUNTIME_DIR */
         const char *resolv_conf;        /* the host file copied to /etc/resolv.conf; NULL = /etc/resolv.conf */
         const PlanImage *image;         /* Image=REF (not host): required for such a container */
+        const UsernsRange *userns;      /* PrivateUsers=: the container's range; NULL = no user namespace */
 } PlanOptions;
 
 typedef struct Plan {
@@ -85,6 +95,12 @@ typedef struct Plan {
         char *staging;          /* RUNTIME/.staging: the host directory the staging tmpfs covers. One for all
                                  * containers: each mounts its own tmpfs on it in its own mount namespace, so
                                  * the host only ever sees an empty directory, and a start costs no mkdir */
+        char *staging_host;     /* the staging directory as the launcher names it: = staging, but absolute also
+                                 * with PrivateUsers=, where staging is ".staging", relative to runtime_dir:
+                                 * root in the user namespace may not search the directories above the runtime
+                                 * directory (a 0700 one of the tests), so the child changes into it while it
+                                 * still has the launcher's ids and works from there */
+        char *runtime_dir;      /* PrivateUsers=: the directory staging is relative to; NULL otherwise */
         char *root;             /* STAGING/root: where the new root is assembled */
         unsigned long clone_flags; /* CLONE_NEW* for clone3() */
         bool network_loopback;  /* bring lo up inside (Network=none, bridge) */
@@ -93,6 +109,8 @@ typedef struct Plan {
         char *hostname;
         char *resolv_conf;      /* host source of /etc/resolv.conf */
         char **image_environment; /* PlanImage.environment, for container_build_environment() */
+        bool private_users;     /* CLONE_NEWUSER: container ids 0… are host ids userns.base… */
+        UsernsRange userns;
 } Plan;
 
 /* Fills options from the environment (CTR_STATE_DIR, CTR_RUNTIME_DIR) or config.h defaults. */

@@ -66,8 +66,10 @@ int userns_range_read(const char *state_dir, const char *name, UsernsRange *ret)
         return read_record_at(fd, name, ret);
 }
 
-/* Whether anything of container |name| is left: its persistent layer, its image root, or it runs. */
-static bool container_exists(const UsernsPaths *paths, const char *name) {
+/* Whether anything of container |name| is left: its persistent layer, its image root, or it runs (its runtime
+ * directory, or a launcher between its allocation and that directory holding its record, see
+ * userns_range_acquire()). */
+static bool container_exists(const UsernsPaths *paths, int dir, const char *name) {
         static const char *const suffixes[] = { "", ".mstack" };
 
         for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
@@ -76,7 +78,10 @@ static bool container_exists(const UsernsPaths *paths, const char *name) {
                         return true;    /* out of memory: keep the record rather than reuse its range */
         }
         _cleanup_free_ char *p = strprintf("%s/%s", paths->runtime_dir, name);
-        return !p || access(p, F_OK) >= 0;
+        if (!p || access(p, F_OK) >= 0)
+                return true;
+        _cleanup_close_ int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0;
 }
 
 static void records_free(Record *r, size_t n) {
@@ -125,7 +130,7 @@ static int load_records(int dir, const UsernsPaths *paths, const char *name, Rec
                         *ret_has_own = true;
                         continue;
                 }
-                if (!container_exists(paths, de->d_name)) {
+                if (!container_exists(paths, dir, de->d_name)) {
                         (void) unlinkat(dir, de->d_name, 0);
                         continue;
                 }
@@ -203,8 +208,26 @@ static int write_record(int dir, const char *name, const UsernsRange *range) {
         return r;
 }
 
+/* A shared lock on the record for as long as the caller keeps *ret_fd: the container is starting, its state
+ * may not exist yet, and its range must not be taken for stale. */
+static int hold_record(int dir, const char *name, int *ret_fd) {
+        int fd;
+
+        if (!ret_fd)
+                return 0;
+        fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (flock(fd, LOCK_SH) < 0) {
+                safe_close(fd);
+                return negative_errno();
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
 int userns_range_acquire(const UsernsPaths *paths, const char *name, const UsernsRange *want, UsernsRange *ret,
-                         char **ret_other) {
+                         char **ret_other, int *ret_hold_fd) {
         _cleanup_free_ char *dir_path = NULL, *other = NULL;
         _cleanup_close_ int dir = -EBADF, lock = -EBADF;
         Record *records = NULL;
@@ -248,8 +271,10 @@ int userns_range_acquire(const UsernsPaths *paths, const char *name, const Usern
                         }
         } else if (has_own && own.count == USERNS_RANGE_SIZE && own.base >= USERNS_POOL_FIRST &&
                    own.base < USERNS_POOL_END) {
-                *ret = own;     /* stable across restarts: the persistent layer was written with it */
-                r = 0;
+                /* stable across restarts: the persistent layer was written with it */
+                r = hold_record(dir, name, ret_hold_fd);
+                if (r >= 0)
+                        *ret = own;
                 goto finish;
         } else {
                 r = load_host_ids(paths->etc_dir, &records, &n);
@@ -275,6 +300,9 @@ int userns_range_acquire(const UsernsPaths *paths, const char *name, const Usern
                 if (r < 0)
                         goto finish;
         }
+        r = hold_record(dir, name, ret_hold_fd);
+        if (r < 0)
+                goto finish;
         *ret = pick;
         r = 0;
 finish:

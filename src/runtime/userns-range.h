@@ -12,7 +12,8 @@
  * overlaps an id in the host's /etc/passwd, /etc/group, /etc/subuid or /etc/subgid is skipped.
  *
  * A record is released when its container's state is gone: no STATE/containers/NAME (persistent layer),
- * STATE/containers/NAME.mstack (image root) nor RUNTIME/NAME (running). The next allocation drops it.
+ * STATE/containers/NAME.mstack (image root) nor RUNTIME/NAME (running), and no launcher holds it (a shared
+ * flock() on the record from the allocation on, before the state exists). The next allocation drops it.
  *
  * Library code: returns negative errno, never logs. */
 
@@ -35,9 +36,10 @@ typedef struct UsernsPaths {
 
 /* The range of |name|: |want| (an explicit UID[:COUNT], recorded as it is) or, with want NULL, the one
  * recorded for it or a new pick. -EADDRINUSE when |want| overlaps another container's range (*ret_other then
- * names it: "container 'db' (BASE:COUNT)"); -ENOSPC when the pool is full. */
+ * names it: "container 'db' (BASE:COUNT)"); -ENOSPC when the pool is full. With |ret_hold_fd|, the record
+ * stays held (never taken for stale) while that descriptor is open: a launcher keeps it until it exits. */
 int userns_range_acquire(const UsernsPaths *paths, const char *name, const UsernsRange *want, UsernsRange *ret,
-                         char **ret_other);
+                         char **ret_other, int *ret_hold_fd);
 /* What is recorded for |name|: -ENOENT if nothing. */
 int userns_range_read(const char *state_dir, const char *name, UsernsRange *ret);
 /* Forget |name|'s range (its state was removed). */

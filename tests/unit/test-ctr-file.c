@@ -609,6 +609,29 @@ TEST(seccomp_profile) {
         ASSERT_OK(check_bad("SeccompProfile=relaxed", DIAGNOSTIC_ERROR, NULL));
 }
 
+TEST(private_users) {
+        _cleanup_container_free_ Container *c = NULL, *c2 = NULL, *c3 = NULL, *c4 = NULL;
+
+        /* the default: pick for an image from the store, no for Image=host and RootDirectory= */
+        ASSERT_OK(load_text(HEADER, NULL, &c));
+        ASSERT_EQ(container_private_users(c), PRIVATE_USERS_NO);
+        ASSERT_OK(load_text("[Container]\nImage=docker.io/library/debian:12\n", NULL, &c2));
+        ASSERT_EQ(container_private_users(c2), PRIVATE_USERS_PICK);
+        ASSERT_OK(load_text("[Container]\nImage=debian\nPrivateUsers=no\n", NULL, &c3));
+        ASSERT_EQ(container_private_users(c3), PRIVATE_USERS_NO);
+        ASSERT_OK(load_text(HEADER "PrivateUsers=yes\nPrivateUsers=1879048192\nVolume=/srv:/srv:idmap,ro\n", NULL, &c4));
+        ASSERT_EQ(container_private_users(c4), PRIVATE_USERS_FIXED);
+        ASSERT_EQ(c4->private_users_uid, 1879048192U);
+        ASSERT_EQ(c4->private_users_count, 65536U);
+        ASSERT_TRUE(c4->volumes[0].idmap && c4->volumes[0].read_only);
+        ASSERT_OK(check_bad("PrivateUsers=some", DIAGNOSTIC_ERROR,
+                            "web.ctr:3: Invalid PrivateUsers= 'some', expected no, pick, yes or UID[:COUNT]."));
+        ASSERT_OK(check_bad("PrivateUsers=0:65536", DIAGNOSTIC_ERROR, NULL));
+        ASSERT_OK(check_bad("PrivateUsers=100000:0", DIAGNOSTIC_ERROR, NULL));
+        ASSERT_OK(check_bad("PrivateUsers=4294901760:65536", DIAGNOSTIC_ERROR,
+                            "web.ctr:3: PrivateUsers= range '4294901760:65536' goes past 4294967294."));
+}
+
 TEST(memory_limits) {
         _cleanup_container_free_ Container *c = NULL;
 

@@ -57,15 +57,15 @@ TEST(pick_skips_host_ids_and_other_containers) {
 
         /* a host user inside the first pool range: that range is skipped */
         env_setup(&e, "root:x:0:0::/root:/bin/sh\nbig:x:1879048200:1879048200::/:/bin/sh\n");
-        ASSERT_OK(userns_range_acquire(&e.paths, "one", NULL, &a, NULL));
+        ASSERT_OK(userns_range_acquire(&e.paths, "one", NULL, &a, NULL, NULL));
         ASSERT_EQ(a.base, USERNS_POOL_FIRST + USERNS_RANGE_SIZE);
         ASSERT_EQ(a.count, USERNS_RANGE_SIZE);
         make_container(&e, "one");
-        ASSERT_OK(userns_range_acquire(&e.paths, "two", NULL, &b, NULL));
+        ASSERT_OK(userns_range_acquire(&e.paths, "two", NULL, &b, NULL, NULL));
         ASSERT_EQ(b.base, USERNS_POOL_FIRST + 2 * USERNS_RANGE_SIZE);
         make_container(&e, "two");
         /* stable: the same range again, and what ctrctl reads */
-        ASSERT_OK(userns_range_acquire(&e.paths, "one", NULL, &again, NULL));
+        ASSERT_OK(userns_range_acquire(&e.paths, "one", NULL, &again, NULL, NULL));
         ASSERT_EQ(again.base, a.base);
         ASSERT_OK(userns_range_read(e.state, "one", &again));
         ASSERT_EQ(again.base, a.base);
@@ -78,15 +78,15 @@ TEST(explicit_clash_names_the_other) {
         char *other = NULL;
 
         env_setup(&e, "");
-        ASSERT_OK(userns_range_acquire(&e.paths, "db", NULL, &a, NULL));
+        ASSERT_OK(userns_range_acquire(&e.paths, "db", NULL, &a, NULL, NULL));
         make_container(&e, "db");
         UsernsRange want = { .base = a.base + 100, .count = 10 };
-        ASSERT_ERROR(userns_range_acquire(&e.paths, "web", &want, &got, &other), EADDRINUSE);
+        ASSERT_ERROR(userns_range_acquire(&e.paths, "web", &want, &got, &other, NULL), EADDRINUSE);
         ASSERT_NOT_NULL(other);
         ASSERT_TRUE(strstr(other, "'db'") != NULL);
         free(other);
         want.base = 200000;
-        ASSERT_OK(userns_range_acquire(&e.paths, "web", &want, &got, NULL));
+        ASSERT_OK(userns_range_acquire(&e.paths, "web", &want, &got, NULL, NULL));
         ASSERT_EQ(got.base, 200000U);
         ASSERT_EQ(got.count, 10U);
         env_done(&e);
@@ -97,9 +97,9 @@ TEST(stale_record_released) {
         UsernsRange a, b;
 
         env_setup(&e, "");
-        ASSERT_OK(userns_range_acquire(&e.paths, "gone", NULL, &a, NULL));
+        ASSERT_OK(userns_range_acquire(&e.paths, "gone", NULL, &a, NULL, NULL));
         /* "gone" has no state: its range is free again for the next one, and its record removed */
-        ASSERT_OK(userns_range_acquire(&e.paths, "next", NULL, &b, NULL));
+        ASSERT_OK(userns_range_acquire(&e.paths, "next", NULL, &b, NULL, NULL));
         ASSERT_EQ(b.base, a.base);
         ASSERT_ERROR(userns_range_read(e.state, "gone", &a), ENOENT);
         ASSERT_OK(userns_range_release(e.state, "next"));
@@ -112,7 +112,12 @@ TEST(parallel_picks_are_distinct) {
         Env e = {};
         pid_t pids[N];
 
+        int ready[2], go[2];
+        char c;
+
         env_setup(&e, "");
+        ASSERT_OK(pipe(ready));
+        ASSERT_OK(pipe(go));
         for (int i = 0; i < N; i++) {
                 pids[i] = fork();
                 ASSERT_TRUE(pids[i] >= 0);
@@ -120,18 +125,27 @@ TEST(parallel_picks_are_distinct) {
                         char name[16];
                         UsernsRange r;
                         snprintf(name, sizeof(name), "c%d", i);
-                        /* running: RUNTIME/NAME exists, as the launcher's lock makes it */
-                        _cleanup_free_ char *p = strprintf("%s/%s", e.run, name);
-                        if (!p || mkdir(p, 0755) < 0)
-                                _exit(2);
-                        _exit(userns_range_acquire(&e.paths, name, NULL, &r, NULL) < 0 ? 1 : 0);
+                        int hold = -EBADF;
+                        close(go[1]);
+                        close(ready[0]);
+                        /* starting: no state yet, the record held as a launcher holds it until it exits */
+                        if (userns_range_acquire(&e.paths, name, NULL, &r, NULL, &hold) < 0)
+                                _exit(1);
+                        _exit(write(ready[1], "x", 1) == 1 && read(go[0], &r, 1) >= 0 ? 0 : 3);
                 }
         }
+        /* all allocated, none finished: every record is held, none stale */
+        for (int i = 0; i < N; i++)
+                ASSERT_TRUE(read(ready[0], &c, 1) == 1);
+        close(go[1]);
         for (int i = 0; i < N; i++) {
                 int status;
                 ASSERT_TRUE(waitpid(pids[i], &status, 0) == pids[i]);
                 ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         }
+        close(ready[0]);
+        close(ready[1]);
+        close(go[0]);
         uint32_t seen[N];
         for (int i = 0; i < N; i++) {
                 char name[16];
