@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <cap-ng.h>
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -54,16 +55,8 @@ int safe_atou32(const char *s, uint32_t *ret) {
 }
 
 int safe_atou(const char *s, unsigned *ret) {
-        uint64_t v;
-        int r;
-
-        r = safe_atou64(s, &v);
-        if (r < 0)
-                return r;
-        if (v > UINT_MAX)
-                return -ERANGE;
-        *ret = (unsigned) v;
-        return 0;
+        static_assert(sizeof(unsigned) == sizeof(uint32_t), "unsigned is not 32 bits wide");
+        return safe_atou32(s, (uint32_t *) ret);
 }
 
 int safe_atoi(const char *s, int *ret) {

@@ -199,35 +199,29 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                 if (de->d_name[0] == '.')
                         continue;
 
-                if ((e = endswith(de->d_name, ".ctr"))) {
-                        l = (size_t) (e - de->d_name);
-                        memcpy(n, de->d_name, l);
-                        n[l] = '\0';
-                        if (!container_name_is_valid(n)) {
-                                r = invalid_name(diag, dir, de->d_name, n);
-                                if (r < 0)
-                                        break;
-                                continue;
-                        }
+                /* NAME.ctr (a file) or NAME.ctr.d (its drop-ins); nothing else is ours */
+                bool main_file = (e = endswith(de->d_name, ".ctr"));
+                if (!main_file && !(e = endswith(de->d_name, ".ctr.d")))
+                        continue;
+                l = (size_t) (e - de->d_name);
+                memcpy(n, de->d_name, l);
+                n[l] = '\0';
+                if (!container_name_is_valid(n)) {
+                        r = invalid_name(diag, dir, de->d_name, n);
+                        if (r < 0)
+                                break;
+                        continue;
+                }
+                if (main_file) {
                         t = classify_entry(it.fd, de->d_name, de->d_type);
                         if (t != 1 && t != 2)
                                 continue;
                         r = entry_list_add(mains, mains_allocated, n, l, NULL, dir, de->d_name, priority, t == 2);
-                } else if ((e = endswith(de->d_name, ".ctr.d"))) {
-                        l = (size_t) (e - de->d_name);
-                        memcpy(n, de->d_name, l);
-                        n[l] = '\0';
-                        if (!container_name_is_valid(n)) {
-                                r = invalid_name(diag, dir, de->d_name, n);
-                                if (r < 0)
-                                        break;
-                                continue;
-                        }
+                } else {
                         if (de->d_type != DT_DIR && classify_entry(it.fd, de->d_name, de->d_type) != 3)
                                 continue;
                         r = scan_dropin_dir(it.fd, dir, de->d_name, n, l, priority, dropins, dropins_allocated);
-                } else
-                        continue;
+                }
                 if (r < 0)
                         break;
         }

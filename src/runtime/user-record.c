@@ -130,82 +130,85 @@ static int next_line(const char **p, char *line, char **fields, size_t n_fields)
         return (int) n;
 }
 
-int passwd_find(const char *contents, const char *name, uid_t id, UserRecord *ret) {
-        _cleanup_free_ char *line = NULL;
+/* The entry of |name| (or, when NULL, of the numeric |id| in field |id_field|) in a passwd-style file whose
+ * entries have exactly |n_fields| fields: its fields into |f| (pointing into |line|, USER_RECORD_LINE_MAX + 1
+ * bytes), its id, and the numeric field |gid_field| when that is not 0. A malformed line, or one whose numbers
+ * do not parse, is skipped. -ESRCH when there is none. */
+static int find_entry(const char *contents, char *line, char **f, size_t n_fields, size_t id_field,
+                      size_t gid_field, const char *name, uint32_t id, uint32_t *ret_id, uint32_t *ret_gid) {
         const char *p = contents;
 
-        line = malloc(USER_RECORD_LINE_MAX + 1);
-        if (!line)
-                return -ENOMEM;
-
         for (;;) {
-                char *f[7];
-                uid_t uid;
-                gid_t gid;
+                uint32_t v, g = 0;
                 int r;
 
-                r = next_line(&p, line, f, ELEMENTSOF(f));
+                r = next_line(&p, line, f, n_fields);
                 if (r == -ENOENT)
                         return -ESRCH;
                 if (r < 0)
                         return r;
-                if (r != 7 || isempty(f[0]))
+                if ((size_t) r != n_fields || isempty(f[0]) || parse_uid(f[id_field], &v) < 0 ||
+                    (gid_field > 0 && parse_uid(f[gid_field], &g) < 0))
                         continue;
-                if (parse_uid(f[2], &uid) < 0 || parse_uid(f[3], &gid) < 0)
-                        continue;
-
-                if (name ? !streq(f[0], name) : uid != id)
-                        continue;
-
-                UserRecord u = {
-                        .uid = uid,
-                        .gid = gid,
-                        .name = strdup(f[0]),
-                        .home = strdup(isempty(f[5]) ? "/" : f[5]),
-                        .shell = strdup(isempty(f[6]) ? "/bin/sh" : f[6]),
-                };
-                if (!u.name || !u.home || !u.shell) {
-                        user_record_done(&u);
-                        return -ENOMEM;
+                if (name ? streq(f[0], name) : v == id) {
+                        *ret_id = v;
+                        if (ret_gid)
+                                *ret_gid = g;
+                        return 0;
                 }
-                *ret = u;
-                return 0;
         }
+}
+
+int passwd_find(const char *contents, const char *name, uid_t id, UserRecord *ret) {
+        _cleanup_free_ char *line = NULL;
+        char *f[7];
+        uid_t uid;
+        gid_t gid;
+        int r;
+
+        line = malloc(USER_RECORD_LINE_MAX + 1);
+        if (!line)
+                return -ENOMEM;
+        r = find_entry(contents, line, f, ELEMENTSOF(f), 2, 3, name, id, &uid, &gid);
+        if (r < 0)
+                return r;
+
+        UserRecord u = {
+                .uid = uid,
+                .gid = gid,
+                .name = strdup(f[0]),
+                .home = strdup(isempty(f[5]) ? "/" : f[5]),
+                .shell = strdup(isempty(f[6]) ? "/bin/sh" : f[6]),
+        };
+        if (!u.name || !u.home || !u.shell) {
+                user_record_done(&u);
+                return -ENOMEM;
+        }
+        *ret = u;
+        return 0;
 }
 
 int group_find(const char *contents, const char *name, gid_t id, GroupRecord *ret) {
         _cleanup_free_ char *line = NULL;
-        const char *p = contents;
+        char *f[4];
+        gid_t gid;
+        int r;
 
         line = malloc(USER_RECORD_LINE_MAX + 1);
         if (!line)
                 return -ENOMEM;
+        r = find_entry(contents, line, f, ELEMENTSOF(f), 2, 0, name, id, &gid, NULL);
+        if (r < 0)
+                return r;
 
-        for (;;) {
-                char *f[4];
-                gid_t gid;
-                int r;
-
-                r = next_line(&p, line, f, ELEMENTSOF(f));
-                if (r == -ENOENT)
-                        return -ESRCH;
-                if (r < 0)
-                        return r;
-                if (r != 4 || isempty(f[0]) || parse_uid(f[2], &gid) < 0)
-                        continue;
-
-                if (name ? !streq(f[0], name) : gid != id)
-                        continue;
-
-                GroupRecord g = {
-                        .gid = gid,
-                        .name = strdup(f[0]),
-                };
-                if (!g.name)
-                        return -ENOMEM;
-                *ret = g;
-                return 0;
-        }
+        GroupRecord g = {
+                .gid = gid,
+                .name = strdup(f[0]),
+        };
+        if (!g.name)
+                return -ENOMEM;
+        *ret = g;
+        return 0;
 }
 
 static bool member_list_contains(char *list, const char *user) {

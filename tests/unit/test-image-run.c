@@ -14,6 +14,7 @@
 #include "image-root.h"
 #include "string-util.h"
 #include "strv.h"
+#include "test-load.h"
 #include "test.h"
 
 static char *entry[] = { (char *) "/bin/entry", (char *) "-v", NULL };
@@ -36,23 +37,11 @@ static int apply(const char *text, const ImageConfig *ic, Container **ret_c, Ima
                  char **ret_error) {
         _cleanup_container_free_ Container *c = NULL;
         _cleanup_free_ char *full = strprintf("[Container]\n%s\n%s", ic ? "Image=x" : "Image=host", text);
-        char dir[] = "/tmp/test-image-run.XXXXXX", path[256];
-        Diagnostics diag = {};
-        FILE *f;
         int r;
 
-        if (!full || !mkdtemp(dir))
+        if (!full)
                 return -ENOMEM;
-        snprintf(path, sizeof(path), "%s/web.ctr", dir);
-        f = fopen(path, "we");
-        if (!f)
-                return -errno;
-        fputs(full, f);
-        fclose(f);
-        r = container_load_file(path, NULL, NULL, &diag, &c);
-        diagnostics_clear(&diag);
-        unlink(path);
-        rmdir(dir);
+        r = test_load_ctr_text("web", full, &c);
         if (r < 0)
                 return r;
         r = image_defaults_apply(c, ic, ret, ret_error);

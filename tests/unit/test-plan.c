@@ -9,6 +9,7 @@
 #include "overlay-util.h"
 #include "plan.h"
 #include "string-util.h"
+#include "test-load.h"
 #include "test.h"
 
 static const PlanOptions opts = {
@@ -20,23 +21,9 @@ static const PlanOptions opts = {
 static int plan_text_with(const char *name, const char *text, const PlanOptions *o, Plan **ret,
                           const char **ret_reason) {
         _cleanup_container_free_ Container *c = NULL;
-        char dir[] = "/tmp/test-plan.XXXXXX", path[256];
-        Diagnostics diag = {};
-        FILE *f;
         int r;
 
-        if (!mkdtemp(dir))
-                return -errno;
-        snprintf(path, sizeof(path), "%s/%s.ctr", dir, name);
-        f = fopen(path, "we");
-        if (!f)
-                return -errno;
-        fputs(text, f);
-        fclose(f);
-        r = container_load_file(path, NULL, NULL, &diag, &c);
-        diagnostics_clear(&diag);
-        unlink(path);
-        rmdir(dir);
+        r = test_load_ctr_text(name, text, &c);
         if (r < 0)
                 return r;
         return plan_build(c, o, ret, ret_reason);
