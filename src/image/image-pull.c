@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* image_pull() (image-pull.h). A layer's blob is written to the pull's temporary directory in the store
- * while it is hashed, then handed to image_store_put_layer(), which takes a file (it verifies the blob
- * with pread() before unpacking): so the blob's bytes are hashed on arrival and read once more from the
- * page cache, and the file goes as soon as its layer is unpacked. */
+/* image_pull() (image-pull.h). Each layer is streamed: the registry client sends its bytes, as they
+ * arrive and hashed on the way, into a socket whose other end an unpacker thread reads with
+ * image_store_put_layer() (decompressed, unpacked and its diff_id checked on the stream, in a temporary
+ * directory of its own), so nothing is written twice and a layer is unpacked while it downloads. The
+ * compressed digest is known to be right only at the end: until then the layer is only in the unpacker's
+ * temporary directory or, once its diff_id matched, in the store under that diff_id, which is what the
+ * image's config names (a blob that is corrupt yet unpacks to the right tree cannot harm); the reference
+ * is written only after every blob verified. */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,11 +31,19 @@
 #define INDEX_DEPTH_MAX 2U
 
 typedef struct PullLayer {
+        struct Pull *pull;
         const OciDescriptor *desc;
         const char *diff_id;
         unsigned index;                 /* from 1 */
         int lock_fd;                    /* PULL_LOCK_DIR/HEX.lock, held while it is downloaded */
         bool present;
+        /* its unpacker thread, reading |read_fd| */
+        pthread_t thread;
+        bool thread_running;
+        int read_fd;
+        ImageStoreWork *work;           /* its own temporary directory (made by the main thread) */
+        int unpack_result;
+        char *unpack_error;
 } PullLayer;
 
 typedef struct Pull {
@@ -126,22 +140,82 @@ static void layer_unlock(Pull *p, PullLayer *l, bool remove) {
         l->lock_fd = safe_close(l->lock_fd);
 }
 
+/* The unpacker: the layer from |read_fd| into the store, in its own temporary directory (an
+ * ImageStoreWork is not shared between threads). Closing |read_fd| tells the sender it is done. */
+static void *unpacker(void *userdata) {
+        PullLayer *l = userdata;
+        char got[DIGEST_STRING_MAX];
+
+        l->unpack_result = image_store_put_layer(l->work, l->read_fd, NULL, UINT64_MAX, l->diff_id,
+                                                 l->pull->options->limits, got, NULL, &l->unpack_error);
+        l->read_fd = safe_close(l->read_fd);
+        return NULL;
+}
+
+static int unpacker_join(PullLayer *l, RegistryBlob *b) {
+        b->fd = safe_close(b->fd);      /* the end of the stream, if the download did not get there */
+        if (l->thread_running) {
+                (void) pthread_join(l->thread, NULL);
+                l->thread_running = false;
+        }
+        l->work = image_store_work_end(l->work);
+        return l->unpack_result;
+}
+
+/* A temporary directory of the store. Begun by the threads of one process one at a time, and again when
+ * another process's cleaning took the new directory for a leftover in the moment before it was locked. */
+static int work_begin(ImageStore *s, ImageStoreWork **ret) {
+        int r;
+
+        for (unsigned attempt = 0;; attempt++) {
+                r = image_store_work_begin(s, ret);
+                if (r != -ENOENT || attempt >= 3)
+                        return r;
+        }
+}
+
+static int blob_start(RegistryBlob *b, void *userdata) {
+        Pull *p = userdata;
+        PullLayer *l = b->userdata;
+        int sv[2], r;
+
+        r = work_begin(p->store, &l->work);
+        if (r < 0)
+                return pull_fail(p, r, "Cannot prepare the store at %s: %s", image_store_path(p->store),
+                                 strerror(-r));
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                return pull_fail(p, negative_errno(), "Cannot stream layer %s: %m", b->digest);
+        /* room for the network to run ahead of the unpacker a little */
+        (void) setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &(int) { 1 << 20 }, sizeof(int));
+        b->fd = sv[0];
+        l->read_fd = sv[1];
+        r = pthread_create(&l->thread, NULL, unpacker, l);
+        if (r != 0) {
+                b->fd = safe_close(b->fd);
+                l->read_fd = safe_close(l->read_fd);
+                return pull_fail(p, -r, "Cannot start unpacking layer %s: %s", b->digest, strerror(r));
+        }
+        l->thread_running = true;
+        return 0;
+}
+
 static int blob_done(RegistryBlob *b, void *userdata) {
         Pull *p = userdata;
         PullLayer *l = b->userdata;
-        _cleanup_free_ char *file = strprintf("blob.%s", digest_hex(b->digest));
         char got[DIGEST_STRING_MAX];
-        bool unpacked = false;
         int r;
 
-        if (!file)
-                return -ENOMEM;
-        r = image_store_put_layer(p->work, b->fd, b->digest, b->size, l->diff_id, p->options->limits, got,
-                                  &unpacked, p->error);
-        (void) unlinkat(image_store_work_fd(p->work), file, 0);
-        b->fd = safe_close(b->fd);
-        if (r < 0)
+        r = unpacker_join(l, b);
+        if (r < 0) {
+                if (p->error) {
+                        free(*p->error);
+                        *p->error = TAKE_PTR(l->unpack_error);
+                }
                 return r;
+        }
+        /* the blob verified: recorded as unpacked to its diff_id (the layer is present: nothing is read) */
+        (void) image_store_put_layer(p->work, -EBADF, b->digest, b->size, l->diff_id, p->options->limits, got,
+                                     NULL, NULL);
         p->bytes_done += b->size;
         b->received = 0;
         layer_unlock(p, l, true);
@@ -151,7 +225,7 @@ static int blob_done(RegistryBlob *b, void *userdata) {
 
 /* Downloads and unpacks the layers whose locks this pull holds. */
 static int pull_round(Pull *p, PullLayer **todo, size_t n) {
-        int r = 0;
+        int r;
 
         p->blobs = calloc(n + 1, sizeof(RegistryBlob));
         if (!p->blobs)
@@ -160,20 +234,13 @@ static int pull_round(Pull *p, PullLayer **todo, size_t n) {
         for (size_t i = 0; i < n; i++)
                 p->blobs[i] = (RegistryBlob) { .digest = todo[i]->desc->digest, .size = todo[i]->desc->size,
                                                .fd = -EBADF, .userdata = todo[i] };
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                _cleanup_free_ char *file = strprintf("blob.%s", digest_hex(todo[i]->desc->digest));
-
-                if (!file)
-                        r = -ENOMEM;
-                else if ((p->blobs[i].fd = openat(image_store_work_fd(p->work), file, O_RDWR | O_CREAT |
-                                                  O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
-                        r = negative_errno();
+        r = registry_get_blobs(p->client, p->blobs, n, p->options->parallel ?: PULL_PARALLEL_DEFAULT,
+                               blob_start, blob_done, transfer_progress, p, p->error);
+        /* after a failure: the unpackers still running see the stream end and give up */
+        for (size_t i = 0; i < n; i++) {
+                (void) unpacker_join(todo[i], &p->blobs[i]);
+                todo[i]->unpack_error = mfree(todo[i]->unpack_error);
         }
-        if (r >= 0)
-                r = registry_get_blobs(p->client, p->blobs, n, p->options->parallel ?: PULL_PARALLEL_DEFAULT,
-                                       blob_done, transfer_progress, p, p->error);
-        for (size_t i = 0; i < n; i++)
-                safe_close(p->blobs[i].fd);
         p->blobs = mfree(p->blobs);
         p->n_blobs = 0;
         return r;
@@ -340,8 +407,8 @@ static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
                 return -ENOMEM;
         p->n_layers = m.n_layers;
         for (size_t i = 0; i < m.n_layers; i++)
-                p->layers[i] = (PullLayer) { .desc = &m.layers[i], .diff_id = diff_ids[i],
-                                             .index = (unsigned) i + 1, .lock_fd = -EBADF };
+                p->layers[i] = (PullLayer) { .pull = p, .desc = &m.layers[i], .diff_id = diff_ids[i],
+                                             .index = (unsigned) i + 1, .lock_fd = -EBADF, .read_fd = -EBADF };
         for (size_t i = 0; i < m.n_layers; i++)
                 if (!layer_present(p, &p->layers[i]))
                         p->bytes_total += m.layers[i].size;
@@ -399,7 +466,7 @@ int image_pull(ImageStore *s, const char *reference, const ImagePullOptions *o, 
                                         .auth_file = p.options->auth_file,
                                 }, &p.client, ret_error);
         if (r >= 0)
-                r = image_store_work_begin(s, &p.work);
+                r = work_begin(s, &p.work);
         if (r >= 0) {
                 int store_fd = open(image_store_path(s), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,17 +61,78 @@ static size_t header_cb(char *buffer, size_t size, size_t n, void *userdata) {
         return len;
 }
 
+/* A blob's bytes into its socket, as far as the reader takes them: the rest of the chunk waits (the
+ * transfer paused) until the socket is writable again, so a slow unpacker slows only its own download. A
+ * reader that is gone (it refused the layer) no longer gets anything, but the blob is still hashed to its
+ * end: a corrupt blob is named as such rather than by what the corruption made of the layer. Bytes before
+ * q->received (delivered by an earlier attempt) are skipped: a retry asks for the rest, and a registry that
+ * ignores the Range sends everything again. */
+static size_t blob_write(RegistryRequest *q, const char *data, size_t len) {
+        size_t i = q->chunk_consumed;
+
+        q->chunk_consumed = 0;
+        while (i < len) {
+                uint64_t pos = q->offset + i;
+                ssize_t w;
+
+                if (pos < q->received) {
+                        i += (size_t) MIN((uint64_t) (len - i), q->received - pos);
+                        continue;
+                }
+                if (q->expected_size != UINT64_MAX && q->received + (len - i) > q->expected_size) {
+                        (void) request_fail(q, -EBADMSG, "Blob %s from %s is corrupt: more bytes than its "
+                                            "descriptor's %" PRIu64 ".", q->expected_digest, q->client->name,
+                                            q->expected_size);
+                        return 0;
+                }
+                if (q->reader_gone)
+                        w = (ssize_t) (len - i);
+                else {
+                        w = send(q->blob->fd, data + i, len - i, MSG_NOSIGNAL | MSG_DONTWAIT);
+                        if (w < 0) {
+                                if (errno == EINTR)
+                                        continue;
+                                if (errno == EAGAIN) {
+                                        q->chunk_consumed = i;
+                                        q->paused = true;
+                                        return CURL_WRITEFUNC_PAUSE;
+                                }
+                                if (errno != EPIPE && errno != ECONNRESET) {
+                                        (void) request_fail(q, negative_errno(), "Cannot pass on blob %s: %m",
+                                                            q->expected_digest);
+                                        return 0;
+                                }
+                                q->reader_gone = true;
+                                continue;
+                        }
+                }
+                digest_check_update(&q->check, data + i, (size_t) w);
+                q->received += (uint64_t) w;
+                q->blob->received = q->received;
+                i += (size_t) w;
+        }
+        q->offset += len;
+        return len;
+}
+
 static size_t write_cb(char *data, size_t size, size_t n, void *userdata) {
         RegistryRequest *q = userdata;
         size_t len = size * n;
         long status = 0;
 
         (void) curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &status);
-        if (status != 200) {
+        if (status != 200 && !(status == 206 && q->blob && q->resume_from > 0)) {
                 /* an error's body: kept (bounded) for its message */
                 (void) buffer_append(&q->error_body, data, MIN(len, ERROR_BODY_MAX - MIN(q->error_body.size,
                                                                                        ERROR_BODY_MAX)));
                 return len;
+        }
+        if (q->blob) {
+                if (!q->offset_known) {
+                        q->offset = status == 206 ? q->resume_from : 0;
+                        q->offset_known = true;
+                }
+                return blob_write(q, data, len);
         }
         if (q->expected_size != UINT64_MAX && q->received + len > q->expected_size) {
                 (void) request_fail(q, -EBADMSG, "Blob %s from %s is corrupt: more bytes than its "
@@ -80,23 +142,7 @@ static size_t write_cb(char *data, size_t size, size_t n, void *userdata) {
         }
         if (q->expected_digest)
                 digest_check_update(&q->check, data, len);
-        if (q->blob) {
-                ssize_t w;
-                size_t done = 0;
-
-                while (done < len) {
-                        w = pwrite(q->blob->fd, data + done, len - done, (off_t) (q->received + done));
-                        if (w < 0) {
-                                if (errno == EINTR)
-                                        continue;
-                                (void) request_fail(q, negative_errno(), "Cannot write blob %s: %m",
-                                                    q->expected_digest);
-                                return 0;
-                        }
-                        done += (size_t) w;
-                }
-                q->blob->received = q->received + len;
-        } else if (buffer_append(&q->body, data, len) < 0) {
+        if (buffer_append(&q->body, data, len) < 0) {
                 (void) request_fail(q, -EFBIG, "The answer of %s to %s is over %zu bytes.", q->client->name,
                                     q->what, q->body.max);
                 return 0;
@@ -208,6 +254,8 @@ static int request_setup(RegistryRequest *q) {
             /* a stall (under 1 byte/s for 60 s) fails and is retried; a slow pull never times out */
             curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK ||
             curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_TIME, 60L) != CURLE_OK ||
+            (q->resume_from > 0 &&
+             curl_easy_setopt(q->easy, CURLOPT_RESUME_FROM_LARGE, (curl_off_t) q->resume_from) != CURLE_OK) ||
             registry_tls_apply(q->easy, https, &q->tls) < 0)
                 return request_fail(q, -EIO, "Cannot set up a request to %s.", hostport);
         q->errbuf[0] = '\0';
@@ -215,29 +263,30 @@ static int request_setup(RegistryRequest *q) {
         return 0;
 }
 
-/* Back to the start of the body, for a retry or a redirect. */
-static int request_rewind(RegistryRequest *q) {
-        q->received = 0;
+/* Before an attempt (the first, a retry, a redirect): a document starts again, a blob goes on from what
+ * its reader has (asking for the rest with a Range). */
+static void request_rewind(RegistryRequest *q) {
         buffer_reset(&q->body);
         buffer_reset(&q->error_body);
         q->error = 0;
         q->error_text = mfree(q->error_text);
-        if (q->expected_digest)
-                (void) digest_check_init(&q->check, q->expected_digest);
-        if (q->blob) {
-                q->blob->received = 0;
-                if (ftruncate(q->blob->fd, 0) < 0)
-                        return negative_errno();
+        q->offset_known = false;
+        q->chunk_consumed = 0;
+        q->paused = false;
+        if (!q->blob || !q->started) {
+                q->received = 0;
+                if (q->expected_digest)
+                        (void) digest_check_init(&q->check, q->expected_digest);
         }
-        return 0;
+        q->started = true;
+        q->resume_from = q->blob ? q->received : 0;
 }
 
 int registry_request_start(RegistryRequest *q) {
         int r;
 
-        r = request_rewind(q);
-        if (r >= 0)
-                r = request_setup(q);
+        request_rewind(q);
+        r = request_setup(q);
         if (r < 0)
                 return r;
         if (curl_multi_add_handle(q->client->multi, q->easy) != CURLM_OK)
@@ -337,7 +386,7 @@ static int request_finished(RegistryRequest *q, CURLcode result) {
                         return 0;
                 }
         }
-        if (q->status != 200) {
+        if (q->status != 200 && !(q->status == 206 && q->resume_from > 0)) {
                 _cleanup_free_ char *detail = NULL;
 
                 (void) registry_error_body_message(q->error_body.data, q->error_body.size, &detail);
@@ -362,10 +411,34 @@ static int request_finished(RegistryRequest *q, CURLcode result) {
         return 1;
 }
 
-/* Runs |reqs| to the end, at most |parallel| at a time; |done| (may be NULL) for each finished one. */
+/* Waits for the network, or for the reader of a paused blob to take more; then resumes those. */
+static int run_poll(RegistryClient *c, RegistryRequest **reqs, size_t n) {
+        _cleanup_free_ struct curl_waitfd *fds = calloc(n + 1, sizeof(struct curl_waitfd));
+        _cleanup_free_ RegistryRequest **paused = calloc(n + 1, sizeof(RegistryRequest *));
+        unsigned n_fds = 0;
+
+        if (!fds || !paused)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (reqs[i]->active && reqs[i]->paused) {
+                        fds[n_fds] = (struct curl_waitfd) { .fd = reqs[i]->blob->fd, .events = CURL_WAIT_POLLOUT };
+                        paused[n_fds++] = reqs[i];
+                }
+        if (curl_multi_poll(c->multi, fds, n_fds, 100, NULL) != CURLM_OK)
+                return -EIO;
+        for (unsigned i = 0; i < n_fds; i++)
+                if (fds[i].revents != 0) {
+                        paused[i]->paused = false;
+                        /* may call write_cb() at once with what waited, and pause again */
+                        if (curl_easy_pause(paused[i]->easy, CURLPAUSE_CONT) != CURLE_OK)
+                                return -EIO;
+                }
+        return 0;
+}
+
 int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned parallel,
-                 RegistryRequestDone done, void *userdata, RegistryProgress progress, void *progress_userdata,
-                 char **ret_error) {
+                 RegistryRequestDone start, RegistryRequestDone done, void *userdata, RegistryProgress progress,
+                 void *progress_userdata, char **ret_error) {
         size_t next = 0, finished = 0;
         unsigned running = 0;
         uint64_t last_progress = 0;
@@ -385,6 +458,11 @@ int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned p
                                         goto fail_request;
                         }
                 while (running < MAX(parallel, 1U) && next < n) {
+                        if (start) {
+                                r = start(reqs[next], userdata);
+                                if (r < 0)
+                                        return r;
+                        }
                         r = registry_request_start(reqs[next]);
                         if (r < 0) {
                                 next++;
@@ -420,8 +498,11 @@ int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned p
                         last_progress = now;
                         progress(progress_userdata);
                 }
-                if (finished < n && curl_multi_poll(c->multi, NULL, 0, 100, NULL) != CURLM_OK)
-                        return -EIO;
+                if (finished < n) {
+                        r = run_poll(c, reqs, next);
+                        if (r < 0)
+                                return r;
+                }
                 continue;
 
         fail_request:
@@ -452,7 +533,7 @@ static int request_get(RegistryClient *c, const char *path, const char *what, co
         q->expected_digest = digest;
         q->expected_size = size;
         q->body.max = max;
-        r = registry_run(c, &q, 1, 1, NULL, NULL, NULL, NULL, ret_error);
+        r = registry_run(c, &q, 1, 1, NULL, NULL, NULL, NULL, NULL, ret_error);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(q);
@@ -511,9 +592,15 @@ int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, size
 }
 
 typedef struct BlobsRun {
-        RegistryBlobDone done;
+        RegistryBlobDone start, done;
         void *userdata;
 } BlobsRun;
+
+static int blob_start(RegistryRequest *q, void *userdata) {
+        BlobsRun *b = userdata;
+
+        return b->start ? b->start(q->blob, b->userdata) : 0;
+}
 
 static int blob_done(RegistryRequest *q, void *userdata) {
         BlobsRun *b = userdata;
@@ -522,9 +609,10 @@ static int blob_done(RegistryRequest *q, void *userdata) {
 }
 
 int registry_get_blobs(RegistryClient *c, RegistryBlob *blobs, size_t n, unsigned parallel,
-                       RegistryBlobDone done, RegistryProgress progress, void *userdata, char **ret_error) {
+                       RegistryBlobDone start, RegistryBlobDone done, RegistryProgress progress, void *userdata,
+                       char **ret_error) {
         RegistryRequest **reqs = calloc(n + 1, sizeof(RegistryRequest *));
-        BlobsRun run = { .done = done, .userdata = userdata };
+        BlobsRun run = { .start = start, .done = done, .userdata = userdata };
         int r = 0;
 
         if (!reqs)
@@ -542,7 +630,8 @@ int registry_get_blobs(RegistryClient *c, RegistryBlob *blobs, size_t n, unsigne
                 }
         }
         if (r >= 0)
-                r = registry_run(c, reqs, n, parallel, blob_done, &run, progress, userdata, ret_error);
+                r = registry_run(c, reqs, n, parallel, blob_start, blob_done, &run, progress, userdata,
+                                 ret_error);
         for (size_t i = 0; i < n; i++)
                 registry_request_free(reqs[i]);
         free(reqs);

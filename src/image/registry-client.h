@@ -49,26 +49,30 @@ int registry_get_manifest(RegistryClient *c, const char *reference, char **ret_j
 int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, size_t max, char **ret,
                       size_t *ret_size, char **ret_error);
 
-/* Blobs downloaded into files, several at once. */
+/* Blobs streamed to their readers, several at once. */
 typedef struct RegistryBlob {
         const char *digest;
         uint64_t size;                  /* the descriptor's: more or fewer bytes fail */
-        int fd;                         /* written from offset 0 (truncated for a retry) */
+        int fd;                         /* a SOCK_STREAM socket the bytes are sent to as they arrive, each
+                                         * once, in order (a retry resumes with a Range); the reader's pace
+                                         * sets the download's. A reader that closes its end gets nothing
+                                         * more; the blob is still read and verified. */
         uint64_t received;              /* so far: for a progress display */
         void *userdata;
 } RegistryBlob;
 
-/* Called for each blob once it is complete and verified, in the caller's thread, while the others wait;
- * a negative return stops everything and is returned. */
+/* Called for each blob before its download starts (to set |fd|), and once all of it was sent and its digest and size verified, in the caller's thread,
+ * while the other transfers wait; a negative return stops everything and is returned. */
 typedef int (*RegistryBlobDone)(RegistryBlob *b, void *userdata);
 /* Called a few times a second while bytes flow. */
 typedef void (*RegistryProgress)(void *userdata);
 
-/* Downloads |blobs|, at most |parallel| at a time, each hashed as it arrives. The first failure stops the
+/* Downloads |blobs|, at most |parallel| at a time, each hashed as it passes. The first failure stops the
  * others: -EBADMSG a corrupt blob (its digest named), -EIO an HTTP or transfer error, -EACCES refused
  * credentials, -ENOENT not found. */
 int registry_get_blobs(RegistryClient *c, RegistryBlob *blobs, size_t n, unsigned parallel,
-                       RegistryBlobDone done, RegistryProgress progress, void *userdata, char **ret_error);
+                       RegistryBlobDone start, RegistryBlobDone done, RegistryProgress progress, void *userdata,
+                       char **ret_error);
 
 /* "REGISTRY/REPOSITORY", for messages */
 const char *registry_client_name(RegistryClient *c);

@@ -53,8 +53,15 @@ typedef struct RegistryRequest {
         unsigned redirects, attempts;
         uint64_t retry_at;              /* CLOCK_MONOTONIC µs; 0: not waiting */
 
-        /* the body: into |blob|'s fd, or |body| */
+        /* the body: into |blob|'s socket (blob_write()), or |body| */
         RegistryBlob *blob;
+        bool started;                   /* an attempt was made: a blob's bytes so far count */
+        uint64_t resume_from;           /* this attempt asked for the blob from here (Range) */
+        bool offset_known;              /* |offset| set from this attempt's status (206 or 200) */
+        uint64_t offset;                /* the blob offset of the chunk write_cb() gets */
+        size_t chunk_consumed;          /* of a chunk paused midway: what was taken before */
+        bool paused;                    /* waits for the reader: its socket is polled for POLLOUT */
+        bool reader_gone;               /* the reader closed its end: the rest is only hashed */
         Buffer body;
         Buffer error_body;
         const char *expected_digest;    /* NULL: not verified */
@@ -74,10 +81,13 @@ RegistryRequest *registry_request_free(RegistryRequest *q);
 DEFINE_TRIVIAL_CLEANUP_FUNC(RegistryRequest *, registry_request_free);
 int registry_request_start(RegistryRequest *q);
 
+/* Runs |reqs| to the end, at most |parallel| at a time: |start| (may be NULL) before each one's first
+ * attempt, |done| (may be NULL) once it succeeded; the first failure (or negative return of either)
+ * stops the others. */
 typedef int (*RegistryRequestDone)(RegistryRequest *q, void *userdata);
 int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned parallel,
-                 RegistryRequestDone done, void *userdata, RegistryProgress progress, void *progress_userdata,
-                 char **ret_error);
+                 RegistryRequestDone start, RegistryRequestDone done, void *userdata, RegistryProgress progress,
+                 void *progress_userdata, char **ret_error);
 
 /* "http(s)://HOST[:PORT]" of |url| and "HOST[:PORT]" (the port only when the URL has one: certs.d's name);
  * -EPROTO for another scheme or an unparsable URL. */

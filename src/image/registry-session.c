@@ -154,7 +154,7 @@ static int fetch_token(RegistryClient *c, const RegistryChallenge *ch, const cha
         q->token_origin = origin;
         q->token_authorization = basic;
         q->body.max = TOKEN_MAX;
-        r = registry_run(c, &q, 1, 1, NULL, NULL, NULL, NULL, ret_error);
+        r = registry_run(c, &q, 1, 1, NULL, NULL, NULL, NULL, NULL, ret_error);
         if (r < 0)
                 return r;
         if (registry_token_parse(q->body.data, q->body.size, &token) < 0)
