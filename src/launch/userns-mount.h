@@ -7,13 +7,7 @@
  * base; setgroups stays allowed, since the writer holds CAP_SETGID over the parent namespace), makes the host
  * directories, and builds each mount as a detached mount passed over the sync socket in plan order:
  *
- *   - the root: overlayfs over id-mapped layers (each layer, and the writable layer's directory, an
- *     open_tree() clone with MOUNT_ATTR_IDMAP through the container's user namespace), given to overlayfs as
- *     file descriptors ("lowerdir+", "upperdir", "workdir" with FSCONFIG_SET_FD, Linux 6.13). The overlay is
- *     created with the file system ids of the container's root (setfsuid()), so what overlayfs writes with
- *     the mounter's credentials (its work directory, whiteouts, copy-ups before their chown) is 0 on disk
- *     like everything else the container's root writes, and with the launcher's capabilities, so the
- *     trusted.overlay.* xattrs of the image's layers (opaque directories) are read and written.
+ *   - the root: overlayfs over id-mapped layers (userns-overlay.h);
  *   - each bind of a host source: opened, its attributes set and, for idmap (Volume=…:idmap, named volumes,
  *     the image's volume directory), id-mapped.
  *
