@@ -34,6 +34,7 @@ static const char *fs_name(int fd, char buf[static 32]) {
                 { 0x01021994, "tmpfs" },      { 0x794C7630, "overlay" },  { 0x6969, "nfs" },
                 { 0x2FC12FC1, "zfs" },        { 0x65735546, "fuse" },     { 0xF2F52010, "f2fs" },
                 { 0x4d44, "vfat" },           { 0x73717368, "squashfs" }, { 0x858458f6, "ramfs" },
+                { 0x9fa0, "proc" },           { 0x62656572, "sysfs" },    { 0x1cd1, "devpts" },
         };
         struct statfs sf;
 
