@@ -61,11 +61,12 @@ bool registry_is_insecure(const char *registry) {
         p = text;
         for (;;) {
                 _cleanup_free_ char *line = NULL;
+                const char *l;
 
                 if (extract_first_word(&p, &line, "\n", 0) <= 0)
                         return false;
-                strstrip(line);
-                if (line[0] != '#' && streq(line, registry))
+                l = strstrip(line);
+                if (l[0] != '#' && streq(l, registry))
                         return true;
         }
 }

@@ -36,7 +36,7 @@ static size_t header_cb(char *buffer, size_t size, size_t n, void *userdata) {
         RegistryRequest *q = userdata;
         size_t len = size * n;
         char **slot = NULL;
-        const char *v;
+        char *v;
         _cleanup_free_ char *line = strndup(buffer, len);
 
         if (!line)
@@ -53,10 +53,9 @@ static size_t header_cb(char *buffer, size_t size, size_t n, void *userdata) {
                 slot = &q->content_type;
         if (slot) {
                 free(*slot);
-                *slot = strdup(v);
+                *slot = strdup(strstrip(v));
                 if (!*slot)
                         return 0;
-                strstrip(*slot);
         }
         return len;
 }
