@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "buffer.h"
-#include "config-hash.h"
 #include "name-util.h"
 #include "parse-util.h"
 #include "path-util.h"
@@ -170,7 +169,6 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
         _cleanup_free_ char *description = NULL, *absolute = NULL;
         _cleanup_buffer_ Buffer b = {};
         const char *source;
-        char hash[65];
         char *text;
         size_t size;
         int r;
@@ -261,12 +259,8 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
         r = buffer_word(&b, "LogExtraFields", "CONTAINER_NAME=", c->name, UNIT_WORD_CUNESCAPE);
         if (r < 0)
                 return r;
-        /* what the generator saw, for ctr-launch to notice an edit without daemon-reload (the stamp) and for
-         * ctrctl to compare with what runs (the hash) */
-        container_config_hash(c, hash);
-        r = buffer_word(&b, "Environment", "CTR_CONFIG_HASH=", hash, UNIT_WORD_CUNESCAPE);
-        if (r < 0)
-                return r;
+        /* what the generator read, for ctr-launch to notice an edit without daemon-reload; a stamp, not a
+         * hash: hashing would load libcrypto into every generator run (config-hash.h) */
         if (!isempty(c->config_stamp)) {
                 r = buffer_word(&b, "Environment", "CTR_CONFIG_STAMP=", c->config_stamp, UNIT_WORD_CUNESCAPE);
                 if (r < 0)

@@ -14,6 +14,7 @@
 
 #include "bus-util.h"
 #include "config-hash.h"
+#include "sha256.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "fileio.h"
@@ -459,6 +460,10 @@ int container_names_all(char ***ret) {
 }
 
 bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[static 65]) {
+        if (s->config) {
+                sha256_hex(s->config, s->config_size, ret);
+                return true;
+        }
         if (s->config_hash && strlen(s->config_hash) == 64) {
                 memcpy(ret, s->config_hash, 65);
                 return true;

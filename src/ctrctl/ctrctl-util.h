@@ -67,8 +67,9 @@ char *format_limit(char *buf, size_t size, uint64_t value, uint32_t scale, bool 
 /* Where the container's writable layer is: "$CTR_STATE_DIR/containers/NAME/upper", or a description. */
 int container_writable_layer(const Container *c, char **ret);
 
-/* The hash of the configuration a running container was started with, into |ret|: the one its launcher
- * recorded, else the current files' when they are still what it read (same stamp). False when unknown. */
+/* The container_config_hash() of the configuration a running container was started with, into |ret|: of
+ * the copy its launcher kept, else the hash an older launcher recorded, else the current files' when they
+ * are still what it read (same stamp). False when not known. */
 bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[static 65]);
 /* 1 when the container's files changed since it was started (by hash when known, else by stamp), 0 when not,
  * -ENODATA when the runtime state says nothing of it. */

@@ -165,18 +165,14 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 return EXIT_FAILURE;
 
-        /* The generated unit carries the stamp and the hash of what the generator saw. A stamp that differs
-         * from the files read now means an edit without daemon-reload, so systemd's view of the unit (limits,
-         * [Service]) may be stale; one that matches means the hash describes what runs. Stamps, not hashes:
-         * hashing here would load libcrypto into every start (config-hash.h). */
-        const char *hash = getenv("CTR_CONFIG_HASH");
-        if (isempty(hash))
-                hash = NULL;
-        else if (!streq_ptr(getenv("CTR_CONFIG_STAMP"), c->config_stamp)) {
+        /* The generated unit carries the stamp of the files the generator read: another stamp now means an
+         * edit without daemon-reload, so systemd's view of the unit (limits, [Service]) may be stale. Stamps,
+         * not hashes: hashing would load libcrypto into every start (config-hash.h). A unit of a generator
+         * before stamps has CTR_CONFIG_HASH= only, and is as stale. */
+        const char *stamp = getenv("CTR_CONFIG_STAMP");
+        if ((stamp || getenv("CTR_CONFIG_HASH")) && !streq_ptr(stamp, c->config_stamp))
                 log_warning("Container '%s' changed since the last 'systemctl daemon-reload'; "
                             "starting the new configuration, the unit's settings may be stale.", c->name);
-                hash = NULL;
-        }
 
         if (c->n_ports > 0 && c->network != NETWORK_BRIDGE)
                 log_warning("Container '%s': PublishPort= needs Network=bridge, ignoring it.", c->name);
@@ -208,7 +204,6 @@ static int run(int argc, char *argv[]) {
                 .no_pty = arg_no_pty,
                 .argv = argv,
                 .image = &li,
-                .config_hash = hash,
         });
 }
 

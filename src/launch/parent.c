@@ -102,7 +102,6 @@ typedef struct StartedContext {
         LaunchTerminal *terminal;
         uint32_t address;       /* Network=bridge */
         const char *image_digest; /* Image=REF: the manifest digest it runs */
-        const char *config_hash; /* LaunchOptions.config_hash */
         /* the service's pollfds, then the terminal's */
         struct pollfd pollfds[_SERVICE_FD_MAX + TERMINAL_RELAY_CHANNELS_MAX];
         size_t n_service;
@@ -169,8 +168,9 @@ static void write_runtime_state(const StartedContext *ctx) {
                 .init_pid = ctx->pid,
                 .monitor_pid = getpid(),
                 .scope = scope,
-                .config_hash = (char *) ctx->config_hash,
                 .config_stamp = c->config_stamp,
+                .config = c->config,
+                .config_size = c->config_size,
                 .source_path = c->source_path,
                 .address = ctx->address ? (char *) network_address_format(ctx->address, a) : NULL,
                 .image_digest = (char *) ctx->image_digest,
@@ -382,7 +382,6 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .terminal = &terminal,
                 .address = net.address,
                 .image_digest = opts->image && opts->image->image ? opts->image->image->manifest_digest : NULL,
-                .config_hash = opts->config_hash,
         };
         MonitorHooks hooks = {
                 .start_fd = pair[0],

@@ -14,7 +14,6 @@ typedef struct LaunchOptions {
         bool no_pty;            /* --no-pty: a terminal on stdio is relayed through pipes */
         char **argv;            /* ctr-launch's own, for the child that re-executes it under valgrind */
         const LaunchImage *image; /* the resolved Image= (li->image NULL without one); NULL: none */
-        const char *config_hash; /* the configuration's hash for the runtime state; NULL: not known */
 } LaunchOptions;
 
 /* Runs container |c| by plan |p| and returns what ctr-launch exits with: the workload's status (128+N for

@@ -9,18 +9,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd-util.h"
+#include "fileio.h"
 #include "macro.h"
 #include "paths.h"
 #include "runtime-state.h"
+#include "string-util.h"
 
 /* room for CONFIG_STAMP with CTR_DROPINS_MAX drop-ins (about 45 bytes each) */
 #define STATE_FILE_MAX 65536U
+/* RUNTIME_DIR/NAME/config: larger ones are not read back (the configuration then counts as not known) */
+#define RUNTIME_CONFIG_MAX (64U * 1024U * 1024U)
 
 void runtime_state_done(RuntimeState *s) {
         s->name = mfree(s->name);
         s->scope = mfree(s->scope);
         s->config_hash = mfree(s->config_hash);
         s->config_stamp = mfree(s->config_stamp);
+        s->config = mfree(s->config);
+        s->config_size = 0;
         s->source_path = mfree(s->source_path);
         s->address = mfree(s->address);
         s->image_digest = mfree(s->image_digest);
@@ -50,6 +57,25 @@ static bool value_ok(const char *v) {
         return !v || !strpbrk(v, "\n\r");
 }
 
+/* DIR/NAME written through a temporary name and rename(), so that a reader sees the old file or the new. */
+static int write_atomic(const char *dir, const char *name, const void *data, size_t size) {
+        _cleanup_free_ char *path = strprintf("%s/%s", dir, name), *tmp = strprintf("%s/.%s.tmp", dir, name);
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (!path || !tmp)
+                return -ENOMEM;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return negative_errno();
+        r = loop_write(fd, data, size);
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = negative_errno();
+        if (r < 0)
+                (void) unlink(tmp);
+        return r;
+}
+
 int runtime_state_write(const RuntimeState *s) {
         _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL;
         _cleanup_close_ int fd = -EBADF;
@@ -64,6 +90,12 @@ int runtime_state_write(const RuntimeState *s) {
         r = runtime_state_dir(s->name, true, &dir);
         if (r < 0)
                 return r;
+        /* before the state, which makes it count */
+        if (s->config) {
+                r = write_atomic(dir, "config", s->config, s->config_size);
+                if (r < 0)
+                        return r;
+        }
         if (asprintf(&path, "%s/state", dir) < 0 || asprintf(&tmp, "%s/.state.tmp", dir) < 0)
                 return -ENOMEM;
 
@@ -190,6 +222,14 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
 
         if (r >= 0 && (!s.name || !streq(s.name, name)))
                 r = -EBADMSG;
+        if (r >= 0) {
+                _cleanup_free_ char *config = strprintf("%s/config", dir);
+
+                r = config ? read_full_file_at(AT_FDCWD, config, RUNTIME_CONFIG_MAX, &s.config, &s.config_size)
+                           : -ENOMEM;
+                if (r == -ENOENT || r == -EFBIG)
+                        r = 0;  /* a launcher before it, or a configuration too large to keep: not known */
+        }
         if (r < 0) {
                 runtime_state_done(&s);
                 return r;
@@ -206,6 +246,11 @@ int runtime_state_remove(const char *name) {
         if (r < 0)
                 return r;
         if (asprintf(&path, "%s/state", dir) < 0)
+                return -ENOMEM;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return negative_errno();
+        path = mfree(path);
+        if (asprintf(&path, "%s/config", dir) < 0)
                 return -ENOMEM;
         if (unlink(path) < 0 && errno != ENOENT)
                 return negative_errno();

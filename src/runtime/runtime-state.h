@@ -14,10 +14,11 @@ typedef struct RuntimeState {
         pid_t init_pid;         /* the container's PID 1, in the host's PID namespace */
         pid_t monitor_pid;      /* ctr-launch */
         char *scope;            /* "ctr-NAME.scope", NULL without a scope */
-        char *config_hash;      /* container_config_hash() of the configuration it was started with, when the
-                                 * launcher knew it without hashing: from the generated unit, whose
-                                 * CTR_CONFIG_STAMP matched the files it read; else NULL */
+        char *config_hash;      /* read only: what a launcher before CTR_CONFIG_STAMP recorded (CONFIG_HASH=) */
         char *config_stamp;     /* Container.config_stamp of what it was started with */
+        char *config;           /* Container.config it was started with: RUNTIME_DIR/NAME/config, beside the
+                                 * state, for ctrctl to hash (the launcher never hashes); NULL when missing */
+        size_t config_size;
         char *source_path;      /* the .ctr it was started from */
         char *address;          /* Network=bridge: the container's IPv4 address on ctr0 */
         char *image_digest;     /* Image=: the manifest digest ("sha256:…") it was started with, so the store
