@@ -155,7 +155,7 @@ RegistryRequest *registry_request_free(RegistryRequest *q) {
                 return NULL;
         if (q->easy) {
                 if (q->active)
-                        (void) curl_multi_remove_handle(q->client->multi, q->easy);
+                        (void) curl_multi_remove_handle(q->multi, q->easy);
                 curl_easy_cleanup(q->easy);
         }
         curl_slist_free_all(q->headers);
@@ -177,6 +177,7 @@ int registry_request_new(RegistryClient *c, const char *url, const char *what, R
         if (!q)
                 return -ENOMEM;
         q->client = c;
+        q->multi = c->multi;
         q->expected_size = UINT64_MAX;
         q->body.max = OCI_JSON_MAX;
         q->url = strdup(url);
@@ -288,7 +289,7 @@ int registry_request_start(RegistryRequest *q) {
         r = request_setup(q);
         if (r < 0)
                 return r;
-        if (curl_multi_add_handle(q->client->multi, q->easy) != CURLM_OK)
+        if (curl_multi_add_handle(q->multi, q->easy) != CURLM_OK)
                 return request_fail(q, -EIO, "Cannot start a request to %s.", q->client->name);
         q->active = true;
         return 0;
@@ -340,7 +341,7 @@ static int request_finished(RegistryRequest *q, CURLcode result) {
         int r;
 
         q->active = false;
-        (void) curl_multi_remove_handle(c->multi, q->easy);
+        (void) curl_multi_remove_handle(q->multi, q->easy);
         (void) curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &q->status);
         q->attempts++;
 
@@ -411,7 +412,7 @@ static int request_finished(RegistryRequest *q, CURLcode result) {
 }
 
 /* Waits for the network, or for the reader of a paused blob to take more; then resumes those. */
-static int run_poll(RegistryClient *c, RegistryRequest **reqs, size_t n) {
+static int run_poll(CURLM *multi, RegistryRequest **reqs, size_t n) {
         _cleanup_free_ struct curl_waitfd *fds = calloc(n + 1, sizeof(struct curl_waitfd));
         _cleanup_free_ RegistryRequest **paused = calloc(n + 1, sizeof(RegistryRequest *));
         unsigned n_fds = 0;
@@ -423,7 +424,7 @@ static int run_poll(RegistryClient *c, RegistryRequest **reqs, size_t n) {
                         fds[n_fds] = (struct curl_waitfd) { .fd = reqs[i]->blob->fd, .events = CURL_WAIT_POLLOUT };
                         paused[n_fds++] = reqs[i];
                 }
-        if (curl_multi_poll(c->multi, fds, n_fds, 100, NULL) != CURLM_OK)
+        if (curl_multi_poll(multi, fds, n_fds, 100, NULL) != CURLM_OK)
                 return -EIO;
         for (unsigned i = 0; i < n_fds; i++)
                 if (fds[i].revents != 0) {
@@ -438,6 +439,7 @@ static int run_poll(RegistryClient *c, RegistryRequest **reqs, size_t n) {
 int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned parallel,
                  RegistryRequestDone start, RegistryRequestDone done, void *userdata, RegistryProgress progress,
                  void *progress_userdata, char **ret_error) {
+        CURLM *multi = n > 0 ? reqs[0]->multi : c->multi;     /* one per run: see registry_request_new() */
         size_t next = 0, finished = 0;
         unsigned running = 0;
         uint64_t last_progress = 0;
@@ -471,10 +473,10 @@ int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned p
                         running++;
                 }
 
-                if (curl_multi_perform(c->multi, &still) != CURLM_OK)
+                if (curl_multi_perform(multi, &still) != CURLM_OK)
                         return strprintf_replace(ret_error, "%s: the transfer failed.", c->name) < 0 ?
                                 -ENOMEM : -EIO;
-                while ((m = curl_multi_info_read(c->multi, &left))) {
+                while ((m = curl_multi_info_read(multi, &left))) {
                         RegistryRequest *q = NULL;
 
                         if (m->msg != CURLMSG_DONE)
@@ -498,7 +500,7 @@ int registry_run(RegistryClient *c, RegistryRequest **reqs, size_t n, unsigned p
                         progress(progress_userdata);
                 }
                 if (finished < n) {
-                        r = run_poll(c, reqs, next);
+                        r = run_poll(multi, reqs, next);
                         if (r < 0)
                                 return r;
                 }

@@ -20,6 +20,10 @@ struct RegistryClient {
         char *auth_file;
         char *authorization;            /* the Authorization header's value for origin, NULL none yet */
         CURLM *multi;
+        /* for token requests, which may be made while the transfers of |multi| wait (a token that
+         * expired in the middle of a pull): a run on |multi| from inside a run on it would take its
+         * completions */
+        CURLM *token_multi;
 };
 
 /* A registry's TLS material for one origin: extra CA files and a client certificate. */
@@ -36,6 +40,7 @@ int registry_tls_apply(CURL *easy, bool https, const RegistryTls *t);
 
 typedef struct RegistryRequest {
         RegistryClient *client;
+        CURLM *multi;                   /* the client's, or its token_multi */
         CURL *easy;
         char *url;
         char *what;                     /* "manifest latest", "blob sha256:…": for messages */

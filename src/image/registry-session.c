@@ -33,6 +33,8 @@ RegistryClient *registry_client_free(RegistryClient *c) {
         authorization_clear(c);
         if (c->multi)
                 curl_multi_cleanup(c->multi);
+        if (c->token_multi)
+                curl_multi_cleanup(c->token_multi);
         free(c->name);
         free(c->registry);
         free(c->repository);
@@ -58,7 +60,8 @@ int registry_client_new(const char *registry, const char *repository, const Regi
         c->repository = strdup(repository);
         c->origin = strprintf("%s://%s", c->insecure ? "http" : "https", host);
         c->multi = curl_multi_init();
-        if (!c->name || !c->registry || !c->repository || !c->origin || !c->multi)
+        c->token_multi = curl_multi_init();
+        if (!c->name || !c->registry || !c->repository || !c->origin || !c->multi || !c->token_multi)
                 return -ENOMEM;
         if (o->auth_file)
                 c->auth_file = strdup(o->auth_file);
@@ -151,6 +154,7 @@ static int fetch_token(RegistryClient *c, const RegistryChallenge *ch, const cha
         if (r < 0)
                 return r;
         q->token = true;
+        q->multi = c->token_multi;
         q->token_origin = origin;
         q->token_authorization = basic;
         q->body.max = TOKEN_MAX;
