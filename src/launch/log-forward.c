@@ -26,33 +26,27 @@ bool log_forward_wanted(void) {
         return (unsigned long long) st.st_dev == dev && (unsigned long long) st.st_ino == ino;
 }
 
-int log_forward_open(LogForward *lf, const char *identifier) {
-        int r;
-
+static int log_forward_setup(LogForward *lf, const char *identifier) {
         lf->out_journal = sd_journal_stream_fd(identifier, LOG_INFO, false);
-        if (lf->out_journal < 0) {
-                r = lf->out_journal;
-                goto fail;
-        }
+        if (lf->out_journal < 0)
+                return lf->out_journal;
         lf->err_journal = sd_journal_stream_fd(identifier, LOG_ERR, false);
-        if (lf->err_journal < 0) {
-                r = lf->err_journal;
-                goto fail;
-        }
-        if (pipe2(lf->out_pipe, O_CLOEXEC) < 0 || pipe2(lf->err_pipe, O_CLOEXEC) < 0) {
-                r = negative_errno();
-                goto fail;
-        }
+        if (lf->err_journal < 0)
+                return lf->err_journal;
+        if (pipe2(lf->out_pipe, O_CLOEXEC) < 0 || pipe2(lf->err_pipe, O_CLOEXEC) < 0)
+                return negative_errno();
 
         /* The monitor polls the read ends; it must never block on one while the other fills. */
-        if (fcntl(lf->out_pipe[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(lf->err_pipe[0], F_SETFL, O_NONBLOCK) < 0) {
-                r = negative_errno();
-                goto fail;
-        }
+        if (fcntl(lf->out_pipe[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(lf->err_pipe[0], F_SETFL, O_NONBLOCK) < 0)
+                return negative_errno();
         return 0;
+}
 
-fail:
-        log_forward_done(lf);
+int log_forward_open(LogForward *lf, const char *identifier) {
+        int r = log_forward_setup(lf, identifier);
+
+        if (r < 0)
+                log_forward_done(lf);   /* nothing half-open stays */
         return r;
 }
 

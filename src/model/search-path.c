@@ -326,7 +326,7 @@ fail:
 static int enumerate_internal(char *const *search_path, const char *only, Diagnostics *diag, ContainerSource **ret,
                               size_t *ret_n) {
         _cleanup_strv_free_ char **own = NULL;
-        EntryList mains = {}, dropins = {};
+        _cleanup_(entry_list_done) EntryList mains = {}, dropins = {};
         size_t ma = 0, da = 0;
         unsigned prio = 0;
         int r = 0;
@@ -341,15 +341,10 @@ static int enumerate_internal(char *const *search_path, const char *only, Diagno
         STRV_FOREACH(d, search_path) {
                 r = scan_dir(*d, prio++, only, &mains, &ma, &dropins, &da, diag);
                 if (r < 0)
-                        goto finish;
+                        return r;
         }
 
-        r = merge_entries(&mains, &dropins, ret, ret_n);
-
-finish:
-        entry_list_done(&mains);
-        entry_list_done(&dropins);
-        return r;
+        return merge_entries(&mains, &dropins, ret, ret_n);
 }
 
 int container_enumerate(char *const *search_path, ContainerSource **ret, size_t *ret_n) {

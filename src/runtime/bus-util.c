@@ -170,6 +170,10 @@ typedef struct JobWait {
         char *result;
 } JobWait;
 
+static void job_wait_done(JobWait *w) {
+        w->result = mfree(w->result);
+}
+
 static int on_job_removed(sd_bus_message *m, void *userdata, _unused_ sd_bus_error *error) {
         JobWait *w = userdata;
         const char *path, *unit, *result;
@@ -186,8 +190,8 @@ int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char 
                  sd_bus_error *error) {
         _cleanup_bus_message_ sd_bus_message *reply = NULL;
         _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
+        _cleanup_(job_wait_done) JobWait w = {};
         uint64_t deadline;
-        JobWait w = {};
         int r;
 
         /* Match before the call, so the signal cannot slip past between the reply and the match. Synchronous:
@@ -212,24 +216,18 @@ int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char 
 
                 r = sd_bus_process(bus, NULL);
                 if (r < 0)
-                        goto fail;
+                        return r;
                 if (r > 0)
                         continue;
                 n = now_monotonic_usec();
-                if (n >= deadline) {
-                        r = -ETIMEDOUT;
-                        goto fail;
-                }
+                if (n >= deadline)
+                        return -ETIMEDOUT;
                 r = sd_bus_wait(bus, deadline - n);
                 if (r < 0)
-                        goto fail;
+                        return r;
         }
-        *ret_result = w.result;
+        *ret_result = TAKE_PTR(w.result);
         return 0;
-
-fail:
-        free(w.result);
-        return r;
 }
 
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, uint64_t timeout_usec, char **ret_result,

@@ -17,6 +17,7 @@
 #include "paths.h"
 #include "runtime-state.h"
 #include "seccomp-util.h"
+#include "strv.h"
 #include "user-record.h"
 
 int exec_error_set(ExecError *err, int error, const char *format, ...) {
@@ -57,6 +58,10 @@ typedef struct LazyFile {
         int error;
         char *contents;
 } LazyFile;
+
+static void lazy_file_done(LazyFile *f) {
+        f->contents = mfree(f->contents);
+}
 
 static int lazy_file_get(LazyFile *f, int root_fd, ExecError *err) {
         if (!f->loaded) {
@@ -120,8 +125,8 @@ static int resolve_group(const char *spec, const char *key, LazyFile *group, int
 
 int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *ret, ExecError *err) {
         _cleanup_(exec_credentials_donep) ExecCredentials cred = {};
-        LazyFile passwd = { .path = "/etc/passwd" }, group = { .path = "/etc/group" };
-        UserRecord u = {};
+        _cleanup_(lazy_file_done) LazyFile passwd = { .path = "/etc/passwd" }, group = { .path = "/etc/group" };
+        _cleanup_(user_record_done) UserRecord u = {};
         bool have_entry = false;
         uid_t uid = 0;
         int r;
@@ -135,8 +140,7 @@ int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *r
         if (c->image && streq(c->image, "host")) {
                 if (user_record_host_passwd(c->user, c->group, &passwd.contents) < 0 ||
                     user_record_host_group(c->user, c->group, &group.contents) < 0) {
-                        r = exec_error_set(err, ENOMEM, "Out of memory");
-                        goto finish;
+                        return exec_error_set(err, ENOMEM, "Out of memory");
                 }
                 passwd.loaded = group.loaded = true;
         }
@@ -145,35 +149,27 @@ int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *r
         if (isempty(c->user) || parse_uid(c->user, &uid) >= 0) {
                 r = lazy_file_get(&passwd, root_fd, err);
                 if (r < 0 && r != -ENOENT)
-                        goto finish;
+                        return r;
                 if (r >= 0) {
                         r = passwd_find(passwd.contents, NULL, uid, &u);
-                        if (r < 0 && r != -ESRCH) {
-                                r = exec_error_set(err, r, "Failed to parse the container's /etc/passwd");
-                                goto finish;
-                        }
+                        if (r < 0 && r != -ESRCH)
+                                return exec_error_set(err, r, "Failed to parse the container's /etc/passwd");
                         have_entry = r >= 0;
                 }
         } else {
                 r = lazy_file_get(&passwd, root_fd, err);
-                if (r == -ENOENT) {
-                        r = exec_error_set(err, ESRCH,
-                                           "User '%s' not found in the container's /etc/passwd (there is none)",
-                                           c->user);
-                        goto finish;
-                }
+                if (r == -ENOENT)
+                        return exec_error_set(err, ESRCH,
+                                              "User '%s' not found in the container's /etc/passwd (there is none)",
+                                              c->user);
                 if (r < 0)
-                        goto finish;
+                        return r;
                 r = passwd_find(passwd.contents, c->user, 0, &u);
-                if (r == -ESRCH) {
-                        r = exec_error_set(err, ESRCH, "User '%s' not found in the container's /etc/passwd",
-                                           c->user);
-                        goto finish;
-                }
-                if (r < 0) {
-                        r = exec_error_set(err, r, "Failed to parse the container's /etc/passwd");
-                        goto finish;
-                }
+                if (r == -ESRCH)
+                        return exec_error_set(err, ESRCH, "User '%s' not found in the container's /etc/passwd",
+                                              c->user);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to parse the container's /etc/passwd");
                 have_entry = true;
         }
 
@@ -188,17 +184,15 @@ int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *r
                 cred.gid = 0;
                 cred.home = strdup("/");
                 cred.shell = strdup("/bin/sh");
-                if (!cred.home || !cred.shell) {
-                        r = exec_error_set(err, ENOMEM, "Out of memory");
-                        goto finish;
-                }
+                if (!cred.home || !cred.shell)
+                        return exec_error_set(err, ENOMEM, "Out of memory");
         }
 
         /* Group= */
         if (!isempty(c->group)) {
                 r = resolve_group(c->group, "Group", &group, root_fd, &cred.gid, err);
                 if (r < 0)
-                        goto finish;
+                        return r;
         } else if (cred.user_name) {
                 /* No explicit group: the user's memberships in the image, like initgroups(). */
                 _cleanup_free_ gid_t *gids = NULL;
@@ -206,19 +200,15 @@ int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *r
 
                 r = lazy_file_get(&group, root_fd, err);
                 if (r < 0 && r != -ENOENT)
-                        goto finish;
+                        return r;
                 if (r >= 0) {
                         r = group_find_memberships(group.contents, cred.user_name, &gids, &n);
-                        if (r < 0) {
-                                r = exec_error_set(err, r, "Failed to parse the container's /etc/group");
-                                goto finish;
-                        }
+                        if (r < 0)
+                                return exec_error_set(err, r, "Failed to parse the container's /etc/group");
                         for (size_t i = 0; i < n; i++) {
                                 r = add_gid(&cred, gids[i]);
-                                if (r < 0) {
-                                        r = exec_error_set(err, r, "Too many supplementary groups");
-                                        goto finish;
-                                }
+                                if (r < 0)
+                                        return exec_error_set(err, r, "Too many supplementary groups");
                         }
                 }
         }
@@ -229,23 +219,15 @@ int exec_credentials_resolve(const Container *c, int root_fd, ExecCredentials *r
 
                 r = resolve_group(*s, "SupplementaryGroups", &group, root_fd, &gid, err);
                 if (r < 0)
-                        goto finish;
+                        return r;
                 r = add_gid(&cred, gid);
-                if (r < 0) {
-                        r = exec_error_set(err, r, "Too many supplementary groups");
-                        goto finish;
-                }
+                if (r < 0)
+                        return exec_error_set(err, r, "Too many supplementary groups");
         }
 
         *ret = cred;
         cred = (ExecCredentials) {};
-        r = 0;
-
-finish:
-        user_record_done(&u);
-        free(passwd.contents);
-        free(group.contents);
-        return r;
+        return 0;
 }
 
 uint64_t container_capability_set(const Container *c) {
@@ -274,7 +256,7 @@ static int env_set_list(char ***env, char *const *list, const char *what, ExecEr
 int container_build_environment(const Container *c, const ExecCredentials *cred, const char *term,
                                 char *const *image_environment, char *const *extra, char ***ret,
                                 ExecError *err) {
-        char **env = NULL;
+        _cleanup_strv_free_ char **env = NULL;
         int r;
 
         if (!c || !cred)
@@ -297,14 +279,12 @@ int container_build_environment(const Container *c, const ExecCredentials *cred,
                 r = env_set_pair(&env, "HOSTNAME", hostname);
         if (r >= 0 && !isempty(term))
                 r = env_set_pair(&env, "TERM", term);
-        if (r < 0) {
-                r = exec_error_set(err, r, "Failed to build the default environment");
-                goto fail;
-        }
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to build the default environment");
 
         r = env_set_list(&env, image_environment, "image environment", err);
         if (r < 0)
-                goto fail;
+                return r;
 
         for (char **f = c->environment_files; f && *f; f++) {
                 const char *path = *f;
@@ -317,30 +297,24 @@ int container_build_environment(const Container *c, const ExecCredentials *cred,
                 r = env_file_load(path, &file_env);
                 if (r == -ENOENT && optional)
                         continue;
-                if (r < 0) {
-                        r = exec_error_set(err, r, "Failed to read EnvironmentFile= '%.300s'", path);
-                        goto fail;
-                }
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to read EnvironmentFile= '%.300s'", path);
                 r = env_set_list(&env, file_env, "EnvironmentFile=", err);
                 env_free(file_env);
                 if (r < 0)
-                        goto fail;
+                        return r;
         }
 
         r = env_set_list(&env, c->environment, "Environment=", err);
         if (r < 0)
-                goto fail;
+                return r;
 
         r = env_set_list(&env, extra, "extra environment", err);
         if (r < 0)
-                goto fail;
+                return r;
 
-        *ret = env;
+        *ret = TAKE_PTR(env);
         return 0;
-
-fail:
-        env_free(env);
-        return r;
 }
 
 /* The bounding set this process can give: never more than we hold ourselves, so AddCapability=ALL under
