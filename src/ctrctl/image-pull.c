@@ -31,7 +31,7 @@ typedef struct PullDisplay {
 } PullDisplay;
 
 static const char *arg_platform = NULL;
-static int arg_tls_verify = -1;
+static RegistryTlsPolicy arg_tls = REGISTRY_TLS_AS_CONFIGURED;
 static bool arg_quiet = false;
 static const char *arg_user = NULL;
 static bool arg_password_stdin = false;
@@ -55,7 +55,7 @@ static int pull_option(int c, const char *value) {
                         log_error("--tls-verify= takes yes or no, not '%s'.", value);
                         return -EINVAL;
                 }
-                arg_tls_verify = b;
+                arg_tls = b ? REGISTRY_TLS_REQUIRED : REGISTRY_TLS_PLAIN_HTTP;
                 return 0;
         case 'q':
                 arg_quiet = true;
@@ -87,9 +87,15 @@ static void pull_display(const PullProgress *p, void *userdata) {
                         d->downloaded++;
                 else
                         d->present++;
-                fprintf(stderr, "\r\033[Klayer %u/%u %.19s %s %s\n", p->layer, p->n_layers, p->digest,
-                        format_bytes(total, sizeof(total), p->layer_size),
-                        p->downloaded ? "downloaded" : "present");
+                if (!p->downloaded) {
+                        fprintf(stderr, "\r\033[Klayer %u/%u %.19s %s present\n", p->layer, p->n_layers,
+                                p->digest, format_bytes(total, sizeof(total), p->layer_size));
+                        return;
+                }
+                fprintf(stderr, "\r\033[Klayer %u/%u %.19s %s in %.1f s (%s/s)\n", p->layer, p->n_layers,
+                        p->digest, format_bytes(total, sizeof(total), p->layer_size),
+                        (double) p->layer_usec / USEC_PER_SEC,
+                        format_bytes(rate, sizeof(rate), p->layer_size * USEC_PER_SEC / MAX(p->layer_usec, 1U)));
                 return;
         case PULL_PHASE_WAITING:
                 fprintf(stderr, "\r\033[Klayer %u/%u %.19s: waiting for another pull downloading it",
@@ -126,7 +132,7 @@ int image_verb_pull(int argc, char *argv[]) {
         d.tty = !arg_quiet && isatty(STDERR_FILENO);
         o = (ImagePullOptions) {
                 .platform = arg_platform,
-                .tls_verify = arg_tls_verify,
+                .tls = arg_tls,
                 .progress = pull_display,
                 .userdata = &d,
         };

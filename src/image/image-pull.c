@@ -26,6 +26,7 @@
 #include "registry-client.h"
 #include "string-util.h"
 #include "strv.h"
+#include "time-util.h"
 
 #define PULL_LOCK_DIR "pull"
 #define INDEX_DEPTH_MAX 2U
@@ -41,6 +42,7 @@ typedef struct PullLayer {
         pthread_t thread;
         bool thread_running;
         int read_fd;
+        uint64_t start_usec;            /* CLOCK_MONOTONIC, when its download started */
         ImageStoreWork *work;           /* its own temporary directory (made by the main thread) */
         int unpack_result;
         char *unpack_error;
@@ -81,6 +83,7 @@ static void pull_progress(Pull *p, PullPhase phase, const PullLayer *l, bool dow
                 .digest = l ? l->desc->digest : NULL,
                 .layer_size = l ? l->desc->size : 0,
                 .downloaded = downloaded,
+                .layer_usec = l && downloaded ? now_monotonic_usec() - l->start_usec : 0,
                 .bytes_done = p->bytes_done + in_flight,
                 .bytes_total = p->bytes_total,
         }, p->options->userdata);
@@ -196,6 +199,7 @@ static int blob_start(RegistryBlob *b, void *userdata) {
                 return pull_fail(p, -r, "Cannot start unpacking layer %s: %s", b->digest, strerror(r));
         }
         l->thread_running = true;
+        l->start_usec = now_monotonic_usec();
         return 0;
 }
 
@@ -434,7 +438,7 @@ static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
 
 int image_pull(ImageStore *s, const char *reference, const ImagePullOptions *o, Image **ret,
                char **ret_error) {
-        static const ImagePullOptions no_options = { .tls_verify = -1 };
+        static const ImagePullOptions no_options = {};
         _cleanup_(image_reference_done) ImageReference ref = {};
         _cleanup_free_ char *registry = NULL;
         const char *slash;
@@ -462,7 +466,7 @@ int image_pull(ImageStore *s, const char *reference, const ImagePullOptions *o, 
         }
 
         r = registry_client_new(registry, slash + 1, &(RegistryClientOptions) {
-                                        .tls_verify = p.options->tls_verify,
+                                        .tls = p.options->tls,
                                         .auth_file = p.options->auth_file,
                                 }, &p.client, ret_error);
         if (r >= 0)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "image-store.h"
+#include "registry-client.h"
 
 typedef enum PullPhase {
         PULL_PHASE_RESOLVED,            /* manifest and config read: n_layers, bytes_total known */
@@ -29,6 +30,7 @@ typedef struct PullProgress {
         const char *digest;             /* the layer's blob digest (per-layer phases) */
         uint64_t layer_size;            /* its compressed size */
         bool downloaded;                /* LAYER_DONE: false when the store had it */
+        uint64_t layer_usec;            /* LAYER_DONE, downloaded: from its first byte asked to unpacked */
         uint64_t bytes_done, bytes_total;       /* compressed bytes of what needs downloading */
 } PullProgress;
 
@@ -36,7 +38,7 @@ typedef void (*PullProgressFunction)(const PullProgress *p, void *userdata);
 
 typedef struct ImagePullOptions {
         const char *platform;           /* "linux/ARCH[/VARIANT]", NULL: this machine's */
-        int tls_verify;                 /* as RegistryClientOptions: -1 as configured, 0 plain HTTP, 1 TLS */
+        RegistryTlsPolicy tls;          /* 0: TLS unless the registry is configured insecure */
         const char *auth_file;          /* NULL: registry_auth_file() */
         unsigned parallel;              /* downloads at once, 0: PULL_PARALLEL_DEFAULT */
         const LayerLimits *limits;      /* NULL: LAYER_LIMITS_DEFAULT */

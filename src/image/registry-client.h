@@ -25,9 +25,15 @@
 
 typedef struct RegistryClient RegistryClient;
 
+/* TLS or plain HTTP. The zero value is the safe one: an options struct left empty never turns TLS off. */
+typedef enum RegistryTlsPolicy {
+        REGISTRY_TLS_AS_CONFIGURED = 0, /* TLS, unless the registry is listed in insecure-registries */
+        REGISTRY_TLS_REQUIRED,          /* TLS even for a listed one (--tls-verify=yes) */
+        REGISTRY_TLS_PLAIN_HTTP,        /* plain HTTP (--tls-verify=no) */
+} RegistryTlsPolicy;
+
 typedef struct RegistryClientOptions {
-        int tls_verify;                 /* -1: TLS unless the registry is listed insecure; 0: plain HTTP;
-                                         * 1: TLS even when listed */
+        RegistryTlsPolicy tls;
         const char *auth_file;          /* NULL: registry_auth_file() */
 } RegistryClientOptions;
 

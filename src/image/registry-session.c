@@ -54,7 +54,8 @@ int registry_client_new(const char *registry, const char *repository, const Regi
                 return -ENOMEM;
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
                 return -EIO;
-        c->insecure = o->tls_verify == 0 || (o->tls_verify < 0 && registry_is_insecure(registry));
+        c->insecure = o->tls == REGISTRY_TLS_PLAIN_HTTP ||
+                      (o->tls == REGISTRY_TLS_AS_CONFIGURED && registry_is_insecure(registry));
         c->name = strprintf("%s/%s", registry, repository);
         c->registry = strdup(registry);
         c->repository = strdup(repository);
