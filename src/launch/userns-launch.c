@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "child.h"
 #include "log.h"
 #include "paths.h"
 #include "userns-launch.h"
@@ -25,6 +26,11 @@ int launch_userns_range(const Container *c, bool dry_run, UsernsRange *ret, cons
                 *ret_use = ret;
                 return 0;
         }
+        /* valgrind cannot run the child, which re-executes natively (child.h) outside what the launcher set up
+         * for the user namespace: said rather than hung */
+        if (launch_child_reexec_wanted())
+                return log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP), "Container '%s': PrivateUsers= does not work "
+                                       "under valgrind; set PrivateUsers=no for a valgrind run.", c->name);
         /* held until the launcher exits (never closed here): its state may not exist yet */
         static int hold_fd = -EBADF;
         r = userns_range_acquire(&paths, c->name, mode == PRIVATE_USERS_FIXED ? &want : NULL, ret, &other,
