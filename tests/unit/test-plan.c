@@ -560,6 +560,58 @@ TEST(store_image_128_layers) {
         ASSERT_NULL(t);
         for (size_t i = 0; i < 128; i++)
                 free(abs[i]);
+/* PrivateUsers=: a user namespace; what root in it cannot do is the launcher's (by_parent): host directories,
+ * the overlay, binds of host sources; the staging paths relative to the runtime directory; the image's
+ * volumes through an id-mapped view of their directory on the staging tmpfs; named volumes id-mapped */
+TEST(store_image_private_users) {
+        _cleanup_plan_free_ Plan *p = NULL, *p2 = NULL, *p3 = NULL;
+        char *vols[] = { (char *) "/data", NULL };
+        PlanImage img = { .mstack = "/state/containers/u.mstack", .n_layers = 2, .volumes = vols };
+        UsernsRange range = { .base = 1879048192, .count = 65536 };
+        PlanOptions o = opts;
+        const PlanOp *op;
+        const char *reason = NULL;
+
+        o.image = &img;
+        o.userns = &range;
+        ASSERT_EQ(plan_text_with("u", "[Container]\nImage=x\nVolume=cache:/cache\nVolume=/srv:/srv\n", &o, &p, NULL), 0);
+        ASSERT_TRUE(p->clone_flags & CLONE_NEWUSER);
+        ASSERT_TRUE(p->private_users);
+        ASSERT_EQ(p->userns.base, 1879048192U);
+        ASSERT_STREQ(p->staging, ".staging");
+        ASSERT_STREQ(p->staging_host, "/run/ctr/.staging");
+        ASSERT_STREQ(p->runtime_dir, "/run/ctr");
+        ASSERT_TRUE(find_op(p, PLAN_OVERLAY, NULL)->by_parent);
+        ASSERT_TRUE(find_op(p, PLAN_MKDIR, "/state/containers/u.mstack/rw/data")->by_parent);
+        ASSERT_FALSE(find_op(p, PLAN_MKDIR, ".staging/root")->by_parent);
+        ASSERT_TRUE(find_op(p, PLAN_BIND, "/dev/null")->by_parent);
+        ASSERT_FALSE(find_op(p, PLAN_BIND, "/dev/null")->idmap);
+        ASSERT_FALSE(find_op(p, PLAN_BIND, "/etc/hostname")->by_parent);
+        op = find_op(p, PLAN_BIND, ".staging/volumes");
+        ASSERT_NOT_NULL(op);
+        ASSERT_FALSE(op->in_root);
+        ASSERT_TRUE(op->by_parent && op->idmap);
+        ASSERT_STREQ(op->source, "/state/containers/u.volumes");
+        op = find_op(p, PLAN_BIND, "/data");
+        ASSERT_STREQ(op->source, ".staging/volumes/data");
+        ASSERT_TRUE(op->populate && !op->by_parent);
+        op = find_op(p, PLAN_BIND, "/cache");
+        ASSERT_TRUE(op->by_parent && op->idmap);
+        op = find_op(p, PLAN_BIND, "/srv");
+        ASSERT_TRUE(op->by_parent && !op->idmap);
+
+        /* ReadOnly=: the launcher's tmpfs for the upper layer, nothing made on the staging tmpfs for it */
+        ASSERT_EQ(plan_text_with("u", "[Container]\nImage=x\nReadOnly=yes\n", &o, &p2, NULL), 0);
+        op = find_op(p2, PLAN_OVERLAY, NULL);
+        ASSERT_TRUE(op->tmpfs_upper);
+        ASSERT_NULL(op->upperdir);
+        ASSERT_NULL(find_op(p2, PLAN_MKDIR, ".staging/rw/upper"));
+
+        o.image = NULL;
+        ASSERT_EQ(plan_text_with("u", "[Container]\nImage=host\n", &o, &p3, &reason), -EINVAL);
+        ASSERT_TRUE(strstr(reason, "Image=host") != NULL);
+}
+
 }
 
 TEST(format_and_dump) {
