@@ -536,30 +536,6 @@ TEST(store_image_ephemeral_read_only) {
         ASSERT_FALSE(op->attr & MOUNT_ATTR_RDONLY);
 }
 
-/* 128 layers: their relative names fit in one page of mount(2) options; the same as absolute paths would
- * not, and are refused (E2BIG), never cut. */
-TEST(store_image_128_layers) {
-        _cleanup_plan_free_ Plan *p = NULL;
-        _cleanup_free_ char *s = NULL, *t = NULL;
-        PlanImage img = { .mstack = "/var/lib/ctr/containers/a-rather-long-container-name.mstack", .n_layers = 128 };
-        PlanOptions o = opts;
-        const PlanOp *op;
-        char *abs[129] = {};
-
-        o.image = &img;
-        ASSERT_EQ(plan_text_with("n", "[Container]\nImage=x\n", &o, &p, NULL), 0);
-        op = find_op(p, PLAN_OVERLAY, NULL);
-        ASSERT_EQ(strv_len(op->lowerdirs), 128);
-        ASSERT_STREQ(op->lowerdirs[0], "layer@127");
-        ASSERT_STREQ(op->lowerdirs[127], "layer@0");
-        ASSERT_EQ(overlay_mount_options_format(op->lowerdirs, "rw/data", "rw/work", 4096, &s), 0);
-        ASSERT_TRUE(strlen(s) < 4096);
-        for (size_t i = 0; i < 128; i++)
-                ASSERT_NOT_NULL(abs[i] = strprintf("/var/lib/ctr/images/layers/sha256/%064zu", i));
-        ASSERT_EQ(overlay_mount_options_format(abs, NULL, NULL, 4096, &t), -E2BIG);
-        ASSERT_NULL(t);
-        for (size_t i = 0; i < 128; i++)
-                free(abs[i]);
 /* PrivateUsers=: a user namespace; what root in it cannot do is the launcher's (by_parent): host directories,
  * the overlay, binds of host sources; the staging paths relative to the runtime directory; the image's
  * volumes through an id-mapped view of their directory on the staging tmpfs; named volumes id-mapped */
@@ -612,6 +588,30 @@ TEST(store_image_private_users) {
         ASSERT_TRUE(strstr(reason, "Image=host") != NULL);
 }
 
+/* 128 layers: their relative names fit in one page of mount(2) options; the same as absolute paths would
+ * not, and are refused (E2BIG), never cut. */
+TEST(store_image_128_layers) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        _cleanup_free_ char *s = NULL, *t = NULL;
+        PlanImage img = { .mstack = "/var/lib/ctr/containers/a-rather-long-container-name.mstack", .n_layers = 128 };
+        PlanOptions o = opts;
+        const PlanOp *op;
+        char *abs[129] = {};
+
+        o.image = &img;
+        ASSERT_EQ(plan_text_with("n", "[Container]\nImage=x\n", &o, &p, NULL), 0);
+        op = find_op(p, PLAN_OVERLAY, NULL);
+        ASSERT_EQ(strv_len(op->lowerdirs), 128);
+        ASSERT_STREQ(op->lowerdirs[0], "layer@127");
+        ASSERT_STREQ(op->lowerdirs[127], "layer@0");
+        ASSERT_EQ(overlay_mount_options_format(op->lowerdirs, "rw/data", "rw/work", 4096, &s), 0);
+        ASSERT_TRUE(strlen(s) < 4096);
+        for (size_t i = 0; i < 128; i++)
+                ASSERT_NOT_NULL(abs[i] = strprintf("/var/lib/ctr/images/layers/sha256/%064zu", i));
+        ASSERT_EQ(overlay_mount_options_format(abs, NULL, NULL, 4096, &t), -E2BIG);
+        ASSERT_NULL(t);
+        for (size_t i = 0; i < 128; i++)
+                free(abs[i]);
 }
 
 TEST(format_and_dump) {
