@@ -201,9 +201,11 @@ static int request_setup(RegistryRequest *q) {
                 return request_fail(q, -EPROTO, "%s: %s gave an address that is not http(s): %s", c->name,
                                     q->what, q->url);
         q->on_registry = streq(origin, q->token ? q->token_origin : c->origin);
-        if (!https && !q->on_registry && !c->insecure && !registry_is_insecure(hostport))
-                return request_fail(q, -EPROTO, "%s: %s redirected to plain HTTP (%s), which is refused: "
-                                    "only registries configured insecure are spoken to without TLS.", c->name,
+        /* plain HTTP: the registry itself when insecure; a token realm or a redirect's target only when
+         * the registry is insecure too, or the target is listed (credentials go to a realm) */
+        if (!https && (q->token || !q->on_registry) && !c->insecure && !registry_is_insecure(hostport))
+                return request_fail(q, -EPROTO, "%s: %s is on plain HTTP (%s), which is refused: only "
+                                    "registries configured insecure are spoken to without TLS.", c->name,
                                     q->what, hostport);
 
         curl_easy_reset(q->easy);
