@@ -34,6 +34,10 @@ typedef struct PullProgress {
         uint64_t bytes_done, bytes_total;       /* compressed bytes of what needs downloading */
 } PullProgress;
 
+/* Called in the caller's thread, never from an unpacker. ctr-launch's start-time pull (issue 13, later)
+ * is meant to send systemd STATUS=Pulling NAME: layers_done/n_layers layers, bytes_done/bytes_total and
+ * EXTEND_TIMEOUT_USEC= from PULL_PHASE_PROGRESS while bytes_done grows (a stall stops the extensions, so
+ * TimeoutStartSec= still ends it). */
 typedef void (*PullProgressFunction)(const PullProgress *p, void *userdata);
 
 typedef struct ImagePullOptions {
