@@ -211,6 +211,12 @@ static int blob_done(RegistryBlob *b, void *userdata) {
 
         r = unpacker_join(l, b);
         if (r < 0) {
+                /* the store names the blob it was given, and the unpacker got a stream: name it here */
+                const char *why = l->unpack_error ? strstr(l->unpack_error, " refused: ") : NULL;
+
+                if (why)
+                        return pull_fail(p, r, "Layer %s (blob %s) refused: %s", l->diff_id, b->digest,
+                                         why + strlen(" refused: "));
                 if (p->error) {
                         free(*p->error);
                         *p->error = TAKE_PTR(l->unpack_error);
