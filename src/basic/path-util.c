@@ -114,3 +114,11 @@ int find_executable(const char *name, const char *search, char **ret) {
                 d += k;
         }
 }
+
+bool path_is_same_or_below(const char *path, const char *prefix) {
+        size_t n = strlen(prefix);
+
+        if (streq(prefix, "/"))
+                return true;
+        return strneq(path, prefix, n) && (path[n] == '\0' || path[n] == '/');
+}

@@ -21,6 +21,10 @@ bool path_is_normalized_absolute(const char *p) _pure_;
 /* "a" + "/" + "b", without doubling the slash. */
 int path_join(const char *a, const char *b, char **ret);
 
+/* Whether normalized absolute |path| is |prefix| or below it ("/etc/hosts" is below "/etc" and "/", not below
+ * "/et"). */
+bool path_is_same_or_below(const char *path, const char *prefix) _pure_;
+
 /* The last component ("/a/b.ctr" → "b.ctr"); a pointer into |p|. */
 const char *path_basename(const char *p) _pure_;
 

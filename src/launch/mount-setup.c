@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "chase.h"
@@ -178,6 +181,23 @@ static int populate_volume(int root_fd, const PlanOp *op, ExecError *err) {
 
 /* |tree| the launcher's detached mount of op->source, attributes set (PrivateUsers=, userns-mount.h); or
  * -EBADF to open it here. */
+/* Whether |path| in the root leads onto a filesystem other than the root's overlay or a tmpfs — a volume, the
+ * user's directory. Its missing parents are made (on the overlay or a tmpfs, or in what the image's links
+ * lead to, as a bind there would). */
+static int lands_on_volume(int root_fd, const char *path) {
+        _cleanup_close_ int dir = -EBADF;
+        _cleanup_free_ char *name = NULL;
+        struct statfs sf;
+        int r;
+
+        r = chase(root_fd, path, CHASE_PARENT | CHASE_MKDIR, 0755, &dir, &name);
+        if (r < 0)
+                return r;
+        if (fstatfs(dir, &sf) < 0)
+                return negative_errno();
+        return sf.f_type != OVERLAYFS_SUPER_MAGIC && sf.f_type != TMPFS_MAGIC;
+}
+
 static int do_bind(int root_fd, const PlanOp *op, int parent_tree, ExecError *err) {
         _cleanup_close_ int tree = parent_tree, target = -EBADF;
         struct stat st;
@@ -185,6 +205,13 @@ static int do_bind(int root_fd, const PlanOp *op, int parent_tree, ExecError *er
 
         if (op->by_parent && tree < 0)
                 return 0;       /* an optional source the launcher did not find */
+        if (op->launcher_file) {
+                r = lands_on_volume(root_fd, op->target);
+                if (r < 0)
+                        return launch_error(err, r, "Failed to resolve '%s' inside the container", op->target);
+                if (r > 0)
+                        return 0;
+        }
         if (op->populate) {
                 r = populate_volume(root_fd, op, err);
                 if (r < 0)

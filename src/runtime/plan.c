@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 
 #include "overlay-util.h"
+#include "path-util.h"
 #include "paths.h"
 #include "plan-internal.h"
 #include "plan.h"
@@ -47,32 +48,6 @@ static const char *const dev_nodes[] = { "null", "zero", "full", "random", "uran
 
 /* Merged-/usr links of an Image=host root; the lib variants only where the host has them. */
 static const char *const usr_links[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
-
-static const char *const op_names[_PLAN_OP_MAX] = {
-        [PLAN_STAGING] = "staging",
-        [PLAN_MKDIR] = "mkdir",
-        [PLAN_WRITE] = "write",
-        [PLAN_COPY] = "copy",
-        [PLAN_SYMLINK] = "symlink",
-        [PLAN_OVERLAY] = "overlay",
-        [PLAN_BIND] = "bind",
-        [PLAN_TMPFS] = "tmpfs",
-        [PLAN_PROC] = "proc",
-        [PLAN_SYSFS] = "sysfs",
-        [PLAN_CGROUP] = "cgroup2",
-        [PLAN_DEVPTS] = "devpts",
-        [PLAN_MQUEUE] = "mqueue",
-        [PLAN_MASK] = "mask",
-        [PLAN_READ_ONLY] = "read-only",
-        [PLAN_ROOT_READ_ONLY] = "root-read-only",
-        [PLAN_PIVOT_ROOT] = "pivot-root",
-};
-
-const char *plan_op_type_to_string(PlanOpType t) {
-        if (t < 0 || t >= _PLAN_OP_MAX)
-                return NULL;
-        return op_names[t];
-}
 
 void plan_options_from_environment(PlanOptions *ret) {
         *ret = (PlanOptions) {
@@ -183,10 +158,6 @@ static int plan_add_copy(Plan *p, const char *source, const char *dir, const cha
                 return -ENOMEM;
         op->optional = true;
         return 0;
-}
-
-int overlay_options_format(const PlanOp *op, char **ret) {
-        return overlay_mount_options_format(op->lowerdirs, op->upperdir, op->workdir, SIZE_MAX, ret);
 }
 
 /* The generated /etc of Image=host: just enough for programs to run, nothing of the host's secrets. */
@@ -449,8 +420,20 @@ static int plan_dev(Plan *p) {
         return 0;
 }
 
+/* Whether a Volume=, Tmpfs= or image volume planned so far is on |path| or on a directory above it. */
+static bool plan_volume_covers(const Plan *p, const char *path) {
+        for (size_t i = 0; i < p->n_ops; i++)
+                if (p->ops[i].in_root && (p->ops[i].check_destination || p->ops[i].populate) &&
+                    path_is_same_or_below(path, p->ops[i].target))
+                        return true;
+        return false;
+}
+
 /* /etc/hostname, /etc/hosts, /etc/resolv.conf for images: generated on the staging tmpfs, bound in. The
- * generated /etc of Image=host has them already. */
+ * generated /etc of Image=host has them already. After the volumes: an image's /etc/resolv.conf may be a link
+ * into /run (systemd-resolved's stub), and a Tmpfs=/run mounted after it would hide the bind. One that a
+ * volume replaces (on the file or on /etc) is the volume's, as with Docker; and one whose path leads onto a
+ * volume through the image's links is skipped by the launcher (PlanOp.launcher_file). */
 static int plan_etc_binds(Plan *p, bool host_image) {
         static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
         _cleanup_free_ char *dir = NULL;
@@ -485,9 +468,12 @@ static int plan_etc_binds(Plan *p, bool host_image) {
                                     *dst = strprintf("/etc/%s", files[i]);
                 if (!src || !dst)
                         return -ENOMEM;
+                if (plan_volume_covers(p, dst))
+                        continue;
                 op = plan_add(p, PLAN_BIND, true, dst, src, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
                 if (!op)
                         return -ENOMEM;
+                op->launcher_file = true;
         }
         return 0;
 }
@@ -626,9 +612,6 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         r = plan_dev(p);
         if (r < 0)
                 return r;
-        r = plan_etc_binds(p, host_image);
-        if (r < 0)
-                return r;
 
         /* systemd's container interface: the host's os-release at /run/host/os-release */
         op = plan_add(p, PLAN_BIND, true, "/run/host/os-release", "/etc/os-release", NULL,
@@ -670,6 +653,9 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         r = plan_volumes(p, c, o);
         if (r < 0)
                 return r;
+        r = plan_etc_binds(p, host_image);
+        if (r < 0)
+                return r;
 
         if (c->read_only && !plan_add(p, PLAN_ROOT_READ_ONLY, true, "/", NULL, NULL, MOUNT_ATTR_RDONLY))
                 return -ENOMEM;
@@ -680,110 +666,5 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 plan_private_users(p, o->userns);
 
         *ret = TAKE_PTR(p);
-        return 0;
-}
-
-static void format_attr(FILE *f, unsigned attr, bool recursive) {
-        bool first = true;
-
-        if (attr == 0 && !recursive)
-                return;
-        fputs(" (", f);
-#define ATTR(flag, name)                                        \
-        if (attr & (flag)) {                                    \
-                fprintf(f, "%s" name, first ? "" : ",");        \
-                first = false;                                  \
-        }
-        ATTR(MOUNT_ATTR_RDONLY, "ro");
-        ATTR(MOUNT_ATTR_NOSUID, "nosuid");
-        ATTR(MOUNT_ATTR_NODEV, "nodev");
-        ATTR(MOUNT_ATTR_NOEXEC, "noexec");
-#undef ATTR
-        if (recursive)
-                fprintf(f, "%srec", first ? "" : ",");
-        fputc(')', f);
-}
-
-int plan_op_format(const PlanOp *op, char **ret) {
-        _cleanup_free_ char *s = NULL;
-        size_t len = 0;
-        FILE *f;
-
-        f = open_memstream(&s, &len);
-        if (!f)
-                return -ENOMEM;
-        fprintf(f, "%s %s%s", plan_op_type_to_string(op->type), op->in_root ? "root:" : "", op->target);
-        switch (op->type) {
-        case PLAN_OVERLAY: {
-                _cleanup_free_ char *o = NULL;
-                if (overlay_options_format(op, &o) < 0) {
-                        fclose(f);
-                        return -ENOMEM;
-                }
-                fprintf(f, " %s", o);
-                if (op->lowerdir_base)
-                        fprintf(f, " in %s", op->lowerdir_base);
-                break;
-        }
-        case PLAN_SYMLINK:
-                fprintf(f, " -> %s", op->source);
-                if (op->condition)
-                        fprintf(f, " if %s", op->condition);
-                break;
-        case PLAN_MKDIR:
-                fprintf(f, " %04o", (unsigned) op->mode);
-                break;
-        case PLAN_WRITE:
-                fprintf(f, " %04o %zu bytes", (unsigned) op->mode, strlen(op->content));
-                break;
-        default:
-                if (op->source)
-                        fprintf(f, " from %s", op->source);
-                if (op->options)
-                        fprintf(f, " %s", op->options);
-                break;
-        }
-        format_attr(f, op->attr, op->recursive);
-        if (op->optional)
-                fputs(" optional", f);
-        if (op->populate)
-                fputs(" populate", f);
-        if (op->tmpfs_upper)
-                fputs(" tmpfs-upper", f);
-        if (op->idmap)
-                fputs(" idmap", f);
-        if (op->by_parent)
-                fputs(" by-launcher", f);
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        *ret = TAKE_PTR(s);
-        return 0;
-}
-
-int plan_dump(const Plan *p, FILE *f) {
-        fprintf(f, "# namespaces:%s%s%s%s%s%s\n",
-                p->clone_flags & CLONE_NEWUSER ? " user" : "",
-                p->clone_flags & CLONE_NEWNS ? " mnt" : "",
-                p->clone_flags & CLONE_NEWPID ? " pid" : "",
-                p->clone_flags & CLONE_NEWUTS ? " uts" : "",
-                p->clone_flags & CLONE_NEWIPC ? " ipc" : "",
-                p->clone_flags & CLONE_NEWNET ? " net" : "");
-        fprintf(f, "# hostname: %s\n", p->hostname);
-        if (p->private_users && p->userns.base == 0)
-                fprintf(f, "# users: 0-%u are a range of host ids picked at start\n", p->userns.count - 1);
-        else if (p->private_users)
-                fprintf(f, "# users: 0-%u are host ids %u-%u\n", p->userns.count - 1, p->userns.base,
-                        p->userns.base + (p->userns.count - 1));
-        if (p->network_container)
-                fprintf(f, "# network: the network namespace of container %s\n", p->network_container);
-        if (p->network_bridge)
-                fprintf(f, "# network: bridge (eth0 on the host's bridge, added by the monitor)\n");
-        for (size_t i = 0; i < p->n_ops; i++) {
-                _cleanup_free_ char *s = NULL;
-                int r = plan_op_format(p->ops + i, &s);
-                if (r < 0)
-                        return r;
-                fprintf(f, "%s\n", s);
-        }
         return 0;
 }

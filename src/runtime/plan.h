@@ -52,6 +52,9 @@ typedef struct PlanOp {
         bool optional;          /* a failure (or a missing source) is skipped, logged at debug level */
         bool check_destination; /* Volume=, Tmpfs=: the target as resolved in the root must pass
                                  * plan_destination_is_allowed() too (a symlink /data -> /proc in the image) */
+        bool launcher_file;     /* PLAN_BIND of /etc/hostname, hosts, resolv.conf: skipped when the target
+                                 * resolves onto a volume (a filesystem other than the root's overlay or a
+                                 * tmpfs): that directory is the user's, and gets no mount point of ours */
         bool populate;          /* PLAN_BIND of an image's volume: a source that does not exist yet is made
                                  * and filled with what the root has at the target (owners, modes), as Docker
                                  * fills a new anonymous volume; the plan has no mkdir for it */

@@ -38,6 +38,11 @@ TEST(path_misc) {
         ASSERT_STREQ(j, "/etc/ctr");
         ASSERT_STREQ(path_basename("/etc/ctr/web.ctr"), "web.ctr");
         ASSERT_STREQ(path_basename("web.ctr"), "web.ctr");
+        ASSERT_TRUE(path_is_same_or_below("/etc/hosts", "/etc"));
+        ASSERT_TRUE(path_is_same_or_below("/etc/hosts", "/etc/hosts"));
+        ASSERT_TRUE(path_is_same_or_below("/etc/hosts", "/"));
+        ASSERT_FALSE(path_is_same_or_below("/etc/hosts", "/et"));
+        ASSERT_FALSE(path_is_same_or_below("/etc", "/etc/hosts"));
 }
 
 TEST(find_executable) {

@@ -439,7 +439,31 @@ TEST(volumes) {
 
         /* volumes come after the API filesystems, so they may cover them */
         ASSERT_TRUE(op_index(p, PLAN_BIND, "/www") > op_index(p, PLAN_TMPFS, "/dev/shm"));
-        ASSERT_TRUE(op_index(p, PLAN_TMPFS, "/run") > op_index(p, PLAN_BIND, "/etc/hostname"));
+        /* /etc/hostname, hosts and resolv.conf after the volumes: the image's /etc/resolv.conf may link into
+         * /run, which the Tmpfs=/run would otherwise hide (it was bound before, and covered) */
+        ASSERT_TRUE(op_index(p, PLAN_BIND, "/etc/resolv.conf") > op_index(p, PLAN_TMPFS, "/run"));
+        ASSERT_TRUE(op_index(p, PLAN_BIND, "/etc/hostname") > op_index(p, PLAN_TMPFS, "/run"));
+}
+
+/* A volume on one of the files, or on /etc, replaces ours: nothing of ours is bound there. */
+TEST(volumes_replace_etc_files) {
+        _cleanup_plan_free_ Plan *p = NULL, *q = NULL;
+
+        ASSERT_EQ(plan_text("v", "[Container]\nRootDirectory=/r\nVolume=/srv/resolv:/etc/resolv.conf:ro\n", &p, NULL),
+                  0);
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_ops; i++)
+                if (p->ops[i].type == PLAN_BIND && streq(p->ops[i].target, "/etc/resolv.conf")) {
+                        ASSERT_STREQ(p->ops[i].source, "/srv/resolv");
+                        n++;
+                }
+        ASSERT_EQ(n, 1);
+        ASSERT_TRUE(op_index(p, PLAN_BIND, "/etc/hosts") >= 0);
+
+        ASSERT_EQ(plan_text("v", "[Container]\nRootDirectory=/r\nTmpfs=/etc\n", &q, NULL), 0);
+        ASSERT_EQ(op_index(q, PLAN_BIND, "/etc/resolv.conf"), -1);
+        ASSERT_EQ(op_index(q, PLAN_BIND, "/etc/hosts"), -1);
+        ASSERT_EQ(op_index(q, PLAN_BIND, "/etc/hostname"), -1);
 }
 
 TEST(overlay_options) {
