@@ -14,6 +14,7 @@
 
 #include "ctr-file.h"
 #include "diagnostics.h"
+#include "image-store-layout.h"
 #include "log.h"
 #include "strv.h"
 #include "unit-writer.h"
@@ -91,6 +92,22 @@ static int parse_argv(int argc, char *argv[], const char **ret_dir) {
         return 1;
 }
 
+/* Image=REF that the store does not hold (yet): a warning, the unit is generated all the same — it may be
+ * imported or pulled before the start, where ctr-launch fails with the same hint if it is not. Silent when
+ * there is no store at all: nothing imported yet, or /var not mounted yet when systemd runs generators. */
+static void warn_image_missing(const Container *c) {
+        const char *state = getenv("CTR_STATE_DIR");
+
+        if (!c->image || streq(c->image, "host"))
+                return;
+        if (!state || state[0] != '/')
+                state = CTR_STATE_DIR;
+        if (image_store_has_reference(state, c->image) == 0)
+                log_warning("Image=%s of '%s' is not in the local image store yet; import or pull it before "
+                            "ctr@%s.service starts (ctrctl image import …, ctrctl image pull …).", c->image,
+                            c->name, c->name);
+}
+
 /* Writes one container's drop-in and symlinks. Returns < 0 only when the output cannot be written. */
 static int generate_one(UnitOutput *out, const ContainerSource *s, const char *template_path) {
         _cleanup_container_free_ Container *c = NULL;
@@ -118,6 +135,8 @@ static int generate_one(UnitOutput *out, const ContainerSource *s, const char *t
                 log_error_errno(r, "Failed to load container '%s', skipping: %m", s->name);
                 return 0;
         }
+
+        warn_image_missing(c);
 
         r = unit_dropin_from_container(c, &diag, &dropin, &size);
         if (r >= 0)

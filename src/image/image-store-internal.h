@@ -5,17 +5,9 @@
  * temporary directories and layers; image-store-prune.c): the struct and the layout's names. Not for
  * callers outside src/image/image-store*.c. */
 
+#include "image-store-layout.h"
 #include "image-store.h"
 
-#define STORE_LOCK ".lock"
-#define STORE_BLOBS "blobs/sha256"
-#define STORE_LAYERS "layers/sha256"
-#define STORE_COMPRESSED "compressed/sha256"
-#define STORE_REFS "refs"
-#define STORE_TMP "tmp"
-/* refs/NAME/:TAG — the ':' keeps a tag apart from a deeper name ("a:b" and "a/b:latest"): no name
- * component after the domain may hold one */
-#define STORE_TAG_PREFIX ":"
 
 struct ImageStore {
         char *path;             /* STATE/images */

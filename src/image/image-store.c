@@ -159,27 +159,12 @@ int image_store_get_blob(ImageStore *s, const char *digest, char **ret, size_t *
         return 0;
 }
 
-/* A reference's file below refs/, or -EINVAL for a name that would not be a plain path below it. */
-static int ref_path(const char *name, const char *tag, char **ret) {
-        _cleanup_strv_free_ char **parts = NULL;
-
-        if (strv_split(name, "/", &parts) < 0)
-                return -ENOMEM;
-        if (strv_isempty(parts) || strchr(tag, '/') || tag[0] == '.')
-                return -EINVAL;
-        STRV_FOREACH(c, parts)
-                if (streq(*c, ".") || streq(*c, "..") || startswith(*c, STORE_TAG_PREFIX))
-                        return -EINVAL;
-        *ret = strprintf(STORE_REFS "/%s/" STORE_TAG_PREFIX "%s", name, tag);
-        return *ret ? 0 : -ENOMEM;
-}
-
 static int ref_read(ImageStore *s, const char *name, const char *tag, char ret[DIGEST_STRING_MAX]) {
         _cleanup_free_ char *p = NULL, *text = NULL;
         _cleanup_close_ int fd = -EBADF;
         int r;
 
-        r = ref_path(name, tag, &p);
+        r = image_store_ref_path(name, tag, &p);
         if (r < 0)
                 return r;
         fd = openat(s->fd, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -267,7 +252,7 @@ static int ref_write(ImageStoreWork *w, const char *name, const char *tag, const
         _cleanup_close_ int dfd = -EBADF;
         int r;
 
-        r = ref_path(name, tag, &p);
+        r = image_store_ref_path(name, tag, &p);
         if (r < 0)
                 return r;
         r = mkdir_parents_at(w->store->fd, p);
@@ -544,7 +529,7 @@ static int ref_remove(ImageStore *s, const char *name, const char *tag) {
         _cleanup_free_ char *p = NULL;
         int r;
 
-        r = ref_path(name, tag, &p);
+        r = image_store_ref_path(name, tag, &p);
         if (r < 0)
                 return r;
         if (unlinkat(s->fd, p, 0) < 0)

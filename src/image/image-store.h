@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "image-ref.h"
 #include "image.h"
 #include "layer-unpack.h"
 
@@ -21,11 +22,6 @@ ImageStore *image_store_free(ImageStore *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(ImageStore *, image_store_free);
 #define _cleanup_image_store_free_ _cleanup_(image_store_freep)
 
-/* References as users write them: "NAME[:TAG]", "NAME@sha256:…", "NAME:TAG@sha256:…". Normalised as
- * Docker does: no domain → "docker.io/", a docker.io name without a '/' → "docker.io/library/", no tag and
- * no digest → ":latest" ("nginx" → "docker.io/library/nginx:latest"). The result is what the store keeps
- * and what `ctrctl image list` shows. -EINVAL for what image_reference_is_valid() refuses. */
-int image_reference_normalize(const char *reference, char **ret);
 
 /* Resolves |reference| (anything image_reference_normalize() takes, or a bare manifest digest
  * "sha256:…", or a unique prefix of at least 12 hex digits of one) to the image it names, with its

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* An image reference taken apart, after image_reference_normalize() (image-store.h): the repository name
+/* An image reference taken apart, after image_reference_normalize(): the repository name
  * with its domain ("docker.io/library/nginx"), the tag and the digest, either of which may be missing (not
  * both). */
 
@@ -12,6 +12,12 @@ typedef struct ImageReference {
         char *tag;                              /* "latest", NULL when pinned by digest alone */
         char digest[DIGEST_STRING_MAX];         /* "" when none */
 } ImageReference;
+
+/* References as users write them: "NAME[:TAG]", "NAME@sha256:…", "NAME:TAG@sha256:…". Normalised as
+ * Docker does: no domain → "docker.io/", a docker.io name without a '/' → "docker.io/library/", no tag and
+ * no digest → ":latest" ("nginx" → "docker.io/library/nginx:latest"). The result is what the store keeps
+ * and what `ctrctl image list` shows. -EINVAL for what image_reference_is_valid() refuses. */
+int image_reference_normalize(const char *reference, char **ret);
 
 void image_reference_done(ImageReference *r);
 

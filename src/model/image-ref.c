@@ -6,14 +6,17 @@
  * and no digest means ":latest". */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "image-ref.h"
-#include "image-store.h"
+#include "image-store-layout.h"
 #include "name-util.h"
 #include "string-util.h"
+#include "strv.h"
 
 #define DEFAULT_DOMAIN "docker.io"
 #define LEGACY_DEFAULT_DOMAIN "index.docker.io"
@@ -130,4 +133,45 @@ const char *image_reference_digest_prefix(const char *s) {
         /* a bare prefix without "sha256:" would also be a valid image name ("deadbeef0123"): as Docker, an
          * image ID wins only when it is all hex */
         return h;
+}
+
+int image_store_ref_path(const char *name, const char *tag, char **ret) {
+        _cleanup_strv_free_ char **parts = NULL;
+
+        if (strv_split(name, "/", &parts) < 0)
+                return -ENOMEM;
+        if (strv_isempty(parts) || strchr(tag, '/') || tag[0] == '.')
+                return -EINVAL;
+        STRV_FOREACH(c, parts)
+                if (streq(*c, ".") || streq(*c, "..") || startswith(*c, STORE_TAG_PREFIX))
+                        return -EINVAL;
+        *ret = strprintf(STORE_REFS "/%s/" STORE_TAG_PREFIX "%s", name, tag);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int image_store_has_reference(const char *state, const char *reference) {
+        _cleanup_(image_reference_done) ImageReference ref = {};
+        _cleanup_free_ char *store = NULL, *file = NULL;
+        int r;
+
+        r = image_reference_parse(reference, &ref);
+        if (r < 0)
+                return r;
+        store = strprintf("%s/" STORE_DIR, state);
+        if (!store)
+                return -ENOMEM;
+        if (access(store, F_OK) < 0)
+                return errno == ENOENT ? -ENODEV : -errno;
+        if (ref.tag)
+                r = image_store_ref_path(ref.name, ref.tag, &file);
+        else
+                r = (file = strprintf(STORE_BLOBS "/%s", digest_hex(ref.digest))) ? 0 : -ENOMEM;
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *path = strprintf("%s/%s", store, file);
+        if (!path)
+                return -ENOMEM;
+        if (access(path, F_OK) >= 0)
+                return 1;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
