@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "container.h"
+#include "image-ref.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -25,6 +26,31 @@ const char *private_users_to_string(PrivateUsers p) {
                 [PRIVATE_USERS_FIXED] = "fixed",
         };
         return p >= 0 && p < _PRIVATE_USERS_MAX ? table[p] : NULL;
+}
+
+const char *auto_update_to_string(AutoUpdate a) {
+        static const char *const table[_AUTO_UPDATE_MAX] = {
+                [AUTO_UPDATE_NO] = "no",
+                [AUTO_UPDATE_REGISTRY] = "registry",
+                [AUTO_UPDATE_LOCAL] = "local",
+        };
+        return a >= 0 && a < _AUTO_UPDATE_MAX ? table[a] : NULL;
+}
+
+const char *pull_policy_to_string(PullPolicy p) {
+        static const char *const table[_PULL_MAX] = {
+                [PULL_MISSING] = "missing",
+                [PULL_NEVER] = "never",
+                [PULL_ALWAYS] = "always",
+                [PULL_NEWER] = "newer",
+        };
+        return p >= 0 && p < _PULL_MAX ? table[p] : NULL;
+}
+
+bool container_may_pull(const Container *c) {
+        /* an id ("sha256:…", or 12+ hex digits) names what the store holds, no registry */
+        return c->image && !streq(c->image, "host") && !image_reference_digest_prefix(c->image) &&
+               c->pull != PULL_NEVER;
 }
 
 Container *container_new(const char *name) {

@@ -47,6 +47,15 @@ typedef struct Volume {
         bool idmap;             /* "idmap": with PrivateUsers=, host ids appear as the same ids inside */
 } Volume;
 
+/* Pull=: when ctr-launch pulls Image= from its registry before starting (Quadlet's policies of the same names) */
+typedef enum PullPolicy {
+        PULL_MISSING,           /* default: when the store does not have it */
+        PULL_NEVER,
+        PULL_ALWAYS,            /* every start; a failure fails the start */
+        PULL_NEWER,             /* every start; the registry unreachable keeps the local image */
+        _PULL_MAX,
+} PullPolicy;
+
 typedef enum PrivateUsers {
         PRIVATE_USERS_DEFAULT,  /* not set: pick for an image from the store, no otherwise */
         PRIVATE_USERS_NO,
@@ -54,6 +63,14 @@ typedef enum PrivateUsers {
         PRIVATE_USERS_FIXED,    /* UID[:COUNT] as given */
         _PRIVATE_USERS_MAX,
 } PrivateUsers;
+
+/* AutoUpdate=: what ctrctl auto-update does with the container (podman's policies of the same names) */
+typedef enum AutoUpdate {
+        AUTO_UPDATE_NO,         /* default */
+        AUTO_UPDATE_REGISTRY,   /* pull when the tag points at another digest in the registry, then restart */
+        AUTO_UPDATE_LOCAL,      /* restart when the store's tag points at another digest than the running one */
+        _AUTO_UPDATE_MAX,
+} AutoUpdate;
 
 typedef struct Tmpfs {
         char *destination;      /* absolute normalised path inside the container */
@@ -89,10 +106,12 @@ typedef struct Container {
 
         /* [Container] — image and root */
         char *image;            /* "host", or an image reference for the local store; NULL when root_directory */
+        PullPolicy pull;        /* Pull=, default missing */
         char *root_directory;   /* RootDirectory=: a directory used as the lowest layer */
         char **layers;          /* Layer=: more lower directories, in file order; see ctr.ctr(5) for stacking */
         bool read_only;         /* ReadOnly=, default no */
         bool ephemeral;         /* Ephemeral=, default no */
+        AutoUpdate auto_update; /* AutoUpdate=, default no */
 
         /* process */
         char **exec;            /* Exec= split as systemd does; NULL = the image's Cmd (or /bin/sh for host);
@@ -170,6 +189,11 @@ const char *container_slice(const Container *c);
  * RootDirectory= (whose trees belong to the host). Never PRIVATE_USERS_DEFAULT. */
 PrivateUsers container_private_users(const Container *c) _pure_;
 const char *private_users_to_string(PrivateUsers p) _const_;
+const char *pull_policy_to_string(PullPolicy p) _const_;
+/* Whether ctr-launch may pull c's image: Image= names a registry's image (not host, not an image id) and
+ * Pull= is not never. */
+bool container_may_pull(const Container *c) _pure_;
+const char *auto_update_to_string(AutoUpdate a) _const_;
 
 /* Valid container name: a valid systemd unit instance name, at most CTR_NAME_MAX, no '/' '@' or leading '.'. */
 bool container_name_is_valid(const char *name);

@@ -25,6 +25,7 @@ typedef struct KeyDef {
 static const KeyDef key_table[] = {
         { "AddCapability",       key_add_capability,        true,  false },
         { "AllowedCPUs",         key_allowed_cpus,          false, false },
+        { "AutoUpdate",          key_auto_update,           false, false },
         { "CPUQuota",            key_cpu_quota,             false, false },
         { "CPUWeight",           key_cpu_weight,            false, false },
         { "DropCapability",      key_drop_capability,       true,  false },
@@ -47,6 +48,7 @@ static const KeyDef key_table[] = {
         { "Notify",              key_notify,                false, false },
         { "PrivateUsers",        key_private_users,         true,  false },
         { "PublishPort",         key_publish_port,          true,  false },
+        { "Pull",                key_pull,                  false, false },
         { "ReadOnly",            key_read_only,             true,  false },
         { "ReloadSignal",        key_reload_signal,         false, false },
         { "RootDirectory",       key_root_directory,        true,  true  },

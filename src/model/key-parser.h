@@ -35,6 +35,8 @@ int key_parse_abs_path(KeyContext *k, const char *v, char **field);
 
 /* keys-filesystem.c: the root and the mounts */
 int key_image(KeyContext *k, const char *v);
+int key_auto_update(KeyContext *k, const char *v);
+int key_pull(KeyContext *k, const char *v);
 int key_root_directory(KeyContext *k, const char *v);
 int key_layer(KeyContext *k, const char *v);
 int key_read_only(KeyContext *k, const char *v);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* [Container] keys of the container's file system: its root (Image=, RootDirectory=, Layer=, ReadOnly=,
- * Ephemeral=) and what is mounted on it (Volume=, Tmpfs=). */
+/* [Container] keys of the container's file system: its root (Image=, AutoUpdate=, RootDirectory=, Layer=,
+ * ReadOnly=, Ephemeral=) and what is mounted on it (Volume=, Tmpfs=). */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +27,28 @@ int key_image(KeyContext *k, const char *v) {
         k->lc->root_file = k->file;
         k->lc->root_line = k->line;
         return free_and_strdup(&c->image, v);
+}
+
+int key_auto_update(KeyContext *k, const char *v) {
+        Container *c = k->lc->c;
+
+        /* empty: back to the default */
+        for (AutoUpdate a = 0; a < _AUTO_UPDATE_MAX; a++)
+                if (isempty(v) ? a == AUTO_UPDATE_NO : streq(v, auto_update_to_string(a))) {
+                        c->auto_update = a;
+                        return 0;
+                }
+        return key_invalid(k, EINVAL, "Invalid value '%s' for AutoUpdate= (registry, local or no)", v);
+}
+
+int key_pull(KeyContext *k, const char *v) {
+        /* empty: back to the default */
+        for (PullPolicy p = 0; p < _PULL_MAX; p++)
+                if (isempty(v) ? p == PULL_MISSING : streq(v, pull_policy_to_string(p))) {
+                        k->lc->c->pull = p;
+                        return 0;
+                }
+        return key_invalid(k, EINVAL, "Invalid value '%s' for Pull= (missing, never, always or newer)", v);
 }
 
 int key_root_directory(KeyContext *k, const char *v) {

@@ -169,6 +169,8 @@ TEST(defaults) {
         ASSERT_EQ_U64(c->stop_timeout_usec, 10 * USEC_PER_SEC);
         ASSERT_EQ(c->reload_signal, SIGHUP);
         ASSERT_FALSE(c->notify);
+        ASSERT_EQ(c->pull, PULL_MISSING);
+        ASSERT_EQ(c->auto_update, AUTO_UPDATE_NO);
         ASSERT_FALSE(c->init);
         ASSERT_STREQ(container_hostname(c), "web");
         ASSERT_STREQ(container_slice(c), "machine.slice");
@@ -672,6 +674,42 @@ TEST(tasks_max_infinity) {
 
         ASSERT_OK(load_text(HEADER "TasksMax=infinity\n", NULL, &c));
         ASSERT_EQ_U64(c->tasks_max, LIMIT_INFINITY);
+}
+
+TEST(auto_update) {
+        _cleanup_container_free_ Container *c = NULL, *c2 = NULL, *c3 = NULL;
+
+        ASSERT_OK(load_text(HEADER "AutoUpdate=registry\n", NULL, &c));
+        ASSERT_EQ(c->auto_update, AUTO_UPDATE_REGISTRY);
+        ASSERT_OK(load_text(HEADER "AutoUpdate=local\n", NULL, &c2));
+        ASSERT_EQ(c2->auto_update, AUTO_UPDATE_LOCAL);
+        ASSERT_OK(load_text(HEADER "AutoUpdate=registry\nAutoUpdate=\n", NULL, &c3));
+        ASSERT_EQ(c3->auto_update, AUTO_UPDATE_NO);
+        ASSERT_OK(check_bad("AutoUpdate=always", DIAGNOSTIC_WARNING,
+                            "web.ctr:3: Invalid value 'always' for AutoUpdate= (registry, local or no), ignoring."));
+}
+
+TEST(pull) {
+        _cleanup_container_free_ Container *c = NULL, *c2 = NULL, *c3 = NULL, *c4 = NULL;
+
+        ASSERT_OK(load_text("[Container]\nImage=nginx\nPull=never\n", NULL, &c));
+        ASSERT_EQ(c->pull, PULL_NEVER);
+        ASSERT_FALSE(container_may_pull(c));
+        ASSERT_OK(load_text("[Container]\nImage=nginx\nPull=newer\nPull=always\n", NULL, &c2));
+        ASSERT_EQ(c2->pull, PULL_ALWAYS);
+        ASSERT_TRUE(container_may_pull(c2));
+        ASSERT_OK(load_text("[Container]\nImage=nginx\nPull=newer\nPull=\n", NULL, &c3));
+        ASSERT_EQ(c3->pull, PULL_MISSING);
+        ASSERT_TRUE(container_may_pull(c3));
+        /* host and an image id name nothing a registry has */
+        ASSERT_OK(load_text(HEADER "Pull=always\n", NULL, &c4));
+        ASSERT_FALSE(container_may_pull(c4));
+        c4->image = mfree(c4->image);
+        c4->image = strdup("sha256:0123456789abcdef");
+        ASSERT_FALSE(container_may_pull(c4));
+        ASSERT_OK(check_bad("Pull=sometimes", DIAGNOSTIC_WARNING,
+                            "web.ctr:3: Invalid value 'sometimes' for Pull= "
+                            "(missing, never, always or newer), ignoring."));
 }
 
 TEST(lifecycle_keys) {
