@@ -24,12 +24,12 @@
 #include "image-ref.h"
 #include "oci-json.h"
 #include "registry-client.h"
+#include "registry-platform.h"
 #include "string-util.h"
 #include "strv.h"
 #include "time-util.h"
 
 #define PULL_LOCK_DIR "pull"
-#define INDEX_DEPTH_MAX 2U
 
 typedef struct PullLayer {
         struct Pull *pull;
@@ -307,64 +307,6 @@ static int pull_layers(Pull *p) {
         }
 }
 
-static int parse_platform(const char *platform, char **ret_arch, char **ret_variant, char **ret_error) {
-        _cleanup_strv_free_ char **parts = NULL;
-
-        if (!platform) {
-                *ret_arch = strdup(oci_host_architecture());
-                *ret_variant = oci_host_variant() ? strdup(oci_host_variant()) : NULL;
-                return *ret_arch ? 0 : -ENOMEM;
-        }
-        if (strv_split(platform, "/", &parts) < 0)
-                return -ENOMEM;
-        if (strv_length(parts) < 2 || strv_length(parts) > 3 || !streq(parts[0], "linux"))
-                return strprintf_replace(ret_error, "Platform '%s' is not linux/ARCH[/VARIANT] (only Linux "
-                                         "images run here).", platform) < 0 ? -ENOMEM : -EINVAL;
-        *ret_arch = strdup(parts[1]);
-        *ret_variant = parts[2] ? strdup(parts[2]) : NULL;
-        return *ret_arch ? 0 : -ENOMEM;
-}
-
-/* The manifest for the platform: |json| itself, or what an index names for it. */
-static int resolve_manifest(Pull *p, char **json, size_t *size, char **media_type,
-                            char digest[DIGEST_STRING_MAX]) {
-        _cleanup_free_ char *arch = NULL, *variant = NULL;
-        int r;
-
-        r = parse_platform(p->options->platform, &arch, &variant, p->error);
-        if (r < 0)
-                return r;
-        for (unsigned depth = 0;; depth++) {
-                _cleanup_(oci_index_done) OciIndex idx = {};
-                OciMediaKind kind = *media_type ? oci_media_kind(*media_type) : OCI_KIND_UNKNOWN;
-                size_t k;
-
-                if (kind == OCI_KIND_UNKNOWN)   /* no or a generic Content-Type: the document says */
-                        kind = oci_document_kind(*json, *size);
-                if (kind == OCI_KIND_MANIFEST)
-                        return 0;
-                if (kind != OCI_KIND_INDEX || depth >= INDEX_DEPTH_MAX)
-                        return pull_fail(p, -ENOTSUP, "%s: manifest %s has media type '%s', neither an OCI "
-                                         "or Docker v2 schema 2 manifest nor an index.",
-                                         registry_client_name(p->client), digest, strna(*media_type));
-                r = oci_index_parse(*json, *size, NULL, &idx, p->error);
-                if (r < 0)
-                        return r;
-                r = oci_index_select_platform(&idx, arch, variant, &k);
-                if (r < 0)
-                        return pull_fail(p, r == -ENOENT ? -ENOTSUP : r, "%s: index %s has %s image for "
-                                         "linux/%s%s%s.", registry_client_name(p->client), digest,
-                                         r == -ENOENT ? "no" : "more than one", arch, variant ? "/" : "",
-                                         strempty(variant));
-                *json = mfree(*json);
-                *media_type = mfree(*media_type);
-                r = registry_get_manifest(p->client, idx.manifests[k].digest, json, size, media_type, digest,
-                                          p->error);
-                if (r < 0)
-                        return r;
-        }
-}
-
 /* NAME:TAG to commit under; a digest without a tag as NAME:sha256-HEX */
 static int pull_name(const ImageReference *ref, char **ret) {
         _cleanup_free_ char *tag = NULL;
@@ -386,11 +328,8 @@ static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
         size_t size, config_size;
         int r;
 
-        r = registry_get_manifest(p->client, ref->digest[0] ? ref->digest : ref->tag, &json, &size,
-                                  &media_type, digest, p->error);
-        if (r < 0)
-                return r;
-        r = resolve_manifest(p, &json, &size, &media_type, digest);
+        r = registry_get_platform_manifest(p->client, ref->digest[0] ? ref->digest : ref->tag,
+                                           p->options->platform, &json, &size, &media_type, digest, p->error);
         if (r < 0)
                 return r;
         r = oci_manifest_parse(json, size, NULL, &m, p->error);
@@ -446,8 +385,6 @@ int image_pull(ImageStore *s, const char *reference, const ImagePullOptions *o, 
                char **ret_error) {
         static const ImagePullOptions no_options = {};
         _cleanup_(image_reference_done) ImageReference ref = {};
-        _cleanup_free_ char *registry = NULL;
-        const char *slash;
         Pull p = {
                 .store = s,
                 .options = o ?: &no_options,
@@ -464,14 +401,8 @@ int image_pull(ImageStore *s, const char *reference, const ImagePullOptions *o, 
         r = pull_name(&ref, &p.name);
         if (r < 0)
                 return r;
-        slash = strchr(ref.name, '/');
-        registry = slash ? strndup(ref.name, (size_t) (slash - ref.name)) : NULL;
-        if (!registry) {
-                free(p.name);
-                return -ENOMEM;
-        }
 
-        r = registry_client_new(registry, slash + 1, &(RegistryClientOptions) {
+        r = registry_client_for_name(ref.name, &(RegistryClientOptions) {
                                         .tls = p.options->tls,
                                         .auth_file = p.options->auth_file,
                                 }, &p.client, ret_error);
