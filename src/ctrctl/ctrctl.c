@@ -17,6 +17,9 @@ const char *arg_host = NULL;
 
 /* Sorted by name; one line per verb. */
 static const Verb verbs[] = {
+        { "auto-update", 0, 0,     verb_auto_update, 0,
+          "[--dry-run] [--json]\tPull and restart containers with AutoUpdate= whose image changed, roll back "
+          "one that fails" },
         { "cat",      1, VERB_ANY, verb_cat, 0,
           "NAME…\tShow the .ctr files and drop-ins of containers" },
         { "disable",  1, VERB_ANY, verb_unit, VERB_REMOTE,
