@@ -222,6 +222,14 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
                         return r;
         }
 
+        /* A container that may pull its image at start (Pull=, pull-start.h) needs the network up first, as
+         * Quadlet orders a container with an image; one that never pulls does not wait for it. */
+        if (container_may_pull(c)) {
+                r = buffer_puts(&b, "Wants=network-online.target\nAfter=network-online.target\n");
+                if (r < 0)
+                        return r;
+        }
+
         /* Mount points the container needs, in the order a reader of the .ctr would list them. */
         if (c->root_directory) {
                 r = buffer_requires_mounts_for(&b, c, c->root_directory, diag);

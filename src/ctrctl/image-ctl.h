@@ -30,6 +30,10 @@ int image_verb_begin(int argc, char *argv[], const struct option *options, const
                      VerbOptionHandler handler, bool create, bool need_store, ImageStore **ret_store,
                      int *ret_status);
 
+/* Pulls |reference| into |s| as `ctrctl image pull` does (image-pull.c): progress on a terminal unless
+ * |quiet|, and to --progress-fd=; the failure logged. Returns the exit status; *ret (may be NULL) the image. */
+int image_pull_show(ImageStore *s, const char *reference, bool quiet, Image **ret);
+
 /* Logs a failed image_store_resolve() of |reference| and returns the exit status: no such image
  * (CTRCTL_EXIT_NO_SUCH) or failure. */
 int image_resolve_failed(int r, const char *reference, const char *error);

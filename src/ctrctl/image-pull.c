@@ -1,11 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* ctrctl image pull [--platform OS/ARCH] [--tls-verify=yes|no] [--quiet] REF, and image login / logout
- * (the auth file of registry-auth.h). On a terminal the pull draws one status line while bytes flow and
- * prints a line per layer as it completes, then a summary; otherwise it prints only the manifest digest. */
+/* ctrctl image pull [--platform OS/ARCH] [--tls-verify=yes|no] [--quiet] [--progress-fd=N] REF, and image
+ * login / logout (the auth file of registry-auth.h). On a terminal the pull draws one status line while
+ * bytes flow and prints a line per layer as it completes, then a summary; otherwise it prints only the
+ * manifest digest. --progress-fd=N writes the progress as lines for a program (ctr-launch's pull at start,
+ * pull-start.h) to fd N:
+ *   resolved NAME N_LAYERS BYTES_TOTAL             manifest and config read (bytes: what needs downloading)
+ *   progress LAYERS_DONE N_LAYERS BYTES_DONE BYTES_TOTAL   while bytes flow, a few times a second
+ *   waiting LAYER N_LAYERS                         for another pull downloading that layer
+ *   layer LAYER N_LAYERS LAYERS_DONE DOWNLOADED    a layer present (DOWNLOADED 1, or 0: the store had it)
+ *   pulled MANIFEST_DIGEST                         the reference written: the last line of a pull that worked
+ * A line is written whole (one write), so a reader never sees half of one. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -25,6 +35,7 @@
 
 typedef struct PullDisplay {
         bool tty;
+        int progress_fd;                /* --progress-fd=, -EBADF without */
         uint64_t start_usec;
         unsigned downloaded, present;
         uint64_t bytes_total;
@@ -33,6 +44,7 @@ typedef struct PullDisplay {
 static const char *arg_platform = NULL;
 static RegistryTlsPolicy arg_tls = REGISTRY_TLS_AS_CONFIGURED;
 static bool arg_quiet = false;
+static int arg_progress_fd = -EBADF;
 static const char *arg_user = NULL;
 static bool arg_password_stdin = false;
 
@@ -40,6 +52,7 @@ enum {
         ARG_PLATFORM = VERB_OPTION_BASE,
         ARG_TLS_VERIFY,
         ARG_PASSWORD_STDIN,
+        ARG_PROGRESS_FD,
 };
 
 static int pull_option(int c, const char *value) {
@@ -60,6 +73,15 @@ static int pull_option(int c, const char *value) {
         case 'q':
                 arg_quiet = true;
                 return 0;
+        case ARG_PROGRESS_FD:
+                if (safe_atoi(value, &arg_progress_fd) < 0 || arg_progress_fd < 3 ||
+                    fcntl(arg_progress_fd, F_GETFD) < 0) {
+                        log_error("--progress-fd= takes an open file descriptor above 2, not '%s'.", value);
+                        return -EINVAL;
+                }
+                /* not passed on to anything we might start */
+                (void) fcntl(arg_progress_fd, F_SETFD, FD_CLOEXEC);
+                return 0;
         case 'u':
                 arg_user = value;
                 return 0;
@@ -71,11 +93,33 @@ static int pull_option(int c, const char *value) {
         }
 }
 
+/* --progress-fd=: one line per event, in one write; a reader that went away does not stop the pull */
+static void pull_report(const PullProgress *p, int fd) {
+        switch (p->phase) {
+        case PULL_PHASE_RESOLVED:
+                (void) dprintf(fd, "resolved %s %u %" PRIu64 "\n", p->name, p->n_layers, p->bytes_total);
+                return;
+        case PULL_PHASE_PROGRESS:
+                (void) dprintf(fd, "progress %u %u %" PRIu64 " %" PRIu64 "\n", p->layers_done, p->n_layers,
+                               p->bytes_done, p->bytes_total);
+                return;
+        case PULL_PHASE_WAITING:
+                (void) dprintf(fd, "waiting %u %u\n", p->layer, p->n_layers);
+                return;
+        case PULL_PHASE_LAYER_DONE:
+                (void) dprintf(fd, "layer %u %u %u %d\n", p->layer, p->n_layers, p->layers_done,
+                               p->downloaded);
+                return;
+        }
+}
+
 static void pull_display(const PullProgress *p, void *userdata) {
         PullDisplay *d = userdata;
         uint64_t elapsed = now_monotonic_usec() - d->start_usec;
         char done[16], total[16], rate[16];
 
+        if (d->progress_fd >= 0)
+                pull_report(p, d->progress_fd);
         if (!d->tty)
                 return;
         switch (p->phase) {
@@ -111,39 +155,30 @@ static void pull_display(const PullProgress *p, void *userdata) {
         }
 }
 
-int image_verb_pull(int argc, char *argv[]) {
-        static const struct option options[] = {
-                { "platform",   required_argument, NULL, ARG_PLATFORM   },
-                { "tls-verify", required_argument, NULL, ARG_TLS_VERIFY },
-                { "quiet",      no_argument,       NULL, 'q'            },
-                {}
-        };
-        _cleanup_image_store_free_ ImageStore *s = NULL;
+int image_pull_show(ImageStore *s, const char *reference, bool quiet, Image **ret) {
         _cleanup_image_free_ Image *image = NULL;
         _cleanup_free_ char *error = NULL;
-        PullDisplay d = { .start_usec = now_monotonic_usec() };
-        ImagePullOptions o = {};
-        char size[16];
-        int i, r, status;
-
-        i = image_verb_begin(argc, argv, options, "q", pull_option, true, false, &s, &status);
-        if (i == 0)
-                return status;
-        d.tty = !arg_quiet && isatty(STDERR_FILENO);
-        o = (ImagePullOptions) {
-                .platform = arg_platform,
-                .tls = arg_tls,
-                .progress = pull_display,
-                .userdata = &d,
+        PullDisplay d = {
+                .tty = !quiet && isatty(STDERR_FILENO),
+                .progress_fd = arg_progress_fd,
+                .start_usec = now_monotonic_usec(),
         };
-        r = image_pull(s, argv[i], &o, &image, &error);
+        char size[16];
+        int r;
+
+        r = image_pull(s, reference, &(ImagePullOptions) {
+                                .platform = arg_platform,
+                                .tls = arg_tls,
+                                .progress = pull_display,
+                                .userdata = &d,
+                        }, &image, &error);
         if (d.tty)
                 fputs("\r\033[K", stderr);
         if (r < 0) {
                 if (error)
-                        log_error("Cannot pull %s: %s", argv[i], error);
+                        log_error("Cannot pull %s: %s", reference, error);
                 else
-                        log_error_errno(r, "Cannot pull %s: %m", argv[i]);
+                        log_error_errno(r, "Cannot pull %s: %m", reference);
                 return r == -EINVAL ? CTRCTL_EXIT_USAGE : CTRCTL_EXIT_FAILURE;
         }
         if (d.tty)
@@ -151,8 +186,32 @@ int image_verb_pull(int argc, char *argv[]) {
                         image->name, image->n_layers, image->n_layers == 1 ? "" : "s", d.downloaded,
                         format_bytes(size, sizeof(size), d.bytes_total), d.present,
                         (double) (now_monotonic_usec() - d.start_usec) / USEC_PER_SEC);
-        printf("%s\n", image->manifest_digest);
+        if (d.progress_fd >= 0)
+                (void) dprintf(d.progress_fd, "pulled %s\n", image->manifest_digest);
+        if (ret)
+                *ret = TAKE_PTR(image);
         return CTRCTL_EXIT_SUCCESS;
+}
+
+int image_verb_pull(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "platform",    required_argument, NULL, ARG_PLATFORM    },
+                { "tls-verify",  required_argument, NULL, ARG_TLS_VERIFY  },
+                { "quiet",       no_argument,       NULL, 'q'             },
+                { "progress-fd", required_argument, NULL, ARG_PROGRESS_FD },
+                {}
+        };
+        _cleanup_image_store_free_ ImageStore *s = NULL;
+        _cleanup_image_free_ Image *image = NULL;
+        int i, status;
+
+        i = image_verb_begin(argc, argv, options, "q", pull_option, true, false, &s, &status);
+        if (i == 0)
+                return status;
+        status = image_pull_show(s, argv[i], arg_quiet, &image);
+        if (status == CTRCTL_EXIT_SUCCESS)
+                printf("%s\n", image->manifest_digest);
+        return status;
 }
 
 /* "https://ghcr.io/" → "ghcr.io": the auth file's key is the registry's HOST[:PORT] */

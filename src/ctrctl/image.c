@@ -36,7 +36,7 @@ static const Verb image_verbs[] = {
         { "image prune",   0, 0,        image_verb_prune,   0,
           "\tRemove blobs and layers no image or container needs; print the space reclaimed" },
         { "image pull",    1, 1,        image_verb_pull,    0,
-          "[--platform linux/ARCH] [--tls-verify=yes|no] [--quiet] REF\tPull an image from its registry" },
+          "[--platform linux/ARCH] [--tls-verify=yes|no] [--quiet] [--progress-fd=N] REF\tPull an image from its registry" },
         { "image rm",      1, VERB_ANY, image_verb_rm,      0,
           "[--force] REF…\tRemove image references (refused while a container uses the image)" },
         { "image tag",     2, 2,        image_verb_tag,     0,

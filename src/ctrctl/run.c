@@ -20,6 +20,9 @@
  *   ctr@N.service; from then on it is managed, listed and logged like any declared container.
  * - with --no-scope (no systemd; the host tests): ctr-launch --no-scope as the child, no units at all.
  *
+ * An IMAGE the store does not have is pulled first, as "docker run" does (progress on a terminal, as `ctrctl
+ * image pull` shows it), so that a detached start does not pull out of sight.
+ *
  * A FILE (an existing path with a '/', or an existing *.ctr) or the NAME of a declared container, without
  * ad-hoc options or a command, runs that container in the foreground the same way. $CTR_LAUNCH overrides
  * the launcher's path (tests, a build tree).
@@ -42,6 +45,8 @@
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "env-util.h"
+#include "image-ctl.h"
+#include "image-ref.h"
 #include "log.h"
 #include "name-util.h"
 #include "parse-util.h"
@@ -320,6 +325,27 @@ static int remove_tree(const char *path) {
         return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
+/* Pulls |image| when it names a registry's image the store does not have. Returns the exit status. */
+static int pull_missing(const char *image) {
+        _cleanup_image_store_free_ ImageStore *s = NULL;
+        _cleanup_image_free_ Image *found = NULL;
+        int r;
+
+        if (streq(image, "host") || image_reference_digest_prefix(image))
+                return CTRCTL_EXIT_SUCCESS;
+        r = image_store_open(NULL, false, &s);
+        /* an image present but unusable is the launcher's to report */
+        if (r >= 0 && image_store_resolve(s, image, &found, NULL) != -ENOENT)
+                return CTRCTL_EXIT_SUCCESS;
+        if (r == -ENOENT)
+                r = image_store_open(NULL, true, &s);
+        if (r < 0) {
+                log_error_errno(r, "Cannot open the image store in %s/images: %m", state_dir());
+                return CTRCTL_EXIT_FAILURE;
+        }
+        return image_pull_show(s, image, false, NULL);
+}
+
 static int run_adhoc(const char *image, char **cmd) {
         _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
         _cleanup_free_ char *name = NULL, *path = NULL, *layer = NULL;
@@ -382,6 +408,10 @@ static int run_adhoc(const char *image, char **cmd) {
                 if (r < 0)
                         return bus_log_connect_error(r, NULL);
         }
+
+        status = pull_missing(image);
+        if (status != CTRCTL_EXIT_SUCCESS)
+                return status;
 
         r = run_ctr_write(&arg_ctr, name, image, cmd, &path);
         if (r < 0)

@@ -5,7 +5,7 @@
  * scope, release, monitor) and the child's (child.h: what happens in the new namespaces before exec).
  *
  * Exit statuses: the workload's own (128+N when killed by signal N); 125 when the container could not be set
- * up (an Image= not in the store among them); 126 when the command could not be executed; 127 when it was not found; 1 for a bad command line or
+ * up (an Image= not in the store, or a pull that failed, among them); 126 when the command could not be executed; 127 when it was not found; 1 for a bad command line or
  * a bad .ctr file. */
 
 #include <errno.h>
@@ -25,6 +25,7 @@
 #include "parent.h"
 #include "paths.h"
 #include "plan.h"
+#include "pull-start.h"
 #include "string-util.h"
 #include "strv.h"
 #include "userns-launch.h"
@@ -178,6 +179,10 @@ static int run(int argc, char *argv[]) {
                 log_warning("Container '%s': PublishPort= needs Network=bridge, ignoring it.", c->name);
 
         plan_options_from_environment(&o);
+        /* Pull= (pull-start.h): from the registry first when the policy says so; a failed pull fails the start */
+        r = arg_print_plan ? 0 : launch_pull(c, o.state_dir);
+        if (r < 0 && r != -ENOENT)
+                return EXIT_SETUP;
         /* Image=REF: resolved in the store now, its config applied; a missing image fails the start */
         if (launch_image_resolve(c, o.state_dir, &li) < 0)
                 return EXIT_SETUP;
