@@ -320,7 +320,7 @@ static int pull_name(const ImageReference *ref, char **ret) {
 }
 
 static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
-        _cleanup_free_ char *json = NULL, *media_type = NULL, *config_json = NULL, *tag = NULL;
+        _cleanup_free_ char *json = NULL, *media_type = NULL, *config_json = NULL;
         _cleanup_(oci_manifest_done) OciManifest m = {};
         _cleanup_strv_free_ char **diff_ids = NULL;
         char digest[DIGEST_STRING_MAX];
