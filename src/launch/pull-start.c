@@ -176,21 +176,19 @@ static int run_pull(const Container *c) {
                 char *message = NULL, *nl;
                 ssize_t n;
 
-                /* wake once a second without data, to tell a stall */
-                if (poll(&p, 1, 1000) < 0) {
-                        if (errno == EINTR)
-                                continue;
+                /* wake once a second without lines; lines keep coming while a transfer stalls (the same
+                 * bytes), so a stall is checked after every wake-up */
+                if (poll(&p, 1, 1000) < 0 && errno != EINTR) {
                         r = log_error_errno(errno, "Failed to wait for the pull: %m");
                         break;
                 }
-                if (p.revents == 0) {
-                        if (pull_watch_idle(&w, now_monotonic_usec(), &message) < 0) {
-                                r = log_oom();
-                                break;
-                        }
-                        notify(message);
-                        continue;
+                if (pull_watch_idle(&w, now_monotonic_usec(), &message) < 0) {
+                        r = log_oom();
+                        break;
                 }
+                notify(message);
+                if (p.revents == 0)
+                        continue;
                 n = read(read_fd, buf + filled, sizeof(buf) - 1 - filled);
                 if (n < 0 && errno == EINTR)
                         continue;
