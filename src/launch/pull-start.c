@@ -130,8 +130,9 @@ static bool image_present(const char *state, const char *reference) {
 static _Noreturn void exec_pull(pid_t parent, int fd, const char *reference) {
         const char *ctrctl = getenv("CTR_CTRCTL");
 
+        /* ctrctl-image is what `ctrctl image` hands the verb to: one exec fewer */
         if (isempty(ctrctl))
-                ctrctl = CTRCTL_PATH;
+                ctrctl = CTRCTL_IMAGE_PATH;
         /* a pull the launcher no longer waits for (stopped, timed out) ends with it */
         if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 || getppid() != parent)
                 _exit(EXIT_FAILURE);

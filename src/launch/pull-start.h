@@ -3,7 +3,8 @@
 
 /* Pull= at start: before the image is resolved, ctr-launch pulls Image= from its registry when the policy
  * says so (missing: the store does not have it; always and newer: every start). The pull runs in another
- * process, `ctrctl image pull --progress-fd=3 REF` ($CTR_CTRCTL overrides the path): the launcher itself
+ * process, `ctrctl image pull --progress-fd=3 REF` (run as libexec's ctrctl-image, which `ctrctl image`
+ * hands its verbs to; $CTR_CTRCTL overrides the path with either binary): the launcher itself
  * never links libcurl or OpenSSL, so a start that pulls nothing loads neither. Its progress lines
  * (image-pull.c in src/ctrctl) become systemd's STATUS=Pulling NAME: … and, while bytes arrive,
  * EXTEND_TIMEOUT_USEC= (the launcher is the service's main process: NotifyAccess=main would drop the
