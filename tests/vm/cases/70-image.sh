@@ -67,6 +67,7 @@ test_missing_image_fails_start() {
         assert_prop ctr@ctrgone.service ExecMainStatus 125
 }
 
+# vm-timeout: 300
 test_128_layers() {
         img_need
         local d=/var/tmp/ctr-image/oci128 n h size diff_ids="" layers=""
