@@ -92,9 +92,10 @@ static int parse_argv(int argc, char *argv[], const char **ret_dir) {
         return 1;
 }
 
-/* Image=REF that the store does not hold (yet): a warning, the unit is generated all the same — it may be
- * imported or pulled before the start, where ctr-launch fails with the same hint if it is not. Silent when
- * there is no store at all: nothing imported yet, or /var not mounted yet when systemd runs generators. */
+/* Image=REF that the store does not hold (yet); the unit is generated all the same. A container that may pull
+ * gets a notice (its start pulls it); one that may not (Pull=never, an image id) a warning: it has to be
+ * imported or pulled before the start, which fails with the same hint otherwise. Silent when there is no store
+ * at all: nothing imported yet, or /var not mounted yet when systemd runs generators. */
 static void warn_image_missing(const Container *c) {
         const char *state = getenv("CTR_STATE_DIR");
 
@@ -102,8 +103,13 @@ static void warn_image_missing(const Container *c) {
                 return;
         if (!state || state[0] != '/')
                 state = CTR_STATE_DIR;
-        if (image_store_has_reference(state, c->image) == 0)
-                log_warning("Image=%s of '%s' is not in the local image store yet; import or pull it before "
+        if (image_store_has_reference(state, c->image) != 0)
+                return;
+        if (container_may_pull(c))
+                log_notice("Image=%s of '%s' is not in the local image store yet; ctr@%s.service pulls it when it "
+                           "starts (Pull=%s).", c->image, c->name, c->name, pull_policy_to_string(c->pull));
+        else
+                log_warning("Image=%s of '%s' is not in the local image store; import or pull it before "
                             "ctr@%s.service starts (ctrctl image import …, ctrctl image pull …).", c->image,
                             c->name, c->name);
 }
