@@ -478,6 +478,10 @@ bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[sta
 int runtime_config_changed(const Container *c, const RuntimeState *s) {
         char then[65], now[65];
 
+        /* the files the launcher read, untouched: nothing to hash (ctrctl exec asks on every call, and a hash
+         * costs loading libcrypto) */
+        if (s->config_stamp && streq_ptr(s->config_stamp, c->config_stamp))
+                return 0;
         if (runtime_config_hash(c, s, then)) {
                 container_config_hash(c, now);
                 return !streq(then, now);
