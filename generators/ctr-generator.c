@@ -16,6 +16,7 @@
 #include "diagnostics.h"
 #include "image-store-layout.h"
 #include "log.h"
+#include "paths.h"
 #include "strv.h"
 #include "unit-writer.h"
 
@@ -97,13 +98,9 @@ static int parse_argv(int argc, char *argv[], const char **ret_dir) {
  * imported or pulled before the start, which fails with the same hint otherwise. Silent when there is no store
  * at all: nothing imported yet, or /var not mounted yet when systemd runs generators. */
 static void warn_image_missing(const Container *c) {
-        const char *state = getenv("CTR_STATE_DIR");
-
         if (!c->image || streq(c->image, "host"))
                 return;
-        if (!state || state[0] != '/')
-                state = CTR_STATE_DIR;
-        if (image_store_has_reference(state, c->image) != 0)
+        if (image_store_has_reference(state_dir(), c->image) != 0)
                 return;
         if (container_may_pull(c))
                 log_notice("Image=%s of '%s' is not in the local image store yet; ctr@%s.service pulls it when it "
