@@ -37,6 +37,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timex.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -322,6 +323,117 @@ static int mode_clone3(int argc, char **argv) {
         if (pid > 0)
                 children[n_children++] = pid;
         return step("clone3", "CLONE_NEWUSER", pid);
+}
+
+/* ---- a user namespace's own maps (a container with PrivateUsers=) */
+
+/* uid-map MAP: widen the container's own maps to MAP (e.g. "0 0 4294967295", every host id) and turn
+ * setgroups() back on; then become root by the map, whatever it now says */
+static int mode_uid_map(int argc, char **argv) {
+        (void) argc;
+        try_write("uid-map", "/proc/self/uid_map", argv[1]);
+        try_write("uid-map", "/proc/self/gid_map", argv[1]);
+        try_write("uid-map", "/proc/self/setgroups", "allow");
+        escaped = false;        /* only what the maps give counts: the host reads them, and the process's ids */
+        (void) setresgid(0, 0, 0);
+        (void) setresuid(0, 0, 0);
+        return 0;
+}
+
+/* nested-userns MAP PATH DATA: a child in a new user and mount namespace, mapped by its parent with MAP (the
+ * parent's ids, e.g. "0 0 4294967295" to reach the host's) or, refused, with "0 0 1"; root there then writes
+ * the host file PATH (through a volume), creates PATH.nested beside it and mounts a tmpfs over its directory
+ * (the host must see neither). */
+static int mode_nested_userns(int argc, char **argv) {
+        (void) argc;
+        int go[2], ready[2];
+        char c = 0, map[64];
+
+        if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
+                return step("nested-userns", "pipe", -1);
+        pid_t pid = fork();
+        if (pid < 0)
+                return step("nested-userns", "fork", -1);
+        if (pid == 0) {
+                char dir[4096], created[4200];
+
+                if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+                        c = 1;
+                if (write(ready[1], &c, 1) != 1 || c || read(go[0], &c, 1) != 1)
+                        _exit(1);
+                (void) setresgid(0, 0, 0);
+                (void) setresuid(0, 0, 0);
+                try_write("nested-userns", argv[2], argv[3]);
+                snprintf(created, sizeof(created), "%s.nested", argv[2]);
+                int fd = open(created, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+                step("nested-userns", created, fd);
+                snprintf(dir, sizeof(dir), "%s", argv[2]);
+                char *slash = strrchr(dir, '/');
+                if (slash && slash != dir)
+                        *slash = '\0';
+                /* a mount in the nested namespace is its own: reported, never counted */
+                int m = mount("tmpfs", dir, "tmpfs", 0, NULL);
+                printf("nested-userns mount over %s: %s\n", dir, m < 0 ? strerrorname_np(errno) : "done");
+                fflush(stdout);
+                _exit(escaped ? 1 : 0);
+        }
+        children[n_children++] = pid;
+        if (read(ready[0], &c, 1) != 1 || c) {
+                errno = EPERM;
+                return step("nested-userns", "unshare CLONE_NEWUSER", -1);
+        }
+        step("nested-userns", "unshare CLONE_NEWUSER", 0);
+        escaped = false;        /* a namespace of its own is no escape: what root in it reaches is */
+        const char *maps[] = { argv[1], "0 0 1" };
+        for (size_t i = 0; i < 2; i++) {
+                bool ok = true;
+                for (size_t k = 0; k < 2; k++) {
+                        snprintf(map, sizeof(map), "/proc/%d/%s", (int) pid, k ? "gid_map" : "uid_map");
+                        int fd = open(map, O_WRONLY | O_CLOEXEC);
+                        int r = fd < 0 ? -1 : write_all(fd, maps[i]);
+                        printf("nested-userns %s '%s': %s\n", k ? "gid_map" : "uid_map", maps[i],
+                               r < 0 ? strerrorname_np(errno) : "written");
+                        if (fd >= 0)
+                                close(fd);
+                        ok = ok && r == 0;
+                }
+                if (ok)
+                        break;
+        }
+        fflush(stdout);
+        int st = 0;
+        if (write(go[1], &c, 1) != 1 || waitpid(pid, &st, 0) != pid)
+                return step("nested-userns", "child", -1);
+        n_children--;
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+                escaped = true;
+        return 0;
+}
+
+/* ---- the host's clock */
+
+/* clock ESTERROR: set the clock to what it says now, and the kernel's estimated error to ESTERROR (µs): a
+ * value the host reads back (clock-show) and nothing else uses while no NTP daemon runs */
+static int mode_clock(int argc, char **argv) {
+        (void) argc;
+        struct timespec now;
+        struct timex tx = { .modes = ADJ_ESTERROR, .esterror = num(argv[1]) };
+
+        clock_gettime(CLOCK_REALTIME, &now);
+        step("clock", "clock_settime", clock_settime(CLOCK_REALTIME, &now));
+        return step("clock", "adjtimex ADJ_ESTERROR", adjtimex(&tx));
+}
+
+/* clock-show: the kernel's estimated error (run on the host, to compare) */
+static int mode_clock_show(int argc, char **argv) {
+        (void) argc, (void) argv;
+        struct timex tx = {};
+
+        if (adjtimex(&tx) < 0)
+                return step("clock-show", "adjtimex", -1);
+        printf("esterror %ld\n", tx.esterror);
+        fflush(stdout);
+        return 0;
 }
 
 /* ---- kernel interfaces a container has no business with */
@@ -847,6 +959,8 @@ static const struct mode {
         { "abstract",      2, mode_abstract,      "NAME MESSAGE" },
         { "bind",          2, mode_bind,          "SRC TARGET" },
         { "bpf",           0, mode_bpf,           "" },
+        { "clock",         1, mode_clock,         "ESTERROR" },
+        { "clock-show",    0, mode_clock_show,    "" },
         { "clone",         0, mode_clone,         "" },
         { "clone3",        0, mode_clone3,        "" },
         { "create",        2, mode_create,        "PATH DATA" },
@@ -863,6 +977,7 @@ static const struct mode {
         { "mknod-read",    5, mode_mknod_read,    "PATH MAJOR MINOR OFFSET LEN" },
         { "modules",       2, mode_modules,       "FILE NAME" },
         { "mount",         3, mode_mount,         "SRC TARGET FSTYPE [DATA]" },
+        { "nested-userns", 3, mode_nested_userns, "MAP PATH DATA" },
         { "open-tree",     2, mode_open_tree,     "SRC TARGET" },
         { "perf",          0, mode_perf,          "" },
         { "pivot-root",    2, mode_pivot_root,    "NEW PUT_OLD" },
@@ -874,6 +989,7 @@ static const struct mode {
         { "swap-loop",     3, mode_swap_loop,     "SECONDS A B [A B…]" },
         { "tiocsti",       1, mode_tiocsti,       "TEXT" },
         { "tty-info",      0, mode_tty_info,      "" },
+        { "uid-map",       1, mode_uid_map,       "MAP" },
         { "umount",        1, mode_umount,        "TARGET" },
         { "unshare",       0, mode_unshare,       "" },
         { "userfaultfd",   0, mode_userfaultfd,   "" },

@@ -11,6 +11,11 @@
 #   $OUT $ERR $RC   the last command's output, errors and exit status
 #   conf NAME LINE…        writes $CONF/NAME.ctr: "[Container]" then the lines
 #   conf_host NAME LINE…   the same with Image=host, $ROOT bound read-only at /x (so /x/attack) and at /attack
+#   conf_userns NAME LINE… the same with the store image userns_image made, PrivateUsers=pick, every capability
+#                          in its namespace and no seccomp filter ($ROOT read-only at /x): only the user
+#                          namespace stands between root in it and the host
+#   userns_image           imports that image once (the template root and a static busybox as /bin/sh …);
+#                          fails when there is no static busybox (the case then skips)
 #   script NAME            stdin becomes the executable $ROOT/NAME (/NAME in the root, /x/NAME with Image=host)
 #   launch NAME [ARG…]     ctr-launch --no-scope [ARG…] NAME (stdin /dev/null, timeout 60)
 #   launch_bg NAME [ARG…]  the same in the background ($BG: the launcher's pid), output appended to $OUT/$ERR;
@@ -22,12 +27,15 @@
 #   canary_token PATH      the token (to assert that it did not leak into $OUT)
 #   check DESC COMMAND…    one TAP case, passing when COMMAND succeeds
 #   has/lacks TEXT, err_has TEXT, rc_is N
+#   knobs_snapshot         "PATH=VALUE" for each host file in $KNOBS;  knobs_restore SNAPSHOT writes back what changed
 #   container_pids         the host PIDs of the processes below $BG (a background container)
 #   host_ns_of PID TYPE    readlink /proc/PID/ns/TYPE
 #
 # CTR_ESCAPE_PRIVILEGED=1 adds AddCapability=ALL and SeccompProfile=unconfined to every .ctr that conf writes:
 # the attacks then succeed, and every case that runs through conf must fail. That is how a case is shown to
 # detect the escape it guards against (the ctrctl run cases have no .ctr and stay confined).
+# conf_userns's containers are privileged already: CTR_ESCAPE_PRIVILEGED=1 gives them PrivateUsers=no instead,
+# the control that shows each user-namespace case detects the escape the namespace alone prevents.
 #
 # Results go to $T/results (one line per case), so that counting works across the cases' subshells.
 
@@ -83,6 +91,29 @@ conf_host() {
         local name=$1
         shift
         conf "$name" "Image=host" "Volume=$ROOT:/x:ro" "Volume=$ROOT/attack:/attack:ro" "$@"
+}
+
+conf_userns() {
+        local name=$1 users=pick
+        shift
+        [ "${CTR_ESCAPE_PRIVILEGED:-0}" = 0 ] || users=no
+        conf "$name" "Image=localhost/escape-userns" "PrivateUsers=$users" "AddCapability=ALL" \
+                "SeccompProfile=unconfined" "Volume=$ROOT:/x:ro" "$@"
+}
+
+userns_image() {
+        local bb r=$T/userns-image x
+        [ -e "$T/userns-image.tar" ] && return 0
+        bb=$(command -v busybox) && file -L "$bb" | grep -q 'statically linked' || return 1
+        cp -a "$T/root.template" "$r"
+        mkdir -p "$r"/{bin,proc,sys,dev,mnt}
+        cp "$bb" "$r/bin/busybox"
+        for x in sh cat chmod chown cp echo id ls mkdir mount rm sleep stat touch; do
+                ln -s busybox "$r/bin/$x"
+        done
+        tar -C "$r" -cf "$T/userns-image.tar.part" . &&
+                "$CTRCTL" image import --quiet "$T/userns-image.tar.part" localhost/escape-userns > /dev/null &&
+                mv "$T/userns-image.tar.part" "$T/userns-image.tar"
 }
 
 script() {
@@ -186,6 +217,15 @@ on_terminal() {
 # 3 s (an operator's shell reading its next command line)
 then_shell() {
         on_terminal /bin/bash -c "$1; read -t 3 -r line && eval \"\$line\"; exit 0"
+}
+
+knobs_snapshot() { local k; for k in $KNOBS; do printf '%s=%s\n' "$k" "$(cat "$k" 2>/dev/null)"; done; }
+knobs_restore() {
+        local line
+        while IFS= read -r line; do
+                [ -n "${line#*=}" ] && [ "$(cat "${line%%=*}" 2>/dev/null)" != "${line#*=}" ] &&
+                        printf '%s\n' "${line#*=}" > "${line%%=*}"
+        done <<< "$1"
 }
 
 has() { grep -qF -- "$1" "$OUT"; }

@@ -8,17 +8,9 @@
 
 KNOBS="/proc/sys/kernel/core_pattern /proc/sys/kernel/modprobe /proc/sys/kernel/hostname /sys/kernel/uevent_helper
        /sys/kernel/mm/ksm/pages_to_scan /sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan"
-snapshot() { local k; for k in $KNOBS; do printf '%s=%s\n' "$k" "$(cat "$k" 2>/dev/null)"; done; }
-BEFORE=$(snapshot)
+BEFORE=$(knobs_snapshot)
 sysrq_count() { dmesg 2>/dev/null | grep -c 'sysrq: HELP'; }
 SYSRQ=$(sysrq_count)
-restore() {
-        local line
-        while IFS= read -r line; do
-                [ -n "${line#*=}" ] && [ "$(cat "${line%%=*}" 2>/dev/null)" != "${line#*=}" ] &&
-                        printf '%s\n' "${line#*=}" > "${line%%=*}"
-        done <<< "$BEFORE"
-}
 
 script writes <<EOF
 /attack write /proc/sys/kernel/core_pattern '|/tmp/escaped %p'
@@ -32,8 +24,8 @@ echo writes-done
 EOF
 conf_host writes "Exec=/x/writes"
 launch writes
-AFTER=$(snapshot)
-restore
+AFTER=$(knobs_snapshot)
+knobs_restore "$BEFORE"
 check "/proc/sys (core_pattern, modprobe, hostname) and /sys knobs unchanged on the host" \
         eval 'has writes-done && [ "$BEFORE" = "$AFTER" ]'
 check "/proc/sysrq-trigger: no SysRq reached the host's kernel" eval '[ "$(sysrq_count)" = "$SYSRQ" ]'
@@ -44,7 +36,7 @@ conf writesx "RootDirectory=$ROOT" "Exec=/attack hold idle"
 launch_bg writesx
 wait_for holding "$OUT"
 ctl exec writesx -- /attack write /proc/sys/kernel/core_pattern '|/tmp/escaped %p'
-AFTER=$(snapshot)
-restore
+AFTER=$(knobs_snapshot)
+knobs_restore "$BEFORE"
 check "ctrctl exec: core_pattern unchanged on the host" eval '[ "$BEFORE" = "$AFTER" ] && lacks "write: ok"'
 stop_bg
