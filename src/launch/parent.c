@@ -193,7 +193,7 @@ static int make_staging_dir(const Plan *p) {
 
 /* The scope step: the child exists and waits on the sync socket; put it into ctr-NAME.scope before it does
  * anything, so its cgroup namespace (unshared after release) is rooted there. */
-static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
+static int place_in_scope(const Container *c, const Plan *p, pid_t pid, int pidfd) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *unit = NULL, *error = NULL;
         const char *service = NULL;
@@ -212,6 +212,12 @@ static int place_in_scope(const Container *c, pid_t pid, int pidfd) {
         if (r < 0)
                 return log_error_errno(r, "Failed to start the scope for container '%s': %s", c->name,
                                        error ?: strerror(-r));
+        /* before the release: the workload finds its cgroup its own from the start */
+        if (p->private_users) {
+                r = scope_delegate(bus, c->name, p->userns.base, p->userns.base, &error);
+                if (r < 0)
+                        return log_error_errno(r, "Container '%s': %s", c->name, error ?: strerror(-r));
+        }
         return 0;
 }
 int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
@@ -341,7 +347,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
 
         /* ---- The child exists and waits on the sync socket. Place it in its scope now. ---- */
         if (!opts->no_scope) {
-                r = place_in_scope(c, pid, pidfd);
+                r = place_in_scope(c, p, pid, pidfd);
                 if (r < 0) {
                         monitor_kill_and_reap(pid, pidfd);
                         goto finish;

@@ -5,12 +5,15 @@
  * child only once it sits in the scope's cgroup. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bus-util.h"
+#include "fd-util.h"
 #include "log.h"
 #include "scope.h"
 #include "string-util.h"
@@ -319,4 +322,51 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
 
         strprintf_replace(ret_error, "Unit %s already exists and could not be replaced", unit);
         return -EEXIST;
+}
+
+/* What systemd-nspawn hands a private-users container's root: the cgroup directory (to create sub-cgroups)
+ * and the files that move processes and enable controllers below it. The other files (memory.max, …) stay
+ * the host's: the limits the scope was given remain out of the container's reach. */
+static const char *const delegated_files[] = {
+        "cgroup.procs",
+        "cgroup.subtree_control",
+        "cgroup.threads",
+};
+
+int scope_delegate(sd_bus *bus, const char *name, uid_t uid, gid_t gid, char **ret_error) {
+        _cleanup_free_ char *unit = NULL, *cgroup = NULL, *path = NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+        int r;
+
+        if (!bus || !name)
+                return -EINVAL;
+
+        r = container_scope_name(name, &unit);
+        if (r < 0)
+                return r;
+        r = bus_unit_get_string(bus, unit, SYSTEMD_SCOPE, "ControlGroup", &cgroup);
+        if (r < 0 || isempty(cgroup)) {
+                strprintf_replace(ret_error, "Failed to read the cgroup of %s: %s", unit,
+                               strerror(r < 0 ? -r : ENOENT));
+                return r < 0 ? r : -ENOENT;
+        }
+        path = strprintf("/sys/fs/cgroup%s", cgroup);
+        if (!path)
+                return -ENOMEM;
+
+        dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir_fd < 0 || fchown(dir_fd, uid, gid) < 0) {
+                r = -errno;
+                strprintf_replace(ret_error, "Failed to delegate '%s' to the container's root: %s", path,
+                               strerror(-r));
+                return r;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(delegated_files); i++)
+                if (fchownat(dir_fd, delegated_files[i], uid, gid, 0) < 0 && errno != ENOENT) {
+                        r = -errno;
+                        strprintf_replace(ret_error, "Failed to delegate '%s/%s' to the container's root: %s",
+                                       path, delegated_files[i], strerror(-r));
+                        return r;
+                }
+        return 0;
 }

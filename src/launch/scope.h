@@ -17,3 +17,9 @@
  * when not run from a unit). A stale scope of the same name is stopped first. Waits for the job's JobRemoved;
  * on failure, returns -errno and sets |ret_error| to systemd's own error text (free() it). */
 int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const char *service, char **ret_error);
+
+/* PrivateUsers=: hands the cgroup of |name|'s scope to the container's root, host ids |uid|/|gid| (as
+ * systemd-nspawn does): its directory and cgroup.procs, cgroup.subtree_control, cgroup.threads, so the
+ * workload may create sub-cgroups and move its processes into them; the scope's limits stay the host's.
+ * Call after scope_start(). On failure, returns -errno and sets |ret_error| (free() it). */
+int scope_delegate(sd_bus *bus, const char *name, uid_t uid, gid_t gid, char **ret_error);

@@ -5,6 +5,7 @@
 
 #include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "plan-internal.h"
 #include "string-util.h"
@@ -34,5 +35,9 @@ void plan_private_users(Plan *p, const UsernsRange *range) {
                 op->by_parent = op->type == PLAN_OVERLAY ||
                                 (op->type == PLAN_MKDIR && !op->in_root && !below_staging(p, op->target)) ||
                                 (op->type == PLAN_BIND && !below_staging(p, op->source));
+                /* its cgroup is delegated to its root (scope_delegate()): writable, as systemd-nspawn mounts
+                 * it for private users; what root may write there is what the ownership gives it */
+                if (op->type == PLAN_CGROUP)
+                        op->attr &= ~(unsigned) MOUNT_ATTR_RDONLY;
         }
 }
