@@ -9,6 +9,7 @@
 
 #include "fileio.h"
 #include "macro.h"
+#include "strv.h"
 
 int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;
@@ -156,6 +157,28 @@ int dir_iter_next(DirIter *it, const struct dirent64 **ret) {
 
 void dir_iter_close(DirIter *it) {
         it->fd = safe_close(it->fd);
+}
+
+int dir_list_names(int dir_fd, const char *path, char ***ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        const struct dirent64 *de;
+        DirIter it;
+        int r;
+
+        r = dir_iter_open(dir_fd, path, &it);
+        if (r < 0)
+                return r;
+        while ((r = dir_iter_next(&it, &de)) > 0)
+                if (strv_extend(&names, de->d_name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+        dir_iter_close(&it);
+        if (r < 0)
+                return r;
+        strv_sort(names);
+        *ret = TAKE_PTR(names);
+        return 0;
 }
 
 int write_string_file(const char *path, const char *value) {

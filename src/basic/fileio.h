@@ -46,3 +46,5 @@ int dir_iter_open(int dir_fd, const char *path, DirIter *it);
 /* 1 and the next entry (valid until the next call), 0 at the end, < 0 on error. */
 int dir_iter_next(DirIter *it, const struct dirent64 **ret);
 void dir_iter_close(DirIter *it);
+/* The names in |path| (relative to |dir_fd|), sorted, as a strv (NULL when empty). -ENOENT … as openat(). */
+int dir_list_names(int dir_fd, const char *path, char ***ret);

@@ -396,37 +396,28 @@ int container_writable_layer(const Container *c, char **ret) {
 }
 
 int runtime_names(char ***ret) {
-        _cleanup_strv_free_ char **names = NULL;
-        const struct dirent64 *de;
-        DirIter it;
+        _cleanup_strv_free_ char **entries = NULL, **names = NULL;
         int r;
 
-        r = dir_iter_open(AT_FDCWD, runtime_dir(), &it);
+        r = dir_list_names(AT_FDCWD, runtime_dir(), &entries);
         if (r == -ENOENT) {
                 *ret = NULL;
                 return 0;
         }
         if (r < 0)
                 return r;
-        while ((r = dir_iter_next(&it, &de)) > 0) {
+        STRV_FOREACH(e, entries) {
                 _cleanup_free_ char *p = NULL;
 
-                if (de->d_name[0] == '.' || !container_name_is_valid(de->d_name))
+                if ((*e)[0] == '.' || !container_name_is_valid(*e))
                         continue;
-                if (asprintf(&p, "%s/%s/state", runtime_dir(), de->d_name) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
+                if (asprintf(&p, "%s/%s/state", runtime_dir(), *e) < 0)
+                        return -ENOMEM;
                 if (access(p, F_OK) < 0)
                         continue;
-                if (strv_extend(&names, de->d_name) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
+                if (strv_extend(&names, *e) < 0)
+                        return -ENOMEM;
         }
-        dir_iter_close(&it);
-        if (r < 0)
-                return r;
         *ret = TAKE_PTR(names);
         return 0;
 }

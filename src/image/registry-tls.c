@@ -29,22 +29,11 @@ void registry_tls_done(RegistryTls *t) {
 
 static int tls_load_dir(const char *dir, RegistryTls *t) {
         _cleanup_strv_free_ char **names = NULL;
-        const struct dirent64 *de;
-        DirIter it;
         int r;
 
-        r = dir_iter_open(AT_FDCWD, dir, &it);
+        r = dir_list_names(AT_FDCWD, dir, &names);
         if (r < 0)
                 return r;
-        while ((r = dir_iter_next(&it, &de)) > 0)
-                if (strv_extend(&names, de->d_name) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-        dir_iter_close(&it);
-        if (r < 0)
-                return r;
-        strv_sort(names);
         STRV_FOREACH(n, names) {
                 _cleanup_free_ char *path = strprintf("%s/%s", dir, *n);
                 char *stem;
