@@ -53,6 +53,7 @@ static void json_image(JsonWriter *w, const Image *i) {
         const ImageConfig *c = &i->config;
 
         json_field_string(w, "manifest_digest", i->manifest_digest);
+        json_field_string(w, "index_digest", i->index_digest[0] ? i->index_digest : NULL);
         json_field_string(w, "config_digest", i->config_digest);
         json_field_unsigned(w, "size", i->size);
         json_field_unsigned(w, "created_usec", c->created_usec);
@@ -113,6 +114,12 @@ int image_verb_list(int argc, char *argv[]) {
                 /* a broken image is listed, with what is known, and a warning */
                 if (image_store_resolve(s, ref, &image, &error) < 0)
                         log_warning("Image %s: %s", ref, strna(error));
+                /* NAME:sha256-HEX of a pull by an index's digest: the index is HEX (image-pull.h) */
+                else if (startswith(refs[k].tag, "sha256-") &&
+                         !streq(refs[k].tag + strlen("sha256-"), digest_hex(image->manifest_digest)) &&
+                         strlen(refs[k].tag) - strlen("sha256-") == DIGEST_HEX_LENGTH)
+                        (void) snprintf(image->index_digest, sizeof(image->index_digest), DIGEST_PREFIX "%s",
+                                        refs[k].tag + strlen("sha256-"));
                 if (arg_json) {
                         json_begin_object(&w);
                         json_field_string(&w, "name", refs[k].name);
@@ -175,6 +182,7 @@ static void print_image(const Image *i, char *const *users) {
 
         print_field("Name", i->name);
         print_field("Digest", i->manifest_digest);
+        print_field("Index", i->index_digest);
         print_field("Config", i->config_digest);
         print_field("Created", c->created_usec > 0 ? format_timestamp(created, sizeof(created), c->created_usec) :
                                                      NULL);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* ctrctl image pull [--platform OS/ARCH] [--tls-verify=yes|no] [--quiet] [--progress-fd=N] REF, and image
- * login / logout (the auth file of registry-auth.h). On a terminal the pull draws one status line while
+ * login (credentials checked against the registry first, unless --no-verify) / logout (the auth file of
+ * registry-auth.h). On a terminal the pull draws one status line while
  * bytes flow and prints a line per layer as it completes, then a summary; otherwise it prints only the
  * manifest digest. --progress-fd=N writes the progress as lines for a program (ctr-launch's pull at start,
  * pull-start.h) to fd N:
@@ -47,12 +48,14 @@ static bool arg_quiet = false;
 static int arg_progress_fd = -EBADF;
 static const char *arg_user = NULL;
 static bool arg_password_stdin = false;
+static bool arg_verify = true;
 
 enum {
         ARG_PLATFORM = VERB_OPTION_BASE,
         ARG_TLS_VERIFY,
         ARG_PASSWORD_STDIN,
         ARG_PROGRESS_FD,
+        ARG_NO_VERIFY,
 };
 
 static int pull_option(int c, const char *value) {
@@ -87,6 +90,9 @@ static int pull_option(int c, const char *value) {
                 return 0;
         case ARG_PASSWORD_STDIN:
                 arg_password_stdin = true;
+                return 0;
+        case ARG_NO_VERIFY:
+                arg_verify = false;
                 return 0;
         default:
                 return -EINVAL;
@@ -251,10 +257,13 @@ int image_verb_login(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "username",       required_argument, NULL, 'u'                },
                 { "password-stdin", no_argument,       NULL, ARG_PASSWORD_STDIN },
+                { "tls-verify",     required_argument, NULL, ARG_TLS_VERIFY     },
+                { "no-verify",      no_argument,       NULL, ARG_NO_VERIFY      },
                 {}
         };
-        _cleanup_free_ char *path = NULL, *user = NULL, *password = NULL;
+        _cleanup_free_ char *path = NULL, *user = NULL, *password = NULL, *error = NULL;
         const char *registry;
+        bool open_registry = false;
         int i, r;
 
         i = verb_parse_options_for(image_verb_find("login"), argc, argv, options, "u:", pull_option);
@@ -278,15 +287,27 @@ int image_verb_login(int argc, char *argv[]) {
                 log_error("A user name (without ':') and a password are needed.");
                 return CTRCTL_EXIT_USAGE;
         }
-        r = registry_auth_file(&path);
+        /* as docker login: only credentials the registry accepts are written */
+        r = arg_verify ? registry_login_check(registry, user, password, arg_tls, &open_registry, &error) : 0;
+        if (r >= 0)
+                r = registry_auth_file(&path);
         if (r >= 0)
                 r = registry_auth_store(path, registry, user, password);
         explicit_bzero(password, strlen(password));
+        if (r < 0 && error) {
+                log_error("Login to %s failed, nothing saved: %s", registry, error);
+                return CTRCTL_EXIT_FAILURE;
+        }
         if (r < 0) {
                 log_error_errno(r, "Cannot write the credentials for %s to %s: %m", registry, strna(path));
                 return CTRCTL_EXIT_FAILURE;
         }
-        fprintf(stderr, "Credentials for %s saved in %s (checked at the next pull).\n", registry, path);
+        if (!arg_verify)
+                fprintf(stderr, "Credentials for %s saved in %s, not checked (--no-verify).\n", registry, path);
+        else if (open_registry)
+                fprintf(stderr, "Credentials for %s saved in %s; the registry asks for none.\n", registry, path);
+        else
+                fprintf(stderr, "Login to %s succeeded: credentials saved in %s.\n", registry, path);
         return CTRCTL_EXIT_SUCCESS;
 }
 

@@ -30,7 +30,8 @@ static const Verb image_verbs[] = {
         { "image list",    0, 0,        image_verb_list,    0,
           "[--json]\tList images: name, tag, digest, size, creation" },
         { "image login",   1, 1,        image_verb_login,   0,
-          "[-u USER] [--password-stdin] REGISTRY\tSave credentials for a registry (mode 0600)" },
+          "[-u USER] [--password-stdin] [--tls-verify=yes|no] [--no-verify] REGISTRY\tCheck credentials "
+          "against a registry and save them (mode 0600)" },
         { "image logout",  1, 1,        image_verb_logout,  0,
           "REGISTRY\tRemove the saved credentials for a registry" },
         { "image prune",   0, 0,        image_verb_prune,   0,

@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #include "image-pull.h"
 #include "image-ref.h"
 #include "oci-json.h"
+#include "parse-util.h"
 #include "registry-client.h"
 #include "registry-platform.h"
 #include "string-util.h"
@@ -30,6 +33,8 @@
 #include "time-util.h"
 
 #define PULL_LOCK_DIR "pull"
+/* how often a pull waiting for another's layer looks at that pull's progress and at the lock */
+#define LOCK_WAIT_POLL_MSEC 200
 
 typedef struct PullLayer {
         struct Pull *pull;
@@ -60,6 +65,7 @@ typedef struct Pull {
         RegistryBlob *blobs;            /* of the round running */
         size_t n_blobs;
         uint64_t bytes_done, bytes_total;
+        uint64_t waited_bytes;          /* of the layer another pull downloads while this one waits */
         int lock_dir_fd;
         char **error;
 } Pull;
@@ -84,13 +90,48 @@ static void pull_progress(Pull *p, PullPhase phase, const PullLayer *l, bool dow
                 .layer_size = l ? l->desc->size : 0,
                 .downloaded = downloaded,
                 .layer_usec = l && downloaded ? now_monotonic_usec() - l->start_usec : 0,
-                .bytes_done = p->bytes_done + in_flight,
+                .bytes_done = p->bytes_done + in_flight + p->waited_bytes,
                 .bytes_total = p->bytes_total,
         }, p->options->userdata);
 }
 
+/* The bytes of a layer received so far are written into its lock file while it downloads, for the pulls
+ * that wait for it (layer_wait()): one fixed-width number at offset 0, so a reader sees either the old or
+ * the new one, never a mix of lengths. */
+#define LOCK_PROGRESS_WIDTH 20
+
+static void lock_progress_write(int lock_fd, uint64_t received) {
+        char buf[LOCK_PROGRESS_WIDTH + 1];
+
+        (void) snprintf(buf, sizeof(buf), "%0*" PRIu64 "\n", LOCK_PROGRESS_WIDTH - 1, received);
+        (void) pwrite(lock_fd, buf, LOCK_PROGRESS_WIDTH, 0);
+}
+
+static uint64_t lock_progress_read(int lock_fd) {
+        char buf[LOCK_PROGRESS_WIDTH + 1];
+        ssize_t n = pread(lock_fd, buf, LOCK_PROGRESS_WIDTH, 0);
+        const char *digits;
+        uint64_t u;
+
+        if (n != LOCK_PROGRESS_WIDTH)
+                return 0;
+        buf[LOCK_PROGRESS_WIDTH - 1] = '\0';
+        digits = buf + strspn(buf, "0");      /* the padding: safe_atou64() takes no leading zero */
+        if (*digits == '\0')
+                return 0;
+        return safe_atou64(digits, &u) < 0 ? 0 : u;
+}
+
 static void transfer_progress(void *userdata) {
-        pull_progress(userdata, PULL_PHASE_PROGRESS, NULL, false);
+        Pull *p = userdata;
+
+        for (size_t i = 0; i < p->n_blobs; i++) {
+                PullLayer *l = p->blobs[i].userdata;
+
+                if (l->lock_fd >= 0)
+                        lock_progress_write(l->lock_fd, p->blobs[i].received);
+        }
+        pull_progress(p, PULL_PHASE_PROGRESS, NULL, false);
 }
 
 /* Whether the store has layer |l| (by diff_id, or its blob recorded as unpacked to that diff_id). */
@@ -109,22 +150,58 @@ static void layer_mark_done(Pull *p, PullLayer *l, bool downloaded) {
         pull_progress(p, PULL_PHASE_LAYER_DONE, l, downloaded);
 }
 
-/* Takes |l|'s download lock: 1 taken, 0 another pull holds it (|wait|: never, it waits). */
-static int layer_lock(Pull *p, PullLayer *l, bool wait) {
+/* PULL_LOCK_DIR/HEX.lock of |l|, opened (made when missing) */
+static int layer_lock_open(Pull *p, PullLayer *l) {
         _cleanup_free_ char *name = strprintf("%s.lock", digest_hex(l->desc->digest));
-        _cleanup_close_ int fd = -EBADF;
+        int fd;
 
         if (!name)
                 return -ENOMEM;
         fd = openat(p->lock_dir_fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        return fd < 0 ? negative_errno() : fd;
+}
+
+/* Takes |l|'s download lock: 1 taken, 0 another pull holds it (layer_wait() waits for it). */
+static int layer_lock(Pull *p, PullLayer *l) {
+        _cleanup_close_ int fd = layer_lock_open(p, l);
+
         if (fd < 0)
-                return negative_errno();
-        while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
-                if (errno == EWOULDBLOCK && !wait)
+                return fd;
+        while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno == EWOULDBLOCK)
                         return 0;
                 if (errno != EINTR)
                         return negative_errno();
         }
+        l->lock_fd = TAKE_FD(fd);
+        return 1;
+}
+
+/* Waits until another pull is done with |l|'s lock, then takes it (1). Meanwhile the bytes that pull
+ * received for the layer, read from the lock file a few times a second, count as this pull's progress:
+ * a start waiting for it (ctr-launch's Pull=) keeps extending its timeout while they grow, and stops
+ * when they stop. */
+static int layer_wait(Pull *p, PullLayer *l) {
+        _cleanup_close_ int fd = layer_lock_open(p, l);
+
+        if (fd < 0)
+                return fd;
+        p->waited_bytes = 0;
+        for (;;) {
+                uint64_t other;
+
+                if (flock(fd, LOCK_EX | LOCK_NB) >= 0)
+                        break;
+                if (errno != EWOULDBLOCK && errno != EINTR)
+                        return negative_errno();
+                other = MIN(lock_progress_read(fd), l->desc->size);
+                if (other > p->waited_bytes) {
+                        p->waited_bytes = other;
+                        pull_progress(p, PULL_PHASE_PROGRESS, NULL, false);
+                }
+                (void) poll(NULL, 0, LOCK_WAIT_POLL_MSEC);
+        }
+        p->waited_bytes = 0;
         l->lock_fd = TAKE_FD(fd);
         return 1;
 }
@@ -200,6 +277,7 @@ static int blob_start(RegistryBlob *b, void *userdata) {
         }
         l->thread_running = true;
         l->start_usec = now_monotonic_usec();
+        lock_progress_write(l->lock_fd, 0);   /* not what a pull that died with the lock had written */
         return 0;
 }
 
@@ -272,7 +350,7 @@ static int pull_layers(Pull *p) {
 
                         if (l->present)
                                 continue;
-                        r = layer_lock(p, l, false);
+                        r = layer_lock(p, l);
                         if (r < 0)
                                 return pull_fail(p, r, "Cannot lock layer %s for download: %s",
                                                  l->desc->digest, strerror(-r));
@@ -282,6 +360,7 @@ static int pull_layers(Pull *p) {
                         }
                         if (layer_present(p, l)) {     /* made by a pull that held the lock before us */
                                 layer_unlock(p, l, false);
+                                p->bytes_done += l->desc->size;   /* it was counted as to download */
                                 layer_mark_done(p, l, false);
                                 continue;
                         }
@@ -299,7 +378,7 @@ static int pull_layers(Pull *p) {
                         return 0;
                 /* only layers others are downloading: wait for one, then look again */
                 pull_progress(p, PULL_PHASE_WAITING, waiting, false);
-                r = layer_lock(p, waiting, true);
+                r = layer_wait(p, waiting);
                 if (r < 0)
                         return pull_fail(p, r, "Cannot lock layer %s for download: %s", waiting->desc->digest,
                                          strerror(-r));
@@ -376,6 +455,13 @@ static int pull_image(Pull *p, const ImageReference *ref, Image **ret) {
                 r = image_store_put_blob(p->work, json, size, digest, NULL);
         if (r >= 0)
                 r = image_store_commit_ref(p->work, ref->name, strrchr(p->name, ':') + 1, digest);
+        /* pinned to an index (NAME:TAG@sha256:INDEX): NAME:sha256-INDEX records which manifest it gave, so
+         * that the reference resolves here without asking the registry again */
+        if (r >= 0 && ref->digest[0] && ref->tag && !streq(ref->digest, digest)) {
+                _cleanup_free_ char *index_tag = strprintf("sha256-%s", digest_hex(ref->digest));
+
+                r = index_tag ? image_store_commit_ref(p->work, ref->name, index_tag, digest) : -ENOMEM;
+        }
         if (r < 0)
                 return pull_fail(p, r, "Cannot write image %s into the store: %s", p->name, strerror(-r));
         return ret ? image_store_resolve(p->store, p->name, ret, p->error) : 0;

@@ -7,7 +7,10 @@
  * downloaded |parallel| at a time, each hashed as it arrives, then unpacked; the reference written last,
  * as an import does (a killed pull leaves nothing visible). Two pulls of the same image at once download
  * each layer once: a layer's download is done under STATE/images/pull/HEX.lock (HEX: the blob's digest),
- * and whoever waited for it finds the layer present. Logs nothing; a failure comes with a sentence. */
+ * and whoever waited for it finds the layer present. The holder writes the bytes it has received into
+ * that file; a pull waiting for it reports them as its own PULL_PHASE_PROGRESS, so that a start waiting
+ * on another's download still extends its timeout while bytes flow there. Logs nothing; a failure comes
+ * with a sentence. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,7 +56,9 @@ typedef struct ImagePullOptions {
 #define PULL_PARALLEL_DEFAULT 3U
 
 /* Pulls |reference| (as image_reference_normalize() takes it; "NAME@sha256:…" without a tag is kept as
- * NAME:sha256-HEX so that prune keeps it) and returns the image as image_store_resolve() would (|ret| may
+ * NAME:sha256-HEX so that prune keeps it; when that digest is an index's, the file holds the digest of the
+ * manifest picked from it, and the store keeps that manifest, not the index: image_store_resolve() of
+ * NAME@sha256:INDEX finds it there and says so in Image.index_digest) and returns the image as image_store_resolve() would (|ret| may
  * be NULL). Errors: -EINVAL a reference or platform that does not parse, -ENOENT no such repository, tag
  * or blob, -EACCES authentication refused or required, -ENOTSUP no image for the platform, or a media type
  * the store does not take, -EBADMSG a corrupt blob or document (named), -EIO a transfer that failed;

@@ -404,9 +404,37 @@ static int resolve_prefix(ImageStore *s, const char *prefix, char ret[DIGEST_STR
         return 0;
 }
 
-/* The manifest digest and normalised name |reference| stands for. */
+/* The manifest a reference by digest names: its blob, or, for the digest of an index (a manifest list) that
+ * a pull followed to this machine's manifest, what NAME:sha256-HEX records (image-pull.h), in
+ * |ret_index| (empty otherwise). */
+static int resolve_pinned(ImageStore *s, const ImageReference *ref, char ret_digest[DIGEST_STRING_MAX],
+                          char ret_index[DIGEST_STRING_MAX]) {
+        _cleanup_free_ char *p = strprintf(STORE_BLOBS "/%s", digest_hex(ref->digest)), *tag = NULL;
+        struct stat st;
+        int r;
+
+        if (!p)
+                return -ENOMEM;
+        if (fstatat(s->fd, p, &st, AT_SYMLINK_NOFOLLOW) >= 0) {
+                strcpy(ret_digest, ref->digest);
+                return 0;
+        }
+        tag = strprintf("sha256-%s", digest_hex(ref->digest));
+        if (!tag)
+                return -ENOMEM;
+        r = ref_read(s, ref->name, tag, ret_digest);
+        if (r < 0)
+                return r == -ENOTDIR || r == -EINVAL ? -ENOENT : r;
+        if (!streq(ret_digest, ref->digest))
+                strcpy(ret_index, ref->digest);
+        return 0;
+}
+
+/* The manifest digest and normalised name |reference| stands for; |ret_index| (may be NULL): the index it
+ * was picked from, when the reference names one by digest, else empty. */
 static int resolve_reference(ImageStore *s, const char *reference, char ret_digest[DIGEST_STRING_MAX],
-                             char **ret_name) {
+                             char **ret_name, char ret_index[DIGEST_STRING_MAX]) {
+        char index[DIGEST_STRING_MAX] = "";
         _cleanup_(image_reference_done) ImageReference ref = {};
         const char *prefix = image_reference_digest_prefix(reference);
         int r;
@@ -423,20 +451,17 @@ static int resolve_reference(ImageStore *s, const char *reference, char ret_dige
         r = image_reference_parse(reference, &ref);
         if (r < 0)
                 return r;
-        if (ref.digest[0] != '\0') {
-                struct stat st;
-                _cleanup_free_ char *p = strprintf(STORE_BLOBS "/%s", digest_hex(ref.digest));
-
-                if (!p)
-                        return -ENOMEM;
-                if (fstatat(s->fd, p, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        return -ENOENT;
-                strcpy(ret_digest, ref.digest);
-        } else {
+        if (ref.digest[0] != '\0')
+                r = resolve_pinned(s, &ref, ret_digest, index);
+        else {
                 r = ref_read(s, ref.name, ref.tag, ret_digest);
-                if (r < 0)
-                        return r == -ENOTDIR ? -ENOENT : r;
+                if (r == -ENOTDIR)
+                        r = -ENOENT;
         }
+        if (r < 0)
+                return r;
+        if (ret_index)
+                strcpy(ret_index, index);
         return image_reference_format(ref.name, ref.tag, ref.digest, ret_name);
 }
 
@@ -491,7 +516,7 @@ int image_store_resolve(ImageStore *s, const char *reference, Image **ret, char 
         i = calloc(1, sizeof(Image));
         if (!i)
                 return -ENOMEM;
-        r = resolve_reference(s, reference, digest, &i->name);
+        r = resolve_reference(s, reference, digest, &i->name, i->index_digest);
         if (r == -ENOENT || r == -EINVAL)
                 (void) strprintf_replace(ret_error, "No image '%s' in the store.", reference);
         else if (r == -ENOTUNIQ)
@@ -552,7 +577,7 @@ int image_store_untag(ImageStore *s, const char *reference, unsigned *ret_remove
         size_t n = 0;
         int r;
 
-        r = resolve_reference(s, reference, digest, &name);
+        r = resolve_reference(s, reference, digest, &name, NULL);
         if (r < 0)
                 return r == -EINVAL ? -ENOENT : r;
         /* NAME:TAG: that reference; a digest: every reference to it */

@@ -31,6 +31,8 @@ typedef struct Image {
         char *name;                             /* the reference it was resolved from, normalised
                                                  * (image_reference_normalize()); NULL when looked up by digest */
         char manifest_digest[DIGEST_STRING_MAX];/* what the container's writable layer records */
+        char index_digest[DIGEST_STRING_MAX];   /* resolved from an index's digest (NAME@sha256:INDEX) that a
+                                                 * pull followed to manifest_digest; "" otherwise */
         char config_digest[DIGEST_STRING_MAX];
         char **diff_ids;                        /* "sha256:…", bottom layer first, n_layers of them */
         size_t n_layers;

@@ -297,10 +297,11 @@ int registry_request_start(RegistryRequest *q) {
         return 0;
 }
 
-static const char *status_hint(long status) {
+static const char *status_hint(const RegistryClient *c, long status) {
         switch (status) {
         case 401:
-                return "authentication required or refused: log in with 'ctrctl image login REGISTRY', "
+                return c->login ? "the user name or password is wrong" :
+                       "authentication required or refused: log in with 'ctrctl image login REGISTRY', "
                        "or check the credentials in the auth file";
         case 403:
                 return "access denied: these credentials may not pull from this repository";
@@ -396,7 +397,7 @@ static int request_finished(RegistryRequest *q, CURLcode result) {
                                     q->status == 401 || q->status == 403 ? -EACCES : -EIO,
                                     "%s: %s: HTTP %ld%s%s%s: %s.", c->name, q->what, q->status,
                                     detail ? " (" : "", strempty(detail), detail ? ")" : "",
-                                    status_hint(q->status));
+                                    status_hint(c, q->status));
         }
         if (q->expected_digest) {
                 char got[DIGEST_STRING_MAX];

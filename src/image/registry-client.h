@@ -80,5 +80,13 @@ int registry_get_blobs(RegistryClient *c, RegistryBlob *blobs, size_t n, unsigne
                        RegistryBlobDone start, RegistryBlobDone done, RegistryProgress progress, void *userdata,
                        char **ret_error);
 
+/* Checks |user| and |password| against |registry| (HOST[:PORT], "docker.io") as docker login does: GET
+ * /v2/, and the challenge of its 401 answered with them (a token asked for with them from a Bearer realm,
+ * or Basic), then GET /v2/ again with what that gave. 0 accepted (or a registry that asks for none:
+ * *ret_open set), -EACCES refused (*ret_error names the registry and the HTTP status, never the
+ * password), the client's other errors. Nothing is written. */
+int registry_login_check(const char *registry, const char *user, const char *password,
+                         RegistryTlsPolicy tls, bool *ret_open, char **ret_error);
+
 /* "REGISTRY/REPOSITORY", for messages */
 const char *registry_client_name(RegistryClient *c);

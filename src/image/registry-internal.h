@@ -19,6 +19,9 @@ struct RegistryClient {
         bool insecure;                  /* plain HTTP */
         char *auth_file;
         char *authorization;            /* the Authorization header's value for origin, NULL none yet */
+        /* registry_login_check(): the credentials being checked (user, and "Basic …"), not the auth file's */
+        bool login;
+        char *login_user, *login_basic;
         CURLM *multi;
         /* for token requests, which may be made while the transfers of |multi| wait (a token that
          * expired in the middle of a pull): a run on |multi| from inside a run on it would take its

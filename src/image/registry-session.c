@@ -31,6 +31,10 @@ RegistryClient *registry_client_free(RegistryClient *c) {
         if (!c)
                 return NULL;
         authorization_clear(c);
+        if (c->login_basic)
+                explicit_bzero(c->login_basic, strlen(c->login_basic));
+        free(c->login_basic);
+        free(c->login_user);
         if (c->multi)
                 curl_multi_cleanup(c->multi);
         if (c->token_multi)
@@ -56,7 +60,7 @@ int registry_client_new(const char *registry, const char *repository, const Regi
                 return -EIO;
         c->insecure = o->tls == REGISTRY_TLS_PLAIN_HTTP ||
                       (o->tls == REGISTRY_TLS_AS_CONFIGURED && registry_is_insecure(registry));
-        c->name = strprintf("%s/%s", registry, repository);
+        c->name = isempty(repository) ? strdup(registry) : strprintf("%s/%s", registry, repository);
         c->registry = strdup(registry);
         c->repository = strdup(repository);
         c->origin = strprintf("%s://%s", c->insecure ? "http" : "https", host);
@@ -119,12 +123,15 @@ static int token_url(RegistryClient *c, const RegistryChallenge *ch, char **ret)
 
         if (!default_scope)
                 return -ENOMEM;
-        scope = curl_easy_escape(NULL, ch->scope ?: default_scope, 0);
+        /* a login check asks for no repository: a token for the user alone, as docker login asks */
+        if (ch->scope || !isempty(c->repository))
+                scope = curl_easy_escape(NULL, ch->scope ?: default_scope, 0);
         if (ch->service)
                 service = curl_easy_escape(NULL, ch->service, 0);
-        if (scope && (service || !ch->service)) {
-                *ret = strprintf("%s%s%s%s%sscope=%s", ch->realm, strchr(ch->realm, '?') ? "&" : "?",
-                                 service ? "service=" : "", strempty(service), service ? "&" : "", scope);
+        if ((scope || (!ch->scope && isempty(c->repository))) && (service || !ch->service)) {
+                *ret = strprintf("%s%s%s%s%s%s%s", ch->realm, strchr(ch->realm, '?') ? "&" : "?",
+                                 service ? "service=" : "", strempty(service), service && scope ? "&" : "",
+                                 scope ? "scope=" : "", strempty(scope));
                 r = *ret ? 0 : -ENOMEM;
         }
         curl_free(service);
@@ -179,7 +186,14 @@ int registry_authenticate(RegistryClient *c, const char *challenge, char **ret_e
         if (!challenge || registry_challenge_parse(challenge, &ch) < 0)
                 return strprintf_replace(ret_error, "%s answered 401 without a challenge ctr understands.",
                                          c->name) < 0 ? -ENOMEM : -EACCES;
-        r = registry_auth_lookup(c->auth_file, c->registry, &user, &password);
+        if (c->login) {
+                basic = strdup(c->login_basic);
+                user = strdup(c->login_user);
+                if (!basic || !user)
+                        return -ENOMEM;
+                r = -ENOENT;    /* nothing from the auth file */
+        } else
+                r = registry_auth_lookup(c->auth_file, c->registry, &user, &password);
         if (r < 0 && r != -ENOENT)
                 return strprintf_replace(ret_error, "Cannot read the credentials for %s in %s: %s.",
                                          c->registry, c->auth_file, strerror(-r)) < 0 ? -ENOMEM : -EACCES;
@@ -206,6 +220,37 @@ int registry_authenticate(RegistryClient *c, const char *challenge, char **ret_e
         if (basic)
                 explicit_bzero(basic, strlen(basic));
         return r;
+}
+
+int registry_login_check(const char *registry, const char *user, const char *password,
+                         RegistryTlsPolicy tls, bool *ret_open, char **ret_error) {
+        _cleanup_registry_client_free_ RegistryClient *c = NULL;
+        _cleanup_(registry_request_freep) RegistryRequest *q = NULL;
+        _cleanup_free_ char *url = NULL, *what = NULL;
+        int r;
+
+        r = registry_client_new(registry, "", &(RegistryClientOptions) { .tls = tls }, &c, ret_error);
+        if (r < 0)
+                return r;
+        c->login = true;
+        c->login_user = strdup(user);
+        url = strprintf("%s/v2/", c->origin);
+        what = strprintf("login as %s", user);
+        if (!c->login_user || !url || !what)
+                return -ENOMEM;
+        r = registry_basic_credentials(user, password, &c->login_basic);
+        if (r < 0)
+                return r;
+        r = registry_request_new(c, url, what, &q);
+        if (r < 0)
+                return r;
+        q->body.max = TOKEN_MAX;
+        r = registry_run(c, &q, 1, 1, NULL, NULL, NULL, NULL, NULL, ret_error);
+        if (r < 0)
+                return r;
+        /* answered without a 401: the registry asks nobody for credentials */
+        *ret_open = !q->authenticated;
+        return 0;
 }
 
 int registry_error_body_message(const char *body, size_t size, char **ret) {

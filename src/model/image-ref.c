@@ -173,5 +173,13 @@ int image_store_has_reference(const char *state, const char *reference) {
                 return -ENOMEM;
         if (access(path, F_OK) >= 0)
                 return 1;
-        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+        if (errno != ENOENT && errno != ENOTDIR)
+                return -errno;
+        if (ref.tag)
+                return 0;
+        /* an index's digest: the store keeps the manifest a pull picked from it under NAME:sha256-HEX */
+        _cleanup_free_ char *index_ref = strprintf("%s:sha256-%s", ref.name, digest_hex(ref.digest));
+        if (!index_ref)
+                return -ENOMEM;
+        return image_store_has_reference(state, index_ref);
 }

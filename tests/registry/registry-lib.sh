@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Sourced by the registry tests (run-pull, run-pull-start): TAP results, free ports, docker-registry started
-# on 127.0.0.1 with its access log, registry-proxy in front of it, and counting what was served. They use
+# Sourced by the registry tests (run-pull, run-pull-start, run-auto-update): TAP results, free ports,
+# docker-registry started on 127.0.0.1 with its access log, registry-proxy in front of it, and counting what was served. They use
 # $t (the test's directory) and $proxy (registry-proxy's path).
 
 n=0 failed=0
