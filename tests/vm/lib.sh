@@ -146,3 +146,82 @@ start_ctr() {
                 fail "ctr@$1.service is $(unit_prop "ctr@$1.service" ActiveState), not active"
         fi
 }
+
+# the registry cases: ctrctl, the launcher, busybox for their images, docker-registry
+need_registry_cases() {
+        command -v ctrctl >/dev/null || skip "ctrctl is not in the installed tree"
+        need_launch_scope
+        [[ -x /bin/busybox ]] || skip "no /bin/busybox (busybox-static) in the guest"
+        command -v docker-registry >/dev/null || skip "no docker-registry in the guest (tests/vm/vm GUEST_PKGS)"
+}
+
+# oci_busybox_layout DIR FLAVOUR ENTRYPOINT-JSON: an OCI layout in DIR of one uncompressed layer (tar +
+# sha256sum: no image tools in the guest): the guest's static busybox as /bin/{sh,cat,echo,sleep,…},
+# /etc/flavour = FLAVOUR (so every flavour is a layer of its own), /lib and /lib64 linked into an empty /usr
+# (a Volume=/usr:/usr:ro brings the guest's own programs); DIR/digest = the manifest's digest
+oci_busybox_layout() {
+        local d=$1 r=$1.root h size x
+        rm -rf "$d" "$r"
+        mkdir -p "$d/blobs/sha256" "$r"/{bin,etc,tmp,usr}
+        chmod 1777 "$r/tmp"
+        cp /bin/busybox "$r/bin/busybox"
+        for x in sh cat echo sleep mkdir id sort; do ln -s busybox "$r/bin/$x"; done
+        ln -s usr/lib "$r/lib"
+        ln -s usr/lib64 "$r/lib64"
+        echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+        echo "$2" >"$r/etc/flavour"
+        (cd "$r" && tar -cf "$d/layer.tar" bin etc lib lib64 tmp usr)
+        h=$(sha256sum "$d/layer.tar") h=${h%% *}
+        size=$(stat -c %s "$d/layer.tar")
+        mv "$d/layer.tar" "$d/blobs/sha256/$h"
+        local config c m manifest
+        config="{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:$h\"]},\"config\":{\"Entrypoint\":$3}}"
+        printf '%s' "$config" >"$d/blob"
+        c=$(sha256sum "$d/blob") c=${c%% *}
+        mv "$d/blob" "$d/blobs/sha256/$c"
+        manifest="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:$c\",\"size\":${#config}},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$h\",\"size\":$size}]}"
+        printf '%s' "$manifest" >"$d/blob"
+        m=$(sha256sum "$d/blob") m=${m%% *}
+        mv "$d/blob" "$d/blobs/sha256/$m"
+        echo "sha256:$m" >"$d/digest"
+        rm -rf "$r"
+}
+
+# registry_push REGISTRY DIR REPOSITORY TAG [DIR REPOSITORY TAG…]: oci_busybox_layouts' blobs and manifests
+# to REGISTRY/REPOSITORY:TAG over the registry API (monolithic uploads; python3's urllib: no skopeo in the
+# guest), all in one process (a python3 start costs seconds in the emulated guest)
+registry_push() {
+        python3 - "$@" <<'PY'
+import json, sys, urllib.request
+reg = sys.argv[1]
+def call(method, url, data=None, ctype=None):
+    req = urllib.request.Request(url, data=data, method=method)
+    if ctype:
+        req.add_header("Content-Type", ctype)
+    return urllib.request.urlopen(req, timeout=30)
+def push(layout, repo, tag):
+    base = "http://%s/v2/%s" % (reg, repo)
+    digest = open(layout + "/digest").read().strip()
+    manifest = open(layout + "/blobs/sha256/" + digest[7:], "rb").read()
+    m = json.loads(manifest)
+    for d in [m["config"]] + m["layers"]:
+        data = open(layout + "/blobs/sha256/" + d["digest"][7:], "rb").read()
+        loc = call("POST", base + "/blobs/uploads/").headers["Location"]
+        if loc.startswith("/"):
+            loc = "http://%s%s" % (reg, loc)
+        call("PUT", loc + ("&" if "?" in loc else "?") + "digest=" + d["digest"], data, "application/octet-stream")
+    call("PUT", base + "/manifests/" + tag, manifest, m["mediaType"])
+for i in range(2, len(sys.argv), 3):
+    push(*sys.argv[i:i + 3])
+PY
+}
+
+# registry_serve UNIT DIR ADDR: Debian's docker-registry as the transient UNIT on ADDR (127.0.0.1:PORT),
+# its data in DIR; returns once it accepts connections
+registry_serve() {
+        mkdir -p "$2"
+        printf '%s\n' "version: 0.1" "log:" "  level: warn" "storage:" "  filesystem:" \
+                "    rootdirectory: $2/data" "http:" "  addr: $3" >"$2/config.yml"
+        systemd-run --unit="$1" --collect docker-registry serve "$2/config.yml" >/dev/null
+        wait_for 30 bash -c "exec 2>/dev/null; </dev/tcp/127.0.0.1/${3##*:}"
+}

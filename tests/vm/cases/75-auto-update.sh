@@ -13,61 +13,17 @@ AU_REG=127.0.0.1:$AU_PORT
 export CTR_REGISTRY_CONFIG_DIR=$AU/conf
 
 au_need() {
-        command -v ctrctl >/dev/null || skip "ctrctl is not in the installed tree"
-        need_launch_scope
-        [[ -x /bin/busybox ]] || skip "no /bin/busybox (busybox-static) in the guest"
-        command -v docker-registry >/dev/null || skip "no docker-registry in the guest (tests/vm/vm GUEST_PKGS)"
+        need_registry_cases
 }
 
 # au_image NAME FLAVOUR ENTRYPOINT-JSON: an OCI layout $AU/NAME of one layer (busybox, /etc/flavour)
 au_image() {
-        local d=$AU/$1 r=$AU/$1.root h size
-        rm -rf "$d" "$r"
-        mkdir -p "$d/blobs/sha256" "$r"/{bin,etc,tmp}
-        cp /bin/busybox "$r/bin/busybox"
-        local x
-        for x in sh cat echo sleep; do ln -s busybox "$r/bin/$x"; done
-        echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
-        echo "$2" >"$r/etc/flavour"
-        (cd "$r" && tar -cf "$d/layer.tar" bin etc tmp)
-        h=$(sha256sum "$d/layer.tar") h=${h%% *}
-        size=$(stat -c %s "$d/layer.tar")
-        mv "$d/layer.tar" "$d/blobs/sha256/$h"
-        local config c m manifest
-        config="{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:$h\"]},\"config\":{\"Entrypoint\":$3}}"
-        printf '%s' "$config" >"$d/blob"
-        c=$(sha256sum "$d/blob") c=${c%% *}
-        mv "$d/blob" "$d/blobs/sha256/$c"
-        manifest="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:$c\",\"size\":${#config}},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$h\",\"size\":$size}]}"
-        printf '%s' "$manifest" >"$d/blob"
-        m=$(sha256sum "$d/blob") m=${m%% *}
-        mv "$d/blob" "$d/blobs/sha256/$m"
-        echo "sha256:$m" >"$d/digest"
+        oci_busybox_layout "$AU/$1" "$2" "$3"
 }
 
-# au_push NAME: the layout's blobs and manifest to $AU_REG/ctr/app:stable (monolithic uploads)
+# au_push NAME: the layout's blobs and manifest to $AU_REG/ctr/app:stable
 au_push() {
-        python3 - "$AU_REG" "$AU/$1" <<'PY'
-import sys, urllib.request
-reg, layout = sys.argv[1:]
-base = "http://%s/v2/ctr/app" % reg
-def call(method, url, data=None, ctype=None):
-    req = urllib.request.Request(url, data=data, method=method)
-    if ctype:
-        req.add_header("Content-Type", ctype)
-    return urllib.request.urlopen(req, timeout=30)
-digest = open(layout + "/digest").read().strip()
-manifest = open(layout + "/blobs/sha256/" + digest[7:], "rb").read()
-import json
-m = json.loads(manifest)
-for d in [m["config"]] + m["layers"]:
-    data = open(layout + "/blobs/sha256/" + d["digest"][7:], "rb").read()
-    loc = call("POST", base + "/blobs/uploads/").headers["Location"]
-    if loc.startswith("/"):
-        loc = "http://%s%s" % (reg, loc)
-    call("PUT", loc + ("&" if "?" in loc else "?") + "digest=" + d["digest"], data, "application/octet-stream")
-call("PUT", base + "/manifests/stable", manifest, m["mediaType"])
-PY
+        registry_push "$AU_REG" "$AU/$1" ctr/app stable
 }
 
 au_running_digest() {
@@ -85,12 +41,9 @@ journal_has_au() {
 test_setup_registry() {
         au_need
         rm -rf "$AU"
-        mkdir -p "$AU/conf" "$AU/reg"
+        mkdir -p "$AU/conf"
         echo "$AU_REG" >"$AU/conf/insecure-registries"
-        printf '%s\n' "version: 0.1" "log:" "  level: warn" "storage:" "  filesystem:" \
-                "    rootdirectory: $AU/reg/data" "http:" "  addr: $AU_REG" >"$AU/reg/config.yml"
-        systemd-run --unit=ctrtest-registry --collect docker-registry serve "$AU/reg/config.yml" >/dev/null
-        wait_for 30 python3 -c "import socket; socket.create_connection(('127.0.0.1', $AU_PORT), 1)"
+        registry_serve ctrtest-registry "$AU/reg" "$AU_REG"
         local idle="trap 'exit 0' TERM; sleep infinity & wait"
         au_image v1 au-v1 "[\"/bin/sh\",\"-c\",\"echo running \$(cat /etc/flavour); $idle\"]"
         au_image v2 au-v2 "[\"/bin/sh\",\"-c\",\"echo running \$(cat /etc/flavour); $idle\"]"
