@@ -291,6 +291,9 @@ static int load_files(const char *name, const char *main_path, char *const *drop
                         return r;
         }
 
+        r = container_keys_check(&lc.keys);
+        if (r < 0)
+                return r;
         if (lc.keys.failed)
                 return -EBADMSG;
 

@@ -5,6 +5,7 @@
  * loader (ctr-file.c) calls container_key_assign() for every assignment of a [Container] section. */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,5 +161,35 @@ int container_key_assign(KeyState *lc, const char *file, unsigned line, const ch
                 value = expanded;
         }
 
-        return d->parse(&k, value);
+        r = d->parse(&k, value);
+        if (r >= 0 && d->parse == key_private_users) {
+                lc->users_file = file;
+                lc->users_line = line;
+        }
+        return r;
+}
+
+int container_keys_check(KeyState *s) {
+        const Container *c = s->c;
+        _cleanup_free_ char *value = NULL;
+        int r;
+
+        /* Image=host's trees are the host's own, bound as they are: in a user namespace host root's files
+         * (/usr, /etc) would belong to nobody. The default for Image=host is no; asking for more is refused
+         * before anything runs, rather than when the launcher plans the start. */
+        if (!c->image || !streq(c->image, "host") ||
+            c->private_users == PRIVATE_USERS_DEFAULT || c->private_users == PRIVATE_USERS_NO)
+                return 0;
+        if (c->private_users == PRIVATE_USERS_FIXED)
+                value = strprintf("%" PRIu32 ":%" PRIu32, c->private_users_uid, c->private_users_count);
+        else
+                value = strdup(private_users_to_string(c->private_users));
+        if (!value)
+                return -ENOMEM;
+        s->failed = true;
+        r = diagnostics_add(s->diag, DIAGNOSTIC_ERROR, EINVAL, s->users_file, s->users_line, "Container",
+                            "PrivateUsers", value, "PrivateUsers=%s cannot be used with Image=host: the host's "
+                            "files would belong to nobody in the container (leave PrivateUsers= unset, or no).",
+                            value);
+        return r < 0 ? r : 0;
 }

@@ -32,9 +32,16 @@ typedef struct KeyState {
         const char *root_key;   /* "Image" or "RootDirectory", whichever was set last, and where: for the final */
         const char *root_file;  /* checks */
         unsigned root_line;
+        const char *users_file; /* where PrivateUsers= was last set, for container_keys_check() */
+        unsigned users_line;
 } KeyState;
 
 /* Applies one assignment of a [Container] section: expands specifiers (where the key takes them), parses
  * and stores the value, or reports it: a bad value is a warning; an unknown key, or a bad value of a key that
  * would weaken isolation or lose data, is an error (and s->failed is set). Returns < 0 only when out of memory. */
 int container_key_assign(KeyState *s, const char *file, unsigned line, const char *key, const char *value);
+
+/* The checks across keys, once every file of the container is read (so that a drop-in may still change
+ * either key): PrivateUsers=pick, yes or a range with Image=host is an error at the PrivateUsers= line
+ * (s->failed is set). Returns < 0 only when out of memory. */
+int container_keys_check(KeyState *s);

@@ -621,7 +621,8 @@ TEST(private_users) {
         ASSERT_EQ(container_private_users(c2), PRIVATE_USERS_PICK);
         ASSERT_OK(load_text("[Container]\nImage=debian\nPrivateUsers=no\n", NULL, &c3));
         ASSERT_EQ(container_private_users(c3), PRIVATE_USERS_NO);
-        ASSERT_OK(load_text(HEADER "PrivateUsers=yes\nPrivateUsers=1879048192\nVolume=/srv:/srv:idmap,ro\n", NULL, &c4));
+        ASSERT_OK(load_text("[Container]\nImage=debian\nPrivateUsers=yes\nPrivateUsers=1879048192\n"
+                            "Volume=/srv:/srv:idmap,ro\n", NULL, &c4));
         ASSERT_EQ(container_private_users(c4), PRIVATE_USERS_FIXED);
         ASSERT_EQ(c4->private_users_uid, 1879048192U);
         ASSERT_EQ(c4->private_users_count, 65536U);
@@ -632,6 +633,12 @@ TEST(private_users) {
         ASSERT_OK(check_bad("PrivateUsers=100000:0", DIAGNOSTIC_ERROR, NULL));
         ASSERT_OK(check_bad("PrivateUsers=4294901760:65536", DIAGNOSTIC_ERROR,
                             "web.ctr:3: PrivateUsers= range '4294901760:65536' goes past 4294967294."));
+        /* Image=host's trees are the host's: asking for a user namespace over them rejects the file */
+        ASSERT_OK(check_bad("PrivateUsers=yes", DIAGNOSTIC_ERROR,
+                            "web.ctr:3: PrivateUsers=pick cannot be used with Image=host: the host's files would "
+                            "belong to nobody in the container (leave PrivateUsers= unset, or no)."));
+        ASSERT_OK(check_bad("PrivateUsers=3000000000:100", DIAGNOSTIC_ERROR, NULL));
+        ASSERT_OK(check_bad("PrivateUsers=pick\nPrivateUsers=no\nPrivateUsers=pick", DIAGNOSTIC_ERROR, NULL));
 }
 
 TEST(memory_limits) {
