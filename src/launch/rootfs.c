@@ -67,6 +67,12 @@ int rootfs_staging(const PlanOp *op, ExecError *err) {
         if (r < 0)
                 return r;
         r = rootfs_attach(mnt, op->target);
+        if (r == -EACCES)
+                /* with PrivateUsers= this runs as the container's root, an unprivileged user on the host, from
+                 * within the runtime directory: a private (0700) one stops it */
+                return launch_error(err, r, "Failed to mount the staging tmpfs on '%s': the container's root "
+                                    "cannot search the runtime directory; with PrivateUsers= it must be "
+                                    "searchable by others (mode 0755, as ctr-launch makes it)", op->target);
         if (r < 0)
                 return launch_error(err, r, "Failed to mount the staging tmpfs on '%s'", op->target);
         return 0;
