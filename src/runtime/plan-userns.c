@@ -11,7 +11,9 @@
 #include "string-util.h"
 
 const char *plan_private_users_refused(const Container *c) {
-        /* Image=host with PrivateUsers= never gets here: the model rejects the file (container_keys_check()) */
+        if (c->image && streq(c->image, "host"))
+                return "PrivateUsers= cannot be used with Image=host: the host's /usr would belong to nobody in "
+                       "the container";
         if (c->network == NETWORK_CONTAINER)
                 return "PrivateUsers= cannot be used with Network=container: the other container's network "
                        "namespace is not owned by this one's user namespace";
