@@ -69,6 +69,9 @@ static const Verb verbs[] = {
           "[-H HOST] [--now] NAME…\tEnable containers (ctr@NAME.service) at boot" },
         { "exec",     2, VERB_ANY, verb_exec, 0,
           "[-t] [-u USER] [-e K=V]… [-w DIR] NAME -- CMD…\tRun a command in a running container" },
+        { "hash",     1, VERB_ANY, verb_hash, 0,
+          "[--json] [--canonical] [--name NAME] [--dropin-dir DIR] FILE|NAME…\tPrint the digest of the "
+          "effective configuration (file + drop-ins; comments, whitespace and key order do not count)" },
         { "image",    1, VERB_ANY, IMAGE_VERB(verb_image), 0,
           "import|pull|list|inspect|tag|rm|prune|login|logout …\tManage images (ctr-image(5))" },
         { "inspect",  1, VERB_ANY, verb_inspect, 0,
@@ -98,7 +101,8 @@ static const Verb verbs[] = {
         { "top",      0, VERB_ANY, verb_top, 0,
           "[-d SEC] [-n ITERATIONS] [NAME…]\tCPU, memory, tasks and IO of running containers, refreshing" },
         { "validate", 1, VERB_ANY, verb_validate, 0,
-          "[--json] [--name NAME] FILE|NAME…\tCheck .ctr files, print every diagnostic with file:line" },
+          "[--json] [--name NAME] [--dropin-dir DIR] FILE|NAME…\tCheck .ctr files (with the drop-ins in FILE.d "
+          "or DIR), print every diagnostic with file:line" },
 };
 
 enum {
