@@ -2,13 +2,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "fileio.h"
 #include "macro.h"
+#include "string-util.h"
 #include "strv.h"
 
 int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret, size_t *ret_size) {
@@ -193,4 +197,45 @@ int write_string_file(const char *path, const char *value) {
         if (k < 0)
                 return negative_errno();
         return (size_t) k == n ? 0 : -EIO;
+}
+
+int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t size, mode_t mode) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r = 0;
+
+        if (dir_fd < 0)
+                return -EBADF;
+        if (strchr(name, '/'))
+                return -EINVAL;
+        /* a random suffix: two writers of the same name never share a temporary file */
+        for (unsigned attempt = 0; attempt < 100; attempt++) {
+                uint64_t x;
+
+                if (getrandom(&x, sizeof(x), 0) != (ssize_t) sizeof(x))
+                        return negative_errno();
+                free(tmp);
+                tmp = strprintf(".%s.%06" PRIx64, name, x & 0xffffffU);
+                if (!tmp)
+                        return -ENOMEM;
+                fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+                if (fd >= 0 || errno != EEXIST)
+                        break;
+        }
+        if (fd < 0)
+                return negative_errno();
+
+        r = loop_write(fd, data, size);
+        /* the umask must not decide the mode of a configuration file */
+        if (r >= 0 && fchmod(fd, mode) < 0)
+                r = negative_errno();
+        if (r >= 0 && fsync(fd) < 0)
+                r = negative_errno();
+        if (r >= 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
+                r = negative_errno();
+        if (r < 0) {
+                (void) unlinkat(dir_fd, tmp, 0);
+                return r;
+        }
+        return fsync(dir_fd) < 0 ? negative_errno() : 0;
 }

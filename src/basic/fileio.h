@@ -33,6 +33,11 @@ int read_full_fd(int fd, const struct stat *st, size_t max_size, char **ret, siz
 /* Writes |value| to an existing file with one write() (sysctls under /proc/sys want it whole). */
 int write_string_file(const char *path, const char *value);
 
+/* Replaces |name| in |dir_fd| (an open directory, not AT_FDCWD) with |data| (mode |mode|) so that a reader, and a crash at any point, sees the
+ * old file or the new one whole, never a part: written to a temporary ".NAME.XXXXXX" beside it (a dot file,
+ * which the search path ignores), fsync()ed, renamed over |name|, the directory fsync()ed. */
+int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t size, mode_t mode);
+
 /* Reads a directory with getdents64() directly: opendir() and fdopendir() add fstat() and fcntl() calls, which
  * matter when the generator scans 10,000 drop-in directories. Entries "." and ".." are skipped. */
 typedef struct DirIter {
