@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -238,4 +239,26 @@ int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t 
                 return r;
         }
         return fsync(dir_fd) < 0 ? negative_errno() : 0;
+}
+
+const char *atomic_temporary_target(const char *file, size_t *ret_len) {
+        size_t n = strlen(file);
+
+        if (n < 9 || file[0] != '.' || file[n - 7] != '.' || !in_charset(file + n - 6, "0123456789abcdef"))
+                return NULL;
+        *ret_len = n - 8;
+        return file + 1;
+}
+
+int lock_file_at(int dir_fd, const char *path, int operation, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = openat(dir_fd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        if (fd < 0)
+                return negative_errno();
+        while (flock(fd, operation) < 0)
+                if (errno != EINTR)
+                        return negative_errno();
+        *ret_fd = TAKE_FD(fd);
+        return 0;
 }

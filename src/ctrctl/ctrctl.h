@@ -56,6 +56,7 @@ int verb_parse_options_for(const Verb *v, int argc, char *argv[], const struct o
                            const char *shortopts, VerbOptionHandler handler);
 
 /* The verbs, one file each. */
+int verb_apply(int argc, char *argv[]);
 int verb_auto_update(int argc, char *argv[]);
 int verb_cat(int argc, char *argv[]);
 int verb_exec(int argc, char *argv[]);

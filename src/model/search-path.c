@@ -118,7 +118,7 @@ static int classify_entry(int dir_fd, const char *name, unsigned char d_type) {
 bool ctr_file_name_is_temporary(const char *name) {
         /* NAME~, NAME.swp, NAME.tmp, NAME.dpkg-new, NAME.rpmnew, NAME.ucf-dist and the like never end in ".ctr"
          * or ".conf", so they are never read; what can end so are dot files (".#NAME" Emacs locks, ".NAME.swp",
-         * ".ctr-*" that ctrctl writes before a rename, ".ansible_tmp*NAME", ".chef-NAME*") and "#NAME" */
+         * ".NAME.XXXXXX" that ctrctl apply writes before a rename, ".ansible_tmp*NAME", ".chef-NAME*") and "#NAME" */
         return name[0] == '.' || name[0] == '#';
 }
 
