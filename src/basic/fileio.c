@@ -2,13 +2,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "fileio.h"
 #include "macro.h"
+#include "string-util.h"
 #include "strv.h"
 
 int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret, size_t *ret_size) {
@@ -193,4 +198,67 @@ int write_string_file(const char *path, const char *value) {
         if (k < 0)
                 return negative_errno();
         return (size_t) k == n ? 0 : -EIO;
+}
+
+int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t size, mode_t mode) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r = 0;
+
+        if (dir_fd < 0)
+                return -EBADF;
+        if (strchr(name, '/'))
+                return -EINVAL;
+        /* a random suffix: two writers of the same name never share a temporary file */
+        for (unsigned attempt = 0; attempt < 100; attempt++) {
+                uint64_t x;
+
+                if (getrandom(&x, sizeof(x), 0) != (ssize_t) sizeof(x))
+                        return negative_errno();
+                free(tmp);
+                tmp = strprintf(".%s.%06" PRIx64, name, x & 0xffffffU);
+                if (!tmp)
+                        return -ENOMEM;
+                fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+                if (fd >= 0 || errno != EEXIST)
+                        break;
+        }
+        if (fd < 0)
+                return negative_errno();
+
+        r = loop_write(fd, data, size);
+        /* the umask must not decide the mode of a configuration file */
+        if (r >= 0 && fchmod(fd, mode) < 0)
+                r = negative_errno();
+        if (r >= 0 && fsync(fd) < 0)
+                r = negative_errno();
+        if (r >= 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
+                r = negative_errno();
+        if (r < 0) {
+                (void) unlinkat(dir_fd, tmp, 0);
+                return r;
+        }
+        return fsync(dir_fd) < 0 ? negative_errno() : 0;
+}
+
+const char *atomic_temporary_target(const char *file, size_t *ret_len) {
+        size_t n = strlen(file);
+
+        if (n < 9 || file[0] != '.' || file[n - 7] != '.' || !in_charset(file + n - 6, "0123456789abcdef"))
+                return NULL;
+        *ret_len = n - 8;
+        return file + 1;
+}
+
+int lock_file_at(int dir_fd, const char *path, int operation, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = openat(dir_fd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        if (fd < 0)
+                return negative_errno();
+        while (flock(fd, operation) < 0)
+                if (errno != EINTR)
+                        return negative_errno();
+        *ret_fd = TAKE_FD(fd);
+        return 0;
 }

@@ -33,6 +33,18 @@ int read_full_fd(int fd, const struct stat *st, size_t max_size, char **ret, siz
 /* Writes |value| to an existing file with one write() (sysctls under /proc/sys want it whole). */
 int write_string_file(const char *path, const char *value);
 
+/* Replaces |name| in |dir_fd| (an open directory, not AT_FDCWD) with |data| (mode |mode|) so that a reader, and a crash at any point, sees the
+ * old file or the new one whole, never a part: written to a temporary ".NAME.XXXXXX" beside it (a dot file,
+ * which the search path ignores), fsync()ed, renamed over |name|, the directory fsync()ed. */
+int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t size, mode_t mode);
+/* The NAME of such a temporary file (".NAME.XXXXXX"), which a writer killed before its rename leaves behind;
+ * NULL when |file| is not one. Points into |file|, |*ret_len| bytes long. */
+const char *atomic_temporary_target(const char *file, size_t *ret_len);
+
+/* Opens (creating it, mode 0600) the lock file |path| relative to |dir_fd| and flock()s it with |operation|
+ * (LOCK_EX, LOCK_SH, | LOCK_NB), waiting through EINTR. The lock lives as long as *ret_fd. */
+int lock_file_at(int dir_fd, const char *path, int operation, int *ret_fd);
+
 /* Reads a directory with getdents64() directly: opendir() and fdopendir() add fstat() and fcntl() calls, which
  * matter when the generator scans 10,000 drop-in directories. Entries "." and ".." are skipped. */
 typedef struct DirIter {

@@ -14,7 +14,6 @@
 
 #include "bus-util.h"
 #include "config-hash.h"
-#include "sha256.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "fileio.h"
@@ -451,31 +450,28 @@ int container_names_all(char ***ret) {
 }
 
 bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[static 65]) {
-        if (s->config) {
-                sha256_hex(s->config, s->config_size, ret);
-                return true;
-        }
-        if (s->config_hash && strlen(s->config_hash) == 64) {
-                memcpy(ret, s->config_hash, 65);
-                return true;
-        }
-        if (s->config_stamp && streq_ptr(s->config_stamp, c->config_stamp)) {
-                container_config_hash(c, ret);
-                return true;
-        }
+        if (s->config)
+                return config_effective_hash(s->config, s->config_size, ret) >= 0;
+        /* an older launcher's CONFIG_HASH= hashed the files as read: not the effective hash, and not shown */
+        if (s->config_stamp && !s->config_hash && streq_ptr(s->config_stamp, c->config_stamp))
+                return container_config_hash(c, ret) >= 0;
         return false;
 }
 
 int runtime_config_changed(const Container *c, const RuntimeState *s) {
         char then[65], now[65];
 
-        /* the files the launcher read, untouched: nothing to hash (ctrctl exec asks on every call, and a hash
-         * costs loading libcrypto) */
+        /* the files the launcher read, untouched: nothing to parse or hash (ctrctl exec asks on every call,
+         * and a hash costs loading libcrypto) */
         if (s->config_stamp && streq_ptr(s->config_stamp, c->config_stamp))
                 return 0;
-        if (runtime_config_hash(c, s, then)) {
-                container_config_hash(c, now);
-                return !streq(then, now);
+        if (s->config) {
+                if (config_effective_hash(s->config, s->config_size, then) >= 0 &&
+                    container_config_hash(c, now) >= 0)
+                        return !streq(then, now);
+        } else if (s->config_hash && strlen(s->config_hash) == 64) {
+                container_files_hash(c, now);
+                return !streq(s->config_hash, now);
         }
         if (s->config_stamp)
                 return !streq_ptr(s->config_stamp, c->config_stamp);

@@ -67,12 +67,14 @@ char *format_limit(char *buf, size_t size, uint64_t value, uint32_t scale, bool 
 /* Where the container's writable layer is: "$CTR_STATE_DIR/containers/NAME/upper", or a description. */
 int container_writable_layer(const Container *c, char **ret);
 
-/* The container_config_hash() of the configuration a running container was started with, into |ret|: of
- * the copy its launcher kept, else the hash an older launcher recorded, else the current files' when they
- * are still what it read (same stamp). False when not known. */
+/* The container_config_hash() (the effective configuration's) a running container was started with, into
+ * |ret|: of the copy of its files its launcher kept, else of the current files when they are still what it
+ * read (same stamp). False when not known. */
 bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[static 65]);
-/* 1 when the container's files changed since it was started (by hash when known, else by stamp), 0 when not,
- * -ENODATA when the runtime state says nothing of it. */
+/* 1 when the container's effective configuration changed since it was started, 0 when not (the files are
+ * what the launcher read, or differ only in what the effective hash leaves out), -ENODATA when the runtime
+ * state says nothing of it. An older launcher's state (CONFIG_HASH= of the files as read) is compared as it
+ * was: any edit counts. */
 int runtime_config_changed(const Container *c, const RuntimeState *s);
 
 /* Names with a RUNTIME_DIR/NAME/state file (running or crashed launchers), unsorted; NULL when none. */

@@ -58,6 +58,9 @@ static int verb_delegate(_unused_ int argc, _unused_ char *argv[]) {
 
 /* Sorted by name; one line per verb. */
 static const Verb verbs[] = {
+        { "apply",    1, VERB_ANY, verb_apply, 0,
+          "[--check] [--diff] [--json] [--prune] SOURCE…\tMake the config directory hold the containers "
+          "SOURCE describes: validate all, write atomically, report unchanged|created|updated|removed" },
         { "auto-update", 0, 0,     IMAGE_VERB(verb_auto_update), 0,
           "[--dry-run] [--json]\tPull and restart containers with AutoUpdate= whose image changed, roll back "
           "one that fails" },
@@ -69,6 +72,9 @@ static const Verb verbs[] = {
           "[-H HOST] [--now] NAME…\tEnable containers (ctr@NAME.service) at boot" },
         { "exec",     2, VERB_ANY, verb_exec, 0,
           "[-t] [-u USER] [-e K=V]… [-w DIR] NAME -- CMD…\tRun a command in a running container" },
+        { "hash",     1, VERB_ANY, verb_hash, 0,
+          "[--json] [--canonical] [--name NAME] [--dropin-dir DIR] FILE|NAME…\tPrint the digest of the "
+          "effective configuration (file + drop-ins; comments, whitespace and key order do not count)" },
         { "image",    1, VERB_ANY, IMAGE_VERB(verb_image), 0,
           "import|pull|list|inspect|tag|rm|prune|login|logout …\tManage images (ctr-image(5))" },
         { "inspect",  1, VERB_ANY, verb_inspect, 0,
@@ -98,7 +104,8 @@ static const Verb verbs[] = {
         { "top",      0, VERB_ANY, verb_top, 0,
           "[-d SEC] [-n ITERATIONS] [NAME…]\tCPU, memory, tasks and IO of running containers, refreshing" },
         { "validate", 1, VERB_ANY, verb_validate, 0,
-          "[--json] [--name NAME] FILE|NAME…\tCheck .ctr files, print every diagnostic with file:line" },
+          "[--json] [--name NAME] [--dropin-dir DIR] FILE|NAME…\tCheck .ctr files (with the drop-ins in FILE.d "
+          "or DIR), print every diagnostic with file:line" },
 };
 
 enum {

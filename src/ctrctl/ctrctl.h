@@ -56,9 +56,11 @@ int verb_parse_options_for(const Verb *v, int argc, char *argv[], const struct o
                            const char *shortopts, VerbOptionHandler handler);
 
 /* The verbs, one file each. */
+int verb_apply(int argc, char *argv[]);
 int verb_auto_update(int argc, char *argv[]);
 int verb_cat(int argc, char *argv[]);
 int verb_exec(int argc, char *argv[]);
+int verb_hash(int argc, char *argv[]);
 int verb_image(int argc, char *argv[]);           /* image import|list|inspect|tag|rm|prune: image.c */
 int verb_inspect(int argc, char *argv[]);
 int verb_list(int argc, char *argv[]);

@@ -98,8 +98,7 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_field_strv(w, "dropin_paths", c->dropin_paths);
         char hash[65];
 
-        container_config_hash(c, hash);
-        json_field_string(w, "config_hash", hash);
+        json_field_string(w, "config_hash", container_config_hash(c, hash) >= 0 ? hash : NULL);
 
         json_field_string(w, "image", c->image);
         json_field_string(w, "root_directory", c->root_directory);

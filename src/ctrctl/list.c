@@ -62,6 +62,7 @@ typedef struct Row {
         UnitInfo scope;
         RuntimeState state;
         bool have_state;
+        Container *container;   /* the loaded file, for config_changed; NULL when invalid, masked, none */
         bool listed;            /* states known from ListUnitsByPatterns() (or: not loaded, so inactive) */
 } Row;
 
@@ -73,6 +74,7 @@ static void row_done(Row *r) {
         unit_info_done(&r->service);
         unit_info_done(&r->scope);
         runtime_state_done(&r->state);
+        container_free(r->container);
 }
 
 static int rows_add(Row **rows, size_t *n, Row **ret) {
@@ -204,6 +206,7 @@ static void print_json(Row *rows, size_t n, bool have_bus) {
         for (size_t i = 0; i < n; i++) {
                 Row *r = rows + i;
                 uint64_t up = row_uptime(r, now);
+                int changed;
 
                 json_begin_object(&w);
                 json_field_string(&w, "name", r->name);
@@ -240,6 +243,14 @@ static void print_json(Row *rows, size_t n, bool have_bus) {
                 json_field_bool(&w, "masked", r->masked);
                 json_field_bool(&w, "valid", !r->invalid && !r->masked);
                 json_field_bool(&w, "runtime_only", r->runtime_only);
+                /* as inspect's runtime.config_changed: null without a launcher's state (as init_pid) */
+                changed = r->have_state && r->state.init_pid > 0 && r->container ?
+                          runtime_config_changed(r->container, &r->state) : -ENODATA;
+                json_key(&w, "config_changed");
+                if (changed >= 0)
+                        json_boolean(&w, changed > 0);
+                else
+                        json_null(&w);
                 json_field_string(&w, "result", have_bus ? r->service.result : NULL);
                 json_end_object(&w);
         }
@@ -365,6 +376,7 @@ int verb_list(int argc, char *argv[]) {
                                 r = asprintf(&row->image, "dir:%s", c->root_directory) < 0 ? -ENOMEM : 0;
                         if (r == -ENOMEM)
                                 goto oom;
+                        row->container = TAKE_PTR(c);
                 }
         }
 

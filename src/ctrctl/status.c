@@ -373,6 +373,10 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 printf("%11s: %s\n", "File", strna(c->source_path));
                 STRV_FOREACH(d, c->dropin_paths)
                         printf("%11s  %s\n", "", *d);
+                /* the effective hash (ctrctl hash), so an edit of a comment is no change */
+                if (have_state && runtime_config_changed(c, &state) > 0)
+                        printf("%11s: %schanged since the start%s ('ctrctl restart %s' applies it)\n", "Config",
+                               ansi(ANSI_YELLOW), ansi(ANSI_NORMAL), c->name);
                 _cleanup_(container_image_done) ContainerImage ci = {};
 
                 if (c->image && !streq(c->image, "host")) {

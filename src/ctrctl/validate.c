@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* ctrctl validate [--json] [--name NAME] FILE|NAME…
+/* ctrctl validate [--json] [--name NAME] [--dropin-dir DIR] FILE|NAME…
  *
  * Runs the same parser as the generator and the launcher. A FILE may live anywhere (Ansible validates a
- * temporary file: "ctrctl validate --name web %s"); its drop-ins come from the search path, so what is
- * checked is what the generator would see once the file is installed.
+ * temporary file: "ctrctl validate --name web %s"); its drop-ins come from the search path and, above them,
+ * from FILE.d beside it or --dropin-dir, so what is checked is what the generator would see once the file and
+ * the drop-ins staged with it are installed.
  *
  * Beyond the parser, validate refuses what the launcher would refuse at start without starting anything:
  * the plan it builds (plan_build()) and the seccomp filter it compiles (container_exec_prepare(), which
@@ -20,6 +21,7 @@
 #include "ctr-file.h"
 #include "ctrctl.h"
 #include "json.h"
+#include "load-argument.h"
 #include "log.h"
 #include "plan.h"
 #include "seccomp-util.h"
@@ -27,33 +29,18 @@
 #include "strv.h"
 
 static bool arg_json = false;
-static const char *arg_name = NULL;
+static LoadOptions arg_load = {};
 
 enum {
         ARG_JSON = VERB_OPTION_BASE,
-        ARG_NAME,
 };
 
 static int handle_option(int c, const char *value) {
-        switch (c) {
-        case ARG_JSON:
+        if (c == ARG_JSON) {
                 arg_json = true;
                 return 0;
-        case ARG_NAME:
-                if (!container_name_is_valid(value)) {
-                        log_error("Invalid container name '%s'.", value);
-                        return -EINVAL;
-                }
-                arg_name = value;
-                return 0;
-        default:
-                return -EINVAL;
         }
-}
-
-/* A FILE when it has a '/' or is an existing *.ctr; otherwise a NAME on the search path. */
-static bool argument_is_file(const char *a) {
-        return strchr(a, '/') || (endswith(a, ".ctr") && access(a, F_OK) >= 0);
+        return load_options_parse(&arg_load, c, value) > 0 ? 0 : -EINVAL;
 }
 
 typedef struct Result {
@@ -153,47 +140,20 @@ static int check_launch(const Container *c, Diagnostics *diag) {
 
 static int validate_one(const char *argument, char *const *search_path, Result *res) {
         _cleanup_container_free_ Container *c = NULL;
-        bool file;
         int r;
 
         *res = (Result) { .argument = argument };
 
-        file = argument_is_file(argument);
-        if (file) {
+        if (argument_is_file(argument)) {
                 res->file = strdup(argument);
-                if (!res->file || (arg_name && !(res->name = strdup(arg_name))))
+                if (!res->file || (arg_load.name && !(res->name = strdup(arg_load.name))))
                         return -ENOMEM;
-                r = container_load_file(argument, arg_name, search_path, &res->diag, &c);
-        } else {
-                if (!container_name_is_valid(argument))
-                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, EINVAL, NULL, 0, NULL, NULL,
-                                               argument,
-                                               "'%s' is neither a file nor a valid container name.", argument);
-                res->name = strdup(argument);
-                if (!res->name)
-                        return -ENOMEM;
-                r = container_load(argument, search_path, &res->diag, &c);
-        }
+        } else if (container_name_is_valid(argument) && !(res->name = strdup(argument)))
+                return -ENOMEM;
 
-        if (r < 0) {
-                /* The parser explains most failures itself; say something for those it cannot. */
-                if (diagnostics_has_errors(&res->diag))
-                        return 0;
-                if (r == -ENOENT && file)
-                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, ENOENT, argument, 0, NULL, NULL,
-                                               NULL, "No such file.");
-                if (r == -ENOENT)
-                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, ENOENT, NULL, 0, NULL, NULL,
-                                               argument, "No container '%s' on the search path.", argument);
-                if (r == -ERFKILL && file)
-                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, ERFKILL, argument, 0, NULL, NULL,
-                                               NULL, "File is masked (a link to /dev/null).");
-                if (r == -ERFKILL)
-                        return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, ERFKILL, NULL, 0, NULL, NULL,
-                                               argument, "Container '%s' is masked.", argument);
-                return diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, -r, file ? argument : NULL, 0, NULL, NULL,
-                                       NULL, "Failed to load '%s': %s", argument, strerror(-r));
-        }
+        r = load_argument(argument, &arg_load, search_path, &res->diag, &c);
+        if (r < 0 || !c)
+                return r;
 
         r = check_launch(c, &res->diag);
         if (r < 0)
@@ -266,8 +226,8 @@ static void json_print_result(const Result *res) {
 
 int verb_validate(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "json", no_argument,       NULL, ARG_JSON },
-                { "name", required_argument, NULL, ARG_NAME },
+                { "json", no_argument, NULL, ARG_JSON },
+                LOAD_ARGUMENT_OPTIONS,
                 {}
         };
         _cleanup_strv_free_ char **search_path = NULL;
@@ -280,10 +240,8 @@ int verb_validate(int argc, char *argv[]) {
         if (first == 0)
                 return CTRCTL_EXIT_SUCCESS;
 
-        if (arg_name && (argc - first != 1 || !argument_is_file(argv[first]))) {
-                log_error("--name applies to exactly one FILE argument.");
+        if (!load_options_check(&arg_load, argc - first, argv + first))
                 return CTRCTL_EXIT_USAGE;
-        }
 
         r = ctr_search_path(&search_path);
         if (r < 0)

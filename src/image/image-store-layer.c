@@ -169,18 +169,10 @@ static int layer_install(ImageStoreWork *w, const char *tmp, const char *diff_id
 
 static int layer_lock(ImageStore *s, const char *diff_id, int *ret_fd) {
         _cleanup_free_ char *p = strprintf(STORE_LAYERS "/%s.lock", digest_hex(diff_id));
-        _cleanup_close_ int fd = -EBADF;
 
         if (!p)
                 return -ENOMEM;
-        fd = openat(s->fd, p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return negative_errno();
-        while (flock(fd, LOCK_EX) < 0)
-                if (errno != EINTR)
-                        return negative_errno();
-        *ret_fd = TAKE_FD(fd);
-        return 0;
+        return lock_file_at(s->fd, p, LOCK_EX, ret_fd);
 }
 
 int image_store_put_layer(ImageStoreWork *w, int blob_fd, const char *blob_digest, uint64_t blob_size,

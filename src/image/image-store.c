@@ -77,16 +77,7 @@ const char *image_store_path(ImageStore *s) {
 }
 
 int image_store_lock(ImageStore *s, int operation, int *ret_fd) {
-        _cleanup_close_ int fd = -EBADF;
-
-        fd = openat(s->fd, STORE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return negative_errno();
-        while (flock(fd, operation) < 0)
-                if (errno != EINTR)
-                        return negative_errno();
-        *ret_fd = TAKE_FD(fd);
-        return 0;
+        return lock_file_at(s->fd, STORE_LOCK, operation, ret_fd);
 }
 
 int image_store_layer_path(ImageStore *s, const char *diff_id, char **ret) {

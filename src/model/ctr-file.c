@@ -336,6 +336,12 @@ int container_load(const char *name, char *const *search_path, Diagnostics *diag
 
 int container_load_file(const char *path, const char *name, char *const *search_path, Diagnostics *diag,
                         Container **ret) {
+        return container_load_file_full(path, name, search_path, NULL, diag, ret);
+}
+
+int container_load_file_full(const char *path, const char *name, char *const *search_path, const char *dropin_dir,
+                             Diagnostics *diag, Container **ret) {
+        _cleanup_strv_free_ char **merged = NULL;
         _cleanup_free_ char *derived = NULL;
         ContainerSource *s = NULL;
         struct stat st;
@@ -369,6 +375,14 @@ int container_load_file(const char *path, const char *name, char *const *search_
                         return r;
                 if (n > 0)
                         dropins = s[0].dropins;
+        }
+        if (dropin_dir) {
+                r = container_dropins_add_dir(dropins, dropin_dir, &merged);
+                if (r < 0) {
+                        container_source_free_many(s, n);
+                        return r;
+                }
+                dropins = merged;
         }
 
         r = load_files(name, path, dropins, diag, ret);

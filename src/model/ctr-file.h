@@ -34,6 +34,10 @@ int container_load(const char *name, char *const *search_path, Diagnostics *diag
  * search path for that name (search_path NULL = none). Used by "ctrctl validate" on any path. */
 int container_load_file(const char *path, const char *name, char *const *search_path, Diagnostics *diag,
                         Container **ret);
+/* The same, with the drop-ins of |dropin_dir| (NULL: none) on top of the search path's, as the highest
+ * priority (container_dropins_add_dir()). */
+int container_load_file_full(const char *path, const char *name, char *const *search_path, const char *dropin_dir,
+                             Diagnostics *diag, Container **ret);
 
 /* Loads a container from an enumerated source (no further directory scans). */
 int container_load_source(const ContainerSource *s, Diagnostics *diag, Container **ret);

@@ -20,49 +20,51 @@ typedef struct KeyDef {
         bool isolation;         /* a bad value rejects the file */
         bool specifiers;        /* %-specifiers are expanded (strings and paths; not numbers, where "50%" is a
                                  * percentage) */
+        bool list;              /* every assignment adds an entry (an empty one resets the list); otherwise the
+                                 * last assignment wins: what the effective config (config-canonical.c) keeps */
 } KeyDef;
 
 /* Sorted by name (bsearch). */
 static const KeyDef key_table[] = {
-        { "AddCapability",       key_add_capability,        true,  false },
-        { "AllowedCPUs",         key_allowed_cpus,          false, false },
-        { "AutoUpdate",          key_auto_update,           false, false },
-        { "CPUQuota",            key_cpu_quota,             false, false },
-        { "CPUWeight",           key_cpu_weight,            false, false },
-        { "DropCapability",      key_drop_capability,       true,  false },
-        { "Entrypoint",          key_entrypoint,            false, true  },
-        { "Environment",         key_environment,           false, true  },
-        { "EnvironmentFile",     key_environment_file,      false, true  },
-        { "Ephemeral",           key_ephemeral,             true,  false },
-        { "Exec",                key_exec,                  false, true  },
-        { "Group",               key_group,                 true,  true  },
-        { "Hostname",            key_hostname,              false, true  },
-        { "IOWeight",            key_io_weight,             false, false },
-        { "Image",               key_image,                 true,  true  },
-        { "Init",                key_init,                  false, false },
-        { "Layer",               key_layer,                 true,  true  },
-        { "MemoryHigh",          key_memory_high,           false, false },
-        { "MemoryMax",           key_memory_max,            false, false },
-        { "MemorySwapMax",       key_memory_swap_max,       false, false },
-        { "Network",             key_network,               true,  true  },
-        { "NoNewPrivileges",     key_no_new_privileges,     true,  false },
-        { "Notify",              key_notify,                false, false },
-        { "PrivateUsers",        key_private_users,         true,  false },
-        { "PublishPort",         key_publish_port,          true,  false },
-        { "Pull",                key_pull,                  false, false },
-        { "ReadOnly",            key_read_only,             true,  false },
-        { "ReloadSignal",        key_reload_signal,         false, false },
-        { "RootDirectory",       key_root_directory,        true,  true  },
-        { "SeccompProfile",      key_seccomp_profile,       true,  true  },
-        { "Slice",               key_slice,                 false, true  },
-        { "StopSignal",          key_stop_signal,           false, false },
-        { "StopTimeoutSec",      key_stop_timeout_sec,      false, false },
-        { "SupplementaryGroups", key_supplementary_groups,  true,  true  },
-        { "TasksMax",            key_tasks_max,             false, false },
-        { "Tmpfs",               key_tmpfs,                 true,  true  },
-        { "User",                key_user,                  true,  true  },
-        { "Volume",              key_volume,                true,  true  },
-        { "WorkingDirectory",    key_working_directory,     false, true  },
+        { "AddCapability",       key_add_capability,        true,  false, true  },
+        { "AllowedCPUs",         key_allowed_cpus,          false, false, false },
+        { "AutoUpdate",          key_auto_update,           false, false, false },
+        { "CPUQuota",            key_cpu_quota,             false, false, false },
+        { "CPUWeight",           key_cpu_weight,            false, false, false },
+        { "DropCapability",      key_drop_capability,       true,  false, true  },
+        { "Entrypoint",          key_entrypoint,            false, true,  false },
+        { "Environment",         key_environment,           false, true,  true  },
+        { "EnvironmentFile",     key_environment_file,      false, true,  true  },
+        { "Ephemeral",           key_ephemeral,             true,  false, false },
+        { "Exec",                key_exec,                  false, true,  false },
+        { "Group",               key_group,                 true,  true,  false },
+        { "Hostname",            key_hostname,              false, true,  false },
+        { "IOWeight",            key_io_weight,             false, false, false },
+        { "Image",               key_image,                 true,  true,  false },
+        { "Init",                key_init,                  false, false, false },
+        { "Layer",               key_layer,                 true,  true,  true  },
+        { "MemoryHigh",          key_memory_high,           false, false, false },
+        { "MemoryMax",           key_memory_max,            false, false, false },
+        { "MemorySwapMax",       key_memory_swap_max,       false, false, false },
+        { "Network",             key_network,               true,  true,  false },
+        { "NoNewPrivileges",     key_no_new_privileges,     true,  false, false },
+        { "Notify",              key_notify,                false, false, false },
+        { "PrivateUsers",        key_private_users,         true,  false, false },
+        { "PublishPort",         key_publish_port,          true,  false, true  },
+        { "Pull",                key_pull,                  false, false, false },
+        { "ReadOnly",            key_read_only,             true,  false, false },
+        { "ReloadSignal",        key_reload_signal,         false, false, false },
+        { "RootDirectory",       key_root_directory,        true,  true,  false },
+        { "SeccompProfile",      key_seccomp_profile,       true,  true,  false },
+        { "Slice",               key_slice,                 false, true,  false },
+        { "StopSignal",          key_stop_signal,           false, false, false },
+        { "StopTimeoutSec",      key_stop_timeout_sec,      false, false, false },
+        { "SupplementaryGroups", key_supplementary_groups,  true,  true,  true  },
+        { "TasksMax",            key_tasks_max,             false, false, false },
+        { "Tmpfs",               key_tmpfs,                 true,  true,  true  },
+        { "User",                key_user,                  true,  true,  false },
+        { "Volume",              key_volume,                true,  true,  true  },
+        { "WorkingDirectory",    key_working_directory,     false, true,  false },
 };
 
 static int key_def_compare(const void *a, const void *b) {
@@ -123,6 +125,20 @@ bool container_key_is_known(const char *key) {
 bool container_key_is_isolation(const char *key) {
         const KeyDef *d = key ? key_lookup(key) : NULL;
         return d && d->isolation;
+}
+
+bool container_key_is_list(const char *key) {
+        const KeyDef *d = key ? key_lookup(key) : NULL;
+        return d && d->list;
+}
+
+bool container_key_takes_specifiers(const char *key) {
+        const KeyDef *d = key ? key_lookup(key) : NULL;
+        return d && d->specifiers;
+}
+
+const char *container_key_nth(size_t i) {
+        return i < ELEMENTSOF(key_table) ? key_table[i].name : NULL;
 }
 
 int container_key_assign(KeyState *lc, const char *file, unsigned line, const char *key, const char *value) {

@@ -19,6 +19,12 @@
  * would weaken isolation or lose data when misread) rather than being ignored with a warning. */
 bool container_key_is_known(const char *key);
 bool container_key_is_isolation(const char *key);
+/* Whether every assignment of |key| adds an entry (Volume=, Environment=, …: an empty value resets the list),
+ * rather than the last one winning; and whether %-specifiers are expanded in its value. */
+bool container_key_is_list(const char *key);
+bool container_key_takes_specifiers(const char *key);
+/* The known keys, in name order: the |i|th, NULL past the last (for tests that cover every key). */
+const char *container_key_nth(size_t i);
 /* The known [Container] key nearest to an unknown |key| (a small edit distance, ignoring case), or NULL when
  * none is near enough to be worth suggesting. An unknown key rejects the file (see ctr.ctr(5)). */
 const char *container_key_suggest(const char *key);

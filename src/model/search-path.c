@@ -115,6 +115,14 @@ static int classify_entry(int dir_fd, const char *name, unsigned char d_type) {
         return 1;
 }
 
+bool ctr_file_name_is_temporary(const char *name) {
+        /* NAME~, NAME.swp, NAME.tmp, NAME.dpkg-new, NAME.rpmnew, NAME.ucf-dist and the like never end in ".ctr"
+         * or ".conf", so they are never read; what can end so are dot files (".#NAME" Emacs locks, ".NAME.swp",
+         * ".NAME.XXXXXX" that ctrctl apply writes before a rename, ".ansible_tmp*NAME", ".chef-NAME*") and "#NAME" */
+        return name[0] == '.' || name[0] == '#';
+}
+
+/* |dir| NULL: |dname| is the drop-in directory's path as it is. */
 static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, const char *name, size_t name_len,
                            unsigned priority, EntryList *dropins, size_t *allocated) {
         _cleanup_free_ char *path = NULL;
@@ -125,7 +133,10 @@ static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, co
         r = dir_iter_open(parent_fd, dname, &it);
         if (r < 0)
                 return r == -ENOENT || r == -ENOTDIR || r == -EACCES ? 0 : r;
-        r = path_join(dir, dname, &path);
+        if (dir)
+                r = path_join(dir, dname, &path);
+        else
+                r = (path = strdup(dname)) ? 0 : -ENOMEM;
         if (r < 0) {
                 dir_iter_close(&it);
                 return r;
@@ -134,7 +145,7 @@ static int scan_dropin_dir(int parent_fd, const char *dir, const char *dname, co
         while ((r = dir_iter_next(&it, &de)) > 0) {
                 int t;
 
-                if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf"))
+                if (ctr_file_name_is_temporary(de->d_name) || !endswith(de->d_name, ".conf"))
                         continue;
                 t = classify_entry(it.fd, de->d_name, de->d_type);
                 if (t != 1 && t != 2)
@@ -196,7 +207,7 @@ static int scan_dir(const char *dir, unsigned priority, const char *only, EntryL
                 size_t l;
                 int t;
 
-                if (de->d_name[0] == '.')
+                if (ctr_file_name_is_temporary(de->d_name))
                         continue;
 
                 /* NAME.ctr (a file) or NAME.ctr.d (its drop-ins); nothing else is ours */
@@ -357,4 +368,37 @@ int container_enumerate_full(char *const *search_path, Diagnostics *diag, Contai
 
 int container_enumerate_one(char *const *search_path, const char *name, ContainerSource **ret, size_t *ret_n) {
         return enumerate_internal(search_path, name, NULL, ret, ret_n);
+}
+
+int container_dropins_add_dir(char *const *dropins, const char *dir, char ***ret) {
+        _cleanup_(entry_list_done) EntryList l = {};
+        _cleanup_strv_free_ char **out = NULL;
+        size_t allocated = 0, j = 0;
+        int r;
+
+        r = scan_dropin_dir(AT_FDCWD, NULL, dir, "x", 1, 0, &l, &allocated);
+        if (r < 0)
+                return r;
+        if (l.n > 1)
+                qsort(l.items, l.n, sizeof(Entry), entry_compare);
+
+        /* both lists are in file-name order: merge them, |dir|'s entry replacing (or masking) a same-named one */
+        STRV_FOREACH(d, dropins) {
+                const char *b = path_basename(*d);
+                int c = 1;
+
+                for (; j < l.n && (c = strcmp(l.items[j].file, b)) < 0; j++)
+                        if (!l.items[j].masked && strv_extend(&out, l.items[j].path) < 0)
+                                return -ENOMEM;
+                if (c == 0)
+                        continue;
+                if (strv_extend(&out, *d) < 0)
+                        return -ENOMEM;
+        }
+        for (; j < l.n; j++)
+                if (!l.items[j].masked && strv_extend(&out, l.items[j].path) < 0)
+                        return -ENOMEM;
+
+        *ret = TAKE_PTR(out);
+        return 0;
 }

@@ -35,5 +35,15 @@ int container_enumerate_full(char *const *search_path, Diagnostics *diag, Contai
 int container_enumerate_one(char *const *search_path, const char *name, ContainerSource **ret, size_t *ret_n);
 void container_source_free_many(ContainerSource *s, size_t n);
 
+/* The drop-ins |dropins| (in file-name order) with DIR/ *.conf added as the highest priority: a same-named
+ * file there replaces one in |dropins|, a link to /dev/null there removes it. A missing |dir| adds nothing. For
+ * "ctrctl validate FILE" and "ctrctl hash FILE", whose drop-ins lie beside FILE or in --dropin-dir. */
+int container_dropins_add_dir(char *const *dropins, const char *dir, char ***ret);
+
+/* Editors' and configuration managers' temporary files that could pass for a NAME.ctr or a drop-in, which the
+ * search path and drop-in directories ignore without a warning (ctr.ctr(5), "Temporary files"): names
+ * starting with "." or "#". (Those ending in "~", ".tmp", ".dpkg-new"… are never read: not *.ctr, *.conf.) */
+bool ctr_file_name_is_temporary(const char *name);
+
 /* Masked: resolves to the /dev/null character device, as systemd's "null_or_empty" check for links. */
 bool stat_is_masked(const struct stat *st);

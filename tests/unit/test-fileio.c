@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "fileio.h"
+#include "strv.h"
 #include "test.h"
 
 TEST(read_full_file_regular) {
@@ -106,4 +108,40 @@ TEST(dir_iter) {
         ASSERT_EQ(n, 1000);
         ASSERT_EQ(seen, 1000);
         ASSERT_ERROR(dir_iter_open(AT_FDCWD, "/nonexistent", &it), ENOENT);
+}
+
+/* write_file_atomic_at(): the new contents and mode whatever the umask, an existing file replaced (a new
+ * inode: a reader holding the old one keeps it whole), no temporary file left, a name with '/' refused */
+TEST(write_file_atomic_at) {
+        _cleanup_free_ char *dir = test_mkdtemp(), *text = NULL;
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_close_ int fd = -EBADF, old = -EBADF;
+        struct stat a, b;
+        size_t n;
+        mode_t mask;
+
+        ASSERT_NOT_NULL(dir);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        mask = umask(077);
+        ASSERT_OK(write_file_atomic_at(fd, "web.ctr", "one\n", 4, 0644));
+        umask(mask);
+        ASSERT_EQ(fstatat(fd, "web.ctr", &a, 0), 0);
+        ASSERT_EQ(a.st_mode & 07777, 0644);
+        old = openat(fd, "web.ctr", O_RDONLY | O_CLOEXEC);
+        ASSERT_TRUE(old >= 0);
+        ASSERT_OK(write_file_atomic_at(fd, "web.ctr", "two\n", 4, 0644));
+        ASSERT_EQ(fstatat(fd, "web.ctr", &b, 0), 0);
+        ASSERT_TRUE(a.st_ino != b.st_ino);
+        ASSERT_OK(read_full_file_at(fd, "web.ctr", 100, &text, &n));
+        ASSERT_STREQ(text, "two\n");
+        free(text);
+        ASSERT_OK(read_full_fd(old, NULL, 100, &text, &n));
+        ASSERT_STREQ(text, "one\n");
+        ASSERT_OK(dir_list_names(fd, ".", &names));
+        ASSERT_EQ(strv_length(names), 1);
+        ASSERT_STREQ(names[0], "web.ctr");
+        ASSERT_ERROR(write_file_atomic_at(fd, "a/b", "x", 1, 0644), EINVAL);
+        ASSERT_ERROR(write_file_atomic_at(AT_FDCWD, "x", "x", 1, 0644), EBADF);
+        test_rm_rf(dir);
 }

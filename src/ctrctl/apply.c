@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl apply [--check] [--diff] [--json] [--prune] SOURCE…
+ *
+ * Makes the config directory hold exactly the containers the SOURCEs describe, in one idempotent step, as
+ * configuration management wants it: everything is validated first (one invalid file, and nothing is
+ * written), then, under a lock (two runs at once take turns), each changed file is replaced atomically (a
+ * run killed midway leaves every file old or new, never torn), and each container is reported unchanged,
+ * created, updated or removed. The plan is apply-plan.c's; this file writes it and reports it.
+ *
+ * The files only: reloading systemd and restarting what changed are not done here yet. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply-plan.h"
+#include "buffer.h"
+#include "ctrctl.h"
+#include "fd-util.h"
+#include "fileio.h"
+#include "json.h"
+#include "log.h"
+#include "mkdir-util.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "unified-diff.h"
+
+#define APPLY_LOCK_FILE ".ctr-apply.lock"
+
+static bool arg_check = false;
+static bool arg_diff = false;
+static bool arg_json = false;
+static bool arg_prune = false;
+
+enum {
+        ARG_CHECK = VERB_OPTION_BASE,
+        ARG_DIFF,
+        ARG_JSON,
+        ARG_PRUNE,
+};
+
+static int handle_option(int c, _unused_ const char *value) {
+        switch (c) {
+        case ARG_CHECK:
+                arg_check = true;
+                return 0;
+        case ARG_DIFF:
+                arg_diff = true;
+                return 0;
+        case ARG_JSON:
+                arg_json = true;
+                return 0;
+        case ARG_PRUNE:
+                arg_prune = true;
+                return 0;
+        default:
+                return -EINVAL;
+        }
+}
+
+/* TARGET/.ctr-apply.lock, flock()ed for the whole run (a dot file: the search path ignores it). --check
+ * reads without it when it cannot have it (TARGET missing or not writable): it changes nothing. */
+static int take_lock(const char *target, int *ret) {
+        _cleanup_free_ char *path = NULL;
+
+        if (path_join(target, APPLY_LOCK_FILE, &path) < 0)
+                return -ENOMEM;
+        return lock_file_at(AT_FDCWD, path, LOCK_EX, ret);
+}
+
+static int write_file(int dir_fd, const FileChange *f) {
+        const char *slash = strchr(f->name, '/');
+        _cleanup_free_ char *sub = NULL;
+        _cleanup_close_ int sub_fd = -EBADF;
+
+        if (!slash)
+                return write_file_atomic_at(dir_fd, f->name, f->new, f->new_size, 0644);
+
+        sub = strndup(f->name, (size_t) (slash - f->name));
+        if (!sub)
+                return -ENOMEM;
+        if (mkdirat(dir_fd, sub, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        sub_fd = openat(dir_fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub_fd < 0)
+                return negative_errno();
+        return write_file_atomic_at(sub_fd, slash + 1, f->new, f->new_size, 0644);
+}
+
+static int write_container(int dir_fd, const char *target, const ApplyContainer *a) {
+        _cleanup_free_ char *dd = strprintf("%s.ctr.d", a->name);
+        bool removed = false;
+        int r;
+
+        if (!dd)
+                return log_oom();
+        for (size_t i = 0; i < a->n_files; i++) {
+                const FileChange *f = &a->files[i];
+
+                if (f->action == FILE_CREATE || f->action == FILE_UPDATE)
+                        r = write_file(dir_fd, f);
+                else if (f->action == FILE_REMOVE) {
+                        r = unlinkat(dir_fd, f->name, 0) < 0 && errno != ENOENT ? negative_errno() : 0;
+                        removed = true;
+                } else
+                        continue;
+                if (r < 0)
+                        return log_error_errno(r, "Failed to %s %s/%s: %m", file_action_to_string(f->action),
+                                               target, f->name);
+        }
+        /* the drop-in directory goes with its last drop-in */
+        if (removed && unlinkat(dir_fd, dd, AT_REMOVEDIR) < 0 && errno != ENOENT &&
+            errno != ENOTEMPTY && errno != ENOTDIR)
+                return log_error_errno(errno, "Failed to remove %s/%s: %m", target, dd);
+        return 0;
+}
+
+/* What a run killed between writing a file and renaming it left in |dir| (see write_file_atomic_at()): the
+ * lock says no run is writing now. Only temporaries of .ctr and .conf files: the directory is not ours. */
+static void remove_stale_temporaries(int dir_fd, const char *dir) {
+        _cleanup_strv_free_ char **names = NULL;
+
+        if (dir_list_names(dir_fd, dir, &names) < 0)
+                return;
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *path = NULL, *target = NULL;
+                const char *t;
+                size_t len;
+
+                t = atomic_temporary_target(*n, &len);
+                if (!t || !(target = strndup(t, len)) || (!endswith(target, ".ctr") && !endswith(target, ".conf")))
+                        continue;
+                if (path_join(dir, *n, &path) >= 0 && unlinkat(dir_fd, path, 0) < 0)
+                        log_debug_errno(errno, "Failed to remove %s: %m", path);
+        }
+}
+
+/* The diff of a container's changed files, labelled with their paths in TARGET (/dev/null when absent). */
+static int container_diff(const char *target, const ApplyContainer *a, Buffer *out) {
+        for (size_t i = 0; i < a->n_files; i++) {
+                const FileChange *f = &a->files[i];
+                _cleanup_free_ char *path = NULL;
+
+                if (f->action == FILE_UNCHANGED)
+                        continue;
+                if (path_join(target, f->name, &path) < 0)
+                        return -ENOMEM;
+                if (unified_diff(f->action == FILE_CREATE ? "/dev/null" : path, f->old, f->old ? f->old_size : 0,
+                                 f->action == FILE_REMOVE ? "/dev/null" : path, f->new, f->new ? f->new_size : 0,
+                                 out) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static bool config_changed(const ApplyContainer *a) {
+        return !streq(a->hash, a->previous_hash);
+}
+
+static int print_json(const ApplyPlan *p) {
+        JsonWriter w;
+
+        json_writer_init(&w, stdout);
+        json_begin_object(&w);
+        json_field_bool(&w, "check", arg_check);
+        json_field_bool(&w, "valid", true);
+        json_field_bool(&w, "changed", apply_plan_changes(p));
+        json_field_string(&w, "target", p->target);
+        json_key(&w, "containers");
+        json_begin_array(&w);
+        for (size_t i = 0; i < p->n_containers; i++) {
+                const ApplyContainer *a = &p->containers[i];
+
+                json_begin_object(&w);
+                json_field_string(&w, "name", a->name);
+                json_field_string(&w, "state", apply_state_to_string(a->state));
+                json_field_bool(&w, "config_changed", config_changed(a));
+                json_field_string(&w, "hash", a->hash[0] ? a->hash : NULL);
+                json_field_string(&w, "previous_hash", a->previous_hash[0] ? a->previous_hash : NULL);
+                json_key(&w, "files");
+                json_begin_array(&w);
+                for (size_t k = 0; k < a->n_files; k++) {
+                        json_begin_object(&w);
+                        json_field_string(&w, "path", a->files[k].name);
+                        json_field_string(&w, "action", file_action_to_string(a->files[k].action));
+                        json_end_object(&w);
+                }
+                json_end_array(&w);
+                if (arg_diff) {
+                        _cleanup_(buffer_done) Buffer d = {};
+
+                        if (container_diff(p->target, a, &d) < 0)
+                                return log_oom();
+                        json_field_string(&w, "diff", d.data ?: "");
+                }
+                json_end_object(&w);
+        }
+        json_end_array(&w);
+        json_end_object(&w);
+        return 0;
+}
+
+static int print_text(const ApplyPlan *p) {
+        unsigned count[_APPLY_STATE_MAX] = {};
+
+        for (size_t i = 0; i < p->n_containers; i++) {
+                const ApplyContainer *a = &p->containers[i];
+
+                count[a->state]++;
+                printf("%s: %s%s\n", a->name, apply_state_to_string(a->state),
+                       a->state == APPLY_UPDATED && !config_changed(a) ?
+                       " (the effective configuration is the same)" : "");
+                if (arg_diff && a->state != APPLY_UNCHANGED) {
+                        _cleanup_(buffer_done) Buffer d = {};
+
+                        if (container_diff(p->target, a, &d) < 0)
+                                return log_oom();
+                        fputs(d.data ?: "", stdout);
+                }
+        }
+        if (!apply_plan_changes(p))
+                printf("Nothing to change: %u unchanged%s.\n", count[APPLY_UNCHANGED],
+                       arg_check ? " (--check)" : "");
+        else
+                printf("%u created, %u updated, %u removed, %u unchanged%s.\n", count[APPLY_CREATED],
+                       count[APPLY_UPDATED], count[APPLY_REMOVED], count[APPLY_UNCHANGED],
+                       arg_check ? " (--check: nothing written)" : "");
+        return 0;
+}
+
+int verb_apply(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "check", no_argument, NULL, ARG_CHECK },
+                { "diff",  no_argument, NULL, ARG_DIFF },
+                { "json",  no_argument, NULL, ARG_JSON },
+                { "prune", no_argument, NULL, ARG_PRUNE },
+                {}
+        };
+        _cleanup_(apply_plan_done) ApplyPlan plan = {};
+        _cleanup_close_ int lock_fd = -EBADF, dir_fd = -EBADF;
+        Diagnostics diag = {};
+        int r, first;
+
+        first = verb_parse_options(argc, argv, options, NULL, handle_option);
+        if (first < 0)
+                return CTRCTL_EXIT_USAGE;
+        if (first == 0)
+                return CTRCTL_EXIT_SUCCESS;
+
+        /* 1. every SOURCE read and validated: one invalid file, and nothing is touched */
+        r = apply_plan_build(argv + first, &plan, &diag);
+        if (r == -EBADMSG || diagnostics_has_errors(&diag)) {
+                (void) diagnostics_log(&diag, DIAGNOSTICS_PLAIN);
+                diagnostics_clear(&diag);
+                if (arg_json)
+                        printf("{\"check\":%s,\"valid\":false,\"changed\":false,\"containers\":[]}\n",
+                               arg_check ? "true" : "false");
+                log_error("Invalid configuration, nothing was changed.");
+                return CTRCTL_EXIT_FAILURE;
+        }
+        (void) diagnostics_log(&diag, DIAGNOSTICS_PLAIN);   /* warnings */
+        diagnostics_clear(&diag);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the sources: %m");
+
+        /* 2. under the lock: compare with the config directory and write what differs */
+        if (!arg_check) {
+                r = mkdir_p(plan.target, 0755, 0755);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create %s: %m", plan.target);
+        }
+        r = take_lock(plan.target, &lock_fd);
+        if (r < 0 && !(arg_check && (r == -ENOENT || r == -EACCES || r == -EROFS || r == -EPERM)))
+                return log_error_errno(r, "Failed to lock %s/%s: %m", plan.target, APPLY_LOCK_FILE);
+
+        r = apply_plan_compare(&plan, arg_prune);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", plan.target);
+
+        if (!arg_check) {
+                dir_fd = open(plan.target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dir_fd < 0)
+                        return log_error_errno(errno, "Failed to open %s: %m", plan.target);
+                remove_stale_temporaries(dir_fd, ".");
+                for (size_t i = 0; i < plan.n_containers; i++) {
+                        _cleanup_free_ char *dd = strprintf("%s.ctr.d", plan.containers[i].name);
+                        if (!dd)
+                                return log_oom();
+                        remove_stale_temporaries(dir_fd, dd);
+                }
+                for (size_t i = 0; i < plan.n_containers; i++)
+                        if (plan.containers[i].state != APPLY_UNCHANGED) {
+                                r = write_container(dir_fd, plan.target, &plan.containers[i]);
+                                if (r < 0)
+                                        return r;
+                        }
+        }
+
+        r = arg_json ? print_json(&plan) : print_text(&plan);
+        if (r < 0)
+                return r;
+        if (fflush(stdout) != 0)
+                return log_error_errno(EIO, "Failed to write output: %m");
+        return CTRCTL_EXIT_SUCCESS;
+}
