@@ -11,6 +11,7 @@
 #include "config-hash.h"
 #include "ctr-file.h"
 #include "fileio.h"
+#include "launch-check.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -27,6 +28,15 @@ static const char *const apply_state_table[_APPLY_STATE_MAX] = {
         [APPLY_CREATED] = "created",
         [APPLY_UPDATED] = "updated",
         [APPLY_REMOVED] = "removed",
+        [APPLY_RESTARTED] = "restarted",
+        [APPLY_STARTED] = "started",
+};
+
+static const char *const apply_job_table[_APPLY_JOB_MAX] = {
+        [APPLY_JOB_NONE] = NULL,
+        [APPLY_JOB_START] = "start",
+        [APPLY_JOB_RESTART] = "restart",
+        [APPLY_JOB_STOP] = "stop",
 };
 
 const char *file_action_to_string(FileAction a) {
@@ -37,6 +47,10 @@ const char *apply_state_to_string(ApplyState s) {
         return s >= 0 && s < _APPLY_STATE_MAX ? apply_state_table[s] : NULL;
 }
 
+const char *apply_job_to_string(ApplyJob j) {
+        return j >= 0 && j < _APPLY_JOB_MAX ? apply_job_table[j] : NULL;
+}
+
 static void apply_container_done(ApplyContainer *c) {
         for (size_t i = 0; i < c->n_files; i++) {
                 free(c->files[i].name);
@@ -45,6 +59,8 @@ static void apply_container_done(ApplyContainer *c) {
         }
         free(c->files);
         free(c->name);
+        free(c->result);
+        free(c->error);
 }
 
 void apply_plan_done(ApplyPlan *p) {
@@ -70,7 +86,7 @@ static int plan_add(ApplyPlan *p, const char *name, ApplyContainer **ret) {
                 return -ENOMEM;
         p->containers = a;
         a += p->n_containers;
-        *a = (ApplyContainer) { .name = strdup(name) };
+        *a = (ApplyContainer) { .name = strdup(name), .running = -1 };
         if (!a->name)
                 return -ENOMEM;
         p->n_containers++;
@@ -197,6 +213,12 @@ static int add_desired(ApplyPlan *p, const char *name, const char *main, const c
                                                "Container '%s' cannot be loaded: %s.", name, strerror(-r));
                 return -EBADMSG;
         }
+        /* what ctr-launch would refuse at start counts as invalid, as it does for validate */
+        r = container_check_launch(c, diag);
+        if (r < 0)
+                return r;
+        if (diagnostics_has_errors(diag))
+                return -EBADMSG;
         return container_config_hash(c, a->hash);
 }
 
@@ -347,7 +369,15 @@ static int compare_container(int dir_fd, ApplyContainer *a, bool removed) {
         return 0;
 }
 
-int apply_plan_compare(ApplyPlan *p, bool prune) {
+/* Whether TARGET's NAME.ctr is a mask (a link to /dev/null, or /dev/null's device node itself). */
+static bool target_masked(int dir_fd, const char *name) {
+        _cleanup_free_ char *main = strprintf("%s.ctr", name);
+        struct stat st;
+
+        return main && fstatat(dir_fd, main, &st, 0) >= 0 && stat_is_masked(&st);
+}
+
+int apply_plan_compare(ApplyPlan *p, bool prune, Diagnostics *diag) {
         _cleanup_close_ int dir_fd = -EBADF;
         _cleanup_strv_free_ char **search = NULL;
         ContainerSource *s = NULL;
@@ -372,6 +402,16 @@ int apply_plan_compare(ApplyPlan *p, bool prune) {
                 if (r < 0)
                         return r;
         }
+
+        for (size_t i = 0; dir_fd >= 0 && i < n_desired; i++)
+                if (target_masked(dir_fd, p->containers[i].name) &&
+                    diagnostics_add(diag, DIAGNOSTIC_ERROR, EBADFD, p->target, 0, NULL, NULL, p->containers[i].name,
+                                    "Container '%s' is masked (%s/%s.ctr is a link to /dev/null): apply does not "
+                                    "unmask it; remove the mask first.", p->containers[i].name, p->target,
+                                    p->containers[i].name) < 0)
+                        return -ENOMEM;
+        if (diagnostics_has_errors(diag))
+                return -EBADMSG;
 
         r = strv_extend(&search, p->target);
         if (r < 0 || strv_extend_strv(&search, p->lower) < 0)
@@ -398,7 +438,15 @@ int apply_plan_compare(ApplyPlan *p, bool prune) {
 
 bool apply_plan_changes(const ApplyPlan *p) {
         for (size_t i = 0; i < p->n_containers; i++)
-                if (p->containers[i].state != APPLY_UNCHANGED)
-                        return true;
+                for (size_t k = 0; k < p->containers[i].n_files; k++)
+                        if (p->containers[i].files[k].action != FILE_UNCHANGED)
+                                return true;
         return false;
+}
+
+bool apply_plan_acts(const ApplyPlan *p) {
+        for (size_t i = 0; i < p->n_containers; i++)
+                if (p->containers[i].job != APPLY_JOB_NONE)
+                        return true;
+        return apply_plan_changes(p);
 }

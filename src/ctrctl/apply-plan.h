@@ -28,8 +28,19 @@ typedef enum ApplyState {
         APPLY_CREATED,
         APPLY_UPDATED,
         APPLY_REMOVED,
+        APPLY_RESTARTED,        /* running, and restarted: its effective configuration changed */
+        APPLY_STARTED,          /* files unchanged, not running, started (--start) */
         _APPLY_STATE_MAX,
 } ApplyState;
+
+/* What apply asks systemd to do with ctr@NAME.service (apply-units.c). */
+typedef enum ApplyJob {
+        APPLY_JOB_NONE,
+        APPLY_JOB_START,
+        APPLY_JOB_RESTART,
+        APPLY_JOB_STOP,
+        _APPLY_JOB_MAX,
+} ApplyJob;
 
 typedef struct FileChange {
         char *name;             /* relative to TARGET: "web.ctr" or "web.ctr.d/10-limits.conf" */
@@ -47,6 +58,12 @@ typedef struct ApplyContainer {
         size_t n_files;
         char hash[65];          /* the effective hash once applied ("" when removed) */
         char previous_hash[65]; /* the effective hash of what is installed now ("" when none or invalid) */
+        int running;            /* before apply: 1 its unit runs (active, activating, reloading), 0 not, -1
+                                 * not known (systemd not asked) */
+        char running_hash[65];  /* the effective hash its running launcher started with ("" not known) */
+        ApplyJob job;           /* what apply does (or, with --check, would do) to its unit */
+        char *result;           /* that job's result ("done", "failed", …); NULL when none ran */
+        char *error;            /* why the job did not succeed, as systemctl says it */
 } ApplyContainer;
 
 typedef struct ApplyPlan {
@@ -60,6 +77,7 @@ void apply_plan_done(ApplyPlan *p);
 
 const char *file_action_to_string(FileAction a) _const_;
 const char *apply_state_to_string(ApplyState s) _const_;
+const char *apply_job_to_string(ApplyJob j) _const_;
 
 /* Reads and validates every container of |sources| (each a directory holding NAME.ctr files and NAME.ctr.d/
  * directories, or one NAME.ctr file with the drop-ins of NAME.ctr.d beside it) into |p|: its files'
@@ -68,8 +86,12 @@ const char *apply_state_to_string(ApplyState s) _const_;
 int apply_plan_build(char *const *sources, ApplyPlan *p, Diagnostics *diag);
 
 /* Compares |p| with what TARGET holds now (under apply's lock): each file's action, each container's state
- * and previous hash; with |prune|, adds the containers TARGET holds that no SOURCE names, as removed. */
-int apply_plan_compare(ApplyPlan *p, bool prune);
+ * and previous hash; with |prune|, adds the containers TARGET holds that no SOURCE names, as removed. A
+ * container masked in TARGET (NAME.ctr a link to /dev/null) is an error in |diag| (-EBADMSG): apply does not
+ * unmask what an administrator masked. */
+int apply_plan_compare(ApplyPlan *p, bool prune, Diagnostics *diag);
 
-/* Whether anything is to be written or removed. */
+/* Whether any file is to be written or removed. */
 bool apply_plan_changes(const ApplyPlan *p);
+/* Whether anything is to be written, removed, started, restarted or stopped. */
+bool apply_plan_acts(const ApplyPlan *p);

@@ -6,12 +6,16 @@
  * configuration management wants it: everything is validated first (one invalid file, and nothing is
  * written), then, under a lock (two runs at once take turns), each changed file is replaced atomically (a
  * run killed midway leaves every file old or new, never torn), and each container is reported unchanged,
- * created, updated or removed. The plan is apply-plan.c's; this file writes it and reports it.
+ * created, updated, restarted, started or removed. The plan is apply-plan.c's, what it asks of systemd
+ * apply-units.c's; this file runs them in order and reports.
  *
- * The files only: reloading systemd and restarting what changed are not done here yet. */
+ * The order: validate everything; take the lock; compare with the config directory; ask systemd what runs;
+ * stop what --prune removes; write the files; one daemon-reload when a file changed; start and restart.
+ * Without systemd as PID 1 (a build host, a chroot) the files only, and the report says so. */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <systemd/sd-daemon.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -19,14 +23,19 @@
 #include <unistd.h>
 
 #include "apply-plan.h"
+#include "apply-units.h"
 #include "buffer.h"
+#include "bus-util.h"
 #include "ctrctl.h"
+#include "ctrctl-util.h"
 #include "fd-util.h"
 #include "fileio.h"
 #include "json.h"
 #include "log.h"
 #include "mkdir-util.h"
 #include "path-util.h"
+#include "paths.h"
+#include "rm-rf.h"
 #include "string-util.h"
 #include "strv.h"
 #include "unified-diff.h"
@@ -37,12 +46,18 @@ static bool arg_check = false;
 static bool arg_diff = false;
 static bool arg_json = false;
 static bool arg_prune = false;
+static bool arg_restart = true;
+static bool arg_start = false;
+static bool arg_remove_data = false;
 
 enum {
         ARG_CHECK = VERB_OPTION_BASE,
         ARG_DIFF,
         ARG_JSON,
         ARG_PRUNE,
+        ARG_NO_RESTART,
+        ARG_START,
+        ARG_REMOVE_DATA,
 };
 
 static int handle_option(int c, _unused_ const char *value) {
@@ -58,6 +73,15 @@ static int handle_option(int c, _unused_ const char *value) {
                 return 0;
         case ARG_PRUNE:
                 arg_prune = true;
+                return 0;
+        case ARG_NO_RESTART:
+                arg_restart = false;
+                return 0;
+        case ARG_START:
+                arg_start = true;
+                return 0;
+        case ARG_REMOVE_DATA:
+                arg_remove_data = true;
                 return 0;
         default:
                 return -EINVAL;
@@ -163,15 +187,24 @@ static bool config_changed(const ApplyContainer *a) {
         return !streq(a->hash, a->previous_hash);
 }
 
-static int print_json(const ApplyPlan *p) {
+static bool apply_container_changes(const ApplyContainer *a) {
+        for (size_t k = 0; k < a->n_files; k++)
+                if (a->files[k].action != FILE_UNCHANGED)
+                        return true;
+        return false;
+}
+
+static int print_json(const ApplyPlan *p, bool systemd, bool reloaded) {
         JsonWriter w;
 
         json_writer_init(&w, stdout);
         json_begin_object(&w);
         json_field_bool(&w, "check", arg_check);
         json_field_bool(&w, "valid", true);
-        json_field_bool(&w, "changed", apply_plan_changes(p));
+        json_field_bool(&w, "changed", apply_plan_acts(p));
         json_field_string(&w, "target", p->target);
+        json_field_bool(&w, "systemd", systemd);
+        json_field_bool(&w, "reloaded", reloaded);
         json_key(&w, "containers");
         json_begin_array(&w);
         for (size_t i = 0; i < p->n_containers; i++) {
@@ -183,6 +216,14 @@ static int print_json(const ApplyPlan *p) {
                 json_field_bool(&w, "config_changed", config_changed(a));
                 json_field_string(&w, "hash", a->hash[0] ? a->hash : NULL);
                 json_field_string(&w, "previous_hash", a->previous_hash[0] ? a->previous_hash : NULL);
+                json_key(&w, "running");
+                if (a->running < 0)
+                        json_null(&w);
+                else
+                        json_boolean(&w, a->running > 0);
+                json_field_string(&w, "job", apply_job_to_string(a->job));
+                json_field_string(&w, "result", a->result);
+                json_field_string(&w, "error", a->error);
                 json_key(&w, "files");
                 json_begin_array(&w);
                 for (size_t k = 0; k < a->n_files; k++) {
@@ -206,17 +247,38 @@ static int print_json(const ApplyPlan *p) {
         return 0;
 }
 
-static int print_text(const ApplyPlan *p) {
+/* ", started", ", restart failed: …": what became of the container's job. A restart and a --start are in
+ * the state itself; under --check only what the state does not say ("would be started"). */
+static void print_job(const ApplyContainer *a) {
+        static const char *const done[_APPLY_JOB_MAX] = {
+                [APPLY_JOB_START] = "started", [APPLY_JOB_RESTART] = "restarted", [APPLY_JOB_STOP] = "stopped",
+        };
+
+        if (a->job == APPLY_JOB_NONE)
+                return;
+        if (a->result && !streq(a->result, "done"))
+                printf(", %s failed: %s", apply_job_to_string(a->job), strna(a->error));
+        else if (a->state != APPLY_RESTARTED && a->state != APPLY_STARTED)
+                printf(", %s%s", arg_check ? "would be " : "", done[a->job]);
+}
+
+static int print_text(const ApplyPlan *p, bool systemd) {
         unsigned count[_APPLY_STATE_MAX] = {};
 
         for (size_t i = 0; i < p->n_containers; i++) {
                 const ApplyContainer *a = &p->containers[i];
 
                 count[a->state]++;
-                printf("%s: %s%s\n", a->name, apply_state_to_string(a->state),
-                       a->state == APPLY_UPDATED && !config_changed(a) ?
-                       " (the effective configuration is the same)" : "");
-                if (arg_diff && a->state != APPLY_UNCHANGED) {
+                printf("%s: %s", a->name, apply_state_to_string(a->state));
+                if (a->state == APPLY_UPDATED && !config_changed(a))
+                        fputs(" (the effective configuration is the same)", stdout);
+                else if (a->state == APPLY_RESTARTED && !apply_container_changes(a))
+                        fputs(" (it ran an older configuration than its files')", stdout);
+                print_job(a);
+                if (a->state == APPLY_UPDATED && a->running == 0 && config_changed(a))
+                        fputs(" (not running: its next start runs it)", stdout);
+                fputc('\n', stdout);
+                if (arg_diff && apply_container_changes(a)) {
                         _cleanup_(buffer_done) Buffer d = {};
 
                         if (container_diff(p->target, a, &d) < 0)
@@ -224,26 +286,72 @@ static int print_text(const ApplyPlan *p) {
                         fputs(d.data ?: "", stdout);
                 }
         }
-        if (!apply_plan_changes(p))
+        if (!apply_plan_acts(p))
                 printf("Nothing to change: %u unchanged%s.\n", count[APPLY_UNCHANGED],
                        arg_check ? " (--check)" : "");
-        else
-                printf("%u created, %u updated, %u removed, %u unchanged%s.\n", count[APPLY_CREATED],
-                       count[APPLY_UPDATED], count[APPLY_REMOVED], count[APPLY_UNCHANGED],
-                       arg_check ? " (--check: nothing written)" : "");
+        else {
+                printf("%u created, %u updated, %u removed, %u unchanged",
+                       count[APPLY_CREATED], count[APPLY_UPDATED], count[APPLY_REMOVED],
+                       count[APPLY_UNCHANGED] + count[APPLY_RESTARTED] + count[APPLY_STARTED]);
+                if (count[APPLY_RESTARTED] + count[APPLY_STARTED] > 0)
+                        printf(" (%u restarted, %u started)", count[APPLY_RESTARTED], count[APPLY_STARTED]);
+                fputs(arg_check ? " (--check: nothing written)" : "", stdout);
+                puts(".");
+        }
+        if (!systemd && apply_plan_changes(p))
+                puts("systemd is not running here (not PID 1): nothing was reloaded, started, restarted or "
+                     "stopped.");
         return 0;
+}
+
+/* --prune --remove-data: the removed containers' persistent writable layers (STATE/containers/NAME and
+ * NAME.mstack), once their units are stopped. Volumes are host paths, never touched. */
+static int remove_data(const ApplyPlan *p) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *dir = NULL;
+        int r, ret = 0;
+
+        if (path_join(state_dir(), "containers", &dir) < 0)
+                return log_oom();
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : log_error_errno(errno, "Failed to open %s: %m", dir);
+        for (size_t i = 0; i < p->n_containers; i++) {
+                const ApplyContainer *a = &p->containers[i];
+                _cleanup_free_ char *mstack = strprintf("%s.mstack", a->name);
+
+                if (a->state != APPLY_REMOVED)
+                        continue;
+                if (!mstack)
+                        return log_oom();
+                if (a->result && !streq(a->result, "done")) {
+                        log_warning("Keeping the data of %s: it did not stop.", a->name);
+                        continue;
+                }
+                r = rm_rf_at(fd, a->name);
+                if (r >= 0)
+                        r = rm_rf_at(fd, mstack);
+                if (r < 0 && r != -ENOENT)
+                        ret = log_error_errno(r, "Failed to remove the data of %s in %s: %m", a->name, dir);
+        }
+        return ret;
 }
 
 int verb_apply(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "check", no_argument, NULL, ARG_CHECK },
-                { "diff",  no_argument, NULL, ARG_DIFF },
-                { "json",  no_argument, NULL, ARG_JSON },
-                { "prune", no_argument, NULL, ARG_PRUNE },
+                { "check",       no_argument, NULL, ARG_CHECK },
+                { "diff",        no_argument, NULL, ARG_DIFF },
+                { "json",        no_argument, NULL, ARG_JSON },
+                { "prune",       no_argument, NULL, ARG_PRUNE },
+                { "no-restart",  no_argument, NULL, ARG_NO_RESTART },
+                { "start",       no_argument, NULL, ARG_START },
+                { "remove-data", no_argument, NULL, ARG_REMOVE_DATA },
                 {}
         };
         _cleanup_(apply_plan_done) ApplyPlan plan = {};
+        _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
         _cleanup_close_ int lock_fd = -EBADF, dir_fd = -EBADF;
+        bool systemd, reloaded = false, failed = false;
         Diagnostics diag = {};
         int r, first;
 
@@ -252,9 +360,32 @@ int verb_apply(int argc, char *argv[]) {
                 return CTRCTL_EXIT_USAGE;
         if (first == 0)
                 return CTRCTL_EXIT_SUCCESS;
+        if (arg_remove_data && !arg_prune) {
+                log_error("--remove-data removes what --prune removes: give both.");
+                return CTRCTL_EXIT_USAGE;
+        }
+        if (arg_start && !arg_restart) {
+                log_error("--start and --no-restart contradict each other.");
+                return CTRCTL_EXIT_USAGE;
+        }
 
         /* 1. every SOURCE read and validated: one invalid file, and nothing is touched */
         r = apply_plan_build(argv + first, &plan, &diag);
+        if (r >= 0 && !diagnostics_has_errors(&diag)) {
+                (void) diagnostics_log(&diag, DIAGNOSTICS_PLAIN);   /* warnings */
+                diagnostics_clear(&diag);
+
+                /* 2. under the lock: compare with the config directory */
+                if (!arg_check) {
+                        r = mkdir_p(plan.target, 0755, 0755);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to create %s: %m", plan.target);
+                }
+                r = take_lock(plan.target, &lock_fd);
+                if (r < 0 && !(arg_check && (r == -ENOENT || r == -EACCES || r == -EROFS || r == -EPERM)))
+                        return log_error_errno(r, "Failed to lock %s/%s: %m", plan.target, APPLY_LOCK_FILE);
+                r = apply_plan_compare(&plan, arg_prune, &diag);
+        }
         if (r == -EBADMSG || diagnostics_has_errors(&diag)) {
                 (void) diagnostics_log(&diag, DIAGNOSTICS_PLAIN);
                 diagnostics_clear(&diag);
@@ -264,26 +395,33 @@ int verb_apply(int argc, char *argv[]) {
                 log_error("Invalid configuration, nothing was changed.");
                 return CTRCTL_EXIT_FAILURE;
         }
-        (void) diagnostics_log(&diag, DIAGNOSTICS_PLAIN);   /* warnings */
-        diagnostics_clear(&diag);
         if (r < 0)
-                return log_error_errno(r, "Failed to read the sources: %m");
+                return log_error_errno(r, "Failed to read the sources or %s: %m", plan.target);
 
-        /* 2. under the lock: compare with the config directory and write what differs */
-        if (!arg_check) {
-                r = mkdir_p(plan.target, 0755, 0755);
+        /* 3. what runs now, and what to do about it: systemd's own view, before anything changes */
+        systemd = sd_booted() > 0;
+        if (systemd) {
+                r = bus_connect(NULL, &bus);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to create %s: %m", plan.target);
+                        return bus_log_connect_error(r, NULL);
+                r = apply_units_inspect(bus, &plan);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to ask systemd which containers run: %m");
         }
-        r = take_lock(plan.target, &lock_fd);
-        if (r < 0 && !(arg_check && (r == -ENOENT || r == -EACCES || r == -EROFS || r == -EPERM)))
-                return log_error_errno(r, "Failed to lock %s/%s: %m", plan.target, APPLY_LOCK_FILE);
-
-        r = apply_plan_compare(&plan, arg_prune);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read %s: %m", plan.target);
+        apply_units_decide(&plan, systemd && arg_restart, arg_start);
 
         if (!arg_check) {
+                /* 4. what --prune removes stopped while its unit is still loaded; one that does not stop
+                 * keeps its files (the reload would leave it running without them) */
+                if (systemd) {
+                        r = apply_units_run(bus, &plan, true);
+                        if (r == -EIO)
+                                failed = true;
+                        else if (r < 0)
+                                return log_error_errno(r, "Failed to stop containers: %m");
+                }
+
+                /* 5. the files */
                 dir_fd = open(plan.target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (dir_fd < 0)
                         return log_error_errno(errno, "Failed to open %s: %m", plan.target);
@@ -294,18 +432,43 @@ int verb_apply(int argc, char *argv[]) {
                                 return log_oom();
                         remove_stale_temporaries(dir_fd, dd);
                 }
-                for (size_t i = 0; i < plan.n_containers; i++)
-                        if (plan.containers[i].state != APPLY_UNCHANGED) {
-                                r = write_container(dir_fd, plan.target, &plan.containers[i]);
-                                if (r < 0)
-                                        return r;
-                        }
-        }
+                for (size_t i = 0; i < plan.n_containers; i++) {
+                        const ApplyContainer *a = &plan.containers[i];
 
-        r = arg_json ? print_json(&plan) : print_text(&plan);
+                        if (!apply_container_changes(a) ||
+                            (a->job == APPLY_JOB_STOP && !streq_ptr(a->result, "done")))
+                                continue;
+                        r = write_container(dir_fd, plan.target, a);
+                        if (r < 0)
+                                return r;
+                }
+                if (arg_remove_data && remove_data(&plan) < 0)
+                        failed = true;
+
+                /* 6. one reload, then the starts and restarts together */
+                if (systemd && apply_plan_changes(&plan)) {
+                        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+
+                        r = bus_daemon_reload(bus, &error);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to reload systemd: %s",
+                                                       error.message ?: strerror(-r));
+                        reloaded = true;
+                }
+                if (systemd) {
+                        r = apply_units_run(bus, &plan, false);
+                        if (r == -EIO)
+                                failed = true;
+                        else if (r < 0)
+                                return log_error_errno(r, "Failed to start containers: %m");
+                }
+        } else
+                reloaded = systemd && apply_plan_changes(&plan);
+
+        r = arg_json ? print_json(&plan, systemd, reloaded) : print_text(&plan, systemd);
         if (r < 0)
                 return r;
         if (fflush(stdout) != 0)
                 return log_error_errno(EIO, "Failed to write output: %m");
-        return CTRCTL_EXIT_SUCCESS;
+        return failed ? CTRCTL_EXIT_FAILURE : CTRCTL_EXIT_SUCCESS;
 }

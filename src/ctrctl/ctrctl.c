@@ -59,8 +59,9 @@ static int verb_delegate(_unused_ int argc, _unused_ char *argv[]) {
 /* Sorted by name; one line per verb. */
 static const Verb verbs[] = {
         { "apply",    1, VERB_ANY, verb_apply, 0,
-          "[--check] [--diff] [--json] [--prune] SOURCE…\tMake the config directory hold the containers "
-          "SOURCE describes: validate all, write atomically, report unchanged|created|updated|removed" },
+          "[--check] [--diff] [--json] [--prune [--remove-data]] [--no-restart|--start] SOURCE…\tMake the "
+          "config directory hold the containers SOURCE describes: validate all, write atomically, reload once, "
+          "start new and restart changed ones" },
         { "auto-update", 0, 0,     IMAGE_VERB(verb_auto_update), 0,
           "[--dry-run] [--json]\tPull and restart containers with AutoUpdate= whose image changed, roll back "
           "one that fails" },

@@ -111,48 +111,43 @@ static Row *find_row(Row *rows, size_t n, const char *name) {
         return NULL;
 }
 
+typedef struct RowList {
+        Row *rows;
+        size_t n;
+} RowList;
+
+static int on_unit_listed(const char *name, const char *description, const char *load, const char *active,
+                          const char *sub, void *userdata) {
+        RowList *l = userdata;
+        _cleanup_free_ char *c = NULL;
+        const char *p = startswith(name, "ctr@");
+        Row *row;
+
+        if (!p || !endswith(p, ".service"))
+                return 0;
+        c = strndup(p, strlen(p) - strlen(".service"));
+        if (!c)
+                return -ENOMEM;
+        row = find_row(l->rows, l->n, c);
+        if (!row)
+                return 0;
+        unit_info_done(&row->service);
+        row->service.load_state = strdup(load);
+        row->service.active_state = strdup(active);
+        row->service.sub_state = strdup(sub);
+        row->service.description = strdup(description);
+        if (!row->service.load_state || !row->service.active_state || !row->service.sub_state ||
+            !row->service.description)
+                return -ENOMEM;
+        row->listed = true;
+        return 0;
+}
+
 static int list_unit_states(sd_bus *bus, Row *rows, size_t n) {
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_bus_message_ sd_bus_message *m = NULL, *reply = NULL;
-        const char *name, *description, *load, *active, *sub;
+        RowList l = { rows, n };
         int r;
 
-        r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
-                                           "ListUnitsByPatterns");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "as", 0);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "as", 1, "ctr@*.service");
-        if (r >= 0)
-                r = sd_bus_call(bus, m, 0, &error, &reply);
-        if (r >= 0)
-                r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
-        if (r < 0)
-                return r;
-        while ((r = sd_bus_message_read(reply, "(ssssssouso)", &name, &description, &load, &active, &sub, NULL,
-                                        NULL, NULL, NULL, NULL)) > 0) {
-                _cleanup_free_ char *c = NULL;
-                const char *p = startswith(name, "ctr@");
-                Row *row;
-
-                if (!p || !endswith(p, ".service"))
-                        continue;
-                c = strndup(p, strlen(p) - strlen(".service"));
-                if (!c)
-                        return -ENOMEM;
-                row = find_row(rows, n, c);
-                if (!row)
-                        continue;
-                unit_info_done(&row->service);
-                row->service.load_state = strdup(load);
-                row->service.active_state = strdup(active);
-                row->service.sub_state = strdup(sub);
-                row->service.description = strdup(description);
-                if (!row->service.load_state || !row->service.active_state || !row->service.sub_state ||
-                    !row->service.description)
-                        return -ENOMEM;
-                row->listed = true;
-        }
+        r = bus_list_units(bus, "ctr@*.service", on_unit_listed, &l);
         if (r < 0)
                 return r;
 

@@ -186,12 +186,37 @@ static int on_job_removed(sd_bus_message *m, void *userdata, _unused_ sd_bus_err
         return 0;
 }
 
+static bool job_wait_finished(void *userdata) {
+        return ((JobWait *) userdata)->result;
+}
+
+/* Dispatches |bus|'s messages until |finished| says so, or -ETIMEDOUT at |deadline| (CLOCK_MONOTONIC). */
+static int bus_wait_until(sd_bus *bus, uint64_t deadline, bool (*finished)(void *userdata), void *userdata) {
+        int r;
+
+        while (!finished(userdata)) {
+                uint64_t n;
+
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+                n = now_monotonic_usec();
+                if (n >= deadline)
+                        return -ETIMEDOUT;
+                r = sd_bus_wait(bus, deadline - n);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char **ret_result,
                  sd_bus_error *error) {
         _cleanup_bus_message_ sd_bus_message *reply = NULL;
         _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
         _cleanup_(job_wait_done) JobWait w = {};
-        uint64_t deadline;
         int r;
 
         /* Match before the call, so the signal cannot slip past between the reply and the match. Synchronous:
@@ -210,22 +235,9 @@ int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char 
         if (r < 0)
                 return r;
 
-        deadline = now_monotonic_usec() + timeout_usec;
-        while (!w.result) {
-                uint64_t n;
-
-                r = sd_bus_process(bus, NULL);
-                if (r < 0)
-                        return r;
-                if (r > 0)
-                        continue;
-                n = now_monotonic_usec();
-                if (n >= deadline)
-                        return -ETIMEDOUT;
-                r = sd_bus_wait(bus, deadline - n);
-                if (r < 0)
-                        return r;
-        }
+        r = bus_wait_until(bus, now_monotonic_usec() + timeout_usec, job_wait_finished, &w);
+        if (r < 0)
+                return r;
         *ret_result = TAKE_PTR(w.result);
         return 0;
 }
@@ -242,6 +254,117 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, uint64_t tim
         if (r < 0)
                 return r;
         return bus_call_job(bus, m, timeout_usec, ret_result, error);
+}
+
+typedef struct JobsWait {
+        BusJob *jobs;
+        size_t n;
+        size_t pending;         /* queued jobs without a JobRemoved yet */
+} JobsWait;
+
+static int on_jobs_removed(sd_bus_message *m, void *userdata, _unused_ sd_bus_error *error) {
+        JobsWait *w = userdata;
+        const char *path, *unit, *result;
+        uint32_t id;
+
+        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+                return 0;
+        for (size_t i = 0; i < w->n; i++) {
+                BusJob *j = &w->jobs[i];
+
+                if (j->job && !j->result && streq(j->job, path)) {
+                        j->result = strdup(result);
+                        if (!j->result)
+                                return -ENOMEM;
+                        w->pending--;
+                        break;
+                }
+        }
+        return 0;
+}
+
+static bool jobs_wait_finished(void *userdata) {
+        return ((JobsWait *) userdata)->pending == 0;
+}
+
+void bus_job_done(BusJob *j) {
+        j->job = mfree(j->job);
+        j->result = mfree(j->result);
+        j->error_message = mfree(j->error_message);
+        j->error = 0;
+}
+
+int bus_unit_jobs(sd_bus *bus, BusJob *jobs, size_t n, uint64_t timeout_usec) {
+        _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
+        JobsWait w = { .jobs = jobs, .n = n };
+        int r;
+
+        if (n == 0)
+                return 0;
+        /* as bus_call_job(): the match before the first call */
+        r = sd_bus_match_signal(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
+                                on_jobs_removed, &w);
+        if (r < 0)
+                return r;
+
+        /* All queued first, then waited for together: systemd runs them side by side, as one
+         * `systemctl start A B C` does. The signals that arrive meanwhile wait in sd-bus's queue. */
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_bus_message_ sd_bus_message *m = NULL, *reply = NULL;
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                const char *job;
+
+                r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                                   jobs[i].method);
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "ss", jobs[i].unit, "replace");
+                if (r < 0)
+                        return r;
+                r = sd_bus_call(bus, m, 0, &error, &reply);
+                if (r >= 0)
+                        r = sd_bus_message_read(reply, "o", &job);
+                if (r < 0) {
+                        if (r == -ENOMEM || !sd_bus_error_is_set(&error))
+                                return r;
+                        jobs[i].error = r;
+                        jobs[i].error_message = strdup(error.message ?: error.name);
+                        if (!jobs[i].error_message)
+                                return -ENOMEM;
+                        continue;
+                }
+                jobs[i].job = strdup(job);
+                if (!jobs[i].job)
+                        return -ENOMEM;
+                w.pending++;
+        }
+        return bus_wait_until(bus, now_monotonic_usec() + timeout_usec, jobs_wait_finished, &w);
+}
+
+int bus_list_units(sd_bus *bus, const char *pattern, BusListUnitsCallback callback, void *userdata) {
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_bus_message_ sd_bus_message *m = NULL, *reply = NULL;
+        const char *name, *description, *load, *active, *sub;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                           "ListUnitsByPatterns");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "as", 0);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "as", 1, pattern);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, &error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(reply, "(ssssssouso)", &name, &description, &load, &active, &sub, NULL,
+                                        NULL, NULL, NULL, NULL)) > 0) {
+                r = callback(name, description, load, active, sub, userdata);
+                if (r < 0)
+                        return r;
+        }
+        return r;
 }
 
 int bus_daemon_reload(sd_bus *bus, sd_bus_error *error) {

@@ -73,6 +73,28 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, uint64_t tim
 int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char **ret_result,
                  sd_bus_error *error);
 
+/* One job of bus_unit_jobs(): Manager.METHOD(UNIT, "replace"), then what became of it. */
+typedef struct BusJob {
+        const char *method;     /* "StartUnit", "RestartUnit", "StopUnit", … */
+        const char *unit;
+        char *job;              /* the job's object path, once queued */
+        char *result;           /* its JobRemoved result ("done", "failed", …); NULL when it has none (yet) */
+        int error;              /* -errno when systemd refused the call itself (then no job) */
+        char *error_message;    /* systemd's text for that */
+} BusJob;
+
+void bus_job_done(BusJob *j);
+/* Queues every job of |jobs|, then waits until each has its JobRemoved, at most |timeout_usec| in all
+ * (-ETIMEDOUT; the jobs themselves go on, the ones finished have their result). A call systemd refuses fills
+ * that job's error and error_message and is no failure of the whole; -errno for the bus itself only. */
+int bus_unit_jobs(sd_bus *bus, BusJob *jobs, size_t n, uint64_t timeout_usec);
+
+/* For each unit systemd has loaded whose name matches |pattern| (ListUnitsByPatterns: one round trip), calls
+ * |callback|; a negative return stops the walk and is returned. */
+typedef int (*BusListUnitsCallback)(const char *name, const char *description, const char *load_state,
+                                    const char *active_state, const char *sub_state, void *userdata);
+int bus_list_units(sd_bus *bus, const char *pattern, BusListUnitsCallback callback, void *userdata);
+
 /* Manager.Reload() (daemon-reload): returns when systemd has re-run the generators. */
 int bus_daemon_reload(sd_bus *bus, sd_bus_error *error);
 
