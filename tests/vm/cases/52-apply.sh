@@ -66,7 +66,7 @@ test_apply_creates_starts_and_enables() {
                 fail "aplyweb's WantedBy= link is missing"
         [[ ! -e /run/systemd/generator/multi-user.target.wants/ctr@aplydb.service ]] ||
                 fail "aplydb has no [Install] but was enabled"
-        assert_file_eq "$APPLY_SRC/aplydb.ctr" /etc/ctr/aplydb.ctr
+        cmp "$APPLY_SRC/aplydb.ctr" /etc/ctr/aplydb.ctr || fail "/etc/ctr/aplydb.ctr is not the SOURCE's"
 }
 
 test_apply_second_run_changes_nothing() {
@@ -205,7 +205,7 @@ test_apply_prune_stops_removes_and_keeps_data() {
         apply_need
         local out
         wait_for 20 test -f /run/ctr/aplyside/state
-        ctrctl exec aplyside /bin/sh -c 'echo kept >/var/tmp/apply-marker'
+        ctrctl exec aplyside -- /bin/sh -c 'echo kept >/var/tmp/apply-marker'
         rm -f "$APPLY_SRC/aplyside.ctr"
         out=$(ctrctl apply --prune "$APPLY_SRC") || fail "apply --prune failed: $out"
         echo "$out"
