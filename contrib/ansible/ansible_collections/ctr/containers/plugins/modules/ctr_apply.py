@@ -86,6 +86,7 @@ options:
     description:
       - When C(false), write the files and reload systemd only; start, restart and stop nothing, and report
         what would have been (C(ctrctl apply --no-restart)).
+      - Cannot be C(false) with I(state=started).
     type: bool
     default: true
   ctrctl:
@@ -190,6 +191,9 @@ containers:
       description: The result of that job as systemd reports it (C(done), C(failed), C(timeout), ...); null
         when no job ran or in check mode.
       type: str
+    error:
+      description: Why its job failed, as systemd says it; null when it did not.
+      type: str
     files:
       description: Its files, each with C(path) (relative to I(target)) and C(action) (C(unchanged),
         C(create), C(update) or C(remove)).
@@ -283,6 +287,8 @@ def run_module():
     p = module.params
     if p['remove_data'] and not p['prune']:
         module.fail_json(msg="remove_data=true needs prune=true: only pruned containers have their data removed")
+    if p['state'] == 'started' and not p['restart']:
+        module.fail_json(msg="state=started starts containers, restart=false starts nothing: choose one")
 
     ctrctl = find_ctrctl(module, p['ctrctl'])
     cmd = [ctrctl, 'apply', '--json']
@@ -336,7 +342,9 @@ def run_module():
     if module._diff:
         result['diff'] = [dict(prepared=c['diff']) for c in result['containers'] if c.get('diff')]
     if rc != 0:
-        failed = [c['name'] for c in result['containers'] if c.get('result') not in (None, 'done')]
+        # the files stay written: the report says which unit's job failed and why
+        failed = ['%s (%s)' % (c['name'], c.get('error') or c.get('result'))
+                  for c in result['containers'] if c.get('result') not in (None, 'done')]
         module.fail_json(msg="ctrctl apply failed (exit status %d)%s: %s"
                          % (rc, ' for ' + ', '.join(failed) if failed else '', shown.strip()),
                          rc=rc, **result)
