@@ -458,6 +458,12 @@ bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[sta
         return false;
 }
 
+const char *ctrctl_launcher_path(void) {
+        const char *e = getenv("CTR_LAUNCH");
+
+        return isempty(e) ? CTR_LAUNCH_PATH : e;
+}
+
 int runtime_config_changed(const Container *c, const RuntimeState *s) {
         char then[65], now[65];
 

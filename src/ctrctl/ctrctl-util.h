@@ -77,6 +77,9 @@ bool runtime_config_hash(const Container *c, const RuntimeState *s, char ret[sta
  * was: any edit counts. */
 int runtime_config_changed(const Container *c, const RuntimeState *s);
 
+/* The installed ctr-launch: $CTR_LAUNCH (tests), else CTR_LAUNCH_PATH. */
+const char *ctrctl_launcher_path(void);
+
 /* Names with a RUNTIME_DIR/NAME/state file (running or crashed launchers), unsorted; NULL when none. */
 int runtime_names(char ***ret);
 /* Every container name: the search path's (not masked) and the runtime ones, sorted, no duplicates. */

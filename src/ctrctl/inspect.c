@@ -318,7 +318,7 @@ static void print_image(JsonWriter *w, const Container *c, const ContainerImage 
 static void print_runtime(JsonWriter *w, sd_bus *bus, const Container *c) {
         const char *name = c->name;
         char hash[65];
-        int changed;
+        int changed, replaced;
         _cleanup_(runtime_state_done) RuntimeState s = {};
         _cleanup_(unit_info_done) UnitInfo service = {}, scope = {};
         _cleanup_free_ char *unit = NULL, *scope_name = NULL, *cgroup = NULL;
@@ -347,6 +347,14 @@ static void print_runtime(JsonWriter *w, sd_bus *bus, const Container *c) {
         changed = running ? runtime_config_changed(c, &s) : -ENODATA;
         if (changed >= 0)
                 json_boolean(w, changed > 0);
+        else
+                json_null(w);
+        json_field_string(w, "launcher_version", running ? s.launcher_version : NULL);
+        json_key(w, "launcher_replaced");
+        /* true also when none is installed any more: what runs is not what would start */
+        replaced = running ? runtime_launcher_replaced(&s, ctrctl_launcher_path()) : -ENODATA;
+        if (replaced >= 0 || replaced == -ENOENT)
+                json_boolean(w, replaced != 0);
         else
                 json_null(w);
         json_key(w, "started_usec");

@@ -214,9 +214,7 @@ static int run_launcher(const char *file, const char *name, sd_bus *bus) {
         pid_t pid;
         char c = 0;
 
-        launch = getenv("CTR_LAUNCH");
-        if (isempty(launch))
-                launch = CTR_LAUNCH_PATH;
+        launch = ctrctl_launcher_path();
 
         args[n++] = "ctr-launch";
         if (arg_no_scope)

@@ -297,6 +297,24 @@ static void print_image(const Container *c, const ContainerImage *ci) {
         }
 }
 
+/* A line only when the launcher running the container is not the one installed now: a package upgrade
+ * restarts no container, so the new launcher runs from the next restart on. */
+static void print_launcher(const RuntimeState *s) {
+        const char *installed = ctrctl_launcher_path();
+        int r;
+
+        r = runtime_launcher_replaced(s, installed);
+        if (r == -ENOENT)
+                printf("%11s: %s (running), none installed at %s: it cannot start again\n", "Launcher",
+                       strna(s->launcher_version), installed);
+        else if (r > 0 && streq_ptr(s->launcher_version, PACKAGE_VERSION))
+                printf("%11s: %s (running), another build of %s installed: the next restart runs the new one\n",
+                       "Launcher", s->launcher_version, PACKAGE_VERSION);
+        else if (r > 0)
+                printf("%11s: %s (running), %s installed: the next restart runs the new one\n", "Launcher",
+                       strna(s->launcher_version), PACKAGE_VERSION);
+}
+
 /* 0 running, 3 not running, 4 no such container, < 0 error */
 static int show_one(sd_bus *bus, const char *name, bool first) {
         _cleanup_container_free_ Container *c = NULL;
@@ -365,6 +383,8 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 printf("%11s: %" PRIu32 " (monitor)\n", "Main PID", service.main_pid);
         if (have_state && init > 0)
                 printf("%11s: %i (container PID 1)\n", "Init PID", (int) init);
+        if (have_state)
+                print_launcher(&state);
 
         if (load_r < 0)
                 printf("%11s: %s\n", "Config", load_r == -ENOENT ? "no .ctr file" :

@@ -156,12 +156,14 @@ static void on_ready(void *userdata, size_t index, short revents) {
 
 static void write_runtime_state(const StartedContext *ctx) {
         const Container *c = ctx->container;
-        _cleanup_free_ char *scope = NULL;
+        _cleanup_free_ char *scope = NULL, *binary = NULL;
         char a[INET_ADDRSTRLEN] = "";
         int r;
 
         if (ctx->in_scope)
                 (void) container_scope_name(c->name, &scope);
+        /* which launcher this is, so that ctrctl status can tell when a package upgrade installed another */
+        (void) launcher_binary_id("/proc/self/exe", &binary);
 
         RuntimeState st = {
                 .name = c->name,
@@ -175,6 +177,8 @@ static void write_runtime_state(const StartedContext *ctx) {
                 .address = ctx->address ? (char *) network_address_format(ctx->address, a) : NULL,
                 .image_digest = (char *) ctx->image_digest,
                 .started_usec = now_realtime_usec(),
+                .launcher_version = (char *) PACKAGE_VERSION,
+                .launcher_binary = binary,
         };
         r = runtime_state_write(&st);
         if (r < 0)

@@ -31,6 +31,8 @@ void runtime_state_done(RuntimeState *s) {
         s->source_path = mfree(s->source_path);
         s->address = mfree(s->address);
         s->image_digest = mfree(s->image_digest);
+        s->launcher_version = mfree(s->launcher_version);
+        s->launcher_binary = mfree(s->launcher_binary);
 }
 
 int runtime_state_dir(const char *name, bool create, char **ret) {
@@ -84,7 +86,7 @@ int runtime_state_write(const RuntimeState *s) {
 
         if (!value_ok(s->scope) || !value_ok(s->config_hash) || !value_ok(s->config_stamp) ||
             !value_ok(s->source_path) ||
-            !value_ok(s->image_digest))
+            !value_ok(s->image_digest) || !value_ok(s->launcher_version) || !value_ok(s->launcher_binary))
                 return -EINVAL;
 
         r = runtime_state_dir(s->name, true, &dir);
@@ -121,6 +123,10 @@ int runtime_state_write(const RuntimeState *s) {
         if (s->image_digest)
                 fprintf(f, "IMAGE_DIGEST=%s\n", s->image_digest);
         fprintf(f, "STARTED_USEC=%" PRIu64 "\n", s->started_usec);
+        if (s->launcher_version)
+                fprintf(f, "LAUNCHER_VERSION=%s\n", s->launcher_version);
+        if (s->launcher_binary)
+                fprintf(f, "LAUNCHER_BINARY=%s\n", s->launcher_binary);
 
         if (fflush(f) != 0 || ferror(f)) {
                 r = -EIO;
@@ -196,6 +202,10 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
                         dst = &s.address;
                 else if (streq(line, "IMAGE_DIGEST"))
                         dst = &s.image_digest;
+                else if (streq(line, "LAUNCHER_VERSION"))
+                        dst = &s.launcher_version;
+                else if (streq(line, "LAUNCHER_BINARY"))
+                        dst = &s.launcher_binary;
                 else if (streq(line, "INIT_PID"))
                         r = parse_pid(eq, &s.init_pid);
                 else if (streq(line, "MONITOR_PID"))
@@ -258,4 +268,32 @@ int runtime_state_remove(const char *name) {
         if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
                 return negative_errno();
         return 0;
+}
+
+int launcher_binary_id(const char *path, char **ret) {
+        struct stat st;
+        char *id;
+
+        if (stat(path, &st) < 0)
+                return negative_errno();
+        /* the inode alone could be reused once the old binary is gone; with the mtime, a file written later
+         * differs even then */
+        id = strprintf("%llu:%llu:%lld.%09ld", (unsigned long long) st.st_dev, (unsigned long long) st.st_ino,
+                       (long long) st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+        if (!id)
+                return -ENOMEM;
+        *ret = id;
+        return 0;
+}
+
+int runtime_launcher_replaced(const RuntimeState *s, const char *installed) {
+        _cleanup_free_ char *id = NULL;
+        int r;
+
+        if (!s->launcher_binary)
+                return -ENODATA;
+        r = launcher_binary_id(installed, &id);
+        if (r < 0)
+                return r;
+        return !streq(id, s->launcher_binary);
 }

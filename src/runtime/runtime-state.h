@@ -24,6 +24,8 @@ typedef struct RuntimeState {
         char *image_digest;     /* Image=: the manifest digest ("sha256:…") it was started with, so the store
                                  * keeps that image's layers while it runs, whatever happens to the name */
         uint64_t started_usec;  /* CLOCK_REALTIME */
+        char *launcher_version; /* the PACKAGE_VERSION of the launcher that runs it */
+        char *launcher_binary;  /* that launcher's executable, as launcher_binary_id() names it */
 } RuntimeState;
 
 void runtime_state_done(RuntimeState *s);
@@ -34,3 +36,12 @@ int runtime_state_dir(const char *name, bool create, char **ret);
 int runtime_state_write(const RuntimeState *s);
 int runtime_state_read(const char *name, RuntimeState *ret);
 int runtime_state_remove(const char *name);
+
+/* "DEV:INO:MTIME" of the file |path| (stat() follows it: "/proc/self/exe" names the running binary even once
+ * a package upgrade renamed a new one over it), for LAUNCHER_BINARY=. */
+int launcher_binary_id(const char *path, char **ret);
+
+/* 1 when the launcher that runs |s| is no longer the file |installed| (replaced since it started), 0 when it
+ * is, -ENODATA when |s| does not say (a launcher before LAUNCHER_BINARY=), -errno when |installed| cannot be
+ * stat()ed (-ENOENT: none installed there). */
+int runtime_launcher_replaced(const RuntimeState *s, const char *installed);
