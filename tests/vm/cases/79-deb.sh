@@ -78,7 +78,7 @@ test_install() {
         systemctl daemon-reload
         [[ -f /run/systemd/generator/ctr@debpkg.service.d/50-ctr.conf ]] || fail "the generator did not run"
         start_ctr debpkg
-        wait_for 20 test -f /var/lib/ctr/containers/debpkg.volumes/debdata/kept
+        wait_for 20 test -f /var/lib/ctr/volumes/debdata/kept
         ctrctl status -n 0 debpkg
 }
 
@@ -128,7 +128,7 @@ test_remove_keeps_container() {
         # the timer is stopped: the command it runs is gone
         assert_eq "$(unit_prop ctr-auto-update.timer ActiveState)" inactive "ctr-auto-update.timer"
         assert_eq "$(</var/lib/ctr/containers/debpkg/upper/kept)" layer "the writable layer"
-        assert_eq "$(</var/lib/ctr/containers/debpkg.volumes/debdata/kept)" volume "the volume"
+        assert_eq "$(</var/lib/ctr/volumes/debdata/kept)" volume "the volume"
         [[ -f /etc/ctr/debpkg.ctr ]] || fail "/etc/ctr/debpkg.ctr is gone"
         systemctl stop ctr@debpkg.service
 }
@@ -152,7 +152,7 @@ test_purge_as_documented() {
                 fail "purge left what README.Debian says it removes"
         # and what it keeps: the layer, the volume, the administrator's .ctr
         assert_eq "$(</var/lib/ctr/containers/debpkg/upper/kept)" layer "the writable layer after purge"
-        assert_eq "$(</var/lib/ctr/containers/debpkg.volumes/debdata/kept)" volume "the volume after purge"
+        assert_eq "$(</var/lib/ctr/volumes/debdata/kept)" volume "the volume after purge"
         [[ -f /etc/ctr/debpkg.ctr ]] || fail "/etc/ctr/debpkg.ctr is gone"
         # the empty store directories went (images/ held nothing else), the state directory holding data stayed
         [[ $store_empty -eq 0 || ! -e /var/lib/ctr/images ]] ||
@@ -162,7 +162,7 @@ test_purge_as_documented() {
 
 test_restore_tree() {
         # the meson install of 00-system back in place, as the cases after this file expect it
-        rm -rf /var/lib/ctr/containers/debpkg /var/lib/ctr/containers/debpkg.volumes /etc/ctr/debpkg.ctr
+        rm -rf /var/lib/ctr/containers/debpkg /var/lib/ctr/volumes/debdata /etc/ctr/debpkg.ctr
         tar -C "$CTR_VM_PAYLOAD/root" -c . | tar -C / -x --keep-directory-symlink --no-same-owner
         systemctl daemon-reload
         [[ -x /usr/local/bin/ctrctl ]] || fail "the meson install is not back"
