@@ -230,6 +230,23 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
                         return r;
         }
 
+        /* Network=container:NAME (and JoinNamespaces=) joins NAME's namespaces at start, so NAME must run
+         * first, and a restart of NAME leaves us in namespaces nothing else uses: start after it, stop with
+         * it (BindsTo= also stops us when NAME stops or fails; it does not start NAME again on its own). */
+        if (container_joins(c)) {
+                _cleanup_free_ char *unit = NULL;
+
+                if (asprintf(&unit, "ctr@%s.service", container_joins(c)) < 0)
+                        return -ENOMEM;
+                /* a value, not a quoted word: systemd does not unquote unit names in dependencies, and a
+                 * valid name holds nothing to quote (the backslashes of systemd's escaping stay as they are) */
+                r = buffer_value(&b, "BindsTo", unit);
+                if (r >= 0)
+                        r = buffer_value(&b, "After", unit);
+                if (r < 0)
+                        return r;
+        }
+
         /* Mount points the container needs, in the order a reader of the .ctr would list them. */
         if (c->root_directory) {
                 r = buffer_requires_mounts_for(&b, c, c->root_directory, diag);

@@ -68,7 +68,7 @@ static _Noreturn void exec_workload(char *const *argv, char **env, int sync_fd) 
         child_fail(sync_fd, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
-_Noreturn void launch_child_main(const Container *c, const Plan *p, int netns_fd, int sync_fd) {
+_Noreturn void launch_child_main(const Container *c, const Plan *p, const JoinedNamespaces *joined, int sync_fd) {
         ExecCredentials cred = {};
         ExecError err = {};
         char **env = NULL;
@@ -92,8 +92,10 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, int netns_fd
             (userns_child_enter_runtime_dir(p, &err) < 0 || userns_child_become_root(&err) < 0))
                 child_fail(sync_fd, &err, EXIT_SETUP);
 
-        if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {
-                launch_error(&err, errno, "Failed to join the network namespace of container '%s'",
+        const char *failed = NULL;
+        r = joined_namespaces_enter(joined, &failed);
+        if (r < 0) {
+                launch_error(&err, r, "Failed to join the %s namespace of container '%s'", failed,
                              p->network_container);
                 child_fail(sync_fd, &err, EXIT_SETUP);
         }
@@ -106,7 +108,8 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, int netns_fd
             (namespaces_loopback_up(&err) < 0 ||
              namespaces_allow_ping(p->private_users ? p->userns.count - 1 : 2147483647U, &err) < 0))
                 child_fail(sync_fd, &err, EXIT_SETUP);
-        if (namespaces_set_hostname(p->hostname, &err) < 0)
+        /* JoinNamespaces=uts: the hostname is the other container's, not ours to change */
+        if (!(p->join_namespaces & JOIN_NAMESPACE_UTS) && namespaces_set_hostname(p->hostname, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
 
         r = mount_setup_prepare(p, parent_mounts, &root_fd, &err);
@@ -202,8 +205,10 @@ bool launch_child_reexec_wanted(void) {
 #endif
 }
 
-_Noreturn void launch_child_reexec(int sync_fd, int netns_fd, char **argv) {
-        if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0)
+_Noreturn void launch_child_reexec(int sync_fd, const JoinedNamespaces *joined, char **argv) {
+        const char *failed;
+
+        if (joined_namespaces_enter(joined, &failed) < 0)
                 _exit(EXIT_SETUP);
         /* valgrind answers readlink() of /proc/self/exe with the client's path; exec'ing the link itself would
          * run valgrind's tool binary */
@@ -232,16 +237,21 @@ bool launch_child_reexecuted(void) {
         return true;
 }
 
-/* Same arguments, same file, same plan: the parent's network namespace was joined before the re-execution. */
+/* Same arguments, same file, same plan: the namespaces the parent opened were joined before the re-execution. */
 _Noreturn void launch_child_run_reexecuted(const Container *c, const PlanImage *image) {
         _cleanup_plan_free_ Plan *p = NULL;
         PlanOptions o;
         int r;
 
+        char hostname[HOST_NAME_MAX + 1] = "";
+
         plan_options_from_environment(&o);
         o.image = image;
+        /* JoinNamespaces=uts: joined already, so the hostname in use is the one to write */
+        if ((c->join_namespaces & JOIN_NAMESPACE_UTS) && gethostname(hostname, sizeof(hostname) - 1) >= 0)
+                o.hostname = hostname;
         r = plan_build(c, &o, &p, NULL);
         if (r < 0)
                 _exit(EXIT_SETUP);
-        launch_child_main(c, p, -EBADF, CHILD_FD);
+        launch_child_main(c, p, &(JoinedNamespaces) JOINED_NAMESPACES_INIT, CHILD_FD);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "ctr-file.h"
+#include "join.h"
 #include "plan.h"
 
 /* ctr-launch's exit statuses when the workload did not run (else the workload's own, 128+N for signal N) */
@@ -13,16 +14,16 @@
 #define EXIT_CANNOT_EXECUTE 126         /* the command could not be executed */
 #define EXIT_NOT_FOUND 127              /* the command was not found */
 
-/* In the cloned child, with its stdio in place: waits for the release on |sync_fd|, joins |netns_fd|
- * (Network=container:NAME; -EBADF for none), sets up the container by plan |p| and executes the workload of
+/* In the cloned child, with its stdio in place: waits for the release on |sync_fd|, joins |joined|
+ * (Network=container:NAME, JoinNamespaces=), sets up the container by plan |p| and executes the workload of
  * |c|. Never returns: a failure is reported over |sync_fd| and ends with _exit(EXIT_*). */
-_Noreturn void launch_child_main(const Container *c, const Plan *p, int netns_fd, int sync_fd);
+_Noreturn void launch_child_main(const Container *c, const Plan *p, const JoinedNamespaces *joined, int sync_fd);
 
 /* True under valgrind, whose cloned child cannot set up the container: it calls launch_child_reexec()
- * instead, which joins |netns_fd| and executes |argv| (ctr-launch's own) natively with the sync socket as
+ * instead, which joins |joined| and executes |argv| (ctr-launch's own) natively with the sync socket as
  * fd 3. */
 bool launch_child_reexec_wanted(void);
-_Noreturn void launch_child_reexec(int sync_fd, int netns_fd, char **argv);
+_Noreturn void launch_child_reexec(int sync_fd, const JoinedNamespaces *joined, char **argv);
 
 /* In main(): true in the process launch_child_reexec() started (and forgets that it is one). It loads the
  * container from the same arguments and calls launch_child_run_reexecuted(), which plans it again and

@@ -137,6 +137,21 @@ static int load(const char *arg, Container **ret) {
         return 0;
 }
 
+/* JoinNamespaces=uts: the hostname the joined container has, for our /etc/hostname and /etc/hosts: its
+ * Hostname= or its name. Its file may have changed since it started; the name is what it most likely has. */
+static char *joined_hostname(const Container *c) {
+        _cleanup_container_free_ Container *other = NULL;
+        _cleanup_strv_free_ char **search = NULL;
+        Diagnostics diag = {};
+
+        if (!(c->join_namespaces & JOIN_NAMESPACE_UTS) || !container_joins(c))
+                return NULL;
+        if (arg_config_path ? strv_copy(arg_config_path, &search) >= 0 : ctr_search_path(&search) >= 0)
+                (void) container_load(container_joins(c), search, &diag, &other);
+        diagnostics_clear(&diag);
+        return strdup(other ? container_hostname(other) : container_joins(c));
+}
+
 /* The re-executed child (launch_child_reexecuted()): same arguments, same file, same image (the parent
  * holds the container's lock and laid out its root already). */
 static _Noreturn void run_child(int argc, char *argv[]) {
@@ -192,6 +207,8 @@ static int run(int argc, char *argv[]) {
                 return EXIT_SETUP;
         if (c->network == NETWORK_BRIDGE)
                 o.resolv_conf = network_resolv_conf_source();
+        _cleanup_free_ char *hostname = joined_hostname(c);
+        o.hostname = hostname;
         r = plan_build(c, &o, &p, &reason);
         if (r < 0) {
                 if (reason)

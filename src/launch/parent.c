@@ -23,6 +23,7 @@
 #include "bus-util.h"
 #include "child.h"
 #include "container-exec.h"
+#include "join.h"
 #include "log.h"
 #include "mkdir-util.h"
 #include "monitor.h"
@@ -66,32 +67,6 @@ static int lock_container(const Container *c, int *ret_fd) {
                 return 0;
         }
         return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Failed to lock the runtime directory of '%s'.", c->name);
-}
-
-/* Network=container:NAME: the network namespace of that container's init, from its runtime state. The
- * pidfd proves the init still lived after /proc/PID was opened, so the PID was not reused in between. */
-static int open_container_netns(const char *name, int *ret_fd) {
-        _cleanup_close_ int pidfd = -EBADF, fd = -EBADF;
-        RuntimeState st = {};
-        char path[64];
-        int r;
-
-        r = runtime_state_read(name, &st);
-        if (r == -ENOENT)
-                return log_error_errno(r, "Network=container:%s: that container is not running.", name);
-        if (r < 0)
-                return log_error_errno(r, "Network=container:%s: failed to read its runtime state: %m", name);
-        pidfd = (int) syscall(SYS_pidfd_open, st.init_pid, 0);
-        if (pidfd >= 0) {
-                snprintf(path, sizeof(path), "/proc/%i/ns/net", (int) st.init_pid);
-                fd = open(path, O_RDONLY | O_CLOEXEC);
-        }
-        runtime_state_done(&st);
-        if (pidfd < 0 || fd < 0 || syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
-                return log_error_errno(errno == ESRCH ? ESRCH : errno,
-                                       "Network=container:%s: that container is not running: %m", name);
-        *ret_fd = TAKE_FD(fd);
-        return 0;
 }
 
 typedef struct StartedContext {
@@ -225,7 +200,8 @@ static int place_in_scope(const Container *c, const Plan *p, pid_t pid, int pidf
         return 0;
 }
 int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
-        _cleanup_close_ int pidfd = -EBADF, lock_fd = -EBADF, netns_fd = -EBADF;
+        _cleanup_close_ int pidfd = -EBADF, lock_fd = -EBADF;
+        _cleanup_(joined_namespaces_done) JoinedNamespaces joined = JOINED_NAMESPACES_INIT;
         _cleanup_free_ char *runtime = NULL;
         Service service = SERVICE_INIT;
         LaunchTerminal terminal = LAUNCH_TERMINAL_INIT;
@@ -282,11 +258,9 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 log_error_errno(r, "Failed to create the pipes for the standard streams: %m");
                 goto finish;
         }
-        if (p->network_container) {
-                r = open_container_netns(p->network_container, &netns_fd);
-                if (r < 0)
-                        goto finish;
-        }
+        r = joined_namespaces_open(p, &joined);
+        if (r < 0)
+                goto finish;
 
         r = make_staging_dir(p);
         if (r < 0) {
@@ -331,8 +305,8 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 if (service_child_stdio(&service) < 0 || launch_terminal_child_stdio(&terminal) < 0)
                         _exit(EXIT_SETUP);
                 if (launch_child_reexec_wanted())
-                        launch_child_reexec(pair[1], netns_fd, opts->argv);
-                launch_child_main(c, p, netns_fd, pair[1]);
+                        launch_child_reexec(pair[1], &joined, opts->argv);
+                launch_child_main(c, p, &joined, pair[1]);
         }
         pair[1] = safe_close(pair[1]);
         if (p->private_users && userns_parent_setup(p, pid, pair[0], &e) < 0) {

@@ -129,6 +129,15 @@ const char *container_hostname(const Container *c) {
         return c->hostname ?: c->name;
 }
 
+const char *container_joins(const Container *c) {
+        return c->network == NETWORK_CONTAINER ? c->network_container : NULL;
+}
+
+const char *join_namespaces_to_string(unsigned j) {
+        static const char *const s[] = { "", "ipc", "uts", "ipc uts" };
+        return s[j & (JOIN_NAMESPACE_IPC | JOIN_NAMESPACE_UTS)];
+}
+
 const char *container_slice(const Container *c) {
         return c->slice ?: "machine.slice";
 }

@@ -31,6 +31,12 @@ typedef enum NetworkMode {
         _NETWORK_MODE_MAX,
 } NetworkMode;
 
+/* JoinNamespaces=: the namespaces of Network=container:NAME's init joined besides its network namespace. */
+typedef enum JoinNamespace {
+        JOIN_NAMESPACE_IPC = 1U << 0,
+        JOIN_NAMESPACE_UTS = 1U << 1,
+} JoinNamespace;
+
 typedef enum VolumeType {
         VOLUME_BIND,            /* source is an absolute host path */
         VOLUME_NAMED,           /* source is a volume name: /var/lib/ctr/volumes/NAME, created on first use */
@@ -138,6 +144,7 @@ typedef struct Container {
         char *network_container; /* for NETWORK_CONTAINER */
         PortMapping *ports;     /* PublishPort= */
         size_t n_ports;
+        unsigned join_namespaces; /* JoinNamespaces=: JOIN_NAMESPACE_* of network_container also joined */
 
         /* privileges: capability bitmasks, bit N = capability number N */
         uint64_t add_capabilities;     /* AddCapability= */
@@ -182,6 +189,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Container *, container_free);
 
 /* Hostname the container gets: Hostname= or the name. */
 const char *container_hostname(const Container *c);
+/* The container whose namespaces this one joins (Network=container:NAME, and JoinNamespaces=), NULL if none:
+ * its unit is what ours binds to. */
+const char *container_joins(const Container *c) _pure_;
+/* "ipc uts": the JoinNamespaces= flags |j| as the key takes them, "" for none. */
+const char *join_namespaces_to_string(unsigned j) _const_;
 /* Slice the scope goes into: Slice= or machine.slice. */
 const char *container_slice(const Container *c);
 

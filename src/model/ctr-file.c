@@ -41,6 +41,7 @@ typedef struct LoadContext {
 static void load_context_done(LoadContext *lc) {
         buffer_done(&lc->config);
         buffer_done(&lc->stamp);
+        free(lc->keys.ports_value);
 }
 
 static int load_error(LoadContext *lc, int error, const char *file, unsigned line, const char *section,

@@ -42,6 +42,7 @@ static const KeyDef key_table[] = {
         { "IOWeight",            key_io_weight,             false, false, false },
         { "Image",               key_image,                 true,  true,  false },
         { "Init",                key_init,                  false, false, false },
+        { "JoinNamespaces",      key_join_namespaces,       true,  false, false },
         { "Layer",               key_layer,                 true,  true,  true  },
         { "MemoryHigh",          key_memory_high,           false, false, false },
         { "MemoryMax",           key_memory_max,            false, false, false },
@@ -185,10 +186,54 @@ int container_key_assign(KeyState *lc, const char *file, unsigned line, const ch
         return r;
 }
 
+/* Network=container:NAME shares NAME's network namespace, so its ports are NAME's: a port published here
+ * would be a second forward into the same namespace, owned by whichever of the two started last. And
+ * JoinNamespaces= has nothing to join without it; =uts makes NAME's hostname ours, so Hostname= could only be
+ * ignored or change NAME's. */
+static int container_pod_check(KeyState *s) {
+        const Container *c = s->c;
+        const char *joins = container_joins(c);
+        int r;
+
+        if (joins && c->n_ports > 0 && s->ports_file) {
+                s->failed = true;
+                r = diagnostics_add(s->diag, DIAGNOSTIC_ERROR, EINVAL, s->ports_file, s->ports_line, "Container",
+                                    "PublishPort", s->ports_value,
+                                    "PublishPort=%s cannot be used with Network=container:%s: publish it on %s: "
+                                    "the network namespace is %s's.",
+                                    strempty(s->ports_value), joins, joins, joins);
+                if (r < 0)
+                        return r;
+        }
+        if (c->join_namespaces == 0 || !s->join_file)
+                return 0;
+        if (!joins) {
+                s->failed = true;
+                r = diagnostics_add(s->diag, DIAGNOSTIC_ERROR, EINVAL, s->join_file, s->join_line, "Container",
+                                    "JoinNamespaces", join_namespaces_to_string(c->join_namespaces),
+                                    "JoinNamespaces=%s needs Network=container:NAME, the container whose "
+                                    "namespaces it joins.", join_namespaces_to_string(c->join_namespaces));
+                return r < 0 ? r : 0;
+        }
+        if ((c->join_namespaces & JOIN_NAMESPACE_UTS) && c->hostname) {
+                s->failed = true;
+                r = diagnostics_add(s->diag, DIAGNOSTIC_ERROR, EINVAL, s->join_file, s->join_line, "Container",
+                                    "JoinNamespaces", join_namespaces_to_string(c->join_namespaces),
+                                    "JoinNamespaces=uts shares %s's hostname, so Hostname=%s cannot be set.",
+                                    joins, c->hostname);
+                return r < 0 ? r : 0;
+        }
+        return 0;
+}
+
 int container_keys_check(KeyState *s) {
         const Container *c = s->c;
         _cleanup_free_ char *value = NULL;
         int r;
+
+        r = container_pod_check(s);
+        if (r < 0)
+                return r;
 
         /* Image=host's trees are the host's own, bound as they are: in a user namespace host root's files
          * (/usr, /etc) would belong to nobody. The default for Image=host is no; asking for more is refused

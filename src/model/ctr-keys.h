@@ -40,6 +40,11 @@ typedef struct KeyState {
         unsigned root_line;
         const char *users_file; /* where PrivateUsers= was last set, for container_keys_check() */
         unsigned users_line;
+        const char *ports_file; /* where PublishPort= last added ports, and what it said: refused with */
+        unsigned ports_line;    /* Network=container: */
+        char *ports_value;      /* owned, freed by the loader */
+        const char *join_file;  /* where JoinNamespaces= was last set */
+        unsigned join_line;
 } KeyState;
 
 /* Applies one assignment of a [Container] section: expands specifiers (where the key takes them), parses
@@ -48,6 +53,7 @@ typedef struct KeyState {
 int container_key_assign(KeyState *s, const char *file, unsigned line, const char *key, const char *value);
 
 /* The checks across keys, once every file of the container is read (so that a drop-in may still change
- * either key): PrivateUsers=pick, yes or a range with Image=host is an error at the PrivateUsers= line
- * (s->failed is set). Returns < 0 only when out of memory. */
+ * either key): PrivateUsers=pick, yes or a range with Image=host is an error at the PrivateUsers= line;
+ * PublishPort= with Network=container:NAME (the ports are NAME's) at the PublishPort= line; JoinNamespaces=
+ * without Network=container:, or =uts with Hostname=, at the JoinNamespaces= line (s->failed is set). Returns < 0 only when out of memory. */
 int container_keys_check(KeyState *s);

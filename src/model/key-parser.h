@@ -63,6 +63,7 @@ int key_stop_timeout_sec(KeyContext *k, const char *v);
 /* keys-network.c */
 int key_network(KeyContext *k, const char *v);
 int key_publish_port(KeyContext *k, const char *v);
+int key_join_namespaces(KeyContext *k, const char *v);
 
 /* keys-resources.c: what the scope is given */
 int key_memory_max(KeyContext *k, const char *v);

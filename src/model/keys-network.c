@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* [Container] keys of the network: the namespace the container gets (Network=) and the host ports
- * forwarded into it (PublishPort=). */
+/* [Container] keys of the network: the namespace the container gets (Network=), the host ports forwarded
+ * into it (PublishPort=) and, for a container that joins another's, which of its other namespaces it joins
+ * too (JoinNamespaces=). */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -42,6 +43,8 @@ int key_publish_port(KeyContext *k, const char *v) {
         int r;
 
         if (isempty(v)) {
+                k->lc->ports_file = NULL;
+                k->lc->ports_value = mfree(k->lc->ports_value);
                 port_mapping_free_many(c->ports, c->n_ports);
                 c->ports = NULL;
                 c->n_ports = 0;
@@ -80,5 +83,38 @@ int key_publish_port(KeyContext *k, const char *v) {
                 c->ports = n;
                 c->ports[c->n_ports++] = m;
         }
+        /* for container_keys_check(): ports are refused on a container that joins another's network */
+        k->lc->ports_file = k->file;
+        k->lc->ports_line = k->line;
+        return free_and_strdup(&k->lc->ports_value, k->raw);
+}
+
+/* "ipc uts", either or both, in any order; empty: none (the default). The last assignment wins: the value is
+ * the whole set, as for podman pod create --share. */
+int key_join_namespaces(KeyContext *k, const char *v) {
+        unsigned j = 0;
+        int r;
+
+        for (const char *p = v;;) {
+                _cleanup_free_ char *w = NULL;
+
+                r = extract_first_word(&p, &w, NULL, 0);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return key_invalid(k, EINVAL, "Invalid JoinNamespaces= '%s'", v);
+                if (r == 0)
+                        break;
+                if (streq(w, "ipc"))
+                        j |= JOIN_NAMESPACE_IPC;
+                else if (streq(w, "uts"))
+                        j |= JOIN_NAMESPACE_UTS;
+                else
+                        return key_invalid(k, EINVAL, "Invalid namespace '%s' in JoinNamespaces=, expected ipc or uts",
+                                           w);
+        }
+        k->lc->c->join_namespaces = j;
+        k->lc->join_file = j ? k->file : NULL;
+        k->lc->join_line = k->line;
         return 0;
 }

@@ -137,6 +137,9 @@ int plan_dump(const Plan *p, FILE *f) {
                         p->userns.base + (p->userns.count - 1));
         if (p->network_container)
                 fprintf(f, "# network: the network namespace of container %s\n", p->network_container);
+        if (p->network_container && p->join_namespaces)
+                fprintf(f, "# joins: the %s namespaces of container %s\n", join_namespaces_to_string(p->join_namespaces),
+                        p->network_container);
         if (p->network_bridge)
                 fprintf(f, "# network: bridge (eth0 on the host's bridge, added by the monitor)\n");
         for (size_t i = 0; i < p->n_ops; i++) {

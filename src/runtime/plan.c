@@ -552,6 +552,14 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 return -EINVAL;
         }
 
+        /* the model refuses this at load (container_keys_check()); a Container made otherwise is refused here */
+        if (c->network == NETWORK_CONTAINER && c->n_ports > 0) {
+                if (ret_reason)
+                        *ret_reason = "PublishPort= cannot be used with Network=container:: the network namespace "
+                                      "is the other container's, publish the ports there";
+                return -EINVAL;
+        }
+
         if (o->userns && (reason = plan_private_users_refused(c))) {
                 if (ret_reason)
                         *ret_reason = reason;
@@ -574,7 +582,7 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         }
         /* A name may have 200 characters, a hostname 64 (sethostname() refuses more): cut, as a hostname
          * label would be, without a trailing '-' or '.'. */
-        p->hostname = strndup(container_hostname(c), HOSTNAME_MAX);
+        p->hostname = strndup(o->hostname ?: container_hostname(c), HOSTNAME_MAX);
         p->resolv_conf = strdup(o->resolv_conf ?: "/etc/resolv.conf");
         if (!p->staging_host || !p->staging || !p->root || !p->hostname || !p->resolv_conf)
                 return -ENOMEM;
@@ -591,6 +599,12 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 p->network_container = strdup(c->network_container);
                 if (!p->network_container)
                         return -ENOMEM;
+                /* JoinNamespaces=: those are joined the same way instead of being new */
+                p->join_namespaces = c->join_namespaces;
+                if (p->join_namespaces & JOIN_NAMESPACE_IPC)
+                        p->clone_flags &= ~(unsigned long) CLONE_NEWIPC;
+                if (p->join_namespaces & JOIN_NAMESPACE_UTS)
+                        p->clone_flags &= ~(unsigned long) CLONE_NEWUTS;
         }
         host_image = c->image && streq(c->image, "host");
         if (o->image && o->image->environment && strv_copy(o->image->environment, &p->image_environment) < 0)

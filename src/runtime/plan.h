@@ -90,6 +90,8 @@ typedef struct PlanOptions {
         const char *resolv_conf;        /* the host file copied to /etc/resolv.conf; NULL = /etc/resolv.conf */
         const PlanImage *image;         /* Image=REF (not host): required for such a container */
         const UsernsRange *userns;      /* PrivateUsers=: the container's range; NULL = no user namespace */
+        const char *hostname;           /* JoinNamespaces=uts: the joined container's hostname, for /etc/hostname;
+                                         * NULL = container_hostname() */
 } PlanOptions;
 
 typedef struct Plan {
@@ -109,6 +111,7 @@ typedef struct Plan {
         bool network_loopback;  /* bring lo up inside (Network=none, bridge) */
         bool network_bridge;    /* Network=bridge: the monitor adds eth0 before the release */
         char *network_container; /* Network=container:NAME: join that running container's network namespace */
+        unsigned join_namespaces; /* JoinNamespaces=: JOIN_NAMESPACE_* of network_container's joined too */
         char *hostname;
         char *resolv_conf;      /* host source of /etc/resolv.conf */
         char **image_environment; /* PlanImage.environment, for container_build_environment() */
