@@ -24,6 +24,7 @@
 #include "json.h"
 #include "log.h"
 #include "pager.h"
+#include "pod.h"
 #include "parse-util.h"
 #include "paths.h"
 #include "plan.h"
@@ -160,6 +161,22 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_end_array(w);
 
         json_field_string(w, "network", network_mode_string(c, net, sizeof(net)));
+        /* pods: whom this one joins (null: nobody), which of its namespaces besides the network, who joins it */
+        json_field_string(w, "joins", container_joins(c));
+        json_key(w, "join_namespaces");
+        json_begin_array(w);
+        if (c->join_namespaces & JOIN_NAMESPACE_IPC)
+                json_string(w, "ipc");
+        if (c->join_namespaces & JOIN_NAMESPACE_UTS)
+                json_string(w, "uts");
+        json_end_array(w);
+        _cleanup_strv_free_ char **joiners = NULL;
+        (void) container_joined_by(c->name, &joiners);
+        json_key(w, "joined_by");
+        json_begin_array(w);
+        STRV_FOREACH(j, joiners)
+                json_string(w, *j);
+        json_end_array(w);
         json_key(w, "ports");
         json_begin_array(w);
         for (size_t i = 0; i < c->n_ports; i++) {

@@ -27,6 +27,7 @@
 #include "logs.h"
 #include "mounts.h"
 #include "pager.h"
+#include "pod.h"
 #include "parse-util.h"
 #include "paths.h"
 #include "plan.h"
@@ -416,8 +417,18 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 if (have_state && state.address)
                         printf("%11s: %s, address %s\n", "Network", network_mode_string(c, net, sizeof(net)),
                                state.address);
+                else if (container_joins(c))
+                        printf("%11s: %s (joins %s%s%s)\n", "Network", network_mode_string(c, net, sizeof(net)),
+                               container_joins(c), c->join_namespaces ? ", and its " : "",
+                               c->join_namespaces ? join_namespaces_to_string(c->join_namespaces) : "");
                 else
                         printf("%11s: %s\n", "Network", network_mode_string(c, net, sizeof(net)));
+                _cleanup_strv_free_ char **joiners = NULL;
+                if (container_joined_by(c->name, &joiners) >= 0 && joiners) {
+                        _cleanup_free_ char *j = NULL;
+                        if (strv_join(joiners, ", ", &j) >= 0)
+                                printf("%11s: %s\n", "Joined by", j);
+                }
                 for (size_t i = 0; i < c->n_ports; i++)
                         printf("%11s  port %s%s%u→%u/%s\n", "", strempty(c->ports[i].host_address),
                                c->ports[i].host_address ? ":" : "", c->ports[i].host_port,
