@@ -96,8 +96,9 @@ static void channel_end(TerminalRelay *r, TerminalChannel *c) {
                 struct termios t;
 
                 if (!r->raw) {
-                        if (tcgetattr(r->master, &t) >= 0)
-                                (void) write(r->master, &t.c_cc[VEOF], 1);
+                        if (tcgetattr(r->master, &t) >= 0 && write(r->master, &t.c_cc[VEOF], 1) < 0) {
+                                /* the pty is gone: there is no one left to tell */
+                        }
                 } else {
                         for (size_t i = 0; i < r->n_channels; i++)
                                 if (r->channels[i].from == r->master || r->channels[i].to == r->master)

@@ -24,6 +24,7 @@
 
 #include "image-pull.h"
 #include "image-ref.h"
+#include "log.h"
 #include "oci-json.h"
 #include "parse-util.h"
 #include "registry-client.h"
@@ -104,7 +105,9 @@ static void lock_progress_write(int lock_fd, uint64_t received) {
         char buf[LOCK_PROGRESS_WIDTH + 1];
 
         (void) snprintf(buf, sizeof(buf), "%0*" PRIu64 "\n", LOCK_PROGRESS_WIDTH - 1, received);
-        (void) pwrite(lock_fd, buf, LOCK_PROGRESS_WIDTH, 0);
+        /* progress for a waiting pull to show, nothing more: a failure only leaves it an older figure */
+        if (pwrite(lock_fd, buf, LOCK_PROGRESS_WIDTH, 0) < 0)
+                log_debug_errno(errno, "Failed to record the pull's progress: %m");
 }
 
 static uint64_t lock_progress_read(int lock_fd) {

@@ -153,7 +153,10 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, const Joined
                         launch_error(&err, r, "Failed to change to WorkingDirectory= '%s'", cwd);
                         child_fail(sync_fd, &err, EXIT_SETUP);
                 }
-                (void) chdir("/");
+                if (chdir("/") < 0) {
+                        launch_error(&err, -errno, "Failed to change to '/'");
+                        child_fail(sync_fd, &err, EXIT_SETUP);
+                }
         }
 
         /* The init (if any) drops to the workload's privileges too, so it never holds more. */

@@ -289,7 +289,8 @@ static int overlay_from_base(const PlanOp *op, int *ret_root_fd, ExecError *err)
                         r = launch_error(err, r, "Failed to mount overlay on '%s'", op->target);
         } else if (r == -EOPNOTSUPP)
                 r = overlay_lowerdir_legacy(op, upper, work, &mnt, err);
-        (void) fchdir(cwd);
+        if (fchdir(cwd) < 0 && r >= 0)
+                r = launch_error(err, -errno, "Failed to return to the working directory");
         if (r < 0)
                 return r;
         *ret_root_fd = TAKE_FD(mnt);
