@@ -231,8 +231,8 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
         }
 
         /* Network=container:NAME (and JoinNamespaces=) joins NAME's namespaces at start, so NAME must run
-         * first, and a restart of NAME leaves us in namespaces nothing else uses: start after it, stop with
-         * it (BindsTo= also stops us when NAME stops or fails; it does not start NAME again on its own). */
+         * first, and once NAME is gone we would hold namespaces nothing else uses: BindsTo= starts NAME with
+         * us and stops (or restarts) us whenever NAME stops, fails or restarts; After= orders the start. */
         if (container_joins(c)) {
                 _cleanup_free_ char *unit = NULL;
 
