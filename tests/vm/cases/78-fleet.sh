@@ -6,12 +6,13 @@
 # of boot and its memory, a machine costs seconds. Each machine's root is an overlayfs whose lower layer is the
 # guest's own root filesystem (read-only: what the payload installed, ctr included, nothing installed twice)
 # and whose upper is a directory on /run (tmpfs), written before the boot: its hostname, machine-id, an empty
-# /etc/ctr and /var/lib/ctr, sshd on its own port with root's authorized_keys, and masked what must not run
-# there (ctr-vm-run.service, which would run this payload again). The machines share the guest's network
+# /etc/ctr, sshd on its own port with root's authorized_keys, and masked what must not run there
+# (ctr-vm-run.service, which would run this payload again). /var/lib/ctr is a directory of /run/fleet bound in
+# (an overlayfs cannot be the upper layer of ctr-launch's overlay). The machines share the guest's network
 # namespace: sshd listens on 127.0.0.1:220N, nothing to configure; private networks would need veths and an
 # address on each side of each (processes that each cost ~30 ms here) for nothing the cases assert. Sharing
 # it, nspawn drops CAP_NET_ADMIN from the machines, so a Network=none container cannot bring its loopback up
-# there (test_ctr_in_machine shows it); the fleet's containers use Network=host.
+# there (see test_ctr_in_machine); the fleet's containers use Network=host.
 #
 # The cases run in order and build on each other; test_cleanup stops the machines.
 
@@ -55,8 +56,8 @@ fleet_machine_root() {
                 ln -sf /dev/null "$r/etc/systemd/system/$u"
         done
         # a host of the fleet starts with no container and no state (the guest's cases leave theirs)
-        rm -rf "$r/etc/ctr" "$r/var/lib/ctr"
-        mkdir -p "$r/etc/ctr"
+        rm -rf "$r/etc/ctr"
+        mkdir -p "$r/etc/ctr" "$d/state"
         # sshd, on a port of its own, root by key; no /run/nologin (systemd-user-sessions is masked)
         printf 'Port %s\nListenAddress 127.0.0.1\n' "$(fleet_port "$h")" >"$r/etc/ssh/sshd_config.d/fleet.conf"
         mkdir -p "$r/etc/systemd/system/multi-user.target.wants" "$r/root/.ssh" "$r/etc/tmpfiles.d"
@@ -89,6 +90,7 @@ test_machines_boot() {
                         -p Slice=machine.slice \
                         systemd-nspawn --quiet --keep-unit --register=yes --boot --notify-ready=yes \
                         --link-journal=no --console=passive --machine="$h" --directory="$FLEET/$h/root" \
+                        --bind="$FLEET/$h/state:/var/lib/ctr" \
                         systemd.show_status=no
         done
         fleet_boot_failed() {
@@ -128,30 +130,31 @@ test_machines_are_hosts() {
 }
 
 # ctr itself in a machine: the machine's systemd runs ctr@NAME, ctr-launch gets its transient scope from it, in
-# the machine's own cgroup subtree (nspawn delegates it).
+# the machine's own cgroup subtree (nspawn delegates it). Two limits of these machines, not of ctr: their root
+# is an overlayfs, which the kernel refuses as the upper layer of another overlay (ctr-launch's writable layer
+# failed "Failed to mount overlay … Invalid argument" with /var/lib/ctr on it), hence the bind; and without
+# CAP_NET_ADMIN (nspawn drops it from a machine sharing the host's network) a Network=none container fails
+# "Failed to bring up 'lo': Operation not permitted", hence Network=host.
 test_ctr_in_machine() {
         fleet_need
         fleet_booted
         local r=$FLEET/h1/root out
-        printf '[Container]\nImage=host\nNetwork=%s\nExec=/bin/sleep infinity\n' host >"$r/etc/ctr/probe-host.ctr"
-        printf '[Container]\nImage=host\nNetwork=%s\nExec=/bin/sleep infinity\n' none >"$r/etc/ctr/probe-none.ctr"
+        printf '[Container]\nImage=host\nNetwork=host\nExec=/bin/sleep infinity\n' >"$r/etc/ctr/probe-host.ctr"
         systemctl -M h1 daemon-reload
         timeout 90 systemctl -M h1 start ctr@probe-host.service || true
-        timeout 90 systemctl -M h1 start ctr@probe-none.service || true
-        out=$(fleet_show h1 ActiveState,ControlGroup ctr@probe-host.service ctr-probe-host.scope \
-                ctr@probe-none.service)
+        out=$(fleet_show h1 ActiveState,ControlGroup ctr@probe-host.service ctr-probe-host.scope)
         echo "$out"
-        systemctl -M h1 status --no-pager -n 0 ctr@probe-host.service ctr@probe-none.service || true
-        journalctl -M h1 --no-pager -o cat -u ctr@probe-host.service -u ctr@probe-none.service || true
-        assert_contains "$(sed -n 1,3p <<<"$out")" ActiveState=active "ctr@probe-host in h1"
+        if [[ $(sed -n 1,3p <<<"$out") != *ActiveState=active* ]]; then
+                journalctl -M h1 --no-pager -o cat -u ctr@probe-host.service || true
+                fail "ctr@probe-host does not run in h1"
+        fi
         assert_contains "$out" "ControlGroup=/system.slice/ctr-probe-host.scope" "the scope in h1's own tree"
         # in the guest's tree, that scope is below the machine's
         [[ -d /sys/fs/cgroup/machine.slice/fleet-h1.service/payload/system.slice/ctr-probe-host.scope ]] ||
                 [[ -d /sys/fs/cgroup/machine.slice/fleet-h1.service/system.slice/ctr-probe-host.scope ]] ||
                 { find /sys/fs/cgroup/machine.slice -maxdepth 4 -type d -name 'ctr-*'; fail "no scope below fleet-h1"; }
-        systemctl -M h1 stop ctr@probe-host.service ctr@probe-none.service || true
-        systemctl -M h1 reset-failed || true
-        rm -f "$r/etc/ctr/probe-host.ctr" "$r/etc/ctr/probe-none.ctr"
+        systemctl -M h1 stop ctr@probe-host.service
+        rm -rf "$r/etc/ctr/probe-host.ctr" "$FLEET/h1/state/containers/probe-host"
         systemctl -M h1 daemon-reload
 }
 
@@ -161,8 +164,8 @@ fleet_ansible() {   # PLAYBOOK ARGS…: ansible-playbook against the fleet's inv
                 timeout 150 ansible-playbook -i "$FLEET/inventory" "$CTR_VM_PAYLOAD/fleet/$1" "${@:2}"
 }
 
-# What one ansible-playbook run costs under TCG, controller in the guest: a one-task play on the 3 machines,
-# cold (ssh masters made) and warm.
+# What one ansible-playbook run costs under TCG, controller in the guest: a one-task play (ping) on the 3
+# machines (first measured: 69 s, cold or warm ssh masters alike; `ansible-playbook --version` alone 12 s).
 # vm-timeout: 200
 test_ansible_cost() {
         fleet_need
@@ -170,15 +173,10 @@ test_ansible_cost() {
         mkdir -p "$FLEET/inventory"
         cp "$CTR_VM_PAYLOAD/fleet/inventory.yml" "$FLEET/inventory/"
         local t0 out i
-        for i in cold warm; do
-                t0=$(date +%s%N)
-                out=$(fleet_ansible ping.yml)
-                echo "$out"
-                echo "FIGURE: ansible-playbook ping.yml ($i) $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-        done
         t0=$(date +%s%N)
-        ANSIBLE_CONFIG=$CTR_VM_PAYLOAD/fleet/ansible.cfg ansible-playbook --version
-        echo "FIGURE: ansible-playbook --version $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+        out=$(fleet_ansible ping.yml)
+        echo "$out"
+        echo "FIGURE: ansible-playbook ping.yml $(( ($(date +%s%N) - t0) / 1000000 )) ms"
         for i in "${FLEET_HOSTS[@]}"; do
                 assert_contains "$out" "$i " "the recap"
         done
@@ -280,13 +278,13 @@ fleet_config_sum() {
 
 # fleet_greeting HOST NAME: what the container's workload wrote into its writable layer
 fleet_greeting() {
-        local f=$FLEET/$1/root/var/lib/ctr/containers/$2/upper/greeting
+        local f=$FLEET/$1/state/containers/$2/upper/greeting
         [[ -s $f ]] && echo "$(<"$f")"
 }
 
 # wait_greeting HOST NAME TEXT: the (re)started workload wrote TEXT
 wait_greeting() {
-        wait_for 60 bash -c "[[ \$(cat '$FLEET/$1/root/var/lib/ctr/containers/$2/upper/greeting' 2>/dev/null) == '$3' ]]" ||
+        wait_for 60 bash -c "[[ \$(cat '$FLEET/$1/state/containers/$2/upper/greeting' 2>/dev/null) == '$3' ]]" ||
                 fail "$1's $2 did not write '$3' (has: '$(fleet_greeting "$1" "$2" || true)')"
 }
 
