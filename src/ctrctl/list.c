@@ -247,6 +247,14 @@ static void print_json(Row *rows, size_t n, bool have_bus) {
                 else
                         json_null(&w);
                 json_field_string(&w, "result", have_bus ? r->service.result : NULL);
+                /* pods, from the rows' own files (as inspect's joins and joined_by) */
+                json_field_string(&w, "joins", r->container ? container_joins(r->container) : NULL);
+                json_key(&w, "joined_by");
+                json_begin_array(&w);
+                for (size_t k = 0; k < n; k++)
+                        if (rows[k].container && streq_ptr(container_joins(rows[k].container), r->name))
+                                json_string(&w, rows[k].name);
+                json_end_array(&w);
                 json_end_object(&w);
         }
         json_end_array(&w);
