@@ -19,6 +19,7 @@
 #include "paths.h"
 #include "strv.h"
 #include "unit-writer.h"
+#include "version.h"
 
 #ifndef CTR_UNIT_DIR
 #define CTR_UNIT_DIR "/usr/lib/systemd/system"

@@ -19,6 +19,7 @@
 #include "ctrctl.h"
 #include "log.h"
 #include "string-util.h"
+#include "version.h"
 
 bool arg_no_pager = false;
 bool arg_no_legend = false;

@@ -35,6 +35,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "userns-range.h"
+#include "version.h"
 
 #define PROCS_MAX 4096U
 #define CGROUP_DEPTH_MAX 32U

@@ -29,6 +29,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "userns-launch.h"
+#include "version.h"
 
 static bool arg_no_scope = false;
 static bool arg_print_plan = false;

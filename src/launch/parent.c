@@ -38,6 +38,7 @@
 #include "sync.h"
 #include "terminal.h"
 #include "userns-mount.h"
+#include "version.h"
 
 /* One launcher per container name: a second one would share the writable layer. The lock is on the
  * runtime directory RUNTIME/NAME, held by the monitor until it exits. */
