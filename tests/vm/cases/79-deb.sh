@@ -3,8 +3,10 @@
 # started, a newer version (the changelog's version bumped, built again: tools/build-deb) installed while it
 # runs: the container is not restarted (same MainPID, same ActiveEnterTimestamp) and ctrctl status names the
 # newer launcher on disk; apt remove leaves it running and its data in place; apt purge removes what
-# README.Debian says and keeps the rest. tests/vm/vm stages the two ctr_*.deb in debs/v1 and debs/v2 and the
-# host's lintian output of the first in debs/lintian.txt (only when this file's cases are selected).
+# README.Debian says and keeps the rest. The host builds the two ctr_*.deb (debs/v1, debs/v2) and its lintian
+# output of the first (debs/lintian.txt) while the cases before this file run (tests/vm/stage-debs, started by
+# tests/vm/vm run only when this file's cases are selected), and sends them as a tar on the virtio-serial port
+# ctr.debs; the first case here reads it into the payload, waiting for the build if it is not done yet.
 #
 # A clean guest: 00-system copied the payload's meson install (prefix /usr/local, units and generator under
 # /lib/systemd) into /. The first case removes exactly those files (the payload's own list of them), so the
@@ -12,11 +14,37 @@
 # for any case after this file.
 
 debs=$CTR_VM_PAYLOAD/debs
+debs_port=/dev/virtio-ports/ctr.debs
 idle='trap \"exit 0\" TERM; sleep infinity & wait'
 
+# The host's tar, read once into $debs (through a scratch directory: a read cut short leaves nothing
+# half-there), waiting for the build at most $1 seconds (or the case's timeout); a failed build sends its log
+# instead of packages. One attempt per boot: after one that got nothing, the cases fail at once.
+receive_debs() {   # SECONDS
+        local t0=$SECONDS rc=0
+        [[ ! -e $debs.tried ]] || fail "the packages did not arrive from the host (see deb.packages_arrive)"
+        : >"$debs.tried"
+        wait_for 10 test -c "$debs_port" ||
+                fail "no $debs_port: the host offers no packages (tests/vm/vm run builds them when a deb case is selected)"
+        rm -rf "$debs.part"
+        mkdir -p "$debs.part"
+        # the port never ends: tar stops at the archive's end (-B: the port delivers short reads; -m: the
+        # guest's clock may be behind the host's)
+        timeout "$1" tar -x -B -m -f - -C "$debs.part" <"$debs_port" || rc=$?
+        [[ $rc -eq 0 ]] || fail "no packages from the host within $1 s (tar: exit $rc)"
+        [[ -f $debs.part/status ]] || fail "the host's tar has no status"
+        mv "$debs.part" "$debs"
+        echo "the packages arrived from the host after $((SECONDS - t0)) s of waiting"
+}
+
 need_debs() {
+        [[ -f $debs/status ]] || receive_debs 870
+        if [[ $(<"$debs/status") != ready ]]; then
+                tail -n 80 "$debs/failed.log"
+                fail "the host's package build failed (its log above)"
+        fi
         compgen -G "$debs/v1/ctr_*.deb" >/dev/null && compgen -G "$debs/v2/ctr_*.deb" >/dev/null ||
-                fail "no .debs in the payload (tests/vm/vm stages them when a deb case is selected)"
+                fail "no .debs from the host"
 }
 
 inspect_runtime() {   # NAME KEY: that field of ctrctl inspect's runtime object, as JSON
@@ -25,6 +53,14 @@ inspect_runtime() {   # NAME KEY: that field of ctrctl inspect's runtime object,
 
 apt_quiet() {   # apt as an administrator runs it, its output in this log; no network in the guest
         DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Use-Pty=0 -y "$@"
+}
+
+# Where this file waits for the host's builds (0 s when they were done before the guest got here).
+# vm-timeout: 900
+test_packages_arrive() {
+        need_debs
+        cat "$debs/build.log"
+        ls -l "$debs"/v1 "$debs"/v2
 }
 
 test_lintian_clean() {
