@@ -39,10 +39,14 @@ static bool in_scope(int dir_fd, const char *scope) {
 
         if (read_full_file_at(dir_fd, "cgroup", 64 * 1024, &text, NULL) < 0)
                 return false;
-        path = startswith(text, "0::") ?: strstr(text, "\n0::");
-        if (!path)
-                return false;
-        path = strchr(path, ':') + 2;
+        /* "0::/machine.slice/ctr-web.scope/…": the first line on a unified system, a later one on a hybrid */
+        path = startswith(text, "0::");
+        if (!path) {
+                path = strstr(text, "\n0::");
+                if (!path)
+                        return false;
+                path += strlen("\n0::");
+        }
         for (const char *s = path; (s = strstr(s, scope)); s += n)
                 if (s > path && s[-1] == '/' && (s[n] == '/' || s[n] == '\n' || s[n] == '\0'))
                         return true;
