@@ -2,6 +2,13 @@
 # A fleet (issue 15): three hosts, each with its own systemd as PID 1, configured by real ansible-playbook over
 # ssh with the ctr.containers collection (contrib/ansible), asserting the machines' systemd state.
 #
+# The controller is on the build host (tests/fleet/controller, started by qemu per connection; tests/vm/vm
+# start_fleet): under TCG one ansible-playbook run in this guest cost 70-100 s, `--version` alone 12 s. The
+# guest asks for a run on 10.0.2.100:7000 (qemu's guestfwd) with the playbook's options and its edited
+# host_vars/, and reads the output and the exit status back; the controller reaches the machines' sshd through
+# qemu's hostfwd ports, on a NIC of the VM's own (restrict=on: nothing else beyond it), which this case brings
+# up with 10.0.2.15/24 (test_machines_boot) and takes down (test_cleanup): no other case sees it up.
+#
 # The hosts are systemd-nspawn --boot machines inside this guest: a second qemu under TCG would cost minutes
 # of boot and its memory, a machine costs seconds. Each machine's root is an overlayfs whose lower layer is the
 # guest's own root filesystem (read-only: what the payload installed, ctr included, nothing installed twice)
@@ -9,7 +16,7 @@
 # /etc/ctr, sshd on its own port with root's authorized_keys, and masked what must not run there
 # (ctr-vm-run.service, which would run this payload again). /var/lib/ctr is a directory of /run/fleet bound in
 # (an overlayfs cannot be the upper layer of ctr-launch's overlay). The machines share the guest's network
-# namespace: sshd listens on 127.0.0.1:220N, nothing to configure; private networks would need veths and an
+# namespace: sshd listens on port 220N (0.0.0.0: loopback for the guest, 10.0.2.15 for the forwarded ports); private networks would need veths and an
 # address on each side of each (processes that each cost ~30 ms here) for nothing the cases assert. Sharing
 # it, nspawn drops CAP_NET_ADMIN from the machines, so a Network=none container cannot bring its loopback up
 # there (see test_ctr_in_machine); the fleet's containers use Network=host.
@@ -21,7 +28,6 @@ FLEET=/run/fleet
 
 fleet_need() {
         command -v systemd-nspawn >/dev/null || skip "no systemd-nspawn in the guest (tests/vm/vm GUEST_PKGS)"
-        command -v ansible-playbook >/dev/null || skip "no ansible-playbook in the guest (tests/vm/vm GUEST_PKGS)"
         command -v ctrctl >/dev/null || skip "ctrctl is not in the installed tree"
         need_launch_scope
         [[ -d $CTR_VM_PAYLOAD/fleet ]] || fail "no fleet/ in the payload (tests/vm/vm cmd_stage)"
@@ -33,6 +39,36 @@ fleet_booted() {
 
 fleet_port() {   # HOST: its sshd's port
         echo $(( 2200 + ${1#h} ))
+}
+
+FLEET_MAC=52:54:00:66:6c:74   # tests/vm/vm start_fleet's NIC
+
+fleet_nic() {   # the interface of the controller's NIC
+        local d
+        for d in /sys/class/net/*; do
+                [[ $(<"$d/address") == "$FLEET_MAC" ]] && { echo "${d##*/}"; return 0; }
+        done
+        fail "no NIC with $FLEET_MAC: the VM has no fleet controller (tests/vm/vm start_fleet)"
+}
+
+# fleet_controller HOST_VARS ARGS…: one request to the controller on the build host (tests/fleet/controller),
+# HOST_VARS the base64 of a tar of host_vars/ or empty; its output on stdout, its status (ansible-playbook's)
+# the function's
+fleet_controller() {
+        local fd line rc= vars=$1
+        shift
+        exec {fd}<>/dev/tcp/10.0.2.100/7000
+        printf '%s\n%s\n' "$*" "$vars" >&"$fd"
+        while IFS= read -r line <&"$fd"; do
+                if [[ $line =~ ^FLEET-EXIT:\ ([0-9]+)$ ]]; then
+                        rc=${BASH_REMATCH[1]}
+                        break
+                fi
+                printf '%s\n' "$line"
+        done
+        exec {fd}>&-
+        [[ -n $rc ]] || fail "the controller ended without an exit status"
+        return "$rc"
 }
 
 # fleet_machine_root HOST: writes the machine's upper layer through its overlay, so the overlay makes the
@@ -59,12 +95,12 @@ fleet_machine_root() {
         rm -rf "$r/etc/ctr"
         mkdir -p "$r/etc/ctr" "$d/state"
         # sshd, on a port of its own, root by key; no /run/nologin (systemd-user-sessions is masked)
-        printf 'Port %s\nListenAddress 127.0.0.1\n' "$(fleet_port "$h")" >"$r/etc/ssh/sshd_config.d/fleet.conf"
+        printf 'Port %s\nListenAddress 0.0.0.0\n' "$(fleet_port "$h")" >"$r/etc/ssh/sshd_config.d/fleet.conf"
         mkdir -p "$r/etc/systemd/system/multi-user.target.wants" "$r/root/.ssh" "$r/etc/tmpfiles.d"
         ln -sf /lib/systemd/system/ssh.service "$r/etc/systemd/system/multi-user.target.wants/ssh.service"
         ln -sf /dev/null "$r/etc/tmpfiles.d/systemd-nologin.conf"
         chmod 700 "$r/root/.ssh"
-        cp /root/.ssh/id_ed25519.pub "$r/root/.ssh/authorized_keys"
+        cat /root/.ssh/id_ed25519.pub "$FLEET/controller.pub" >"$r/root/.ssh/authorized_keys"
 }
 
 # fleet_show HOST PROPERTIES UNIT…: `systemctl show` in the machine, one process for every unit and property
@@ -77,9 +113,14 @@ fleet_show() {
 # vm-timeout: 300
 test_machines_boot() {
         fleet_need
-        local h t0 states
+        local h t0 states nic
         mkdir -p "$FLEET/cp"
         [[ -f /root/.ssh/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519
+        nic=$(fleet_nic)
+        ip addr add 10.0.2.15/24 dev "$nic"
+        ip link set "$nic" up
+        fleet_controller "" pubkey >"$FLEET/controller.pub"
+        [[ $(<"$FLEET/controller.pub") == ssh-ed25519\ * ]] || fail "the controller's key: $(<"$FLEET/controller.pub")"
         for h in "${FLEET_HOSTS[@]}"; do
                 fleet_machine_root "$h"
         done
@@ -148,24 +189,27 @@ test_ctr_in_machine() {
                 journalctl -M h1 --no-pager -o cat -u ctr@probe-host.service || true
                 fail "ctr@probe-host does not run in h1"
         fi
-        assert_contains "$out" "ControlGroup=/system.slice/ctr-probe-host.scope" "the scope in h1's own tree"
+        # ctr's scopes go to machine.slice (no Slice=): h1's own machine.slice
+        assert_contains "$out" "ControlGroup=/machine.slice/ctr-probe-host.scope" "the scope in h1's own tree"
         # in the guest's tree, that scope is below the machine's
-        [[ -d /sys/fs/cgroup/machine.slice/fleet-h1.service/payload/system.slice/ctr-probe-host.scope ]] ||
-                [[ -d /sys/fs/cgroup/machine.slice/fleet-h1.service/system.slice/ctr-probe-host.scope ]] ||
+        [[ -d /sys/fs/cgroup/machine.slice/fleet-h1.service/payload/machine.slice/ctr-probe-host.scope ]] ||
+                [[ -d /sys/fs/cgroup/machine.slice/fleet-h1.service/machine.slice/ctr-probe-host.scope ]] ||
                 { find /sys/fs/cgroup/machine.slice -maxdepth 4 -type d -name 'ctr-*'; fail "no scope below fleet-h1"; }
         systemctl -M h1 stop ctr@probe-host.service
         rm -rf "$r/etc/ctr/probe-host.ctr" "$FLEET/h1/state/containers/probe-host"
         systemctl -M h1 daemon-reload
 }
 
-fleet_ansible() {   # PLAYBOOK ARGS…: ansible-playbook against the fleet's inventory, output on stdout
-        ANSIBLE_CONFIG=$CTR_VM_PAYLOAD/fleet/ansible.cfg ANSIBLE_COLLECTIONS_PATH=$CTR_VM_PAYLOAD/collections \
-                ANSIBLE_LOCAL_TEMP=$FLEET/ansible-tmp HOME=/root \
-                timeout 150 ansible-playbook -i "$FLEET/inventory" "$CTR_VM_PAYLOAD/fleet/$1" "${@:2}"
+# fleet_ansible PLAYBOOK ARGS…: ansible-playbook on the build host against the fleet, with this guest's
+# $FLEET/inventory/host_vars; output on stdout
+fleet_ansible() {
+        local vars=
+        [[ ! -d $FLEET/inventory/host_vars ]] || vars=$(tar -C "$FLEET/inventory" -c host_vars | base64 -w0)
+        fleet_controller "$vars" "$@"
 }
 
-# What one ansible-playbook run costs under TCG, controller in the guest: a one-task play (ping) on the 3
-# machines (first measured: 69 s, cold or warm ssh masters alike; `ansible-playbook --version` alone 12 s).
+# What one ansible-playbook run costs, controller on the build host: a one-task play (ping) on the 3 machines
+# (with the controller in the guest, under TCG: 69 s, cold or warm ssh masters alike; `--version` alone 12 s).
 # vm-timeout: 200
 test_ansible_cost() {
         fleet_need
@@ -308,7 +352,8 @@ test_apply_creates() {
                 for n in app job; do
                         wait_greeting "$h" "$n" "$n-on-$h"
                 done
-                assert_eq "$(systemctl -M "$h" show -P WantedBy ctr@app.service ctr@job.service | tr '\n' ' ')" \
+                # one value per unit, the units' blocks separated by an empty line
+                assert_eq "$(systemctl -M "$h" show -P WantedBy ctr@app.service ctr@job.service | tr -s '\n' ' ')" \
                         "multi-user.target multi-user.target " "$h: ctr@app, ctr@job WantedBy="
         done
         fleet_snapshot "$FLEET/snap1"
@@ -424,10 +469,15 @@ test_apply_prune() {
 }
 
 test_cleanup() {
-        local h
+        local h d
         for h in "${FLEET_HOSTS[@]}"; do
                 systemctl stop "fleet-$h.service" 2>/dev/null || true
                 umount "$FLEET/$h/root" 2>/dev/null || true
         done
         rm -rf "$FLEET"
+        for d in /sys/class/net/*; do
+                [[ $(<"$d/address") == "$FLEET_MAC" ]] || continue
+                ip link set "${d##*/}" down
+                ip addr flush dev "${d##*/}"
+        done
 }
