@@ -136,7 +136,9 @@ int apply_units_run(sd_bus *bus, ApplyPlan *p, bool stops) {
                 of[n++] = a;
         }
 
-        r = bus_unit_jobs(bus, jobs, n, BUS_JOB_TIMEOUT_USEC);
+        /* no timeout of our own: each job has systemd's (TimeoutStartSec=, TimeoutStopSec=), and a thousand
+         * starts at once may well take longer than any fixed bound, as `systemctl start` of them would */
+        r = bus_unit_jobs(bus, jobs, n, UINT64_MAX);
         if (r < 0 && r != -ETIMEDOUT)
                 goto finish;
         for (size_t i = 0; i < n; i++) {

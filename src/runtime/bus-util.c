@@ -190,7 +190,8 @@ static bool job_wait_finished(void *userdata) {
         return ((JobWait *) userdata)->result;
 }
 
-/* Dispatches |bus|'s messages until |finished| says so, or -ETIMEDOUT at |deadline| (CLOCK_MONOTONIC). */
+/* Dispatches |bus|'s messages until |finished| says so, or -ETIMEDOUT at |deadline| (CLOCK_MONOTONIC;
+ * UINT64_MAX: none). */
 static int bus_wait_until(sd_bus *bus, uint64_t deadline, bool (*finished)(void *userdata), void *userdata) {
         int r;
 
@@ -205,7 +206,7 @@ static int bus_wait_until(sd_bus *bus, uint64_t deadline, bool (*finished)(void 
                 n = now_monotonic_usec();
                 if (n >= deadline)
                         return -ETIMEDOUT;
-                r = sd_bus_wait(bus, deadline - n);
+                r = sd_bus_wait(bus, deadline == UINT64_MAX ? UINT64_MAX : deadline - n);
                 if (r < 0)
                         return r;
         }
@@ -337,7 +338,8 @@ int bus_unit_jobs(sd_bus *bus, BusJob *jobs, size_t n, uint64_t timeout_usec) {
                         return -ENOMEM;
                 w.pending++;
         }
-        return bus_wait_until(bus, now_monotonic_usec() + timeout_usec, jobs_wait_finished, &w);
+        return bus_wait_until(bus, timeout_usec == UINT64_MAX ? UINT64_MAX : now_monotonic_usec() + timeout_usec,
+                              jobs_wait_finished, &w);
 }
 
 int bus_list_units(sd_bus *bus, const char *pattern, BusListUnitsCallback callback, void *userdata) {
