@@ -201,6 +201,11 @@ int write_string_file(const char *path, const char *value) {
 }
 
 int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t size, mode_t mode) {
+        return write_file_atomic_at_full(dir_fd, name, data, size, mode, true);
+}
+
+int write_file_atomic_at_full(int dir_fd, const char *name, const void *data, size_t size, mode_t mode,
+                              bool sync_dir) {
         _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int fd = -EBADF;
         int r = 0;
@@ -238,7 +243,7 @@ int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t 
                 (void) unlinkat(dir_fd, tmp, 0);
                 return r;
         }
-        return fsync(dir_fd) < 0 ? negative_errno() : 0;
+        return sync_dir && fsync(dir_fd) < 0 ? negative_errno() : 0;
 }
 
 const char *atomic_temporary_target(const char *file, size_t *ret_len) {

@@ -37,6 +37,11 @@ int write_string_file(const char *path, const char *value);
  * old file or the new one whole, never a part: written to a temporary ".NAME.XXXXXX" beside it (a dot file,
  * which the search path ignores), fsync()ed, renamed over |name|, the directory fsync()ed. */
 int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t size, mode_t mode);
+/* The same, without the directory's fsync() unless |sync_dir|: a caller replacing many files in one directory
+ * syncs it once after the last rename (each file is still old or new whole after a crash; the directory sync
+ * only makes the renames durable). */
+int write_file_atomic_at_full(int dir_fd, const char *name, const void *data, size_t size, mode_t mode,
+                              bool sync_dir);
 /* The NAME of such a temporary file (".NAME.XXXXXX"), which a writer killed before its rename leaves behind;
  * NULL when |file| is not one. Points into |file|, |*ret_len| bytes long. */
 const char *atomic_temporary_target(const char *file, size_t *ret_len);

@@ -98,13 +98,16 @@ static int take_lock(const char *target, int *ret) {
         return lock_file_at(AT_FDCWD, path, LOCK_EX, ret);
 }
 
+/* The directories are synced by the callers, once each after their last rename or removal: a file is old or
+ * new whole either way, the directory sync makes the renames durable (one per file cost 1,000 of them for
+ * 1,000 new containers, most of apply's time on a disk). */
 static int write_file(int dir_fd, const FileChange *f) {
         const char *slash = strchr(f->name, '/');
         _cleanup_free_ char *sub = NULL;
         _cleanup_close_ int sub_fd = -EBADF;
 
         if (!slash)
-                return write_file_atomic_at(dir_fd, f->name, f->new, f->new_size, 0644);
+                return write_file_atomic_at_full(dir_fd, f->name, f->new, f->new_size, 0644, false);
 
         sub = strndup(f->name, (size_t) (slash - f->name));
         if (!sub)
@@ -114,12 +117,20 @@ static int write_file(int dir_fd, const FileChange *f) {
         sub_fd = openat(dir_fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (sub_fd < 0)
                 return negative_errno();
-        return write_file_atomic_at(sub_fd, slash + 1, f->new, f->new_size, 0644);
+        return write_file_atomic_at_full(sub_fd, slash + 1, f->new, f->new_size, 0644, false);
+}
+
+static int sync_directory_at(int dir_fd, const char *name) {
+        _cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+        if (fd < 0)
+                return errno == ENOENT ? 0 : negative_errno();
+        return fsync(fd) < 0 ? negative_errno() : 0;
 }
 
 static int write_container(int dir_fd, const char *target, const ApplyContainer *a) {
         _cleanup_free_ char *dd = strprintf("%s.ctr.d", a->name);
-        bool removed = false;
+        bool removed = false, dropins = false;
         int r;
 
         if (!dd)
@@ -127,6 +138,7 @@ static int write_container(int dir_fd, const char *target, const ApplyContainer 
         for (size_t i = 0; i < a->n_files; i++) {
                 const FileChange *f = &a->files[i];
 
+                dropins = dropins || (f->action != FILE_UNCHANGED && strchr(f->name, '/'));
                 if (f->action == FILE_CREATE || f->action == FILE_UPDATE)
                         r = write_file(dir_fd, f);
                 else if (f->action == FILE_REMOVE) {
@@ -142,6 +154,8 @@ static int write_container(int dir_fd, const char *target, const ApplyContainer 
         if (removed && unlinkat(dir_fd, dd, AT_REMOVEDIR) < 0 && errno != ENOENT &&
             errno != ENOTEMPTY && errno != ENOTDIR)
                 return log_error_errno(errno, "Failed to remove %s/%s: %m", target, dd);
+        if (dropins && (r = sync_directory_at(dir_fd, dd)) < 0)
+                return log_error_errno(r, "Failed to sync %s/%s: %m", target, dd);
         return 0;
 }
 
@@ -442,6 +456,8 @@ int verb_apply(int argc, char *argv[]) {
                         if (r < 0)
                                 return r;
                 }
+                if (apply_plan_changes(&plan) && fsync(dir_fd) < 0)
+                        return log_error_errno(errno, "Failed to sync %s: %m", plan.target);
                 if (arg_remove_data && remove_data(&plan) < 0)
                         failed = true;
 
