@@ -72,7 +72,7 @@ void apply_plan_done(ApplyPlan *p) {
         *p = (ApplyPlan) {};
 }
 
-static ApplyContainer *plan_find(ApplyPlan *p, const char *name) {
+ApplyContainer *apply_plan_find(ApplyPlan *p, const char *name) {
         for (size_t i = 0; i < p->n_containers; i++)
                 if (streq(p->containers[i].name, name))
                         return &p->containers[i];
@@ -149,7 +149,7 @@ static int add_desired(ApplyPlan *p, const char *name, const char *main, const c
         bool bad = false;
         int r;
 
-        if (plan_find(p, name))
+        if (apply_plan_find(p, name))
                 return diagnostics_add(diag, DIAGNOSTIC_ERROR, EEXIST, main ?: dropin_dir, 0, NULL, NULL, name,
                                        "Container '%s' is described by more than one SOURCE.", name) < 0 ?
                        -ENOMEM : -EBADMSG;
@@ -396,7 +396,7 @@ int apply_plan_compare(ApplyPlan *p, bool prune, Diagnostics *diag) {
                 if (r < 0)
                         return r;
                 for (size_t i = 0; i < n && r >= 0; i++)
-                        if (!s[i].masked && !plan_find(p, s[i].name))
+                        if (!s[i].masked && !apply_plan_find(p, s[i].name))
                                 r = plan_add(p, s[i].name, &a);
                 container_source_free_many(s, n);
                 if (r < 0)
@@ -436,11 +436,17 @@ int apply_plan_compare(ApplyPlan *p, bool prune, Diagnostics *diag) {
         return 0;
 }
 
+bool apply_container_changes(const ApplyContainer *a) {
+        for (size_t k = 0; k < a->n_files; k++)
+                if (a->files[k].action != FILE_UNCHANGED)
+                        return true;
+        return false;
+}
+
 bool apply_plan_changes(const ApplyPlan *p) {
         for (size_t i = 0; i < p->n_containers; i++)
-                for (size_t k = 0; k < p->containers[i].n_files; k++)
-                        if (p->containers[i].files[k].action != FILE_UNCHANGED)
-                                return true;
+                if (apply_container_changes(&p->containers[i]))
+                        return true;
         return false;
 }
 

@@ -91,6 +91,11 @@ int apply_plan_build(char *const *sources, ApplyPlan *p, Diagnostics *diag);
  * unmask what an administrator masked. */
 int apply_plan_compare(ApplyPlan *p, bool prune, Diagnostics *diag);
 
+/* The container |name| of |p|, NULL when it has none. */
+ApplyContainer *apply_plan_find(ApplyPlan *p, const char *name);
+
+/* Whether any file of |a| is to be written or removed. */
+bool apply_container_changes(const ApplyContainer *a);
 /* Whether any file is to be written or removed. */
 bool apply_plan_changes(const ApplyPlan *p);
 /* Whether anything is to be written, removed, started, restarted or stopped. */

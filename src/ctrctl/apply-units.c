@@ -23,25 +23,16 @@
 #include "runtime-state.h"
 #include "string-util.h"
 
-static ApplyContainer *find_container(ApplyPlan *p, const char *name) {
-        for (size_t i = 0; i < p->n_containers; i++)
-                if (streq(p->containers[i].name, name))
-                        return &p->containers[i];
-        return NULL;
-}
-
 static int on_unit(const char *unit, _unused_ const char *description, _unused_ const char *load,
                    const char *active, _unused_ const char *sub, void *userdata) {
-        const char *n = startswith(unit, "ctr@"), *e = n ? endswith(n, ".service") : NULL;
         _cleanup_free_ char *name = NULL;
         ApplyContainer *a;
+        int r;
 
-        if (!e)
-                return 0;
-        name = strndup(n, (size_t) (e - n));
-        if (!name)
-                return -ENOMEM;
-        a = find_container(userdata, name);
+        r = container_name_from_service(unit, &name);
+        if (r <= 0)
+                return r;
+        a = apply_plan_find(userdata, name);
         if (a)
                 a->running = streq(active, "active") || streq(active, "activating") || streq(active, "reloading");
         return 0;

@@ -201,12 +201,6 @@ static bool config_changed(const ApplyContainer *a) {
         return !streq(a->hash, a->previous_hash);
 }
 
-static bool apply_container_changes(const ApplyContainer *a) {
-        for (size_t k = 0; k < a->n_files; k++)
-                if (a->files[k].action != FILE_UNCHANGED)
-                        return true;
-        return false;
-}
 
 static int print_json(const ApplyPlan *p, bool systemd, bool reloaded) {
         JsonWriter w;

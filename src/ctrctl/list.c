@@ -120,14 +120,12 @@ static int on_unit_listed(const char *name, const char *description, const char 
                           const char *sub, void *userdata) {
         RowList *l = userdata;
         _cleanup_free_ char *c = NULL;
-        const char *p = startswith(name, "ctr@");
         Row *row;
+        int r;
 
-        if (!p || !endswith(p, ".service"))
-                return 0;
-        c = strndup(p, strlen(p) - strlen(".service"));
-        if (!c)
-                return -ENOMEM;
+        r = container_name_from_service(name, &c);
+        if (r <= 0)
+                return r;
         row = find_row(l->rows, l->n, c);
         if (!row)
                 return 0;

@@ -79,6 +79,16 @@ int container_scope_name(const char *name, char **ret) {
         return asprintf(ret, "ctr-%s.scope", name) < 0 ? -ENOMEM : 0;
 }
 
+int container_name_from_service(const char *unit, char **ret) {
+        const char *n = startswith(unit, "ctr@"), *e = n ? endswith(n, ".service") : NULL;
+
+        *ret = NULL;
+        if (!e || e == n)
+                return 0;
+        *ret = strndup(n, (size_t) (e - n));
+        return *ret ? 1 : -ENOMEM;
+}
+
 void unit_info_done(UnitInfo *i) {
         free(i->load_state);
         free(i->active_state);

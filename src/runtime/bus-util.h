@@ -35,6 +35,8 @@ int bus_connect_system(sd_bus **ret);
 /* "ctr@NAME.service", "ctr-NAME.scope" */
 int container_service_name(const char *name, char **ret);
 int container_scope_name(const char *name, char **ret);
+/* NAME of "ctr@NAME.service" into *ret; 0 (*ret NULL) for any other unit name. */
+int container_name_from_service(const char *unit, char **ret);
 
 typedef struct UnitInfo {
         char *load_state;       /* "loaded", "not-found", …; NULL when systemd could not be asked */
