@@ -73,10 +73,6 @@ int ctrctl_load_exit_status(int r) {
         return r == -ENOENT || r == -ERFKILL ? CTRCTL_EXIT_NO_SUCH : CTRCTL_EXIT_FAILURE;
 }
 
-static bool pid_alive(pid_t pid) {
-        return pid > 0 && (kill(pid, 0) >= 0 || errno == EPERM);
-}
-
 /* The unified hierarchy's line "0::/path" of /proc/PID/cgroup. */
 int pid_cgroup_dir(pid_t pid, char **ret) {
         _cleanup_free_ char *path = NULL, *contents = NULL;
@@ -110,7 +106,7 @@ int container_init_pid(sd_bus *bus, const char *name, RuntimeState *state, pid_t
         int r;
 
         r = runtime_state_read(name, &s);
-        if (r >= 0 && pid_alive(s.init_pid)) {
+        if (r >= 0 && runtime_state_init_alive(&s)) {
                 *ret = s.init_pid;
                 if (state)
                         *state = s;
@@ -158,7 +154,7 @@ int container_cgroup_dir(sd_bus *bus, const char *name, char **ret) {
         /* The runtime state says whether it runs without asking anyone (stats and top go through every name);
          * without one, only a service that is doing something is worth asking about. */
         r = runtime_state_read(name, &st);
-        have_state = r >= 0 && st.init_pid > 0 && (kill(st.init_pid, 0) >= 0 || errno == EPERM);
+        have_state = r >= 0 && runtime_state_init_alive(&st);
         pid = st.init_pid;
         runtime_state_done(&st);
 

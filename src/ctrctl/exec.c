@@ -181,6 +181,13 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         pidfd = (int) syscall(SYS_pidfd_open, init, 0);
         if (pidfd < 0 && errno != ENOSYS)
                 return log_error_errno(errno, "Failed to open the init (PID %i) of '%s': %m", (int) init, name);
+        /* Again, now that the pidfd holds whichever process has the PID: the state's init may have exited
+         * since container_init_pid() looked, and the PID gone to a host process. The pidfd, still alive below
+         * once /proc/PID/root is open, proves that this check and that open saw the same process. */
+        if (state.monitor_pid > 0 && !runtime_state_init_alive(&state)) {
+                log_error("Container '%s' is not running.", name);
+                return CTRCTL_EXIT_NOT_RUNNING;
+        }
         if (asprintf(&root_path, "/proc/%i/root", (int) init) < 0)
                 return log_oom();
         root_fd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -17,7 +17,6 @@
 #include "fileio.h"
 #include "join.h"
 #include "log.h"
-#include "proc-util.h"
 #include "runtime-state.h"
 #include "string-util.h"
 
@@ -57,7 +56,6 @@ int joined_namespaces_open(const Plan *p, JoinedNamespaces *ret) {
         _cleanup_close_ int pidfd = -EBADF, dir_fd = -EBADF;
         JoinedNamespaces j = JOINED_NAMESPACES_INIT;
         const char *name = p->network_container;
-        unsigned long long ppid = 0;
         RuntimeState st = {};
         char path[64];
         int r;
@@ -78,9 +76,9 @@ int joined_namespaces_open(const Plan *p, JoinedNamespaces *ret) {
         snprintf(path, sizeof(path), "/proc/%i", (int) st.init_pid);
         if (pidfd >= 0)
                 dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        /* a PID reused since the state was written is not the monitor's child, nor in the container's scope */
-        if (dir_fd >= 0 && pid_stat_field(st.init_pid, 4, &ppid) >= 0 && st.monitor_pid > 0 &&
-            ppid == (unsigned long long) st.monitor_pid && (!st.scope || in_scope(dir_fd, st.scope)))
+        /* a PID reused since the state was written started later than the init, is not the monitor's child,
+         * nor in the container's scope */
+        if (dir_fd >= 0 && runtime_state_init_alive(&st) && (!st.scope || in_scope(dir_fd, st.scope)))
                 r = 0;
         runtime_state_done(&st);
         for (size_t i = 0; r >= 0 && i < _JOINED_MAX; i++) {

@@ -31,6 +31,7 @@
 #include "network.h"
 #include "parent.h"
 #include "paths.h"
+#include "proc-util.h"
 #include "runtime-state.h"
 #include "scope.h"
 #include "service.h"
@@ -134,17 +135,21 @@ static void write_runtime_state(const StartedContext *ctx) {
         const Container *c = ctx->container;
         _cleanup_free_ char *scope = NULL, *binary = NULL;
         char a[INET_ADDRSTRLEN] = "";
+        unsigned long long start = 0;
         int r;
 
         if (ctx->in_scope)
                 (void) container_scope_name(c->name, &scope);
         /* which launcher this is, so that ctrctl status can tell when a package upgrade installed another */
         (void) launcher_binary_id("/proc/self/exe", &binary);
+        /* our child until we reap it, so this is its start time even if it has exited already */
+        (void) pid_stat_field(ctx->pid, 22, &start);
 
         RuntimeState st = {
                 .name = c->name,
                 .init_pid = ctx->pid,
                 .monitor_pid = getpid(),
+                .init_start = start,
                 .scope = scope,
                 .config_stamp = c->config_stamp,
                 .config = c->config,

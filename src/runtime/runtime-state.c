@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "macro.h"
 #include "paths.h"
+#include "proc-util.h"
 #include "runtime-state.h"
 #include "string-util.h"
 
@@ -110,6 +111,8 @@ int runtime_state_write(const RuntimeState *s) {
         TAKE_FD(fd);
 
         fprintf(f, "NAME=%s\nINIT_PID=%i\nMONITOR_PID=%i\n", s->name, (int) s->init_pid, (int) s->monitor_pid);
+        if (s->init_start > 0)
+                fprintf(f, "INIT_START=%" PRIu64 "\n", s->init_start);
         if (s->scope)
                 fprintf(f, "SCOPE=%s\n", s->scope);
         if (s->config_hash)
@@ -210,12 +213,16 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
                         r = parse_pid(eq, &s.init_pid);
                 else if (streq(line, "MONITOR_PID"))
                         r = parse_pid(eq, &s.monitor_pid);
-                else if (streq(line, "STARTED_USEC")) {
+                else if (streq(line, "STARTED_USEC") || streq(line, "INIT_START")) {
                         char *end;
+                        unsigned long long v;
+
                         errno = 0;
-                        s.started_usec = strtoull(eq, &end, 10);
-                        if (errno != 0 || *end != '\0')
+                        v = strtoull(eq, &end, 10);
+                        if (errno != 0 || *end != '\0' || end == eq)
                                 r = -EINVAL;
+                        else
+                                *(streq(line, "INIT_START") ? &s.init_start : &s.started_usec) = v;
                 }
                 if (r < 0)
                         break;
@@ -296,4 +303,18 @@ int runtime_launcher_replaced(const RuntimeState *s, const char *installed) {
         if (r < 0)
                 return r;
         return !streq(id, s->launcher_binary);
+}
+
+bool runtime_state_init_alive(const RuntimeState *s) {
+        unsigned long long ppid, start;
+
+        if (s->init_pid <= 0 || s->monitor_pid <= 0)
+                return false;
+        /* /proc/PID/stat gone: no such process (a zombie still has one, and is the init until reaped) */
+        if (pid_stat_field(s->init_pid, 4, &ppid) < 0 || ppid != (unsigned long long) s->monitor_pid)
+                return false;
+        if (s->init_start > 0 &&
+            (pid_stat_field(s->init_pid, 22, &start) < 0 || start != (unsigned long long) s->init_start))
+                return false;
+        return true;
 }

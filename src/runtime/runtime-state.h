@@ -13,6 +13,9 @@ typedef struct RuntimeState {
         char *name;
         pid_t init_pid;         /* the container's PID 1, in the host's PID namespace */
         pid_t monitor_pid;      /* ctr-launch */
+        uint64_t init_start;    /* the init's start time (field 22 of /proc/PID/stat, clock ticks since boot):
+                                 * what tells it from a later process given the same PID; 0 when the state
+                                 * does not say (a launcher before INIT_START=) */
         char *scope;            /* "ctr-NAME.scope", NULL without a scope */
         char *config_hash;      /* read only: what a launcher before CTR_CONFIG_STAMP recorded (CONFIG_HASH=) */
         char *config_stamp;     /* Container.config_stamp of what it was started with */
@@ -36,6 +39,12 @@ int runtime_state_dir(const char *name, bool create, char **ret);
 int runtime_state_write(const RuntimeState *s);
 int runtime_state_read(const char *name, RuntimeState *ret);
 int runtime_state_remove(const char *name);
+
+/* Whether |s|'s init is the process that now has its PID: alive, the child of its monitor and, when the state
+ * recorded it, started when the init did. A state left behind by a launcher killed with SIGKILL names PIDs
+ * that the kernel may since have given to a host process: entering that one's namespaces would be entering
+ * the host's. A caller that then opens /proc/PID/… opens a pidfd first and checks it is still alive after. */
+bool runtime_state_init_alive(const RuntimeState *s);
 
 /* "DEV:INO:MTIME" of the file |path| (stat() follows it: "/proc/self/exe" names the running binary even once
  * a package upgrade renamed a new one over it), for LAUNCHER_BINARY=. */
