@@ -175,31 +175,6 @@ int bus_unit_get_string(sd_bus *bus, const char *unit, const char *iface, const 
         return get_string(bus, path, iface ?: SYSTEMD_UNIT, property, ret);
 }
 
-typedef struct JobWait {
-        const char *job;
-        char *result;
-} JobWait;
-
-static void job_wait_done(JobWait *w) {
-        w->result = mfree(w->result);
-}
-
-static int on_job_removed(sd_bus_message *m, void *userdata, _unused_ sd_bus_error *error) {
-        JobWait *w = userdata;
-        const char *path, *unit, *result;
-        uint32_t id;
-
-        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
-                return 0;
-        if (w->job && !w->result && streq(path, w->job))
-                w->result = strdup(result) ?: strdup("");
-        return 0;
-}
-
-static bool job_wait_finished(void *userdata) {
-        return ((JobWait *) userdata)->result;
-}
-
 /* Dispatches |bus|'s messages until |finished| says so, or -ETIMEDOUT at |deadline| (CLOCK_MONOTONIC;
  * UINT64_MAX: none). */
 static int bus_wait_until(sd_bus *bus, uint64_t deadline, bool (*finished)(void *userdata), void *userdata) {
@@ -221,50 +196,6 @@ static int bus_wait_until(sd_bus *bus, uint64_t deadline, bool (*finished)(void 
                         return r;
         }
         return 0;
-}
-
-int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char **ret_result,
-                 sd_bus_error *error) {
-        _cleanup_bus_message_ sd_bus_message *reply = NULL;
-        _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
-        _cleanup_(job_wait_done) JobWait w = {};
-        int r;
-
-        /* Match before the call, so the signal cannot slip past between the reply and the match. Synchronous:
-         * sd-bus does not dispatch to a match whose AddMatch reply it has not processed yet, and an
-         * asynchronous one lost a JobRemoved that way over ssh (ctrctl -H). On systemd's private socket (the
-         * launcher as root) there is no broker and no AddMatch round trip at all. */
-        r = sd_bus_match_signal(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
-                                on_job_removed, &w);
-        if (r < 0)
-                return r;
-
-        r = sd_bus_call(bus, call, 0, error, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(reply, "o", &w.job);
-        if (r < 0)
-                return r;
-
-        r = bus_wait_until(bus, now_monotonic_usec() + timeout_usec, job_wait_finished, &w);
-        if (r < 0)
-                return r;
-        *ret_result = TAKE_PTR(w.result);
-        return 0;
-}
-
-int bus_unit_job(sd_bus *bus, const char *method, const char *unit, uint64_t timeout_usec, char **ret_result,
-                 sd_bus_error *error) {
-        _cleanup_bus_message_ sd_bus_message *m = NULL;
-        int r;
-
-        r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, method);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_append(m, "ss", unit, "replace");
-        if (r < 0)
-                return r;
-        return bus_call_job(bus, m, timeout_usec, ret_result, error);
 }
 
 typedef struct JobsWait {
@@ -296,6 +227,60 @@ static int on_jobs_removed(sd_bus_message *m, void *userdata, _unused_ sd_bus_er
 
 static bool jobs_wait_finished(void *userdata) {
         return ((JobsWait *) userdata)->pending == 0;
+}
+
+static uint64_t deadline_after(uint64_t timeout_usec) {
+        return timeout_usec == UINT64_MAX ? UINT64_MAX : now_monotonic_usec() + timeout_usec;
+}
+
+int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char **ret_result,
+                 sd_bus_error *error) {
+        _cleanup_bus_message_ sd_bus_message *reply = NULL;
+        _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
+        _cleanup_(bus_job_done) BusJob j = {};
+        JobsWait w = { .jobs = &j, .n = 1 };
+        const char *job;
+        int r;
+
+        /* Match before the call, so the signal cannot slip past between the reply and the match. Synchronous:
+         * sd-bus does not dispatch to a match whose AddMatch reply it has not processed yet, and an
+         * asynchronous one lost a JobRemoved that way over ssh (ctrctl -H). On systemd's private socket (the
+         * launcher as root) there is no broker and no AddMatch round trip at all. */
+        r = sd_bus_match_signal(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "JobRemoved",
+                                on_jobs_removed, &w);
+        if (r < 0)
+                return r;
+
+        r = sd_bus_call(bus, call, 0, error, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "o", &job);
+        if (r < 0)
+                return r;
+        j.job = strdup(job);
+        if (!j.job)
+                return -ENOMEM;
+        w.pending = 1;
+
+        r = bus_wait_until(bus, deadline_after(timeout_usec), jobs_wait_finished, &w);
+        if (r < 0)
+                return r;
+        *ret_result = TAKE_PTR(j.result);
+        return 0;
+}
+
+int bus_unit_job(sd_bus *bus, const char *method, const char *unit, uint64_t timeout_usec, char **ret_result,
+                 sd_bus_error *error) {
+        _cleanup_bus_message_ sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, method);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "ss", unit, "replace");
+        if (r < 0)
+                return r;
+        return bus_call_job(bus, m, timeout_usec, ret_result, error);
 }
 
 void bus_job_done(BusJob *j) {
@@ -348,8 +333,7 @@ int bus_unit_jobs(sd_bus *bus, BusJob *jobs, size_t n, uint64_t timeout_usec) {
                         return -ENOMEM;
                 w.pending++;
         }
-        return bus_wait_until(bus, timeout_usec == UINT64_MAX ? UINT64_MAX : now_monotonic_usec() + timeout_usec,
-                              jobs_wait_finished, &w);
+        return bus_wait_until(bus, deadline_after(timeout_usec), jobs_wait_finished, &w);
 }
 
 int bus_list_units(sd_bus *bus, const char *pattern, BusListUnitsCallback callback, void *userdata) {
