@@ -141,7 +141,6 @@ static void check_done(Health *h, bool passed, int status) {
         int r;
 
         h->running = h->killing = false;
-        h->last_check_usec = now_realtime_usec();
         line = health_output_first_line(h->check.output, HEALTH_STATUS_LINE_MAX);
 
         r = runtime_state_write_health_output(c->name, h->check.output, h->check.output_size);

@@ -48,7 +48,6 @@ typedef struct Health {
         HealthState state;
         unsigned streak;                /* failures in a row */
         uint64_t started_usec;          /* CLOCK_MONOTONIC: the workload was executed */
-        uint64_t last_check_usec;       /* CLOCK_REALTIME: the last check ended, 0 before */
         bool ready_sent;                /* Notify=healthy */
         bool restart;                   /* HealthOnFailure=restart fired: exit with CTR_EXIT_UNHEALTHY */
         void (*changed)(void *userdata);        /* state or streak changed: rewrite the runtime state */

@@ -175,7 +175,6 @@ static void write_runtime_state(const StartedContext *ctx) {
                 .launcher_binary = binary,
                 .health = ctx->health->enabled ? (char *) health_state_to_string(ctx->health->state) : NULL,
                 .health_failing_streak = ctx->health->streak,
-                .health_check_usec = ctx->health->last_check_usec,
         };
         r = runtime_state_write(&st);
         if (r < 0)

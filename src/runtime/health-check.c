@@ -72,10 +72,11 @@ int health_check_start(HealthCheck *h, const Container *c, const ExecTarget *t, 
         if (pid == 0) {
                 sigset_t mask;
 
-                /* C waits for these with sigwaitinfo(); G unblocks all before it executes the check. Nothing
-                 * of it outlives the caller: G is in the container's PID namespace, which dies with it. */
+                /* C waits for these with sigwaitinfo(); G unblocks all before it executes the check. Should the
+                 * caller die first, C ends the check as on a timeout (SIGTERM; a setns() into a user namespace
+                 * clears it, but then the container's PID namespace dies with the monitor). */
                 if (sigset_make(&mask, SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, -1) < 0 ||
-                    sigprocmask(SIG_BLOCK, &mask, NULL) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+                    sigprocmask(SIG_BLOCK, &mask, NULL) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
                         _exit(EXIT_FAILURE);
                 exec_enter(&x);
         }

@@ -133,11 +133,8 @@ int runtime_state_write(const RuntimeState *s) {
                 fprintf(f, "LAUNCHER_VERSION=%s\n", s->launcher_version);
         if (s->launcher_binary)
                 fprintf(f, "LAUNCHER_BINARY=%s\n", s->launcher_binary);
-        if (s->health) {
+        if (s->health)
                 fprintf(f, "HEALTH=%s\nHEALTH_FAILING_STREAK=%u\n", s->health, s->health_failing_streak);
-                if (s->health_check_usec > 0)
-                        fprintf(f, "HEALTH_CHECK_USEC=%" PRIu64 "\n", s->health_check_usec);
-        }
 
         if (fflush(f) != 0 || ferror(f)) {
                 r = -EIO;
@@ -225,8 +222,6 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
                         r = parse_pid(eq, &s.init_pid);
                 else if (streq(line, "MONITOR_PID"))
                         r = parse_pid(eq, &s.monitor_pid);
-                else if (streq(line, "HEALTH_CHECK_USEC"))
-                        r = safe_atou64(eq, &s.health_check_usec);
                 else if (streq(line, "STARTED_USEC") || streq(line, "INIT_START")) {
                         char *end;
                         unsigned long long v;
@@ -306,8 +301,9 @@ int runtime_state_write_health_output(const char *name, const char *output, size
         return write_atomic(dir, "health-output", output, size);
 }
 
-int runtime_state_read_health_output(const char *name, size_t max, char **ret) {
+int runtime_state_read_health_output(const char *name, size_t max, char **ret, uint64_t *ret_mtime_usec) {
         _cleanup_free_ char *dir = NULL, *path = NULL;
+        struct stat st;
         int r;
 
         r = runtime_state_dir(name, false, &dir);
@@ -316,8 +312,14 @@ int runtime_state_read_health_output(const char *name, size_t max, char **ret) {
         path = strprintf("%s/health-output", dir);
         if (!path)
                 return -ENOMEM;
+        if (ret_mtime_usec && stat(path, &st) < 0)
+                return negative_errno();
         r = read_full_file_at(AT_FDCWD, path, max, ret, NULL);
-        return r < 0 ? r : 0;
+        if (r < 0)
+                return r;
+        if (ret_mtime_usec)
+                *ret_mtime_usec = timespec_to_usec(&st.st_mtim);
+        return 0;
 }
 
 int launcher_binary_id(const char *path, char **ret) {

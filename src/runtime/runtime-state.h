@@ -32,7 +32,6 @@ typedef struct RuntimeState {
         char *launcher_binary;  /* that launcher's executable, as launcher_binary_id() names it */
         char *health;           /* HealthCmd=: "starting", "healthy" or "unhealthy"; NULL without a check */
         unsigned health_failing_streak; /* failed checks in a row */
-        uint64_t health_check_usec;     /* CLOCK_REALTIME: when the last check ended, 0 before the first */
 } RuntimeState;
 
 void runtime_state_done(RuntimeState *s);
@@ -46,9 +45,11 @@ int runtime_state_read(const char *name, RuntimeState *ret);
 int runtime_state_remove(const char *name);
 
 /* RUNTIME_DIR/NAME/health-output: what the last health check wrote (at most HEALTH_OUTPUT_MAX bytes of
- * health-check.h), written atomically; read back at most |max| bytes. -ENOENT before the first check. */
+ * health-check.h), written atomically after every check (its mtime: when that check ended; the state
+ * itself is rewritten only when the health changes); read back at most |max| bytes, and the mtime
+ * (CLOCK_REALTIME, µs; |ret_mtime_usec| may be NULL). -ENOENT before the first check. */
 int runtime_state_write_health_output(const char *name, const char *output, size_t size);
-int runtime_state_read_health_output(const char *name, size_t max, char **ret);
+int runtime_state_read_health_output(const char *name, size_t max, char **ret, uint64_t *ret_mtime_usec);
 
 /* Whether |s|'s init is the process that now has its PID: alive, the child of its monitor and, when the state
  * recorded it, started when the init did. A state left behind by a launcher killed with SIGKILL names PIDs
