@@ -165,8 +165,9 @@ static void check_done(Health *h, bool passed, int status) {
                 if (h->state == HEALTH_HEALTHY)
                         log_info("Container '%s' is healthy%s.", c->name, old_state == HEALTH_UNHEALTHY ? " again" : "");
                 else
-                        log_warning("Container '%s' is unhealthy: %u failed health checks in a row, the last with "
-                                    "status %i: %s", c->name, h->streak, status, line ?: "");
+                        log_warning("Container '%s' is unhealthy: %u failed health check%s in a row, the last "
+                                    "with status %i: %s", c->name, h->streak, h->streak == 1 ? "" : "s", status,
+                                    line ?: "");
         } else if (!passed)
                 log_debug("Container '%s': health check failed with status %i: %s", c->name, status, line ?: "");
 

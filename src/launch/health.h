@@ -4,7 +4,7 @@
 /* The monitor's health checks (HealthCmd= and its keys, ctr.ctr(5)): every HealthInterval= after the last
  * one ended, one run of the check in the container (health-check.h, entered as "ctrctl exec" enters), killed
  * after HealthTimeout=. The state: starting until the first pass, healthy, unhealthy after HealthRetries=
- * failures in a row (failures within HealthStartPeriond= of the start not counted while starting). Each
+ * failures in a row (failures within HealthStartPeriod= of the start not counted while starting). Each
  * change is logged once, told to systemd as STATUS=, and written to the runtime state (through |changed|) and
  * its health-output file. Notify=healthy: READY=1 at the first pass. WATCHDOG_USEC from systemd
  * (WatchdogSec=): WATCHDOG=1 at half of it while not unhealthy. HealthOnFailure=: what happens at the turn to
