@@ -38,8 +38,8 @@
  * message means execve() succeeded. The command's exit status becomes ctrctl's (128+N for signal N); 126 and
  * 127 as a shell says when it could not be executed or found; 1 when the container could not be entered.
  *
- * This file holds the verbs and P; C and G are exec-enter.c, the standard streams and the terminal
- * exec-relay.c. */
+ * This file holds the verbs and P; C and G are src/runtime/container-enter.c (shared with the monitor's health
+ * checks and ctrctl healthcheck), the standard streams and the terminal exec-relay.c. */
 
 #include <errno.h>
 #include <fcntl.h>
