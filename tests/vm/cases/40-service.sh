@@ -161,3 +161,31 @@ test_twenty_containers_at_once() {
         timeout 240 systemctl stop "${units[@]}"
         assert_eq "$(systemctl list-units --no-legend --all 'ctr-fleet*.scope' | wc -l)" 0 "scopes after stop"
 }
+
+# At most 4 launchers talk to systemd at once (parent.c's slots, lock files in /run/ctr/.bus-slots): systemd
+# sends every signal to every connection on its private socket, and 1,000 launchers connected at once made
+# that N² messages, under which it dropped connections. With the 4 slots held here, a start waits for one
+# before it connects (the kernel lists the launcher's lock request as blocked), and goes on once one is free.
+# vm-timeout: 180
+test_launcher_waits_for_a_bus_slot() {
+        need_launch_scope
+        local d=/run/ctr/.bus-slots i holders=() mon
+        mkdir -p "$d"
+        for i in 0 1 2 3; do
+                bash -c 'exec 9>"$1"; flock 9; exec sleep infinity' slot "$d/$i" &
+                holders+=($!)
+        done
+        wait_for 30 bash -c "for i in 0 1 2 3; do ! flock -n $d/\$i true || exit 1; done" ||
+                fail "the test could not hold the 4 slots"
+        systemctl start --no-block ctr@fleet1.service
+        wait_for 60 bash -c '[[ $(systemctl show -P MainPID ctr@fleet1.service) -gt 0 ]]' || fail "no launcher"
+        mon=$(systemctl show -P MainPID ctr@fleet1.service)
+        wait_for 60 grep -qE -- "-> FLOCK +ADVISORY +WRITE +$mon " /proc/locks ||
+                { cat /proc/locks; kill "${holders[@]}"; fail "the launcher ($mon) is not waiting for a slot"; }
+        assert_prop ctr-fleet1.scope ActiveState inactive
+        assert_prop ctr@fleet1.service ActiveState activating
+        kill "${holders[@]}"
+        wait_for 90 systemctl -q is-active ctr@fleet1.service || fail "ctr@fleet1 did not start once a slot was free"
+        assert_prop ctr-fleet1.scope ActiveState active
+        systemctl stop ctr@fleet1.service
+}
