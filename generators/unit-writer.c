@@ -305,6 +305,17 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
                 if (r < 0)
                         return r;
         }
+        /* HealthOnFailure=restart: the monitor stops the unhealthy container and exits with this status, which
+         * systemd restarts on even with Restart=no (the [Service] section may still say RestartSec= and the
+         * like). */
+        if (c->health_cmd && c->health_on_failure == HEALTH_ON_FAILURE_RESTART) {
+                char status[16];
+
+                snprintf(status, sizeof(status), "%i", CTR_EXIT_UNHEALTHY);
+                r = buffer_value(&b, "RestartForceExitStatus", status);
+                if (r < 0)
+                        return r;
+        }
         /* The monitor lives in the same slice as the container's scope. */
         if (c->slice) {
                 r = buffer_value(&b, "Slice", c->slice);

@@ -4,10 +4,15 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include "fileio.h"
 #include "macro.h"
 #include "proc-util.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
 
 int pid_stat_field(pid_t pid, unsigned field, unsigned long long *ret) {
         _cleanup_free_ char *buf = NULL;
@@ -33,4 +38,44 @@ int pid_stat_field(pid_t pid, unsigned field, unsigned long long *ret) {
         if (sscanf(p, " %llu", ret) != 1)
                 return -EBADMSG;
         return 0;
+}
+
+/* The unified hierarchy's line "0::/path" of /proc/PID/cgroup. */
+int pid_cgroup_dir(pid_t pid, char **ret) {
+        _cleanup_free_ char *path = NULL, *contents = NULL;
+        struct statfs sfs;
+        char *p, *e;
+        int r;
+
+        /* only the unified hierarchy (what systemd gives a scope) is mounted at /sys/fs/cgroup itself */
+        if (statfs("/sys/fs/cgroup", &sfs) < 0)
+                return -errno;
+        if (sfs.f_type != CGROUP2_SUPER_MAGIC)
+                return -EOPNOTSUPP;
+
+        if (asprintf(&path, "/proc/%i/cgroup", (int) pid) < 0)
+                return -ENOMEM;
+        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &contents, NULL);
+        if (r < 0)
+                return r;
+        p = strstr(contents, "0::");
+        if (!p || (p != contents && p[-1] != '\n'))
+                return -ENODATA;
+        p += 3;
+        e = strchrnul(p, '\n');
+        if (asprintf(ret, "/sys/fs/cgroup%.*s", (int) (e - p), p) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int exit_status_from_siginfo(const siginfo_t *si) {
+        switch (si->si_code) {
+        case CLD_EXITED:
+                return si->si_status;
+        case CLD_KILLED:
+        case CLD_DUMPED:
+                return 128 + si->si_status;
+        default:
+                return 255;
+        }
 }

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 /* Field |field| of /proc/PID/stat as a number, numbered as in proc(5) (4 = ppid, 22 = starttime; the first
  * two are the pid and the command name, the third a letter). The command name may hold anything, spaces and
  * parentheses included, so fields are counted from its last ')'. -EBADMSG for a line that does not parse. */
 int pid_stat_field(pid_t pid, unsigned field, unsigned long long *ret);
+
+/* "/sys/fs/cgroup" + the unified-hierarchy path of /proc/PID/cgroup; -EOPNOTSUPP when /sys/fs/cgroup is not
+ * the unified hierarchy. */
+int pid_cgroup_dir(pid_t pid, char **ret);
+
+/* The exit status of a waitid() result as a shell reports it: the status for an exit, 128+N for signal N. */
+int exit_status_from_siginfo(const siginfo_t *si);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,13 +18,10 @@
 #include "fileio.h"
 #include "log.h"
 #include "parse-util.h"
+#include "proc-util.h"
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
-
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 
 int bus_log_connect_error(int r, const char *host) {
         if (r == -EHOSTDOWN)
@@ -71,34 +67,6 @@ int ctrctl_load_container(const char *name, bool warnings, Container **ret) {
 
 int ctrctl_load_exit_status(int r) {
         return r == -ENOENT || r == -ERFKILL ? CTRCTL_EXIT_NO_SUCH : CTRCTL_EXIT_FAILURE;
-}
-
-/* The unified hierarchy's line "0::/path" of /proc/PID/cgroup. */
-int pid_cgroup_dir(pid_t pid, char **ret) {
-        _cleanup_free_ char *path = NULL, *contents = NULL;
-        struct statfs sfs;
-        char *p, *e;
-        int r;
-
-        /* only the unified hierarchy (what systemd gives a scope) is mounted at /sys/fs/cgroup itself */
-        if (statfs("/sys/fs/cgroup", &sfs) < 0)
-                return -errno;
-        if (sfs.f_type != CGROUP2_SUPER_MAGIC)
-                return -EOPNOTSUPP;
-
-        if (asprintf(&path, "/proc/%i/cgroup", (int) pid) < 0)
-                return -ENOMEM;
-        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &contents, NULL);
-        if (r < 0)
-                return r;
-        p = strstr(contents, "0::");
-        if (!p || (p != contents && p[-1] != '\n'))
-                return -ENODATA;
-        p += 3;
-        e = strchrnul(p, '\n');
-        if (asprintf(ret, "/sys/fs/cgroup%.*s", (int) (e - p), p) < 0)
-                return -ENOMEM;
-        return 0;
 }
 
 int container_init_pid(sd_bus *bus, const char *name, RuntimeState *state, pid_t *ret) {
@@ -478,4 +446,45 @@ int runtime_config_changed(const Container *c, const RuntimeState *s) {
         if (s->config_stamp)
                 return !streq_ptr(s->config_stamp, c->config_stamp);
         return -ENODATA;
+}
+
+int ctrctl_enter_target(const Container *c, const char *name, ExecTarget *ret) {
+        _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
+        _cleanup_(runtime_state_done) RuntimeState state = {};
+        _cleanup_close_ int pidfd = -EBADF;
+        ExecError err = {};
+        pid_t init;
+        int r;
+
+        /* the runtime state names the init; systemd is only asked (a connection costs) when there is none */
+        r = container_init_pid(NULL, name, &state, &init);
+        if (r < 0 && bus_connect(NULL, &bus) >= 0)
+                r = container_init_pid(bus, name, &state, &init);
+        if (r < 0) {
+                log_error("Container '%s' is not running.", name);
+                return CTRCTL_EXIT_NOT_RUNNING;
+        }
+        bus = sd_bus_flush_close_unref(bus);
+        if (runtime_config_changed(c, &state) > 0)
+                log_warning("The configuration of '%s' changed since it was started; the command runs with the "
+                            "current one.", name);
+
+        pidfd = (int) syscall(SYS_pidfd_open, init, 0);
+        if (pidfd < 0 && errno != ENOSYS) {
+                log_error_errno(errno, "Failed to open the init (PID %i) of '%s': %m", (int) init, name);
+                return CTRCTL_EXIT_FAILURE;
+        }
+        /* Again, now that the pidfd holds whichever process has the PID: the state's init may have exited
+         * since container_init_pid() looked, and the PID gone to a host process. The pidfd, still alive
+         * once /proc/PID/root is open (exec_target_open() checks), proves that this check and that open saw
+         * the same process. */
+        if (state.monitor_pid > 0 && !runtime_state_init_alive(&state)) {
+                log_error("Container '%s' is not running.", name);
+                return CTRCTL_EXIT_NOT_RUNNING;
+        }
+        if (exec_target_open(init, TAKE_FD(pidfd), ret, &err) < 0) {
+                log_error_errno(err.error, "Container '%s': %s: %m", name, err.message);
+                return CTRCTL_EXIT_FAILURE;
+        }
+        return CTRCTL_EXIT_SUCCESS;
 }

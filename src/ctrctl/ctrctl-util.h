@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
 
+#include "container-enter.h"
 #include "ctr-file.h"
 #include "runtime-state.h"
 #include "time-util.h"
@@ -36,8 +37,10 @@ int container_cgroup_dir(sd_bus *bus, const char *name, char **ret);
  * first child of the monitor (ctr@NAME.service's MainPID). -ESRCH when not running. */
 int container_init_pid(sd_bus *bus, const char *name, RuntimeState *state, pid_t *ret);
 
-/* "/sys/fs/cgroup" + the unified-hierarchy path of /proc/PID/cgroup. */
-int pid_cgroup_dir(pid_t pid, char **ret);
+/* What "ctrctl exec" and "ctrctl healthcheck" enter: the running container |name|'s init, checked to be the
+ * init its runtime state names (exec_target_open()), with a warning when |c| is not what it was started with.
+ * Logs; returns CTRCTL_EXIT_SUCCESS, CTRCTL_EXIT_NOT_RUNNING or CTRCTL_EXIT_FAILURE. */
+int ctrctl_enter_target(const Container *c, const char *name, ExecTarget *ret);
 
 /* A cgroup file with one number, "max" → UINT64_MAX. */
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);

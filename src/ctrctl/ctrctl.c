@@ -77,6 +77,8 @@ static const Verb verbs[] = {
         { "hash",     1, VERB_ANY, verb_hash, 0,
           "[--json] [--canonical] [--name NAME] [--dropin-dir DIR] FILE|NAME…\tPrint the digest of the "
           "effective configuration (file + drop-ins; comments, whitespace and key order do not count)" },
+        { "healthcheck", 1, 1,     verb_healthcheck, 0,
+          "NAME\tRun a running container's HealthCmd= now and print the result" },
         { "image",    1, VERB_ANY, IMAGE_VERB(verb_image), 0,
           "import|pull|list|inspect|tag|rm|prune|login|logout …\tManage images (ctr-image(5))" },
         { "inspect",  1, VERB_ANY, verb_inspect, 0,

@@ -15,6 +15,7 @@ enum {
         CTRCTL_EXIT_USAGE = 2,          /* bad command line */
         CTRCTL_EXIT_NOT_RUNNING = 3,    /* status (as systemctl status), exec, shell, stats: not running */
         CTRCTL_EXIT_NO_SUCH = 4,        /* no such container: no .ctr (or masked), no runtime state */
+        CTRCTL_EXIT_NO_HEALTH_CHECK = 5, /* healthcheck: the container has no HealthCmd= */
 };
 
 /* A verb gets its own argv, argv[0] being the verb's name, and returns either a negative errno (already
@@ -61,6 +62,7 @@ int verb_auto_update(int argc, char *argv[]);
 int verb_cat(int argc, char *argv[]);
 int verb_exec(int argc, char *argv[]);
 int verb_hash(int argc, char *argv[]);
+int verb_healthcheck(int argc, char *argv[]);
 int verb_image(int argc, char *argv[]);           /* image import|list|inspect|tag|rm|prune: image.c */
 int verb_inspect(int argc, char *argv[]);
 int verb_list(int argc, char *argv[]);

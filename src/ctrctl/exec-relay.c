@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* ctrctl exec's standard streams and terminal (see exec.c): what ctrctl (P) hands the command as its stdio,
- * the pty G opens with -t, and P's relay between them and the caller's descriptors until the command is
- * gone. The container never holds the caller's terminal (terminal-relay.h says why). */
+ * and P's relay between them and the caller's descriptors until the command is gone (the pty G opens with
+ * -t is container-enter.c's). The container never holds the caller's terminal (terminal-relay.h says why). */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,10 +16,6 @@
 #include "exec-relay.h"
 #include "fd-util.h"
 #include "log.h"
-
-#ifndef TIOCGPTPEER
-#define TIOCGPTPEER _IO('T', 0x41)
-#endif
 
 int exec_stdio_plan(bool tty, TerminalRelay *relay, int stdio[static 3]) {
         for (int i = 0; i < 3; i++) {
@@ -108,24 +103,4 @@ void exec_relay_until_exit(TerminalRelay *relay, int sigfd, pid_t pid) {
         /* what the command wrote before it ended; not waiting for a process it left behind */
         terminal_relay_drain(relay);
         terminal_relay_restore(relay);
-}
-
-int exec_pty_open(const struct winsize *ws, int *ret_master, int *ret_peer, ExecError *err) {
-        _cleanup_close_ int master = -EBADF;
-        int unlock = 0, peer;
-
-        /* the container's own devpts instance: /dev/ptmx → pts/ptmx inside its root */
-        master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (master < 0)
-                return exec_error_set(err, errno, "Failed to open the container's /dev/ptmx");
-        if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
-                return exec_error_set(err, errno, "Failed to unlock the pseudo terminal");
-        peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (peer < 0)
-                return exec_error_set(err, errno, "Failed to open the pseudo terminal's peer");
-        if (ws)
-                (void) ioctl(peer, TIOCSWINSZ, ws);
-        *ret_master = TAKE_FD(master);
-        *ret_peer = peer;
-        return 0;
 }

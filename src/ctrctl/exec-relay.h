@@ -17,10 +17,6 @@
 int exec_stdio_plan(bool tty, TerminalRelay *relay, int stdio[static 3]);
 void exec_stdio_close(int (*stdio)[3]);
 
-/* G with -t, inside the container's root: a pty of its devpts instance, with the window size |ws| (NULL:
- * left as it is). Fills |err| and returns -errno on failure. */
-int exec_pty_open(const struct winsize *ws, int *ret_master, int *ret_peer, ExecError *err);
-
 /* P once the command runs: relays the pty or the pipes and passes signals on to C (pid |pid|), until C has
  * exited; then drains what the command wrote and gives the caller's terminal its mode back. */
 void exec_relay_until_exit(TerminalRelay *relay, int sigfd, pid_t pid);

@@ -38,8 +38,8 @@
  * message means execve() succeeded. The command's exit status becomes ctrctl's (128+N for signal N); 126 and
  * 127 as a shell says when it could not be executed or found; 1 when the container could not be entered.
  *
- * This file holds the verbs and P; C and G are exec-enter.c, the standard streams and the terminal
- * exec-relay.c. */
+ * This file holds the verbs and P; C and G are src/runtime/container-enter.c (shared with the monitor's health
+ * checks and ctrctl healthcheck), the standard streams and the terminal exec-relay.c. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,11 +56,11 @@
 
 #include "bus-util.h"
 #include "cloned-binary.h"
+#include "container-enter.h"
 #include "container-exec.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "env-util.h"
-#include "exec-enter.h"
 #include "exec-relay.h"
 #include "fd-util.h"
 #include "log.h"
@@ -124,28 +124,19 @@ static int wait_child(pid_t pid) {
         return 128 + WTERMSIG(status);
 }
 
-static void close_ns_fds(int (*fds)[6]) {
-        for (size_t i = 0; i < 6; i++)
-                safe_close((*fds)[i]);
-}
-
 static int exec_in_container(const char *name, char **argv, bool login_shell) {
         _cleanup_container_free_ Container *c = NULL;
-        _cleanup_bus_flush_close_unref_ sd_bus *bus = NULL;
-        _cleanup_(runtime_state_done) RuntimeState state = {};
         _cleanup_(exec_credentials_done) ExecCredentials cred = {};
-        _cleanup_close_ int pidfd = -EBADF, root_fd = -EBADF, sigfd = -EBADF, master = -EBADF;
-        _cleanup_free_ char *procs = NULL, *root_path = NULL;
+        _cleanup_close_ int sigfd = -EBADF, master = -EBADF;
+        _cleanup_(exec_target_done) ExecTarget target = EXEC_TARGET_INIT;
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_(terminal_relay_done) TerminalRelay relay = TERMINAL_RELAY_INIT;
         _cleanup_(exec_stdio_close) int stdio[3] = { -EBADF, -EBADF, -EBADF };
         int sk[2] = { -EBADF, -EBADF };
-        _cleanup_(close_ns_fds) int ns_fds[6] = { -EBADF, -EBADF, -EBADF, -EBADF, -EBADF, -EBADF };
-        _cleanup_close_ int userns_fd = -EBADF;
         ExecError err = {};
         ExecMessage m;
         sigset_t mask;
-        pid_t init, pid;
+        pid_t pid;
         int r, fd, status = EXIT_FAILURE;
         bool failed = false;
 
@@ -165,63 +156,14 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 c->supplementary_groups = strv_free(c->supplementary_groups);
         }
 
-        /* the runtime state names the init; systemd is only asked (a connection costs) when there is none */
-        r = container_init_pid(NULL, name, &state, &init);
-        if (r < 0 && bus_connect(NULL, &bus) >= 0)
-                r = container_init_pid(bus, name, &state, &init);
-        if (r < 0) {
-                log_error("Container '%s' is not running.", name);
-                return CTRCTL_EXIT_NOT_RUNNING;
-        }
-        bus = sd_bus_flush_close_unref(bus);
-        if (runtime_config_changed(c, &state) > 0)
-                log_warning("The configuration of '%s' changed since it was started; the command runs with the "
-                            "current one.", name);
-
-        pidfd = (int) syscall(SYS_pidfd_open, init, 0);
-        if (pidfd < 0 && errno != ENOSYS)
-                return log_error_errno(errno, "Failed to open the init (PID %i) of '%s': %m", (int) init, name);
-        /* Again, now that the pidfd holds whichever process has the PID: the state's init may have exited
-         * since container_init_pid() looked, and the PID gone to a host process. The pidfd, still alive below
-         * once /proc/PID/root is open, proves that this check and that open saw the same process. */
-        if (state.monitor_pid > 0 && !runtime_state_init_alive(&state)) {
-                log_error("Container '%s' is not running.", name);
-                return CTRCTL_EXIT_NOT_RUNNING;
-        }
-        if (asprintf(&root_path, "/proc/%i/root", (int) init) < 0)
-                return log_oom();
-        root_fd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0)
-                return log_error_errno(errno, "Failed to open the root of '%s': %m", name);
-        if (pidfd < 0) {
-                /* No pidfd_open() (valgrind does not know it): the namespace files, one by one. */
-                static const char *const ns[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
-
-                for (size_t k = 0; k < ELEMENTSOF(ns); k++) {
-                        char p[64];
-
-                        snprintf(p, sizeof(p), "/proc/%i/ns/%s", (int) init, ns[k]);
-                        ns_fds[k] = open(p, O_RDONLY | O_CLOEXEC);
-                        if (ns_fds[k] < 0)
-                                return log_error_errno(errno, "Failed to open %s: %m", p);
-                }
-                if (kill(init, 0) < 0)
-                        return log_error_errno(errno, "Container '%s' stopped: %m", name);
-        } else if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
-                /* the pidfd proves the PID was not reused before /proc/PID/root was opened */
-                return log_error_errno(errno, "Container '%s' stopped: %m", name);
-
-        r = exec_init_cgroup_procs(init, &procs);
-        if (r < 0)
-                return log_error_errno(r, "Failed to find the cgroup of '%s': %m", name);
-        r = exec_init_userns(init, &userns_fd);
-        if (r < 0)
-                return log_error_errno(r, "Failed to open the user namespace of '%s': %m", name);
+        r = ctrctl_enter_target(c, name, &target);
+        if (r != CTRCTL_EXIT_SUCCESS)
+                return r;
 
         /* On the host: the seccomp filter (a SeccompProfile= path is a host path), users from the container's
          * files, the environment (EnvironmentFile= paths are host paths). */
         if (container_exec_prepare(c, NULL, &err) < 0 ||
-            exec_credentials_resolve(c, root_fd, &cred, &err) < 0 ||
+            exec_credentials_resolve(c, target.root_fd, &cred, &err) < 0 ||
             container_build_environment(c, &cred, arg_tty ? getenv("TERM") : NULL, NULL, arg_env, &env, &err) < 0) {
                 log_error_errno(err.error, "%s: %m", err.message);
                 container_exec_prepared_done();
@@ -245,15 +187,11 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
                 .env = env,
                 .argv = argv,
                 .login_shell = login_shell ? (cred.shell ?: "/bin/sh") : NULL,
-                .pidfd = pidfd,
-                .root_fd = root_fd,
-                .userns_fd = userns_fd,
                 .sk = sk[1],
-                .cgroup_procs = procs,
                 .tty = arg_tty,
                 .workdir = arg_workdir,
         };
-        memcpy(x.ns_fds, ns_fds, sizeof(ns_fds));
+        exec_context_set_target(&x, &target);
         memcpy(x.stdio, stdio, sizeof(stdio));
         if (arg_tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &x.ws) >= 0)
                 x.have_ws = true;

@@ -21,6 +21,7 @@
 #include "container-image.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
+#include "health-check.h"
 #include "json.h"
 #include "log.h"
 #include "pager.h"
@@ -211,6 +212,21 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_field_string(w, "stop_signal", signal_to_string(c->stop_signal > 0 ? c->stop_signal : SIGTERM));
         json_field_limit(w, "stop_timeout_usec", c->stop_timeout_usec, UINT64_MAX - 1);
         json_field_bool(w, "notify", c->notify);
+        json_field_bool(w, "notify_healthy", c->notify_healthy);
+        /* HealthCmd= and its keys; null without a check */
+        json_key(w, "health_check");
+        if (!c->health_cmd)
+                json_null(w);
+        else {
+                json_begin_object(w);
+                json_field_strv(w, "command", c->health_cmd);
+                json_field_unsigned(w, "interval_usec", c->health_interval_usec);
+                json_field_unsigned(w, "timeout_usec", c->health_timeout_usec);
+                json_field_unsigned(w, "start_period_usec", c->health_start_period_usec);
+                json_field_unsigned(w, "retries", c->health_retries);
+                json_field_string(w, "on_failure", health_on_failure_to_string(c->health_on_failure));
+                json_end_object(w);
+        }
         json_field_string(w, "reload_signal", signal_to_string(c->reload_signal > 0 ? c->reload_signal : SIGHUP));
 
         json_key(w, "unit_settings");
@@ -332,6 +348,30 @@ static void print_image(JsonWriter *w, const Container *c, const ContainerImage 
         json_end_object(w);
 }
 
+/* "health": what the monitor last found (null without a check, or not running): the state, the failures in
+ * a row, when the last check ended and what it wrote (at most 4 KiB). */
+static void print_health(JsonWriter *w, const char *name, const RuntimeState *s) {
+        _cleanup_free_ char *output = NULL;
+        uint64_t checked = 0;
+
+        json_key(w, "health");
+        if (!s || !s->health) {
+                json_null(w);
+                return;
+        }
+        json_begin_object(w);
+        json_field_string(w, "state", s->health);
+        json_field_unsigned(w, "failing_streak", s->health_failing_streak);
+        (void) runtime_state_read_health_output(name, HEALTH_OUTPUT_MAX, &output, &checked);
+        json_key(w, "last_check_usec");
+        if (checked > 0)
+                json_unsigned(w, checked);
+        else
+                json_null(w);
+        json_field_string(w, "output", output);
+        json_end_object(w);
+}
+
 static void print_runtime(JsonWriter *w, sd_bus *bus, const Container *c) {
         const char *name = c->name;
         char hash[65];
@@ -382,6 +422,7 @@ static void print_runtime(JsonWriter *w, sd_bus *bus, const Container *c) {
         if (running)
                 (void) container_cgroup_dir(bus, name, &cgroup);
         json_field_string(w, "cgroup", cgroup);
+        print_health(w, name, running ? &s : NULL);
         json_end_object(w);
 
         json_key(w, "unit");

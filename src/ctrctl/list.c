@@ -228,6 +228,7 @@ static void print_json(Row *rows, size_t n, bool have_bus) {
                 json_field_limit(&w, "memory_bytes", r->scope.memory_current, UINT64_MAX);
                 json_field_limit(&w, "cpu_usage_nsec", r->scope.cpu_usage_nsec, UINT64_MAX);
                 json_field_limit(&w, "tasks", r->scope.tasks_current, UINT64_MAX);
+                json_field_string(&w, "health", r->have_state ? r->state.health : NULL);
                 json_field_string(&w, "image", r->image);
                 json_field_string(&w, "image_digest", r->have_state ? r->state.image_digest : NULL);
                 json_field_bool(&w, "image_present", !r->image_missing);
@@ -258,15 +259,32 @@ static void print_json(Row *rows, size_t n, bool have_bus) {
         json_end_array(&w);
 }
 
+static const char *health_color(const char *health) {
+        if (streq_ptr(health, "unhealthy"))
+                return ANSI_RED;
+        if (streq_ptr(health, "starting"))
+                return ANSI_YELLOW;
+        return NULL;
+}
+
 static int print_table(Row *rows, size_t n, bool have_bus) {
         static const char *const headers[] = {
                 "NAME", "STATE", "SUB", ">PID", ">UPTIME", ">MEMORY", ">CPU", "IMAGE", "FILE", NULL
         };
+        /* with HEALTH after SUB: only when a running container has a health check, so a host without any
+         * keeps its columns (ctrctl(1)) */
+        static const char *const headers_health[] = {
+                "NAME", "STATE", "SUB", "HEALTH", ">PID", ">UPTIME", ">MEMORY", ">CPU", "IMAGE", "FILE", NULL
+        };
         _cleanup_table_free_ Table *t = NULL;
         uint64_t now = now_realtime_usec();
+        bool health = false;
         int r;
 
-        r = table_new(headers, &t);
+        for (size_t i = 0; i < n; i++)
+                if (rows[i].have_state && rows[i].state.health)
+                        health = true;
+        r = table_new(health ? headers_health : headers, &t);
         if (r < 0)
                 return log_oom();
 
@@ -291,6 +309,8 @@ static int print_table(Row *rows, size_t n, bool have_bus) {
                 if (table_add(t, row->name) < 0 ||
                     table_add_color(t, active, state_color(active)) < 0 ||
                     table_add(t, sub) < 0 ||
+                    (health && table_add_color(t, row->have_state ? row->state.health : NULL,
+                                               health_color(row->have_state ? row->state.health : NULL)) < 0) ||
                     (pid > 0 ? table_addf(t, "%" PRIu64, pid) : table_add(t, NULL)) < 0 ||
                     table_add(t, up != UINT64_MAX ? format_timespan(b1, sizeof(b1), up) : NULL) < 0 ||
                     table_add(t, row->scope.memory_current != UINT64_MAX ?

@@ -23,6 +23,7 @@
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "fileio.h"
+#include "health-check.h"
 #include "log.h"
 #include "logs.h"
 #include "mounts.h"
@@ -317,6 +318,30 @@ static void print_launcher(const RuntimeState *s) {
                        strna(s->launcher_version), PACKAGE_VERSION);
 }
 
+/* HealthCmd=: "healthy", "unhealthy, 3 failures in a row: <first line of the last output>", "starting", and
+ * how long ago the last check ended. The output is the container's: control characters are replaced. */
+static void print_health(const char *name, const RuntimeState *s) {
+        _cleanup_free_ char *output = NULL, *line = NULL;
+        char span[FORMAT_TIMESPAN_MAX];
+        uint64_t checked = 0, now = now_realtime_usec();
+
+        if (!s->health)
+                return;
+        if (runtime_state_read_health_output(name, HEALTH_OUTPUT_MAX, &output, &checked) >= 0)
+                line = health_output_first_line(output, 200);
+        printf("%11s: %s", "Health", s->health);
+        if (s->health_failing_streak > 0)
+                printf(", %u failure%s in a row", s->health_failing_streak, s->health_failing_streak == 1 ? "" : "s");
+        if (checked > 0 && now >= checked + USEC_PER_SEC)
+                printf(" (checked %s ago)", format_timespan(span, sizeof(span),
+                                                             (now - checked) / USEC_PER_SEC * USEC_PER_SEC));
+        else if (checked > 0)
+                printf(" (checked just now)");
+        if (s->health_failing_streak > 0 && !isempty(line))
+                printf(": %s", line);
+        putchar('\n');
+}
+
 /* 0 running, 3 not running, 4 no such container, < 0 error */
 static int show_one(sd_bus *bus, const char *name, bool first) {
         _cleanup_container_free_ Container *c = NULL;
@@ -385,8 +410,10 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 printf("%11s: %" PRIu32 " (monitor)\n", "Main PID", service.main_pid);
         if (have_state && init > 0)
                 printf("%11s: %i (container PID 1)\n", "Init PID", (int) init);
-        if (have_state)
+        if (have_state) {
                 print_launcher(&state);
+                print_health(name, &state);
+        }
 
         if (load_r < 0)
                 printf("%11s: %s\n", "Config", load_r == -ENOENT ? "no .ctr file" :

@@ -13,6 +13,7 @@
 #include "ctr-file.h"
 #include "log.h"
 #include "monitor.h"
+#include "proc-util.h"
 #include "sync.h"
 
 static const int handled_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGWINCH };
@@ -28,18 +29,6 @@ static int pidfd_signal(int pidfd, int sig) {
         if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
                 return negative_errno();
         return 0;
-}
-
-int exit_status_from_siginfo(const siginfo_t *si) {
-        switch (si->si_code) {
-        case CLD_EXITED:
-                return si->si_status;
-        case CLD_KILLED:
-        case CLD_DUMPED:
-                return 128 + si->si_status;
-        default:
-                return 255;
-        }
 }
 
 void monitor_kill_and_reap(pid_t pid, int pidfd) {

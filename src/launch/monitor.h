@@ -40,6 +40,3 @@ int monitor_run(pid_t pid, int pidfd, const MonitorHooks *hooks, int stop_signal
 
 /* Kills (SIGKILL) and reaps a child we gave up on. */
 void monitor_kill_and_reap(pid_t pid, int pidfd);
-
-/* 128+N for a signal, the status for an exit, as a shell does. */
-int exit_status_from_siginfo(const siginfo_t *si);

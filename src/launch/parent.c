@@ -25,6 +25,7 @@
 #include "container-exec.h"
 #include "fd-util.h"
 #include "fileio.h"
+#include "health.h"
 #include "join.h"
 #include "log.h"
 #include "mkdir-util.h"
@@ -79,23 +80,31 @@ typedef struct StartedContext {
         pid_t pid;
         Service *service;
         LaunchTerminal *terminal;
+        Health *health;
+        int pidfd;              /* the init's */
         uint32_t address;       /* Network=bridge */
         const char *image_digest; /* Image=REF: the manifest digest it runs */
-        /* the service's pollfds, then the terminal's */
-        struct pollfd pollfds[_SERVICE_FD_MAX + TERMINAL_RELAY_CHANNELS_MAX];
+        /* the service's pollfds, then the health check's, then the terminal's */
+        struct pollfd pollfds[_SERVICE_FD_MAX + _HEALTH_FD_MAX + TERMINAL_RELAY_CHANNELS_MAX];
         size_t n_service;
 } StartedContext;
 
 static void write_runtime_state(const StartedContext *ctx);
 
+static void on_health_changed(void *userdata) {
+        write_runtime_state(userdata);
+}
+
 static void on_started(void *userdata) {
         StartedContext *ctx = userdata;
         write_runtime_state(ctx);
         service_started(ctx->service);
+        (void) health_start(ctx->health, ctx->container, ctx->pid, ctx->pidfd);
 }
 
 static void on_stopping(void *userdata) {
         StartedContext *ctx = userdata;
+        health_stopping(ctx->health);
         service_stopping(ctx->service);
 }
 
@@ -111,16 +120,18 @@ static bool on_signal(void *userdata, int sig) {
 
 static struct pollfd *on_pollfds(void *userdata, size_t *ret_n) {
         StartedContext *ctx = userdata;
-        struct pollfd *s, *t;
-        size_t n_terminal;
+        struct pollfd *s, *h, *t;
+        size_t n_health, n_terminal;
 
         s = service_pollfds(ctx->service, &ctx->n_service);
+        h = health_pollfds(ctx->health, &n_health);
         t = launch_terminal_pollfds(ctx->terminal, &n_terminal);
         ctx->n_service = MIN(ctx->n_service, (size_t) _SERVICE_FD_MAX);
         n_terminal = MIN(n_terminal, (size_t) TERMINAL_RELAY_CHANNELS_MAX);
         memcpy(ctx->pollfds, s, ctx->n_service * sizeof(struct pollfd));
-        memcpy(ctx->pollfds + ctx->n_service, t, n_terminal * sizeof(struct pollfd));
-        *ret_n = ctx->n_service + n_terminal;
+        memcpy(ctx->pollfds + ctx->n_service, h, _HEALTH_FD_MAX * sizeof(struct pollfd));
+        memcpy(ctx->pollfds + ctx->n_service + _HEALTH_FD_MAX, t, n_terminal * sizeof(struct pollfd));
+        *ret_n = ctx->n_service + _HEALTH_FD_MAX + n_terminal;
         return ctx->pollfds;
 }
 
@@ -129,8 +140,10 @@ static void on_ready(void *userdata, size_t index, short revents) {
 
         if (index < ctx->n_service)
                 service_handle(ctx->service, index, revents);
+        else if (index < ctx->n_service + _HEALTH_FD_MAX)
+                health_handle(ctx->health, index - ctx->n_service, revents);
         else
-                launch_terminal_ready(ctx->terminal, index - ctx->n_service, revents);
+                launch_terminal_ready(ctx->terminal, index - ctx->n_service - _HEALTH_FD_MAX, revents);
 }
 
 static void write_runtime_state(const StartedContext *ctx) {
@@ -162,6 +175,8 @@ static void write_runtime_state(const StartedContext *ctx) {
                 .started_usec = now_realtime_usec(),
                 .launcher_version = (char *) PACKAGE_VERSION,
                 .launcher_binary = binary,
+                .health = ctx->health->enabled ? (char *) health_state_to_string(ctx->health->state) : NULL,
+                .health_failing_streak = ctx->health->streak,
         };
         r = runtime_state_write(&st);
         if (r < 0)
@@ -254,6 +269,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         _cleanup_free_ char *runtime = NULL;
         Service service = SERVICE_INIT;
         LaunchTerminal terminal = LAUNCH_TERMINAL_INIT;
+        Health health = HEALTH_INIT;
         bool release_early = true, stop_requested = false;
         int pair[2] = { -EBADF, -EBADF };
         NetworkBridge net = {};
@@ -413,6 +429,8 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .pid = pid,
                 .service = &service,
                 .terminal = &terminal,
+                .health = &health,
+                .pidfd = pidfd,
                 .address = net.address,
                 .image_digest = opts->image && opts->image->image ? opts->image->image->manifest_digest : NULL,
         };
@@ -427,11 +445,15 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .reload_signal = c->reload_signal,
                 .userdata = &ctx,
         };
+        health.changed = on_health_changed;
+        health.userdata = &ctx;
         r = monitor_run(pid, pidfd, &hooks, stop_signal, c->stop_timeout_usec, &status, &stop_requested);
         if (r < 0) {
                 monitor_kill_and_reap(pid, pidfd);
                 status = EXIT_SETUP;
         }
+        /* no check outlives the container, nor writes its state after it */
+        health_done(&health);
         bool oom = service_exited(&service, status);
         /* before our own messages: the container's last output, then the terminal in its mode again */
         launch_terminal_exited(&terminal);
@@ -442,6 +464,12 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         if (!opts->no_scope && stop_requested && !oom && (status == 128 + stop_signal || status == 128 + SIGKILL)) {
                 log_debug("Container '%s' stopped on request (status %i).", c->name, status);
                 status = EXIT_SUCCESS;
+        }
+        /* HealthOnFailure=restart: a status the unit's RestartForceExitStatus= restarts on (unit-writer.c) */
+        if (health_restart_requested(&health) && stop_requested) {
+                log_info("Container '%s' stopped as unhealthy, exiting with status %i for a restart.", c->name,
+                         CTR_EXIT_UNHEALTHY);
+                status = CTR_EXIT_UNHEALTHY;
         }
 
         /* An error record if the set-up failed (the status then says what kind: 125, 126, 127), nothing if the
@@ -455,6 +483,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 log_warning_errno(r, "Failed to read the container's start result: %m");
 
 finish:
+        health_done(&health);
         network_bridge_done(&net);
         service_done(&service);
         launch_terminal_done(&terminal);

@@ -123,6 +123,12 @@ void service_started(Service *s) {
                 (void) sd_notifyf(false, "STATUS=Container %s started, waiting for its READY=1.", c->name);
                 return;
         }
+        /* Notify=healthy: READY=1 comes from the first passing health check (health.c) */
+        if (c->notify_healthy && c->health_cmd) {
+                (void) sd_notifyf(false, "STATUS=Container %s started, waiting for its first health check.",
+                                  c->name);
+                return;
+        }
         s->ready = true;
         (void) sd_notifyf(false, "READY=1\nSTATUS=Container %s running.", c->name);
 }

@@ -2,7 +2,7 @@
 #pragma once
 
 /* What the monitor owes systemd when it runs as ctr@NAME.service: READY=1 once the workload has been executed
- * (or relayed from the workload itself with Notify=yes), STATUS= that tells the state, STOPPING=1, the
+ * (or relayed from the workload itself with Notify=yes; with Notify=healthy health.c sends it), STATUS= that tells the state, STOPPING=1, the
  * workload's stdout and stderr forwarded into journal streams of the service's own (see log-forward.h), and
  * an OOM kill in the scope reported as such. Without systemd (ctr-launch --no-scope on a terminal) every
  * part of it quietly does nothing. */

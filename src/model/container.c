@@ -37,6 +37,16 @@ const char *auto_update_to_string(AutoUpdate a) {
         return a >= 0 && a < _AUTO_UPDATE_MAX ? table[a] : NULL;
 }
 
+const char *health_on_failure_to_string(HealthOnFailure h) {
+        static const char *const table[_HEALTH_ON_FAILURE_MAX] = {
+                [HEALTH_ON_FAILURE_NONE] = "none",
+                [HEALTH_ON_FAILURE_KILL] = "kill",
+                [HEALTH_ON_FAILURE_RESTART] = "restart",
+                [HEALTH_ON_FAILURE_STOP] = "stop",
+        };
+        return h >= 0 && h < _HEALTH_ON_FAILURE_MAX ? table[h] : NULL;
+}
+
 const char *pull_policy_to_string(PullPolicy p) {
         static const char *const table[_PULL_MAX] = {
                 [PULL_MISSING] = "missing",
@@ -73,6 +83,9 @@ Container *container_new(const char *name) {
                 .stop_signal = SIGTERM,
                 .stop_timeout_usec = CTR_STOP_TIMEOUT_DEFAULT_USEC,
                 .reload_signal = SIGHUP,
+                .health_interval_usec = CTR_HEALTH_INTERVAL_DEFAULT_USEC,
+                .health_timeout_usec = CTR_HEALTH_TIMEOUT_DEFAULT_USEC,
+                .health_retries = CTR_HEALTH_RETRIES_DEFAULT,
         };
 
         if (name) {
@@ -107,6 +120,7 @@ Container *container_free(Container *c) {
         strv_free(c->layers);
         strv_free(c->exec);
         strv_free(c->entrypoint);
+        strv_free(c->health_cmd);
         strv_free(c->environment);
         strv_free(c->environment_files);
         free(c->working_directory);

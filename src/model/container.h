@@ -21,6 +21,16 @@
 #define CTR_STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
 #define CTR_STOP_TIMEOUT_MARGIN_USEC (20 * USEC_PER_SEC)
 
+/* The health check's defaults (HealthInterval=, HealthTimeout=, HealthRetries=) and bounds. */
+#define CTR_HEALTH_INTERVAL_DEFAULT_USEC (30 * USEC_PER_SEC)
+#define CTR_HEALTH_TIMEOUT_DEFAULT_USEC (30 * USEC_PER_SEC)
+#define CTR_HEALTH_RETRIES_DEFAULT 3U
+#define CTR_HEALTH_RETRIES_MAX 10000U
+/* ctr-launch's exit status after HealthOnFailure=restart stopped an unhealthy container: the generator names
+ * it in RestartForceExitStatus=, so systemd restarts the unit whatever Restart= says. Not one of the shell's
+ * (125-127, 128+N), systemd's (200-243) or sysexits.h's (64-78). */
+#define CTR_EXIT_UNHEALTHY 122
+
 #define CTR_NAME_MAX 200U  /* so "ctr-NAME.scope" and "ctr@NAME.service" stay within systemd's 255 */
 
 typedef enum NetworkMode {
@@ -69,6 +79,15 @@ typedef enum PrivateUsers {
         PRIVATE_USERS_FIXED,    /* UID[:COUNT] as given */
         _PRIVATE_USERS_MAX,
 } PrivateUsers;
+
+/* HealthOnFailure=: what the monitor does once the container turned unhealthy */
+typedef enum HealthOnFailure {
+        HEALTH_ON_FAILURE_NONE,         /* default: report it (STATUS=, ctrctl status), nothing more */
+        HEALTH_ON_FAILURE_KILL,         /* SIGKILL the container: the unit fails */
+        HEALTH_ON_FAILURE_RESTART,      /* stop it, exit with EXIT_UNHEALTHY (RestartForceExitStatus=) */
+        HEALTH_ON_FAILURE_STOP,         /* stop it as systemctl stop would */
+        _HEALTH_ON_FAILURE_MAX,
+} HealthOnFailure;
 
 /* AutoUpdate=: what ctrctl auto-update does with the container (podman's policies of the same names) */
 typedef enum AutoUpdate {
@@ -174,7 +193,17 @@ typedef struct Container {
         int stop_signal;                /* StopSignal=, default SIGTERM (or the image's StopSignal) */
         bool stop_signal_set;           /* StopSignal= was given a signal: the image's does not apply */
         uint64_t stop_timeout_usec;     /* StopTimeoutSec=, default 10 s; USEC_INFINITY allowed */
-        bool notify;                    /* Notify=, default no */
+        bool notify;                    /* Notify=yes: the workload says READY=1 itself; default no */
+        bool notify_healthy;            /* Notify=healthy: READY=1 once the first health check passes */
+
+        /* the health check the monitor runs (keys-health.c) */
+        char **health_cmd;              /* HealthCmd=, NULL = none */
+        bool health_cmd_none;           /* HealthCmd=none: none, whatever an image would say */
+        uint64_t health_interval_usec;  /* HealthInterval=, default 30 s */
+        uint64_t health_timeout_usec;   /* HealthTimeout=, default 30 s */
+        uint64_t health_start_period_usec; /* HealthStartPeriod=, default 0 */
+        unsigned health_retries;        /* HealthRetries=, default 3 */
+        HealthOnFailure health_on_failure; /* HealthOnFailure=, default none */
         int reload_signal;              /* ReloadSignal=, default SIGHUP */
 
         /* pass-through sections */
@@ -206,6 +235,7 @@ const char *pull_policy_to_string(PullPolicy p) _const_;
  * Pull= is not never. */
 bool container_may_pull(const Container *c) _pure_;
 const char *auto_update_to_string(AutoUpdate a) _const_;
+const char *health_on_failure_to_string(HealthOnFailure h) _const_;
 
 /* Valid container name: a valid systemd unit instance name, at most CTR_NAME_MAX, no '/' '@' or leading '.'. */
 bool container_name_is_valid(const char *name);

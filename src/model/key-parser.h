@@ -32,6 +32,9 @@ int key_check_list_size(KeyContext *k, size_t n);
 int key_parse_bool(KeyContext *k, const char *v, bool *field, bool def);
 /* An absolute path without "..", normalised; empty resets |field| to NULL. */
 int key_parse_abs_path(KeyContext *k, const char *v, char **field);
+/* A command line split as systemd splits ExecStart=: Exec=, Entrypoint=, HealthCmd=. *ret stays NULL when the
+ * value is refused (reported) or has no word. */
+int key_parse_command(KeyContext *k, const char *v, char ***ret);
 
 /* keys-filesystem.c: the root and the mounts */
 int key_image(KeyContext *k, const char *v);
@@ -59,6 +62,14 @@ int key_notify(KeyContext *k, const char *v);
 int key_stop_signal(KeyContext *k, const char *v);
 int key_reload_signal(KeyContext *k, const char *v);
 int key_stop_timeout_sec(KeyContext *k, const char *v);
+
+/* keys-health.c: the health check the monitor runs */
+int key_health_cmd(KeyContext *k, const char *v);
+int key_health_interval(KeyContext *k, const char *v);
+int key_health_timeout(KeyContext *k, const char *v);
+int key_health_start_period(KeyContext *k, const char *v);
+int key_health_retries(KeyContext *k, const char *v);
+int key_health_on_failure(KeyContext *k, const char *v);
 
 /* keys-network.c */
 int key_network(KeyContext *k, const char *v);

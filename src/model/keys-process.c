@@ -18,9 +18,7 @@
 #include "string-util.h"
 #include "strv.h"
 
-/* A command line split as systemd splits ExecStart=: Exec= and Entrypoint=. *ret stays NULL when the value is
- * refused (reported) or has no word. */
-static int parse_command(KeyContext *k, const char *v, char ***ret) {
+int key_parse_command(KeyContext *k, const char *v, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
         int r;
 
@@ -59,7 +57,7 @@ int key_exec(KeyContext *k, const char *v) {
                 c->exec = strv_free(c->exec);
                 return 0;
         }
-        r = parse_command(k, v, &l);
+        r = key_parse_command(k, v, &l);
         if (r < 0 || !l)
                 return r;
         strv_free(c->exec);
@@ -79,7 +77,7 @@ int key_entrypoint(KeyContext *k, const char *v) {
                 c->entrypoint_set = true;
                 return 0;
         }
-        r = parse_command(k, v, &l);
+        r = key_parse_command(k, v, &l);
         if (r < 0 || !l)
                 return r;
         strv_free(c->entrypoint);
@@ -227,8 +225,19 @@ int key_init(KeyContext *k, const char *v) {
         return key_parse_bool(k, v, &k->lc->c->init, false);
 }
 
+/* yes, no, or healthy: READY=1 once the first health check passes (keys-health.c) */
 int key_notify(KeyContext *k, const char *v) {
-        return key_parse_bool(k, v, &k->lc->c->notify, false);
+        Container *c = k->lc->c;
+
+        if (streq(v, "healthy")) {
+                c->notify = false;
+                c->notify_healthy = true;
+                return 0;
+        }
+        if (!isempty(v) && parse_boolean(v) < 0)
+                return key_invalid(k, EINVAL, "Invalid value '%s' for Notify=, expected yes, no or healthy", v);
+        c->notify_healthy = false;
+        return key_parse_bool(k, v, &c->notify, false);
 }
 
 static int parse_signal_field(KeyContext *k, const char *v, int *field, int def) {

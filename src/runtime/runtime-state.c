@@ -12,6 +12,7 @@
 #include "fd-util.h"
 #include "fileio.h"
 #include "macro.h"
+#include "parse-util.h"
 #include "paths.h"
 #include "proc-util.h"
 #include "runtime-state.h"
@@ -34,6 +35,7 @@ void runtime_state_done(RuntimeState *s) {
         s->image_digest = mfree(s->image_digest);
         s->launcher_version = mfree(s->launcher_version);
         s->launcher_binary = mfree(s->launcher_binary);
+        s->health = mfree(s->health);
 }
 
 int runtime_state_dir(const char *name, bool create, char **ret) {
@@ -87,7 +89,8 @@ int runtime_state_write(const RuntimeState *s) {
 
         if (!value_ok(s->scope) || !value_ok(s->config_hash) || !value_ok(s->config_stamp) ||
             !value_ok(s->source_path) ||
-            !value_ok(s->image_digest) || !value_ok(s->launcher_version) || !value_ok(s->launcher_binary))
+            !value_ok(s->image_digest) || !value_ok(s->launcher_version) || !value_ok(s->launcher_binary) ||
+            !value_ok(s->health))
                 return -EINVAL;
 
         r = runtime_state_dir(s->name, true, &dir);
@@ -130,6 +133,8 @@ int runtime_state_write(const RuntimeState *s) {
                 fprintf(f, "LAUNCHER_VERSION=%s\n", s->launcher_version);
         if (s->launcher_binary)
                 fprintf(f, "LAUNCHER_BINARY=%s\n", s->launcher_binary);
+        if (s->health)
+                fprintf(f, "HEALTH=%s\nHEALTH_FAILING_STREAK=%u\n", s->health, s->health_failing_streak);
 
         if (fflush(f) != 0 || ferror(f)) {
                 r = -EIO;
@@ -209,6 +214,10 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
                         dst = &s.launcher_version;
                 else if (streq(line, "LAUNCHER_BINARY"))
                         dst = &s.launcher_binary;
+                else if (streq(line, "HEALTH"))
+                        dst = &s.health;
+                else if (streq(line, "HEALTH_FAILING_STREAK"))
+                        r = safe_atou(eq, &s.health_failing_streak);
                 else if (streq(line, "INIT_PID"))
                         r = parse_pid(eq, &s.init_pid);
                 else if (streq(line, "MONITOR_PID"))
@@ -271,9 +280,45 @@ int runtime_state_remove(const char *name) {
                 return -ENOMEM;
         if (unlink(path) < 0 && errno != ENOENT)
                 return negative_errno();
+        path = mfree(path);
+        if (asprintf(&path, "%s/health-output", dir) < 0)
+                return -ENOMEM;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return negative_errno();
         /* The directory may still hold the notify socket's directory or the host root; that's the caller's. */
         if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
                 return negative_errno();
+        return 0;
+}
+
+int runtime_state_write_health_output(const char *name, const char *output, size_t size) {
+        _cleanup_free_ char *dir = NULL;
+        int r;
+
+        r = runtime_state_dir(name, true, &dir);
+        if (r < 0)
+                return r;
+        return write_atomic(dir, "health-output", output, size);
+}
+
+int runtime_state_read_health_output(const char *name, size_t max, char **ret, uint64_t *ret_mtime_usec) {
+        _cleanup_free_ char *dir = NULL, *path = NULL;
+        struct stat st;
+        int r;
+
+        r = runtime_state_dir(name, false, &dir);
+        if (r < 0)
+                return r;
+        path = strprintf("%s/health-output", dir);
+        if (!path)
+                return -ENOMEM;
+        if (ret_mtime_usec && stat(path, &st) < 0)
+                return negative_errno();
+        r = read_full_file_at(AT_FDCWD, path, max, ret, NULL);
+        if (r < 0)
+                return r;
+        if (ret_mtime_usec)
+                *ret_mtime_usec = timespec_to_usec(&st.st_mtim);
         return 0;
 }
 

@@ -6,6 +6,7 @@
  * removed when the container stops. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -29,6 +30,8 @@ typedef struct RuntimeState {
         uint64_t started_usec;  /* CLOCK_REALTIME */
         char *launcher_version; /* the PACKAGE_VERSION of the launcher that runs it */
         char *launcher_binary;  /* that launcher's executable, as launcher_binary_id() names it */
+        char *health;           /* HealthCmd=: "starting", "healthy" or "unhealthy"; NULL without a check */
+        unsigned health_failing_streak; /* failed checks in a row */
 } RuntimeState;
 
 void runtime_state_done(RuntimeState *s);
@@ -38,7 +41,15 @@ int runtime_state_dir(const char *name, bool create, char **ret);
 
 int runtime_state_write(const RuntimeState *s);
 int runtime_state_read(const char *name, RuntimeState *ret);
+/* Removes the state, the configuration and the health output. */
 int runtime_state_remove(const char *name);
+
+/* RUNTIME_DIR/NAME/health-output: what the last health check wrote (at most HEALTH_OUTPUT_MAX bytes of
+ * health-check.h), written atomically after every check (its mtime: when that check ended; the state
+ * itself is rewritten only when the health changes); read back at most |max| bytes, and the mtime
+ * (CLOCK_REALTIME, µs; |ret_mtime_usec| may be NULL). -ENOENT before the first check. */
+int runtime_state_write_health_output(const char *name, const char *output, size_t size);
+int runtime_state_read_health_output(const char *name, size_t max, char **ret, uint64_t *ret_mtime_usec);
 
 /* Whether |s|'s init is the process that now has its PID: alive, the child of its monitor and, when the state
  * recorded it, started when the init did. A state left behind by a launcher killed with SIGKILL names PIDs

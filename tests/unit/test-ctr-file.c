@@ -348,12 +348,12 @@ TEST(quadlet_keys_named) {
         _cleanup_container_free_ Container *c = NULL;
         Diagnostics d = {};
 
-        ASSERT_ERROR(load_text(HEADER "UserNS=keep-id\nHostName=web\nHealthCmd=/bin/true\n", &d, &c), EBADMSG);
+        ASSERT_ERROR(load_text(HEADER "UserNS=keep-id\nHostName=web\nHealthStartupCmd=/bin/true\n", &d, &c), EBADMSG);
         ASSERT_EQ(d.n, 3);
         ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Quadlet's 'UserNS=' is not supported by ctr.");
         ASSERT_STREQ(diag_message(&d, 1),
                      "web.ctr:4: Quadlet's 'HostName=' is not supported by ctr, did you mean 'Hostname='?");
-        ASSERT_STREQ(diag_message(&d, 2), "web.ctr:5: Quadlet's 'HealthCmd=' is not supported by ctr.");
+        ASSERT_STREQ(diag_message(&d, 2), "web.ctr:5: Quadlet's 'HealthStartupCmd=' is not supported by ctr.");
         diagnostics_clear(&d);
 }
 
@@ -738,6 +738,49 @@ TEST(lifecycle_keys) {
         ASSERT_OK(check_bad("Slice=tenant-a.service", DIAGNOSTIC_WARNING, NULL));
         ASSERT_OK(check_bad("Slice=a--b.slice", DIAGNOSTIC_WARNING, NULL));
         ASSERT_OK(check_bad("Notify=maybe", DIAGNOSTIC_WARNING, NULL));
+}
+
+TEST(health_keys) {
+        _cleanup_container_free_ Container *c = NULL, *d = NULL, *e = NULL;
+
+        ASSERT_OK(load_text(HEADER, NULL, &d));
+        ASSERT_NULL(d->health_cmd);
+        ASSERT_FALSE(d->health_cmd_none);
+        ASSERT_EQ_U64(d->health_interval_usec, 30 * USEC_PER_SEC);
+        ASSERT_EQ_U64(d->health_timeout_usec, 30 * USEC_PER_SEC);
+        ASSERT_EQ_U64(d->health_start_period_usec, 0);
+        ASSERT_EQ(d->health_retries, 3U);
+        ASSERT_EQ(d->health_on_failure, HEALTH_ON_FAILURE_NONE);
+        ASSERT_FALSE(d->notify_healthy);
+
+        ASSERT_OK(load_text(HEADER "HealthCmd=/bin/sh -c 'exit 1'\nHealthInterval=2s\nHealthTimeout=500ms\n"
+                            "HealthStartPeriod=1min\nHealthRetries=5\nHealthOnFailure=kill\nNotify=yes\n"
+                            "Notify=healthy\n", NULL, &c));
+        ASSERT_EQ(strv_length(c->health_cmd), 3);
+        ASSERT_STREQ(c->health_cmd[2], "exit 1");
+        ASSERT_EQ_U64(c->health_interval_usec, 2 * USEC_PER_SEC);
+        ASSERT_EQ_U64(c->health_timeout_usec, 500 * 1000);
+        ASSERT_EQ_U64(c->health_start_period_usec, 60 * USEC_PER_SEC);
+        ASSERT_EQ(c->health_retries, 5U);
+        ASSERT_EQ(c->health_on_failure, HEALTH_ON_FAILURE_KILL);
+        ASSERT_TRUE(c->notify_healthy);
+        ASSERT_FALSE(c->notify);
+
+        /* none turns a check off, empty values go back to the defaults, Notify=yes is no longer healthy */
+        ASSERT_OK(load_text(HEADER "HealthCmd=/bin/true\nHealthCmd=none\nHealthRetries=7\nHealthRetries=\n"
+                            "Notify=healthy\nNotify=yes\n", NULL, &e));
+        ASSERT_NULL(e->health_cmd);
+        ASSERT_TRUE(e->health_cmd_none);
+        ASSERT_EQ(e->health_retries, 3U);
+        ASSERT_TRUE(e->notify);
+        ASSERT_FALSE(e->notify_healthy);
+
+        ASSERT_OK(check_bad("HealthRetries=0", DIAGNOSTIC_WARNING,
+                            "web.ctr:3: Invalid count '0' for HealthRetries= (1 to 10000), ignoring."));
+        ASSERT_OK(check_bad("HealthTimeout=0", DIAGNOSTIC_WARNING,
+                            "web.ctr:3: HealthTimeout= must be longer than 0, got '0', ignoring."));
+        ASSERT_OK(check_bad("HealthOnFailure=maybe", DIAGNOSTIC_WARNING, NULL));
+        ASSERT_OK(check_bad("HealthCmd='", DIAGNOSTIC_WARNING, NULL));
 }
 
 TEST(process_keys) {

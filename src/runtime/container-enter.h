@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* ctrctl exec: entering a running container (exec-enter.c), as C and G of the picture in exec.c. */
+/* Entering a running container: C and G of the picture in src/ctrctl/exec.c. The one way in, for "ctrctl
+ * exec" and "ctrctl healthcheck" and for the monitor's health checks (src/launch/health.c): the init's
+ * cgroup and namespaces, its root, then container_exec_apply(), so nothing that enters holds more than the
+ * workload. Library code: failures go to the caller over the socket (C and G) or as -errno and an ExecError
+ * (the caller), never logged here. */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/types.h>
@@ -43,13 +48,34 @@ typedef struct ExecContext {
         const char *workdir;            /* -w, or NULL: WorkingDirectory=, else the user's home */
         struct winsize ws;
         bool have_ws;
+        bool kill_on_term;              /* SIGTERM to C kills G's process group (SIGKILL): what a health check's
+                                         * timeout does; otherwise C forwards it to G */
 } ExecContext;
 
-/* P, before the fork: the cgroup.procs of the init's cgroup, for C to join; NULL when there is none to join
- * (not the unified hierarchy, or already ours). */
-int exec_init_cgroup_procs(pid_t init, char **ret);
-/* P: the init's user namespace when it is not ours (PrivateUsers=), else -EBADF. */
-int exec_init_userns(pid_t init, int *ret_fd);
+/* What C joins: the init's pidfd, root, namespaces (without pidfd_open(), under valgrind), user namespace
+ * and cgroup. */
+typedef struct ExecTarget {
+        int pidfd;
+        int root_fd;
+        int ns_fds[6];
+        int userns_fd;
+        char *cgroup_procs;
+} ExecTarget;
+
+#define EXEC_TARGET_INIT                                                                        \
+        (ExecTarget) {                                                                          \
+                .pidfd = -EBADF, .root_fd = -EBADF, .userns_fd = -EBADF,                        \
+                .ns_fds = { -EBADF, -EBADF, -EBADF, -EBADF, -EBADF, -EBADF },                   \
+        }
+
+/* P: opens what C joins of the init |init|, whose pidfd the caller opened (|pidfd|, taken, may be -EBADF
+ * when pidfd_open() is missing) and checked to be the init it means (a runtime state names a PID that may
+ * since be another process's): /proc/PID/root, then through the pidfd that this is still the same process.
+ * On failure |err| says what failed and *ret is left as it is. */
+int exec_target_open(pid_t init, int pidfd, ExecTarget *ret, ExecError *err);
+void exec_target_done(ExecTarget *t);
+/* Fills the target's part of |x|. */
+void exec_context_set_target(ExecContext *x, const ExecTarget *t);
 
 /* C, right after the fork: enters the container, forks G, which executes the command, forwards signals to G
  * and exits with its status. Never returns. */

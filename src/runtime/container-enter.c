@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* ctrctl exec's way into a running container: C and G of the picture in exec.c. C, forked by ctrctl,
- * makes itself non-dumpable, takes its stdio, closes the rest, joins the init's cgroup and namespaces and
+/* The way into a running container: C and G of the picture in src/ctrctl/exec.c. C, forked by ctrctl (or by
+ * the monitor for a health check), makes itself non-dumpable, takes its stdio, closes the rest, joins the init's cgroup and namespaces and
  * chroots to its root; G, forked into the PID namespace, keeps only stdio and the socket, starts a session
  * (with its pty under -t), changes to the working directory inside the root, drops to the workload's
- * privileges (container_exec_apply()) and executes the command. Failures go to ctrctl over the socket,
+ * privileges (container_exec_apply()) and executes the command. Failures go to the caller over the socket,
  * never logged here. */
 
 #include <errno.h>
@@ -18,19 +18,23 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "chdir-util.h"
+#include "container-enter.h"
 #include "container-exec.h"
-#include "ctrctl-util.h"
 #include "env-util.h"
-#include "exec-enter.h"
-#include "exec-relay.h"
 #include "fd-util.h"
 #include "path-util.h"
+#include "proc-util.h"
 #include "signal-util.h"
 #include "string-util.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
 
 #define EXIT_CANNOT_EXECUTE 126
 #define EXIT_NOT_FOUND 127
@@ -96,6 +100,28 @@ static _Noreturn void child_fail(int sk, const ExecError *err, int status) {
         _exit(status);
 }
 
+/* G with -t, inside the container's root: a pty of its devpts instance, with the window size |ws| (NULL:
+ * left as it is). */
+static int pty_open(const struct winsize *ws, int *ret_master, int *ret_peer, ExecError *err) {
+        _cleanup_close_ int master = -EBADF;
+        int unlock = 0, peer;
+
+        /* the container's own devpts instance: /dev/ptmx → pts/ptmx inside its root */
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0)
+                return exec_error_set(err, errno, "Failed to open the container's /dev/ptmx");
+        if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+                return exec_error_set(err, errno, "Failed to unlock the pseudo terminal");
+        peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (peer < 0)
+                return exec_error_set(err, errno, "Failed to open the pseudo terminal's peer");
+        if (ws)
+                (void) ioctl(peer, TIOCSWINSZ, ws);
+        *ret_master = TAKE_FD(master);
+        *ret_peer = peer;
+        return 0;
+}
+
 /* G: in every namespace of the container, its root, still root with full capabilities. */
 static _Noreturn void grandchild(const ExecContext *x) {
         _cleanup_free_ char *path = NULL;
@@ -119,9 +145,9 @@ static _Noreturn void grandchild(const ExecContext *x) {
         }
 
         if (x->tty) {
-                int master, slave;
+                int master = -EBADF, slave = -EBADF;
 
-                if (exec_pty_open(x->have_ws ? &x->ws : NULL, &master, &slave, &err) < 0)
+                if (pty_open(x->have_ws ? &x->ws : NULL, &master, &slave, &err) < 0)
                         child_fail(x->sk, &err, EXIT_FAILURE);
                 ExecMessage m = { .type = EXEC_MESSAGE_PTY };
                 r = send_message(x->sk, &m, master);
@@ -281,11 +307,18 @@ _Noreturn void exec_enter(const ExecContext *x) {
                  * would have sent them. Before G's setsid() there is no such group yet. */
                 if ((sig == SIGINT || sig == SIGQUIT) && kill(-pid, sig) >= 0)
                         continue;
+                /* A health check's timeout: the check and whatever it started in its session, the session G
+                 * leads (before its setsid() G alone). */
+                if (sig == SIGTERM && x->kill_on_term) {
+                        (void) kill(-pid, SIGKILL);
+                        (void) kill(pid, SIGKILL);
+                        continue;
+                }
                 (void) kill(pid, sig);
         }
 }
 
-int exec_init_cgroup_procs(pid_t init, char **ret) {
+static int exec_init_cgroup_procs(pid_t init, char **ret) {
         _cleanup_free_ char *dir = NULL, *self = NULL;
         int r;
 
@@ -304,7 +337,7 @@ int exec_init_cgroup_procs(pid_t init, char **ret) {
         return asprintf(ret, "%s/cgroup.procs", dir) < 0 ? -ENOMEM : 0;
 }
 
-int exec_init_userns(pid_t init, int *ret_fd) {
+static int exec_init_userns(pid_t init, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         struct stat ours, theirs;
         char path[64];
@@ -317,4 +350,58 @@ int exec_init_userns(pid_t init, int *ret_fd) {
                 return negative_errno();
         *ret_fd = ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev ? -EBADF : TAKE_FD(fd);
         return 0;
+}
+
+int exec_target_open(pid_t init, int pidfd, ExecTarget *ret, ExecError *err) {
+        _cleanup_(exec_target_done) ExecTarget t = EXEC_TARGET_INIT;
+        char path[64];
+        int r;
+
+        t.pidfd = pidfd;
+        snprintf(path, sizeof(path), "/proc/%i/root", (int) init);
+        t.root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (t.root_fd < 0)
+                return exec_error_set(err, errno, "Failed to open the container's root (%s)", path);
+        if (t.pidfd < 0) {
+                /* No pidfd_open() (valgrind does not know it): the namespace files, one by one. */
+                static const char *const ns[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+
+                for (size_t k = 0; k < ELEMENTSOF(ns); k++) {
+                        snprintf(path, sizeof(path), "/proc/%i/ns/%s", (int) init, ns[k]);
+                        t.ns_fds[k] = open(path, O_RDONLY | O_CLOEXEC);
+                        if (t.ns_fds[k] < 0)
+                                return exec_error_set(err, errno, "Failed to open %s", path);
+                }
+                if (kill(init, 0) < 0)
+                        return exec_error_set(err, errno, "The container stopped");
+        } else if (syscall(SYS_pidfd_send_signal, t.pidfd, 0, NULL, 0) < 0)
+                /* the pidfd proves the PID was not reused before /proc/PID/root was opened */
+                return exec_error_set(err, errno, "The container stopped");
+
+        r = exec_init_cgroup_procs(init, &t.cgroup_procs);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to find the container's cgroup");
+        r = exec_init_userns(init, &t.userns_fd);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to open the container's user namespace");
+        *ret = t;
+        t = EXEC_TARGET_INIT;
+        return 0;
+}
+
+void exec_target_done(ExecTarget *t) {
+        t->pidfd = safe_close(t->pidfd);
+        t->root_fd = safe_close(t->root_fd);
+        for (size_t i = 0; i < ELEMENTSOF(t->ns_fds); i++)
+                t->ns_fds[i] = safe_close(t->ns_fds[i]);
+        t->userns_fd = safe_close(t->userns_fd);
+        t->cgroup_procs = mfree(t->cgroup_procs);
+}
+
+void exec_context_set_target(ExecContext *x, const ExecTarget *t) {
+        x->pidfd = t->pidfd;
+        x->root_fd = t->root_fd;
+        memcpy(x->ns_fds, t->ns_fds, sizeof(x->ns_fds));
+        x->userns_fd = t->userns_fd;
+        x->cgroup_procs = t->cgroup_procs;
 }
