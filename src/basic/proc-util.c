@@ -9,6 +9,7 @@
 #include "fileio.h"
 #include "macro.h"
 #include "proc-util.h"
+#include "string-util.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -66,6 +67,27 @@ int pid_cgroup_dir(pid_t pid, char **ret) {
         if (asprintf(ret, "/sys/fs/cgroup%.*s", (int) (e - p), p) < 0)
                 return -ENOMEM;
         return 0;
+}
+
+bool proc_cgroup_has_component(int proc_dir_fd, const char *component) {
+        _cleanup_free_ char *text = NULL;
+        const char *path;
+        size_t n = strlen(component);
+
+        if (n == 0 || read_full_file_at(proc_dir_fd, "cgroup", 64 * 1024, &text, NULL) < 0)
+                return false;
+        /* "0::/machine.slice/ctr-web.scope/…": the first line on a unified system, a later one on a hybrid */
+        path = startswith(text, "0::");
+        if (!path) {
+                path = strstr(text, "\n0::");
+                if (!path)
+                        return false;
+                path += strlen("\n0::");
+        }
+        for (const char *s = path; (s = strstr(s, component)); s += n)
+                if (s > path && s[-1] == '/' && (s[n] == '/' || s[n] == '\n' || s[n] == '\0'))
+                        return true;
+        return false;
 }
 
 int exit_status_from_siginfo(const siginfo_t *si) {

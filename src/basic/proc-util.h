@@ -2,6 +2,7 @@
 #pragma once
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* Field |field| of /proc/PID/stat as a number, numbered as in proc(5) (4 = ppid, 22 = starttime; the first
@@ -12,6 +13,10 @@ int pid_stat_field(pid_t pid, unsigned field, unsigned long long *ret);
 /* "/sys/fs/cgroup" + the unified-hierarchy path of /proc/PID/cgroup; -EOPNOTSUPP when /sys/fs/cgroup is not
  * the unified hierarchy. */
 int pid_cgroup_dir(pid_t pid, char **ret);
+
+/* Whether the unified-hierarchy line of the cgroup file under |proc_dir_fd| (an open /proc/PID) has
+ * |component| ("ctr-web.scope") as a whole path component. False when it cannot be read. */
+bool proc_cgroup_has_component(int proc_dir_fd, const char *component);
 
 /* The exit status of a waitid() result as a shell reports it: the status for an exit, 128+N for signal N. */
 int exit_status_from_siginfo(const siginfo_t *si);

@@ -14,9 +14,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fileio.h"
 #include "join.h"
 #include "log.h"
+#include "proc-util.h"
 #include "runtime-state.h"
 #include "string-util.h"
 
@@ -29,28 +29,6 @@ static const struct {
         [JOINED_IPC] = { "ipc", CLONE_NEWIPC, JOIN_NAMESPACE_IPC },
         [JOINED_UTS] = { "uts", CLONE_NEWUTS, JOIN_NAMESPACE_UTS },
 };
-
-/* Whether the unified-hierarchy line of /proc/PID/cgroup (under |dir_fd|) has |scope| as a component. */
-static bool in_scope(int dir_fd, const char *scope) {
-        _cleanup_free_ char *text = NULL;
-        const char *path;
-        size_t n = strlen(scope);
-
-        if (read_full_file_at(dir_fd, "cgroup", 64 * 1024, &text, NULL) < 0)
-                return false;
-        /* "0::/machine.slice/ctr-web.scope/…": the first line on a unified system, a later one on a hybrid */
-        path = startswith(text, "0::");
-        if (!path) {
-                path = strstr(text, "\n0::");
-                if (!path)
-                        return false;
-                path += strlen("\n0::");
-        }
-        for (const char *s = path; (s = strstr(s, scope)); s += n)
-                if (s > path && s[-1] == '/' && (s[n] == '/' || s[n] == '\n' || s[n] == '\0'))
-                        return true;
-        return false;
-}
 
 int joined_namespaces_open(const Plan *p, JoinedNamespaces *ret) {
         _cleanup_close_ int pidfd = -EBADF, dir_fd = -EBADF;
@@ -78,7 +56,7 @@ int joined_namespaces_open(const Plan *p, JoinedNamespaces *ret) {
                 dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         /* a PID reused since the state was written started later than the init, is not the monitor's child,
          * nor in the container's scope */
-        if (dir_fd >= 0 && runtime_state_init_alive(&st) && (!st.scope || in_scope(dir_fd, st.scope)))
+        if (dir_fd >= 0 && runtime_state_init_alive(&st) && (!st.scope || proc_cgroup_has_component(dir_fd, st.scope)))
                 r = 0;
         runtime_state_done(&st);
         for (size_t i = 0; r >= 0 && i < _JOINED_MAX; i++) {

@@ -15,8 +15,10 @@
 #include "bus-util.h"
 #include "fd-util.h"
 #include "log.h"
+#include "proc-util.h"
 #include "scope.h"
 #include "string-util.h"
+#include "time-util.h"
 
 /* A scope job starts or stops in milliseconds; this only bounds a wedged manager (a stale scope's stop may
  * wait for its own TimeoutStopSec=, which systemd enforces). */
@@ -322,6 +324,55 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
 
         strprintf_replace(ret_error, "Unit %s already exists and could not be replaced", unit);
         return -EEXIST;
+}
+
+/* The id of the job |unit| has queued or running, 0 for none. */
+static int unit_job_id(sd_bus *bus, const char *unit, uint32_t *ret) {
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_bus_message_ sd_bus_message *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        const char *job;
+        int r;
+
+        r = sd_bus_path_encode(SYSTEMD_PATH "/unit", unit, &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property(bus, SYSTEMD_DEST, path, SYSTEMD_UNIT, "Job", &error, &reply, "(uo)");
+        if (r < 0)
+                return r;
+        return sd_bus_message_read(reply, "(uo)", ret, &job);
+}
+
+int scope_adopted(sd_bus *bus, const char *name, pid_t pid) {
+        _cleanup_free_ char *unit = NULL, *state = NULL;
+        _cleanup_close_ int proc_fd = -EBADF;
+        uint64_t deadline = now_monotonic_usec() + SCOPE_JOB_TIMEOUT_USEC;
+        char path[64];
+        uint32_t job;
+        int r;
+
+        r = container_scope_name(name, &unit);
+        if (r < 0)
+                return r;
+        /* a start job systemd queued but has not run yet would still move |pid| in: wait until it ran */
+        for (;;) {
+                r = unit_job_id(bus, unit, &job);
+                if (r < 0)
+                        return r;
+                if (job == 0)
+                        break;
+                if (now_monotonic_usec() >= deadline)
+                        return -ETIMEDOUT;
+                (void) usleep(20 * 1000);
+        }
+        r = bus_unit_get_string(bus, unit, NULL, "ActiveState", &state);
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "/proc/%i", (int) pid);
+        proc_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (proc_fd < 0)
+                return -errno;
+        return streq(state, "active") && proc_cgroup_has_component(proc_fd, unit);
 }
 
 /* What systemd-nspawn hands a private-users container's root: the cgroup directory (to create sub-cgroups)

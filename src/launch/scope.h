@@ -18,6 +18,12 @@
  * on failure, returns -errno and sets |ret_error| to systemd's own error text (free() it). */
 int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const char *service, char **ret_error);
 
+/* After scope_start() failed because the connection to systemd broke (-ENOTCONN, -ECONNRESET, -EPIPE): on a
+ * new connection, whether systemd had taken the request anyway. Waits (bounded) for a job the scope still
+ * has, then returns 1 when |pid| is in ctr-|name|.scope and the scope is active, 0 when not (a start may be
+ * tried again: nothing will move |pid| any more), or -errno. */
+int scope_adopted(sd_bus *bus, const char *name, pid_t pid);
+
 /* PrivateUsers=: hands the cgroup of |name|'s scope to the container's root, host ids |uid|/|gid| (as
  * systemd-nspawn does): its directory and cgroup.procs, cgroup.subtree_control, cgroup.threads, so the
  * workload may create sub-cgroups and move its processes into them; the scope's limits stay the host's.
