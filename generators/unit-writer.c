@@ -307,8 +307,8 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
         }
         /* HealthOnFailure=restart: the monitor stops the unhealthy container and exits with this status, which
          * systemd restarts on even with Restart=no (the [Service] section may still say RestartSec= and the
-         * like). */
-        if (c->health_cmd && c->health_on_failure == HEALTH_ON_FAILURE_RESTART) {
+         * like). Also for a store image without HealthCmd=: its config may bring the check. */
+        if (container_may_check_health(c) && c->health_on_failure == HEALTH_ON_FAILURE_RESTART) {
                 char status[16];
 
                 snprintf(status, sizeof(status), "%i", CTR_EXIT_UNHEALTHY);

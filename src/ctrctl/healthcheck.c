@@ -2,11 +2,11 @@
 
 /* ctrctl healthcheck NAME
  *
- * Runs the container's HealthCmd= now, from ctrctl (not through the monitor), entered exactly as "ctrctl
+ * Runs the container's HealthCmd= (or its image's Healthcheck, as the store resolves Image= now) now, from ctrctl (not through the monitor), entered exactly as "ctrctl
  * exec" enters (container-enter.h; re-executed from a sealed copy first, as exec is), with HealthTimeout=.
  * Prints "healthy" or "unhealthy (…)" and what the check wrote (its first 4 KiB); the container's own health
  * state (the monitor's) is left as it is. Exit status: 0 healthy, 1 unhealthy, 3 not running, 4 no such
- * container, 5 no HealthCmd=. */
+ * container, 5 no health check. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 
 #include "cloned-binary.h"
 #include "container-enter.h"
+#include "container-image.h"
 #include "ctrctl-util.h"
 #include "ctrctl.h"
 #include "health-check.h"
@@ -22,7 +23,9 @@
 
 static int run_check(const char *name) {
         _cleanup_container_free_ Container *c = NULL;
+        _cleanup_(container_image_done) ContainerImage ci = {};
         _cleanup_(exec_target_done) ExecTarget target = EXEC_TARGET_INIT;
+        const Container *check;
         HealthCheck h = HEALTH_CHECK_INIT;
         char span[FORMAT_TIMESPAN_MAX];
         ExecError err = {};
@@ -31,15 +34,24 @@ static int run_check(const char *name) {
         r = ctrctl_load_container(name, false, &c);
         if (r < 0)
                 return ctrctl_load_exit_status(r);
-        if (!c->health_cmd) {
-                log_error("Container '%s' has no health check (HealthCmd=).", name);
+        /* no HealthCmd=: the image's Healthcheck, applied as the launcher applies it */
+        check = c;
+        if (!c->health_cmd && container_may_check_health(c)) {
+                if (container_image_load(c, &ci) < 0)
+                        return log_oom();
+                if (ci.effective && ci.defaults_error == 0)
+                        check = ci.effective;
+        }
+        if (!check->health_cmd) {
+                log_error("Container '%s' has no health check (HealthCmd=, or a Healthcheck in its image).",
+                          name);
                 return CTRCTL_EXIT_NO_HEALTH_CHECK;
         }
         r = ctrctl_enter_target(c, name, &target);
         if (r != CTRCTL_EXIT_SUCCESS)
                 return r;
 
-        r = health_check_run(&h, c, &target, c->health_timeout_usec, &status, &err);
+        r = health_check_run(&h, check, &target, check->health_timeout_usec, &status, &err);
         health_check_done(&h);
         if (r < 0 && err.message[0])
                 return log_error_errno(err.error, "Container '%s': %s: %m", name, err.message);
@@ -50,7 +62,7 @@ static int run_check(const char *name) {
                 printf("healthy\n");
         else if (h.timed_out)
                 printf("unhealthy (killed after HealthTimeout=%s)\n",
-                       format_timespan(span, sizeof(span), c->health_timeout_usec));
+                       format_timespan(span, sizeof(span), check->health_timeout_usec));
         else
                 printf("unhealthy (status %i)\n", status);
         if (h.output_size > 0) {

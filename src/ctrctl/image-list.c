@@ -73,6 +73,18 @@ static void json_image(JsonWriter *w, const Image *i) {
         json_field_strv(w, "volumes", c->volumes);
         json_field_strv(w, "exposed_ports", c->exposed_ports);
         json_field_strv(w, "labels", c->labels);
+        json_key(w, "healthcheck");
+        if (!c->healthcheck.test)
+                json_null(w);
+        else {
+                json_begin_object(w);
+                json_field_strv(w, "test", c->healthcheck.test);
+                json_field_unsigned(w, "interval_nsec", c->healthcheck.interval_nsec);
+                json_field_unsigned(w, "timeout_nsec", c->healthcheck.timeout_nsec);
+                json_field_unsigned(w, "start_period_nsec", c->healthcheck.start_period_nsec);
+                json_field_unsigned(w, "retries", c->healthcheck.retries);
+                json_end_object(w);
+        }
         json_end_object(w);
 }
 

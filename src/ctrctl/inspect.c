@@ -92,6 +92,25 @@ static void print_private_users(JsonWriter *w, const Container *c) {
         json_end_object(w);
 }
 
+/* "health_check": null without one, else its command and settings; |origin| (the effective one's) or NULL */
+static void json_health_check(JsonWriter *w, const Container *c, const char *origin) {
+        json_key(w, "health_check");
+        if (!c->health_cmd) {
+                json_null(w);
+                return;
+        }
+        json_begin_object(w);
+        json_field_strv(w, "command", c->health_cmd);
+        json_field_unsigned(w, "interval_usec", c->health_interval_usec);
+        json_field_unsigned(w, "timeout_usec", c->health_timeout_usec);
+        json_field_unsigned(w, "start_period_usec", c->health_start_period_usec);
+        json_field_unsigned(w, "retries", c->health_retries);
+        json_field_string(w, "on_failure", health_on_failure_to_string(c->health_on_failure));
+        if (origin)
+                json_field_string(w, "origin", origin);
+        json_end_object(w);
+}
+
 static void print_container(JsonWriter *w, const Container *c) {
         char net[CTR_NAME_MAX + 16];
 
@@ -214,19 +233,7 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_field_bool(w, "notify", c->notify);
         json_field_bool(w, "notify_healthy", c->notify_healthy);
         /* HealthCmd= and its keys; null without a check */
-        json_key(w, "health_check");
-        if (!c->health_cmd)
-                json_null(w);
-        else {
-                json_begin_object(w);
-                json_field_strv(w, "command", c->health_cmd);
-                json_field_unsigned(w, "interval_usec", c->health_interval_usec);
-                json_field_unsigned(w, "timeout_usec", c->health_timeout_usec);
-                json_field_unsigned(w, "start_period_usec", c->health_start_period_usec);
-                json_field_unsigned(w, "retries", c->health_retries);
-                json_field_string(w, "on_failure", health_on_failure_to_string(c->health_on_failure));
-                json_end_object(w);
-        }
+        json_health_check(w, c, NULL);
         json_field_string(w, "reload_signal", signal_to_string(c->reload_signal > 0 ? c->reload_signal : SIGHUP));
 
         json_key(w, "unit_settings");
@@ -328,6 +335,7 @@ static void print_image(JsonWriter *w, const Container *c, const ContainerImage 
         json_origin_string(w, "group", e->group, c->group ? SETTING_CTR : e->group ? d->user_origin : SETTING_DEFAULT);
         json_origin_string(w, "working_directory", e->working_directory, d->working_directory_origin);
         json_origin_string(w, "stop_signal", signal_to_string(e->stop_signal), d->stop_signal_origin);
+        json_health_check(w, e, setting_origin_to_string(d->health_origin));
         json_key(w, "image_volumes");
         json_begin_array(w);
         STRV_FOREACH(v, d->volumes) {

@@ -184,6 +184,65 @@ static int apply_volumes(const Container *c, char *const *volumes, ImageDefaults
         return 0;
 }
 
+/* Docker's Healthcheck.Test: ["NONE"] none, ["CMD", ARG…] the command as given, ["CMD-SHELL", COMMAND]
+ * through /bin/sh -c; [] or none at all: no check from the image. buildah splits a CMD-SHELL command into
+ * words (["CMD-SHELL", "test", "-e", "/x"]): they are joined with spaces again, as podman does. */
+static int health_command(char *const *test, char ***ret, char **ret_error) {
+        _cleanup_free_ char *shell = NULL;
+
+        *ret = NULL;
+        if (strv_isempty(test) || streq(test[0], "NONE"))
+                return 0;
+        if (streq(test[0], "CMD")) {
+                if (strv_isempty(test + 1) || isempty(test[1]))
+                        return set_error(ret_error, -EINVAL, "the image's Healthcheck is CMD without a command");
+                return strv_copy(test + 1, ret);
+        }
+        if (streq(test[0], "CMD-SHELL")) {
+                if (!strv_isempty(test + 1) && strv_join(test + 1, " ", &shell) < 0)
+                        return -ENOMEM;
+                if (isempty(shell))
+                        return set_error(ret_error, -EINVAL, "the image's Healthcheck is CMD-SHELL without a "
+                                         "command");
+                if (strv_extend(ret, "/bin/sh") < 0 || strv_extend(ret, "-c") < 0 || strv_extend(ret, shell) < 0) {
+                        *ret = strv_free(*ret);
+                        return -ENOMEM;
+                }
+                return 0;
+        }
+        return set_error(ret_error, -EINVAL, "the image's Healthcheck test '%s' is not NONE, CMD or CMD-SHELL",
+                         test[0]);
+}
+
+/* A Healthcheck duration (ns, 0 = not given) where the .ctr set none; Docker rounds nothing below 1 µs. */
+static void health_duration(uint64_t nsec, bool set, uint64_t *field) {
+        if (!set && nsec >= 1000)
+                *field = nsec / 1000;
+}
+
+static int apply_health(Container *c, const ImageHealthcheck *h, ImageDefaults *d, char **ret_error) {
+        _cleanup_strv_free_ char **cmd = NULL;
+        int r;
+
+        if (c->health_cmd) {
+                d->health_origin = SETTING_CTR;
+                return 0;
+        }
+        if (c->health_cmd_none)
+                return 0;
+        r = health_command(h->test, &cmd, ret_error);
+        if (r < 0 || !cmd)
+                return r;
+        c->health_cmd = TAKE_PTR(cmd);
+        d->health_origin = SETTING_IMAGE;
+        health_duration(h->interval_nsec, c->health_interval_set, &c->health_interval_usec);
+        health_duration(h->timeout_nsec, c->health_timeout_set, &c->health_timeout_usec);
+        health_duration(h->start_period_nsec, c->health_start_period_set, &c->health_start_period_usec);
+        if (!c->health_retries_set && h->retries > 0)
+                c->health_retries = MIN(h->retries, CTR_HEALTH_RETRIES_MAX);
+        return 0;
+}
+
 int image_defaults_apply(Container *c, const ImageConfig *config, ImageDefaults *ret, char **ret_error) {
         _cleanup_(image_defaults_done) ImageDefaults d = {};
         int r;
@@ -200,6 +259,8 @@ int image_defaults_apply(Container *c, const ImageConfig *config, ImageDefaults 
                 d.working_directory_origin = SETTING_CTR;
         if (c->stop_signal_set)
                 d.stop_signal_origin = SETTING_CTR;
+        if (c->health_cmd)
+                d.health_origin = SETTING_CTR;
         if (config) {
                 r = apply_user(c, config->user, &d, ret_error);
                 if (r >= 0)
@@ -208,6 +269,8 @@ int image_defaults_apply(Container *c, const ImageConfig *config, ImageDefaults 
                         r = apply_stop_signal(c, config->stop_signal, &d, ret_error);
                 if (r >= 0)
                         r = apply_volumes(c, config->volumes, &d, ret_error);
+                if (r >= 0)
+                        r = apply_health(c, &config->healthcheck, &d, ret_error);
                 if (r < 0)
                         return r;
                 STRV_FOREACH(e, config->env)

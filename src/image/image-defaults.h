@@ -26,6 +26,7 @@ typedef struct ImageDefaults {
         char **command;                 /* both, in this order; c->exec after image_defaults_apply()) */
         SettingOrigin entrypoint_origin, command_origin;
         SettingOrigin user_origin, working_directory_origin, stop_signal_origin;
+        SettingOrigin health_origin;    /* of the health check's command (SETTING_DEFAULT: none) */
         bool make_working_directory;    /* the image's WorkingDir: created when missing, as Docker does */
         char **environment;             /* the image's Env (its valid assignments): below EnvironmentFile= and
                                          * Environment=, above ctr's defaults (PATH…) */
@@ -38,8 +39,10 @@ void image_defaults_done(ImageDefaults *d);
 /* Applies |config| (NULL for Image=host and RootDirectory=: only Entrypoint= and Exec= are combined) to
  * |c|: c->exec becomes the whole command line (entrypoint + command; NULL = ctr's default, /bin/sh, which
  * only a container without an image has) and c->entrypoint is consumed; c->user, c->group,
- * c->working_directory and c->stop_signal get the image's where the .ctr set none. -ENOEXEC when an image
- * container has no command at all, -EINVAL for a config value ctr cannot use (a bad User, StopSignal or
- * Volumes path), -EPERM for a volume on /proc or /sys; *ret_error then says why (may be NULL). |ret| is
+ * c->working_directory and c->stop_signal get the image's where the .ctr set none; so does the health check
+ * (the image's Healthcheck, unless the .ctr says HealthCmd=), each of its durations and its retries where the
+ * .ctr set none. -ENOEXEC when an image
+ * container has no command at all, -EINVAL for a config value ctr cannot use (a bad User, StopSignal,
+ * Volumes path or Healthcheck), -EPERM for a volume on /proc or /sys; *ret_error then says why (may be NULL). |ret| is
  * filled on success. */
 int image_defaults_apply(Container *c, const ImageConfig *config, ImageDefaults *ret, char **ret_error);

@@ -15,6 +15,7 @@ void image_config_done(ImageConfig *c) {
         strv_free(c->volumes);
         strv_free(c->exposed_ports);
         strv_free(c->labels);
+        strv_free(c->healthcheck.test);
         free(c->os);
         free(c->architecture);
         *c = (ImageConfig) {};

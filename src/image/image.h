@@ -12,6 +12,16 @@
 
 /* The parts of an OCI image config ("config" object of application/vnd.oci.image.config.v1+json, the same
  * fields in Docker's) that ctr applies or shows. NULL / NULL-terminated lists when the image has none. */
+/* The config's Healthcheck as Docker writes it: Test ["NONE"], ["CMD", ARG…] or ["CMD-SHELL", COMMAND]
+ * (NULL: none given, [] too: inherit), durations in nanoseconds and a count, 0 for "not given". */
+typedef struct ImageHealthcheck {
+        char **test;
+        uint64_t interval_nsec;
+        uint64_t timeout_nsec;
+        uint64_t start_period_nsec;
+        unsigned retries;
+} ImageHealthcheck;
+
 typedef struct ImageConfig {
         char **entrypoint;      /* Entrypoint */
         char **cmd;             /* Cmd */
@@ -22,6 +32,7 @@ typedef struct ImageConfig {
         char **volumes;         /* the keys of Volumes: absolute paths inside the container */
         char **exposed_ports;   /* the keys of ExposedPorts: "80/tcp" (shown, not applied) */
         char **labels;          /* Labels as "KEY=VALUE" (shown, not applied) */
+        ImageHealthcheck healthcheck; /* Healthcheck (Docker's; buildah writes it with --format docker) */
         char *os;               /* the top-level "os" and "architecture" of the config */
         char *architecture;
         uint64_t created_usec;  /* "created", 0 when absent or unparsable */

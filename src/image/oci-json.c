@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,13 +436,46 @@ int oci_parse_timestamp(const char *s, uint64_t *ret_usec) {
         return 0;
 }
 
+/* |key|'s non-negative integer value: 0 when absent or null, -EBADMSG for another type or a negative one. */
+static int get_u64(json_object *o, const char *key, uint64_t *ret) {
+        json_object *v;
+        int64_t i;
+
+        *ret = 0;
+        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_int))
+                return -EBADMSG;
+        i = json_object_get_int64(v);
+        if (i < 0)
+                return -EBADMSG;
+        *ret = (uint64_t) i;
+        return 0;
+}
+
+/* Docker's Healthcheck: {"Test": [...], "Interval": NS, "Timeout": NS, "StartPeriod": NS, "Retries": N} */
+static int healthcheck_parse(json_object *o, ImageHealthcheck *h) {
+        json_object *v;
+        uint64_t retries;
+
+        if (!json_object_object_get_ex(o, "Healthcheck", &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_object) || get_strv(v, "Test", &h->test) < 0 ||
+            get_u64(v, "Interval", &h->interval_nsec) < 0 || get_u64(v, "Timeout", &h->timeout_nsec) < 0 ||
+            get_u64(v, "StartPeriod", &h->start_period_nsec) < 0 || get_u64(v, "Retries", &retries) < 0 ||
+            retries > UINT_MAX)
+                return -EBADMSG;
+        h->retries = (unsigned) retries;
+        return 0;
+}
+
 static int config_fields_parse(json_object *o, ImageConfig *c) {
         if (get_strv(o, "Entrypoint", &c->entrypoint) < 0 || get_strv(o, "Cmd", &c->cmd) < 0 ||
             get_strv(o, "Env", &c->env) < 0 || dup_string(o, "User", &c->user) < 0 ||
             dup_string(o, "WorkingDir", &c->working_dir) < 0 || dup_string(o, "StopSignal", &c->stop_signal) < 0 ||
             get_keys(o, "Volumes", false, &c->volumes) < 0 ||
             get_keys(o, "ExposedPorts", false, &c->exposed_ports) < 0 ||
-            get_keys(o, "Labels", true, &c->labels) < 0)
+            get_keys(o, "Labels", true, &c->labels) < 0 || healthcheck_parse(o, &c->healthcheck) < 0)
                 return -EBADMSG;
         return 0;
 }

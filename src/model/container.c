@@ -63,6 +63,11 @@ bool container_may_pull(const Container *c) {
                c->pull != PULL_NEVER;
 }
 
+bool container_may_check_health(const Container *c) {
+        /* a store image's Healthcheck is only known when the launcher resolves the image */
+        return c->health_cmd || (!c->health_cmd_none && c->image && !streq(c->image, "host"));
+}
+
 Container *container_new(const char *name) {
         Container *c;
 

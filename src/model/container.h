@@ -204,6 +204,8 @@ typedef struct Container {
         uint64_t health_start_period_usec; /* HealthStartPeriod=, default 0 */
         unsigned health_retries;        /* HealthRetries=, default 3 */
         HealthOnFailure health_on_failure; /* HealthOnFailure=, default none */
+        /* which of the four the .ctr set: the others take an image's Healthcheck values (image-defaults.c) */
+        bool health_interval_set, health_timeout_set, health_start_period_set, health_retries_set;
         int reload_signal;              /* ReloadSignal=, default SIGHUP */
 
         /* pass-through sections */
@@ -234,6 +236,9 @@ const char *pull_policy_to_string(PullPolicy p) _const_;
 /* Whether ctr-launch may pull c's image: Image= names a registry's image (not host, not an image id) and
  * Pull= is not never. */
 bool container_may_pull(const Container *c) _pure_;
+/* Whether the monitor may run a health check: HealthCmd=, or Image= of the store without HealthCmd=none
+ * (the image's config may have a Healthcheck, src/image/image-defaults.c). */
+bool container_may_check_health(const Container *c) _pure_;
 const char *auto_update_to_string(AutoUpdate a) _const_;
 const char *health_on_failure_to_string(HealthOnFailure h) _const_;
 

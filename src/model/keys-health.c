@@ -34,12 +34,15 @@ int key_health_cmd(KeyContext *k, const char *v) {
         return 0;
 }
 
-/* A duration above 0 (or 0 when |zero_ok|), no "infinity"; empty resets |field| to |def|. */
-static int parse_health_duration(KeyContext *k, const char *v, uint64_t *field, uint64_t def, bool zero_ok) {
+/* A duration above 0 (or 0 when |zero_ok|), no "infinity"; empty resets |field| to |def| (and *set to
+ * false: an image's value may apply again). */
+static int parse_health_duration(KeyContext *k, const char *v, uint64_t *field, bool *set, uint64_t def,
+                                 bool zero_ok) {
         uint64_t u;
 
         if (isempty(v)) {
                 *field = def;
+                *set = false;
                 return 0;
         }
         if (parse_sec(v, &u) < 0 || u == USEC_INFINITY)
@@ -47,21 +50,28 @@ static int parse_health_duration(KeyContext *k, const char *v, uint64_t *field, 
         if (u == 0 && !zero_ok)
                 return key_invalid(k, ERANGE, "%s= must be longer than 0, got '%s'", k->key, v);
         *field = u;
+        *set = true;
         return 0;
 }
 
 int key_health_interval(KeyContext *k, const char *v) {
-        return parse_health_duration(k, v, &k->lc->c->health_interval_usec, CTR_HEALTH_INTERVAL_DEFAULT_USEC,
-                                     false);
+        Container *c = k->lc->c;
+
+        return parse_health_duration(k, v, &c->health_interval_usec, &c->health_interval_set,
+                                     CTR_HEALTH_INTERVAL_DEFAULT_USEC, false);
 }
 
 int key_health_timeout(KeyContext *k, const char *v) {
-        return parse_health_duration(k, v, &k->lc->c->health_timeout_usec, CTR_HEALTH_TIMEOUT_DEFAULT_USEC,
-                                     false);
+        Container *c = k->lc->c;
+
+        return parse_health_duration(k, v, &c->health_timeout_usec, &c->health_timeout_set,
+                                     CTR_HEALTH_TIMEOUT_DEFAULT_USEC, false);
 }
 
 int key_health_start_period(KeyContext *k, const char *v) {
-        return parse_health_duration(k, v, &k->lc->c->health_start_period_usec, 0, true);
+        Container *c = k->lc->c;
+
+        return parse_health_duration(k, v, &c->health_start_period_usec, &c->health_start_period_set, 0, true);
 }
 
 int key_health_retries(KeyContext *k, const char *v) {
@@ -69,12 +79,14 @@ int key_health_retries(KeyContext *k, const char *v) {
 
         if (isempty(v)) {
                 k->lc->c->health_retries = CTR_HEALTH_RETRIES_DEFAULT;
+                k->lc->c->health_retries_set = false;
                 return 0;
         }
         if (safe_atou(v, &u) < 0 || u < 1 || u > CTR_HEALTH_RETRIES_MAX)
                 return key_invalid(k, EINVAL, "Invalid count '%s' for HealthRetries= (1 to %u)", v,
                                    CTR_HEALTH_RETRIES_MAX);
         k->lc->c->health_retries = u;
+        k->lc->c->health_retries_set = true;
         return 0;
 }
 

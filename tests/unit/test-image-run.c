@@ -150,6 +150,105 @@ TEST(bad_config_values) {
         ASSERT_ERROR(apply("", &ic, &c, &d, &e3), EPERM);
 }
 
+static char *hc_shell[] = { (char *) "CMD-SHELL", (char *) "test -e /ready", NULL };
+static char *hc_cmd[] = { (char *) "CMD", (char *) "/bin/check", (char *) "--quick", NULL };
+static char *hc_none[] = { (char *) "NONE", NULL };
+
+/* Docker's Healthcheck: CMD-SHELL through /bin/sh -c, CMD as given; its values where the .ctr set none */
+TEST(image_health_check) {
+        _cleanup_container_free_ Container *c = NULL, *c2 = NULL;
+        _cleanup_(image_defaults_done) ImageDefaults d = {}, d2 = {};
+        ImageConfig ic = config;
+
+        ic.healthcheck = (ImageHealthcheck) {
+                .test = hc_shell,
+                .interval_nsec = UINT64_C(5000000000),
+                .timeout_nsec = UINT64_C(2000000000),
+                .start_period_nsec = UINT64_C(60000000000),
+                .retries = 7,
+        };
+        ASSERT_OK(apply("", &ic, &c, &d, NULL));
+        ASSERT_EQ(strv_length(c->health_cmd), 3);
+        ASSERT_STREQ(c->health_cmd[0], "/bin/sh");
+        ASSERT_STREQ(c->health_cmd[1], "-c");
+        ASSERT_STREQ(c->health_cmd[2], "test -e /ready");
+        ASSERT_EQ(d.health_origin, SETTING_IMAGE);
+        ASSERT_EQ_U64(c->health_interval_usec, 5 * USEC_PER_SEC);
+        ASSERT_EQ_U64(c->health_timeout_usec, 2 * USEC_PER_SEC);
+        ASSERT_EQ_U64(c->health_start_period_usec, 60 * USEC_PER_SEC);
+        ASSERT_EQ(c->health_retries, 7);
+
+        /* the .ctr's HealthInterval= and HealthRetries= win; the rest and the command are the image's */
+        ic.healthcheck.test = hc_cmd;
+        ASSERT_OK(apply("HealthInterval=1min\nHealthRetries=2\nHealthOnFailure=restart\n", &ic, &c2, &d2, NULL));
+        ASSERT_EQ(strv_length(c2->health_cmd), 2);
+        ASSERT_STREQ(c2->health_cmd[0], "/bin/check");
+        ASSERT_EQ_U64(c2->health_interval_usec, 60 * USEC_PER_SEC);
+        ASSERT_EQ_U64(c2->health_timeout_usec, 2 * USEC_PER_SEC);
+        ASSERT_EQ(c2->health_retries, 2);
+        ASSERT_EQ(c2->health_on_failure, HEALTH_ON_FAILURE_RESTART);
+}
+
+/* buildah writes CMD-SHELL's command as words: one string again, as podman runs it */
+TEST(image_health_check_shell_words) {
+        static char *words[] = { (char *) "CMD-SHELL", (char *) "test", (char *) "-e", (char *) "/x", NULL };
+        _cleanup_container_free_ Container *c = NULL;
+        _cleanup_(image_defaults_done) ImageDefaults d = {};
+        ImageConfig ic = config;
+
+        ic.healthcheck.test = words;
+        ASSERT_OK(apply("", &ic, &c, &d, NULL));
+        ASSERT_EQ(strv_length(c->health_cmd), 3);
+        ASSERT_STREQ(c->health_cmd[2], "test -e /x");
+}
+
+/* HealthCmd= replaces the image's check, with all of its values; HealthCmd=none and Test NONE: no check */
+TEST(image_health_check_replaced_or_off) {
+        _cleanup_container_free_ Container *c = NULL, *c2 = NULL, *c3 = NULL, *c4 = NULL;
+        _cleanup_(image_defaults_done) ImageDefaults d = {}, d2 = {}, d3 = {}, d4 = {};
+        ImageConfig ic = config;
+
+        ic.healthcheck = (ImageHealthcheck) { .test = hc_shell, .interval_nsec = UINT64_C(5000000000),
+                                              .retries = 7 };
+        ASSERT_OK(apply("HealthCmd=/bin/mine\n", &ic, &c, &d, NULL));
+        ASSERT_EQ(strv_length(c->health_cmd), 1);
+        ASSERT_STREQ(c->health_cmd[0], "/bin/mine");
+        ASSERT_EQ(d.health_origin, SETTING_CTR);
+        ASSERT_EQ_U64(c->health_interval_usec, CTR_HEALTH_INTERVAL_DEFAULT_USEC);
+        ASSERT_EQ(c->health_retries, CTR_HEALTH_RETRIES_DEFAULT);
+
+        ASSERT_OK(apply("HealthCmd=none\n", &ic, &c2, &d2, NULL));
+        ASSERT_NULL(c2->health_cmd);
+        ASSERT_EQ(d2.health_origin, SETTING_DEFAULT);
+
+        ic.healthcheck.test = hc_none;
+        ASSERT_OK(apply("", &ic, &c3, &d3, NULL));
+        ASSERT_NULL(c3->health_cmd);
+
+        /* none in the image: none */
+        ASSERT_OK(apply("", &config, &c4, &d4, NULL));
+        ASSERT_NULL(c4->health_cmd);
+        ASSERT_EQ(d4.health_origin, SETTING_DEFAULT);
+}
+
+TEST(image_health_check_refused) {
+        static char *unknown[] = { (char *) "SHELL", (char *) "x", NULL };
+        static char *cmd_alone[] = { (char *) "CMD", NULL };
+        static char *shell_alone[] = { (char *) "CMD-SHELL", NULL };
+        char **bad[] = { unknown, cmd_alone, shell_alone };
+
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_container_free_ Container *c = NULL;
+                _cleanup_(image_defaults_done) ImageDefaults d = {};
+                _cleanup_free_ char *error = NULL;
+                ImageConfig ic = config;
+
+                ic.healthcheck.test = bad[i];
+                ASSERT_ERROR(apply("", &ic, &c, &d, &error), EINVAL);
+                ASSERT_NOT_NULL(strstr(error, "Healthcheck"));
+        }
+}
+
 /* Image=host: only Entrypoint= and Exec= combine; neither: ctr's /bin/sh (exec stays NULL) */
 TEST(no_image) {
         _cleanup_container_free_ Container *c = NULL, *c2 = NULL;

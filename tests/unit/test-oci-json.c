@@ -209,6 +209,26 @@ TEST(config) {
         image_config_done(&c);
 }
 
+/* Docker's Healthcheck (buildah --format docker writes it): the test as written, durations in ns */
+TEST(config_healthcheck) {
+        _cleanup_strv_free_ char **diff_ids = NULL;
+        ImageConfig c = {};
+        const char *j =
+                "{\"config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"curl -f http://localhost/\"],"
+                "\"Interval\":5000000000,\"Timeout\":2000000000,\"StartPeriod\":0,\"Retries\":4}},"
+                "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+
+        ASSERT_OK(oci_config_parse(j, strlen(j), &c, &diff_ids, NULL));
+        ASSERT_EQ(strv_length(c.healthcheck.test), 2);
+        ASSERT_STREQ(c.healthcheck.test[0], "CMD-SHELL");
+        ASSERT_STREQ(c.healthcheck.test[1], "curl -f http://localhost/");
+        ASSERT_EQ_U64(c.healthcheck.interval_nsec, UINT64_C(5000000000));
+        ASSERT_EQ_U64(c.healthcheck.timeout_nsec, UINT64_C(2000000000));
+        ASSERT_EQ_U64(c.healthcheck.start_period_nsec, 0);
+        ASSERT_EQ(c.healthcheck.retries, 4);
+        image_config_done(&c);
+}
+
 TEST(config_refusals) {
         static const char *const bad[] = {
                 "{}",
@@ -219,6 +239,10 @@ TEST(config_refusals) {
                 "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"config\":{\"Env\":\"A=b\"}}",
                 "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"config\":{\"Labels\":{\"a\":1}}}",
                 "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"config\":[]}",
+                "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"config\":{\"Healthcheck\":[]}}",
+                "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"config\":{\"Healthcheck\":{\"Test\":\"x\"}}}",
+                "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"config\":{\"Healthcheck\":{\"Interval\":-1}}}",
+                "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"config\":{\"Healthcheck\":{\"Retries\":\"3\"}}}",
         };
 
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
