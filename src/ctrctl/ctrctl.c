@@ -95,6 +95,9 @@ static const Verb verbs[] = {
           "[-t] [-i] [--rm] [-d] [--name N] [-v SRC:DST]… [-e K=V]… [-p PORTS]… [-m SIZE] [--no-scope] "
           "IMAGE|host|FILE|NAME "
           "[CMD…]\tRun an ad-hoc container (or a declared one) in the foreground, or detached as ctr@N" },
+        { "security", 1, VERB_ANY, verb_security, 0,
+          "[--json] [--threshold=N] [--name NAME] [--dropin-dir DIR] FILE|NAME…\tScore how exposed containers "
+          "are, 0 (locked down) to 10, with every setting that weakens isolation" },
         { "shell",    1, 1,        verb_shell, 0,
           "[-u USER] [-e K=V]… [-w DIR] NAME\tStart the user's login shell in a running container" },
         { "start",    1, VERB_ANY, verb_unit, VERB_REMOTE,
@@ -108,7 +111,7 @@ static const Verb verbs[] = {
         { "top",      0, VERB_ANY, verb_top, 0,
           "[-d SEC] [-n ITERATIONS] [NAME…]\tCPU, memory, tasks and IO of running containers, refreshing" },
         { "validate", 1, VERB_ANY, verb_validate, 0,
-          "[--json] [--name NAME] [--dropin-dir DIR] FILE|NAME…\tCheck .ctr files (with the drop-ins in FILE.d "
+          "[--json] [--security-threshold=N] [--name NAME] [--dropin-dir DIR] FILE|NAME…\tCheck .ctr files (with the drop-ins in FILE.d "
           "or DIR), print every diagnostic with file:line" },
 };
 

@@ -73,4 +73,5 @@ int verb_stats(int argc, char *argv[]);
 int verb_status(int argc, char *argv[]);
 int verb_top(int argc, char *argv[]);
 int verb_unit(int argc, char *argv[]);          /* start, stop, restart, reload, enable, disable */
+int verb_security(int argc, char *argv[]);
 int verb_validate(int argc, char *argv[]);

@@ -96,17 +96,9 @@ int verb_hash(int argc, char *argv[]) {
         bool failed = false;
         int r, first;
 
-        first = verb_parse_options(argc, argv, options, NULL, handle_option);
-        if (first < 0)
-                return CTRCTL_EXIT_USAGE;
-        if (first == 0)
-                return CTRCTL_EXIT_SUCCESS;
-        if (!load_options_check(&arg_load, argc - first, argv + first))
-                return CTRCTL_EXIT_USAGE;
-
-        r = ctr_search_path(&search_path);
-        if (r < 0)
-                return log_error_errno(r, "Failed to determine the search path: %m");
+        first = load_verb_begin(argc, argv, options, handle_option, &arg_load, &search_path);
+        if (first <= 0)
+                return -first;
 
         if (arg_json) {
                 json_writer_init(&json, stdout);

@@ -99,3 +99,21 @@ int load_argument(const char *argument, const LoadOptions *o, char *const *searc
         return diagnostics_add(diag, DIAGNOSTIC_ERROR, -r, file ? argument : NULL, 0, NULL, NULL, NULL,
                                "Failed to load '%s': %s", argument, strerror(-r));
 }
+
+int load_verb_begin(int argc, char *argv[], const struct option *options, VerbOptionHandler handler,
+                    const LoadOptions *o, char ***ret_search_path) {
+        int r, first;
+
+        *ret_search_path = NULL;
+        first = verb_parse_options(argc, argv, options, NULL, handler);
+        if (first <= 0)
+                return first < 0 ? -CTRCTL_EXIT_USAGE : -CTRCTL_EXIT_SUCCESS;
+        if (!load_options_check(o, argc - first, argv + first))
+                return -CTRCTL_EXIT_USAGE;
+        r = ctr_search_path(ret_search_path);
+        if (r < 0) {
+                log_error_errno(r, "Failed to determine the search path: %m");
+                return -CTRCTL_EXIT_FAILURE;
+        }
+        return first;
+}

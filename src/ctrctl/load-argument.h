@@ -40,3 +40,11 @@ bool argument_is_file(const char *a);
  * returned. < 0 only when out of memory or on an unexpected failure. */
 int load_argument(const char *argument, const LoadOptions *o, char *const *search_path, Diagnostics *diag,
                   Container **ret);
+
+/* The start of a verb that takes FILE|NAME… this way (validate, hash, security): its |options| parsed with
+ * |handler| (which fills |o| through load_options_parse()), |o| checked against the arguments, the search path
+ * into *ret_search_path. Returns the index of the first argument (> 0), or minus the verb's exit status
+ * (*ret_search_path NULL): -CTRCTL_EXIT_SUCCESS (0) after --help, -CTRCTL_EXIT_USAGE, -CTRCTL_EXIT_FAILURE
+ * (logged). */
+int load_verb_begin(int argc, char *argv[], const struct option *options, VerbOptionHandler handler,
+                    const LoadOptions *o, char ***ret_search_path);

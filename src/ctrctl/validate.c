@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* ctrctl validate [--json] [--name NAME] [--dropin-dir DIR] FILE|NAME…
+/* ctrctl validate [--json] [--security-threshold=N] [--name NAME] [--dropin-dir DIR] FILE|NAME…
  *
  * Runs the same parser as the generator and the launcher. A FILE may live anywhere (Ansible validates a
  * temporary file: "ctrctl validate --name web %s"); its drop-ins come from the search path and, above them,
@@ -22,19 +22,31 @@
 #include "launch-check.h"
 #include "load-argument.h"
 #include "log.h"
+#include "security.h"
 #include "string-util.h"
 #include "strv.h"
 
 static bool arg_json = false;
+static int arg_security_threshold = -1;         /* tenths; -1: none */
 static LoadOptions arg_load = {};
 
 enum {
         ARG_JSON = VERB_OPTION_BASE,
+        ARG_SECURITY_THRESHOLD,
 };
 
 static int handle_option(int c, const char *value) {
+        int r;
+
         if (c == ARG_JSON) {
                 arg_json = true;
+                return 0;
+        }
+        if (c == ARG_SECURITY_THRESHOLD) {
+                r = security_threshold_parse(value, &arg_security_threshold);
+                if (r < 0)
+                        return log_error_errno(r, "Invalid --security-threshold=%s: a score from 0 to 10, one "
+                                               "decimal at most.", value);
                 return 0;
         }
         return load_options_parse(&arg_load, c, value) > 0 ? 0 : -EINVAL;
@@ -76,6 +88,20 @@ static int validate_one(const char *argument, char *const *search_path, Result *
         r = container_check_launch(c, &res->diag);
         if (r < 0)
                 return r;
+        if (arg_security_threshold >= 0 && !diagnostics_has_errors(&res->diag)) {
+                _cleanup_(exposure_done) Exposure e = {};
+
+                r = security_exposure(c, &e);
+                if (r < 0)
+                        return r;
+                if (e.total > (unsigned) arg_security_threshold &&
+                    diagnostics_add(&res->diag, DIAGNOSTIC_ERROR, EPERM, c->source_path, 0, NULL, NULL, NULL,
+                                    "Exposure %u.%u (%s) is above --security-threshold=%d.%d (ctrctl security "
+                                    "lists what weakens the isolation).", e.total / 10, e.total % 10,
+                                    exposure_level(e.total), arg_security_threshold / 10,
+                                    arg_security_threshold % 10) < 0)
+                        return -ENOMEM;
+        }
 
         res->valid = !diagnostics_has_errors(&res->diag);
         r = free_and_strdup(&res->name, c->name);
@@ -145,6 +171,7 @@ static void json_print_result(const Result *res) {
 int verb_validate(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "json", no_argument, NULL, ARG_JSON },
+                { "security-threshold", required_argument, NULL, ARG_SECURITY_THRESHOLD },
                 LOAD_ARGUMENT_OPTIONS,
                 {}
         };
@@ -152,18 +179,9 @@ int verb_validate(int argc, char *argv[]) {
         bool all_valid = true;
         int r, first;
 
-        first = verb_parse_options(argc, argv, options, NULL, handle_option);
-        if (first < 0)
-                return CTRCTL_EXIT_USAGE;
-        if (first == 0)
-                return CTRCTL_EXIT_SUCCESS;
-
-        if (!load_options_check(&arg_load, argc - first, argv + first))
-                return CTRCTL_EXIT_USAGE;
-
-        r = ctr_search_path(&search_path);
-        if (r < 0)
-                return log_error_errno(r, "Failed to determine the search path: %m");
+        first = load_verb_begin(argc, argv, options, handle_option, &arg_load, &search_path);
+        if (first <= 0)
+                return -first;
 
         if (arg_json)
                 fputs("[", stdout);
