@@ -189,6 +189,24 @@ static const char *file_type_name(mode_t mode) {
         }
 }
 
+/* Parses one file's text into |lc|, recording it for the hash and the stamp. */
+static int load_one_text(LoadContext *lc, const char *path, const struct stat *st, const char *data,
+                         size_t size) {
+        int r;
+
+        r = record_file(lc, path, st, data, size);
+        if (r < 0)
+                return r;
+
+        lc->section_kind = SECTION_NONE;
+        r = conf_parse_buffer(path, data, size, CTR_LINE_MAX, on_item, lc, lc->keys.diag);
+        if (r == -EBADMSG || r == -E2BIG) {
+                lc->keys.failed = true;
+                return r == -E2BIG ? -EBADMSG : 0;
+        }
+        return r;
+}
+
 static int load_one_file(LoadContext *lc, const char *path) {
         _cleanup_free_ char *data = NULL;
         _cleanup_close_ int fd = -EBADF;
@@ -221,21 +239,13 @@ static int load_one_file(LoadContext *lc, const char *path) {
                 return q < 0 ? q : r;
         }
 
-        r = record_file(lc, path, &st, data, size);
-        if (r < 0)
-                return r;
-
-        lc->section_kind = SECTION_NONE;
-        r = conf_parse_buffer(path, data, size, CTR_LINE_MAX, on_item, lc, lc->keys.diag);
-        if (r == -EBADMSG || r == -E2BIG) {
-                lc->keys.failed = true;
-                return r == -E2BIG ? -EBADMSG : 0;
-        }
-        return r;
+        return load_one_text(lc, path, &st, data, size);
 }
 
-static int load_files(const char *name, const char *main_path, char *const *dropins, Diagnostics *diag,
-                      Container **ret) {
+/* |texts| NULL: read the files; else 1 + strv_length(dropins) texts in the same order (texts[0] unused without
+ * |main_path|). */
+static int load_files(const char *name, const char *main_path, char *const *dropins, const ConfigText *texts,
+                      Diagnostics *diag, Container **ret) {
         _cleanup_container_free_ Container *c = NULL;
         _cleanup_(load_context_done) LoadContext lc = { .keys.diag = diag };
         const char *file;
@@ -267,13 +277,11 @@ static int load_files(const char *name, const char *main_path, char *const *drop
                 return r < 0 ? r : -EBADMSG;
         }
 
-        if (main_path) {
-                r = load_one_file(&lc, main_path);
-                if (r < 0)
-                        return r;
-        }
-        STRV_FOREACH(d, dropins) {
-                r = load_one_file(&lc, *d);
+        for (size_t i = main_path ? 0 : 1, n = strv_length(dropins); i <= n; i++) {
+                const char *path = i == 0 ? main_path : dropins[i - 1];
+                struct stat st = { .st_size = texts ? (off_t) texts[i].size : 0 };
+
+                r = texts ? load_one_text(&lc, path, &st, texts[i].data, texts[i].size) : load_one_file(&lc, path);
                 if (r < 0)
                         return r;
         }
@@ -313,7 +321,28 @@ int container_load_source(const ContainerSource *s, Diagnostics *diag, Container
                 return -ERFKILL;
         if (!s->path && strv_isempty(s->dropins))
                 return -ENOENT;
-        return load_files(s->name, s->path, s->dropins, diag, ret);
+        return load_files(s->name, s->path, s->dropins, NULL, diag, ret);
+}
+
+int container_load_texts(const char *name, const ConfigText *main, const ConfigText *dropins, size_t n_dropins,
+                         Diagnostics *diag, Container **ret) {
+        _cleanup_free_ ConfigText *texts = NULL;
+        _cleanup_free_ char **paths = NULL;
+
+        if (!name || (!main && n_dropins == 0))
+                return -EINVAL;
+        texts = calloc(n_dropins + 1, sizeof(ConfigText));
+        paths = calloc(n_dropins + 1, sizeof(char *));
+        if (!texts || !paths)
+                return -ENOMEM;
+        if (main)
+                texts[0] = *main;
+        for (size_t i = 0; i < n_dropins; i++) {
+                texts[i + 1] = dropins[i];
+                paths[i] = (char *) dropins[i].path;
+        }
+        /* |paths| borrows the texts' paths: load_files() only copies them */
+        return load_files(name, main ? main->path : NULL, n_dropins > 0 ? paths : NULL, texts, diag, ret);
 }
 
 int container_load(const char *name, char *const *search_path, Diagnostics *diag, Container **ret) {
@@ -386,7 +415,7 @@ int container_load_file_full(const char *path, const char *name, char *const *se
                 dropins = merged;
         }
 
-        r = load_files(name, path, dropins, diag, ret);
+        r = load_files(name, path, dropins, NULL, diag, ret);
         container_source_free_many(s, n);
         return r;
 }

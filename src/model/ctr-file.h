@@ -41,3 +41,16 @@ int container_load_file_full(const char *path, const char *name, char *const *se
 
 /* Loads a container from an enumerated source (no further directory scans). */
 int container_load_source(const ContainerSource *s, Diagnostics *diag, Container **ret);
+
+/* One file's text, already read: |path| is what diagnostics and the config hash name. */
+typedef struct ConfigText {
+        const char *path;
+        const char *data;
+        size_t size;
+} ConfigText;
+
+/* Loads container |name| from texts in memory, applied in order: |main| (NULL: drop-ins only), then
+ * |dropins| (n_dropins of them), as if read from those paths; nothing is opened. The results are those of the
+ * same files on disk, except config_stamp, which has no inodes or times to record (zeros). For the fuzzers. */
+int container_load_texts(const char *name, const ConfigText *main, const ConfigText *dropins, size_t n_dropins,
+                         Diagnostics *diag, Container **ret);

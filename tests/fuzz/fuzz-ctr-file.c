@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* libFuzzer target for the .ctr parser. The input is one .ctr file, loaded through the same entry point
- * "ctrctl validate" uses (container_load_file() on an arbitrary path, here a memfd). Every diagnostic is
- * formatted too, so the message code runs on hostile values.
+/* libFuzzer target for the .ctr parser. The input is a .ctr file and up to four drop-ins, split at every
+ * "\n#--\n", parsed in memory (container_load_texts(): nothing is opened, so the target runs at the parser's
+ * own speed). Every diagnostic is formatted too, so the message code runs on hostile values.
  *
  * An input that starts with "#!dropins\n" is instead split at every "\n#--\n" into a main file and up to
  * four drop-ins, written to a two-directory search path in a private temporary directory, and loaded with
@@ -11,7 +11,6 @@
  * Built without libFuzzer (fuzz-main.c), the same function replays the seed corpus as a regression test. */
 
 #include <string.h>
-#include <sys/mman.h>
 
 #include "ctr-file.h"
 #include "fuzz-util.h"
@@ -26,18 +25,29 @@ static void format_all(Diagnostics *diag) {
         }
 }
 
-static int fuzz_one_file(const uint8_t *data, size_t size) {
-        _cleanup_close_ int fd = -EBADF;
+static int fuzz_texts(const uint8_t *data, size_t size) {
+        static const char sep[] = "\n#--\n";
+        static const char *const names[] = { "/etc/ctr/fuzz.ctr.d/0.conf", "/etc/ctr/fuzz.ctr.d/1.conf",
+                                             "/etc/ctr/fuzz.ctr.d/2.conf", "/etc/ctr/fuzz.ctr.d/3.conf" };
+        const char *p = (const char *) data, *end = p + size;
+        ConfigText texts[5];
         Diagnostics diag = {};
         Container *c = NULL;
-        char path[64];
+        size_t n = 0;
 
-        fd = memfd_create("fuzz.ctr", MFD_CLOEXEC);
-        if (fd < 0 || loop_write(fd, data, size) < 0)
-                return 0;
-        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        while (n < ELEMENTSOF(texts)) {
+                const char *q = memmem(p, (size_t) (end - p), sep, sizeof(sep) - 1);
+                size_t len = q && n + 1 < ELEMENTSOF(texts) ? (size_t) (q - p) : (size_t) (end - p);
 
-        (void) container_load_file(path, "fuzz", NULL, &diag, &c);
+                texts[n] = (ConfigText) { n == 0 ? "/etc/ctr/fuzz.ctr" : names[n - 1], p, len };
+                n++;
+                if (len == (size_t) (end - p))
+                        break;
+                p += len + sizeof(sep) - 1;
+        }
+
+        if (container_load_texts("fuzz", &texts[0], texts + 1, n - 1, &diag, &c) >= 0)
+                FUZZ_CHECK(c && c->config && c->config_size > 0);
         format_all(&diag);
 
         container_free(c);
@@ -115,5 +125,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 return 0;
         if (size >= sizeof(marker) - 1 && memcmp(data, marker, sizeof(marker) - 1) == 0)
                 return fuzz_dropins(data + sizeof(marker) - 1, size - (sizeof(marker) - 1));
-        return fuzz_one_file(data, size);
+        return fuzz_texts(data, size);
 }

@@ -1469,3 +1469,49 @@ TEST(enumerate_warns_about_invalid_names) {
         ASSERT_TRUE(endswith(d.items[1].file, "/usr/my app.ctr.d"));
         diagnostics_clear(&d);
 }
+
+/* container_load_texts(): the same texts in memory load as the files on disk do (same settings, same config
+ * hash, the same diagnostics with file and line), opening nothing */
+TEST(load_texts_like_files) {
+        _cleanup_fixture_ Fixture f;
+        _cleanup_container_free_ Container *disk = NULL, *mem = NULL;
+        _cleanup_free_ char *main_path = NULL, *dropin_path = NULL;
+        static const char main_text[] = HEADER "Exec=/bin/true\nMemoryMax=lots\nTasksMax=10\n";
+        static const char dropin_text[] = "[Container]\nTasksMax=20\nEnvironment=A=b\n";
+        Diagnostics d1 = {}, d2 = {};
+
+        ASSERT_OK(fixture_init(&f));
+        ASSERT_OK(test_write(f.etc, "web.ctr", main_text));
+        ASSERT_OK(test_write(f.etc, "web.ctr.d/10-x.conf", dropin_text));
+        ASSERT_TRUE(asprintf(&main_path, "%s/web.ctr", f.etc) > 0);
+        ASSERT_TRUE(asprintf(&dropin_path, "%s/web.ctr.d/10-x.conf", f.etc) > 0);
+        ASSERT_OK(container_load("web", f.path, &d1, &disk));
+
+        ConfigText m = { main_path, main_text, strlen(main_text) };
+        ConfigText dropin = { dropin_path, dropin_text, strlen(dropin_text) };
+        ASSERT_OK(container_load_texts("web", &m, &dropin, 1, &d2, &mem));
+
+        ASSERT_EQ(mem->tasks_max, 20);
+        ASSERT_STREQ(mem->environment[0], "A=b");
+        ASSERT_STREQ(mem->source_path, main_path);
+        ASSERT_STREQ(mem->dropin_paths[0], dropin_path);
+        ASSERT_STREQ(hash_of(mem), hash_of(disk));
+        ASSERT_EQ(d2.n, 1);
+        ASSERT_EQ(d1.n, 1);
+        ASSERT_STREQ(d2.items[0].file, d1.items[0].file);
+        ASSERT_EQ(d2.items[0].line, 4);
+        ASSERT_EQ(d2.items[0].line, d1.items[0].line);
+        diagnostics_clear(&d1);
+        diagnostics_clear(&d2);
+
+        /* drop-ins only, and an invalid text rejected as a file would be */
+        _cleanup_container_free_ Container *only = NULL, *bad = NULL;
+        ConfigText head = { "/x/web.ctr.d/a.conf", HEADER, strlen(HEADER) };
+        ConfigText broken = { "/x/web.ctr", HEADER "Network=wifi\n", strlen(HEADER "Network=wifi\n") };
+        ASSERT_OK(container_load_texts("web", NULL, &head, 1, &d1, &only));
+        ASSERT_NULL(only->source_path);
+        ASSERT_ERROR(container_load_texts("web", &broken, NULL, 0, &d2, &bad), EBADMSG);
+        ASSERT_TRUE(diagnostics_has_errors(&d2));
+        diagnostics_clear(&d1);
+        diagnostics_clear(&d2);
+}
