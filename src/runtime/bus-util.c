@@ -251,7 +251,10 @@ int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char 
         if (r < 0)
                 return r;
 
-        r = sd_bus_call(bus, call, 0, error, &reply);
+        /* The call gets the job's bound too, not sd-bus' default 25 s: under a burst of starts systemd answers
+         * late (one of 1,000 launchers in bench/apply's guest timed out waiting for StartTransientUnit's
+         * reply, while systemd went on to handle it). */
+        r = sd_bus_call(bus, call, timeout_usec, error, &reply);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(reply, "o", &job);

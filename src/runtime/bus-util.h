@@ -70,8 +70,8 @@ int bus_unit_get_string(sd_bus *bus, const char *unit, const char *iface, const 
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, uint64_t timeout_usec, char **ret_result,
                  sd_bus_error *error);
 
-/* Sends |call| (a Manager method that returns a job path) and waits for that job's JobRemoved, at most
- * |timeout_usec| (-ETIMEDOUT; the job itself goes on). */
+/* Sends |call| (a Manager method that returns a job path) and waits for that job's JobRemoved: at most
+ * |timeout_usec| for the reply and as long again for the job (-ETIMEDOUT; the job itself goes on). */
 int bus_call_job(sd_bus *bus, sd_bus_message *call, uint64_t timeout_usec, char **ret_result,
                  sd_bus_error *error);
 
