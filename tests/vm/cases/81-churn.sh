@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Churn under systemd (issue 17): ctr@NAME started and stopped over and over, every other time bridged with a
+# published port; afterwards no scope, no cgroup, no veth, no lease, no nftables element and no runtime file is
+# left, and each monitor held as many descriptors as the first. (tests/launch/run-churn does 40 on the host in
+# the suite, bench/churn 1,000.)
+
+churn_snapshot() {      # FILE
+        {
+                systemctl list-units --all --no-legend --plain 'ctr-churn*.scope' | awk '{ print "unit " $1 }'
+                find /sys/fs/cgroup/machine.slice -maxdepth 1 -name 'ctr-churn*' | sed 's/^/cgroup /'
+                ip -o link show type veth | sed 's/^[0-9]*: //; s/[:@].*//; s/^/veth /'
+                { ls -A /run/ctr/.network/leases 2>/dev/null || true; } | sed 's/^/lease /'
+                { nft list map ip ctr publish 2>/dev/null || true; } | { grep -o '[0-9.]* \. [0-9]*' || true; } |
+                        sed 's/^/nft /'
+                find /run/ctr -maxdepth 1 -name 'churn*' | sed 's/^/runtime /'
+                findmnt -rn -o TARGET | grep -c . | sed 's/^/mounts /'
+        } | sort > "$1"
+}
+
+# vm-timeout: 300
+test_start_stop_cycles_leave_nothing() {
+        need_launch_scope
+        local cycles=10 i name before=/tmp/churn.before after=/tmp/churn.after fds first_plain= first_bridged=
+        write_ctr churnplain 'Exec=/bin/sh -c "trap \"exit 0\" TERM; sleep infinity & wait"'
+        write_ctr churnbridged 'Network=bridge' 'PublishPort=18181:80' \
+                'Exec=/bin/sh -c "trap \"exit 0\" TERM; sleep infinity & wait"'
+        systemctl daemon-reload
+        # a first start of each: the caches it makes (the bridge, the table, the seccomp program) are not leaks
+        start_ctr churnplain
+        start_ctr churnbridged
+        systemctl stop ctr@churnplain.service ctr@churnbridged.service
+        churn_snapshot "$before"
+        for i in $(seq 1 "$cycles"); do
+                name=churnplain
+                if [[ $((i % 2)) -eq 0 ]]; then
+                        name=churnbridged
+                fi
+                start_ctr "$name"
+                fds=$(ls "/proc/$(unit_prop "ctr@$name.service" MainPID)/fd" | wc -l)
+                if [[ $name == churnplain ]]; then
+                        first_plain=${first_plain:-$fds}
+                        assert_eq "$fds" "$first_plain" "descriptors of the monitor in cycle $i"
+                else
+                        first_bridged=${first_bridged:-$fds}
+                        assert_eq "$fds" "$first_bridged" "descriptors of the monitor in cycle $i"
+                fi
+                systemctl stop "ctr@$name.service"
+                assert_props "ctr@$name.service" ActiveState=inactive Result=success
+        done
+        churn_snapshot "$after"
+        diff "$before" "$after" || fail "$cycles cycles left something behind (< before, > after)"
+}
