@@ -180,9 +180,10 @@ int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Con
                 strprintf_replace(ret_error, "Failed to read our own start time");
                 return r;
         }
-        /* the hostname for the names list, when it can be a word there */
-        line = strprintf("%s %d %llu%s%s\n", c->name, (int) getpid(), start, hosts_word_ok(hostname) ? " " : "",
-                         hosts_word_ok(hostname) ? hostname : "");
+        /* the hostname for the names list, when it differs from the name and can be a word there */
+        bool with_hostname = hosts_word_ok(hostname) && !streq(hostname, c->name);
+        line = strprintf("%s %d %llu%s%s\n", c->name, (int) getpid(), start, with_hostname ? " " : "",
+                         with_hostname ? hostname : "");
         if (!line)
                 return -ENOMEM;
 

@@ -3,7 +3,8 @@
 
 /* Network=bridge, the addresses: one per machine and shared by every bridged container, under one lock
  * (NETWORK_STATE_DIR/lock). A lease is the file NETWORK_STATE_DIR/leases/ADDRESS, first line "NAME PID
- * STARTTIME[ HOSTNAME]" of the monitor that holds it (the hostname for the names list, network-names.h); a lease whose monitor is gone is collected with what leads to its
+ * STARTTIME[ HOSTNAME]" of the monitor that holds it (HOSTNAME when it is not NAME, for the names list,
+ * network-names.h); a lease whose monitor is gone is collected with what leads to its
  * address (the published ports, network-ports.c) and the host end of its veth pair (network-link.c). */
 
 #include <stdint.h>
