@@ -24,6 +24,7 @@
 #include "init.h"
 #include "mount-setup.h"
 #include "namespaces.h"
+#include "network-names.h"
 #include "path-util.h"
 #include "service.h"
 #include "signal-util.h"
@@ -115,6 +116,9 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, const Joined
         r = mount_setup_prepare(p, parent_mounts, &root_fd, &err);
         free(parent_mounts);
         if (r < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        /* Network=bridge and its joiners: the monitor keeps /etc/hosts current (network-names.h) */
+        if (p->hosts_file && names_child_pass(p->hosts_file, root_fd, sync_fd, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
 
         /* Users from the container's /etc; the environment still on the host side, for EnvironmentFile=. */

@@ -58,6 +58,7 @@ int joined_namespaces_open(const Plan *p, JoinedNamespaces *ret) {
          * nor in the container's scope */
         if (dir_fd >= 0 && runtime_state_init_alive(&st) && (!st.scope || proc_cgroup_has_component(dir_fd, st.scope)))
                 r = 0;
+        j.bridged = st.address != NULL;
         runtime_state_done(&st);
         for (size_t i = 0; r >= 0 && i < _JOINED_MAX; i++) {
                 if (joined_table[i].join && !(p->join_namespaces & joined_table[i].join))

@@ -15,6 +15,7 @@ typedef enum JoinedNamespace {
 
 typedef struct JoinedNamespaces {
         int fds[_JOINED_MAX];   /* /proc/PID/ns/… of NAME's init, O_CLOEXEC; -EBADF: not joined */
+        bool bridged;           /* NAME has Network=bridge: its joiners see the names list too */
 } JoinedNamespaces;
 
 #define JOINED_NAMESPACES_INIT { .fds = { -EBADF, -EBADF, -EBADF } }

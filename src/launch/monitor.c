@@ -107,7 +107,16 @@ int monitor_run(_unused_ pid_t pid, int pidfd, const MonitorHooks *hooks, int st
                         int fd = -EBADF;
 
                         r = sync_next(start_fd, &fd);
-                        if (r == SYNC_NEXT_FD) {
+                        if (r == SYNC_NEXT_HOSTS) {
+                                if (hooks->received_hosts)
+                                        hooks->received_hosts(hooks->userdata, fd);
+                                else
+                                        safe_close(fd);
+                                /* the child waits for this: written now, the list is there for its workload */
+                                r = sync_release(start_fd);
+                                if (r < 0)
+                                        log_debug_errno(r, "Failed to let the child go on after /etc/hosts: %m");
+                        } else if (r == SYNC_NEXT_FD) {
                                 if (hooks->received_fd)
                                         hooks->received_fd(hooks->userdata, fd);
                                 else

@@ -20,6 +20,8 @@ typedef struct MonitorHooks {
         int start_fd;                   /* the sync socket: end-of-file = the workload was executed; -EBADF */
         void (*started)(void *userdata);        /* … then this, once */
         void (*received_fd)(void *userdata, int fd);    /* the child passed a descriptor (its pty's master) */
+        /* the child passed its /etc/hosts (or -EBADF: it has none of ours), and waits until this returned */
+        void (*received_hosts)(void *userdata, int fd);
         void (*stopping)(void *userdata);       /* the first stop request (SIGTERM/SIGINT) */
         /* More fds to watch (refreshed before every poll, negative fds are ignored), and what to do when one
          * fired. */

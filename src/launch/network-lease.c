@@ -21,6 +21,7 @@
 #include "mkdir-util.h"
 #include "network-lease.h"
 #include "network-link.h"
+#include "network-names.h"
 #include "network-ports.h"
 #include "proc-util.h"
 #include "string-util.h"
@@ -94,17 +95,30 @@ int network_lock(void) {
         return TAKE_FD(fd);
 }
 
+/* A live lease's line of the names list (network-names.h), from its first line "NAME PID STARTTIME[ HOSTNAME]". */
+static void lease_hosts_line(const char *first_line, uint32_t address, char ***hosts) {
+        _cleanup_strv_free_ char **words = NULL;
+        char *l;
+
+        if (strv_split(first_line, " ", &words) < 0 || strv_length(words) < 3)
+                return;
+        l = hosts_list_line(address, words[0], words[3]);
+        if (l)
+                (void) strv_consume(hosts, l);
+}
+
 /* Only a lease's first line is read, whatever its size (one of an older ctr-launch listed its ports). The host
  * ends of their veth pairs go to |ret_dead_veths| for the caller to delete (their containers may still run,
  * holding an address that is free again), except a name a live lease's container has too. */
-void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths) {
-        _cleanup_strv_free_ char **live = NULL, **dead = NULL, **dead_paths = NULL;
+void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths, char ***ret_hosts) {
+        _cleanup_strv_free_ char **live = NULL, **dead = NULL, **dead_paths = NULL, **hosts = NULL;
         _cleanup_free_ uint32_t *dead_addresses = NULL;
         size_t n_dead = 0;
         DirIter it;
         const struct dirent64 *de;
 
         *ret_dead_veths = NULL;
+        *ret_hosts = NULL;
         if (dir_iter_open(AT_FDCWD, LEASES_DIR, &it) < 0)
                 return;
         while (dir_iter_next(&it, &de) > 0) {
@@ -117,6 +131,8 @@ void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths) {
                         continue;
                 have_address = network_address_parse(de->d_name, &address);
                 alive = lease_owner_alive(line);
+                if (alive && have_address)
+                        lease_hosts_line(line, address, &hosts);
                 if (line[0] && have_address) {
                         line[strcspn(line, " ")] = '\0';
                         veth_name(line, address, veth);
@@ -146,11 +162,12 @@ void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths) {
         STRV_FOREACH(v, dead)
                 if (!strv_contains(live, *v))
                         (void) strv_extend(ret_dead_veths, *v);
+        *ret_hosts = TAKE_PTR(hosts);
 }
 
 /* O_EXCL decides between two launchers: the one whose open() created the file holds the address. */
-int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Container *c, NetworkBridge *n,
-               char **ret_error) {
+int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Container *c, const char *hostname,
+               NetworkBridge *n, char **ret_error) {
         uint32_t n_hosts = (1U << (32 - prefixlen)) - 2U;  /* without the network and broadcast addresses */
         uint32_t first = name_hash(c->name) % n_hosts;
         _cleanup_free_ char *line = NULL;
@@ -163,7 +180,10 @@ int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Con
                 strprintf_replace(ret_error, "Failed to read our own start time");
                 return r;
         }
-        line = strprintf("%s %d %llu\n", c->name, (int) getpid(), start);
+        /* the hostname for the names list, when it differs from the name and can be a word there */
+        bool with_hostname = hosts_word_ok(hostname) && !streq(hostname, c->name);
+        line = strprintf("%s %d %llu%s%s\n", c->name, (int) getpid(), start, with_hostname ? " " : "",
+                         with_hostname ? hostname : "");
         if (!line)
                 return -ENOMEM;
 

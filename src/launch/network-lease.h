@@ -3,7 +3,8 @@
 
 /* Network=bridge, the addresses: one per machine and shared by every bridged container, under one lock
  * (NETWORK_STATE_DIR/lock). A lease is the file NETWORK_STATE_DIR/leases/ADDRESS, first line "NAME PID
- * STARTTIME" of the monitor that holds it; a lease whose monitor is gone is collected with what leads to its
+ * STARTTIME[ HOSTNAME]" of the monitor that holds it (HOSTNAME when it is not NAME, for the names list,
+ * network-names.h); a lease whose monitor is gone is collected with what leads to its
  * address (the published ports, network-ports.c) and the host end of its veth pair (network-link.c). */
 
 #include <stdint.h>
@@ -22,9 +23,11 @@ int network_lock(void);
 /* Leases of monitors that are gone (SIGKILL, a crash): their addresses and the ports that lead there are freed.
  * Under the lock.
  * |ret_dead_veths|: the host ends of their veth pairs, to delete. */
-void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths);
-/* A free address of network/prefixlen (not the gateway) for |c|, its lease written: n->lease_path, n->address. */
-int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Container *c, NetworkBridge *n,
-               char **ret_error);
+/* |ret_hosts|: the names list's lines of the live leases (network-names.h), read on the way. */
+void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths, char ***ret_hosts);
+/* A free address of network/prefixlen (not the gateway) for |c| (whose hostname is |hostname|), its lease
+ * written: n->lease_path, n->address. */
+int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Container *c, const char *hostname,
+               NetworkBridge *n, char **ret_error);
 /* The container holding |address|'s lease, from its first word ("?" when unknown); NULL when out of memory. */
 char *lease_name(uint32_t address);

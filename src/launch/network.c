@@ -5,7 +5,8 @@
  *   network-lease.c     the lock, the addresses' leases, collecting those of dead monitors
  *   network-firewall.c  the nftables table "ip ctr" (NAT, the maps' lookups, the guards)
  *   network-ports.c     PublishPort= as elements of those maps
- *   network-link.c      the bridge ctr0, the veth pairs and the container's side, over rtnetlink */
+ *   network-link.c      the bridge ctr0, the veth pairs and the container's side, over rtnetlink
+ *   network-names.c     the names list, and each container's /etc/hosts made from it */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,10 +18,12 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "log.h"
 #include "macro.h"
 #include "network-firewall.h"
 #include "network-lease.h"
 #include "network-link.h"
+#include "network-names.h"
 #include "network-ports.h"
 #include "network.h"
 #include "string-util.h"
@@ -53,8 +56,9 @@ static void bridge_undo(struct nl_sock *sk, struct nft_ctx *ctx, NetworkBridge *
         strv_free(n->elements);
 }
 
-int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char **ret_error) {
-        _cleanup_strv_free_ char **dead_veths = NULL;
+int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, NetworkBridge *ret,
+                         char **ret_error) {
+        _cleanup_strv_free_ char **dead_veths = NULL, **hosts = NULL;
         _cleanup_close_ int lock = -EBADF;
         _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
@@ -77,7 +81,7 @@ int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char
         r = nft_ensure_table(ctx, ret_error);
         if (r < 0)
                 return r;
-        leases_collect(ctx, &dead_veths);
+        leases_collect(ctx, &dead_veths, &hosts);
 
         r = link_open(&sk);
         if (r < 0) {
@@ -91,7 +95,7 @@ int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char
                 return r;
 
         /* from here on, each step leaves something in |n| that a failure undoes */
-        r = lease_take(bn.network, bn.prefixlen, bn.gateway, c, &n, ret_error);
+        r = lease_take(bn.network, bn.prefixlen, bn.gateway, c, hostname, &n, ret_error);
         if (r >= 0)
                 r = ports_publish(c, ctx, &n, ret_error);
         if (r >= 0)
@@ -103,12 +107,23 @@ int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char
                 return r;
         }
 
+        /* the names list: the live leases just read, and ours; without it, no container finds another by name,
+         * but each still runs */
+        char *line = hosts_list_line(n.address, c->name, hostname);
+        if (line)
+                (void) strv_consume(&hosts, line);
+        r = hosts_list_write(hosts);
+        if (r < 0)
+                log_warning_errno(r, "Failed to write %s, containers do not find each other by name: %m",
+                                  HOSTS_LIST_PATH);
+
         *ret = n;
         return 0;
 }
 
 void network_bridge_done(NetworkBridge *n) {
         _cleanup_close_ int lock = -EBADF;
+        int r;
 
         if (!n || !n->lease_path)
                 return;
@@ -127,6 +142,9 @@ void network_bridge_done(NetworkBridge *n) {
                 n->veth[0] = '\0';
         }
         (void) unlink(n->lease_path);
+        r = hosts_list_remove(n->address);
+        if (r < 0)
+                log_warning_errno(r, "Failed to remove '%s' from %s: %m", n->lease_path, HOSTS_LIST_PATH);
         n->lease_path = mfree(n->lease_path);
         n->elements = strv_free(n->elements);
         n->address = 0;

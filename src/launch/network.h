@@ -32,10 +32,13 @@ typedef struct NetworkBridge {
 } NetworkBridge;
 
 /* Sets up Network=bridge for the container whose init is |pid| (stopped on the sync socket, in its own
- * network namespace). On failure everything done so far is undone and |ret_error| says what failed (free it). */
-int network_bridge_setup(const Container *c, pid_t pid, NetworkBridge *ret, char **ret_error);
-/* Releases the lease and the published ports, and deletes the veth pair (it would go with the namespace,
- * but only once the kernel has freed that, some time after the last process exited). */
+ * network namespace) and whose hostname is |hostname| (for the names list, network-names.h). On failure
+ * everything done so far is undone and |ret_error| says what failed (free it). */
+int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, NetworkBridge *ret,
+                         char **ret_error);
+/* Releases the lease (and its line of the names list) and the published ports, and deletes the veth pair (it
+ * would go with the namespace, but only once the kernel has freed that, some time after the last process
+ * exited). */
 void network_bridge_done(NetworkBridge *n);
 
 /* "10.121.0.5" into |buf| (at least 16 bytes). */

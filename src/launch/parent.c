@@ -31,6 +31,7 @@
 #include "mkdir-util.h"
 #include "monitor.h"
 #include "namespaces.h"
+#include "network-names.h"
 #include "network.h"
 #include "parent.h"
 #include "paths.h"
@@ -81,11 +82,12 @@ typedef struct StartedContext {
         Service *service;
         LaunchTerminal *terminal;
         Health *health;
+        Names *names;
         int pidfd;              /* the init's */
         uint32_t address;       /* Network=bridge */
         const char *image_digest; /* Image=REF: the manifest digest it runs */
-        /* the service's pollfds, then the health check's, then the terminal's */
-        struct pollfd pollfds[_SERVICE_FD_MAX + _HEALTH_FD_MAX + TERMINAL_RELAY_CHANNELS_MAX];
+        /* the service's pollfds, then the health check's, the names socket, then the terminal's */
+        struct pollfd pollfds[_SERVICE_FD_MAX + _HEALTH_FD_MAX + 1 + TERMINAL_RELAY_CHANNELS_MAX];
         size_t n_service;
 } StartedContext;
 
@@ -113,6 +115,11 @@ static void on_received_fd(void *userdata, int fd) {
         launch_terminal_received(ctx->terminal, fd);
 }
 
+static void on_received_hosts(void *userdata, int fd) {
+        StartedContext *ctx = userdata;
+        names_received(ctx->names, fd);
+}
+
 static bool on_signal(void *userdata, int sig) {
         StartedContext *ctx = userdata;
         return launch_terminal_signal(ctx->terminal, sig);
@@ -121,7 +128,7 @@ static bool on_signal(void *userdata, int sig) {
 static struct pollfd *on_pollfds(void *userdata, size_t *ret_n) {
         StartedContext *ctx = userdata;
         struct pollfd *s, *h, *t;
-        size_t n_health, n_terminal;
+        size_t n_health, n_names, n_terminal;
 
         s = service_pollfds(ctx->service, &ctx->n_service);
         h = health_pollfds(ctx->health, &n_health);
@@ -130,20 +137,25 @@ static struct pollfd *on_pollfds(void *userdata, size_t *ret_n) {
         n_terminal = MIN(n_terminal, (size_t) TERMINAL_RELAY_CHANNELS_MAX);
         memcpy(ctx->pollfds, s, ctx->n_service * sizeof(struct pollfd));
         memcpy(ctx->pollfds + ctx->n_service, h, _HEALTH_FD_MAX * sizeof(struct pollfd));
-        memcpy(ctx->pollfds + ctx->n_service + _HEALTH_FD_MAX, t, n_terminal * sizeof(struct pollfd));
-        *ret_n = ctx->n_service + _HEALTH_FD_MAX + n_terminal;
+        memcpy(ctx->pollfds + ctx->n_service + _HEALTH_FD_MAX, names_pollfds(ctx->names, &n_names),
+               sizeof(struct pollfd));
+        memcpy(ctx->pollfds + ctx->n_service + _HEALTH_FD_MAX + 1, t, n_terminal * sizeof(struct pollfd));
+        *ret_n = ctx->n_service + _HEALTH_FD_MAX + 1 + n_terminal;
         return ctx->pollfds;
 }
 
 static void on_ready(void *userdata, size_t index, short revents) {
         StartedContext *ctx = userdata;
+        size_t names = ctx->n_service + _HEALTH_FD_MAX;
 
         if (index < ctx->n_service)
                 service_handle(ctx->service, index, revents);
-        else if (index < ctx->n_service + _HEALTH_FD_MAX)
+        else if (index < names)
                 health_handle(ctx->health, index - ctx->n_service, revents);
+        else if (index == names)
+                names_handle(ctx->names);
         else
-                launch_terminal_ready(ctx->terminal, index - ctx->n_service - _HEALTH_FD_MAX, revents);
+                launch_terminal_ready(ctx->terminal, index - names - 1, revents);
 }
 
 static void write_runtime_state(const StartedContext *ctx) {
@@ -294,6 +306,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         Service service = SERVICE_INIT;
         LaunchTerminal terminal = LAUNCH_TERMINAL_INIT;
         Health health = HEALTH_INIT;
+        Names names = NAMES_INIT;
         bool release_early = true, stop_requested = false;
         int pair[2] = { -EBADF, -EBADF };
         NetworkBridge net = {};
@@ -425,7 +438,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         if (p->network_bridge) {
                 _cleanup_free_ char *error = NULL;
 
-                r = network_bridge_setup(c, pid, &net, &error);
+                r = network_bridge_setup(c, p->hostname, pid, &net, &error);
                 if (r < 0) {
                         log_error_errno(r, "Container '%s': Network=bridge: %s", c->name,
                                         error ?: strerror(-r));
@@ -433,6 +446,10 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                         goto finish;
                 }
         }
+
+        /* before the release: the child passes its /etc/hosts once its mounts are made */
+        if (p->hosts_file && (p->network_bridge || joined.bridged))
+                (void) names_watch(&names, p->hostname);
 
         if (!release_early) {
                 r = sync_release(pair[0]);
@@ -454,6 +471,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .service = &service,
                 .terminal = &terminal,
                 .health = &health,
+                .names = &names,
                 .pidfd = pidfd,
                 .address = net.address,
                 .image_digest = opts->image && opts->image->image ? opts->image->image->manifest_digest : NULL,
@@ -462,6 +480,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .start_fd = pair[0],
                 .started = on_started,
                 .received_fd = on_received_fd,
+                .received_hosts = on_received_hosts,
                 .signal = on_signal,
                 .stopping = on_stopping,
                 .pollfds = on_pollfds,
@@ -508,6 +527,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
 
 finish:
         health_done(&health);
+        names_done(&names);
         network_bridge_done(&net);
         service_done(&service);
         launch_terminal_done(&terminal);

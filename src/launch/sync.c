@@ -12,6 +12,7 @@
 #define SYNC_RELEASE 'R'
 #define SYNC_FD 'F'
 #define SYNC_NONE 'N'
+#define SYNC_HOSTS 'H'
 
 typedef union SyncControl {
         struct cmsghdr h;
@@ -81,7 +82,7 @@ int sync_receive_result(int fd, ExecError *ret) {
                         return (int) n;
                 if (n == 0)
                         return 0;
-                if (n == 1 && *(char *) &e == SYNC_FD)
+                if (n == 1 && (*(char *) &e == SYNC_FD || *(char *) &e == SYNC_HOSTS))
                         continue;
                 break;
         }
@@ -105,12 +106,14 @@ int sync_next(int fd, int *ret_fd) {
                 return (int) n;
         if (n == 0)
                 return SYNC_NEXT_EXECUTED;
-        if (n != 1 || *(char *) &peek != SYNC_FD)
+        if (n != 1 || (*(char *) &peek != SYNC_FD && *(char *) &peek != SYNC_HOSTS))
                 return SYNC_NEXT_ERROR;
 
         n = receive(fd, &c, 1, 0, ret_fd);
         if (n < 0)
                 return (int) n;
+        if (c == SYNC_HOSTS)
+                return SYNC_NEXT_HOSTS;         /* with or without a descriptor */
         if (*ret_fd < 0)
                 return -EBADMSG;
         return SYNC_NEXT_FD;
@@ -138,29 +141,42 @@ void sync_report(int fd, const ExecError *err) {
         while (n < 0 && errno == EINTR);
 }
 
-int sync_send_fd(int fd, int payload) {
+/* One byte |c|, carrying |payload| when it is a descriptor. */
+static int send_tagged(int fd, char c, int payload) {
         SyncControl control = {};
-        char c = SYNC_FD;
         struct iovec iov = { .iov_base = &c, .iov_len = 1 };
         struct msghdr mh = {
                 .msg_iov = &iov,
                 .msg_iovlen = 1,
-                .msg_control = &control,
-                .msg_controllen = sizeof(control),
+                .msg_control = payload >= 0 ? &control : NULL,
+                .msg_controllen = payload >= 0 ? sizeof(control) : 0,
         };
-        struct cmsghdr *h = CMSG_FIRSTHDR(&mh);
         ssize_t n;
 
-        h->cmsg_level = SOL_SOCKET;
-        h->cmsg_type = SCM_RIGHTS;
-        h->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(h), &payload, sizeof(int));
+        if (payload >= 0) {
+                struct cmsghdr *h = CMSG_FIRSTHDR(&mh);
+
+                h->cmsg_level = SOL_SOCKET;
+                h->cmsg_type = SCM_RIGHTS;
+                h->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(h), &payload, sizeof(int));
+        }
         do
                 n = sendmsg(fd, &mh, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return negative_errno();
         return 0;
+}
+
+int sync_send_fd(int fd, int payload) {
+        return send_tagged(fd, SYNC_FD, payload);
+}
+
+int sync_send_hosts(int fd, int payload) {
+        int r = send_tagged(fd, SYNC_HOSTS, payload);
+
+        return r < 0 ? r : sync_wait_release(fd);
 }
 
 int sync_send_none(int fd) {

@@ -25,6 +25,8 @@ enum {
         SYNC_NEXT_EXECUTED,     /* end of file: the workload was executed */
         SYNC_NEXT_FD,           /* a descriptor, now in *ret_fd (O_CLOEXEC) */
         SYNC_NEXT_ERROR,        /* an error record, left for sync_receive_result() once the child is gone */
+        SYNC_NEXT_HOSTS,        /* the container's /etc/hosts in *ret_fd, or -EBADF: it has none of ours; the
+                                 * child waits for sync_release() */
 };
 int sync_next(int fd, int *ret_fd);
 
@@ -33,6 +35,10 @@ int sync_wait_release(int fd);
 void sync_report(int fd, const ExecError *err);
 /* Passes |payload| (the pty master) to the parent; from the parent, a mount (userns-mount.h). */
 int sync_send_fd(int fd, int payload);
+/* Network=bridge and its joiners: passes the container's /etc/hosts on the staging tmpfs (or -EBADF: a volume
+ * has it) for the monitor to keep current, and waits until the monitor wrote it (its sync_release()): the
+ * workload finds the other containers listed from its first instruction. */
+int sync_send_hosts(int fd, int payload);
 
 /* PrivateUsers=: the parent passes the child one message per mount it made, before the release: a
  * descriptor, or none (an optional source that is missing). The child waits for each: *ret_fd is the

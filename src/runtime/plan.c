@@ -88,6 +88,7 @@ Plan *plan_free(Plan *p) {
         free(p->root);
         free(p->hostname);
         free(p->resolv_conf);
+        free(p->hosts_file);
         free(p->network_container);
         strv_free_simple(p->image_environment);
         return mfree(p);
@@ -197,10 +198,7 @@ static int plan_host_etc(Plan *p, const Container *c, const char *etc) {
         r = plan_add_write(p, etc, "hostname", 0644, strprintf("%s\n", p->hostname));
         if (r < 0)
                 return r;
-        r = plan_add_write(p, etc, "hosts", 0644, strprintf(
-                "127.0.0.1\tlocalhost\n"
-                "::1\tlocalhost ip6-localhost ip6-loopback\n"
-                "127.0.1.1\t%s\n", p->hostname));
+        r = plan_add_write(p, etc, "hosts", 0644, plan_hosts_head(p->hostname));
         if (r < 0)
                 return r;
 
@@ -429,6 +427,23 @@ static bool plan_volume_covers(const Plan *p, const char *path) {
         return false;
 }
 
+/* DIR/hosts bound on /etc/hosts, unless a volume has it; p->hosts_file names it for the monitor. */
+static int plan_hosts_bind(Plan *p, const char *dir) {
+        _cleanup_free_ char *src = strprintf("%s/hosts", dir);
+        PlanOp *op;
+
+        if (!src)
+                return -ENOMEM;
+        if (plan_volume_covers(p, "/etc/hosts"))
+                return 0;
+        op = plan_add(p, PLAN_BIND, true, "/etc/hosts", src, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+        if (!op)
+                return -ENOMEM;
+        op->launcher_file = true;
+        p->hosts_file = TAKE_PTR(src);
+        return 0;
+}
+
 /* /etc/hostname, /etc/hosts, /etc/resolv.conf for images: generated on the staging tmpfs, bound in. The
  * generated /etc of Image=host has them already. After the volumes: an image's /etc/resolv.conf may be a link
  * into /run (systemd-resolved's stub), and a Tmpfs=/run mounted after it would hide the bind. One that a
@@ -436,23 +451,25 @@ static bool plan_volume_covers(const Plan *p, const char *path) {
  * volume through the image's links is skipped by the launcher (PlanOp.launcher_file). */
 static int plan_etc_binds(Plan *p, bool host_image) {
         static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
+        /* Network=bridge and its joiners: the monitor keeps /etc/hosts current (network-names.h), through a
+         * file of its own also for Image=host, whose generated /etc is a layer of the overlay */
+        bool names = p->network_bridge || p->network_container;
         _cleanup_free_ char *dir = NULL;
         PlanOp *op;
         int r;
 
-        if (host_image)
+        if (host_image && !names)
                 return 0;
 
         dir = strprintf("%s/etc", p->staging);
         if (!dir || !plan_add(p, PLAN_MKDIR, false, dir, NULL, NULL, 0))
                 return -ENOMEM;
-        r = plan_add_write(p, dir, "hostname", 0644, strprintf("%s\n", p->hostname));
+        r = plan_add_write(p, dir, "hosts", 0644, plan_hosts_head(p->hostname));
         if (r < 0)
                 return r;
-        r = plan_add_write(p, dir, "hosts", 0644, strprintf(
-                "127.0.0.1\tlocalhost\n"
-                "::1\tlocalhost ip6-localhost ip6-loopback\n"
-                "127.0.1.1\t%s\n", p->hostname));
+        if (host_image)
+                return plan_hosts_bind(p, dir);
+        r = plan_add_write(p, dir, "hostname", 0644, strprintf("%s\n", p->hostname));
         if (r < 0)
                 return r;
         /* an empty one first, so the bind below always has a source */
@@ -468,6 +485,12 @@ static int plan_etc_binds(Plan *p, bool host_image) {
                                     *dst = strprintf("/etc/%s", files[i]);
                 if (!src || !dst)
                         return -ENOMEM;
+                if (streq(files[i], "hosts") && names) {
+                        r = plan_hosts_bind(p, dir);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 if (plan_volume_covers(p, dst))
                         continue;
                 op = plan_add(p, PLAN_BIND, true, dst, src, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
@@ -476,6 +499,12 @@ static int plan_etc_binds(Plan *p, bool host_image) {
                 op->launcher_file = true;
         }
         return 0;
+}
+
+char *plan_hosts_head(const char *hostname) {
+        return strprintf("127.0.0.1\tlocalhost\n"
+                         "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                         "127.0.1.1\t%s\n", hostname);
 }
 
 bool plan_destination_is_allowed(const char *d) {

@@ -114,6 +114,8 @@ typedef struct Plan {
         unsigned join_namespaces; /* JoinNamespaces=: JOIN_NAMESPACE_* of network_container's joined too */
         char *hostname;
         char *resolv_conf;      /* host source of /etc/resolv.conf */
+        char *hosts_file;       /* Network=bridge or container:: the staging file bound on /etc/hosts, which the
+                                 * monitor keeps current (network-names.h); NULL: none, or a volume's */
         char **image_environment; /* PlanImage.environment, for container_build_environment() */
         bool private_users;     /* CLONE_NEWUSER: container ids 0… are host ids userns.base… */
         UsernsRange userns;
@@ -126,6 +128,9 @@ void plan_options_from_environment(PlanOptions *ret);
  * without a root; *ret_reason then says why in a sentence (static string, may be NULL). */
 int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char **ret_reason);
 Plan *plan_free(Plan *p);
+/* A container's own lines of /etc/hosts (localhost, |hostname| on 127.0.1.1), newly allocated; NULL when out
+ * of memory. */
+char *plan_hosts_head(const char *hostname);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Plan *, plan_free);
 #define _cleanup_plan_free_ _cleanup_(plan_freep)
 

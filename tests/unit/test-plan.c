@@ -334,6 +334,50 @@ TEST(network_bridge) {
 
         ASSERT_EQ(plan_text("n", "[Container]\nImage=host\n", &p, NULL), 0);
         ASSERT_FALSE(p->network_bridge);
+        ASSERT_NULL(p->hosts_file);
+}
+
+/* Network=bridge and its joiners: /etc/hosts is a staging file of its own, bound in, which the monitor keeps
+ * current (network-names.h); also for Image=host, whose generated /etc is a layer; never a volume's. */
+TEST(network_bridge_hosts_file) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *op;
+
+        ASSERT_EQ(plan_text("b", "[Container]\nImage=host\nNetwork=bridge\nHostname=alpha\n", &p, NULL), 0);
+        ASSERT_STREQ(p->hosts_file, "/run/ctr/.staging/etc/hosts");
+        op = find_op(p, PLAN_BIND, "/etc/hosts");
+        ASSERT_NOT_NULL(op);
+        ASSERT_STREQ(op->source, p->hosts_file);
+        ASSERT_TRUE(op->launcher_file);
+        op = find_op(p, PLAN_WRITE, p->hosts_file);
+        ASSERT_NOT_NULL(op);
+        ASSERT_STREQ(op->content, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\talpha\n");
+        /* the other generated files stay the skeleton's */
+        ASSERT_NULL(find_op(p, PLAN_BIND, "/etc/hostname"));
+        p = plan_free(p);
+
+        ASSERT_EQ(plan_text("r", "[Container]\nRootDirectory=/r\nNetwork=bridge\n", &p, NULL), 0);
+        ASSERT_STREQ(p->hosts_file, "/run/ctr/.staging/etc/hosts");
+        ASSERT_STREQ(find_op(p, PLAN_BIND, "/etc/hosts")->source, p->hosts_file);
+        p = plan_free(p);
+
+        ASSERT_EQ(plan_text("j", "[Container]\nImage=host\nNetwork=container:b\n", &p, NULL), 0);
+        ASSERT_STREQ(p->hosts_file, "/run/ctr/.staging/etc/hosts");
+        p = plan_free(p);
+
+        ASSERT_EQ(plan_text("r", "[Container]\nRootDirectory=/r\n", &p, NULL), 0);
+        ASSERT_NULL(p->hosts_file);
+        p = plan_free(p);
+
+        ASSERT_EQ(plan_text("v", "[Container]\nImage=host\nNetwork=bridge\nVolume=/srv/hosts:/etc/hosts\n", &p,
+                            NULL), 0);
+        ASSERT_NULL(p->hosts_file);
+        ASSERT_STREQ(find_op(p, PLAN_BIND, "/etc/hosts")->source, "/srv/hosts");
+        p = plan_free(p);
+
+        ASSERT_EQ(plan_text("e", "[Container]\nRootDirectory=/r\nNetwork=bridge\nTmpfs=/etc\n", &p, NULL), 0);
+        ASSERT_NULL(p->hosts_file);
+        ASSERT_EQ(op_index(p, PLAN_BIND, "/etc/hosts"), -1);
 }
 
 TEST(unsupported) {
