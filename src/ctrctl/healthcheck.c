@@ -43,8 +43,8 @@ static int run_check(const char *name) {
                         check = ci.effective;
         }
         if (!check->health_cmd) {
-                log_error("Container '%s' has no health check (HealthCmd=, or a Healthcheck in its image).",
-                          name);
+                log_error("Container '%s' has no health check (HealthCmd=%s).", name,
+                          ci.store ? ", or a Healthcheck in its image" : "");
                 return CTRCTL_EXIT_NO_HEALTH_CHECK;
         }
         r = ctrctl_enter_target(c, name, &target);
