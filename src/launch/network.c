@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "log.h"
 #include "macro.h"
 #include "network-firewall.h"
 #include "network-lease.h"
@@ -130,6 +131,31 @@ void network_bridge_done(NetworkBridge *n) {
         n->lease_path = mfree(n->lease_path);
         n->elements = strv_free(n->elements);
         n->address = 0;
+}
+
+int network_restore(unsigned *ret_leases, unsigned *ret_elements) {
+        _cleanup_strv_free_ char **dead_veths = NULL;
+        _cleanup_close_ int lock = -EBADF;
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+
+        *ret_leases = *ret_elements = 0;
+        lock = network_lock();
+        if (lock < 0)
+                return log_error_errno(lock, "Failed to create or lock %s: %m", LOCK_PATH);
+        ctx = nft_open();
+        if (!ctx)
+                return log_oom();
+
+        /* the leases of monitors that are gone are not put back, and their veths go as at a start */
+        leases_collect(ctx, &dead_veths);
+        if (!strv_isempty(dead_veths)) {
+                _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+
+                if (link_open(&sk) >= 0)
+                        STRV_FOREACH(v, dead_veths)
+                                veth_delete(sk, *v);
+        }
+        return leases_restore(ctx, ret_leases, ret_elements);
 }
 
 const char *network_resolv_conf_source(void) {

@@ -93,9 +93,82 @@ for kind, port in ((socket.SOCK_STREAM, 8080), (socket.SOCK_STREAM, 8081), (sock
         systemctl stop ctr@ipbind.service
 }
 
+# Published ports after nftables.service replaced the ruleset (issue 16): the guest has no nftables package, so
+# nftables.service is Debian's unit with ctr-vm-nft (libnftables, from the payload) in place of nft, running
+# what Debian's /etc/nftables.conf begins with, "flush ruleset", on start, reload and stop. A second
+# ExecReload= line records whether the table "ip ctr" was gone after the flush: ctr-network-restore.service
+# (installed with ctr; nftables.service wants it through ctr's drop-in) reloads only after that.
+ipfw_nftables_unit() {
+        local nft
+        nft=$(command -v ctr-vm-nft) || skip "no ctr-vm-nft in the payload"
+        cat >/etc/systemd/system/nftables.service <<EOF
+[Unit]
+Description=nftables (the VM's stand-in: Debian's unit, nft by ctr-vm-nft, a ruleset that flushes)
+DefaultDependencies=no
+Before=network-pre.target shutdown.target
+Wants=network-pre.target
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=$nft "flush ruleset"
+ExecReload=$nft "flush ruleset"
+ExecReload=/bin/sh -c 'if $nft "list table ip ctr" >/dev/null 2>&1; then echo present; else echo flushed; fi >>/run/ipnft.log'
+ExecStop=$nft "flush ruleset"
+EOF
+        systemctl daemon-reload
+}
+
+ipnft_fetch() {
+        [[ $(/bin/busybox wget -q -T 5 -O - http://127.0.0.1:18057/index.html 2>/dev/null) == page-of-ipnft ]]
+}
+
+# restores N: ctr-network-restore.service has put back ipnft's port N times (start, reloads, restarts)
+ipnft_restores() {
+        [[ $(journalctl -q -o cat -u ctr-network-restore.service | grep -c 'Put back 1 published ports of 1 containers') == "$1" ]]
+}
+
+# vm-timeout: 240
+test_ipfw_ports_survive_nftables_reload() {
+        ipfw_need
+        ipfw_nftables_unit
+        assert_contains "$(unit_prop nftables.service Wants)" ctr-network-restore.service \
+                "nftables.service Wants= (ctr's drop-in)"
+        rm -f /run/ipnft.log
+        write_ctr ipnft "Network=bridge" "PublishPort=127.0.0.1:18057:8000" \
+                "Exec=/bin/busybox sh -c 'echo page-of-ipnft > /tmp/index.html; exec /bin/busybox httpd -f -p 8000 -h /tmp'"
+        systemctl daemon-reload
+        start_ctr ipnft
+        wait_for 30 ipnft_fetch
+        echo "ok: the published port answers"
+
+        # nftables.service's start flushes too; the restore follows it (After=)
+        systemctl start nftables.service
+        wait_for 30 ipnft_restores 1
+        assert_prop ctr-network-restore.service ActiveState active
+        wait_for 30 ipnft_fetch
+        echo "ok: the published port answers after systemctl start nftables"
+
+        systemctl reload nftables.service
+        wait_for 30 bash -c '[[ -s /run/ipnft.log ]]'
+        assert_eq "$(</run/ipnft.log)" flushed "the table right after nftables.service's reload"
+        wait_for 30 ipnft_restores 2
+        wait_for 30 ipnft_fetch
+        echo "ok: the published port answers after systemctl reload nftables"
+
+        systemctl restart nftables.service
+        wait_for 30 ipnft_restores 3
+        wait_for 30 ipnft_fetch
+        echo "ok: the published port answers after systemctl restart nftables"
+        systemctl stop ctr@ipnft.service
+}
+
 test_ipfw_cleanup() {
-        systemctl stop ctr@ipopen.service ctr@ipfw.service ctr@ipbind.service 2>/dev/null || true
+        systemctl stop ctr@ipopen.service ctr@ipfw.service ctr@ipbind.service ctr@ipnft.service 2>/dev/null || true
         systemctl reset-failed ctr@ipbind.service 2>/dev/null || true
-        rm -f /etc/ctr/ipopen.ctr /etc/ctr/ipfw.ctr /etc/ctr/ipbind.ctr
+        systemctl stop nftables.service ctr-network-restore.service 2>/dev/null || true
+        rm -f /etc/ctr/ipopen.ctr /etc/ctr/ipfw.ctr /etc/ctr/ipbind.ctr /etc/ctr/ipnft.ctr \
+                /etc/systemd/system/nftables.service /run/ipnft.log
         systemctl daemon-reload
 }
