@@ -11,7 +11,8 @@
 /* The scope is "ctr-NAME.scope": container_scope_name() (bus-util.h). */
 
 /* StartTransientUnit("ctr-NAME.scope", "fail", …) with PIDFDs= (PIDs= on systemd without it) of |pid|,
- * Slice=, Description=, Delegate=yes, the resource limits of |c|, DevicePolicy=closed + DeviceAllow= for the
+ * Slice=, Description=, Delegate=yes, the resource limits and the cgroup firewall (IPAddressAllow=/Deny=,
+ * SocketBindAllow=/Deny=; a systemd before 249 refuses the latter) of |c|, DevicePolicy=closed + DeviceAllow= for the
  * container's device nodes, KillSignal=/TimeoutStopSec= from StopSignal=/StopTimeoutSec=,
  * CollectMode=inactive-or-failed, BindsTo= and Before= |service| (the unit of the monitor, may be NULL
  * when not run from a unit). A stale scope of the same name is stopped first. Waits for the job's JobRemoved;
