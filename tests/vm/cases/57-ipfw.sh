@@ -2,8 +2,8 @@
 # The cgroup firewall (issue 16): IPAddressAllow=/IPAddressDeny= and SocketBindAllow=/SocketBindDeny= given to
 # ctr-NAME.scope, enforced by systemd's BPF programs on the workload, tested from inside (ctrctl exec enters
 # the scope's cgroup as the workload). ipfw serves on port 8000 in its own network namespace and may reach
-# 127.0.0.1 only: a fetch from 127.0.0.1 answers, one from 127.0.0.2 (loopback too, the same server) is
-# refused by the filter. ipopen, the same without the keys, reaches both: the control.
+# 127.0.0.1 only: a fetch from 127.0.0.1 answers, one from 127.0.0.2 (loopback too, the same server) gets no
+# answer, its packets dropped by the filter. ipopen, the same without the keys, reaches both: the control.
 
 ipfw_need() {
         need_launch_scope
@@ -18,13 +18,7 @@ ipfw_server() {   # NAME, then more [Container] lines
                 "Exec=/bin/busybox sh -c 'echo page-of-$name > /tmp/index.html; exec /bin/busybox httpd -f -p 8000 -h /tmp'"
 }
 
-# fetch NAME ADDRESS: the page, fetched from inside NAME, with wget's messages (the guest's busybox wget has
-# no -T: bounded from outside)
-ipfw_fetch() {
-        timeout 30 ctrctl exec "$1" -- /bin/busybox wget -O - "http://$2:8000/index.html" 2>&1
-}
-
-# page NAME ADDRESS: the page alone, or nothing
+# page NAME ADDRESS: the page alone, or nothing (the guest's busybox wget has no -T: bounded from outside)
 ipfw_page() {
         timeout 30 ctrctl exec "$1" -- /bin/busybox wget -q -O - "http://$2:8000/index.html" 2>/dev/null
 }
@@ -53,12 +47,15 @@ test_ipfw_ip_address_allow_one() {
         assert_eq "$(unit_prop ctr-ipfw.scope IPAddressAllow)" "127.0.0.1/32" "ctr-ipfw.scope IPAddressAllow"
         # the allowed address answers (once httpd listens) ...
         wait_for 30 bash -c "[[ \$(ctrctl exec ipfw -- /bin/busybox wget -q -O - http://127.0.0.1:8000/index.html) == page-of-ipfw ]]"
-        # ... and another one is refused by the cgroup filter (EPERM), not by a missing server
+        # ... and another one is not: the filter drops its packets, so the connection never completes (TCP
+        # takes a dropped SYN for congestion and retries: no error, only no answer, here bounded at 10 s);
+        # ipopen, the same container without the keys, fetched from 127.0.0.2 above
         local out rc=0
-        out=$(ipfw_fetch ipfw 127.0.0.2) || rc=$?
+        out=$(timeout 10 ctrctl exec ipfw -- /bin/busybox wget -O - http://127.0.0.2:8000/index.html 2>&1) || rc=$?
+        echo "$out"
         [[ $rc -ne 0 ]] || fail "the fetch from 127.0.0.2 succeeded under IPAddressDeny=any: $out"
-        assert_contains "$out" "Operation not permitted" "the refused fetch"
         assert_not_contains "$out" "page-of-ipfw"
+        echo "ok: no answer from 127.0.0.2 (status $rc)"
         # ctrctl inspect shows the keys as systemd prints them
         out=$(ctrctl inspect ipfw)
         assert_contains "$out" '"ip_address_deny":["0.0.0.0/0","::/0"]' "ctrctl inspect"
@@ -85,7 +82,8 @@ test_ipfw_socket_bind() {
                 return 0
         fi
         start_ctr ipbind
-        assert_eq "$(unit_prop ctr-ipbind.scope SocketBindAllow)" "tcp:8080" "ctr-ipbind.scope SocketBindAllow"
+        # (systemctl show of 257 prints it "tcp8080")
+        assert_contains "$(unit_prop ctr-ipbind.scope SocketBindAllow)" "8080" "ctr-ipbind.scope SocketBindAllow"
         local out
         out=$(ctrctl exec ipbind -- python3 -c '
 import errno, socket
