@@ -65,6 +65,20 @@ static void json_scaled(JsonWriter *w, const char *key, uint64_t v, uint32_t sca
                 json_field_limit(w, key, v, LIMIT_UNSET);
 }
 
+/* The cgroup firewall keys as systemd prints them: ["10.0.0.0/8", "::1/128"], ["ipv4:tcp:8080", "any"]; []
+ * when not set. One of |p| and |b| is given. */
+static void json_firewall(JsonWriter *w, const char *key, const IPAddressPrefix *p, const SocketBindRule *b,
+                          size_t n) {
+        char buf[IP_ACCESS_STRING_MAX];
+
+        json_key(w, key);
+        json_begin_array(w);
+        for (size_t i = 0; i < n; i++)
+                json_string(w, p ? ip_address_prefix_to_string(p + i, buf, sizeof(buf)) :
+                                   socket_bind_rule_to_string(b + i, buf, sizeof(buf)));
+        json_end_array(w);
+}
+
 /* "private_users": the mode in effect and the range recorded for the container (null before its first start) */
 static void print_private_users(JsonWriter *w, const Container *c) {
         PrivateUsers mode = container_private_users(c);
@@ -227,6 +241,10 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_scaled(w, "tasks_max", c->tasks_max, c->tasks_max_scale);
         json_field_limit(w, "io_weight", c->io_weight, LIMIT_UNSET);
         json_field_string(w, "slice", container_slice(c));
+        json_firewall(w, "ip_address_allow", c->ip_address_allow, NULL, c->n_ip_address_allow);
+        json_firewall(w, "ip_address_deny", c->ip_address_deny, NULL, c->n_ip_address_deny);
+        json_firewall(w, "socket_bind_allow", NULL, c->socket_bind_allow, c->n_socket_bind_allow);
+        json_firewall(w, "socket_bind_deny", NULL, c->socket_bind_deny, c->n_socket_bind_deny);
 
         json_field_string(w, "stop_signal", signal_to_string(c->stop_signal > 0 ? c->stop_signal : SIGTERM));
         json_field_limit(w, "stop_timeout_usec", c->stop_timeout_usec, UINT64_MAX - 1);

@@ -34,18 +34,22 @@
 static bool arg_no_scope = false;
 static bool arg_print_plan = false;
 static bool arg_no_pty = false;
+static bool arg_restore_network = false;
 static char **arg_config_path = NULL;
 
 static void help(void) {
-        printf("%s [OPTIONS…] NAME|FILE\n\n"
+        printf("%s [OPTIONS…] NAME|FILE\n"
+               "%s --restore-network\n\n"
                "Run a container: NAME from the .ctr search path, or FILE (any path containing '/').\n\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
                "     --no-scope          Do not ask systemd for a scope (run without systemd)\n"
                "     --config-path=DIRS  Search the .ctr in these directories (colon-separated)\n"
                "     --print-plan        Print the planned operations and exit\n"
-               "     --no-pty            No pty for the container: a terminal on stdio is relayed through pipes\n",
-               program_invocation_short_name);
+               "     --no-pty            No pty for the container: a terminal on stdio is relayed through pipes\n"
+               "     --restore-network   Put back the nftables table and the published ports of the running\n"
+               "                         bridged containers (after a flush of the ruleset), then exit\n",
+               program_invocation_short_name, program_invocation_short_name);
 }
 
 static int parse_argv(int argc, char *argv[]) {
@@ -55,6 +59,7 @@ static int parse_argv(int argc, char *argv[]) {
                 ARG_CONFIG_PATH,
                 ARG_PRINT_PLAN,
                 ARG_NO_PTY,
+                ARG_RESTORE_NETWORK,
         };
         static const struct option options[] = {
                 { "help",        no_argument,       NULL, 'h'             },
@@ -63,6 +68,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "config-path", required_argument, NULL, ARG_CONFIG_PATH },
                 { "print-plan",  no_argument,       NULL, ARG_PRINT_PLAN  },
                 { "no-pty",      no_argument,       NULL, ARG_NO_PTY      },
+                { "restore-network", no_argument,   NULL, ARG_RESTORE_NETWORK },
                 {}
         };
         int c, r;
@@ -91,10 +97,18 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_NO_PTY:
                         arg_no_pty = true;
                         break;
+                case ARG_RESTORE_NETWORK:
+                        arg_restore_network = true;
+                        break;
                 default:
                         return -EINVAL;
                 }
 
+        if (arg_restore_network) {
+                if (optind != argc)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--restore-network takes no NAME or FILE.");
+                return 1;
+        }
         if (optind != argc - 1)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Expected exactly one NAME or FILE, see --help.");
         return 1;
@@ -177,6 +191,14 @@ static int run(int argc, char *argv[]) {
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+
+        if (arg_restore_network) {
+                unsigned leases, elements;
+
+                r = network_restore(&leases, &elements);
+                log_info("Put back %u published ports of %u containers on the bridge.", elements, leases);
+                return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        }
 
         r = load(argv[optind], &c);
         if (r < 0)

@@ -14,11 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buffer.h"
 #include "fd-util.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
 #include "mkdir-util.h"
+#include "network-firewall.h"
 #include "network-lease.h"
 #include "network-link.h"
 #include "network-names.h"
@@ -47,8 +49,8 @@ static bool lease_owner_alive(const char *first_line) {
         return pid_stat_field(pid, 22, &now) >= 0 && now == start;
 }
 
-/* A lease's first line, "NAME PID STARTTIME", whatever follows it (a lease of an older ctr-launch listed its map
- * elements after it, any number of them) */
+/* A lease's first line, "NAME PID STARTTIME", whatever follows it (the map elements its ports were published
+ * as, any number of them, lease_add_elements()) */
 static int lease_first_line(const char *path, char **ret) {
         _cleanup_close_ int fd = -EBADF;
         char buf[512];
@@ -107,7 +109,7 @@ static void lease_hosts_line(const char *first_line, uint32_t address, char ***h
                 (void) strv_consume(hosts, l);
 }
 
-/* Only a lease's first line is read, whatever its size (one of an older ctr-launch listed its ports). The host
+/* Only a lease's first line is read, whatever its size (the rest lists its ports). The host
  * ends of their veth pairs go to |ret_dead_veths| for the caller to delete (their containers may still run,
  * holding an address that is free again), except a name a live lease's container has too. */
 void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths, char ***ret_hosts) {
@@ -221,4 +223,98 @@ int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Con
         strprintf_replace(ret_error, "No free address left in %s/%u", network_address_format(network, net),
                           prefixlen);
         return -EADDRNOTAVAIL;
+}
+
+int lease_add_elements(const char *path, char *const *elements) {
+        _cleanup_buffer_ Buffer text = {};
+        _cleanup_close_ int fd = -EBADF;
+        int r = 0;
+
+        if (strv_isempty(elements))
+                return 0;
+        STRV_FOREACH(e, elements)
+                if (r >= 0 && (r = buffer_puts(&text, *e)) >= 0)
+                        r = buffer_putc(&text, '\n');
+        if (r < 0)
+                return r;
+        fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return negative_errno();
+        r = loop_write(fd, text.data, text.size);
+        if (r >= 0 && close(TAKE_FD(fd)) < 0)
+                r = negative_errno();
+        return r;
+}
+
+/* A line lease_add_elements() wrote: "publish { tcp . 8080 : 10.121.0.5 . 80 }" or "publish_addr { … : … }",
+ * one element with its data, nothing that nft would read as a second command. (The leases of an older
+ * ctr-launch listed keys without data: those are not put back.) */
+static bool lease_element_valid(const char *line) {
+        return (startswith(line, "publish { ") || startswith(line, "publish_addr { ")) && strstr(line, " : ") &&
+                endswith(line, " }") && !strpbrk(line, ";#\\\"");
+}
+
+int leases_restore(struct nft_ctx *ctx, unsigned *ret_leases, unsigned *ret_elements) {
+        unsigned n_leases = 0, n_elements = 0;
+        int ret = 0;
+        DirIter it;
+        const struct dirent64 *de;
+
+        if (dir_iter_open(AT_FDCWD, LEASES_DIR, &it) < 0) {
+                *ret_leases = *ret_elements = 0;
+                return 0;
+        }
+        while (dir_iter_next(&it, &de) > 0) {
+                _cleanup_free_ char *path = strprintf("%s/%s", LEASES_DIR, de->d_name), *buf = NULL;
+                _cleanup_buffer_ Buffer cmd = {};
+                _cleanup_free_ char *error = NULL;
+                unsigned n = 0;
+                char *line, *next;
+                int r;
+
+                if (!path)
+                        return -ENOMEM;
+                r = read_full_file_at(AT_FDCWD, path, 16U << 20, &buf, NULL);
+                if (r < 0 || !lease_owner_alive(buf))
+                        continue;       /* gone meanwhile, or its monitor is: leases_collect()'s */
+                /* the table once there is a container on the bridge: its NAT to the outside too */
+                if (n_leases++ == 0) {
+                        r = nft_ensure_table(ctx, &error);
+                        if (r < 0) {
+                                log_warning("%s", strna(error));
+                                dir_iter_close(&it);
+                                return r;
+                        }
+                }
+                line = strchr(buf, '\n');
+                for (line = line ? line + 1 : NULL; line && *line; line = next) {
+                        next = strchr(line, '\n');
+                        if (next)
+                                *next++ = '\0';
+                        if (!lease_element_valid(line))
+                                continue;
+                        if (buffer_puts(&cmd, "add element ip ctr ") < 0 || buffer_puts(&cmd, line) < 0 ||
+                            buffer_putc(&cmd, '\n') < 0)
+                                return -ENOMEM;
+                        n++;
+                }
+                if (n == 0)
+                        continue;
+                /* one transaction per container: a key another container published since stays its own */
+                if (buffer_putc(&cmd, '\0') < 0)
+                        return -ENOMEM;
+                r = nft_run(ctx, cmd.data, &error);
+                if (r < 0) {
+                        buf[strcspn(buf, " \n")] = '\0';
+                        log_warning("Failed to put back the %u published ports of container '%s' (lease %s): %s",
+                                    n, buf, de->d_name, strna(error));
+                        ret = r;
+                        continue;
+                }
+                n_elements += n;
+        }
+        dir_iter_close(&it);
+        *ret_leases = n_leases;
+        *ret_elements = n_elements;
+        return ret;
 }

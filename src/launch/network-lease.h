@@ -31,3 +31,11 @@ int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Con
                NetworkBridge *n, char **ret_error);
 /* The container holding |address|'s lease, from its first word ("?" when unknown); NULL when out of memory. */
 char *lease_name(uint32_t address);
+/* Appends |elements| to the lease at |path|, one a line: its published ports as map elements with their data
+ * ("publish { tcp . 8080 : 10.121.0.5 . 80 }"), what leases_restore() puts back. */
+int lease_add_elements(const char *path, char *const *elements);
+/* After "flush ruleset" (nftables.service's reload or restart): makes the table "ip ctr" again when a live
+ * lease exists, and puts back the published ports of every live lease, one transaction per lease. Counts the
+ * live leases and the elements put back; < 0 when the table or one lease's ports could not be (logged), the
+ * other leases' are still put back. Under the lock, after leases_collect(). */
+int leases_restore(struct nft_ctx *ctx, unsigned *ret_leases, unsigned *ret_elements);

@@ -245,6 +245,7 @@ static int host_listeners(Published **ret, size_t *ret_n) {
 
 int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, char **ret_error) {
         _cleanup_strv_free_ char **elements = NULL;    /* ours only once the transaction added them */
+        _cleanup_strv_free_ char **restore = NULL;      /* the same with their data, for the lease */
         _cleanup_free_ char *cmd = NULL, *conflict = NULL;
         _cleanup_fclose_ FILE *f = NULL;                /* after |cmd|: closed before that is freed */
         _cleanup_free_ Published *published = NULL, *listeners = NULL;
@@ -316,11 +317,15 @@ int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, cha
                                 element = strprintf("publish { %s . %u }", proto, hp);
                         if (!element || strv_extend(&elements, element) < 0)
                                 return -ENOMEM;
+                        free(element);
                         if (m->host_address)
-                                fprintf(f, "add element ip ctr publish_addr { %s . %s . %u : %s . %u }\n",
-                                        m->host_address, proto, hp, a, cp);
+                                element = strprintf("publish_addr { %s . %s . %u : %s . %u }", m->host_address,
+                                                    proto, hp, a, cp);
                         else
-                                fprintf(f, "add element ip ctr publish { %s . %u : %s . %u }\n", proto, hp, a, cp);
+                                element = strprintf("publish { %s . %u : %s . %u }", proto, hp, a, cp);
+                        if (!element || strv_extend(&restore, element) < 0)
+                                return -ENOMEM;
+                        fprintf(f, "add element ip ctr %s\n", element);
                 }
         }
         if (fclose(TAKE_PTR(f)) != 0)
@@ -343,8 +348,13 @@ int ports_publish(const Container *c, struct nft_ctx *ctx, NetworkBridge *n, cha
                         strprintf_replace(ret_error, "PublishPort=: %s", strna(*ret_error));
                 return r;
         }
-        /* Not listed in the lease: it was written before they existed, and its address is what collecting
-         * it deletes them by, so a monitor killed at any point leaves nothing that is not collected. */
+        /* Collecting the lease deletes them by its address, so a monitor killed at any point leaves nothing that
+         * is not collected. Listed in it as well, for leases_restore() after a flush of the ruleset: a failure
+         * to list them only costs that. */
         n->elements = TAKE_PTR(elements);
+        r = lease_add_elements(n->lease_path, restore);
+        if (r < 0)
+                log_warning_errno(r, "Container '%s': failed to list its published ports in the lease %s, they "
+                                  "will not be put back after a reload of the firewall: %m", c->name, n->lease_path);
         return 0;
 }

@@ -150,6 +150,33 @@ void network_bridge_done(NetworkBridge *n) {
         n->address = 0;
 }
 
+int network_restore(unsigned *ret_leases, unsigned *ret_elements) {
+        _cleanup_strv_free_ char **dead_veths = NULL, **hosts = NULL;
+        _cleanup_close_ int lock = -EBADF;
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+
+        *ret_leases = *ret_elements = 0;
+        lock = network_lock();
+        if (lock < 0)
+                return log_error_errno(lock, "Failed to create or lock %s: %m", LOCK_PATH);
+        ctx = nft_open();
+        if (!ctx)
+                return log_oom();
+
+        /* the leases of monitors that are gone are not put back, their veths go as at a start, and they leave
+         * the names list */
+        leases_collect(ctx, &dead_veths, &hosts);
+        if (!strv_isempty(dead_veths)) {
+                _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+
+                if (link_open(&sk) >= 0)
+                        STRV_FOREACH(v, dead_veths)
+                                veth_delete(sk, *v);
+                (void) hosts_list_write(hosts);
+        }
+        return leases_restore(ctx, ret_leases, ret_elements);
+}
+
 const char *network_resolv_conf_source(void) {
         _cleanup_free_ char *buf = NULL;
         bool loopback_only = true, any = false;

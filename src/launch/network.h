@@ -41,6 +41,12 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
  * exited). */
 void network_bridge_done(NetworkBridge *n);
 
+/* ctr-launch --restore-network, for ctr-network-restore.service after nftables.service reloaded or restarted
+ * (its "flush ruleset" drops the table "ip ctr"): the table again, and the published ports of every running
+ * bridged container from its lease. Nothing when no container is on the bridge. Logs; returns < 0 when
+ * something could not be put back. */
+int network_restore(unsigned *ret_leases, unsigned *ret_elements);
+
 /* "10.121.0.5" into |buf| (at least 16 bytes). */
 const char *network_address_format(uint32_t address, char *buf);
 /* "10.121.0.5" into |ret| (host byte order); false when |s| is no IPv4 address in dotted quad form. */

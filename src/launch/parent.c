@@ -291,6 +291,9 @@ static int place_in_scope(const Container *c, const Plan *p, pid_t pid, int pidf
         if (r < 0)
                 return log_error_errno(r, "Failed to start the scope for container '%s': %s", c->name,
                                        error ?: strerror(-r));
+        r = scope_firewall_check(bus, c, &error);
+        if (r < 0)
+                return log_error_errno(r, "Container '%s': %s", c->name, error ?: strerror(-r));
         /* before the release: the workload finds its cgroup its own from the start */
         if (p->private_users) {
                 r = scope_delegate(bus, c->name, p->userns.base, p->userns.base, &error);
@@ -320,6 +323,14 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 log_error_errno(SYNTHETIC_ERRNO(EHOSTDOWN),
                                 "systemd is not running on this machine, so there is no scope to ask for; "
                                 "run with --no-scope to start the container without one.");
+                return EXIT_SETUP;
+        }
+        /* The cgroup firewall is the scope's: without one, nothing would enforce it. */
+        if (opts->no_scope && container_has_cgroup_firewall(c)) {
+                log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
+                                "Container '%s' sets IPAddressAllow=, IPAddressDeny=, SocketBindAllow= or "
+                                "SocketBindDeny=, which the scope's cgroup enforces: it cannot run with --no-scope.",
+                                c->name);
                 return EXIT_SETUP;
         }
 

@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "bus-util.h"
@@ -113,6 +115,65 @@ static int append_scale(sd_bus_message *m, const char *key, uint32_t scale) {
         return sd_bus_message_append(m, "(sv)", key, "u", scale);
 }
 
+/* Opens "(sv)" with |key| and a variant holding an array of |element| ("(ss)", "(iayu)"): three containers
+ * for the caller to fill and close_property() to close. */
+static int open_array_property(sd_bus_message *m, const char *key, const char *element) {
+        char variant[16];
+        int r;
+
+        (void) snprintf(variant, sizeof(variant), "a%s", element);
+        r = sd_bus_message_open_container(m, 'r', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", key);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', variant);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', element);
+        return r;
+}
+
+static int close_property(sd_bus_message *m, int depth) {
+        int r = 0;
+
+        for (int i = 0; r >= 0 && i < depth; i++)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
+/* IPAddressAllow=/IPAddressDeny=: a(iayu), the family, the address's bytes and the prefix length */
+static int append_ip_prefixes(sd_bus_message *m, const char *key, const IPAddressPrefix *p, size_t n) {
+        int r;
+
+        if (n == 0)
+                return 0;
+        r = open_array_property(m, key, "(iayu)");
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                r = sd_bus_message_open_container(m, 'r', "iayu");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "i", (int32_t) p[i].family);
+                if (r >= 0)
+                        r = sd_bus_message_append_array(m, 'y', p[i].address, p[i].family == AF_INET6 ? 16 : 4);
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "u", (uint32_t) p[i].prefixlen);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+        }
+        return r < 0 ? r : close_property(m, 3);
+}
+
+/* SocketBindAllow=/SocketBindDeny=: a(iiqq), the family, the protocol, how many ports and the first */
+static int append_socket_binds(sd_bus_message *m, const char *key, const SocketBindRule *b, size_t n) {
+        int r;
+
+        if (n == 0)
+                return 0;
+        r = open_array_property(m, key, "(iiqq)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(m, "(iiqq)", (int32_t) b[i].family, (int32_t) b[i].protocol,
+                                          b[i].nr_ports, b[i].port_min);
+        return r < 0 ? r : close_property(m, 3);
+}
+
 static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, int pidfd, const char *service,
                              const uint8_t *cpus, size_t n_cpus) {
         _cleanup_free_ char *description = NULL;
@@ -142,21 +203,11 @@ static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, i
                 return r;
 
         /* DeviceAllow=: a(ss) of node and access */
-        r = sd_bus_message_open_container(m, 'r', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", "DeviceAllow");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'v', "a(ss)");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        r = open_array_property(m, "DeviceAllow", "(ss)");
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(scope_devices); i++)
                 r = sd_bus_message_append(m, "(ss)", scope_devices[i].path, scope_devices[i].access);
         if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
+                r = close_property(m, 3);
         if (r < 0)
                 return r;
 
@@ -172,6 +223,14 @@ static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, i
             (r = append_u64(m, "TasksMax", c->tasks_max)) < 0 ||
             (r = append_scale(m, "TasksMaxScale", c->tasks_max_scale)) < 0 ||
             (r = append_u64(m, "IOWeight", c->io_weight)) < 0)
+                return r;
+
+        /* The cgroup firewall: systemd's BPF programs on the scope's cgroup filter every socket of the
+         * workload, whatever its network namespace; scope_firewall_check() confirms they are attached. */
+        if ((r = append_ip_prefixes(m, "IPAddressAllow", c->ip_address_allow, c->n_ip_address_allow)) < 0 ||
+            (r = append_ip_prefixes(m, "IPAddressDeny", c->ip_address_deny, c->n_ip_address_deny)) < 0 ||
+            (r = append_socket_binds(m, "SocketBindAllow", c->socket_bind_allow, c->n_socket_bind_allow)) < 0 ||
+            (r = append_socket_binds(m, "SocketBindDeny", c->socket_bind_deny, c->n_socket_bind_deny)) < 0)
                 return r;
 
         if (cpus) {
@@ -304,6 +363,13 @@ int scope_start(sd_bus *bus, const Container *c, pid_t pid, int pidfd, const cha
                                 return r;
                         continue;
                 }
+                if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_PROPERTY_READ_ONLY) && error.message &&
+                    strstr(error.message, "SocketBind")) {
+                        /* systemd before 249: the unit would have to start without the rules */
+                        strprintf_replace(ret_error, "SocketBindAllow=/SocketBindDeny= need systemd 249 or later, "
+                                          "this one does not know them (%s)", error.message);
+                        return r;
+                }
                 if (r < 0) {
                         if (error.message)
                                 strprintf_replace(ret_error, "%s", error.message);
@@ -384,10 +450,9 @@ static const char *const delegated_files[] = {
         "cgroup.threads",
 };
 
-int scope_delegate(sd_bus *bus, const char *name, uid_t uid, gid_t gid, char **ret_error) {
+int scope_cgroup_open(sd_bus *bus, const char *name, char **ret_path, char **ret_error) {
         _cleanup_free_ char *unit = NULL, *cgroup = NULL, *path = NULL;
-        _cleanup_close_ int dir_fd = -EBADF;
-        int r;
+        int fd, r;
 
         if (!bus || !name)
                 return -EINVAL;
@@ -405,8 +470,26 @@ int scope_delegate(sd_bus *bus, const char *name, uid_t uid, gid_t gid, char **r
         if (!path)
                 return -ENOMEM;
 
-        dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dir_fd < 0 || fchown(dir_fd, uid, gid) < 0) {
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                r = -errno;
+                strprintf_replace(ret_error, "Failed to open '%s': %s", path, strerror(-r));
+                return r;
+        }
+        if (ret_path)
+                *ret_path = TAKE_PTR(path);
+        return fd;
+}
+
+int scope_delegate(sd_bus *bus, const char *name, uid_t uid, gid_t gid, char **ret_error) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+        int r;
+
+        dir_fd = scope_cgroup_open(bus, name, &path, ret_error);
+        if (dir_fd < 0)
+                return dir_fd;
+        if (fchown(dir_fd, uid, gid) < 0) {
                 r = -errno;
                 strprintf_replace(ret_error, "Failed to delegate '%s' to the container's root: %s", path,
                                strerror(-r));

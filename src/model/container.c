@@ -137,6 +137,10 @@ Container *container_free(Container *c) {
         tmpfs_free_many(c->tmpfs, c->n_tmpfs);
         free(c->network_container);
         port_mapping_free_many(c->ports, c->n_ports);
+        free(c->ip_address_allow);
+        free(c->ip_address_deny);
+        free(c->socket_bind_allow);
+        free(c->socket_bind_deny);
         free(c->seccomp_profile);
         free(c->allowed_cpus);
         free(c->slice);
@@ -146,6 +150,11 @@ Container *container_free(Container *c) {
 
 const char *container_hostname(const Container *c) {
         return c->hostname ?: c->name;
+}
+
+bool container_has_cgroup_firewall(const Container *c) {
+        return c->n_ip_address_allow > 0 || c->n_ip_address_deny > 0 || c->n_socket_bind_allow > 0 ||
+                c->n_socket_bind_deny > 0;
 }
 
 const char *container_joins(const Container *c) {

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "macro.h"
+#include "ip-access.h"
 #include "parse-util.h"
 #include "port-mapping.h"
 #include "time-util.h"
@@ -164,6 +165,15 @@ typedef struct Container {
         PortMapping *ports;     /* PublishPort= */
         size_t n_ports;
         unsigned join_namespaces; /* JoinNamespaces=: JOIN_NAMESPACE_* of network_container also joined */
+        /* the scope's cgroup firewall (keys-firewall.c), in file order; empty = the key not set */
+        IPAddressPrefix *ip_address_allow;      /* IPAddressAllow= */
+        size_t n_ip_address_allow;
+        IPAddressPrefix *ip_address_deny;       /* IPAddressDeny= */
+        size_t n_ip_address_deny;
+        SocketBindRule *socket_bind_allow;      /* SocketBindAllow= */
+        size_t n_socket_bind_allow;
+        SocketBindRule *socket_bind_deny;       /* SocketBindDeny= */
+        size_t n_socket_bind_deny;
 
         /* privileges: capability bitmasks, bit N = capability number N */
         uint64_t add_capabilities;     /* AddCapability= */
@@ -225,6 +235,9 @@ const char *container_hostname(const Container *c);
 const char *container_joins(const Container *c) _pure_;
 /* "ipc uts": the JoinNamespaces= flags |j| as the key takes them, "" for none. */
 const char *join_namespaces_to_string(unsigned j) _const_;
+/* Whether any of IPAddressAllow=, IPAddressDeny=, SocketBindAllow=, SocketBindDeny= is set: the firewall only
+ * the scope's cgroup can carry. */
+bool container_has_cgroup_firewall(const Container *c) _pure_;
 /* Slice the scope goes into: Slice= or machine.slice. */
 const char *container_slice(const Container *c);
 

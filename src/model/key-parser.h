@@ -76,6 +76,12 @@ int key_network(KeyContext *k, const char *v);
 int key_publish_port(KeyContext *k, const char *v);
 int key_join_namespaces(KeyContext *k, const char *v);
 
+/* keys-firewall.c: the scope's cgroup firewall */
+int key_ip_address_allow(KeyContext *k, const char *v);
+int key_ip_address_deny(KeyContext *k, const char *v);
+int key_socket_bind_allow(KeyContext *k, const char *v);
+int key_socket_bind_deny(KeyContext *k, const char *v);
+
 /* keys-resources.c: what the scope is given */
 int key_memory_max(KeyContext *k, const char *v);
 int key_memory_high(KeyContext *k, const char *v);

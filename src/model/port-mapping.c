@@ -11,8 +11,7 @@
 #include "port-mapping.h"
 #include "string-util.h"
 
-/* "80" or "80-81" → first port and count. */
-static int parse_port_range(const char *s, uint16_t *ret_port, unsigned *ret_count) {
+int parse_port_range(const char *s, uint16_t *ret_port, unsigned *ret_count) {
         const char *dash = strchr(s, '-');
         unsigned a, b;
 

@@ -13,5 +13,9 @@ typedef struct PortMapping {
         int protocol;           /* IPPROTO_TCP (default) or IPPROTO_UDP */
 } PortMapping;
 
+/* "80" or "80-81" → the first port and how many (ports 1-65535, the range not backwards): PublishPort= and
+ * SocketBindAllow=. */
+int parse_port_range(const char *s, uint16_t *ret_port, unsigned *ret_count);
+
 /* "8080:80", "127.0.0.1:8080:80", "[::1]:8080:80", "8080:80/udp", "8000-8001:80-81". */
 int parse_port_mapping(const char *s, PortMapping *ret);
