@@ -160,7 +160,8 @@ int verb_security(int argc, char *argv[]) {
                 r = security_exposure(c, &e);
                 if (r < 0)
                         return log_error_errno(r, "Failed to score '%s': %m", argv[i]);
-                qsort(e.items, e.n, sizeof(ExposureItem), item_compare);
+                if (e.n > 1)    /* qsort() of NULL, even of 0 items, is undefined */
+                        qsort(e.items, e.n, sizeof(ExposureItem), item_compare);
                 if (arg_json)
                         print_json(&w, c, &e);
                 else
