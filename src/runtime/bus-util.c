@@ -293,9 +293,21 @@ void bus_job_done(BusJob *j) {
         j->error = 0;
 }
 
+/* The bound of one call that queues a job: what is left until |deadline|, or BUS_JOB_TIMEOUT_USEC when there is
+ * none (sd_bus_call() takes 0 as its default, so never less than 1 µs). */
+static uint64_t enqueue_timeout(uint64_t deadline) {
+        uint64_t now;
+
+        if (deadline == UINT64_MAX)
+                return BUS_JOB_TIMEOUT_USEC;
+        now = now_monotonic_usec();
+        return deadline > now ? deadline - now : 1;
+}
+
 int bus_unit_jobs(sd_bus *bus, BusJob *jobs, size_t n, uint64_t timeout_usec) {
         _cleanup_bus_slot_ sd_bus_slot *slot = NULL;
         JobsWait w = { .jobs = jobs, .n = n };
+        uint64_t deadline = deadline_after(timeout_usec);
         int r;
 
         if (n == 0)
@@ -319,7 +331,10 @@ int bus_unit_jobs(sd_bus *bus, BusJob *jobs, size_t n, uint64_t timeout_usec) {
                         r = sd_bus_message_append(m, "ss", jobs[i].unit, "replace");
                 if (r < 0)
                         return r;
-                r = sd_bus_call(bus, m, 0, &error, &reply);
+                /* not sd-bus' default 25 s: with a thousand launchers asking for scopes at once, systemd
+                 * answered a call after more than that in the guest, and the job it had queued then ran
+                 * unwaited for, reported as refused */
+                r = sd_bus_call(bus, m, enqueue_timeout(deadline), &error, &reply);
                 if (r >= 0)
                         r = sd_bus_message_read(reply, "o", &job);
                 if (r < 0) {
@@ -336,7 +351,7 @@ int bus_unit_jobs(sd_bus *bus, BusJob *jobs, size_t n, uint64_t timeout_usec) {
                         return -ENOMEM;
                 w.pending++;
         }
-        return bus_wait_until(bus, deadline_after(timeout_usec), jobs_wait_finished, &w);
+        return bus_wait_until(bus, deadline, jobs_wait_finished, &w);
 }
 
 int bus_list_units(sd_bus *bus, const char *pattern, BusListUnitsCallback callback, void *userdata) {

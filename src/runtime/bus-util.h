@@ -87,8 +87,8 @@ typedef struct BusJob {
 
 void bus_job_done(BusJob *j);
 /* Queues every job of |jobs|, then waits until each has its JobRemoved, at most |timeout_usec| in all
- * (UINT64_MAX: as long as systemd takes; else -ETIMEDOUT, the jobs themselves go on, the ones finished have
- * their result). A call systemd refuses fills
+ * (UINT64_MAX: as long as systemd takes, each call that queues one bounded by BUS_JOB_TIMEOUT_USEC; else
+ * -ETIMEDOUT, the jobs themselves go on, the ones finished have their result). A call systemd refuses fills
  * that job's error and error_message and is no failure of the whole; -errno for the bus itself only. */
 int bus_unit_jobs(sd_bus *bus, BusJob *jobs, size_t n, uint64_t timeout_usec);
 
