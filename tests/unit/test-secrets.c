@@ -8,6 +8,7 @@
 #include "name-util.h"
 #include "plan.h"
 #include "string-util.h"
+#include "test-load.h"
 #include "test.h"
 
 #define HEADER "[Container]\nImage=host\n"
@@ -15,17 +16,10 @@
 /* Loads |text| as web.ctr; *ret_message gets the first diagnostic as "web.ctr:LINE: MESSAGE" (static). */
 static int load(const char *text, Container **ret, const char **ret_message) {
         static char buf[1024];
-        _cleanup_tmpdir_ char *dir = test_mkdtemp();
-        _cleanup_free_ char *path = NULL;
         Diagnostics d = {};
         int r;
 
-        if (!dir || asprintf(&path, "%s/web.ctr", dir) < 0)
-                return -ENOMEM;
-        r = test_write(dir, "web.ctr", text);
-        if (r < 0)
-                return r;
-        r = container_load_file(path, NULL, NULL, &d, ret);
+        r = test_load_ctr_text_diag("web", text, &d, ret);
         if (d.n > 0)
                 snprintf(buf, sizeof(buf), "web.ctr:%u: %s", d.items[0].line, d.items[0].message);
         else
