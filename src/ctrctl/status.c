@@ -201,6 +201,10 @@ static void print_volumes(const Container *c) {
         }
         for (size_t i = 0; i < c->n_tmpfs; i++)
                 printf("%11s tmpfs → %s\n", i == 0 && c->n_volumes == 0 ? "Volumes:" : "", c->tmpfs[i].destination);
+        /* Secret=: credentials of the service by name (none set: every credential it is given) */
+        for (size_t i = 0; i < c->n_secrets; i++)
+                printf("%11s credential %s → %s\n", i == 0 ? "Secrets:" : "", c->secrets[i].name,
+                       c->secrets[i].target);
 }
 
 /* One "LABEL: VALUE (ORIGIN)" line; the value escaped, since an image's config is a stranger's text. */

@@ -38,6 +38,7 @@
 #include "proc-util.h"
 #include "runtime-state.h"
 #include "scope.h"
+#include "secrets.h"
 #include "service.h"
 #include "string-util.h"
 #include "sync.h"
@@ -311,7 +312,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         Health health = HEALTH_INIT;
         Names names = NAMES_INIT;
         bool release_early = true, stop_requested = false;
-        int pair[2] = { -EBADF, -EBADF };
+        int pair[2] = { -EBADF, -EBADF }, *secret_fds = NULL;
         NetworkBridge net = {};
         sigset_t mask;
         ExecError e = {};
@@ -380,6 +381,10 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 log_error_errno(r, "Failed to create '%s': %m", p->staging_host);
                 goto finish;
         }
+        /* the service's credentials: the child inherits the descriptors, we close ours after clone() */
+        r = launch_secrets_open(p, &secret_fds);
+        if (r < 0)
+                goto finish;
 
         /* Blocked before clone(): a stop request during the start is not lost, and the child starts with them
          * blocked too (it unblocks them right before execve()). */
@@ -419,9 +424,10 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                         _exit(EXIT_SETUP);
                 if (launch_child_reexec_wanted())
                         launch_child_reexec(pair[1], &joined, opts->argv);
-                launch_child_main(c, p, &joined, pair[1]);
+                launch_child_main(c, p, &joined, secret_fds, pair[1]);
         }
         pair[1] = safe_close(pair[1]);
+        secret_fds = launch_secrets_close(p, secret_fds);
         if (p->private_users && userns_parent_setup(p, pid, pair[0], &e) < 0) {
                 log_error_errno(e.error, "Container '%s': %s: %m", c->name, e.message);
                 monitor_kill_and_reap(pid, pidfd);
@@ -537,6 +543,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 log_warning_errno(r, "Failed to read the container's start result: %m");
 
 finish:
+        launch_secrets_close(p, secret_fds);
         health_done(&health);
         names_done(&names);
         network_bridge_done(&net);

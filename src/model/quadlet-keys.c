@@ -60,7 +60,6 @@ static const QuadletKey quadlet_keys[] = {
         { "RetryDelay",             NULL               },
         { "Rootfs",                 "RootDirectory"    },
         { "RunInit",                "Init"             },
-        { "Secret",                 NULL               },
         { "SecurityLabelDisable",   NULL               },
         { "SecurityLabelFileType",  NULL               },
         { "SecurityLabelLevel",     NULL               },

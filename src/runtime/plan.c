@@ -699,6 +699,12 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         r = plan_etc_binds(p, host_image);
         if (r < 0)
                 return r;
+        r = plan_secrets(p, c, o, &reason);
+        if (r < 0) {
+                if (ret_reason)
+                        *ret_reason = reason;
+                return r;
+        }
 
         if (c->read_only && !plan_add(p, PLAN_ROOT_READ_ONLY, true, "/", NULL, NULL, MOUNT_ATTR_RDONLY))
                 return -ENOMEM;
