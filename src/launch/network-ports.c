@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,7 +198,7 @@ static int address6_compare(const void *a, const void *b) {
 }
 
 /* The elements of "bridge ctr"'s set sources6 whose address is one of |addresses6| (sorted): "delete element"
- * lines into |f|; the listing is "elements = { 17 . fd00::5, … }" (interfaces by index, nft_open()). */
+ * lines into |f|; the listing is "elements = { 17 . fd00::5, … }", or "vc-web" for a port that exists. */
 static size_t sources6_delete(struct nft_ctx *ctx, const struct in6_addr *addresses6, size_t n, FILE *f) {
         size_t deleted = 0;
         const char *p;
@@ -210,15 +211,16 @@ static size_t sources6_delete(struct nft_ctx *ctx, const struct in6_addr *addres
         for (p += strlen("elements = {");; ) {
                 size_t len = strcspn(p, ",}");
                 _cleanup_free_ char *entry = strndup(p, len);
-                char a[INET6_ADDRSTRLEN];
+                char a[INET6_ADDRSTRLEN], port[IFNAMSIZ + 2];
                 struct in6_addr address;
-                unsigned ifindex;
 
                 if (!entry)
                         return deleted;
-                if (sscanf(entry, " %u . %45s", &ifindex, a) == 2 && inet_pton(AF_INET6, a, &address) == 1 &&
+                /* the port as listed: its index, or while it exists its name in quotes (veth_name()'s characters) */
+                if (sscanf(entry, " %17s . %45s", port, a) == 2 && inet_pton(AF_INET6, a, &address) == 1 &&
+                    port[strspn(port, "\"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.")] == '\0' &&
                     bsearch(&address, addresses6, n, sizeof(struct in6_addr), address6_compare)) {
-                        fprintf(f, "delete element bridge ctr sources6 { %u . %s }\n", ifindex, a);
+                        fprintf(f, "delete element bridge ctr sources6 { %s . %s }\n", port, a);
                         deleted++;
                 }
                 if (p[len] != ',')
@@ -269,8 +271,10 @@ void elements_delete(struct nft_ctx *ctx, uint32_t *addresses, size_t n_addresse
         deleted += sources6_delete(ctx, addresses6, n_addresses6, f);
         if (fclose(TAKE_PTR(f)) != 0 || deleted == 0)
                 return;
-        if (nft_run(ctx, cmd, NULL) < 0)
-                log_debug("Failed to delete %zu published ports.", deleted);
+        _cleanup_free_ char *error = NULL;
+        if (nft_run(ctx, cmd, &error) < 0)
+                log_debug("Failed to delete %zu elements of published ports and source checks: %s", deleted,
+                          strna(error));
 }
 
 /* One line of /proc/net/{tcp,udp}{,6} into |ret| (host = the local address, all zero for every one), false
@@ -507,6 +511,8 @@ int ports_publish(const Container *c, const BridgeNet *bn, struct nft_ctx *ctx, 
                                 if (r < 0)
                                         return r;
                                 if (x->relay) {
+                                        if (conflict)
+                                                continue;       /* reported below, naming the container */
                                         r = proxy_bind(n, m->protocol, hp, cp);
                                         if (r < 0) {
                                                 _cleanup_free_ char *what = mapping_format(m, hp);
