@@ -306,7 +306,7 @@ int leases_restore(struct nft_ctx *ctx, bool ipv6, unsigned *ret_leases, unsigne
                 _cleanup_free_ char *path = strprintf("%s/%s", LEASES_DIR, de->d_name), *buf = NULL;
                 _cleanup_buffer_ Buffer cmd = {};
                 _cleanup_free_ char *error = NULL;
-                unsigned n = 0;
+                unsigned n = 0, n_lines = 0;    /* published ports; with the source check's element */
                 char *line, *next;
                 int r;
 
@@ -338,9 +338,11 @@ int leases_restore(struct nft_ctx *ctx, bool ipv6, unsigned *ret_leases, unsigne
                             buffer_puts(&cmd, " ctr ") < 0 || buffer_puts(&cmd, element) < 0 ||
                             buffer_putc(&cmd, '\n') < 0)
                                 return -ENOMEM;
-                        n++;
+                        n_lines++;
+                        if (!streq(table, "bridge"))
+                                n++;
                 }
-                if (n == 0)
+                if (n_lines == 0)
                         continue;
                 /* one transaction per container: a key another container published since stays its own */
                 if (buffer_putc(&cmd, '\0') < 0)
