@@ -58,16 +58,16 @@ static const char nft_ruleset[] =
  * (DNATed), replies, and container to container (hairpin included); from ctr0 out everything (masqueraded),
  * as Docker 28 does. */
 static const struct {
-        const char *chain, *rules;
+        const char *what, *rules;
 } nft_guards[] = {
-        { "input",
+        { "chain ip ctr input",
           "table ip ctr {\n"
           "        chain input {\n"
           "                type filter hook input priority filter - 10; policy accept;\n"
           "                iifname \"" NETWORK_BRIDGE_NAME "\" ip daddr 127.0.0.0/8 ct status & dnat == 0 drop\n"
           "        }\n"
           "}\n" },
-        { "forward",
+        { "chain ip ctr forward",
           "table ip ctr {\n"
           "        chain forward {\n"
           "                type filter hook forward priority filter - 10; policy accept;\n"
@@ -185,56 +185,30 @@ int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error) {
         return strstr(err, "File exists") ? -EEXIST : -EIO;
 }
 
-static int nft_ensure_table6(struct nft_ctx *ctx, char **ret_error) {
-        static const struct {
-                const char *name, *ruleset;
-        } tables[] = {
-                { "ip6 ctr",    nft_ruleset6 },
-                { "bridge ctr", nft_ruleset_bridge },
-        };
+/* Runs |ruleset| unless "list |what|" (a table, a chain) finds what it makes. */
+static int nft_ensure(struct nft_ctx *ctx, const char *what, const char *ruleset, char **ret_error) {
+        _cleanup_free_ char *cmd = strprintf("list %s", what);
         int r;
 
-        for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
-                _cleanup_free_ char *cmd = strprintf("list table %s", tables[i].name);
-
-                if (!cmd)
-                        return -ENOMEM;
-                if (nft_run(ctx, cmd, NULL) == 0)
-                        continue;
-                r = nft_run(ctx, tables[i].ruleset, ret_error);
-                if (r < 0) {
-                        strprintf_replace(ret_error, "Failed to create the nftables table '%s': %s", tables[i].name,
-                                          strna(*ret_error));
-                        return r;
-                }
-        }
-        return 0;
+        if (!cmd)
+                return -ENOMEM;
+        if (nft_run(ctx, cmd, NULL) == 0)
+                return 0;
+        r = nft_run(ctx, ruleset, ret_error);
+        if (r < 0)
+                strprintf_replace(ret_error, "Failed to create the nftables %s: %s", what, strna(*ret_error));
+        return r;
 }
 
 int nft_ensure_table(struct nft_ctx *ctx, bool ipv6, char **ret_error) {
         int r;
 
-        if (nft_run(ctx, "list table ip ctr", NULL) < 0) {
-                r = nft_run(ctx, nft_ruleset, ret_error);
-                if (r < 0) {
-                        strprintf_replace(ret_error, "Failed to create the nftables table 'ip ctr': %s",
-                                          strna(*ret_error));
-                        return r;
-                }
-        }
-        for (size_t i = 0; i < ELEMENTSOF(nft_guards); i++) {
-                _cleanup_free_ char *cmd = strprintf("list chain ip ctr %s", nft_guards[i].chain);
-
-                if (!cmd)
-                        return -ENOMEM;
-                if (nft_run(ctx, cmd, NULL) == 0)
-                        continue;
-                r = nft_run(ctx, nft_guards[i].rules, ret_error);
-                if (r < 0) {
-                        strprintf_replace(ret_error, "Failed to add the chain '%s' to the nftables table 'ip ctr': "
-                                          "%s", nft_guards[i].chain, strna(*ret_error));
-                        return r;
-                }
-        }
-        return ipv6 ? nft_ensure_table6(ctx, ret_error) : 0;
+        r = nft_ensure(ctx, "table ip ctr", nft_ruleset, ret_error);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(nft_guards); i++)
+                r = nft_ensure(ctx, nft_guards[i].what, nft_guards[i].rules, ret_error);
+        if (r >= 0 && ipv6)
+                r = nft_ensure(ctx, "table ip6 ctr", nft_ruleset6, ret_error);
+        if (r >= 0 && ipv6)
+                r = nft_ensure(ctx, "table bridge ctr", nft_ruleset_bridge, ret_error);
+        return r;
 }

@@ -19,35 +19,24 @@ fi
 BB=/bin/busybox
 PORT_L=$((20000 + RANDOM % 12000))
 PORT_P=$((PORT_L + 1))
+cp "$HERE/frames6.py" "$ROOT/"
 cat > "$ROOT/lo6.py" <<'PY'
-import socket, struct, sys
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+import socket, sys
+sys.path.insert(0, "/x")
+from frames6 import mac_of, raw_eth0, udp6_frame
 
 gwmac = bytes.fromhex(sys.argv[1].replace(":", ""))
 port = int(sys.argv[2])
-mac = bytes.fromhex(open("/sys/class/net/eth0/address").read().strip().replace(":", ""))
 src = None
 for f in (l.split() for l in open("/proc/net/if_inet6")):
     if f[5] == "eth0" and not f[0].startswith("fe80"):
         src = bytes.fromhex(f[0])
-p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-p.bind(("eth0", 0))
+p = raw_eth0()
 for target in ("::1", "::ffff:127.0.0.1"):
-    dst = socket.inet_pton(socket.AF_INET6, target)
-    payload = b"from-the-container"
-    udp = struct.pack("!HHHH", 40000, port, 8 + len(payload), 0) + payload
-    pseudo = src + dst + struct.pack("!I3xB", len(udp), 17)
-    udp = udp[:6] + struct.pack("!H", csum(pseudo + udp)) + udp[8:]
-    ip6 = struct.pack("!IHBB", 6 << 28, len(udp), 17, 64) + src + dst
+    frame = udp6_frame(gwmac, mac_of("eth0"), src, socket.inet_pton(socket.AF_INET6, target), port,
+                       b"from-the-container")
     for _ in range(3):
-        p.send(gwmac + mac + b"\x86\xdd" + ip6 + udp)
+        p.send(frame)
 print("sent to ::1", flush=True)
 PY
 

@@ -18,38 +18,25 @@ if [ ! -d /proc/sys/net/ipv6 ] || [ "$(cat /proc/sys/net/ipv6/conf/all/disable_i
 fi
 
 PORT6=$((20000 + RANDOM % 12000))
+cp "$HERE/frames6.py" "$ROOT/"
 cat > "$ROOT/spoof6.py" <<'PY'
-import socket, struct, sys
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+import socket, sys
+sys.path.insert(0, "/x")
+from frames6 import mac_of, raw_eth0, udp6_frame
 
 gwmac = bytes.fromhex(sys.argv[1].replace(":", ""))
 gw, victim, port = sys.argv[2], sys.argv[3], int(sys.argv[4])
-mac = bytes.fromhex(open("/sys/class/net/eth0/address").read().strip().replace(":", ""))
 dst = socket.inet_pton(socket.AF_INET6, gw)
-
-def frame(src, payload):
-    src = socket.inet_pton(socket.AF_INET6, src)
-    udp = struct.pack("!HHHH", 40000, port, 8 + len(payload), 0) + payload
-    pseudo = src + dst + struct.pack("!I3xB", len(udp), 17)
-    udp = udp[:6] + struct.pack("!H", csum(pseudo + udp)) + udp[8:]
-    ip6 = struct.pack("!IHBB", 6 << 28, len(udp), 17, 64) + src + dst
-    return gwmac + mac + b"\x86\xdd" + ip6 + udp
 
 # the ordinary datagram first, so that the host has ctr0's neighbour entry for the attacker too
 u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 u.sendto(b"genuine", (gw, port))
-p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-p.bind(("eth0", 0))
+p = raw_eth0()
 for src in (victim, "::", "fe80::1"):
+    frame = udp6_frame(gwmac, mac_of("eth0"), socket.inet_pton(socket.AF_INET6, src), dst, port,
+                       b"spoofed-" + src.encode())
     for _ in range(3):
-        p.send(frame(src, b"spoofed-" + src.encode()))
+        p.send(frame)
 print("sent forged datagrams", flush=True)
 PY
 
