@@ -45,6 +45,17 @@ static const char nft_ruleset[] =
         "        }\n"
         "}\n";
 
+/* "forward" (below), the same for both families */
+#define NFT_CHAIN_FORWARD                                                                               \
+        "        chain forward {\n"                                                                     \
+        "                type filter hook forward priority filter - 10; policy accept;\n"                \
+        "                oifname != \"" NETWORK_BRIDGE_NAME "\" accept\n"                                \
+        "                ct state established,related accept\n"                                         \
+        "                ct status dnat accept\n"                                                       \
+        "                iifname \"" NETWORK_BRIDGE_NAME "\" accept\n"                                   \
+        "                drop\n"                                                                         \
+        "        }\n"
+
 /* Chains added after the first release of the table: a table made by an older launcher (and kept while its
  * containers run) gets each one that it lacks, in a transaction of its own, so the rules are never doubled.
  *
@@ -69,14 +80,7 @@ static const struct {
           "}\n" },
         { "chain ip ctr forward",
           "table ip ctr {\n"
-          "        chain forward {\n"
-          "                type filter hook forward priority filter - 10; policy accept;\n"
-          "                oifname != \"" NETWORK_BRIDGE_NAME "\" accept\n"
-          "                ct state established,related accept\n"
-          "                ct status dnat accept\n"
-          "                iifname \"" NETWORK_BRIDGE_NAME "\" accept\n"
-          "                drop\n"
-          "        }\n"
+          NFT_CHAIN_FORWARD
           "}\n" },
 };
 
@@ -120,14 +124,7 @@ static const char nft_ruleset6[] =
                         "nd-neighbor-advert } accept\n"
         "                iifname \"" NETWORK_BRIDGE_NAME "\" ip6 daddr fe80::/10 drop\n"
         "        }\n"
-        "        chain forward {\n"
-        "                type filter hook forward priority filter - 10; policy accept;\n"
-        "                oifname != \"" NETWORK_BRIDGE_NAME "\" accept\n"
-        "                ct state established,related accept\n"
-        "                ct status dnat accept\n"
-        "                iifname \"" NETWORK_BRIDGE_NAME "\" accept\n"
-        "                drop\n"
-        "        }\n"
+        NFT_CHAIN_FORWARD
         "}\n";
 
 /* What a container sends over IPv6, on the bridge's ports (the host ends of the veth pairs, "vc-…" and "vh-…",
