@@ -19,6 +19,7 @@
 #include "network-lease.h"
 #include "network-ports.h"
 #include "network-proxy.h"
+#include "parse-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -197,35 +198,58 @@ static int address6_compare(const void *a, const void *b) {
         return memcmp(a, b, sizeof(struct in6_addr));
 }
 
-/* The elements of "bridge ctr"'s set sources6 whose address is one of |addresses6| (sorted): "delete element"
- * lines into |f|; the listing is "elements = { 17 . fd00::5, … }", or "vc-web" for a port that exists. */
-static size_t sources6_delete(struct nft_ctx *ctx, const struct in6_addr *addresses6, size_t n, FILE *f) {
-        size_t deleted = 0;
-        const char *p;
+/* The elements of "bridge ctr"'s set sources6 whose address is one of |addresses6| (sorted), deleted in a
+ * transaction of their own (a failure there leaves the ports' deletion alone). nft lists a port that exists by
+ * its name in quotes (no output flag makes that a number) and one that is gone by its index ("elements = {
+ * "vc-web" . fd00::5, 17 . fd00::6 }"); a name becomes its index here, under the network lock, so no new port
+ * has that name yet. A port that went between the listing and that (its namespace freed meanwhile) is listed
+ * again, by its index now. */
+static void sources6_delete(struct nft_ctx *ctx, const struct in6_addr *addresses6, size_t n) {
+        for (unsigned attempt = 0; n > 0 && attempt < 2; attempt++) {
+                _cleanup_free_ char *cmd = NULL, *error = NULL;
+                _cleanup_fclose_ FILE *f = NULL;        /* after |cmd|: closed before that is freed */
+                size_t size = 0, deleted = 0;
+                bool vanished = false;
+                const char *p, *next;
 
-        if (n == 0 || nft_run(ctx, "list set bridge ctr sources6", NULL) < 0)
-                return 0;
-        p = strstr(strempty(nft_ctx_get_output_buffer(ctx)), "elements = {");
-        if (!p)
-                return 0;
-        for (p += strlen("elements = {");; ) {
-                size_t len = strcspn(p, ",}");
-                _cleanup_free_ char *entry = strndup(p, len);
-                char a[INET6_ADDRSTRLEN], port[IFNAMSIZ + 2];
-                struct in6_addr address;
+                if (nft_run(ctx, "list set bridge ctr sources6", NULL) < 0)
+                        return;
+                p = strstr(strempty(nft_ctx_get_output_buffer(ctx)), "elements = {");
+                if (!p)
+                        return;
+                f = open_memstream(&cmd, &size);
+                if (!f)
+                        return;
+                for (p += strlen("elements = {"); p; p = next) {
+                        size_t len = strcspn(p, ",}");
+                        _cleanup_free_ char *entry = strndup(p, len);
+                        char a[INET6_ADDRSTRLEN], port[IFNAMSIZ + 3];
+                        struct in6_addr address;
+                        unsigned ifindex;
 
-                if (!entry)
-                        return deleted;
-                /* the port as listed: its index, or while it exists its name in quotes (veth_name()'s characters) */
-                if (sscanf(entry, " %17s . %45s", port, a) == 2 && inet_pton(AF_INET6, a, &address) == 1 &&
-                    port[strspn(port, "\"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.")] == '\0' &&
-                    bsearch(&address, addresses6, n, sizeof(struct in6_addr), address6_compare)) {
-                        fprintf(f, "delete element bridge ctr sources6 { %s . %s }\n", port, a);
+                        next = p[len] == ',' ? p + len + 1 : NULL;
+                        if (!entry || sscanf(entry, " %18s . %45s", port, a) != 2 ||
+                            inet_pton(AF_INET6, a, &address) != 1 ||
+                            !bsearch(&address, addresses6, n, sizeof(struct in6_addr), address6_compare))
+                                continue;
+                        if (port[0] == '"') {
+                                port[1 + strcspn(port + 1, "\"")] = '\0';
+                                ifindex = if_nametoindex(port + 1);
+                                if (ifindex == 0) {
+                                        vanished = true;
+                                        continue;
+                                }
+                        } else if (safe_atou(port, &ifindex) < 0)
+                                continue;
+                        fprintf(f, "delete element bridge ctr sources6 { %u . %s }\n", ifindex, a);
                         deleted++;
                 }
-                if (p[len] != ',')
-                        return deleted;
-                p += len + 1;
+                if (fclose(TAKE_PTR(f)) != 0)
+                        return;
+                if (deleted > 0 && nft_run(ctx, cmd, &error) < 0)
+                        log_debug("Failed to delete %zu IPv6 source checks: %s", deleted, strna(error));
+                if (!vanished)
+                        return;
         }
 }
 
@@ -268,13 +292,12 @@ void elements_delete(struct nft_ctx *ctx, uint32_t *addresses, size_t n_addresse
                         fprintf(f, "delete element %s ctr publish { %d . %u }\n", table, p->protocol, p->port);
                 deleted++;
         }
-        deleted += sources6_delete(ctx, addresses6, n_addresses6, f);
+        sources6_delete(ctx, addresses6, n_addresses6);
         if (fclose(TAKE_PTR(f)) != 0 || deleted == 0)
                 return;
         _cleanup_free_ char *error = NULL;
         if (nft_run(ctx, cmd, &error) < 0)
-                log_debug("Failed to delete %zu elements of published ports and source checks: %s", deleted,
-                          strna(error));
+                log_debug("Failed to delete %zu published ports: %s", deleted, strna(error));
 }
 
 /* One line of /proc/net/{tcp,udp}{,6} into |ret| (host = the local address, all zero for every one), false
