@@ -435,6 +435,7 @@ static void print_runtime(JsonWriter *w, sd_bus *bus, const Container *c) {
                 json_null(w);
         json_field_string(w, "scope", s.scope);
         json_field_string(w, "address", running ? s.address : NULL);
+        json_field_string(w, "address6", running ? s.address6 : NULL);
         json_field_string(w, "image_digest", running ? s.image_digest : NULL);
         json_field_string(w, "config_hash", runtime_config_hash(c, &s, hash) ? hash : NULL);
         json_key(w, "config_changed");

@@ -447,8 +447,8 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 printf("%11s: %s\n", "Writable", layer);
                 print_volumes(c);
                 if (have_state && state.address)
-                        printf("%11s: %s, address %s\n", "Network", network_mode_string(c, net, sizeof(net)),
-                               state.address);
+                        printf("%11s: %s, address %s%s%s\n", "Network", network_mode_string(c, net, sizeof(net)),
+                               state.address, state.address6 ? " and " : "", strempty(state.address6));
                 else if (container_joins(c))
                         printf("%11s: %s (joins %s%s%s)\n", "Network", network_mode_string(c, net, sizeof(net)),
                                container_joins(c), c->join_namespaces ? ", and its " : "",

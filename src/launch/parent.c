@@ -86,6 +86,7 @@ typedef struct StartedContext {
         Names *names;
         int pidfd;              /* the init's */
         uint32_t address;       /* Network=bridge */
+        const struct in6_addr *address6; /* … when ctr0 has IPv6 */
         const char *image_digest; /* Image=REF: the manifest digest it runs */
         /* the service's pollfds, then the health check's, the names socket, then the terminal's */
         struct pollfd pollfds[_SERVICE_FD_MAX + _HEALTH_FD_MAX + 1 + TERMINAL_RELAY_CHANNELS_MAX];
@@ -162,7 +163,7 @@ static void on_ready(void *userdata, size_t index, short revents) {
 static void write_runtime_state(const StartedContext *ctx) {
         const Container *c = ctx->container;
         _cleanup_free_ char *scope = NULL, *binary = NULL;
-        char a[INET_ADDRSTRLEN] = "";
+        char a[INET_ADDRSTRLEN] = "", a6[INET6_ADDRSTRLEN] = "";
         unsigned long long start = 0;
         int r;
 
@@ -184,6 +185,7 @@ static void write_runtime_state(const StartedContext *ctx) {
                 .config_size = c->config_size,
                 .source_path = c->source_path,
                 .address = ctx->address ? (char *) network_address_format(ctx->address, a) : NULL,
+                .address6 = ctx->address6 ? (char *) network_address6_format(ctx->address6, a6) : NULL,
                 .image_digest = (char *) ctx->image_digest,
                 .started_usec = now_realtime_usec(),
                 .launcher_version = (char *) PACKAGE_VERSION,
@@ -491,6 +493,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .names = &names,
                 .pidfd = pidfd,
                 .address = net.address,
+                .address6 = net.has_address6 ? &net.address6 : NULL,
                 .image_digest = opts->image && opts->image->image ? opts->image->image->manifest_digest : NULL,
         };
         MonitorHooks hooks = {
