@@ -95,8 +95,11 @@ pc_store_verifies() {
         while read -r line; do
                 [[ ${line%% *} == "${line##*/}" ]] || fail "blob ${line##*/} has digest ${line%% *}"
         done < <(sha256sum "$PC_STORE"/blobs/sha256/*)
-        ctrctl image inspect $(ctrctl image list --json | python3 -c 'import json, sys; print(" ".join(r["reference"] for r in json.load(sys.stdin)))') >/dev/null ||
-                fail "an image of the store does not resolve"
+        local refs
+        refs=$(ctrctl image list --json | grep -o '"reference":"[^"]*"' | sed 's/^"reference":"//; s/"$//')
+        [[ -n $refs ]] || fail "no image in the store"
+        # shellcheck disable=SC2086
+        ctrctl image inspect $refs >/dev/null || fail "an image of the store does not resolve: $refs"
 }
 
 # A container with a persistent writable layer and a volume, enabled, writes and fsyncs its data; after the
@@ -146,12 +149,12 @@ test_import_interrupted() {
         oci_busybox_layout "$CTR_VM_CASE_STATE/base" pcbase '["/bin/cat","/etc/flavour"]'
         ctrctl image import --quiet "oci:$CTR_VM_CASE_STATE/base" localhost/pcbase:1 || fail "importing pcbase failed"
         # the layout on the payload disk (synced before the cut: the source must be whole afterwards)
-        pc_layout "$d" pcimp 24
+        pc_layout "$d" pcimp 16
         b=$d/blobs/sha256/$(sed 's/^sha256://' "$d/b")
         rm "$b"
         mkfifo "$b"
         systemd-run --unit=ctrtest-pc-feed --collect bash -c \
-                "exec 3>'$b'; head -c $((12 << 20)) '$d/b.tar' >&3; exec sleep infinity" >/dev/null
+                "exec 3>'$b'; head -c $((8 << 20)) '$d/b.tar' >&3; exec sleep infinity" >/dev/null
         systemd-run --unit=ctrtest-pc-import --collect \
                 ctrctl image import --quiet "oci:$d" localhost/pcimp:1 >/dev/null
         pc_wait_midway "$d"
@@ -190,7 +193,7 @@ test_pull_interrupted() {
         ctrctl image rm --force "$PC_REG/ctr/pcpull:1" >/dev/null 2>&1 || true
         mkdir -p "$s/conf"
         registry_serve ctrtest-pc-registry "$s/reg" "$PC_REG"
-        pc_layout "$s/layout" pcpull 16
+        pc_layout "$s/layout" pcpull 12
         [[ $(stat -c %s "$s/layout/blobs/sha256/$(sed 's/^sha256://' "$s/layout/a")") -lt $((4 << 20)) ]] ||
                 fail "layer A is not under the proxy's 4 MiB"
         registry_push "$PC_REG" "$s/layout" ctr/pcpull 1 || fail "pushing pcpull failed"
@@ -242,12 +245,14 @@ test_enabled_containers_come_back() {
         oci_busybox_layout "$CTR_VM_CASE_STATE/img" pcrb '["/bin/sh"]'
         ctrctl image import --quiet "oci:$CTR_VM_CASE_STATE/img" localhost/pcrb:1 || fail "importing pcrb failed"
         # each: its layer's /kept written at the first start, a line per start and per stop in its volume
-        local body="[ -e /kept ] || echo layer-\$(cat /etc/hostname) >/kept; echo start >>/m/starts; trap 'echo stop >>/m/stops; exit 0' TERM; sleep infinity & wait"
-        write_ctr pcrbhost "Volume=$v/host:/m" "Exec=/bin/sh -c \"$body\""
+        body() {
+                echo "Exec=/bin/sh -c \"[ -e /kept ] || echo layer-$1 >/kept; echo start >>/m/starts; trap 'echo stop >>/m/stops; exit 0' TERM; sleep infinity & wait\""
+        }
+        write_ctr pcrbhost "Volume=$v/host:/m" "$(body pcrbhost)"
         printf '%s\n' "[Install]" "WantedBy=multi-user.target" >>/etc/ctr/pcrbhost.ctr
-        printf '%s\n' "[Container]" "Image=localhost/pcrb:1" "Volume=pcrbvol:/m" "Exec=/bin/sh -c \"$body\"" \
+        printf '%s\n' "[Container]" "Image=localhost/pcrb:1" "Volume=pcrbvol:/m" "$(body pcrbimg)" \
                 "[Install]" "WantedBy=multi-user.target" >/etc/ctr/pcrbimg.ctr
-        write_ctr pcrboff "Volume=$v/off:/m" "Exec=/bin/sh -c \"$body\""
+        write_ctr pcrboff "Volume=$v/off:/m" "$(body pcrboff)"
         systemctl daemon-reload
         for n in pcrbhost pcrbimg pcrboff; do
                 start_ctr "$n"
