@@ -20,8 +20,9 @@ pc_need() {
 }
 
 # pc_layout DIR FLAVOUR MIB: an OCI layout (lib.sh's oci_layout) of two layers: A the guest's busybox with
-# /etc/flavour = FLAVOUR, B one file /big of MIB random MiB (so it unpacks for a while); its files: a, b (the
-# layers' digests, their diff_ids), big.sha256, and b.tar, a copy of B's blob
+# /etc/flavour = FLAVOUR, B one file /big-FLAVOUR of MIB random MiB (so it unpacks for a while); its files: a,
+# b (the layers' digests, their diff_ids), big.sha256, and b.tar, a copy of B's blob; its entrypoint prints
+# the flavour and sha256sum's line for /big-FLAVOUR
 pc_layout() {
         local d=$1 r=$1.src x sum
         rm -rf "$d" "$r"
@@ -31,12 +32,12 @@ pc_layout() {
         for x in sh cat echo sleep sha256sum; do ln -s busybox "$r/a/bin/$x"; done
         echo 'root:x:0:0:root:/root:/bin/sh' >"$r/a/etc/passwd"
         echo "$2" >"$r/a/etc/flavour"
-        head -c "$(($3 << 20))" /dev/urandom >"$r/b/big"
-        sum=$(sha256sum "$r/b/big")
+        head -c "$(($3 << 20))" /dev/urandom >"$r/b/big-$2"
+        sum=$(sha256sum "$r/b/big-$2")
         echo "${sum%% *}" >"$d/big.sha256"
         (cd "$r/a" && tar -cf "$d/a.tar" bin etc tmp)
-        (cd "$r/b" && tar -cf "$d/b.tar" big)
-        oci_layout "$d" '["/bin/sh","-c","echo $(cat /etc/flavour)"]' "$d/a.tar" "$d/b.tar"
+        (cd "$r/b" && tar -cf "$d/b.tar" "big-$2")
+        oci_layout "$d" "[\"/bin/sh\",\"-c\",\"echo \\\"\$(cat /etc/flavour) \$(sha256sum /big-$2)\\\"\"]" "$d/a.tar" "$d/b.tar"
         sed -n 1p "$d/layers" >"$d/a"
         sed -n 2p "$d/layers" >"$d/b"
         cp "$d/blobs/sha256/$(sed 's/^sha256://' "$d/b")" "$d/b.tar"
@@ -47,15 +48,15 @@ pc_layer_dir() {   # DIGEST: the store's directory of that layer
         echo "$PC_STORE/layers/sha256/${1#sha256:}"
 }
 
-# pc_wait_midway DIR: until layer A of pc_layout DIR is in the store and B is being unpacked (its /big has
-# data in a temporary directory)
+# pc_wait_midway DIR FLAVOUR: until layer A of pc_layout DIR is in the store and B is being unpacked (its
+# /big-FLAVOUR has data in a temporary directory)
 pc_wait_midway() {
         local a
         a=$(pc_layer_dir "$(<"$1/a")")
         wait_for 90 test -d "$a" || fail "layer A never reached the store"
-        wait_for 90 bash -c "for f in $PC_STORE/tmp/*/layer.*/big; do [[ -s \$f ]] && exit 0; done; exit 1" ||
+        wait_for 90 bash -c "for f in $PC_STORE/tmp/*/layer.*/big-$2; do [[ -s \$f ]] && exit 0; done; exit 1" ||
                 fail "layer B is not being unpacked"
-        ls -la "$PC_STORE"/tmp/*/layer.*/big
+        ls -la "$PC_STORE"/tmp/*/layer.*/big-"$2"
 }
 
 # pc_commit_journal: fsyncs a file of its own (a program's synced write): the root filesystem's journal
@@ -81,12 +82,11 @@ pc_after_cut() {
         ls -la "$PC_STORE/tmp/" || true
 }
 
-# pc_image_runs IMAGE FLAVOUR BIG_SHA256: a container of IMAGE sees both layers whole
+# pc_image_runs IMAGE FLAVOUR BIG_SHA256: a container of IMAGE (of pc_layout) sees both layers whole
 pc_image_runs() {
         local out
-        out=$(timeout 90 ctrctl run --rm "$1" /bin/sh -c 'echo "$(cat /etc/flavour) $(sha256sum /big)"') ||
-                fail "ctrctl run $1 failed: $out"
-        assert_eq "$out" "$2 $3  /big" "what a container of $1 reads"
+        out=$(timeout 90 ctrctl run --rm "$1") || fail "ctrctl run $1 failed: $out"
+        assert_eq "$out" "$2 $3  /big-$2" "what a container of $1 reads"
 }
 
 # pc_store_verifies REF…: every blob's content has its name's digest, and each REF resolves
@@ -153,7 +153,7 @@ test_import_interrupted() {
                 "exec 3>'$b'; head -c $((8 << 20)) '$d/b.tar' >&3; exec sleep infinity" >/dev/null
         systemd-run --unit=ctrtest-pc-import --collect \
                 ctrctl image import --quiet "oci:$d" localhost/pcimp:1 >/dev/null
-        pc_wait_midway "$d"
+        pc_wait_midway "$d" pcimp
         pc_commit_journal pcimp
         assert_prop ctrtest-pc-import.service ActiveState active
 }
@@ -203,7 +203,7 @@ test_pull_interrupted() {
         systemd-run --unit=ctrtest-pc-pull --collect -E "CTR_REGISTRY_CONFIG_DIR=$s/conf" \
                 ctrctl image pull --quiet "$proxy/ctr/pcpull:1" >/dev/null
         echo "$proxy" >"$s/proxy"
-        pc_wait_midway "$s/layout"
+        pc_wait_midway "$s/layout" pcpull
         pc_commit_journal pcpull
         assert_prop ctrtest-pc-pull.service ActiveState active
 }
@@ -238,7 +238,7 @@ test_enabled_containers_come_back() {
         done
         rm -rf "$v" /var/lib/ctr/volumes/pcrbvol
         mkdir -p "$v/host" "$v/off"
-        oci_busybox_layout "$CTR_VM_CASE_STATE/img" pcrb '["/bin/sh"]'
+        oci_busybox_layout "$CTR_VM_CASE_STATE/img" pcrb null
         ctrctl image import --quiet "oci:$CTR_VM_CASE_STATE/img" localhost/pcrb:1 || fail "importing pcrb failed"
         # each: its layer's /kept written at the first start, a line per start and per stop in its volume
         body() {
@@ -298,16 +298,17 @@ test_import_into_full_filesystem() {
         mkfs.ext4 -q -F "$img" || fail "mkfs.ext4 failed"
         mkdir -p "$mnt"
         mount -o loop "$img" "$mnt" || fail "could not loop-mount $img"
+        trap 'umount "$mnt" 2>/dev/null || umount -l "$mnt"' EXIT
         export CTR_STATE_DIR=$mnt
         oci_busybox_layout "$d/base" pcfullbase '["/bin/cat","/etc/flavour"]'
-        ctrctl image import --quiet "oci:$d/base" localhost/pcfullbase:1 || { umount "$mnt"; fail "importing pcfullbase failed"; }
+        ctrctl image import --quiet "oci:$d/base" localhost/pcfullbase:1 || fail "importing pcfullbase failed"
         pc_layout "$d/layout" pcfull 16
         # 8 MiB left: layer A fits, B's 16 MiB do not
         avail=$(df --output=avail -B1 "$mnt" | tail -n 1)
-        fallocate -l $((avail - (8 << 20))) "$mnt/filler" || { umount "$mnt"; fail "fallocate failed"; }
+        fallocate -l $((avail - (8 << 20))) "$mnt/filler" || fail "fallocate failed"
         out=$(ctrctl image import --quiet "oci:$d/layout" localhost/pcfull:1 2>&1) || rc=$?
         echo "$out"
-        [[ $rc -ne 0 ]] || { umount "$mnt"; fail "the import into a full filesystem succeeded"; }
+        [[ $rc -ne 0 ]] || fail "the import into a full filesystem succeeded"
         assert_contains "$out" "No space left on device" "the import's error"
         assert_not_contains "$(ctrctl image list)" localhost/pcfull:1 "ctrctl image list after the failed import"
         assert_eq "$(ls -A "$mnt/images/tmp")" "" "the store's tmp/ after the failed import"
@@ -315,10 +316,11 @@ test_import_into_full_filesystem() {
         assert_eq "$(timeout 90 ctrctl run --rm localhost/pcfullbase:1)" pcfullbase "the image from before"
         # room again
         rm "$mnt/filler"
-        ctrctl image import --quiet "oci:$d/layout" localhost/pcfull:1 || { umount "$mnt"; fail "the import failed with room again"; }
+        ctrctl image import --quiet "oci:$d/layout" localhost/pcfull:1 || fail "the import failed with room again"
         assert_contains "$(ctrctl image list)" localhost/pcfull
         PC_STORE=$mnt/images pc_image_runs localhost/pcfull:1 pcfull "$(<"$d/layout/big.sha256")"
         PC_STORE=$mnt/images pc_store_verifies localhost/pcfull:1 localhost/pcfullbase:1
         umount "$mnt" || umount -l "$mnt"
+        trap - EXIT
         rm -rf "$img" "$mnt" "$d"
 }
