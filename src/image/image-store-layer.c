@@ -223,9 +223,12 @@ int image_store_put_layer(ImageStoreWork *w, int blob_fd, const char *blob_diges
                 if (r < 0)
                         return r;
         }
-        /* the tree on disk before it is renamed into place: a layer in the store is never unpacked again,
-         * and after a power cut a rename the filesystem's journal committed before the files' data were
-         * written out (ext4 commits every few seconds and on anyone's fsync) would leave one of empty files */
+        /* its size record and the tree on disk before the tree is renamed into place: a layer in the store
+         * is never unpacked (nor measured) again, and after a power cut a rename the filesystem's journal
+         * committed before the files' data were written out (ext4 commits every few seconds and on anyone's
+         * fsync) would leave one of empty files, or an empty HEX.size */
+        if (!image_store_has_layer(w->store, got))
+                (void) layer_record(w, NULL, got, usage);
         if (syncfs(w->dir_fd) < 0)
                 return negative_errno();
         r = layer_install(w, tmp, got);
@@ -234,7 +237,7 @@ int image_store_put_layer(ImageStoreWork *w, int blob_fd, const char *blob_diges
         if (r == 0)
                 (void) rm_rf_at(w->dir_fd, tmp);
         else
-                (void) layer_record(w, blob_digest, got, usage);
+                (void) layer_record(w, blob_digest, got, 0);
         if (ret_diff_id)
                 strcpy(ret_diff_id, got);
         if (ret_unpacked)

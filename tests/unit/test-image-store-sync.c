@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* The store's order of writes against a power cut (image-store-layer.c): an unpacked layer is on disk
- * (syncfs) before it is renamed into layers/sha256/, since a layer that is there is never unpacked again; a
- * rename that reached the disk before the files' data (ext4 commits its journal every few seconds and on any
- * fsync, and writes data out later) would otherwise leave a layer of empty files after the cut, found whole by
- * every later import. The calls are spied on here: this program's syncfs() and renameat() take the store's
+/* The store's order of writes against a power cut (image-store-layer.c): an unpacked layer and its size
+ * record are on disk (syncfs) before it is renamed into layers/sha256/, since a layer that is there is never
+ * unpacked (nor measured) again; a rename that reached the disk before the files' data (ext4 commits its
+ * journal every few seconds and on any fsync, and writes data out later) would otherwise leave a layer of
+ * empty files after the cut, found whole by every later import. The calls are spied on here: this program's syncfs() and renameat() take the store's
  * calls (a definition in the executable wins over libc's), record them and make the real system calls. A
  * power cut itself is tests/vm/cases/85-powercut.sh's. */
 
+#include <limits.h>
 #include <sys/syscall.h>
 
 #include <archive.h>
@@ -24,6 +25,7 @@ static struct {
         bool synced;                    /* a syncfs() since the last renameat() */
         unsigned layer_renames;         /* renames of a directory to layers/sha256/HEX */
         unsigned unsynced_renames;      /* …of them, with no syncfs() since the rename before */
+        unsigned unsized_renames;       /* …of them, with no HEX.size beside it yet */
 } spy;
 
 int syncfs(int fd) {
@@ -36,9 +38,14 @@ int renameat(int old_dir_fd, const char *old_path, int new_dir_fd, const char *n
 
         /* the layer's directory, not its .size or .lock beside it */
         if (hex && !strchr(hex, '.')) {
+                char size[PATH_MAX];
+
                 spy.layer_renames++;
                 if (!spy.synced)
                         spy.unsynced_renames++;
+                snprintf(size, sizeof(size), "%s.size", new_path);
+                if (faccessat(new_dir_fd, size, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+                        spy.unsized_renames++;
         }
         spy.synced = false;
         return (int) syscall(SYS_renameat, old_dir_fd, old_path, new_dir_fd, new_path);
@@ -91,4 +98,5 @@ TEST(layer_synced_before_renamed_into_store) {
         ASSERT_OK(import_rootfs(s, dir, "one", "localhost/one:2"));
         ASSERT_EQ(spy.layer_renames, 2u);
         ASSERT_EQ(spy.unsynced_renames, 0u);
+        ASSERT_EQ(spy.unsized_renames, 0u);
 }

@@ -77,6 +77,8 @@ pc_after_cut() {
         if [[ -e $a ]]; then
                 cmp "$a/bin/busybox" /bin/busybox || fail "layer A is in the store, but not whole: bin/busybox differs"
                 assert_file_eq "$a/etc/flavour" "$2"
+                # its size record (image list's SIZE): a layer found there is never measured again
+                [[ $(<"$a.size") -gt 0 ]] || fail "layer A's size record is '$(<"$a.size")'"
         fi
         [[ ! -e $b ]] || fail "the half-unpacked layer B is in the store: $b"
         ls -la "$PC_STORE/tmp/" || true
