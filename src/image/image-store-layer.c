@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* The store's layers. A layer is unpacked into the importer's temporary directory (image-store-work.c) and
- * renamed to layers/sha256/HEX once complete and verified, under layers/sha256/HEX.lock's flock(): a second
- * import of the same layer waits for the first and finds it present. The only part of the store that
- * unpacks (libarchive): ctr-launch, which only resolves images, does not link it. */
+ * renamed to layers/sha256/HEX once complete, verified and on disk (syncfs), under layers/sha256/HEX.lock's
+ * flock(): a second import of the same layer waits for the first and finds it present. The only part of the
+ * store that unpacks (libarchive): ctr-launch, which only resolves images, does not link it. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,7 +150,7 @@ static int layer_record(ImageStoreWork *w, const char *blob_digest, const char *
 }
 
 /* Moves the unpacked tree |tmp| (in w's directory) to layers/sha256/HEX under the layer's lock, unless the
- * layer is there already. 1 moved, 0 present. */
+ * layer is there already (the caller synced the tree first). 1 moved, 0 present. */
 static int layer_install(ImageStoreWork *w, const char *tmp, const char *diff_id) {
         _cleanup_free_ char *final = strprintf(STORE_LAYERS "/%s", digest_hex(diff_id));
 
@@ -223,13 +223,21 @@ int image_store_put_layer(ImageStoreWork *w, int blob_fd, const char *blob_diges
                 if (r < 0)
                         return r;
         }
+        /* its size record and the tree on disk before the tree is renamed into place: a layer in the store
+         * is never unpacked (nor measured) again, and after a power cut a rename the filesystem's journal
+         * committed before the files' data were written out (ext4 commits every few seconds and on anyone's
+         * fsync) would leave one of empty files, or an empty HEX.size */
+        if (!image_store_has_layer(w->store, got))
+                (void) layer_record(w, NULL, got, usage);
+        if (syncfs(w->dir_fd) < 0)
+                return negative_errno();
         r = layer_install(w, tmp, got);
         if (r < 0)
                 return r;
         if (r == 0)
                 (void) rm_rf_at(w->dir_fd, tmp);
         else
-                (void) layer_record(w, blob_digest, got, usage);
+                (void) layer_record(w, blob_digest, got, 0);
         if (ret_diff_id)
                 strcpy(ret_diff_id, got);
         if (ret_unpacked)

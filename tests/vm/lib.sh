@@ -155,14 +155,43 @@ need_registry_cases() {
         command -v docker-registry >/dev/null || skip "no docker-registry in the guest (tests/vm/vm GUEST_PKGS)"
 }
 
-# oci_busybox_layout DIR FLAVOUR ENTRYPOINT-JSON: an OCI layout in DIR of one uncompressed layer (tar +
-# sha256sum: no image tools in the guest): the guest's static busybox as /bin/{sh,cat,echo,sleep,…},
-# /etc/flavour = FLAVOUR (so every flavour is a layer of its own), /lib and /lib64 linked into an empty /usr
-# (a Volume=/usr:/usr:ro brings the guest's own programs); DIR/digest = the manifest's digest
+# oci_layout DIR ENTRYPOINT-JSON TAR…: an OCI layout in DIR (index.json, blobs/sha256/) of uncompressed layers,
+# the TARs bottom first (moved into blobs/); DIR/digest = the manifest's digest, DIR/layers = the layers'
+# digests (their diff_ids), bottom first, one a line. No image tools in the guest: tar and sha256sum.
+oci_layout() {
+        local d=$1 entrypoint=$2 t h size layers="" diff_ids="" config c m manifest
+        shift 2
+        mkdir -p "$d/blobs/sha256"
+        : >"$d/layers"
+        for t in "$@"; do
+                h=$(sha256sum "$t") h=${h%% *}
+                size=$(stat -c %s "$t")
+                mv "$t" "$d/blobs/sha256/$h"
+                echo "sha256:$h" >>"$d/layers"
+                layers+="${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$h\",\"size\":$size}"
+                diff_ids+="${diff_ids:+,}\"sha256:$h\""
+        done
+        config="{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[$diff_ids]},\"config\":{\"Entrypoint\":$entrypoint}}"
+        printf '%s' "$config" >"$d/blob"
+        c=$(sha256sum "$d/blob") c=${c%% *}
+        mv "$d/blob" "$d/blobs/sha256/$c"
+        manifest="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:$c\",\"size\":${#config}},\"layers\":[$layers]}"
+        printf '%s' "$manifest" >"$d/blob"
+        m=$(sha256sum "$d/blob") m=${m%% *}
+        mv "$d/blob" "$d/blobs/sha256/$m"
+        echo "sha256:$m" >"$d/digest"
+        printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s}]}' \
+                "$m" "${#manifest}" >"$d/index.json"
+        echo '{"imageLayoutVersion":"1.0.0"}' >"$d/oci-layout"
+}
+
+# oci_busybox_layout DIR FLAVOUR ENTRYPOINT-JSON: an oci_layout in DIR of one layer: the guest's static busybox as
+# /bin/{sh,cat,echo,sleep,…}, /etc/flavour = FLAVOUR (so every flavour is a layer of its own), /lib and /lib64
+# linked into an empty /usr (a Volume=/usr:/usr:ro brings the guest's own programs)
 oci_busybox_layout() {
-        local d=$1 r=$1.root h size x
+        local d=$1 r=$1.root x
         rm -rf "$d" "$r"
-        mkdir -p "$d/blobs/sha256" "$r"/{bin,etc,tmp,usr}
+        mkdir -p "$d" "$r"/{bin,etc,tmp,usr}
         chmod 1777 "$r/tmp"
         cp /bin/busybox "$r/bin/busybox"
         for x in sh cat echo sleep mkdir id sort; do ln -s busybox "$r/bin/$x"; done
@@ -171,19 +200,7 @@ oci_busybox_layout() {
         echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
         echo "$2" >"$r/etc/flavour"
         (cd "$r" && tar -cf "$d/layer.tar" bin etc lib lib64 tmp usr)
-        h=$(sha256sum "$d/layer.tar") h=${h%% *}
-        size=$(stat -c %s "$d/layer.tar")
-        mv "$d/layer.tar" "$d/blobs/sha256/$h"
-        local config c m manifest
-        config="{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:$h\"]},\"config\":{\"Entrypoint\":$3}}"
-        printf '%s' "$config" >"$d/blob"
-        c=$(sha256sum "$d/blob") c=${c%% *}
-        mv "$d/blob" "$d/blobs/sha256/$c"
-        manifest="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:$c\",\"size\":${#config}},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$h\",\"size\":$size}]}"
-        printf '%s' "$manifest" >"$d/blob"
-        m=$(sha256sum "$d/blob") m=${m%% *}
-        mv "$d/blob" "$d/blobs/sha256/$m"
-        echo "sha256:$m" >"$d/digest"
+        oci_layout "$d" "$3" "$d/layer.tar"
         rm -rf "$r"
 }
 
