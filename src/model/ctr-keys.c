@@ -11,7 +11,7 @@
 
 #include "ctr-keys.h"
 #include "key-parser.h"
-#include "quadlet-keys.h"
+#include "quadlet-convert.h"
 #include "string-util.h"
 
 typedef struct KeyDef {
