@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl convert [--output DIR] [--check] FILE.container|FILE.pod|DIR…
+ *
+ * Podman Quadlet units into .ctr files: each .container (with its FILE.container.d/ *.conf drop-ins) becomes
+ * NAME.ctr (and NAME.ctr.d/ *.conf), through the converter's table (src/model/quadlet-*.c). A .pod makes its
+ * containers share the namespaces of the first of them; .volume, .network and .image files are read for what
+ * the containers take from them and reported with what to do instead; .kube, .build and .artifact files are
+ * not converted. Every converted file is loaded with ctr's own parser before it is written, so what is written
+ * validates. Exit status: 0, CTRCTL_EXIT_NOT_TRANSLATED when something that affects isolation or data was not
+ * translated (the file is written with a comment saying what), 1 when a file could not be read or converted. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf-parser.h"
+#include "container.h"
+#include "ctr-file.h"
+#include "ctrctl.h"
+#include "fd-util.h"
+#include "fileio.h"
+#include "log.h"
+#include "mkdir-util.h"
+#include "path-util.h"
+#include "quadlet-convert.h"
+#include "string-util.h"
+#include "strv.h"
+
+static const char *arg_output = NULL;
+static bool arg_check = false;
+static bool arg_key_table = false;
+
+enum {
+        ARG_OUTPUT = VERB_OPTION_BASE,
+        ARG_CHECK,
+        ARG_KEY_TABLE,
+};
+
+#define QUADLET_FILE_MAX (4U * 1024U * 1024U)
+
+typedef struct Assignment {
+        char *section, *key, *value, *file;
+        unsigned line;
+} Assignment;
+
+typedef struct QuadletFile {
+        char *path, *dir, *base;        /* "/etc/containers/systemd/web.container", its directory, "web.container" */
+        const char *suffix;             /* ".container", ".pod", … */
+        char *name;                     /* .container: the ctr name */
+        char *reference;                /* .volume: the volume name; .image: the image; .pod: its owner */
+        Assignment *items;              /* main file, then drop-ins; |dropin| says which */
+        size_t n_items;
+        char **dropins;                 /* the drop-ins' paths, in order */
+        QuadletRole role;
+        struct QuadletFile *pod;
+        bool failed;
+} QuadletFile;
+
+typedef struct Conversion {
+        QuadletFile *files;
+        size_t n_files;
+        Diagnostics diag;
+        bool failed, lost, printed;
+} Conversion;
+
+static const char *const suffixes[] = {
+        ".container", ".pod", ".volume", ".network", ".image", ".kube", ".build", ".artifact", NULL,
+};
+
+static int handle_option(int c, const char *value) {
+        switch (c) {
+        case ARG_OUTPUT:
+                arg_output = value;
+                return 0;
+        case ARG_CHECK:
+                arg_check = true;
+                return 0;
+        case ARG_KEY_TABLE:
+                arg_key_table = true;
+                return 0;
+        default:
+                return -EINVAL;
+        }
+}
+
+static void quadlet_file_done(QuadletFile *f) {
+        for (size_t i = 0; i < f->n_items; i++) {
+                free(f->items[i].section);
+                free(f->items[i].key);
+                free(f->items[i].value);
+                free(f->items[i].file);
+        }
+        free(f->items);
+        free(f->path);
+        free(f->dir);
+        free(f->base);
+        free(f->name);
+        free(f->reference);
+        strv_free(f->dropins);
+}
+
+static int collect(const char *file, unsigned line, const char *section, const char *key, const char *value,
+                   void *userdata) {
+        QuadletFile *f = userdata;
+        Assignment *a;
+
+        if (!key)
+                return 0;
+        a = reallocarray(f->items, f->n_items + 1, sizeof(Assignment));
+        if (!a)
+                return -ENOMEM;
+        f->items = a;
+        a = &f->items[f->n_items];
+        *a = (Assignment) {
+                .section = strdup(section),
+                .key = strdup(key),
+                .value = strdup(value),
+                .file = strdup(file),
+                .line = line,
+        };
+        f->n_items++;
+        return a->section && a->key && a->value && a->file ? 0 : -ENOMEM;
+}
+
+static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
+        _cleanup_free_ char *text = NULL;
+        size_t size;
+        int r;
+
+        r = read_text_file(path, QUADLET_FILE_MAX, &text, &size);
+        if (r < 0) {
+                f->failed = true;
+                return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, -r, path, 0, NULL, NULL, NULL,
+                                       "Failed to read: %s", strerror(-r));
+        }
+        r = conf_parse_buffer(path, text, size, CTR_LINE_MAX, collect, f, &c->diag);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                f->failed = true;
+        return 0;
+}
+
+static int add_file(Conversion *c, const char *path) {
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_free_ char *abs = NULL, *dropin_dir = NULL;
+        QuadletFile *files, *f;
+        const char *base;
+        int r;
+
+        abs = realpath(path, NULL);
+        if (!abs)
+                return log_error_errno(errno, "Failed to resolve '%s': %m", path);
+        files = reallocarray(c->files, c->n_files + 1, sizeof(QuadletFile));
+        if (!files)
+                return log_oom();
+        c->files = files;
+        f = &c->files[c->n_files++];
+        *f = (QuadletFile) {};
+
+        base = path_basename(abs);
+        f->path = strdup(path);
+        f->base = strdup(base);
+        f->dir = strndup(abs, (size_t) (base - abs) > 1 ? (size_t) (base - abs) - 1 : 1);
+        if (!f->path || !f->base || !f->dir)
+                return log_oom();
+        STRV_FOREACH(s, (char **) suffixes)
+                if (endswith(base, *s))
+                        f->suffix = *s;
+
+        r = parse_one(c, f, path);
+        if (r < 0)
+                return log_oom();
+
+        /* FILE.container.d/ *.conf, in name order */
+        dropin_dir = strprintf("%s.d", path);
+        if (!dropin_dir)
+                return log_oom();
+        r = dir_list_names(AT_FDCWD, dropin_dir, &names);
+        if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+                return log_error_errno(r, "Failed to read '%s': %m", dropin_dir);
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *p = NULL;
+
+                if (!endswith(*n, ".conf") || (*n)[0] == '.')
+                        continue;
+                if (path_join(dropin_dir, *n, &p) < 0 || strv_extend(&f->dropins, p) < 0)
+                        return log_oom();
+                r = parse_one(c, f, p);
+                if (r < 0)
+                        return log_oom();
+        }
+        return 0;
+}
+
+static int add_argument(Conversion *c, const char *arg) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
+
+        r = dir_list_names(AT_FDCWD, arg, &names);
+        if (r == -ENOTDIR) {
+                bool known = false;
+
+                STRV_FOREACH(s, (char **) suffixes)
+                        known = known || endswith(arg, *s);
+                if (!known) {
+                        log_error("'%s' is not a Quadlet unit (.container, .pod, .volume, .network, .image, .kube, "
+                                  ".build, .artifact).", arg);
+                        return -EINVAL;
+                }
+                return add_file(c, arg);
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to read '%s': %m", arg);
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *p = NULL;
+                bool known = false;
+
+                STRV_FOREACH(s, (char **) suffixes)
+                        known = known || endswith(*n, *s);
+                if (!known || (*n)[0] == '.')
+                        continue;
+                if (path_join(arg, *n, &p) < 0)
+                        return log_oom();
+                r = add_file(c, p);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* The last value of |section| |key| in f (main file and drop-ins), or NULL. */
+static const char *lookup_last(const QuadletFile *f, const char *section, const char *key) {
+        const char *v = NULL;
+
+        for (size_t i = 0; i < f->n_items; i++)
+                if (streq(f->items[i].section, section) && streq(f->items[i].key, key))
+                        v = f->items[i].value;
+        return v;
+}
+
+static QuadletFile *find_base(Conversion *c, const char *base) {
+        for (size_t i = 0; i < c->n_files; i++)
+                if (streq(c->files[i].base, base))
+                        return &c->files[i];
+        return NULL;
+}
+
+static const char *lookup_container(void *userdata, const char *ref) {
+        Conversion *c = userdata;
+        const char *s;
+
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+                _cleanup_free_ char *service = NULL, *podman = NULL;
+                const char *cn;
+
+                if (!f->name)
+                        continue;
+                if (streq(ref, f->base))
+                        return f->name;
+                /* the Quadlet service (ServiceName= or the file's name), and the podman container's name */
+                s = lookup_last(f, "Container", "ServiceName");
+                service = s ? strprintf("%s.service", s) :
+                              strprintf("%.*s.service", (int) (strlen(f->base) - strlen(".container")), f->base);
+                podman = strprintf("systemd-%.*s", (int) (strlen(f->base) - strlen(".container")), f->base);
+                cn = lookup_last(f, "Container", "ContainerName");
+                if (!service || !podman)
+                        return NULL;
+                if (streq(ref, service) || streq(ref, podman) || streq_ptr(ref, cn))
+                        return f->name;
+        }
+        return NULL;
+}
+
+static const char *lookup_reference(Conversion *c, const char *ref, const char *suffix) {
+        QuadletFile *f = endswith(ref, suffix) ? find_base(c, ref) : NULL;
+        return f ? f->reference : NULL;
+}
+
+static const char *lookup_volume(void *userdata, const char *ref) {
+        return lookup_reference(userdata, ref, ".volume");
+}
+
+static const char *lookup_image(void *userdata, const char *ref) {
+        return lookup_reference(userdata, ref, ".image");
+}
+
+static const char *lookup_pod(void *userdata, const char *ref) {
+        return lookup_reference(userdata, ref, ".pod");
+}
+
+static int strip_suffix(const char *base, const char *suffix, char **ret) {
+        *ret = strndup(base, strlen(base) - strlen(suffix));
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* Names every container, resolves what .volume, .image and .pod files stand for, and who owns each pod. */
+static int index_files(Conversion *c) {
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+                const char *v;
+
+                if (streq(f->suffix, ".container")) {
+                        v = lookup_last(f, "Container", "ServiceName");
+                        if (v ? !(f->name = strdup(v)) : strip_suffix(f->base, ".container", &f->name) < 0)
+                                return log_oom();
+                } else if (streq(f->suffix, ".volume")) {
+                        v = lookup_last(f, "Volume", "VolumeName");
+                        f->reference = v ? strdup(v) : strprintf("systemd-%.*s",
+                                                                 (int) (strlen(f->base) - strlen(".volume")), f->base);
+                        if (!f->reference)
+                                return log_oom();
+                } else if (streq(f->suffix, ".image")) {
+                        v = lookup_last(f, "Image", "ImageTag") ?: lookup_last(f, "Image", "Image");
+                        if (v && !(f->reference = strdup(v)))
+                                return log_oom();
+                }
+        }
+
+        /* A pod's owner is the first of its containers by name: it joins no one, the others join it. */
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i], *pod;
+                const char *v = f->name ? lookup_last(f, "Container", "Pod") : NULL;
+
+                if (!v || !(pod = find_base(c, v)) || !streq(pod->suffix, ".pod"))
+                        continue;
+                f->pod = pod;
+                if (!pod->reference || strcmp(f->name, pod->reference) < 0)
+                        if (free_and_strdup(&pod->reference, f->name) < 0)
+                                return log_oom();
+        }
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+
+                if (f->pod)
+                        f->role = streq(f->name, f->pod->reference) ? QUADLET_POD_OWNER : QUADLET_POD_MEMBER;
+        }
+        return 0;
+}
+
+/* Feeds the assignments of |path| (f's main file or one of its drop-ins) into u; a pod's keys follow its
+ * owner's main file (and its [Install] every member's), as the pod's own unit would have applied them. */
+static int feed(QuadletUnit *u, const QuadletFile *f, const char *path, bool with_pod) {
+        int r;
+
+        for (size_t i = 0; i < f->n_items; i++) {
+                const Assignment *a = &f->items[i];
+
+                if (!streq(a->file, path))
+                        continue;
+                r = quadlet_unit_add(u, a->file, a->line, a->section, a->key, a->value);
+                if (r < 0)
+                        return r;
+        }
+        if (!with_pod || !f->pod)
+                return 0;
+        for (size_t i = 0; i < f->pod->n_items; i++) {
+                const Assignment *a = &f->pod->items[i];
+
+                if (u->role == QUADLET_POD_MEMBER && !STR_IN_SET(a->section, "Pod", "Install"))
+                        continue;
+                r = quadlet_unit_add(u, a->file, a->line, a->section, a->key, a->value);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int write_output(int dir_fd, const char *subdir, const char *name, const char *text) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (subdir) {
+                if (mkdirat(dir_fd, subdir, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                fd = openat(dir_fd, subdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                dir_fd = fd;
+        }
+        r = write_file_atomic_at(dir_fd, name, text, strlen(text), 0644);
+        return r;
+}
+
+/* Converts one .container (and its drop-ins), checks the result with ctr's parser, and writes or prints it. */
+static int convert_container(Conversion *c, QuadletFile *f, const QuadletLookup *lookup, int out_fd) {
+        _cleanup_strv_free_ char **texts = NULL;
+        _cleanup_free_ char *header = NULL, *main_text = NULL, *ctr = NULL;
+        _cleanup_container_free_ Container *loaded = NULL;
+        _cleanup_free_ ConfigText *dropins = NULL;
+        Diagnostics check = {};
+        QuadletUnit u;
+        size_t n = strv_length(f->dropins);
+        bool root;
+        int r;
+
+        if (!container_name_is_valid(f->name) || strchr(f->base, '@'))
+                return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
+                                       "'%s' is not a container name ctr takes (a template, or a name with '@' "
+                                       "or '/'): not converted; write one .ctr per instance.", f->name) < 0 ?
+                       -ENOMEM : (f->failed = true, 0);
+
+        ctr = strprintf("%s.ctr", f->name);
+        header = strprintf("# ctr convert: %s from %s", ctr, f->path);
+        if (!ctr || !header)
+                return -ENOMEM;
+        quadlet_unit_init(&u, f->name, f->dir, true, f->role, f->pod ? f->pod->reference : NULL, lookup, &c->diag);
+        r = feed(&u, f, f->path, true);
+        if (r >= 0)
+                r = quadlet_unit_finish(&u, header, &main_text);
+        root = u.root_set;
+        c->lost = c->lost || u.lost;
+        quadlet_unit_done(&u);
+        if (r < 0)
+                return r;
+
+        dropins = calloc(n + 1, sizeof(ConfigText));
+        if (!dropins)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                char *text;
+
+                quadlet_unit_init(&u, f->name, f->dir, false, f->role, f->pod ? f->pod->reference : NULL, lookup,
+                                  &c->diag);
+                header = mfree(header);
+                header = strprintf("# ctr convert: %s.d/%s from %s", ctr, path_basename(f->dropins[i]),
+                                   f->dropins[i]);
+                r = header ? feed(&u, f, f->dropins[i], false) : -ENOMEM;
+                if (r >= 0)
+                        r = quadlet_unit_finish(&u, header, &text);
+                root = root || u.root_set;
+                c->lost = c->lost || u.lost;
+                quadlet_unit_done(&u);
+                if (r < 0 || (r = strv_consume(&texts, text)) < 0)
+                        return r;
+                dropins[i] = (ConfigText) { .path = f->dropins[i], .data = texts[i], .size = strlen(texts[i]) };
+        }
+
+        if (!root) {
+                f->failed = true;
+                return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
+                                       "No Image= or Rootfs= that ctr can use: not converted.");
+        }
+
+        /* What is written must load: ctr's own parser has the last word. */
+        r = container_load_texts(f->name, &(ConfigText) { .path = ctr, .data = main_text, .size = strlen(main_text) },
+                                 dropins, n, &check, &loaded);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || diagnostics_has_errors(&check)) {
+                f->failed = true;
+                (void) diagnostics_log(&check, DIAGNOSTICS_PLAIN);
+                diagnostics_clear(&check);
+                return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
+                                       "The converted %s does not load (above): not written.", ctr);
+        }
+        diagnostics_clear(&check);
+
+        if (arg_check)
+                return 0;
+        if (out_fd < 0) {
+                printf("%s%s", c->printed ? "\n" : "", main_text);
+                c->printed = true;
+                for (size_t i = 0; i < n; i++)
+                        printf("\n%s", texts[i]);
+                return 0;
+        }
+        r = write_output(out_fd, NULL, ctr, main_text);
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                _cleanup_free_ char *d = strprintf("%s.d", ctr);
+                r = d ? write_output(out_fd, d, path_basename(f->dropins[i]), texts[i]) : -ENOMEM;
+        }
+        if (r < 0) {
+                f->failed = true;
+                return log_error_errno(r, "Failed to write %s into '%s': %m", ctr, arg_output) == -ENOMEM ? r : 0;
+        }
+        return 0;
+}
+
+/* The files ctr has no unit for: what the containers took from them, and what to do instead. */
+static int report_other(Conversion *c, QuadletFile *f) {
+        const char *what;
+        bool error = false;
+
+        if (streq(f->suffix, ".volume"))
+                what = "ctr creates a named volume on first use (Volume=NAME:PATH, in /var/lib/ctr/volumes/NAME); "
+                       "the containers naming it get its name. Device=, Type= and Options= have no counterpart: "
+                       "mount the file system on the host and bind it with Volume=PATH:DESTINATION";
+        else if (streq(f->suffix, ".network"))
+                what = "bridged containers share ctr's bridge, ctr0 (Network=bridge, addresses from 10.121.0.0/16, "
+                       "names in /etc/hosts); Subnet=, Internal= and the like have no counterpart: IPAddressDeny= "
+                       "and IPAddressAllow= confine a container";
+        else if (streq(f->suffix, ".image"))
+                what = f->reference ? "the containers naming it get its Image= (or ImageTag=); pull it with "
+                                      "ctrctl image pull, or leave it to the containers' Pull="
+                                    : "it has no Image=";
+        else if (streq(f->suffix, ".pod"))
+                what = f->reference ? "its containers share the namespaces of the first of them, by name"
+                                    : "no container names it in Pod= (convert them together)";
+        else {
+                error = true;
+                what = streq(f->suffix, ".build") ? "ctr builds no images: build it with podman build or buildah, "
+                                                    "then ctrctl image import it" :
+                       streq(f->suffix, ".kube") ? "ctr runs no Kubernetes YAML: write a .ctr file per container "
+                                                   "of the pod (Network=container: joins them)" :
+                                                   "ctr has no OCI artifacts: bind the files with Volume=";
+        }
+        if (error)
+                f->failed = true;
+        return diagnostics_add(&c->diag, error ? DIAGNOSTIC_ERROR : DIAGNOSTIC_WARNING, EOPNOTSUPP, f->path, 0, NULL,
+                               NULL, NULL, "%s not converted: %s.", f->base, what);
+}
+
+/* docs/quadlet-keys.md, from the table itself. */
+static int print_key_table(void) {
+        printf("<!-- Generated by `ctrctl convert --key-table` from src/model/quadlet-table.c: do not edit. -->\n"
+               "# Quadlet keys in ctr\n\n"
+               "What `ctrctl convert` (ctrctl(1)) makes of every key of Podman Quadlet's `[Container]` and `[Pod]`\n"
+               "sections (podman-systemd.unit(5)). **Y**: translated; **P**: the value forms the note names are\n"
+               "translated; **N**: not translated, the key is dropped with a comment saying why. *Lost* marks keys\n"
+               "whose untranslated values would leave the container less isolated or lose data: convert then exits\n"
+               "with status 6.\n\n"
+               "| Key | Sections | ctr | Status | Lost | Note |\n"
+               "|---|---|---|---|---|---|\n");
+        for (size_t i = 0; quadlet_key_nth(i); i++) {
+                const QuadletKey *k = quadlet_key_nth(i);
+                bool plain = k->ctr && in_charset(k->ctr, LETTERS);
+
+                printf("| `%s=` | %s | %s%s%s%s | %s | %s | %s |\n", k->name,
+                       k->sections == (QUADLET_CONTAINER | QUADLET_POD) ? "Container, Pod" :
+                       k->sections == QUADLET_POD ? "Pod" : "Container",
+                       k->ctr ? "`" : "", k->ctr ?: "", plain ? "=" : "", k->ctr ? "`" : "",
+                       quadlet_status_to_string(k->status), k->lost && k->status != QUADLET_YES ? "yes" : "",
+                       k->note);
+        }
+        return fflush(stdout) == 0 ? 0 : -EIO;
+}
+
+int verb_convert(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "output",    required_argument, NULL, ARG_OUTPUT    },
+                { "check",     no_argument,       NULL, ARG_CHECK     },
+                { "key-table", no_argument,       NULL, ARG_KEY_TABLE },
+                {}
+        };
+        Conversion c = {};
+        QuadletLookup lookup = {
+                .userdata = &c,
+                .container = lookup_container,
+                .volume = lookup_volume,
+                .image = lookup_image,
+                .pod = lookup_pod,
+        };
+        _cleanup_close_ int out_fd = -EBADF;
+        int r, first;
+
+        first = verb_parse_options(argc, argv, options, NULL, handle_option);
+        if (first <= 0)
+                return first < 0 ? CTRCTL_EXIT_USAGE : CTRCTL_EXIT_SUCCESS;
+        if (arg_key_table)
+                return print_key_table() < 0 ? CTRCTL_EXIT_FAILURE : CTRCTL_EXIT_SUCCESS;
+        if (first >= argc) {
+                log_error("Too few arguments for 'convert'.");
+                return CTRCTL_EXIT_USAGE;
+        }
+        if (arg_check && arg_output) {
+                log_error("--check writes nothing: it takes no --output.");
+                return CTRCTL_EXIT_USAGE;
+        }
+
+        for (int i = first; i < argc; i++) {
+                r = add_argument(&c, argv[i]);
+                if (r < 0)
+                        goto finish;
+        }
+        r = index_files(&c);
+        if (r < 0)
+                goto finish;
+
+        if (arg_output) {
+                r = mkdir_p(arg_output, 0755, 0755);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to create '%s': %m", arg_output);
+                        goto finish;
+                }
+                out_fd = open(arg_output, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (out_fd < 0) {
+                        r = log_error_errno(errno, "Failed to open '%s': %m", arg_output);
+                        goto finish;
+                }
+        }
+
+        for (size_t i = 0; i < c.n_files; i++) {
+                QuadletFile *f = &c.files[i];
+
+                if (f->failed)
+                        r = 0;
+                else if (streq(f->suffix, ".container"))
+                        r = convert_container(&c, f, &lookup, out_fd);
+                else
+                        r = report_other(&c, f);
+                if (r < 0) {
+                        log_oom();
+                        goto finish;
+                }
+                c.failed = c.failed || f->failed;
+        }
+        r = 0;
+
+finish:
+        (void) diagnostics_log(&c.diag, DIAGNOSTICS_PLAIN);
+        diagnostics_clear(&c.diag);
+        for (size_t i = 0; i < c.n_files; i++)
+                quadlet_file_done(&c.files[i]);
+        free(c.files);
+        if (fflush(stdout) != 0 && r >= 0)
+                r = log_error_errno(EIO, "Failed to write output: %m");
+        if (r < 0 || c.failed)
+                return CTRCTL_EXIT_FAILURE;
+        return c.lost ? CTRCTL_EXIT_NOT_TRANSLATED : CTRCTL_EXIT_SUCCESS;
+}
