@@ -55,8 +55,9 @@ typedef struct QuadletFile {
         size_t n_items;
         char **dropins;                 /* the drop-ins' paths, in order */
         QuadletRole role;
-        struct QuadletFile *pod;
+        struct QuadletFile *pod;        /* the .pod naming it in Pod= (once every file is read) */
         bool failed;
+        bool sibling;                   /* read only for what the others refer to: not converted or reported */
 } QuadletFile;
 
 typedef struct Conversion {
@@ -144,7 +145,7 @@ static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
         return 0;
 }
 
-static int add_file(Conversion *c, const char *path) {
+static int add_file(Conversion *c, const char *path, bool sibling) {
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_free_ char *abs = NULL, *dropin_dir = NULL;
         QuadletFile *files, *f;
@@ -159,7 +160,7 @@ static int add_file(Conversion *c, const char *path) {
                 return log_oom();
         c->files = files;
         f = &c->files[c->n_files++];
-        *f = (QuadletFile) {};
+        *f = (QuadletFile) { .sibling = sibling };
 
         base = path_basename(abs);
         f->path = strdup(path);
@@ -211,7 +212,7 @@ static int add_argument(Conversion *c, const char *arg) {
                                   ".build, .artifact).", arg);
                         return -EINVAL;
                 }
-                return add_file(c, arg);
+                return add_file(c, arg, false);
         }
         if (r < 0)
                 return log_error_errno(r, "Failed to read '%s': %m", arg);
@@ -225,9 +226,65 @@ static int add_argument(Conversion *c, const char *arg) {
                         continue;
                 if (path_join(arg, *n, &p) < 0)
                         return log_oom();
-                r = add_file(c, p);
+                r = add_file(c, p, false);
                 if (r < 0)
                         return r;
+        }
+        return 0;
+}
+
+static bool is_loaded(Conversion *c, const char *path) {
+        _cleanup_free_ char *abs = realpath(path, NULL);
+
+        for (size_t i = 0; abs && i < c->n_files; i++) {
+                _cleanup_free_ char *other = realpath(c->files[i].path, NULL);
+                if (other && streq(other, abs))
+                        return true;
+        }
+        return !abs;
+}
+
+static int add_sibling(Conversion *c, const char *dir, const char *name) {
+        _cleanup_free_ char *p = NULL;
+
+        if (strchr(name, '/') || path_join(dir, name, &p) < 0)
+                return p ? 0 : log_oom();
+        if (is_loaded(c, p))
+                return 0;
+        return add_file(c, p, true);
+}
+
+/* Quadlet finds the units a file refers to (NAME.image, NAME.volume, NAME.pod, NAME.container) in its search
+ * path: those beside a file converted alone are read too, for what it takes from them, and so are the other
+ * containers of its pod (its owner is the first of them by name). */
+static int add_siblings(Conversion *c) {
+        for (size_t i = 0; i < c->n_files; i++) {
+                for (size_t j = 0; j < c->files[i].n_items; j++) {
+                        _cleanup_free_ char *dir = strdup(c->files[i].dir), *ref = NULL;
+                        const Assignment *a = &c->files[i].items[j];
+                        const char *v = a->value;
+                        int r = 0;
+
+                        if (!dir || !(ref = strndup(v, strcspn(v, ":"))))
+                                return log_oom();
+                        if (!streq(a->section, "Container") || c->files[i].sibling)
+                                continue;
+                        if ((streq(a->key, "Image") && endswith(v, ".image")) ||
+                            (STR_IN_SET(a->key, "Volume", "Network") &&
+                             (endswith(ref, ".volume") || endswith(ref, ".container"))))
+                                r = add_sibling(c, dir, ref);
+                        else if (streq(a->key, "Pod") && endswith(v, ".pod")) {
+                                _cleanup_strv_free_ char **names = NULL;
+
+                                r = add_sibling(c, dir, v);
+                                if (r >= 0 && dir_list_names(AT_FDCWD, dir, &names) >= 0)
+                                        STRV_FOREACH(n, names)
+                                                if (r >= 0 && endswith(*n, ".container") && (*n)[0] != '.')
+                                                        r = add_sibling(c, dir, *n);
+                        }
+                        if (r < 0)
+                                return r;
+                }
         }
         return 0;
 }
@@ -386,13 +443,103 @@ static int write_output(int dir_fd, const char *subdir, const char *name, const 
         return r;
 }
 
+/* Line |line| (from 1) of *text replaced by a comment saying why ctr refuses it; 0 when it is a comment
+ * already (nothing to do), 1 when replaced. */
+static int comment_out_line(char **text, unsigned line, bool lost, const char *why, char **ret_line) {
+        char *start = *text, *end, *n;
+
+        for (unsigned i = 1; i < line && start; i++) {
+                start = strchr(start, '\n');
+                if (start)
+                        start++;
+        }
+        if (!start || *start == '\0' || *start == '#')
+                return 0;
+        end = strchrnul(start, '\n');
+        *ret_line = strndup(start, (size_t) (end - start));
+        n = strprintf("%.*s# ctr convert: %s not translated%s: ctr refuses it: %s%s", (int) (start - *text), *text,
+                      strempty(*ret_line), lost ? " (isolation or data)" : "", why, end);
+        if (!n || !*ret_line)
+                return -ENOMEM;
+        free(*text);
+        *text = n;
+        return 1;
+}
+
+/* What is written must load: ctr's own parser has the last word. A line it refuses, or ignores with a
+ * warning, is commented out with its message (a refused one counts as lost: only keys of isolation or data
+ * are refused) and the whole is loaded again. 1 when it loads, 0 when it does not (reported). */
+static int check_loads(Conversion *c, QuadletFile *f, const char *ctr, char **main_text, char **texts,
+                       ConfigText *dropins, size_t n) {
+        for (unsigned attempt = 0; attempt < 256; attempt++) {
+                _cleanup_container_free_ Container *loaded = NULL;
+                Diagnostics check = {};
+                bool changed = false;
+                int r;
+
+                r = container_load_texts(f->name, &(ConfigText) { .path = ctr, .data = *main_text,
+                                                                  .size = strlen(*main_text) },
+                                         dropins, n, &check, &loaded);
+                if (r == -ENOMEM)
+                        return r;
+                for (size_t i = 0; i < check.n; i++) {
+                        const Diagnostic *d = &check.items[i];
+                        _cleanup_free_ char *line = NULL;
+                        char **text = NULL;
+
+                        if (d->line == 0 || !d->file)
+                                continue;
+                        if (streq(d->file, ctr))
+                                text = main_text;
+                        for (size_t j = 0; j < n && !text; j++)
+                                if (streq(d->file, dropins[j].path))
+                                        text = &texts[j];
+                        if (!text)
+                                continue;
+                        r = comment_out_line(text, d->line, d->level == DIAGNOSTIC_ERROR, d->message, &line);
+                        if (r < 0) {
+                                diagnostics_clear(&check);
+                                return r;
+                        }
+                        if (r == 0)
+                                continue;
+                        changed = true;
+                        if (d->level == DIAGNOSTIC_ERROR)
+                                c->lost = true;
+                        r = diagnostics_add(&c->diag, d->level, d->error, f->path, 0, NULL, NULL, NULL,
+                                            "%s not translated%s: ctr refuses it: %s", line,
+                                            d->level == DIAGNOSTIC_ERROR ? " (isolation or data)" : "", d->message);
+                        if (r < 0) {
+                                diagnostics_clear(&check);
+                                return r;
+                        }
+                }
+                for (size_t j = 0; j < n; j++)
+                        dropins[j].data = texts[j], dropins[j].size = strlen(texts[j]);
+                if (!changed) {
+                        bool ok = r >= 0 && !diagnostics_has_errors(&check);
+
+                        if (!ok) {
+                                f->failed = true;
+                                (void) diagnostics_log(&check, DIAGNOSTICS_PLAIN);
+                        }
+                        diagnostics_clear(&check);
+                        if (ok)
+                                return 1;
+                        return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
+                                               "The converted %s does not load (above): not written.", ctr);
+                }
+                diagnostics_clear(&check);
+        }
+        f->failed = true;
+        return 0;
+}
+
 /* Converts one .container (and its drop-ins), checks the result with ctr's parser, and writes or prints it. */
 static int convert_container(Conversion *c, QuadletFile *f, const QuadletLookup *lookup, int out_fd) {
         _cleanup_strv_free_ char **texts = NULL;
         _cleanup_free_ char *header = NULL, *main_text = NULL, *ctr = NULL;
-        _cleanup_container_free_ Container *loaded = NULL;
         _cleanup_free_ ConfigText *dropins = NULL;
-        Diagnostics check = {};
         QuadletUnit u;
         size_t n = strv_length(f->dropins);
         bool root;
@@ -446,19 +593,9 @@ static int convert_container(Conversion *c, QuadletFile *f, const QuadletLookup 
                                        "No Image= or Rootfs= that ctr can use: not converted.");
         }
 
-        /* What is written must load: ctr's own parser has the last word. */
-        r = container_load_texts(f->name, &(ConfigText) { .path = ctr, .data = main_text, .size = strlen(main_text) },
-                                 dropins, n, &check, &loaded);
-        if (r == -ENOMEM)
+        r = check_loads(c, f, ctr, &main_text, texts, dropins, n);
+        if (r <= 0)
                 return r;
-        if (r < 0 || diagnostics_has_errors(&check)) {
-                f->failed = true;
-                (void) diagnostics_log(&check, DIAGNOSTICS_PLAIN);
-                diagnostics_clear(&check);
-                return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
-                                       "The converted %s does not load (above): not written.", ctr);
-        }
-        diagnostics_clear(&check);
 
         if (arg_check)
                 return 0;
@@ -577,6 +714,9 @@ int verb_convert(int argc, char *argv[]) {
                 if (r < 0)
                         goto finish;
         }
+        r = add_siblings(&c);
+        if (r < 0)
+                goto finish;
         r = index_files(&c);
         if (r < 0)
                 goto finish;
@@ -597,7 +737,7 @@ int verb_convert(int argc, char *argv[]) {
         for (size_t i = 0; i < c.n_files; i++) {
                 QuadletFile *f = &c.files[i];
 
-                if (f->failed)
+                if (f->failed || f->sibling)
                         r = 0;
                 else if (streq(f->suffix, ".container"))
                         r = convert_container(&c, f, &lookup, out_fd);
@@ -607,7 +747,7 @@ int verb_convert(int argc, char *argv[]) {
                         log_oom();
                         goto finish;
                 }
-                c.failed = c.failed || f->failed;
+                c.failed = c.failed || (f->failed && !f->sibling);
         }
         r = 0;
 
