@@ -138,6 +138,7 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_field_string(w, "image", c->image);
         json_field_string(w, "root_directory", c->root_directory);
         json_field_strv(w, "layers", c->layers);
+        json_field_strv(w, "masks", c->mask_paths);
         json_field_bool(w, "read_only", c->read_only);
         json_field_bool(w, "ephemeral", c->ephemeral);
         print_private_users(w, c);

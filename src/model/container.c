@@ -123,6 +123,7 @@ Container *container_free(Container *c) {
         free(c->image);
         free(c->root_directory);
         strv_free(c->layers);
+        strv_free(c->mask_paths);
         strv_free(c->exec);
         strv_free(c->entrypoint);
         strv_free(c->health_cmd);

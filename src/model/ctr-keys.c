@@ -52,6 +52,7 @@ static const KeyDef key_table[] = {
         { "Init",                key_init,                  false, false, false },
         { "JoinNamespaces",      key_join_namespaces,       true,  false, false },
         { "Layer",               key_layer,                 true,  true,  true  },
+        { "Mask",                key_mask,                  true,  true,  true  },
         { "MemoryHigh",          key_memory_high,           false, false, false },
         { "MemoryMax",           key_memory_max,            false, false, false },
         { "MemorySwapMax",       key_memory_swap_max,       false, false, false },

@@ -44,6 +44,7 @@ int key_root_directory(KeyContext *k, const char *v);
 int key_layer(KeyContext *k, const char *v);
 int key_read_only(KeyContext *k, const char *v);
 int key_ephemeral(KeyContext *k, const char *v);
+int key_mask(KeyContext *k, const char *v);
 int key_volume(KeyContext *k, const char *v);
 int key_tmpfs(KeyContext *k, const char *v);
 

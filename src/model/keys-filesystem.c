@@ -88,6 +88,36 @@ int key_ephemeral(KeyContext *k, const char *v) {
         return key_parse_bool(k, v, &k->lc->c->ephemeral, false);
 }
 
+int key_mask(KeyContext *k, const char *v) {
+        Container *c = k->lc->c;
+        const char *p = v;
+        int r;
+
+        if (isempty(v)) {
+                c->mask_paths = strv_free(c->mask_paths);
+                return 0;
+        }
+        for (;;) {
+                _cleanup_free_ char *word = NULL, *path = NULL;
+
+                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
+                if (r < 0)
+                        return key_invalid(k, EINVAL, "Mask= has unbalanced quotes in '%s'", v);
+                if (r == 0)
+                        return 0;
+                if (path_normalize_absolute(word, &path) < 0 || streq(path, "/"))
+                        return key_invalid(k, EINVAL, "Mask= takes absolute paths without '..', other than /, "
+                                           "got '%s'", word);
+                if (strv_contains(c->mask_paths, path))
+                        continue;
+                if (key_check_list_size(k, strv_length(c->mask_paths)) < 0)
+                        return 0;
+                r = strv_consume(&c->mask_paths, TAKE_PTR(path));
+                if (r < 0)
+                        return r;
+        }
+}
+
 /* Two mounts on one destination: the later one hides the earlier, which is never what was meant. */
 static const char *mount_destination_used(const Container *c, const char *destination) {
         for (size_t i = 0; i < c->n_volumes; i++)

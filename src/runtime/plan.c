@@ -700,6 +700,15 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         if (r < 0)
                 return r;
 
+        /* Mask=: over everything mounted above, with the default masks' empty file (or an empty tmpfs for a
+         * directory), resolved in the root; a path that does not exist is left alone, as Docker does. */
+        STRV_FOREACH(m, c->mask_paths) {
+                _cleanup_free_ char *mask = strprintf("%s/mask", p->staging);
+                if (!mask || !plan_add(p, PLAN_MASK, true, *m, mask, NULL,
+                                       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
+                        return -ENOMEM;
+        }
+
         if (c->read_only && !plan_add(p, PLAN_ROOT_READ_ONLY, true, "/", NULL, NULL, MOUNT_ATTR_RDONLY))
                 return -ENOMEM;
         if (!plan_add(p, PLAN_PIVOT_ROOT, false, p->root, NULL, NULL, 0))

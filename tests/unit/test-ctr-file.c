@@ -357,6 +357,34 @@ TEST(quadlet_keys_named) {
         diagnostics_clear(&d);
 }
 
+TEST(mask_paths) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "Mask=/srv/x /proc/cpuinfo\nMask=\"/srv/with space\" /srv//x/\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+        ASSERT_EQ(strv_length(c->mask_paths), 3);
+        ASSERT_STREQ(c->mask_paths[0], "/srv/x");
+        ASSERT_STREQ(c->mask_paths[1], "/proc/cpuinfo");
+        ASSERT_STREQ(c->mask_paths[2], "/srv/with space");
+        c = container_free(c);
+
+        ASSERT_OK(load_text(HEADER "Mask=/srv/x\nMask=\nMask=/srv/y\n", &d, &c));
+        ASSERT_EQ(strv_length(c->mask_paths), 1);
+        ASSERT_STREQ(c->mask_paths[0], "/srv/y");
+        c = container_free(c);
+
+        /* a mask that cannot be applied as written would leave the path visible: the file is rejected */
+        ASSERT_ERROR(load_text(HEADER "Mask=relative\n", &d, &c), EBADMSG);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Mask= takes absolute paths without '..', other than /, got "
+                     "'relative'.");
+        diagnostics_clear(&d);
+        ASSERT_ERROR(load_text(HEADER "Mask=/\n", &d, &c), EBADMSG);
+        diagnostics_clear(&d);
+        ASSERT_ERROR(load_text(HEADER "Mask=/srv/../etc\n", &d, &c), EBADMSG);
+        diagnostics_clear(&d);
+}
+
 TEST(key_suggestions) {
         ASSERT_STREQ(container_key_suggest("Imagee"), "Image");
         ASSERT_STREQ(container_key_suggest("Volumes"), "Volume");

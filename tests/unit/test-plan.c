@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "string-util.h"
 #include "test-load.h"
+#include "strv.h"
 #include "test.h"
 
 static const PlanOptions opts = {
@@ -398,6 +399,25 @@ TEST(no_root) {
         ASSERT_EQ(plan_build(c, &opts, &p, &reason), -EINVAL);
         ASSERT_NULL(p);
         ASSERT_NOT_NULL(reason);
+}
+
+TEST(mask_paths) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("a", "[Container]\nRootDirectory=/r\nVolume=/srv/data:/data\n"
+                            "Mask=/data/secret /etc/shadow\nMask=/proc/cpuinfo\n", &p, NULL), 0);
+        FOREACH_STRING(path, "/data/secret", "/etc/shadow", "/proc/cpuinfo") {
+                o = find_op(p, PLAN_MASK, path);
+                ASSERT_NOT_NULL(o);
+                ASSERT_TRUE(o->in_root);
+                ASSERT_STREQ(o->source, "/run/ctr/.staging/mask");
+                ASSERT_TRUE(o->attr & MOUNT_ATTR_RDONLY);
+                /* over the volumes and the default masks, before the root is made read-only and pivoted to */
+                ASSERT_TRUE(op_index(p, PLAN_MASK, path) > op_index(p, PLAN_BIND, "/data"));
+                ASSERT_TRUE(op_index(p, PLAN_MASK, path) > op_index(p, PLAN_MASK, "/proc/kcore"));
+                ASSERT_TRUE(op_index(p, PLAN_MASK, path) < op_index(p, PLAN_PIVOT_ROOT, "/run/ctr/.staging/root"));
+        }
 }
 
 TEST(api_filesystems) {
