@@ -236,6 +236,26 @@ int quadlet_translate_mount(QuadletUnit *u, const QuadletKey *k, const char *v) 
         return translate_volume(u, k, spec);
 }
 
+int quadlet_translate_mask(QuadletUnit *u, const QuadletKey *k, const char *v) {
+        _cleanup_strv_free_ char **paths = NULL;
+        _cleanup_buffer_ Buffer out = {};
+
+        if (split_keep_empty(v, ':', &paths) < 0)
+                return -ENOMEM;
+        STRV_FOREACH(p, paths) {
+                _cleanup_free_ char *quoted = NULL;
+
+                if (isempty(*p))
+                        continue;
+                if ((*p)[0] != '/' || streq(*p, "/"))
+                        return quadlet_drop(u, k->lost, "'%s' is not an absolute path other than /", *p);
+                if (quadlet_quote_word(*p, &quoted) < 0 || (out.size > 0 && buffer_putc(&out, ' ') < 0) ||
+                    buffer_puts(&out, quoted) < 0)
+                        return -ENOMEM;
+        }
+        return quadlet_emit(u, "Mask", "%s", strempty(out.data));
+}
+
 int quadlet_translate_shm_size(QuadletUnit *u, const QuadletKey *k, const char *v) {
         _cleanup_free_ char *size = NULL;
 

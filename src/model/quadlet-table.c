@@ -102,8 +102,8 @@ static const QuadletKey quadlet_keys[] = {
           "journald and passthrough are what ctr does (the journal of ctr@NAME.service); other drivers are "
           "not translated" },
         { "LogOpt", C, N_, false, NULL, NULL, "the output goes to the journal: see journald.conf(5)" },
-        { "Mask", C, N_, true, NULL, NULL,
-          "no extra masked paths: ctr masks its own list of /proc and /sys paths (ctr-launch(8))" },
+        { "Mask", C, Y_, true, "Mask", quadlet_translate_mask,
+          "the colon-separated paths, whitespace-separated (each masked over ctr's own list)" },
         { "Memory", C, Y_, false, "MemoryMax", quadlet_translate_memory, "sizes, b k m g suffixes" },
         { "Mount", C, P_, true, "Volume=, Tmpfs=", quadlet_translate_mount,
           "type=bind and type=volume become Volume=, type=tmpfs Tmpfs=; image, devpts, glob, ramfs and "
@@ -180,7 +180,8 @@ static const QuadletKey quadlet_keys[] = {
         { "Ulimit", C, Y_, false, "[Service] LimitNOFILE=…", quadlet_translate_ulimit,
           "NAME=SOFT[:HARD] becomes [Service] LimitNAME=, which the container inherits; host is not "
           "translated" },
-        { "Unmask", C, N_, false, NULL, NULL, "ctr's masked paths stay masked" },
+        { "Unmask", C, N_, false, NULL, NULL,
+          "ctr's masked and read-only paths of /proc and /sys stay as they are (ctr.ctr(5), Mask=)" },
         { "User", C, Y_, true, "User", quadlet_translate_user, "a number or a name; USER:GROUP also sets Group=" },
         { "UserNS", C|P, P_, true, "PrivateUsers", quadlet_translate_userns,
           "auto and private become PrivateUsers=pick, host no; keep-id, nomap, container: and ns: are not "

@@ -20,6 +20,7 @@ int quadlet_translate_id_map(QuadletUnit *u, const QuadletKey *k, const char *v)
 int quadlet_translate_image(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_label(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_log_driver(QuadletUnit *u, const QuadletKey *k, const char *v);
+int quadlet_translate_mask(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_memory(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_mount(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_name(QuadletUnit *u, const QuadletKey *k, const char *v);
