@@ -74,6 +74,7 @@ int key_health_on_failure(KeyContext *k, const char *v);
 
 /* keys-network.c */
 int key_network(KeyContext *k, const char *v);
+int key_sysctl(KeyContext *k, const char *v);
 int key_publish_port(KeyContext *k, const char *v);
 int key_join_namespaces(KeyContext *k, const char *v);
 

@@ -342,6 +342,21 @@ static int plan_proc_sys(Plan *p, const Container *c) {
         if (!plan_add(p, PLAN_PROC, true, "/proc", NULL, NULL,
                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
                 return -ENOMEM;
+        /* Sysctl=: written through the fresh /proc, which shows the namespaces of the child writing, before
+         * /proc/sys is made read-only for good */
+        STRV_FOREACH(e, c->sysctls) {
+                size_t n = strcspn(*e, "=");
+                _cleanup_free_ char *path = strprintf("/proc/sys/%.*s", (int) n, *e);
+
+                if (!path)
+                        return -ENOMEM;
+                for (char *d = path + strlen("/proc/sys/"); *d; d++)
+                        if (*d == '.')
+                                *d = '/';
+                op = plan_add(p, PLAN_SYSCTL, true, path, NULL, NULL, 0);
+                if (!op || !(op->content = strdup(*e + n + 1)))
+                        return -ENOMEM;
+        }
         for (size_t i = 0; i < ELEMENTSOF(read_only_paths); i++)
                 if (!plan_add(p, PLAN_READ_ONLY, true, read_only_paths[i], NULL, NULL, MOUNT_ATTR_RDONLY))
                         return -ENOMEM;
@@ -634,6 +649,20 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                         p->clone_flags &= ~(unsigned long) CLONE_NEWIPC;
                 if (p->join_namespaces & JOIN_NAMESPACE_UTS)
                         p->clone_flags &= ~(unsigned long) CLONE_NEWUTS;
+        }
+        /* the parser refuses a sysctl of a namespace that is not the container's own; the plan does not rely
+         * on it: such a write would change the host's (or another container's) */
+        STRV_FOREACH(e, c->sysctls) {
+                _cleanup_free_ char *name = strndup(*e, strcspn(*e, "="));
+                unsigned long ns = name ? sysctl_namespace(name) : 0;
+
+                if (!name)
+                        return -ENOMEM;
+                if (ns == 0 || !(p->clone_flags & ns)) {
+                        if (ret_reason)
+                                *ret_reason = "a Sysctl= of a namespace that is not the container's own";
+                        return -EPERM;
+                }
         }
         host_image = c->image && streq(c->image, "host");
         if (o->image && o->image->environment && strv_copy(o->image->environment, &p->image_environment) < 0)

@@ -36,6 +36,8 @@ typedef enum PlanOpType {
         PLAN_READ_ONLY,         /* a path bound over itself read-only; missing: skip */
         PLAN_ROOT_READ_ONLY,    /* ReadOnly=yes: the root mount itself read-only, at the very end */
         PLAN_PIVOT_ROOT,        /* pivot_root into the root and detach the old one */
+        PLAN_SYSCTL,            /* Sysctl=: content written to the in-root /proc/sys file, after the fresh /proc
+                                 * is mounted and before /proc/sys is made read-only */
         _PLAN_OP_MAX,
 } PlanOpType;
 

@@ -385,6 +385,43 @@ TEST(mask_paths) {
         diagnostics_clear(&d);
 }
 
+TEST(sysctls) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "Sysctl=net.ipv4.ip_forward=1 \"kernel.sem=1 2 3 4\"\n"
+                            "Sysctl=net.ipv4.ip_forward=0 fs.mqueue.msg_max=20\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+        ASSERT_EQ(strv_length(c->sysctls), 3);
+        ASSERT_STREQ(c->sysctls[0], "kernel.sem=1 2 3 4");
+        ASSERT_STREQ(c->sysctls[1], "net.ipv4.ip_forward=0");
+        ASSERT_STREQ(c->sysctls[2], "fs.mqueue.msg_max=20");
+        c = container_free(c);
+
+        /* not the container's own namespace: the host's would be changed */
+        ASSERT_ERROR(load_text(HEADER "Sysctl=kernel.panic=1\n", &d, &c), EBADMSG);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Sysctl=kernel.panic=1: not a sysctl of the container's own "
+                     "network or IPC namespace (net.*, kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*).");
+        diagnostics_clear(&d);
+        ASSERT_ERROR(load_text(HEADER "Sysctl=net.ipv4.ip_forward=1\nNetwork=host\n", &d, &c), EBADMSG);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Sysctl=net.ipv4.ip_forward=1 cannot be set: the namespace is "
+                     "the host's (Network=host).");
+        diagnostics_clear(&d);
+        ASSERT_ERROR(load_text(HEADER "Network=container:db\nJoinNamespaces=ipc\nSysctl=kernel.shmmni=10\n", &d, &c),
+                     EBADMSG);
+        diagnostics_clear(&d);
+        FOREACH_STRING(bad, "Sysctl=net.ipv4.ip_forward", "Sysctl==1", "Sysctl=net..x=1", "Sysctl=net=1",
+                       "Sysctl=fs.mqueue.a.b=1", "Sysctl=kernel.shmmax2=1") {
+                _cleanup_free_ char *t = strprintf(HEADER "%s\n", bad);
+                ASSERT_NOT_NULL(t);
+                ASSERT_ERROR(load_text(t, &d, &c), EBADMSG);
+                diagnostics_clear(&d);
+        }
+        /* with a network namespace of its own, or joined IPC without an IPC sysctl: fine */
+        ASSERT_OK(load_text(HEADER "Network=container:db\nJoinNamespaces=ipc\nSysctl=\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+}
+
 TEST(key_suggestions) {
         ASSERT_STREQ(container_key_suggest("Imagee"), "Image");
         ASSERT_STREQ(container_key_suggest("Volumes"), "Volume");

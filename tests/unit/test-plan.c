@@ -420,6 +420,37 @@ TEST(mask_paths) {
         }
 }
 
+TEST(sysctls) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+        const char *reason = NULL;
+
+        ASSERT_EQ(plan_text("a", "[Container]\nRootDirectory=/r\nSysctl=net.ipv4.ip_forward=1 kernel.sem=\"1 2 3 4\"\n"
+                            "Sysctl=fs.mqueue.msg_max=20\n", &p, NULL), 0);
+        o = find_op(p, PLAN_SYSCTL, "/proc/sys/net/ipv4/ip_forward");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(o->in_root);
+        ASSERT_STREQ(o->content, "1");
+        ASSERT_STREQ(find_op(p, PLAN_SYSCTL, "/proc/sys/kernel/sem")->content, "1 2 3 4");
+        ASSERT_NOT_NULL(find_op(p, PLAN_SYSCTL, "/proc/sys/fs/mqueue/msg_max"));
+        /* through the fresh /proc, before /proc/sys is read-only */
+        ASSERT_TRUE(op_index(p, PLAN_SYSCTL, "/proc/sys/net/ipv4/ip_forward") > op_index(p, PLAN_PROC, "/proc"));
+        ASSERT_TRUE(op_index(p, PLAN_SYSCTL, "/proc/sys/kernel/sem") < op_index(p, PLAN_READ_ONLY, "/proc/sys"));
+        p = plan_free(p);
+
+        /* the host's network namespace: refused by the plan too, not only by the parser */
+        {
+                _cleanup_container_free_ Container *c = container_new("h");
+                ASSERT_NOT_NULL(c);
+                ASSERT_OK(free_and_strdup(&c->image, "host"));
+                c->network = NETWORK_HOST;
+                ASSERT_OK(strv_extend(&c->sysctls, "net.ipv4.ip_forward=1"));
+                ASSERT_EQ(plan_build(c, &opts, &p, &reason), -EPERM);
+                ASSERT_NULL(p);
+                ASSERT_NOT_NULL(reason);
+        }
+}
+
 TEST(api_filesystems) {
         _cleanup_plan_free_ Plan *p = NULL;
         /* Docker's list (2024) */
