@@ -170,7 +170,9 @@ static const QuadletKey quadlet_keys[] = {
           "a user namespace: PrivateUsers=pick, a range from ctr's own pool rather than /etc/subgid's" },
         { "SubUIDMap", C|P, P_, false, "PrivateUsers=pick", quadlet_translate_sub_id_map,
           "a user namespace: PrivateUsers=pick, a range from ctr's own pool rather than /etc/subuid's" },
-        { "Sysctl", C, N_, false, NULL, NULL, "ctr sets no sysctls in the container's namespaces" },
+        { "Sysctl", C, P_, false, "Sysctl", quadlet_translate_sysctl,
+          "the sysctls of the container's own network and IPC namespaces (net.*, kernel.msg*, kernel.sem, "
+          "kernel.shm*, fs.mqueue.*), as Docker allows; others are not translated" },
         { "Timezone", C, P_, false, "Volume", quadlet_translate_timezone,
           "local and zone names become a read-only Volume= of the host's zone file on /etc/localtime" },
         { "Tmpfs", C, Y_, true, "Tmpfs", quadlet_translate_tmpfs,

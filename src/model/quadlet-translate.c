@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "name-util.h"
 #include "parse-util.h"
 #include "quadlet-translate.h"
@@ -34,7 +35,9 @@ int quadlet_translate_image(QuadletUnit *u, const QuadletKey *k, const char *v) 
                                     "then ctrctl image import it and name it in Image=");
         else if ((p = startswith(v, "docker://")))
                 ref = p;
-        else if (strchr(v, ':') && !strchr(v, '/') && !image_reference_is_valid(v))
+        else if (startswith(v, "oci:") || startswith(v, "oci-archive:") || startswith(v, "docker-archive:") ||
+                 startswith(v, "docker-daemon:") || startswith(v, "dir:") || startswith(v, "containers-storage:") ||
+                 startswith(v, "sif:") || startswith(v, "ostree:"))
                 return quadlet_drop(u, k->lost, "another transport than a registry: ctrctl image import the "
                                     "image, then name it in Image=");
 
@@ -495,4 +498,36 @@ int quadlet_translate_ulimit(QuadletUnit *u, const QuadletKey *k, const char *v)
                         return quadlet_emit_section(u, "Service", key, "%s", joined);
                 }
         return quadlet_drop(u, k->lost, "not a resource limit systemd knows");
+}
+
+int quadlet_translate_sysctl(QuadletUnit *u, const QuadletKey *k, const char *v) {
+        _cleanup_buffer_ Buffer out = {};
+        const char *p = v;
+        int r;
+
+        for (;;) {
+                _cleanup_free_ char *word = NULL, *name = NULL, *quoted = NULL;
+
+                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+                if (r < 0)
+                        return quadlet_drop(u, k->lost, "unbalanced quotes");
+                if (r == 0)
+                        break;
+                name = strndup(word, strcspn(word, "="));
+                if (!name)
+                        return -ENOMEM;
+                if (!strchr(word, '=') || sysctl_namespace(name) == 0) {
+                        r = quadlet_note(u, false, "%s dropped: not a sysctl of the container's own network or IPC "
+                                         "namespace", word);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (quadlet_quote_word(word, &quoted) < 0 || (out.size > 0 && buffer_putc(&out, ' ') < 0) ||
+                    buffer_puts(&out, quoted) < 0)
+                        return -ENOMEM;
+        }
+        if (out.size == 0)
+                return 0;
+        return quadlet_emit(u, "Sysctl", "%s", out.data);
 }

@@ -40,6 +40,7 @@ int quadlet_translate_security_label(QuadletUnit *u, const QuadletKey *k, const 
 int quadlet_translate_shm_size(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_stop_timeout(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_sub_id_map(QuadletUnit *u, const QuadletKey *k, const char *v);
+int quadlet_translate_sysctl(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_timezone(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_tmpfs(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_ulimit(QuadletUnit *u, const QuadletKey *k, const char *v);
