@@ -279,6 +279,13 @@ static int translate_key(QuadletUnit *u, const char *key, const char *value) {
         /* A pod's network, ports, names and users are its owner's; its volumes are every member's. */
         if (u->section == QUADLET_POD && u->role == QUADLET_POD_MEMBER && !streq(key, "Volume"))
                 return 0;
+        /* An empty value resets a list or goes back to the default, in both: so does ctr's key of the same
+         * setting (Entrypoint= empty is no entrypoint in both). */
+        if (isempty(value)) {
+                if (k->status != QUADLET_NO && k->ctr && in_charset(k->ctr, LETTERS))
+                        return quadlet_emit(u, k->ctr, "%s", "");
+                return 0;
+        }
         if (k->translate)
                 return k->translate(u, k, value);
         if (k->status == QUADLET_NO || !k->ctr)
