@@ -126,6 +126,10 @@ Container *container_free(Container *c) {
         strv_free(c->layers);
         strv_free(c->mask_paths);
         strv_free(c->sysctls);
+        strv_free(c->add_hosts);
+        strv_free(c->dns_servers);
+        strv_free(c->dns_search);
+        strv_free(c->dns_options);
         strv_free(c->exec);
         strv_free(c->entrypoint);
         strv_free(c->health_cmd);

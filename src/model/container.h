@@ -167,6 +167,10 @@ typedef struct Container {
         PortMapping *ports;     /* PublishPort= */
         size_t n_ports;
         unsigned join_namespaces; /* JoinNamespaces=: JOIN_NAMESPACE_* of network_container also joined */
+        char **add_hosts;       /* AddHost=: "ADDRESS\tNAME" lines for /etc/hosts, in file order */
+        char **dns_servers;     /* DNS=: nameserver addresses of /etc/resolv.conf; NULL: the host's */
+        char **dns_search;      /* DNSSearch=: its search domains; NULL: the host's; { "." }: none */
+        char **dns_options;     /* DNSOption=: its options; NULL: the host's */
         char **sysctls;         /* Sysctl=: "NAME=VALUE" (NAME dotted, one of the container's own namespaces:
                                  * sysctl_namespace()), in file order, a later NAME replacing an earlier one */
         /* the scope's cgroup firewall (keys-firewall.c), in file order; empty = the key not set */

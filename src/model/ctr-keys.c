@@ -29,10 +29,14 @@ typedef struct KeyDef {
 /* Sorted by name (bsearch). */
 static const KeyDef key_table[] = {
         { "AddCapability",       key_add_capability,        true,  false, true  },
+        { "AddHost",             key_add_host,              false, true,  true  },
         { "AllowedCPUs",         key_allowed_cpus,          false, false, false },
         { "AutoUpdate",          key_auto_update,           false, false, false },
         { "CPUQuota",            key_cpu_quota,             false, false, false },
         { "CPUWeight",           key_cpu_weight,            false, false, false },
+        { "DNS",                 key_dns,                   false, false, true  },
+        { "DNSOption",           key_dns_option,            false, false, true  },
+        { "DNSSearch",           key_dns_search,            false, true,  true  },
         { "DropCapability",      key_drop_capability,       true,  false, true  },
         { "Entrypoint",          key_entrypoint,            false, true,  false },
         { "Environment",         key_environment,           false, true,  true  },

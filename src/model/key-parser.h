@@ -75,6 +75,10 @@ int key_health_on_failure(KeyContext *k, const char *v);
 /* keys-network.c */
 int key_network(KeyContext *k, const char *v);
 int key_sysctl(KeyContext *k, const char *v);
+int key_add_host(KeyContext *k, const char *v);
+int key_dns(KeyContext *k, const char *v);
+int key_dns_search(KeyContext *k, const char *v);
+int key_dns_option(KeyContext *k, const char *v);
 int key_publish_port(KeyContext *k, const char *v);
 int key_join_namespaces(KeyContext *k, const char *v);
 

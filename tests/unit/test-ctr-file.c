@@ -422,6 +422,39 @@ TEST(sysctls) {
         ASSERT_EQ(d.n, 0);
 }
 
+TEST(names_and_resolver) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "AddHost=db.example:10.0.0.5 v6.example:fd00::1\nDNS=10.0.0.53\nDNS=fd00::53\n"
+                            "DNSSearch=example.com\nDNSOption=ndots:2 edns0\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+        ASSERT_EQ(strv_length(c->add_hosts), 2);
+        ASSERT_STREQ(c->add_hosts[0], "10.0.0.5\tdb.example");
+        ASSERT_STREQ(c->add_hosts[1], "fd00::1\tv6.example");
+        ASSERT_EQ(strv_length(c->dns_servers), 2);
+        ASSERT_STREQ(c->dns_search[0], "example.com");
+        ASSERT_STREQ(c->dns_options[1], "edns0");
+        c = container_free(c);
+
+        /* a bad value is a warning, the whole assignment ignored; resolv.conf(5) reads three nameservers */
+        ASSERT_OK(load_text(HEADER "AddHost=db.example\nAddHost=bad_name:10.0.0.5\nDNS=10.0.0.1 nonsense\n"
+                            "DNS=10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4\nDNSSearch=.bad\n", &d, &c));
+        ASSERT_EQ(d.n, 5);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: AddHost= takes NAME:ADDRESS (a host name and an IPv4 or IPv6 "
+                     "address), got 'db.example', ignoring.");
+        ASSERT_STREQ(diag_message(&d, 3), "web.ctr:6: DNS= takes at most 3 entries, ignoring.");
+        ASSERT_NULL(c->add_hosts);
+        ASSERT_NULL(c->dns_servers);
+        ASSERT_NULL(c->dns_search);
+        diagnostics_clear(&d);
+        c = container_free(c);
+
+        ASSERT_OK(load_text(HEADER "DNS=10.0.0.1\nDNS=\nDNSSearch=.\n", &d, &c));
+        ASSERT_NULL(c->dns_servers);
+        ASSERT_STREQ(c->dns_search[0], ".");
+}
+
 TEST(key_suggestions) {
         ASSERT_STREQ(container_key_suggest("Imagee"), "Image");
         ASSERT_STREQ(container_key_suggest("Volumes"), "Volume");

@@ -451,6 +451,31 @@ TEST(sysctls) {
         }
 }
 
+TEST(hosts_and_resolv_conf) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        PlanOptions o = opts;
+        const PlanOp *op;
+
+        /* AddHost= after the container's own lines; DNS= and the others: the launcher's text written, not copied */
+        o.resolv_conf_text = "nameserver 10.0.0.53\n";
+        ASSERT_EQ(plan_text_with("a", "[Container]\nRootDirectory=/r\nAddHost=db.example:10.0.0.5\nDNS=10.0.0.53\n",
+                                 &o, &p, NULL), 0);
+        op = find_op(p, PLAN_WRITE, "/run/ctr/.staging/etc/hosts");
+        ASSERT_NOT_NULL(op);
+        ASSERT_STREQ(op->content, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\ta\n"
+                                  "10.0.0.5\tdb.example\n");
+        op = find_op(p, PLAN_WRITE, "/run/ctr/.staging/etc/resolv.conf");
+        ASSERT_NOT_NULL(op);
+        ASSERT_NULL(find_op(p, PLAN_COPY, "/run/ctr/.staging/etc/resolv.conf"));
+        p = plan_free(p);
+
+        /* Image=host: into its generated /etc */
+        ASSERT_EQ(plan_text_with("h", "[Container]\nImage=host\nAddHost=db.example:10.0.0.5\n", &o, &p, NULL), 0);
+        op = find_op(p, PLAN_WRITE, "/run/ctr/.staging/host/etc/hosts");
+        ASSERT_NOT_NULL(op);
+        ASSERT_NOT_NULL(strstr(op->content, "\n10.0.0.5\tdb.example\n"));
+}
+
 TEST(api_filesystems) {
         _cleanup_plan_free_ Plan *p = NULL;
         /* Docker's list (2024) */
