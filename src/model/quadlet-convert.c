@@ -276,8 +276,10 @@ static int translate_key(QuadletUnit *u, const char *key, const char *value) {
         if (!k || !(k->sections & u->section))
                 return quadlet_drop(u, false, "not a key of Quadlet's [%s]",
                                     u->section == QUADLET_POD ? "Pod" : "Container");
-        /* A pod's network, ports, names and users are its owner's; its volumes are every member's. */
-        if (u->section == QUADLET_POD && u->role == QUADLET_POD_MEMBER && !streq(key, "Volume"))
+        /* A pod's network, ports, hostname and users are its owner's; its volumes and names every member's
+         * (each has an /etc/hosts and /etc/resolv.conf of its own). */
+        if (u->section == QUADLET_POD && u->role == QUADLET_POD_MEMBER &&
+            !STR_IN_SET(key, "Volume", "AddHost", "DNS", "DNSSearch", "DNSOption"))
                 return 0;
         /* An empty value resets a list or goes back to the default, in both: so does ctr's key of the same
          * setting (Entrypoint= empty is no entrypoint in both). */

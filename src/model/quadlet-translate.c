@@ -531,3 +531,19 @@ int quadlet_translate_sysctl(QuadletUnit *u, const QuadletKey *k, const char *v)
                 return 0;
         return quadlet_emit(u, "Sysctl", "%s", out.data);
 }
+
+int quadlet_translate_add_host(QuadletUnit *u, const QuadletKey *k, const char *v) {
+        const char *colon = strchr(v, ':');
+
+        /* podman's host-gateway is the host's address on the container's network; ';' joins several names */
+        if (!colon || strchr(v, ';') || streq(colon + 1, "host-gateway"))
+                return quadlet_drop(u, k->lost, "ctr takes one NAME:ADDRESS per word");
+        return quadlet_emit(u, "AddHost", "%s", v);
+}
+
+int quadlet_translate_dns(QuadletUnit *u, const QuadletKey *k, const char *v) {
+        if (streq(v, "none"))
+                return quadlet_drop(u, k->lost, "the container always has an /etc/resolv.conf (DNS= replaces its "
+                                    "nameservers)");
+        return quadlet_emit(u, "DNS", "%s", v);
+}

@@ -7,6 +7,8 @@
 
 #include "quadlet-convert.h"
 
+int quadlet_translate_add_host(QuadletUnit *u, const QuadletKey *k, const char *v);
+int quadlet_translate_dns(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_apparmor(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_auto_update(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_bool(QuadletUnit *u, const QuadletKey *k, const char *v);
