@@ -359,6 +359,9 @@ static int apply_id_maps(QuadletUnit *u) {
         if (sscanf(u->value, "%u:%u:%u%c", &inside, &host, &count, &tail) != 3 || inside != 0 || host == 0 ||
             count == 0)
                 return quadlet_drop(u, true, "ctr maps one range from container id 0: 0:HOSTID:COUNT");
+        if (u->role == QUADLET_POD_MEMBER)
+                return quadlet_drop(u, true, "a member of a pod joins the namespaces of %s, which ctr does not do "
+                                    "from a user namespace of its own", u->pod_owner);
         u->users_set = u->private_users_pick = true;
         return quadlet_emit(u, "PrivateUsers", "%u:%u", host, count);
 }

@@ -357,6 +357,9 @@ int quadlet_translate_reload_cmd(QuadletUnit *u, _unused_ const QuadletKey *k, c
 static int set_private_users(QuadletUnit *u, const char *value) {
         if (u->users_set)
                 return quadlet_drop(u, false, "the user namespace is already set above");
+        if (u->role == QUADLET_POD_MEMBER && !streq(value, "no"))
+                return quadlet_drop(u, true, "a member of a pod joins the namespaces of %s, which ctr does not "
+                                    "do from a user namespace of its own", u->pod_owner);
         u->users_set = true;
         u->private_users_pick = !streq(value, "no");
         return quadlet_emit(u, "PrivateUsers", "%s", value);
