@@ -315,16 +315,20 @@ int quadlet_translate_pod(QuadletUnit *u, const QuadletKey *k, const char *v) {
 }
 
 int quadlet_translate_publish_port(QuadletUnit *u, _unused_ const QuadletKey *k, const char *v) {
-        const char *last = strrchr(v, ':');
-        bool brackets = v[0] == '[';
+        const char *ports = v, *last = strrchr(v, ':');
+        unsigned colons = 0;
 
         if (u->role == QUADLET_POD_MEMBER)
                 return quadlet_drop(u, false, "publish it in the .pod: the network namespace is %s's",
                                     u->pod_owner);
         if (strstr(v, "/sctp"))
                 return quadlet_drop(u, false, "ctr publishes tcp and udp only");
-        /* "80", "80/udp", "IP::80": podman picks a free host port at every start */
-        if (!last || (last > v && last[-1] == ':') || (brackets && last < strchr(v, ']')))
+        /* "80", "80/udp", "IP::80", "[::1]::80", "[::1]:80": podman picks a free host port at every start */
+        if (v[0] == '[' && strchr(v, ']'))
+                ports = strchr(v, ']') + 1;
+        for (const char *c = ports; (c = strchr(c, ':')); c++)
+                colons++;
+        if (colons == 0 || (ports != v && colons < 2) || (last > v && last[-1] == ':'))
                 return quadlet_drop(u, false, "podman picks a host port at every start; ctr publishes the host port "
                                     "you name, PublishPort=HOSTPORT:%s", last ? last + 1 : v);
         if (startswith(v, "0.0.0.0:"))
