@@ -88,34 +88,18 @@ int key_ephemeral(KeyContext *k, const char *v) {
         return key_parse_bool(k, v, &k->lc->c->ephemeral, false);
 }
 
+static int check_mask(KeyContext *k, const char *word, char **ret) {
+        _cleanup_free_ char *path = NULL;
+
+        if (path_normalize_absolute(word, &path) < 0 || streq(path, "/"))
+                return key_invalid(k, EINVAL, "Mask= takes absolute paths without '..', other than /, got '%s'",
+                                   word);
+        *ret = strv_contains(k->lc->c->mask_paths, path) ? NULL : TAKE_PTR(path);
+        return 1;
+}
+
 int key_mask(KeyContext *k, const char *v) {
-        Container *c = k->lc->c;
-        const char *p = v;
-        int r;
-
-        if (isempty(v)) {
-                c->mask_paths = strv_free(c->mask_paths);
-                return 0;
-        }
-        for (;;) {
-                _cleanup_free_ char *word = NULL, *path = NULL;
-
-                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
-                if (r < 0)
-                        return key_invalid(k, EINVAL, "Mask= has unbalanced quotes in '%s'", v);
-                if (r == 0)
-                        return 0;
-                if (path_normalize_absolute(word, &path) < 0 || streq(path, "/"))
-                        return key_invalid(k, EINVAL, "Mask= takes absolute paths without '..', other than /, "
-                                           "got '%s'", word);
-                if (strv_contains(c->mask_paths, path))
-                        continue;
-                if (key_check_list_size(k, strv_length(c->mask_paths)) < 0)
-                        return 0;
-                r = strv_consume(&c->mask_paths, TAKE_PTR(path));
-                if (r < 0)
-                        return r;
-        }
+        return key_parse_words(k, v, &k->lc->c->mask_paths, CTR_LIST_MAX, EXTRACT_UNQUOTE, check_mask);
 }
 
 /* Two mounts on one destination: the later one hides the earlier, which is never what was meant. */

@@ -25,39 +25,6 @@ static bool address_is_valid(const char *s) {
         return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
-/* Splits |v| into words and hands each to |check|; an empty |v| resets *list. A word |check| refuses
- * reports the whole assignment (nothing of it is applied). */
-static int parse_word_list(KeyContext *k, const char *v, char ***list, size_t max,
-                           int (*check)(KeyContext *k, const char *word, char **ret)) {
-        _cleanup_strv_free_ char **words = NULL;
-        const char *p = v;
-        int r;
-
-        if (isempty(v)) {
-                *list = strv_free(*list);
-                return 0;
-        }
-        for (;;) {
-                _cleanup_free_ char *word = NULL;
-                char *entry = NULL;
-
-                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
-                if (r < 0)
-                        return key_invalid(k, EINVAL, "%s= has unbalanced quotes in '%s'", k->key, v);
-                if (r == 0)
-                        break;
-                r = check(k, word, &entry);
-                if (r <= 0)
-                        return r;
-                r = strv_consume(&words, entry);
-                if (r < 0)
-                        return r;
-        }
-        if (strv_length(*list) + strv_length(words) > max)
-                return key_invalid(k, E2BIG, "%s= takes at most %zu entries", k->key, max);
-        return strv_extend_strv(list, words);
-}
-
 static int check_host(KeyContext *k, const char *word, char **ret) {
         /* NAME:ADDRESS, split at the first ':' (an IPv6 address has more), as Docker's --add-host */
         const char *colon = strchr(word, ':');
@@ -73,7 +40,7 @@ static int check_host(KeyContext *k, const char *word, char **ret) {
 }
 
 int key_add_host(KeyContext *k, const char *v) {
-        return parse_word_list(k, v, &k->lc->c->add_hosts, CTR_LIST_MAX, check_host);
+        return key_parse_words(k, v, &k->lc->c->add_hosts, CTR_LIST_MAX, EXTRACT_UNQUOTE, check_host);
 }
 
 static int check_server(KeyContext *k, const char *word, char **ret) {
@@ -84,7 +51,7 @@ static int check_server(KeyContext *k, const char *word, char **ret) {
 }
 
 int key_dns(KeyContext *k, const char *v) {
-        return parse_word_list(k, v, &k->lc->c->dns_servers, DNS_SERVERS_MAX, check_server);
+        return key_parse_words(k, v, &k->lc->c->dns_servers, DNS_SERVERS_MAX, EXTRACT_UNQUOTE, check_server);
 }
 
 static int check_domain(KeyContext *k, const char *word, char **ret) {
@@ -97,7 +64,7 @@ static int check_domain(KeyContext *k, const char *word, char **ret) {
 }
 
 int key_dns_search(KeyContext *k, const char *v) {
-        return parse_word_list(k, v, &k->lc->c->dns_search, DNS_SEARCH_MAX, check_domain);
+        return key_parse_words(k, v, &k->lc->c->dns_search, DNS_SEARCH_MAX, EXTRACT_UNQUOTE, check_domain);
 }
 
 static int check_option(KeyContext *k, const char *word, char **ret) {
@@ -109,5 +76,5 @@ static int check_option(KeyContext *k, const char *word, char **ret) {
 }
 
 int key_dns_option(KeyContext *k, const char *v) {
-        return parse_word_list(k, v, &k->lc->c->dns_options, CTR_LIST_MAX, check_option);
+        return key_parse_words(k, v, &k->lc->c->dns_options, CTR_LIST_MAX, EXTRACT_UNQUOTE, check_option);
 }

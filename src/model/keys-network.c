@@ -120,48 +120,38 @@ int key_join_namespaces(KeyContext *k, const char *v) {
         return 0;
 }
 
-int key_sysctl(KeyContext *k, const char *v) {
+static int check_sysctl(KeyContext *k, const char *word, char **ret) {
         Container *c = k->lc->c;
-        const char *p = v;
+        _cleanup_free_ char *name = NULL;
+        const char *eq = strchr(word, '=');
+
+        if (!eq || eq == word || eq[1] == '\0' || strlen(eq + 1) > 4096 || strchr(eq + 1, '\n'))
+                return key_invalid(k, EINVAL, "Sysctl= takes NAME=VALUE, got '%s'", word);
+        name = strndup(word, (size_t) (eq - word));
+        if (!name)
+                return -ENOMEM;
+        if (sysctl_namespace(name) == 0)
+                return key_invalid(k, EINVAL, "Sysctl=%s: not a sysctl of the container's own network or IPC "
+                                   "namespace (net.*, kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*)", word);
+        /* a later assignment of the same sysctl replaces the earlier one */
+        for (char **s = c->sysctls; s && *s; s++)
+                if (startswith(*s, name) && (*s)[strlen(name)] == '=') {
+                        free(*s);
+                        memmove(s, s + 1, (strv_length(s + 1) + 1) * sizeof(char *));
+                        break;
+                }
+        *ret = strdup(word);
+        return *ret ? 1 : -ENOMEM;
+}
+
+int key_sysctl(KeyContext *k, const char *v) {
         int r;
 
-        if (isempty(v)) {
-                c->sysctls = strv_free(c->sysctls);
-                return 0;
-        }
-        for (;;) {
-                _cleanup_free_ char *word = NULL, *name = NULL;
-                const char *eq;
-
-                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-                if (r < 0)
-                        return key_invalid(k, EINVAL, "Sysctl= has unbalanced quotes or a bad escape in '%s'", v);
-                if (r == 0)
-                        return 0;
-                eq = strchr(word, '=');
-                if (!eq || eq == word || eq[1] == '\0' || strlen(eq + 1) > 4096 ||
-                    eq[1 + strcspn(eq + 1, "\n")] != '\0')
-                        return key_invalid(k, EINVAL, "Sysctl= takes NAME=VALUE, got '%s'", word);
-                name = strndup(word, (size_t) (eq - word));
-                if (!name)
-                        return -ENOMEM;
-                if (sysctl_namespace(name) == 0)
-                        return key_invalid(k, EINVAL, "Sysctl=%s: not a sysctl of the container's own network or "
-                                           "IPC namespace (net.*, kernel.msg*, kernel.sem, kernel.shm*, "
-                                           "fs.mqueue.*)", word);
-                /* a later assignment of the same sysctl replaces the earlier one */
-                for (char **s = c->sysctls; s && *s; s++)
-                        if (startswith(*s, name) && (*s)[strlen(name)] == '=') {
-                                free(*s);
-                                memmove(s, s + 1, (strv_length(s + 1) + 1) * sizeof(char *));
-                                break;
-                        }
-                if (key_check_list_size(k, strv_length(c->sysctls)) < 0)
-                        return 0;
-                r = strv_consume(&c->sysctls, TAKE_PTR(word));
-                if (r < 0)
-                        return r;
+        r = key_parse_words(k, v, &k->lc->c->sysctls, CTR_LIST_MAX, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE,
+                            check_sysctl);
+        if (r >= 0 && !isempty(v)) {
                 k->lc->sysctl_file = k->file;
                 k->lc->sysctl_line = k->line;
         }
+        return r;
 }
