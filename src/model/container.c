@@ -125,6 +125,7 @@ Container *container_free(Container *c) {
         free(c->root_directory);
         strv_free(c->layers);
         strv_free(c->mask_paths);
+        strv_free(c->labels);
         strv_free(c->sysctls);
         strv_free(c->add_hosts);
         strv_free(c->dns_servers);

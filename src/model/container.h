@@ -137,6 +137,7 @@ typedef struct Container {
         char **layers;          /* Layer=: more lower directories, in file order; see ctr.ctr(5) for stacking */
         bool read_only;         /* ReadOnly=, default no */
         bool ephemeral;         /* Ephemeral=, default no */
+        char **labels;          /* Label=: "KEY=VALUE" entries, metadata shown by ctrctl inspect, not applied */
         char **mask_paths;      /* Mask=: more paths made inaccessible (absolute, normalised, not /), in file
                                  * order; masked over everything else mounted */
         AutoUpdate auto_update; /* AutoUpdate=, default no */

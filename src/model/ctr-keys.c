@@ -57,6 +57,7 @@ static const KeyDef key_table[] = {
         { "Image",               key_image,                 true,  true,  false },
         { "Init",                key_init,                  false, false, false },
         { "JoinNamespaces",      key_join_namespaces,       true,  false, false },
+        { "Label",               key_label,                 false, true,  true  },
         { "Layer",               key_layer,                 true,  true,  true  },
         { "Mask",                key_mask,                  true,  true,  true  },
         { "MemoryHigh",          key_memory_high,           false, false, false },

@@ -59,6 +59,7 @@ int key_exec(KeyContext *k, const char *v);
 int key_entrypoint(KeyContext *k, const char *v);
 int key_environment(KeyContext *k, const char *v);
 int key_environment_file(KeyContext *k, const char *v);
+int key_label(KeyContext *k, const char *v);
 int key_working_directory(KeyContext *k, const char *v);
 int key_user(KeyContext *k, const char *v);
 int key_group(KeyContext *k, const char *v);

@@ -422,6 +422,19 @@ TEST(sysctls) {
         ASSERT_EQ(d.n, 0);
 }
 
+TEST(labels) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "Label=team=web \"owner=ops team\"\nLabel=team=db\nLabel=novalue\n", &d, &c));
+        ASSERT_EQ(d.n, 1);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:5: Label= takes KEY=VALUE, got 'novalue', ignoring.");
+        ASSERT_EQ(strv_length(c->labels), 2);
+        ASSERT_STREQ(c->labels[0], "owner=ops team");
+        ASSERT_STREQ(c->labels[1], "team=db");
+        diagnostics_clear(&d);
+}
+
 TEST(names_and_resolver) {
         _cleanup_container_free_ Container *c = NULL;
         Diagnostics d = {};
