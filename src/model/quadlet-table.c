@@ -93,8 +93,8 @@ static const QuadletKey quadlet_keys[] = {
         { "Image", C, P_, true, "Image", quadlet_translate_image,
           "references (docker:// dropped) and NAME.image (its Image=); NAME.build and other transports are "
           "not translated" },
-        { "Label", C|P, P_, false, NULL, quadlet_translate_label,
-          "io.containers.autoupdate becomes AutoUpdate=; other labels are not kept" },
+        { "Label", C|P, Y_, false, "Label", quadlet_translate_label,
+          "the same KEY=VALUE words (ctrctl inspect shows them); io.containers.autoupdate also sets AutoUpdate=" },
         { "LogDriver", C, P_, false, NULL, quadlet_translate_log_driver,
           "journald and passthrough are what ctr does (the journal of ctr@NAME.service); other drivers are "
           "not translated" },

@@ -179,7 +179,7 @@ int quadlet_translate_label(QuadletUnit *u, const QuadletKey *k, const char *v) 
         int r;
 
         for (;;) {
-                _cleanup_free_ char *word = NULL;
+                _cleanup_free_ char *word = NULL, *quoted = NULL;
                 const char *policy;
 
                 r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
@@ -192,10 +192,11 @@ int quadlet_translate_label(QuadletUnit *u, const QuadletKey *k, const char *v) 
                         r = quadlet_emit(u, "AutoUpdate", "%s", policy);
                         if (r < 0)
                                 return r;
-                        continue;
                 }
-                r = quadlet_note(u, false, "label %s dropped: ctr keeps no labels of its own (ctrctl inspect shows "
-                                 "the image's)", word);
+                r = quadlet_quote_word(word, &quoted);
+                if (r < 0)
+                        return r;
+                r = quadlet_emit(u, "Label", "%s", quoted);
                 if (r < 0)
                         return r;
         }
