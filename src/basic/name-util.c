@@ -271,6 +271,15 @@ bool volume_name_is_valid(const char *s) {
         return in_charset(s + 1, ALPHANUMERICAL "_.-");
 }
 
+bool credential_name_is_valid(const char *s) {
+        if (!s || *s == '\0' || strlen(s) > 255 || streq(s, ".") || streq(s, ".."))
+                return false;
+        for (const char *p = s; *p; p++)
+                if (*p < ' ' || *p > '~' || *p == '/' || *p == ':')
+                        return false;
+        return true;
+}
+
 bool env_name_is_valid(const char *s) {
         if (!s || *s == '\0' || strlen(s) > 4096)
                 return false;

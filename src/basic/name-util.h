@@ -24,6 +24,9 @@ bool slice_name_is_valid(const char *s) _pure_;
 bool image_reference_is_valid(const char *s) _pure_;
 /* Named volume: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 255 characters. */
 bool volume_name_is_valid(const char *s) _pure_;
+/* A systemd credential name (LoadCredential=NAME:…), as systemd's credential_name_valid() takes it: a file
+ * name (not "." or "..", no '/', at most 255 bytes) of printable ASCII without ':'. */
+bool credential_name_is_valid(const char *s) _pure_;
 /* Environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
 bool env_name_is_valid(const char *s) _pure_;
 /* "NAME=VALUE" with a valid name and a valid UTF-8 value without control characters other than \t \n. */

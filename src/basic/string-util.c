@@ -445,7 +445,9 @@ unsigned strcase_distance(const char *a, const char *b, unsigned max) {
                 d[i][0] = (unsigned) i;
         for (size_t j = 0; j <= lb; j++)
                 d[0][j] = (unsigned) j;
-        for (size_t i = 1; i <= la; i++)
+        for (size_t i = 1, previous_min = 0; i <= la; i++) {
+                unsigned row_min = d[i][0];
+
                 for (size_t j = 1; j <= lb; j++) {
                         unsigned cost = ascii_lower(a[i - 1]) != ascii_lower(b[j - 1]);
                         unsigned v = MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
@@ -454,6 +456,14 @@ unsigned strcase_distance(const char *a, const char *b, unsigned max) {
                             ascii_lower(a[i - 2]) == ascii_lower(b[j - 1]))
                                 v = MIN(v, d[i - 2][j - 2] + 1);
                         d[i][j] = v;
+                        row_min = MIN(row_min, v);
                 }
+                /* every cell of a row comes from the two rows above it plus at least 0: once two rows in a
+                 * row are all at |max| or more, so is the end (the loader asks this of ~100 keys for each
+                 * unknown one) */
+                if (row_min >= max && previous_min >= max)
+                        return max;
+                previous_min = row_min;
+        }
         return MIN(d[la][lb], max);
 }

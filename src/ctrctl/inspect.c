@@ -201,6 +201,17 @@ static void print_container(JsonWriter *w, const Container *c) {
         }
         json_end_array(w);
 
+        /* Secret=: names and places only; an empty list means every credential the service is given */
+        json_key(w, "secrets");
+        json_begin_array(w);
+        for (size_t i = 0; i < c->n_secrets; i++) {
+                json_begin_object(w);
+                json_field_string(w, "name", c->secrets[i].name);
+                json_field_string(w, "target", c->secrets[i].target);
+                json_end_object(w);
+        }
+        json_end_array(w);
+
         json_field_string(w, "network", network_mode_string(c, net, sizeof(net)));
         /* pods: whom this one joins (null: nobody), which of its namespaces besides the network, who joins it */
         json_field_string(w, "joins", container_joins(c));
@@ -431,6 +442,7 @@ static void print_runtime(JsonWriter *w, sd_bus *bus, const Container *c) {
                 json_null(w);
         json_field_string(w, "scope", s.scope);
         json_field_string(w, "address", running ? s.address : NULL);
+        json_field_string(w, "address6", running ? s.address6 : NULL);
         json_field_string(w, "image_digest", running ? s.image_digest : NULL);
         json_field_string(w, "config_hash", runtime_config_hash(c, &s, hash) ? hash : NULL);
         json_key(w, "config_changed");

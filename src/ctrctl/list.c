@@ -182,6 +182,54 @@ static bool row_active(const Row *r) {
                                            streq(r->service.active_state, "deactivating"));
 }
 
+/* The properties of the services that are doing something (the rest stay as the unit list had them), then
+ * of the scopes of the active ones: every call of a batch sent before the first reply is read. */
+static int rows_unit_infos(sd_bus *bus, Row *rows, size_t n_rows, bool scopes) {
+        _cleanup_free_ UnitInfo *infos = NULL;
+        _cleanup_free_ size_t *of = NULL;
+        _cleanup_free_ int *errors = NULL;
+        char **units = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        infos = calloc(n_rows, sizeof(UnitInfo));
+        of = calloc(n_rows, sizeof(size_t));
+        errors = calloc(n_rows, sizeof(int));
+        units = calloc(n_rows + 1, sizeof(char *));
+        if (!infos || !of || !errors || !units) {
+                free(units);
+                return -ENOMEM;
+        }
+        for (size_t k = 0; k < n_rows && r >= 0; k++) {
+                Row *row = rows + k;
+
+                if (row->masked)
+                        continue;
+                if (scopes ? !row_active(row) : row->listed && streq_ptr(row->service.active_state, "inactive"))
+                        continue;
+                r = scopes ? container_scope_name(row->name, &units[n]) : container_service_name(row->name, &units[n]);
+                if (r >= 0)
+                        of[n++] = k;
+        }
+        if (r >= 0)
+                r = bus_unit_infos(bus, units, n, infos, errors);
+        for (size_t i = 0; i < n; i++) {
+                Row *row = rows + of[i];
+                UnitInfo *to = scopes ? &row->scope : &row->service;
+
+                if (r >= 0 && errors[i] >= 0) {
+                        unit_info_done(to);
+                        *to = infos[i];
+                } else {
+                        if (errors[i] < 0)
+                                log_debug_errno(errors[i], "Failed to read the properties of %s: %m", units[i]);
+                        unit_info_done(&infos[i]);
+                }
+        }
+        strv_free(units);
+        return r;
+}
+
 static uint64_t row_uptime(const Row *r, uint64_t now) {
         if (row_active(r) && r->service.active_enter_usec > 0 && r->service.active_enter_usec <= now)
                 return now - r->service.active_enter_usec;
@@ -434,27 +482,17 @@ int verb_list(int argc, char *argv[]) {
                         if (row->runtime_only && !row->source_path && row->state.source_path)
                                 row->source_path = strdup(row->state.source_path);
                 }
-                if (have_bus && !row->masked) {
-                        _cleanup_free_ char *service = NULL, *scope = NULL;
-
-                        if (container_service_name(row->name, &service) < 0 ||
-                            container_scope_name(row->name, &scope) < 0)
-                                goto oom;
-                        if (!row->listed || !streq_ptr(row->service.active_state, "inactive")) {
-                                unit_info_done(&row->service);
-                                r = bus_unit_info(bus, service, &row->service);
-                                if (r < 0)
-                                        log_debug_errno(r, "Failed to read the properties of %s: %m", service);
-                        }
-                        if (row_active(row))
-                                (void) bus_unit_info(bus, scope, &row->scope);
-                        else
-                                row->scope = (UnitInfo) { .memory_current = UINT64_MAX,
-                                                          .cpu_usage_nsec = UINT64_MAX,
-                                                          .tasks_current = UINT64_MAX };
-                } else
-                        row->scope = (UnitInfo) { .memory_current = UINT64_MAX, .cpu_usage_nsec = UINT64_MAX,
-                                                  .tasks_current = UINT64_MAX };
+                row->scope = (UnitInfo) { .memory_current = UINT64_MAX, .cpu_usage_nsec = UINT64_MAX,
+                                          .tasks_current = UINT64_MAX };
+        }
+        if (have_bus) {
+                r = rows_unit_infos(bus, rows, n_rows, false);
+                if (r >= 0)
+                        r = rows_unit_infos(bus, rows, n_rows, true);
+                if (r == -ENOMEM)
+                        goto oom;
+                if (r < 0)
+                        log_debug_errno(r, "Failed to read the units' properties: %m");
         }
 
         if (arg_json)

@@ -201,6 +201,10 @@ static void print_volumes(const Container *c) {
         }
         for (size_t i = 0; i < c->n_tmpfs; i++)
                 printf("%11s tmpfs → %s\n", i == 0 && c->n_volumes == 0 ? "Volumes:" : "", c->tmpfs[i].destination);
+        /* Secret=: credentials of the service by name (none set: every credential it is given) */
+        for (size_t i = 0; i < c->n_secrets; i++)
+                printf("%11s credential %s → %s\n", i == 0 ? "Secrets:" : "", c->secrets[i].name,
+                       c->secrets[i].target);
 }
 
 /* One "LABEL: VALUE (ORIGIN)" line; the value escaped, since an image's config is a stranger's text. */
@@ -443,8 +447,8 @@ static int show_one(sd_bus *bus, const char *name, bool first) {
                 printf("%11s: %s\n", "Writable", layer);
                 print_volumes(c);
                 if (have_state && state.address)
-                        printf("%11s: %s, address %s\n", "Network", network_mode_string(c, net, sizeof(net)),
-                               state.address);
+                        printf("%11s: %s, address %s%s%s\n", "Network", network_mode_string(c, net, sizeof(net)),
+                               state.address, state.address6 ? " and " : "", strempty(state.address6));
                 else if (container_joins(c))
                         printf("%11s: %s (joins %s%s%s)\n", "Network", network_mode_string(c, net, sizeof(net)),
                                container_joins(c), c->join_namespaces ? ", and its " : "",

@@ -26,8 +26,10 @@
 #include "namespaces.h"
 #include "network-names.h"
 #include "path-util.h"
+#include "secrets.h"
 #include "service.h"
 #include "signal-util.h"
+#include "strv.h"
 #include "sync.h"
 #include "terminal.h"
 #include "userns-mount.h"
@@ -69,7 +71,8 @@ static _Noreturn void exec_workload(char *const *argv, char **env, int sync_fd) 
         child_fail(sync_fd, &err, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
-_Noreturn void launch_child_main(const Container *c, const Plan *p, const JoinedNamespaces *joined, int sync_fd) {
+_Noreturn void launch_child_main(const Container *c, const Plan *p, const JoinedNamespaces *joined, int *secret_fds,
+                                 int sync_fd) {
         ExecCredentials cred = {};
         ExecError err = {};
         char **env = NULL;
@@ -123,6 +126,9 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, const Joined
 
         /* Users from the container's /etc; the environment still on the host side, for EnvironmentFile=. */
         if (exec_credentials_resolve(c, root_fd, &cred, &err) < 0)
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        /* the service's credentials, the workload's own files from the start */
+        if (mount_setup_secrets(p, root_fd, secret_fds, cred.uid, cred.gid, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
         term = isatty(STDIN_FILENO) ? getenv("TERM") : NULL;
         if (container_build_environment(c, &cred, term, p->image_environment, service_child_environment(c), &env,
@@ -244,9 +250,13 @@ bool launch_child_reexecuted(void) {
         return true;
 }
 
-/* Same arguments, same file, same plan: the namespaces the parent opened were joined before the re-execution. */
+/* Same arguments, same file, same plan: the namespaces the parent opened were joined before the re-execution.
+ * The credentials' descriptors did not survive it: opened again (not under PrivateUsers=, which valgrind runs
+ * refuse). */
 _Noreturn void launch_child_run_reexecuted(const Container *c, const PlanImage *image) {
+        _cleanup_strv_free_ char **credentials = NULL;
         _cleanup_plan_free_ Plan *p = NULL;
+        int *secret_fds = NULL;
         PlanOptions o;
         int r;
 
@@ -254,11 +264,14 @@ _Noreturn void launch_child_run_reexecuted(const Container *c, const PlanImage *
 
         plan_options_from_environment(&o);
         o.image = image;
+        if (launch_credentials_list(&credentials) < 0)
+                _exit(EXIT_SETUP);
+        o.credentials = credentials;
         /* JoinNamespaces=uts: joined already, so the hostname in use is the one to write */
         if ((c->join_namespaces & JOIN_NAMESPACE_UTS) && gethostname(hostname, sizeof(hostname) - 1) >= 0)
                 o.hostname = hostname;
         r = plan_build(c, &o, &p, NULL);
-        if (r < 0)
+        if (r < 0 || launch_secrets_open(p, &secret_fds) < 0)
                 _exit(EXIT_SETUP);
-        launch_child_main(c, p, &(JoinedNamespaces) JOINED_NAMESPACES_INIT, CHILD_FD);
+        launch_child_main(c, p, &(JoinedNamespaces) JOINED_NAMESPACES_INIT, secret_fds, CHILD_FD);
 }

@@ -16,8 +16,10 @@
 
 /* In the cloned child, with its stdio in place: waits for the release on |sync_fd|, joins |joined|
  * (Network=container:NAME, JoinNamespaces=), sets up the container by plan |p| and executes the workload of
- * |c|. Never returns: a failure is reported over |sync_fd| and ends with _exit(EXIT_*). */
-_Noreturn void launch_child_main(const Container *c, const Plan *p, const JoinedNamespaces *joined, int sync_fd);
+ * |c|. |secret_fds|: the launcher's descriptors of the credentials, one per operation of |p| (secrets.h), or
+ * NULL. Never returns: a failure is reported over |sync_fd| and ends with _exit(EXIT_*). */
+_Noreturn void launch_child_main(const Container *c, const Plan *p, const JoinedNamespaces *joined, int *secret_fds,
+                                 int sync_fd);
 
 /* True under valgrind, whose cloned child cannot set up the container: it calls launch_child_reexec()
  * instead, which joins |joined| and executes |argv| (ctr-launch's own) natively with the sync socket as

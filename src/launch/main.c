@@ -28,6 +28,7 @@
 #include "plan.h"
 #include "pull-start.h"
 #include "resolv-conf.h"
+#include "secrets.h"
 #include "string-util.h"
 #include "strv.h"
 #include "userns-launch.h"
@@ -185,6 +186,7 @@ static _Noreturn void run_child(int argc, char *argv[]) {
 static int run(int argc, char *argv[]) {
         _cleanup_container_free_ Container *c = NULL;
         _cleanup_(launch_image_done) LaunchImage li = {};
+        _cleanup_strv_free_ char **credentials = NULL;
         _cleanup_plan_free_ Plan *p = NULL;
         const char *reason = NULL;
         PlanOptions o = {};
@@ -247,6 +249,12 @@ static int run(int argc, char *argv[]) {
         }
         _cleanup_free_ char *hostname = joined_hostname(c);
         o.hostname = hostname;
+        /* the service's credentials (secrets.h): a Secret= systemd passed nothing for fails the start, not the
+         * plan, which shows what the file asks for */
+        if (launch_credentials_list(&credentials) < 0 ||
+            (!arg_print_plan && launch_secrets_check(c, credentials) < 0))
+                return EXIT_SETUP;
+        o.credentials = credentials;
         r = plan_build(c, &o, &p, &reason);
         if (r < 0) {
                 if (reason)

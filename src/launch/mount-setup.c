@@ -73,7 +73,7 @@ static int fd_path(int fd, char *buf, size_t size) {
 /* The text check of plan_build() sees "/data/sys"; the mount lands where the root's symlinks lead, e.g. on
  * /proc/sys through /data -> /proc. So the target, once opened inside the root, is named again by the kernel
  * (its path below the root's, read back from /proc/self/fd) and checked by the same rule. */
-static int check_resolved_destination(int root_fd, int target_fd, const PlanOp *op, ExecError *err) {
+int mount_check_destination(int root_fd, int target_fd, const PlanOp *op, ExecError *err) {
         char root[PATH_MAX], target[PATH_MAX];
         const char *in_root;
         size_t n;
@@ -99,13 +99,13 @@ static int check_resolved_destination(int root_fd, int target_fd, const PlanOp *
         return 0;
 }
 
-static int attach(int mnt_fd, int target_fd) {
+int mount_attach(int mnt_fd, int target_fd) {
         if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return negative_errno();
         return 0;
 }
 
-static int set_attr(int tree_fd, unsigned attr, bool recursive) {
+int mount_set_attr(int tree_fd, unsigned attr, bool recursive) {
         struct mount_attr a = { .attr_set = attr };
 
         if (attr == 0)
@@ -141,7 +141,7 @@ static int populate_volume(int root_fd, const PlanOp *op, ExecError *err) {
         if (r < 0 && r != -ENOENT)
                 return launch_error(err, r, "Failed to open '%s' in the image to fill its volume", op->target);
         if (from >= 0) {
-                r = check_resolved_destination(root_fd, from, op, err);
+                r = mount_check_destination(root_fd, from, op, err);
                 if (r < 0)
                         return r;
                 if (fstat(from, &st) < 0)
@@ -237,13 +237,13 @@ static int do_bind(int root_fd, const PlanOp *op, int parent_tree, ExecError *er
         if (r < 0)
                 return launch_error(err, r, "Failed to create the mount point '%s' inside the container",
                                     op->target);
-        r = check_resolved_destination(root_fd, target, op, err);
+        r = mount_check_destination(root_fd, target, op, err);
         if (r < 0)
                 return r;
-        r = op->by_parent ? 0 : set_attr(tree, op->attr, op->recursive);
+        r = op->by_parent ? 0 : mount_set_attr(tree, op->attr, op->recursive);
         if (r < 0)
                 return launch_error(err, r, "Failed to set the attributes of bind mount '%s'", op->source);
-        r = attach(tree, target);
+        r = mount_attach(tree, target);
         if (r < 0)
                 return launch_error(err, r, "Failed to bind mount '%s' on '%s'", op->source, op->target);
         return 0;
@@ -257,13 +257,13 @@ static int do_filesystem(int root_fd, const PlanOp *op, const char *fstype, Exec
         if (r < 0)
                 return launch_error(err, r, "Failed to create the mount point '%s' inside the container",
                                     op->target);
-        r = check_resolved_destination(root_fd, target, op, err);
+        r = mount_check_destination(root_fd, target, op, err);
         if (r < 0)
                 return r;
         r = fs_mount_detached(fstype, fstype, op->options, op->attr, &mnt, err);
         if (r < 0)
                 return r;
-        r = attach(mnt, target);
+        r = mount_attach(mnt, target);
         if (r < 0)
                 return launch_error(err, r, "Failed to mount %s on '%s'", fstype, op->target);
         return 0;
@@ -293,11 +293,11 @@ static int do_mask(int root_fd, const PlanOp *op, ExecError *err) {
                 if (mnt < 0)
                         return launch_error(err, errno, "Failed to open '%s' to mask '%s'", op->source,
                                             op->target);
-                r = set_attr(mnt, op->attr, false);
+                r = mount_set_attr(mnt, op->attr, false);
                 if (r < 0)
                         return launch_error(err, r, "Failed to make the mask of '%s' read-only", op->target);
         }
-        r = attach(mnt, target);
+        r = mount_attach(mnt, target);
         if (r < 0)
                 return launch_error(err, r, "Failed to mask '%s'", op->target);
         return 0;
@@ -331,9 +331,9 @@ static int do_read_only(int root_fd, const PlanOp *op, ExecError *err) {
         tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
         if (tree < 0)
                 return launch_error(err, errno, "Failed to clone '%s' to make it read-only", op->target);
-        r = set_attr(tree, op->attr, true);
+        r = mount_set_attr(tree, op->attr, true);
         if (r >= 0)
-                r = attach(tree, target);
+                r = mount_attach(tree, target);
         if (r < 0)
                 return launch_error(err, r, "Failed to make '%s' read-only", op->target);
         return 0;
@@ -351,6 +351,18 @@ static int do_symlink_in_root(int root_fd, const PlanOp *op, ExecError *err) {
         if (r == 0 && symlinkat(op->source, dir, name) < 0 && errno != EEXIST)
                 return launch_error(err, errno, "Failed to create the symlink '%s'", op->target);
         return 0;
+}
+
+/* PLAN_SECRETS: in this pass only its mount point, checked where it leads (mount_setup_secrets()) */
+static int do_mount_point(int root_fd, const PlanOp *op, ExecError *err) {
+        _cleanup_close_ int target = -EBADF;
+        int r;
+
+        r = mkdir_in_root(root_fd, op->target, 0755, &target);
+        if (r < 0)
+                return launch_error(err, r, "Failed to create the mount point '%s' inside the container",
+                                    op->target);
+        return mount_check_destination(root_fd, target, op, err);
 }
 
 static int do_mkdir_in_root(int root_fd, const PlanOp *op, ExecError *err) {
@@ -421,6 +433,10 @@ static int apply_one(const PlanOp *op, int parent_fd, int *root_fd, ExecError *e
                 return do_sysctl(*root_fd, op, err);
         case PLAN_READ_ONLY:
                 return do_read_only(*root_fd, op, err);
+        case PLAN_SECRETS:
+                return do_mount_point(*root_fd, op, err);
+        case PLAN_SECRET:
+                return 0;       /* mount_setup_secrets() */
         case PLAN_ROOT_READ_ONLY:
                 return rootfs_read_only(*root_fd, err);
         case PLAN_PIVOT_ROOT:

@@ -2,9 +2,11 @@
 #pragma once
 
 /* Network=bridge in nftables, through libnftables (nft's own library, atomic transactions; no "nft" binary is
- * run): the table "ip ctr" every bridged container shares — NAT to the outside, the two maps of published
+ * run): the table "ip ctr" every bridged container shares (and "ip6 ctr" and "bridge ctr" for IPv6) — NAT to the outside, the two maps of published
  * ports and the chains that look them up, the guards on input and forward — and running commands against it.
  * What goes into the maps is network-ports.c's. */
+
+#include <stdbool.h>
 
 #include <nftables/libnftables.h>
 
@@ -18,5 +20,6 @@ struct nft_ctx *nft_open(void);
 /* Runs |cmd| (one transaction): -EEXIST when nft says "File exists", else -EIO; on failure |ret_error| (may be
  * NULL) gets nft's first error line. */
 int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error);
-/* Creates the table when missing, and adds the chains a table made by an older launcher lacks. */
-int nft_ensure_table(struct nft_ctx *ctx, char **ret_error);
+/* Creates the table "ip ctr" when missing, and adds the chains a table made by an older launcher lacks; with
+ * |ipv6| "ip6 ctr" and "bridge ctr" too. */
+int nft_ensure_table(struct nft_ctx *ctx, bool ipv6, char **ret_error);

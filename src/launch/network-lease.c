@@ -23,6 +23,7 @@
 #include "network-firewall.h"
 #include "network-lease.h"
 #include "network-link.h"
+#include "network-link6.h"
 #include "network-names.h"
 #include "network-ports.h"
 #include "proc-util.h"
@@ -112,7 +113,21 @@ static void lease_hosts_line(const char *first_line, uint32_t address, char ***h
 /* Only a lease's first line is read, whatever its size (the rest lists its ports). The host
  * ends of their veth pairs go to |ret_dead_veths| for the caller to delete (their containers may still run,
  * holding an address that is free again), except a name a live lease's container has too. */
-void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths, char ***ret_hosts) {
+/* What leads to the addresses of the collected leases, their IPv6 ones included. */
+static void collected_delete(struct nft_ctx *ctx, const BridgeNet *bn, uint32_t *dead, size_t n_dead) {
+        _cleanup_free_ struct in6_addr *dead6 = NULL;
+        size_t n6 = 0;
+
+        if (bn && bn->ipv6 && n_dead > 0) {
+                dead6 = calloc(n_dead, sizeof(struct in6_addr));
+                if (dead6)
+                        for (; n6 < n_dead; n6++)
+                                bridge_address6(bn, dead[n6], dead6 + n6);
+        }
+        elements_delete(ctx, dead, n_dead, dead6, n6);
+}
+
+void leases_collect(struct nft_ctx *ctx, const BridgeNet *bn, char ***ret_dead_veths, char ***ret_hosts) {
         _cleanup_strv_free_ char **live = NULL, **dead = NULL, **dead_paths = NULL, **hosts = NULL;
         _cleanup_free_ uint32_t *dead_addresses = NULL;
         size_t n_dead = 0;
@@ -158,7 +173,7 @@ void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths, char ***ret_hos
         dir_iter_close(&it);
 
         /* the ports first: a lease left by a kill right here is collected again */
-        elements_delete(ctx, dead_addresses, n_dead);
+        collected_delete(ctx, bn, dead_addresses, n_dead);
         STRV_FOREACH(p, dead_paths)
                 (void) unlink(*p);
         STRV_FOREACH(v, dead)
@@ -168,8 +183,9 @@ void leases_collect(struct nft_ctx *ctx, char ***ret_dead_veths, char ***ret_hos
 }
 
 /* O_EXCL decides between two launchers: the one whose open() created the file holds the address. */
-int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Container *c, const char *hostname,
-               NetworkBridge *n, char **ret_error) {
+int lease_take(const BridgeNet *bn, const Container *c, const char *hostname, NetworkBridge *n, char **ret_error) {
+        uint32_t network = bn->network, gateway = bn->gateway;
+        unsigned prefixlen = bn->prefixlen;
         uint32_t n_hosts = (1U << (32 - prefixlen)) - 2U;  /* without the network and broadcast addresses */
         uint32_t first = name_hash(c->name) % n_hosts;
         _cleanup_free_ char *line = NULL;
@@ -197,6 +213,15 @@ int lease_take(uint32_t network, unsigned prefixlen, uint32_t gateway, const Con
 
                 if (address == gateway)
                         continue;
+                /* nor the one whose IPv6 address would be the bridge's (an operator's PREFIX::1 with the IPv4
+                 * gateway elsewhere) */
+                if (bn->ipv6) {
+                        struct in6_addr a6;
+
+                        bridge_address6(bn, address, &a6);
+                        if (IN6_ARE_ADDR_EQUAL(&a6, &bn->gateway6))
+                                continue;
+                }
                 path = strprintf("%s/%s", LEASES_DIR, network_address_format(address, a));
                 if (!path)
                         return -ENOMEM;
@@ -246,15 +271,28 @@ int lease_add_elements(const char *path, char *const *elements) {
         return r;
 }
 
-/* A line lease_add_elements() wrote: "publish { tcp . 8080 : 10.121.0.5 . 80 }" or "publish_addr { … : … }",
- * one element with its data, nothing that nft would read as a second command. (The leases of an older
- * ctr-launch listed keys without data: those are not put back.) */
-static bool lease_element_valid(const char *line) {
-        return (startswith(line, "publish { ") || startswith(line, "publish_addr { ")) && strstr(line, " : ") &&
-                endswith(line, " }") && !strpbrk(line, ";#\\\"");
+/* A line lease_add_elements() wrote: "publish { tcp . 8080 : 10.121.0.5 . 80 }" or "publish_addr { … : … }"
+ * (of "ip ctr"), the same after "ip6 " (of "ip6 ctr"), or "bridge sources6 { 17 . fd00::5 }" (of "bridge
+ * ctr"): one element (with its data, in a map), nothing that nft would read as a second command. Returns the
+ * table and the element in |ret_element|, or NULL. (The leases of an older ctr-launch listed keys without
+ * data: those are not put back.) */
+static const char *lease_element_table(const char *line, const char **ret_element) {
+        const char *table = "ip", *e = line, *rest;
+
+        if ((rest = startswith(line, "ip6 ")))
+                table = "ip6", e = rest;
+        else if ((rest = startswith(line, "bridge ")))
+                table = "bridge", e = rest;
+        if (!endswith(e, " }") || strpbrk(e, ";#\\\""))
+                return NULL;
+        if (streq(table, "bridge") ? !startswith(e, "sources6 { ") :
+            !((startswith(e, "publish { ") || startswith(e, "publish_addr { ")) && strstr(e, " : ")))
+                return NULL;
+        *ret_element = e;
+        return table;
 }
 
-int leases_restore(struct nft_ctx *ctx, unsigned *ret_leases, unsigned *ret_elements) {
+int leases_restore(struct nft_ctx *ctx, bool ipv6, unsigned *ret_leases, unsigned *ret_elements) {
         unsigned n_leases = 0, n_elements = 0;
         int ret = 0;
         DirIter it;
@@ -268,7 +306,7 @@ int leases_restore(struct nft_ctx *ctx, unsigned *ret_leases, unsigned *ret_elem
                 _cleanup_free_ char *path = strprintf("%s/%s", LEASES_DIR, de->d_name), *buf = NULL;
                 _cleanup_buffer_ Buffer cmd = {};
                 _cleanup_free_ char *error = NULL;
-                unsigned n = 0;
+                unsigned n = 0, n_lines = 0;    /* published ports; with the source check's element */
                 char *line, *next;
                 int r;
 
@@ -279,7 +317,7 @@ int leases_restore(struct nft_ctx *ctx, unsigned *ret_leases, unsigned *ret_elem
                         continue;       /* gone meanwhile, or its monitor is: leases_collect()'s */
                 /* the table once there is a container on the bridge: its NAT to the outside too */
                 if (n_leases++ == 0) {
-                        r = nft_ensure_table(ctx, &error);
+                        r = nft_ensure_table(ctx, ipv6, &error);
                         if (r < 0) {
                                 log_warning("%s", strna(error));
                                 dir_iter_close(&it);
@@ -291,14 +329,20 @@ int leases_restore(struct nft_ctx *ctx, unsigned *ret_leases, unsigned *ret_elem
                         next = strchr(line, '\n');
                         if (next)
                                 *next++ = '\0';
-                        if (!lease_element_valid(line))
+                        const char *element, *table = lease_element_table(line, &element);
+
+                        /* an IPv6 element of a bridge whose IPv6 is gone meanwhile has no table to go to */
+                        if (!table || (!ipv6 && !streq(table, "ip")))
                                 continue;
-                        if (buffer_puts(&cmd, "add element ip ctr ") < 0 || buffer_puts(&cmd, line) < 0 ||
+                        if (buffer_puts(&cmd, "add element ") < 0 || buffer_puts(&cmd, table) < 0 ||
+                            buffer_puts(&cmd, " ctr ") < 0 || buffer_puts(&cmd, element) < 0 ||
                             buffer_putc(&cmd, '\n') < 0)
                                 return -ENOMEM;
-                        n++;
+                        n_lines++;
+                        if (!streq(table, "bridge"))
+                                n++;
                 }
-                if (n == 0)
+                if (n_lines == 0)
                         continue;
                 /* one transaction per container: a key another container published since stays its own */
                 if (buffer_putc(&cmd, '\0') < 0)

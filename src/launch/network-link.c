@@ -28,6 +28,7 @@
 #include "fileio.h"
 #include "macro.h"
 #include "network-link.h"
+#include "network-link6.h"
 #include "parse-util.h"
 #include "string-util.h"
 
@@ -42,7 +43,7 @@ static uint32_t prefix_mask(unsigned prefixlen) {
 
 /* The one place libnl's error codes (its own NLE_* numbers, negative) become -errno values; the few that
  * matter keep their meaning, the rest are -EIO. A result >= 0 is passed through. */
-static int nl_errno(int r) {
+int nl_errno(int r) {
         if (r >= 0)
                 return r;
         switch (-r) {
@@ -82,7 +83,7 @@ int link_open(struct nl_sock **ret) {
         return 0;
 }
 
-static int link_up(struct nl_sock *sk, struct rtnl_link *link) {
+int link_up(struct nl_sock *sk, struct rtnl_link *link) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
 
         if (!change)
@@ -91,19 +92,20 @@ static int link_up(struct nl_sock *sk, struct rtnl_link *link) {
         return nl_errno(rtnl_link_change(sk, link, change, 0));
 }
 
-static int address_add(struct nl_sock *sk, int ifindex, uint32_t address, int prefixlen) {
+int address_add(struct nl_sock *sk, int ifindex, int family, const void *address, int prefixlen, unsigned flags) {
         _cleanup_(rtnl_addr_putp) struct rtnl_addr *a = rtnl_addr_alloc();
         _cleanup_(nl_addr_putp) struct nl_addr *local = NULL;
-        uint32_t be = htonl(address);
         int r;
 
         if (!a)
                 return -ENOMEM;
-        local = nl_addr_build(AF_INET, &be, sizeof(be));
+        local = nl_addr_build(family, address, family == AF_INET6 ? 16 : 4);
         if (!local)
                 return -ENOMEM;
         nl_addr_set_prefixlen(local, prefixlen);
         rtnl_addr_set_ifindex(a, ifindex);
+        if (flags != 0)
+                rtnl_addr_set_flags(a, flags);
         r = rtnl_addr_set_local(a, local);
         if (r < 0)
                 return nl_errno(r);
@@ -184,12 +186,8 @@ static int bridge_address(struct nl_sock *sk, BridgeNet *bn) {
         return 0;
 }
 
-typedef struct Sysctl {
-        const char *path, *value;
-} Sysctl;
-
 /* A file that is missing is a kernel without IPv6 (the IPv4 ones always exist): nothing to turn off. */
-static int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_error) {
+int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_error) {
         for (size_t i = 0; i < n; i++) {
                 int r = write_string_file(list[i].path, list[i].value);
 
@@ -200,12 +198,6 @@ static int sysctls_write(const Sysctl *list, size_t n, const char *where, char *
         }
         return 0;
 }
-
-static const Sysctl bridge_ipv6_off[] = {
-        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/accept_ra",    "0" },
-        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/autoconf",     "0" },
-        { "/proc/sys/net/ipv6/conf/" NETWORK_BRIDGE_NAME "/disable_ipv6", "1" },
-};
 
 /* ctr0's MAC: sd_id128_get_machine_app_specific() of this ID, which keeps the machine ID itself from being
  * derivable from the MAC (an HMAC-SHA256 keyed by it, computed by libsystemd: no hashing library loaded). */
@@ -244,13 +236,36 @@ static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
         return nl_errno(rtnl_link_change(sk, bridge, change, 0));
 }
 
+int bridge_read(struct nl_sock *sk, BridgeNet *ret) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
+        BridgeNet bn = {};
+        int r;
+
+        r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
+        if (r < 0)
+                return nl_errno(r);
+        bn.ifindex = rtnl_link_get_ifindex(bridge);
+        r = bridge_address(sk, &bn);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return -EADDRNOTAVAIL;
+        r = bridge_read6(sk, &bn);
+        if (r < 0)
+                return r;
+        *ret = bn;
+        return 0;
+}
+
 int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
         char a[INET_ADDRSTRLEN];
         BridgeNet bn;
+        bool created;
         int r;
 
         r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
+        created = r >= 0;
         if (r < 0 && r != -NLE_EXIST) {
                 strprintf_replace(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                   nl_geterror(r));
@@ -296,9 +311,18 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
                 return r;
         }
 
-        r = address_add(sk, bn.ifindex, bn.gateway, (int) bn.prefixlen);
-        if (r >= 0)
-                r = link_up(sk, bridge);
+        uint32_t gateway = htonl(bn.gateway);
+        r = address_add(sk, bn.ifindex, AF_INET, &gateway, (int) bn.prefixlen, 0);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                  strerror(-r));
+                return r;
+        }
+        /* before the link is up: a bridge of ours gets no link-local address */
+        r = bridge_ensure6(sk, created, &bn, ret_error);
+        if (r < 0)
+                return r;
+        r = link_up(sk, bridge);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                   strerror(-r));
@@ -312,14 +336,6 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
                 strprintf_replace(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r));
                 return r;
         }
-
-        /* The bridge has no IPv6 of ours: a router advertisement a container sends must not give the host a
-         * default route, an address or an MTU through it (CVE-2020-13401, which Docker's accept_ra=0 on its
-         * bridges closes), nor may a container reach the host's [::] listeners over fe80::…%eth0. IPv6 goes
-         * off on ctr0 altogether. */
-        r = sysctls_write(bridge_ipv6_off, ELEMENTSOF(bridge_ipv6_off), "", ret_error);
-        if (r < 0)
-                return r;
         *ret = bn;
         return 0;
 }
@@ -365,8 +381,10 @@ int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_if
         }
         memcpy(n->veth, name, sizeof(n->veth));
         r = rtnl_link_get_kernel(sk, 0, name, &host);
-        if (r >= 0)
-                r = rtnl_link_enslave_ifindex(sk, bridge_ifindex, rtnl_link_get_ifindex(host));
+        if (r >= 0) {
+                n->veth_ifindex = rtnl_link_get_ifindex(host);
+                r = rtnl_link_enslave_ifindex(sk, bridge_ifindex, n->veth_ifindex);
+        }
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to add %s to %s: %s", name, NETWORK_BRIDGE_NAME, nl_geterror(r));
                 return nl_errno(r);
@@ -381,17 +399,18 @@ int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_if
 
 /* ---- the container's side ---- */
 
-static int default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway_address) {
+int default_route_add(struct nl_sock *sk, int ifindex, int family, const void *gateway) {
         _cleanup_(rtnl_route_putp) struct rtnl_route *route = rtnl_route_alloc();
         _cleanup_(nl_addr_putp) struct nl_addr *dst = NULL, *gw = NULL;
         struct rtnl_nexthop *nh;
-        uint32_t any = 0, gateway = htonl(gateway_address);
+        static const uint8_t any[16] = {};
+        size_t len = family == AF_INET6 ? 16 : 4;
         int r;
 
         if (!route)
                 return -ENOMEM;
-        dst = nl_addr_build(AF_INET, &any, sizeof(any));
-        gw = nl_addr_build(AF_INET, &gateway, sizeof(gateway));
+        dst = nl_addr_build(family, any, len);
+        gw = nl_addr_build(family, gateway, len);
         nh = rtnl_route_nh_alloc();
         if (!dst || !gw || !nh) {
                 if (nh)
@@ -399,7 +418,7 @@ static int default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway_a
                 return -ENOMEM;
         }
         nl_addr_set_prefixlen(dst, 0);
-        rtnl_route_set_family(route, AF_INET);
+        rtnl_route_set_family(route, (uint8_t) family);
         rtnl_route_set_table(route, RT_TABLE_MAIN);
         rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
         rtnl_route_set_protocol(route, RTPROT_STATIC);
@@ -417,24 +436,24 @@ static int default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway_a
 
 /* Called inside the container's network namespace (/proc/sys/net is the opener's namespace's). A new
  * namespace copies the host's settings, so without this a container would route between its interfaces like
- * the host, and it would have IPv6 on eth0 while the bridge has none: router advertisements and fe80::
- * traffic between containers, which no rule of ours sees. "default" before the device, so nothing created
- * later in the namespace gets IPv6 either. */
-static int container_sysctls(char **ret_error) {
+ * the host. IPv6 as network-link6.h says. */
+static int container_sysctls(bool ipv6, char **ret_error) {
         static const Sysctl knobs[] = {
-                { "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1" },
-                { "/proc/sys/net/ipv6/conf/all/disable_ipv6",     "1" },
-                { "/proc/sys/net/ipv6/conf/eth0/disable_ipv6",    "1" },
                 { "/proc/sys/net/ipv4/conf/all/forwarding",       "0" },
                 { "/proc/sys/net/ipv4/ip_forward",                "0" },
         };
+        int r;
 
-        return sysctls_write(knobs, ELEMENTSOF(knobs), " in the container", ret_error);
+        r = sysctls_write(knobs, ELEMENTSOF(knobs), " in the container", ret_error);
+        if (r < 0)
+                return r;
+        return container_sysctls6(ipv6, ret_error);
 }
 
 /* The socket is opened inside the container's namespace (a socket stays in the namespace it was created in);
  * we go back right after. */
-int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, char **ret_error) {
+int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, const struct in6_addr *address6,
+                         char **ret_error) {
         _cleanup_close_ int self = -EBADF, target = -EBADF;
         _cleanup_(rtnl_link_putp) struct rtnl_link *eth0 = NULL, *lo = NULL;
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
@@ -459,7 +478,7 @@ int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, char 
         if (r < 0)
                 strprintf_replace(ret_error, "Failed to open rtnetlink in the container: %s", strerror(-r));
         else
-                r = container_sysctls(ret_error);
+                r = container_sysctls(bn->ipv6 && address6, ret_error);
         if (setns(self, CLONE_NEWNET) < 0) {
                 /* we cannot stay in the container's namespace: the monitor's own traffic (journal is a unix
                  * socket, fine; sd-bus too) would be confined there — give up */
@@ -477,13 +496,21 @@ int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, char 
                 strprintf_replace(ret_error, "Failed to find eth0 in the container: %s", nl_geterror(r));
                 return nl_errno(r);
         }
+        uint32_t be = htonl(address), gateway = htonl(bn->gateway);
+        int ifindex = rtnl_link_get_ifindex(eth0);
         r = link_up(sk, lo);
         if (r >= 0)
-                r = address_add(sk, rtnl_link_get_ifindex(eth0), address, (int) bn->prefixlen);
+                r = address_add(sk, ifindex, AF_INET, &be, (int) bn->prefixlen, 0);
+        /* no duplicate address detection: the lease makes it unique, and a tentative address would keep the
+         * workload from binding it for a second */
+        if (r >= 0 && bn->ipv6 && address6)
+                r = address_add(sk, ifindex, AF_INET6, address6, (int) bn->prefixlen6, IFA_F_NODAD);
         if (r >= 0)
                 r = link_up(sk, eth0);
         if (r >= 0)
-                r = default_route_add(sk, rtnl_link_get_ifindex(eth0), bn->gateway);
+                r = default_route_add(sk, ifindex, AF_INET, &gateway);
+        if (r >= 0 && bn->ipv6 && address6)
+                r = default_route_add(sk, ifindex, AF_INET6, &bn->gateway6);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to configure eth0 in the container: %s", strerror(-r));
                 return r;

@@ -7,30 +7,54 @@
  * route, the namespace's sysctls). It knows nothing of leases or nftables; network.c puts them together. */
 
 #include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include <netlink/netlink.h>
+#include <netlink/route/link.h>
 
 #include "ctr-file.h"
 #include "macro.h"
 #include "network.h"
 
-/* ctr0's IPv4 network: the gateway is ctr0's address, containers get the others */
+/* ctr0's IPv4 network: the gateway is ctr0's address, containers get the others; and its IPv6 prefix, where a
+ * container's address has the host number of its IPv4 address (network-link6.h) */
 typedef struct BridgeNet {
         int ifindex;
         uint32_t network, gateway;      /* host byte order */
         unsigned prefixlen;             /* 8…30 */
+        bool ipv6;                      /* false: a kernel or a host without IPv6, the rest unset */
+        struct in6_addr prefix6, gateway6;
+        unsigned prefixlen6;
 } BridgeNet;
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_sock *, nl_socket_free);
+
+typedef struct Sysctl {
+        const char *path, *value;
+} Sysctl;
+
+/* Writes |n| sysctls in order; a missing file (a kernel without IPv6) is skipped. |where| ends the message. */
+int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_error);
+/* libnl's error codes (negative NLE_*) as -errno; >= 0 passed through */
+int nl_errno(int r);
+int link_up(struct nl_sock *sk, struct rtnl_link *link);
+/* |address| (4 or 16 bytes, network order, of |family|) on |ifindex|, with IFA_* |flags| (IFA_F_NODAD) */
+int address_add(struct nl_sock *sk, int ifindex, int family, const void *address, int prefixlen, unsigned flags);
+/* The default route of |family| through |gateway| (network order) on |ifindex|. */
+int default_route_add(struct nl_sock *sk, int ifindex, int family, const void *gateway);
 
 /* An rtnetlink socket of the caller's network namespace. */
 int link_open(struct nl_sock **ret);
 
 /* ctr0 (created when missing) up with an address (its own, or 10.121.0.1/16 on a bridge we created),
- * forwarding on, route_localnet for ports published on 127.0.0.1, IPv6 off: |ret| says its network. */
+ * forwarding on, route_localnet for ports published on 127.0.0.1, IPv6 as network-link6.h says: |ret| says
+ * its networks. */
 int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error);
+/* ctr0's networks as they are, nothing changed (--restore-network): -ENODEV without ctr0. */
+int bridge_read(struct nl_sock *sk, BridgeNet *ret);
 
 /* The host end of the veth pair of container |name| holding the lease of |address|. */
 void veth_name(const char *name, uint32_t address, char buf[static IFNAMSIZ]);
@@ -42,5 +66,7 @@ int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_if
 void veth_delete(struct nl_sock *sk, const char *name);
 
 /* Inside the network namespace of |pid|: lo and eth0 up, |address| on eth0 in |bn|'s network, the default
- * route through |bn|'s gateway, no IPv6 and no forwarding. The caller stays in its own namespace. */
-int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, char **ret_error);
+ * route through |bn|'s gateway, no forwarding; with IPv6 on the bridge |address6| and the IPv6 default route,
+ * without router advertisements (network-link6.h), else no IPv6. The caller stays in its own namespace. */
+int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, const struct in6_addr *address6,
+                         char **ret_error);

@@ -3,9 +3,11 @@
 /* Network=bridge as the launcher sees it: setting a container up and tearing it down, in order, under the
  * network lock. What each step does is elsewhere, one concern a file:
  *   network-lease.c     the lock, the addresses' leases, collecting those of dead monitors
- *   network-firewall.c  the nftables table "ip ctr" (NAT, the maps' lookups, the guards)
+ *   network-firewall.c  the nftables tables "ip ctr", "ip6 ctr", "bridge ctr" (NAT, the maps' lookups, the guards)
  *   network-ports.c     PublishPort= as elements of those maps
+ *   network-proxy.c     PublishPort= on [::1], relayed
  *   network-link.c      the bridge ctr0, the veth pairs and the container's side, over rtnetlink
+ *   network-link6.c     their IPv6: the prefix, forwarding, no router advertisements
  *   network-names.c     the names list, and each container's /etc/hosts made from it */
 
 #include <arpa/inet.h>
@@ -23,8 +25,10 @@
 #include "network-firewall.h"
 #include "network-lease.h"
 #include "network-link.h"
+#include "network-link6.h"
 #include "network-names.h"
 #include "network-ports.h"
+#include "network-proxy.h"
 #include "network.h"
 #include "string-util.h"
 #include "strv.h"
@@ -33,6 +37,10 @@ const char *network_address_format(uint32_t address, char *buf) {
         struct in_addr a = { .s_addr = htonl(address) };
 
         return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+const char *network_address6_format(const struct in6_addr *address, char *buf) {
+        return inet_ntop(AF_INET6, address, buf, INET6_ADDRSTRLEN);
 }
 
 bool network_address_parse(const char *s, uint32_t *ret) {
@@ -44,12 +52,21 @@ bool network_address_parse(const char *s, uint32_t *ret) {
         return true;
 }
 
-/* Undoes what a failed setup did, in the reverse order: the link, the ports, the lease. */
+/* The elements that lead to the container's addresses (its IPv6 one, when it has one). */
+static void bridge_elements_delete(struct nft_ctx *ctx, NetworkBridge *n) {
+        uint32_t address = n->address;
+        struct in6_addr address6 = n->address6;
+
+        elements_delete(ctx, &address, 1, &address6, n->has_address6 ? 1 : 0);
+}
+
+/* Undoes what a failed setup did, in the reverse order: the relay, the ports, the link, the lease. */
 static void bridge_undo(struct nl_sock *sk, struct nft_ctx *ctx, NetworkBridge *n) {
+        proxy_stop(n);
+        if (n->elements)
+                bridge_elements_delete(ctx, n);
         if (sk && n->veth[0])
                 veth_delete(sk, n->veth);
-        if (n->elements)
-                elements_delete(ctx, &n->address, 1);
         if (n->lease_path)
                 (void) unlink(n->lease_path);
         free(n->lease_path);
@@ -78,30 +95,40 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
                 return -ENOMEM;
         }
 
-        r = nft_ensure_table(ctx, ret_error);
-        if (r < 0)
-                return r;
-        leases_collect(ctx, &dead_veths, &hosts);
-
         r = link_open(&sk);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to open rtnetlink: %s", strerror(-r));
                 return r;
         }
-        STRV_FOREACH(v, dead_veths)
-                veth_delete(sk, *v);
+        /* the bridge first: its IPv6 prefix says what the leases of dead monitors led to */
         r = bridge_ensure(sk, &bn, ret_error);
         if (r < 0)
                 return r;
+        r = nft_ensure_table(ctx, bn.ipv6, ret_error);
+        if (r < 0)
+                return r;
+        leases_collect(ctx, &bn, &dead_veths, &hosts);
+        STRV_FOREACH(v, dead_veths)
+                veth_delete(sk, *v);
 
         /* from here on, each step leaves something in |n| that a failure undoes */
-        r = lease_take(bn.network, bn.prefixlen, bn.gateway, c, hostname, &n, ret_error);
-        if (r >= 0)
-                r = ports_publish(c, ctx, &n, ret_error);
+        r = lease_take(&bn, c, hostname, &n, ret_error);
+        if (r >= 0 && bn.ipv6) {
+                bridge_address6(&bn, n.address, &n.address6);
+                n.has_address6 = true;
+        }
         if (r >= 0)
                 r = veth_create(sk, c, pid, bn.ifindex, &n, ret_error);
         if (r >= 0)
-                r = container_link_setup(pid, &bn, n.address, ret_error);
+                r = ports_publish(c, &bn, ctx, &n, ret_error);
+        if (r >= 0)
+                r = container_link_setup(pid, &bn, n.address, n.has_address6 ? &n.address6 : NULL, ret_error);
+        if (r >= 0) {
+                r = proxy_start(&n);
+                if (r < 0)
+                        strprintf_replace(ret_error, "Failed to start the relay of the ports published on [::1]: %s",
+                                          strerror(-r));
+        }
         if (r < 0) {
                 bridge_undo(sk, ctx, &n);
                 return r;
@@ -127,12 +154,13 @@ void network_bridge_done(NetworkBridge *n) {
 
         if (!n || !n->lease_path)
                 return;
+        proxy_stop(n);
         lock = network_lock();
         if (!strv_isempty(n->elements)) {
                 _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_open();
 
                 if (ctx)
-                        elements_delete(ctx, &n->address, 1);
+                        bridge_elements_delete(ctx, n);
         }
         if (n->veth[0]) {
                 _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
@@ -148,12 +176,16 @@ void network_bridge_done(NetworkBridge *n) {
         n->lease_path = mfree(n->lease_path);
         n->elements = strv_free(n->elements);
         n->address = 0;
+        n->has_address6 = false;
 }
 
 int network_restore(unsigned *ret_leases, unsigned *ret_elements) {
         _cleanup_strv_free_ char **dead_veths = NULL, **hosts = NULL;
         _cleanup_close_ int lock = -EBADF;
         _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+        _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+        BridgeNet bn = {};
+        bool have_bridge;
 
         *ret_leases = *ret_elements = 0;
         lock = network_lock();
@@ -162,19 +194,19 @@ int network_restore(unsigned *ret_leases, unsigned *ret_elements) {
         ctx = nft_open();
         if (!ctx)
                 return log_oom();
+        /* ctr0 as it is: with IPv6, the tables of IPv6 too (without ctr0, no container runs on it) */
+        have_bridge = link_open(&sk) >= 0 && bridge_read(sk, &bn) >= 0;
 
         /* the leases of monitors that are gone are not put back, their veths go as at a start, and they leave
          * the names list */
-        leases_collect(ctx, &dead_veths, &hosts);
+        leases_collect(ctx, have_bridge ? &bn : NULL, &dead_veths, &hosts);
         if (!strv_isempty(dead_veths)) {
-                _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
-
-                if (link_open(&sk) >= 0)
+                if (sk)
                         STRV_FOREACH(v, dead_veths)
                                 veth_delete(sk, *v);
                 (void) hosts_list_write(hosts);
         }
-        return leases_restore(ctx, ret_leases, ret_elements);
+        return leases_restore(ctx, have_bridge && bn.ipv6, ret_leases, ret_elements);
 }
 
 const char *network_resolv_conf_source(void) {

@@ -2,9 +2,12 @@
 #pragma once
 
 /* Network=bridge: the container's network namespace gets "eth0", one end of a veth pair whose other end is a
- * port of the host bridge ctr0 (created on first use with 10.121.0.1/16; one an operator made, e.g. with
- * systemd-networkd, brings its own address); an address of the bridge's network from a lease, a default route
- * through the bridge's address; NAT to the outside and PublishPort= through the nftables table "ip ctr".
+ * port of the host bridge ctr0 (created on first use with 10.121.0.1/16 and a ULA /64 derived from the machine
+ * ID; one an operator made, e.g. with systemd-networkd, brings its own addresses); an address of the bridge's
+ * network from a lease, the IPv6 address with the same host number in the bridge's IPv6 prefix, default routes
+ * through the bridge's addresses; NAT to the outside and PublishPort= through the nftables tables "ip ctr" and
+ * "ip6 ctr", the IPv6 guards on the bridge's ports in "bridge ctr", and PublishPort= on [::1] through a relay
+ * process (network-proxy.h), since IPv6 has no route_localnet to DNAT the loopback with.
  *
  * Links and addresses through libnl-route (rtnetlink), the firewall through libnftables (nft's own library,
  * atomic transactions): no "ip" or "nft" binaries are run. All of it under one lock
@@ -15,6 +18,7 @@
  * This header is the launcher's interface; network.c puts together the pieces in network-lease.c (leases and
  * the lock), network-firewall.c (the table), network-ports.c (PublishPort=) and network-link.c (rtnetlink). */
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,8 +31,16 @@
 typedef struct NetworkBridge {
         char *lease_path;       /* NETWORK_STATE_DIR/leases/ADDRESS, ours while the container runs */
         uint32_t address;       /* the container's IPv4 address, host byte order; 0 = none */
-        char **elements;        /* the nftables map elements we added ("publish { tcp . 8080 }"), to delete */
+        bool has_address6;      /* the bridge has IPv6: |address6| is the container's */
+        struct in6_addr address6;
+        char **elements;        /* the nftables elements we added ("ip ctr publish { tcp . 8080 }"), to delete */
         char veth[16];          /* the host end, "vc-NAME"; empty until created */
+        int veth_ifindex;
+        int *relay_fds;         /* the [::1] sockets of PublishPort=, bound; the relay's once it runs */
+        unsigned *relay_ports;  /* the container port each leads to */
+        int *relay_protocols;
+        size_t n_relay;
+        pid_t relay_pid;        /* the relay process (network-proxy.h); 0 = none */
 } NetworkBridge;
 
 /* Sets up Network=bridge for the container whose init is |pid| (stopped on the sync socket, in its own
@@ -46,6 +58,9 @@ void network_bridge_done(NetworkBridge *n);
  * bridged container from its lease. Nothing when no container is on the bridge. Logs; returns < 0 when
  * something could not be put back. */
 int network_restore(unsigned *ret_leases, unsigned *ret_elements);
+
+/* "fd12:3456:789a:0::5" into |buf| (at least INET6_ADDRSTRLEN bytes). */
+const char *network_address6_format(const struct in6_addr *address, char *buf);
 
 /* "10.121.0.5" into |buf| (at least 16 bytes). */
 const char *network_address_format(uint32_t address, char *buf);

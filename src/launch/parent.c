@@ -38,6 +38,7 @@
 #include "proc-util.h"
 #include "runtime-state.h"
 #include "scope.h"
+#include "secrets.h"
 #include "service.h"
 #include "string-util.h"
 #include "sync.h"
@@ -85,6 +86,7 @@ typedef struct StartedContext {
         Names *names;
         int pidfd;              /* the init's */
         uint32_t address;       /* Network=bridge */
+        const struct in6_addr *address6; /* … when ctr0 has IPv6 */
         const char *image_digest; /* Image=REF: the manifest digest it runs */
         /* the service's pollfds, then the health check's, the names socket, then the terminal's */
         struct pollfd pollfds[_SERVICE_FD_MAX + _HEALTH_FD_MAX + 1 + TERMINAL_RELAY_CHANNELS_MAX];
@@ -161,7 +163,7 @@ static void on_ready(void *userdata, size_t index, short revents) {
 static void write_runtime_state(const StartedContext *ctx) {
         const Container *c = ctx->container;
         _cleanup_free_ char *scope = NULL, *binary = NULL;
-        char a[INET_ADDRSTRLEN] = "";
+        char a[INET_ADDRSTRLEN] = "", a6[INET6_ADDRSTRLEN] = "";
         unsigned long long start = 0;
         int r;
 
@@ -183,6 +185,7 @@ static void write_runtime_state(const StartedContext *ctx) {
                 .config_size = c->config_size,
                 .source_path = c->source_path,
                 .address = ctx->address ? (char *) network_address_format(ctx->address, a) : NULL,
+                .address6 = ctx->address6 ? (char *) network_address6_format(ctx->address6, a6) : NULL,
                 .image_digest = (char *) ctx->image_digest,
                 .started_usec = now_realtime_usec(),
                 .launcher_version = (char *) PACKAGE_VERSION,
@@ -311,7 +314,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         Health health = HEALTH_INIT;
         Names names = NAMES_INIT;
         bool release_early = true, stop_requested = false;
-        int pair[2] = { -EBADF, -EBADF };
+        int pair[2] = { -EBADF, -EBADF }, *secret_fds = NULL;
         NetworkBridge net = {};
         sigset_t mask;
         ExecError e = {};
@@ -380,6 +383,10 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 log_error_errno(r, "Failed to create '%s': %m", p->staging_host);
                 goto finish;
         }
+        /* the service's credentials: the child inherits the descriptors, we close ours after clone() */
+        r = launch_secrets_open(p, &secret_fds);
+        if (r < 0)
+                goto finish;
 
         /* Blocked before clone(): a stop request during the start is not lost, and the child starts with them
          * blocked too (it unblocks them right before execve()). */
@@ -419,9 +426,10 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                         _exit(EXIT_SETUP);
                 if (launch_child_reexec_wanted())
                         launch_child_reexec(pair[1], &joined, opts->argv);
-                launch_child_main(c, p, &joined, pair[1]);
+                launch_child_main(c, p, &joined, secret_fds, pair[1]);
         }
         pair[1] = safe_close(pair[1]);
+        secret_fds = launch_secrets_close(p, secret_fds);
         if (p->private_users && userns_parent_setup(p, pid, pair[0], &e) < 0) {
                 log_error_errno(e.error, "Container '%s': %s: %m", c->name, e.message);
                 monitor_kill_and_reap(pid, pidfd);
@@ -485,6 +493,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 .names = &names,
                 .pidfd = pidfd,
                 .address = net.address,
+                .address6 = net.has_address6 ? &net.address6 : NULL,
                 .image_digest = opts->image && opts->image->image ? opts->image->image->manifest_digest : NULL,
         };
         MonitorHooks hooks = {
@@ -537,6 +546,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 log_warning_errno(r, "Failed to read the container's start result: %m");
 
 finish:
+        launch_secrets_close(p, secret_fds);
         health_done(&health);
         names_done(&names);
         network_bridge_done(&net);

@@ -143,6 +143,7 @@ Container *container_free(Container *c) {
         free(c->hostname);
         volume_free_many(c->volumes, c->n_volumes);
         tmpfs_free_many(c->tmpfs, c->n_tmpfs);
+        secret_free_many(c->secrets, c->n_secrets);
         free(c->network_container);
         port_mapping_free_many(c->ports, c->n_ports);
         free(c->ip_address_allow);
@@ -204,6 +205,15 @@ void tmpfs_free_many(Tmpfs *t, size_t n) {
         for (size_t i = 0; i < n; i++)
                 free(t[i].destination);
         free(t);
+}
+
+void secret_free_many(Secret *s, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(s[i].name);
+                free(s[i].target);
+                free(s[i].file);
+        }
+        free(s);
 }
 
 void port_mapping_free_many(PortMapping *p, size_t n) {

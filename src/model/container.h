@@ -106,6 +106,21 @@ typedef struct Tmpfs {
         bool nosuid, nodev;     /* default true; "suid", "dev" turn them off */
 } Tmpfs;
 
+/* Where the service's credentials appear in the container (Secret=, plan-secrets.c); the size of one at
+ * most (systemd's CREDENTIAL_SIZE_MAX) and how many the launcher passes in at most. */
+#define CTR_SECRETS_DIR "/run/secrets"
+#define CTR_CREDENTIAL_SIZE_MAX (1024U * 1024U)
+#define CTR_SECRETS_MAX 256U
+
+/* Secret=NAME[:TARGET]: the credential NAME systemd passed to ctr@NAME.service ($CREDENTIALS_DIRECTORY) as
+ * the file TARGET in the container. */
+typedef struct Secret {
+        char *name;             /* the credential's name (credential_name_is_valid()) */
+        char *target;           /* absolute, normalised, below CTR_SECRETS_DIR */
+        char *file;             /* where it was set: the launcher names it when systemd did not pass NAME */
+        unsigned line;
+} Secret;
+
 /* One "Key=Value" of a pass-through section ([Unit], [Service], [Install]), in file order after drop-ins,
  * with specifiers NOT expanded (systemd expands them itself in the unit). An empty value is kept: it
  * resets a list in systemd as well. */
@@ -161,6 +176,8 @@ typedef struct Container {
         size_t n_volumes;
         Tmpfs *tmpfs;
         size_t n_tmpfs;
+        Secret *secrets;        /* Secret=, in file order; none: every credential the service was given */
+        size_t n_secrets;
 
         /* network */
         NetworkMode network;    /* Network=, default none */
@@ -275,4 +292,5 @@ bool container_name_is_valid(const char *name);
 /* Free arrays of the list keys' entries (and what each entry owns). */
 void volume_free_many(Volume *v, size_t n);
 void tmpfs_free_many(Tmpfs *t, size_t n);
+void secret_free_many(Secret *s, size_t n);
 void port_mapping_free_many(PortMapping *p, size_t n);

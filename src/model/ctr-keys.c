@@ -73,6 +73,7 @@ static const KeyDef key_table[] = {
         { "ReloadSignal",        key_reload_signal,         false, false, false },
         { "RootDirectory",       key_root_directory,        true,  true,  false },
         { "SeccompProfile",      key_seccomp_profile,       true,  true,  false },
+        { "Secret",              key_secret,                true,  true,  true  },
         { "Slice",               key_slice,                 false, true,  false },
         { "SocketBindAllow",     key_socket_bind_allow,     true,  false, true  },
         { "SocketBindDeny",      key_socket_bind_deny,      true,  false, true  },

@@ -54,6 +54,9 @@ int key_mask(KeyContext *k, const char *v);
 int key_volume(KeyContext *k, const char *v);
 int key_tmpfs(KeyContext *k, const char *v);
 
+/* keys-secret.c: the service's credentials in the container */
+int key_secret(KeyContext *k, const char *v);
+
 /* keys-process.c: the workload process, its user, environment and lifecycle */
 int key_exec(KeyContext *k, const char *v);
 int key_entrypoint(KeyContext *k, const char *v);

@@ -5,6 +5,7 @@
  * machine over ssh as systemctl -H does), read unit properties, call a job method and wait for the job as
  * systemctl does. */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <systemd/sd-bus.h>
 
@@ -56,10 +57,21 @@ typedef struct UnitInfo {
         uint32_t n_restarts;
 } UnitInfo;
 
+/* How long bus_unit_infos() waits for all its replies. */
+#define BUS_INFO_TIMEOUT_USEC (60U * 1000000ULL)
+
 void unit_info_done(UnitInfo *i);
 /* Fills |ret| with the properties of |unit| (a .service or .scope). A unit systemd does not know is not an
  * error: LoadState= says "not-found". */
 int bus_unit_info(sd_bus *bus, const char *unit, UnitInfo *ret);
+/* The same for |n| units at once (bus-unit-info.c): every call sent before the first reply is read. Each
+ * ret[i] is filled, and ret_errors[i] is 0, or -errno for that unit alone (ret[i] then as unknown: NULL
+ * strings, UINT64_MAX counters). Returns -errno when the bus failed or the replies did not all come. */
+int bus_unit_infos(sd_bus *bus, char *const *units, size_t n, UnitInfo *ret, int *ret_errors);
+
+/* Dispatches |bus|'s messages until |finished| says so, or -ETIMEDOUT at |deadline| (CLOCK_MONOTONIC;
+ * UINT64_MAX: none). */
+int bus_wait_until(sd_bus *bus, uint64_t deadline, bool (*finished)(void *userdata), void *userdata);
 
 /* One string property of |unit| (|iface| NULL: org.freedesktop.systemd1.Unit). */
 int bus_unit_get_string(sd_bus *bus, const char *unit, const char *iface, const char *property, char **ret);

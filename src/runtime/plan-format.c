@@ -30,6 +30,8 @@ static const char *const op_names[_PLAN_OP_MAX] = {
         [PLAN_MQUEUE] = "mqueue",
         [PLAN_MASK] = "mask",
         [PLAN_READ_ONLY] = "read-only",
+        [PLAN_SECRETS] = "secrets",
+        [PLAN_SECRET] = "secret",
         [PLAN_ROOT_READ_ONLY] = "root-read-only",
         [PLAN_PIVOT_ROOT] = "pivot-root",
         [PLAN_SYSCTL] = "sysctl",
@@ -100,6 +102,9 @@ int plan_op_format(const PlanOp *op, char **ret) {
                 break;
         case PLAN_SYSCTL:
                 fprintf(f, " = %s", op->content);
+                break;
+        case PLAN_SECRET:
+                fprintf(f, " %04o from credential %s", (unsigned) op->mode, op->source);
                 break;
         default:
                 if (op->source)

@@ -21,3 +21,7 @@ int plan_image_volumes(Plan *p, const Container *c, const PlanOptions *o);
 const char *plan_private_users_refused(const Container *c);
 /* PrivateUsers=: CLONE_NEWUSER, the range, and by_parent on what root in the namespace cannot do. */
 void plan_private_users(Plan *p, const UsernsRange *range);
+
+/* The service's credentials: Secret=, or every one passed (PlanOptions.credentials), on a ramfs at
+ * /run/secrets. -EEXIST with *ret_reason when a Volume= or Tmpfs= is there already. */
+int plan_secrets(Plan *p, const Container *c, const PlanOptions *o, const char **ret_reason);

@@ -745,6 +745,12 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         r = plan_etc_binds(p, host_image);
         if (r < 0)
                 return r;
+        r = plan_secrets(p, c, o, &reason);
+        if (r < 0) {
+                if (ret_reason)
+                        *ret_reason = reason;
+                return r;
+        }
 
         /* Mask=: over everything mounted above, with the default masks' empty file (or an empty tmpfs for a
          * directory), resolved in the root; a path that does not exist is left alone, as Docker does. */

@@ -34,6 +34,11 @@ typedef enum PlanOpType {
         PLAN_MASK,              /* an empty read-only file over a file, an empty read-only tmpfs over a directory;
                                  * missing: skip */
         PLAN_READ_ONLY,         /* a path bound over itself read-only; missing: skip */
+        PLAN_SECRETS,           /* the ramfs of the service's credentials (options), attr once filled; in the
+                                 * first pass only its mount point is made: it is filled, sealed and attached
+                                 * once the workload's user is known (mount_setup_secrets()) */
+        PLAN_SECRET,            /* one credential (source: its name in $CREDENTIALS_DIRECTORY) as the file
+                                 * target below the PLAN_SECRETS before it, mode, owned by the workload */
         PLAN_ROOT_READ_ONLY,    /* ReadOnly=yes: the root mount itself read-only, at the very end */
         PLAN_PIVOT_ROOT,        /* pivot_root into the root and detach the old one */
         PLAN_SYSCTL,            /* Sysctl=: content written to the in-root /proc/sys file, after the fresh /proc
@@ -96,6 +101,9 @@ typedef struct PlanOptions {
         const UsernsRange *userns;      /* PrivateUsers=: the container's range; NULL = no user namespace */
         const char *hostname;           /* JoinNamespaces=uts: the joined container's hostname, for /etc/hostname;
                                          * NULL = container_hostname() */
+        char *const *credentials;       /* the names of the credentials systemd passed ($CREDENTIALS_DIRECTORY),
+                                         * all of which appear in the container unless Secret= picks; NULL:
+                                         * none (or not known: ctrctl validate) */
 } PlanOptions;
 
 typedef struct Plan {

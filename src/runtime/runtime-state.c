@@ -32,6 +32,7 @@ void runtime_state_done(RuntimeState *s) {
         s->config_size = 0;
         s->source_path = mfree(s->source_path);
         s->address = mfree(s->address);
+        s->address6 = mfree(s->address6);
         s->image_digest = mfree(s->image_digest);
         s->launcher_version = mfree(s->launcher_version);
         s->launcher_binary = mfree(s->launcher_binary);
@@ -126,6 +127,8 @@ int runtime_state_write(const RuntimeState *s) {
                 fprintf(f, "SOURCE_PATH=%s\n", s->source_path);
         if (s->address)
                 fprintf(f, "ADDRESS=%s\n", s->address);
+        if (s->address6)
+                fprintf(f, "ADDRESS6=%s\n", s->address6);
         if (s->image_digest)
                 fprintf(f, "IMAGE_DIGEST=%s\n", s->image_digest);
         fprintf(f, "STARTED_USEC=%" PRIu64 "\n", s->started_usec);
@@ -208,6 +211,8 @@ int runtime_state_read(const char *name, RuntimeState *ret) {
                         dst = &s.source_path;
                 else if (streq(line, "ADDRESS"))
                         dst = &s.address;
+                else if (streq(line, "ADDRESS6"))
+                        dst = &s.address6;
                 else if (streq(line, "IMAGE_DIGEST"))
                         dst = &s.image_digest;
                 else if (streq(line, "LAUNCHER_VERSION"))

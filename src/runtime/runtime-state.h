@@ -25,6 +25,7 @@ typedef struct RuntimeState {
         size_t config_size;
         char *source_path;      /* the .ctr it was started from */
         char *address;          /* Network=bridge: the container's IPv4 address on ctr0 */
+        char *address6;         /* … and its IPv6 address, when ctr0 has IPv6 */
         char *image_digest;     /* Image=: the manifest digest ("sha256:…") it was started with, so the store
                                  * keeps that image's layers while it runs, whatever happens to the name */
         uint64_t started_usec;  /* CLOCK_REALTIME */

@@ -10,6 +10,7 @@
 #include "ctr-file.h"
 #include "ip-access.h"
 #include "string-util.h"
+#include "test-load.h"
 #include "test.h"
 
 static const char *prefix_str(const IPAddressPrefix *p) {
@@ -30,16 +31,7 @@ static const char *bind_str(const char *word) {
 
 /* Loads "web" from a file of |text| in a fresh directory, with its diagnostics. */
 static int load(const char *text, Diagnostics *d, Container **ret) {
-        _cleanup_tmpdir_ char *dir = test_mkdtemp();
-        _cleanup_free_ char *path = NULL;
-        int r;
-
-        if (!dir || asprintf(&path, "%s/web.ctr", dir) < 0)
-                return -ENOMEM;
-        r = test_write(dir, "web.ctr", text);
-        if (r < 0)
-                return r;
-        return container_load_file(path, NULL, NULL, d, ret);
+        return test_load_ctr_text_diag("web", text, d, ret);
 }
 
 #define HEADER "[Container]\nImage=host\n"

@@ -2,15 +2,15 @@
 #pragma once
 
 /* For the unit tests that start from a .ctr text: it is written as NAME.ctr into a fresh temporary directory,
- * loaded with container_load_file() (diagnostics dropped), and the directory removed again. */
+ * loaded with container_load_file() (diagnostics dropped, or kept), and the directory removed again. */
 
 #include "ctr-file.h"
 #include "test.h"
 
-static inline int test_load_ctr_text(const char *name, const char *text, Container **ret) {
+/* The same, with the diagnostics kept in |diag| (cleared by the caller). */
+static inline int test_load_ctr_text_diag(const char *name, const char *text, Diagnostics *diag, Container **ret) {
         _cleanup_tmpdir_ char *dir = test_mkdtemp();
         _cleanup_free_ char *file = NULL, *path = NULL;
-        Diagnostics diag = {};
         int r;
 
         if (!dir || asprintf(&file, "%s.ctr", name) < 0 || asprintf(&path, "%s/%s", dir, file) < 0)
@@ -18,7 +18,14 @@ static inline int test_load_ctr_text(const char *name, const char *text, Contain
         r = test_write(dir, file, text);
         if (r < 0)
                 return r;
-        r = container_load_file(path, NULL, NULL, &diag, ret);
+        return container_load_file(path, NULL, NULL, diag, ret);
+}
+
+static inline int test_load_ctr_text(const char *name, const char *text, Container **ret) {
+        Diagnostics diag = {};
+        int r;
+
+        r = test_load_ctr_text_diag(name, text, &diag, ret);
         diagnostics_clear(&diag);
         return r;
 }

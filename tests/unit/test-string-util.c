@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <ctype.h>
+
 #include "string-util.h"
 #include "strv.h"
 #include "test.h"
@@ -43,6 +45,45 @@ TEST(strcase_distance) {
         ASSERT_EQ(strcase_distance("a", "abcdefgh", 3), 3U);           /* lengths alone exceed the cap */
         ASSERT_EQ(strcase_distance("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH", "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH", 5),
                   5U);                                                  /* over 32 characters: never close */
+}
+
+/* The full table, for the early exit to be checked against. */
+static unsigned distance_reference(const char *a, const char *b) {
+        unsigned d[33][33];
+        size_t la = strlen(a), lb = strlen(b);
+
+        for (size_t i = 0; i <= la; i++)
+                d[i][0] = (unsigned) i;
+        for (size_t j = 0; j <= lb; j++)
+                d[0][j] = (unsigned) j;
+        for (size_t i = 1; i <= la; i++)
+                for (size_t j = 1; j <= lb; j++) {
+                        unsigned v = MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1),
+                                         d[i - 1][j - 1] + (tolower((unsigned char) a[i - 1]) != tolower((unsigned char) b[j - 1])));
+
+                        if (i > 1 && j > 1 && tolower((unsigned char) a[i - 1]) == tolower((unsigned char) b[j - 2]) &&
+                            tolower((unsigned char) a[i - 2]) == tolower((unsigned char) b[j - 1]))
+                                v = MIN(v, d[i - 2][j - 2] + 1);
+                        d[i][j] = v;
+                }
+        return d[la][lb];
+}
+
+TEST(strcase_distance_early_exit) {
+        /* keys, typos of them, and words that share only an end or a start with them */
+        static const char *const words[] = {
+                "Image", "Imgae", "Exec", "Environment", "Enviroment", "EnvironmentFile", "Volume", "Volumes",
+                "PublishPort", "PublishPorts", "xxxxxxPort", "Portxxxxxx", "ab", "ba", "abab", "baba", "",
+                "MemoryMax", "MemroyMax", "TasksMax", "Max", "HealthCmd", "HealthCmdx", "aHealthCmd",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(words); i++)
+                for (size_t k = 0; k < ELEMENTSOF(words); k++)
+                        for (unsigned max = 1; max <= 6; max++) {
+                                unsigned want = MIN(distance_reference(words[i], words[k]), max);
+
+                                ASSERT_EQ(strcase_distance(words[i], words[k], max), want);
+                        }
 }
 
 TEST(extract_plain) {

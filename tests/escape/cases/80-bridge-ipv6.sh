@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 #
-# IPv6 on the bridge, which ctr does not build yet. A bridged container (NET_RAW, as a packet tool has) sends
-# router advertisements to ff02::1 on eth0, with a prefix and an MTU option — through a raw ICMPv6 socket and
+# Router advertisements on the bridge, which carries IPv6 (with its own ULA prefix). A bridged container
+# (NET_RAW, as a packet tool has) sends router advertisements to ff02::1 on eth0, with a prefix and an MTU option — through a raw ICMPv6 socket and
 # as raw Ethernet frames (AF_PACKET), so that the container's own settings do not decide: the host's IPv6
 # routes, ctr0's addresses and MTU, and another bridged container's routes and addresses must not change
-# (CVE-2020-13401). Then the container connects to a host listener on [::] through ctr0's link-local address
-# (fe80::…%eth0), which must not answer.
+# (CVE-2020-13401): ctr0 and the containers accept none (accept_ra=0), and the table "bridge ctr" drops them
+# on the bridge's ports. Then the container connects to a host listener on [::] through ctr0's link-local
+# address (fe80::…%eth0), which must not answer: ctr0 has none of ours, and "ip6 ctr" drops what arrives on ctr0
+# for a link-local address of the host (an operator's ctr0 has one). Over ctr0's prefix address the container
+# reaches the host's [::] listeners, as it reaches its 0.0.0.0 ones over ctr0's IPv4 address.
 #
 # (A defence of the host's network setup: CTR_ESCAPE_PRIVILEGED changes nothing here; the case fails against
 # a launcher without it.)

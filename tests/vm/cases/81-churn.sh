@@ -2,7 +2,7 @@
 # Churn under systemd (issue 17): ctr@NAME started and stopped over and over, every other time bridged with a
 # published port; afterwards no scope, no cgroup, no veth, no lease, no nftables element and no runtime file is
 # left, and each monitor held as many descriptors as the first. (tests/launch/run-churn does 40 on the host in
-# the suite, bench/churn 1,000.)
+# the suite, bench/churn 1,000; bench/churn vm runs churn_cycles here with 200.)
 
 churn_snapshot() {      # FILE
         {
@@ -17,10 +17,11 @@ churn_snapshot() {      # FILE
         } | sort > "$1"
 }
 
-# vm-timeout: 300
-test_start_stop_cycles_leave_nothing() {
-        need_launch_scope
-        local cycles=10 i name before=/tmp/churn.before after=/tmp/churn.after fds first_plain= first_bridged=
+# churn_cycles N: the cycles, asserted; prints "FIGURE: …" lines for bench/churn's vm mode: the time of each
+# half, the monitors' descriptors and resident memory (VmRSS, kB) in the first and the last cycle of each kind
+churn_cycles() {
+        local cycles=$1 i name before=/tmp/churn.before after=/tmp/churn.after fds rss pid t0 t_start=0 t_stop=0
+        local first_plain= first_bridged= rss_first_plain= rss_first_bridged= rss_plain= rss_bridged=
         write_ctr churnplain 'Exec=/bin/sh -c "trap \"exit 0\" TERM; sleep infinity & wait"'
         write_ctr churnbridged 'Network=bridge' 'PublishPort=18181:80' \
                 'Exec=/bin/sh -c "trap \"exit 0\" TERM; sleep infinity & wait"'
@@ -35,18 +36,39 @@ test_start_stop_cycles_leave_nothing() {
                 if [[ $((i % 2)) -eq 0 ]]; then
                         name=churnbridged
                 fi
+                t0=${EPOCHREALTIME/./}
                 start_ctr "$name"
-                fds=$(ls "/proc/$(unit_prop "ctr@$name.service" MainPID)/fd" | wc -l)
+                t_start=$((t_start + ${EPOCHREALTIME/./} - t0))
+                pid=$(unit_prop "ctr@$name.service" MainPID)
+                fds=$(ls "/proc/$pid/fd" | wc -l)
+                rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
                 if [[ $name == churnplain ]]; then
                         first_plain=${first_plain:-$fds}
+                        rss_first_plain=${rss_first_plain:-$rss}
+                        rss_plain=$rss
                         assert_eq "$fds" "$first_plain" "descriptors of the monitor in cycle $i"
                 else
                         first_bridged=${first_bridged:-$fds}
+                        rss_first_bridged=${rss_first_bridged:-$rss}
+                        rss_bridged=$rss
                         assert_eq "$fds" "$first_bridged" "descriptors of the monitor in cycle $i"
                 fi
+                t0=${EPOCHREALTIME/./}
                 systemctl stop "ctr@$name.service"
+                t_stop=$((t_stop + ${EPOCHREALTIME/./} - t0))
                 assert_props "ctr@$name.service" ActiveState=inactive Result=success
         done
         churn_snapshot "$after"
         diff "$before" "$after" || fail "$cycles cycles left something behind (< before, > after)"
+        echo "FIGURE: churn-systemd $cycles cycles: systemctl start $((t_start / 1000)) ms, systemctl stop $((t_stop / 1000)) ms in all"
+        echo "FIGURE: churn-systemd monitor descriptors: plain $first_plain, bridged $first_bridged (every cycle)"
+        echo "FIGURE: churn-systemd monitor VmRSS kB first/last: plain $rss_first_plain/$rss_plain," \
+             "bridged $rss_first_bridged/$rss_bridged"
+        echo "FIGURE: churn-systemd left behind: nothing (scopes, cgroups, veths, leases, nft elements, runtime files, mounts)"
+}
+
+# vm-timeout: 300
+test_start_stop_cycles_leave_nothing() {
+        need_launch_scope
+        churn_cycles 10
 }
