@@ -144,9 +144,10 @@ static const QuadletKey quadlet_keys[] = {
         { "RunInit", C, Y_, false, "Init", quadlet_translate_bool, "the same" },
         { "SeccompProfile", C, P_, true, "SeccompProfile", quadlet_translate_seccomp,
           "unconfined; a JSON profile is not read (ctr's profiles have their own syntax, ctr.ctr(5))" },
-        { "Secret", C, N_, true, NULL, NULL,
-          "podman secrets are not available: pass the secret as a systemd credential (LoadCredential= in "
-          "[Service]) and give it to the container with ctr's Secret= where available" },
+        { "Secret", C, P_, true, "Secret", quadlet_translate_secret,
+          "podman's secret NAME becomes the systemd credential NAME: Secret=NAME[:TARGET] and [Service] "
+          "LoadCredential=NAME (from /etc/credstore/NAME); type=env is a file below /run/secrets instead, "
+          "a target outside /run/secrets is not translated" },
         { "SecurityLabelDisable", C, P_, false, NULL, quadlet_translate_security_label,
           "ctr applies no SELinux label, so disabling it is what happens" },
         { "SecurityLabelFileType", C, N_, true, NULL, NULL, "ctr applies no SELinux labels" },

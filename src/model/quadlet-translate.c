@@ -555,3 +555,47 @@ int quadlet_translate_dns(QuadletUnit *u, const QuadletKey *k, const char *v) {
                                     "nameservers)");
         return quadlet_emit(u, "DNS", "%s", v);
 }
+
+int quadlet_translate_secret(QuadletUnit *u, const QuadletKey *k, const char *v) {
+        _cleanup_strv_free_ char **fields = NULL;
+        const char *type = "mount", *target = NULL, *t;
+        int r;
+
+        /* podman: NAME[,type=mount|env][,target=…][,uid=…,gid=…,mode=…] */
+        if (strv_split(v, ",", &fields) < 0)
+                return -ENOMEM;
+        if (strv_isempty(fields) || !credential_name_is_valid(fields[0]))
+                return quadlet_drop(u, k->lost, "not a name a systemd credential can have");
+        STRV_FOREACH(f, fields + 1) {
+                if ((t = startswith(*f, "type=")))
+                        type = t;
+                else if ((t = startswith(*f, "target=")))
+                        target = t;
+                else {
+                        r = quadlet_note(u, false, "option %s dropped: the file is the workload's user's, mode 0400",
+                                         *f);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        if (streq(type, "env")) {
+                r = quadlet_note(u, false, "not the variable %s: the secret is the file /run/secrets/%s",
+                                 strempty(target), fields[0]);
+                if (r < 0)
+                        return r;
+                target = NULL;
+        } else if (!streq(type, "mount"))
+                return quadlet_drop(u, k->lost, "type=%s is neither mount nor env", type);
+        if (target && target[0] == '/' && !startswith(target, "/run/secrets/"))
+                return quadlet_drop(u, k->lost, "ctr puts secrets below /run/secrets, not at %s", target);
+        r = quadlet_comment(u, "Secret=%s: podman's secret is the systemd credential %s: put it in "
+                            "/etc/credstore/%s (or encrypted with systemd-creds in /etc/credstore.encrypted/ and "
+                            "LoadCredentialEncrypted=)", v, fields[0], fields[0]);
+        if (r >= 0)
+                r = quadlet_emit_section(u, "Service", "LoadCredential", "%s", fields[0]);
+        if (r < 0)
+                return r;
+        if (target)
+                return quadlet_emit(u, "Secret", "%s:%s", fields[0], startswith(target, "/run/secrets/") ?: target);
+        return quadlet_emit(u, "Secret", "%s", fields[0]);
+}

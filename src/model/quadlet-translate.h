@@ -38,6 +38,7 @@ int quadlet_translate_reload_cmd(QuadletUnit *u, const QuadletKey *k, const char
 int quadlet_translate_remap_users(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_rootfs(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_seccomp(QuadletUnit *u, const QuadletKey *k, const char *v);
+int quadlet_translate_secret(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_security_label(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_shm_size(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_stop_timeout(QuadletUnit *u, const QuadletKey *k, const char *v);
