@@ -4,8 +4,9 @@
 # server with a read-only volume and a published port (podman's default network: a bridge with NAT), a pod of
 # two (the second reaches the first over 127.0.0.1 and shares its hostname, the pod's port reaches the
 # first), a health-checked service (Notify=healthy: started once its plain HealthCmd=, a shell command to
-# podman, passes), a user-namespaced one (UserNS=auto: root inside, a picked range outside). The image is
-# the guest's busybox imported as localhost/convert:1. Cases run in order and share the containers.
+# podman, passes), a user-namespaced one (UserNS=auto: root inside, a picked range outside), one with a podman
+# secret (a systemd credential from /etc/credstore, on /run/secrets). The image is the guest's busybox
+# imported as localhost/convert:1. Cases run in order and share the containers.
 
 CV=/var/tmp/ctr-convert
 
@@ -49,11 +50,17 @@ test_convert_quadlet_files() {
         printf '%s\n' "[Container]" "Image=localhost/convert:1" "Network=none" "UserNS=auto" \
                 "Exec=/bin/sh -c \"echo userns-says uid=\$(id -u) map=\$(cat /proc/self/uid_map); $idle\"" \
                 >"$q/cvuserns.container"
+        printf '%s\n' "[Container]" "Image=localhost/convert:1" "Network=none" "Secret=cvtoken" \
+                "Exec=/bin/sh -c \"s=\$(cat /run/secrets/cvtoken); echo secret-bytes=\${#s}; $idle\"" \
+                >"$q/cvsecret.container"
+        mkdir -p /etc/credstore
+        printf 'not-for-logs' >/etc/credstore/cvtoken
+        chmod 0600 /etc/credstore/cvtoken
 
         ctrctl convert --output /etc/ctr "$q" 2>"$CV/convert.err" || rc=$?
         cat "$CV/convert.err"
         assert_eq "$rc" 0 "convert's exit status"
-        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns; do
+        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns cvsecret; do
                 [[ -f /etc/ctr/$x.ctr ]] || fail "/etc/ctr/$x.ctr was not written"
                 ctrctl validate "/etc/ctr/$x.ctr" || fail "$x.ctr does not validate"
         done
@@ -104,12 +111,20 @@ test_convert_user_namespace() {
         assert_contains "$(journalctl -q -o cat -u ctr@cvuserns.service)" "userns-says uid=0 map= 0 $uid 65536"
 }
 
+test_convert_secret() {
+        cv_need
+        start_ctr cvsecret
+        wait_for 20 bash -c "journalctl -q -o cat -u ctr@cvsecret.service | grep -qx secret-bytes=12"
+        assert_not_contains "$(journalctl -q -o cat -u ctr@cvsecret.service)" "not-for-logs" "the journal"
+}
+
 test_convert_cleanup() {
         cv_need
         local x
         systemctl stop ctr@cvshop-b.service ctr@cvshop-a.service ctr@cvweb.service ctr@cvhealth.service \
-                ctr@cvuserns.service 2>/dev/null || true
-        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns; do
+                ctr@cvuserns.service ctr@cvsecret.service 2>/dev/null || true
+        rm -f /etc/credstore/cvtoken
+        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns cvsecret; do
                 rm -f "/etc/ctr/$x.ctr"
         done
         ctrctl image rm localhost/convert:1 >/dev/null 2>&1 || true
