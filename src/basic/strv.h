@@ -34,4 +34,10 @@ int strv_split(const char *s, const char *separators, char ***ret);
 int strv_join(char *const *l, const char *separator, char **ret);
 void strv_sort(char **l);
 
+/* A literal list: STR_IN_SET(key, "Type", "KillMode"), FOREACH_STRING(p, "/tmp", "/run") { … }. */
+#define STRV_MAKE(...) ((char *const[]) { __VA_ARGS__, NULL })
+#define STR_IN_SET(s, ...) strv_contains(STRV_MAKE(__VA_ARGS__), (s))
+#define FOREACH_STRING(x, ...) \
+        for (const char *x, *const *x##_i = (const char *const *) STRV_MAKE(__VA_ARGS__); (x = *x##_i); x##_i++)
+
 #define STRV_FOREACH(s, l) for (char *const *s = (l); (s) && *(s); (s)++)

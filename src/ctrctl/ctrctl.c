@@ -68,6 +68,9 @@ static const Verb verbs[] = {
           "one that fails" },
         { "cat",      1, VERB_ANY, verb_cat, 0,
           "NAME…\tShow the .ctr files and drop-ins of containers" },
+        { "convert",  0, VERB_ANY, verb_convert, 0,
+          "[--output DIR|--check] FILE.container|FILE.pod|DIR…\tTranslate Podman Quadlet units into .ctr files, "
+          "with a comment for every key not translated" },
         { "disable",  1, VERB_ANY, verb_unit, VERB_REMOTE,
           "[-H HOST] [--now] NAME…\tDisable containers (ctr@NAME.service) at boot" },
         { "enable",   1, VERB_ANY, verb_unit, VERB_REMOTE,
@@ -146,7 +149,8 @@ static void help(void) {
                "     --no-pager   Do not pipe output into a pager\n"
                "     --no-legend  Do not print column headers and footers\n\n"
                "Exit status: 0 success, 1 failure (or an invalid file), 2 usage error, 3 not running, 4 no such\n"
-               "container; exec, shell and run: the command's own. See ctrctl(1).\n");
+               "container, 6 convert left a setting of isolation or data untranslated; exec, shell and run: the\n"
+               "command's own. See ctrctl(1).\n");
 }
 
 static const Verb *verb_find(const char *name) {

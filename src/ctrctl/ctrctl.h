@@ -16,6 +16,8 @@ enum {
         CTRCTL_EXIT_NOT_RUNNING = 3,    /* status (as systemctl status), exec, shell, stats: not running */
         CTRCTL_EXIT_NO_SUCH = 4,        /* no such container: no .ctr (or masked), no runtime state */
         CTRCTL_EXIT_NO_HEALTH_CHECK = 5, /* healthcheck: the container has no HealthCmd= */
+        CTRCTL_EXIT_NOT_TRANSLATED = 6, /* convert: a Quadlet key or value affecting isolation or data was not
+                                         * translated (the file is written, with a comment saying what) */
 };
 
 /* A verb gets its own argv, argv[0] being the verb's name, and returns either a negative errno (already
@@ -60,6 +62,7 @@ int verb_parse_options_for(const Verb *v, int argc, char *argv[], const struct o
 int verb_apply(int argc, char *argv[]);
 int verb_auto_update(int argc, char *argv[]);
 int verb_cat(int argc, char *argv[]);
+int verb_convert(int argc, char *argv[]);
 int verb_exec(int argc, char *argv[]);
 int verb_hash(int argc, char *argv[]);
 int verb_healthcheck(int argc, char *argv[]);

@@ -138,6 +138,13 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_field_string(w, "image", c->image);
         json_field_string(w, "root_directory", c->root_directory);
         json_field_strv(w, "layers", c->layers);
+        json_field_strv(w, "masks", c->mask_paths);
+        json_field_strv(w, "labels", c->labels);
+        json_field_strv(w, "sysctls", c->sysctls);
+        json_field_strv(w, "add_hosts", c->add_hosts);
+        json_field_strv(w, "dns", c->dns_servers);
+        json_field_strv(w, "dns_search", c->dns_search);
+        json_field_strv(w, "dns_options", c->dns_options);
         json_field_bool(w, "read_only", c->read_only);
         json_field_bool(w, "ephemeral", c->ephemeral);
         print_private_users(w, c);

@@ -19,6 +19,7 @@
 #include "child.h"
 #include "ctr-file.h"
 #include "diagnostics.h"
+#include "fileio.h"
 #include "image-launch.h"
 #include "log.h"
 #include "network.h"
@@ -26,6 +27,7 @@
 #include "paths.h"
 #include "plan.h"
 #include "pull-start.h"
+#include "resolv-conf.h"
 #include "secrets.h"
 #include "string-util.h"
 #include "strv.h"
@@ -232,6 +234,19 @@ static int run(int argc, char *argv[]) {
                 return EXIT_SETUP;
         if (c->network == NETWORK_BRIDGE)
                 o.resolv_conf = network_resolv_conf_source();
+        /* DNS=, DNSSearch=, DNSOption=: the host's file with those replaced */
+        _cleanup_free_ char *resolv_host = NULL, *resolv_text = NULL;
+        if (resolv_conf_is_custom(c)) {
+                r = read_full_file_at(AT_FDCWD, o.resolv_conf ?: "/etc/resolv.conf", 65536, &resolv_host, NULL);
+                if (r < 0 && r != -ENOENT)
+                        log_warning_errno(r, "Failed to read %s, the container's resolv.conf has DNS= alone: %m",
+                                          o.resolv_conf ?: "/etc/resolv.conf");
+                if (resolv_conf_build(resolv_host, c, &resolv_text) < 0) {
+                        log_oom();
+                        return EXIT_SETUP;
+                }
+                o.resolv_conf_text = resolv_text;
+        }
         _cleanup_free_ char *hostname = joined_hostname(c);
         o.hostname = hostname;
         /* the service's credentials (secrets.h): a Secret= systemd passed nothing for fails the start, not the

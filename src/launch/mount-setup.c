@@ -16,6 +16,7 @@
 
 #include "chase.h"
 #include "copy-tree.h"
+#include "fd-util.h"
 #include "fs-mount.h"
 #include "log.h"
 #include "mount-setup.h"
@@ -302,6 +303,22 @@ static int do_mask(int root_fd, const PlanOp *op, ExecError *err) {
         return 0;
 }
 
+static int do_sysctl(int root_fd, const PlanOp *op, ExecError *err) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        /* the fresh /proc of the root shows the child's own network and IPC namespaces */
+        r = chase_open(root_fd, op->target, O_WRONLY | O_NOFOLLOW, &fd);
+        if (r == -ENOENT)
+                return launch_error(err, r, "Sysctl= names '%s', which this kernel does not have", op->target);
+        if (r < 0)
+                return launch_error(err, r, "Failed to open '%s' for Sysctl=", op->target);
+        r = loop_write(fd, op->content, strlen(op->content));
+        if (r < 0)
+                return launch_error(err, r, "Failed to write '%s' to '%s' (Sysctl=)", op->content, op->target);
+        return 0;
+}
+
 static int do_read_only(int root_fd, const PlanOp *op, ExecError *err) {
         _cleanup_close_ int target = -EBADF, tree = -EBADF;
         int r;
@@ -412,6 +429,8 @@ static int apply_one(const PlanOp *op, int parent_fd, int *root_fd, ExecError *e
         }
         case PLAN_MASK:
                 return do_mask(*root_fd, op, err);
+        case PLAN_SYSCTL:
+                return do_sysctl(*root_fd, op, err);
         case PLAN_READ_ONLY:
                 return do_read_only(*root_fd, op, err);
         case PLAN_SECRETS:

@@ -131,12 +131,12 @@ int hosts_list_remove(uint32_t address) {
         return hosts_list_replace(b.data ?: "", b.size);
 }
 
-int names_watch(Names *n, const char *hostname) {
+int names_watch(Names *n, const char *hostname, char *const *add_hosts) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         _cleanup_close_ int lock = -EBADF, fd = -EBADF;
         int r;
 
-        n->head = plan_hosts_head(hostname);
+        n->head = plan_hosts_head(hostname, add_hosts);
         if (!n->head)
                 return log_oom();
         lock = network_lock();

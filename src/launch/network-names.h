@@ -55,7 +55,7 @@ typedef struct Names {
 /* The monitor, before the release: bind the socket (under the network lock, which a stale one's removal needs
  * too), for a container whose own lines name |hostname|. Logs at debug level only: a container without it
  * keeps the /etc/hosts of its start. */
-int names_watch(Names *n, const char *hostname);
+int names_watch(Names *n, const char *hostname, char *const *add_hosts);
 /* The child passed its /etc/hosts (or -EBADF): taken, and written at once when watching. */
 void names_received(Names *n, int fd);
 struct pollfd *names_pollfds(Names *n, size_t *ret_n);

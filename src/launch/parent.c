@@ -468,7 +468,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
 
         /* before the release: the child passes its /etc/hosts once its mounts are made */
         if (p->hosts_file && (p->network_bridge || joined.bridged))
-                (void) names_watch(&names, p->hostname);
+                (void) names_watch(&names, p->hostname, p->add_hosts);
 
         if (!release_early) {
                 r = sync_release(pair[0]);

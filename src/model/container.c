@@ -3,6 +3,7 @@
 /* Container's lifecycle: a new one with every default the keys document, and its free; the small questions
  * asked of a loaded one. The loader (ctr-file.c) and the key parsers (keys-*.c) both build on this. */
 
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,13 @@ Container *container_free(Container *c) {
         free(c->image);
         free(c->root_directory);
         strv_free(c->layers);
+        strv_free(c->mask_paths);
+        strv_free(c->labels);
+        strv_free(c->sysctls);
+        strv_free(c->add_hosts);
+        strv_free(c->dns_servers);
+        strv_free(c->dns_search);
+        strv_free(c->dns_options);
         strv_free(c->exec);
         strv_free(c->entrypoint);
         strv_free(c->health_cmd);
@@ -212,4 +220,28 @@ void port_mapping_free_many(PortMapping *p, size_t n) {
         for (size_t i = 0; i < n; i++)
                 free(p[i].host_address);
         free(p);
+}
+
+unsigned long sysctl_namespace(const char *name) {
+        /* runc's list of the IPC namespace's sysctls; everything below net. is the network namespace's (the
+         * kernel shows a namespace only its own, so a global one is not there to be written) */
+        static const char *const ipc[] = {
+                "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
+                "kernel.shmmni", "kernel.shm_rmid_forced",
+        };
+        const char *last = NULL;
+
+        if (isempty(name) || strlen(name) > 255 || !in_charset(name, ALPHANUMERICAL "_.-") || name[0] == '.' ||
+            endswith(name, ".") || strstr(name, ".."))
+                return 0;
+        for (const char *p = name; (p = strchr(p, '.')); p++)
+                last = p;
+        if (startswith(name, "net.") && last)
+                return CLONE_NEWNET;
+        if (startswith(name, "fs.mqueue.") && !strchr(name + strlen("fs.mqueue."), '.'))
+                return CLONE_NEWIPC;
+        for (size_t i = 0; i < ELEMENTSOF(ipc); i++)
+                if (streq(name, ipc[i]))
+                        return CLONE_NEWIPC;
+        return 0;
 }

@@ -152,6 +152,9 @@ typedef struct Container {
         char **layers;          /* Layer=: more lower directories, in file order; see ctr.ctr(5) for stacking */
         bool read_only;         /* ReadOnly=, default no */
         bool ephemeral;         /* Ephemeral=, default no */
+        char **labels;          /* Label=: "KEY=VALUE" entries, metadata shown by ctrctl inspect, not applied */
+        char **mask_paths;      /* Mask=: more paths made inaccessible (absolute, normalised, not /), in file
+                                 * order; masked over everything else mounted */
         AutoUpdate auto_update; /* AutoUpdate=, default no */
 
         /* process */
@@ -182,6 +185,12 @@ typedef struct Container {
         PortMapping *ports;     /* PublishPort= */
         size_t n_ports;
         unsigned join_namespaces; /* JoinNamespaces=: JOIN_NAMESPACE_* of network_container also joined */
+        char **add_hosts;       /* AddHost=: "ADDRESS\tNAME" lines for /etc/hosts, in file order */
+        char **dns_servers;     /* DNS=: nameserver addresses of /etc/resolv.conf; NULL: the host's */
+        char **dns_search;      /* DNSSearch=: its search domains; NULL: the host's; { "." }: none */
+        char **dns_options;     /* DNSOption=: its options; NULL: the host's */
+        char **sysctls;         /* Sysctl=: "NAME=VALUE" (NAME dotted, one of the container's own namespaces:
+                                 * sysctl_namespace()), in file order, a later NAME replacing an earlier one */
         /* the scope's cgroup firewall (keys-firewall.c), in file order; empty = the key not set */
         IPAddressPrefix *ip_address_allow;      /* IPAddressAllow= */
         size_t n_ip_address_allow;
@@ -271,6 +280,11 @@ bool container_may_pull(const Container *c) _pure_;
 bool container_may_check_health(const Container *c) _pure_;
 const char *auto_update_to_string(AutoUpdate a) _const_;
 const char *health_on_failure_to_string(HealthOnFailure h) _const_;
+
+/* Which of the container's namespaces the sysctl NAME ("net.ipv4.ip_forward") belongs to: CLONE_NEWNET for
+ * net.*, CLONE_NEWIPC for the System V IPC and POSIX message queue ones, as Docker and runc allow them; 0 for
+ * any other (the host's, or not namespaced: never set from a container) or an invalid name. */
+unsigned long sysctl_namespace(const char *name) _pure_;
 
 /* Valid container name: a valid systemd unit instance name, at most CTR_NAME_MAX, no '/' '@' or leading '.'. */
 bool container_name_is_valid(const char *name);

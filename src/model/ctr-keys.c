@@ -5,14 +5,16 @@
  * loader (ctr-file.c) calls container_key_assign() for every assignment of a [Container] section. */
 
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctr-keys.h"
 #include "key-parser.h"
-#include "quadlet-keys.h"
+#include "quadlet-convert.h"
 #include "string-util.h"
+#include "strv.h"
 
 typedef struct KeyDef {
         const char *name;
@@ -27,10 +29,14 @@ typedef struct KeyDef {
 /* Sorted by name (bsearch). */
 static const KeyDef key_table[] = {
         { "AddCapability",       key_add_capability,        true,  false, true  },
+        { "AddHost",             key_add_host,              false, true,  true  },
         { "AllowedCPUs",         key_allowed_cpus,          false, false, false },
         { "AutoUpdate",          key_auto_update,           false, false, false },
         { "CPUQuota",            key_cpu_quota,             false, false, false },
         { "CPUWeight",           key_cpu_weight,            false, false, false },
+        { "DNS",                 key_dns,                   false, false, true  },
+        { "DNSOption",           key_dns_option,            false, false, true  },
+        { "DNSSearch",           key_dns_search,            false, true,  true  },
         { "DropCapability",      key_drop_capability,       true,  false, true  },
         { "Entrypoint",          key_entrypoint,            false, true,  false },
         { "Environment",         key_environment,           false, true,  true  },
@@ -51,7 +57,9 @@ static const KeyDef key_table[] = {
         { "Image",               key_image,                 true,  true,  false },
         { "Init",                key_init,                  false, false, false },
         { "JoinNamespaces",      key_join_namespaces,       true,  false, false },
+        { "Label",               key_label,                 false, true,  true  },
         { "Layer",               key_layer,                 true,  true,  true  },
+        { "Mask",                key_mask,                  true,  true,  true  },
         { "MemoryHigh",          key_memory_high,           false, false, false },
         { "MemoryMax",           key_memory_max,            false, false, false },
         { "MemorySwapMax",       key_memory_swap_max,       false, false, false },
@@ -72,6 +80,7 @@ static const KeyDef key_table[] = {
         { "StopSignal",          key_stop_signal,           false, false, false },
         { "StopTimeoutSec",      key_stop_timeout_sec,      false, false, false },
         { "SupplementaryGroups", key_supplementary_groups,  true,  true,  true  },
+        { "Sysctl",              key_sysctl,                true,  false, true  },
         { "TasksMax",            key_tasks_max,             false, false, false },
         { "Tmpfs",               key_tmpfs,                 true,  true,  true  },
         { "User",                key_user,                  true,  true,  false },
@@ -237,12 +246,46 @@ static int container_pod_check(KeyState *s) {
         return 0;
 }
 
+/* A sysctl is set in the container's own namespace: with Network=host the network namespace is the host's,
+ * with Network=container:NAME (and JoinNamespaces=ipc) NAME's, which others share. */
+static int container_sysctl_check(KeyState *s) {
+        const Container *c = s->c;
+        int r;
+
+        STRV_FOREACH(e, c->sysctls) {
+                _cleanup_free_ char *name = strndup(*e, strcspn(*e, "="));
+                unsigned long ns;
+                const char *whose = NULL;
+
+                if (!name)
+                        return -ENOMEM;
+                ns = sysctl_namespace(name);
+                if (ns == CLONE_NEWNET && c->network == NETWORK_HOST)
+                        whose = "the host's (Network=host)";
+                else if (ns == CLONE_NEWNET && c->network == NETWORK_CONTAINER)
+                        whose = "another container's (Network=container:)";
+                else if (ns == CLONE_NEWIPC && c->network == NETWORK_CONTAINER &&
+                         (c->join_namespaces & JOIN_NAMESPACE_IPC))
+                        whose = "another container's (JoinNamespaces=ipc)";
+                if (!whose)
+                        continue;
+                s->failed = true;
+                r = diagnostics_add(s->diag, DIAGNOSTIC_ERROR, EINVAL, s->sysctl_file, s->sysctl_line, "Container",
+                                    "Sysctl", *e, "Sysctl=%s cannot be set: the namespace is %s.", *e, whose);
+                return r < 0 ? r : 0;
+        }
+        return 0;
+}
+
 int container_keys_check(KeyState *s) {
         const Container *c = s->c;
         _cleanup_free_ char *value = NULL;
         int r;
 
         r = container_pod_check(s);
+        if (r < 0)
+                return r;
+        r = container_sysctl_check(s);
         if (r < 0)
                 return r;
 

@@ -45,6 +45,8 @@ typedef struct KeyState {
         char *ports_value;      /* owned, freed by the loader */
         const char *join_file;  /* where JoinNamespaces= was last set */
         unsigned join_line;
+        const char *sysctl_file; /* where Sysctl= last added one */
+        unsigned sysctl_line;
 } KeyState;
 
 /* Applies one assignment of a [Container] section: expands specifiers (where the key takes them), parses
@@ -53,7 +55,9 @@ typedef struct KeyState {
 int container_key_assign(KeyState *s, const char *file, unsigned line, const char *key, const char *value);
 
 /* The checks across keys, once every file of the container is read (so that a drop-in may still change
- * either key): PrivateUsers=pick, yes or a range with Image=host is an error at the PrivateUsers= line;
+ * either key): PrivateUsers=pick, yes or a range with Image=host is an error at the PrivateUsers= line; a
+ * Sysctl= of a namespace that is not the container's own (net.* with Network=host or container:, an IPC one
+ * with JoinNamespaces=ipc) at the last Sysctl= line;
  * PublishPort= with Network=container:NAME (the ports are NAME's) at the PublishPort= line; JoinNamespaces=
  * without Network=container:, or =uts with Hostname=, at the JoinNamespaces= line (s->failed is set). Returns < 0 only when out of memory. */
 int container_keys_check(KeyState *s);

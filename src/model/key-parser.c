@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* What every [Container] key parser shares: reporting a bad value (a warning, or an error for a key that
- * guards isolation), the bound on list keys, and the two value shapes many keys take (a boolean, an
- * absolute path). The parsers themselves are in keys-*.c. */
+ * guards isolation), the bound on list keys, and the value shapes many keys take (a boolean, an absolute
+ * path, a list of words). The parsers themselves are in keys-*.c. */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include "parse-util.h"
 #include "path-util.h"
 #include "string-util.h"
+#include "strv.h"
 
 int key_invalid(KeyContext *k, int error, const char *format, ...) {
         _cleanup_free_ char *m = NULL;
@@ -67,4 +68,41 @@ int key_parse_abs_path(KeyContext *k, const char *v, char **field) {
         free(*field);
         *field = p;
         return 0;
+}
+
+int key_parse_words(KeyContext *k, const char *v, char ***list, size_t max, ExtractFlags flags,
+                    int (*check)(KeyContext *k, const char *word, char **ret)) {
+        _cleanup_strv_free_ char **words = NULL;
+        const char *p = v;
+        int r;
+
+        if (isempty(v)) {
+                *list = strv_free(*list);
+                return 0;
+        }
+        for (;;) {
+                _cleanup_free_ char *word = NULL;
+                char *entry = NULL;
+
+                r = extract_first_word(&p, &word, NULL, flags);
+                if (r < 0)
+                        return key_invalid(k, EINVAL, "%s= has unbalanced quotes or a bad escape in '%s'", k->key, v);
+                if (r == 0)
+                        break;
+                r = check(k, word, &entry);
+                if (r <= 0)
+                        return r;
+                if (!entry)
+                        continue;
+                r = strv_consume(&words, entry);
+                if (r < 0)
+                        return r;
+        }
+        if (strv_length(*list) + strv_length(words) > max) {
+                if (max < CTR_LIST_MAX)
+                        return key_invalid(k, E2BIG, "%s= takes at most %zu entries", k->key, max);
+                (void) key_check_list_size(k, max);     /* an error, never a truncated list */
+                return 0;
+        }
+        return strv_extend_strv(list, words);
 }

@@ -11,6 +11,7 @@
 #include "ctr-keys.h"
 #include "diagnostics.h"
 #include "macro.h"
+#include "string-util.h"
 
 typedef struct KeyContext {
         KeyState *lc;
@@ -32,6 +33,11 @@ int key_check_list_size(KeyContext *k, size_t n);
 int key_parse_bool(KeyContext *k, const char *v, bool *field, bool def);
 /* An absolute path without "..", normalised; empty resets |field| to NULL. */
 int key_parse_abs_path(KeyContext *k, const char *v, char **field);
+/* Whitespace-separated words (split with |flags|) appended to *list, each as |check| makes it: it returns 1
+ * with *ret the entry (or NULL to leave the word out), or reports the word with key_invalid() and returns 0,
+ * and then nothing of the assignment is applied. At most |max| entries in all; empty resets *list. */
+int key_parse_words(KeyContext *k, const char *v, char ***list, size_t max, ExtractFlags flags,
+                    int (*check)(KeyContext *k, const char *word, char **ret));
 /* A command line split as systemd splits ExecStart=: Exec=, Entrypoint=, HealthCmd=. *ret stays NULL when the
  * value is refused (reported) or has no word. */
 int key_parse_command(KeyContext *k, const char *v, char ***ret);
@@ -44,6 +50,7 @@ int key_root_directory(KeyContext *k, const char *v);
 int key_layer(KeyContext *k, const char *v);
 int key_read_only(KeyContext *k, const char *v);
 int key_ephemeral(KeyContext *k, const char *v);
+int key_mask(KeyContext *k, const char *v);
 int key_volume(KeyContext *k, const char *v);
 int key_tmpfs(KeyContext *k, const char *v);
 
@@ -55,6 +62,7 @@ int key_exec(KeyContext *k, const char *v);
 int key_entrypoint(KeyContext *k, const char *v);
 int key_environment(KeyContext *k, const char *v);
 int key_environment_file(KeyContext *k, const char *v);
+int key_label(KeyContext *k, const char *v);
 int key_working_directory(KeyContext *k, const char *v);
 int key_user(KeyContext *k, const char *v);
 int key_group(KeyContext *k, const char *v);
@@ -76,6 +84,11 @@ int key_health_on_failure(KeyContext *k, const char *v);
 
 /* keys-network.c */
 int key_network(KeyContext *k, const char *v);
+int key_sysctl(KeyContext *k, const char *v);
+int key_add_host(KeyContext *k, const char *v);
+int key_dns(KeyContext *k, const char *v);
+int key_dns_search(KeyContext *k, const char *v);
+int key_dns_option(KeyContext *k, const char *v);
 int key_publish_port(KeyContext *k, const char *v);
 int key_join_namespaces(KeyContext *k, const char *v);
 

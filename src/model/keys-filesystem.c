@@ -88,6 +88,20 @@ int key_ephemeral(KeyContext *k, const char *v) {
         return key_parse_bool(k, v, &k->lc->c->ephemeral, false);
 }
 
+static int check_mask(KeyContext *k, const char *word, char **ret) {
+        _cleanup_free_ char *path = NULL;
+
+        if (path_normalize_absolute(word, &path) < 0 || streq(path, "/"))
+                return key_invalid(k, EINVAL, "Mask= takes absolute paths without '..', other than /, got '%s'",
+                                   word);
+        *ret = strv_contains(k->lc->c->mask_paths, path) ? NULL : TAKE_PTR(path);
+        return 1;
+}
+
+int key_mask(KeyContext *k, const char *v) {
+        return key_parse_words(k, v, &k->lc->c->mask_paths, CTR_LIST_MAX, EXTRACT_UNQUOTE, check_mask);
+}
+
 /* Two mounts on one destination: the later one hides the earlier, which is never what was meant. */
 static const char *mount_destination_used(const Container *c, const char *destination) {
         for (size_t i = 0; i < c->n_volumes; i++)

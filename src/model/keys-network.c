@@ -2,7 +2,7 @@
 
 /* [Container] keys of the network: the namespace the container gets (Network=), the host ports forwarded
  * into it (PublishPort=) and, for a container that joins another's, which of its other namespaces it joins
- * too (JoinNamespaces=). */
+ * too (JoinNamespaces=), and the sysctls of its own network and IPC namespaces (Sysctl=). */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "key-parser.h"
 #include "port-mapping.h"
 #include "string-util.h"
+#include "strv.h"
 
 int key_network(KeyContext *k, const char *v) {
         Container *c = k->lc->c;
@@ -117,4 +118,40 @@ int key_join_namespaces(KeyContext *k, const char *v) {
         k->lc->join_file = j ? k->file : NULL;
         k->lc->join_line = k->line;
         return 0;
+}
+
+static int check_sysctl(KeyContext *k, const char *word, char **ret) {
+        Container *c = k->lc->c;
+        _cleanup_free_ char *name = NULL;
+        const char *eq = strchr(word, '=');
+
+        if (!eq || eq == word || eq[1] == '\0' || strlen(eq + 1) > 4096 || strchr(eq + 1, '\n'))
+                return key_invalid(k, EINVAL, "Sysctl= takes NAME=VALUE, got '%s'", word);
+        name = strndup(word, (size_t) (eq - word));
+        if (!name)
+                return -ENOMEM;
+        if (sysctl_namespace(name) == 0)
+                return key_invalid(k, EINVAL, "Sysctl=%s: not a sysctl of the container's own network or IPC "
+                                   "namespace (net.*, kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*)", word);
+        /* a later assignment of the same sysctl replaces the earlier one */
+        for (char **s = c->sysctls; s && *s; s++)
+                if (startswith(*s, name) && (*s)[strlen(name)] == '=') {
+                        free(*s);
+                        memmove(s, s + 1, (strv_length(s + 1) + 1) * sizeof(char *));
+                        break;
+                }
+        *ret = strdup(word);
+        return *ret ? 1 : -ENOMEM;
+}
+
+int key_sysctl(KeyContext *k, const char *v) {
+        int r;
+
+        r = key_parse_words(k, v, &k->lc->c->sysctls, CTR_LIST_MAX, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE,
+                            check_sysctl);
+        if (r >= 0 && !isempty(v)) {
+                k->lc->sysctl_file = k->file;
+                k->lc->sysctl_line = k->line;
+        }
+        return r;
 }

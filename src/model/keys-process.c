@@ -289,3 +289,25 @@ int key_stop_timeout_sec(KeyContext *k, const char *v) {
         k->lc->c->stop_timeout_usec = u == 0 ? USEC_INFINITY : u;
         return 0;
 }
+
+static int check_label(KeyContext *k, const char *word, char **ret) {
+        const char *eq = strchr(word, '=');
+        size_t n = eq ? (size_t) (eq - word) : 0;
+
+        if (n == 0 || strcspn(word, "\n\t") != strlen(word))
+                return key_invalid(k, EINVAL, "Label= takes KEY=VALUE, got '%s'", word);
+        /* a later assignment of the same KEY replaces the earlier one */
+        for (char **s = k->lc->c->labels; s && *s; s++)
+                if (strneq(*s, word, n + 1)) {
+                        free(*s);
+                        memmove(s, s + 1, (strv_length(s + 1) + 1) * sizeof(char *));
+                        break;
+                }
+        *ret = strdup(word);
+        return *ret ? 1 : -ENOMEM;
+}
+
+int key_label(KeyContext *k, const char *v) {
+        return key_parse_words(k, v, &k->lc->c->labels, CTR_LIST_MAX, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE,
+                               check_label);
+}

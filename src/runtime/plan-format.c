@@ -34,6 +34,7 @@ static const char *const op_names[_PLAN_OP_MAX] = {
         [PLAN_SECRET] = "secret",
         [PLAN_ROOT_READ_ONLY] = "root-read-only",
         [PLAN_PIVOT_ROOT] = "pivot-root",
+        [PLAN_SYSCTL] = "sysctl",
 };
 
 const char *plan_op_type_to_string(PlanOpType t) {
@@ -98,6 +99,9 @@ int plan_op_format(const PlanOp *op, char **ret) {
                 break;
         case PLAN_WRITE:
                 fprintf(f, " %04o %zu bytes", (unsigned) op->mode, strlen(op->content));
+                break;
+        case PLAN_SYSCTL:
+                fprintf(f, " = %s", op->content);
                 break;
         case PLAN_SECRET:
                 fprintf(f, " %04o from credential %s", (unsigned) op->mode, op->source);

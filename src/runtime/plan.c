@@ -88,6 +88,8 @@ Plan *plan_free(Plan *p) {
         free(p->root);
         free(p->hostname);
         free(p->resolv_conf);
+        free(p->resolv_conf_text);
+        strv_free_simple(p->add_hosts);
         free(p->hosts_file);
         free(p->network_container);
         strv_free_simple(p->image_environment);
@@ -162,6 +164,13 @@ static int plan_add_copy(Plan *p, const char *source, const char *dir, const cha
 }
 
 /* The generated /etc of Image=host: just enough for programs to run, nothing of the host's secrets. */
+/* /etc/resolv.conf into |etc|: the text DNS= and the others made, or a copy of the host's */
+static int plan_resolv_conf(Plan *p, const char *etc) {
+        if (p->resolv_conf_text)
+                return plan_add_write(p, etc, "resolv.conf", 0644, strdup(p->resolv_conf_text));
+        return plan_add_copy(p, p->resolv_conf, etc, "resolv.conf");
+}
+
 static int plan_host_etc(Plan *p, const Container *c, const char *etc) {
         char *passwd = NULL, *group = NULL;
         int r;
@@ -198,7 +207,7 @@ static int plan_host_etc(Plan *p, const Container *c, const char *etc) {
         r = plan_add_write(p, etc, "hostname", 0644, strprintf("%s\n", p->hostname));
         if (r < 0)
                 return r;
-        r = plan_add_write(p, etc, "hosts", 0644, plan_hosts_head(p->hostname));
+        r = plan_add_write(p, etc, "hosts", 0644, plan_hosts_head(p->hostname, p->add_hosts));
         if (r < 0)
                 return r;
 
@@ -210,7 +219,7 @@ static int plan_host_etc(Plan *p, const Container *c, const char *etc) {
         static const char *const copies[] = {
                 "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
         };
-        r = plan_add_copy(p, p->resolv_conf, etc, "resolv.conf");
+        r = plan_resolv_conf(p, etc);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(copies); i++) {
@@ -342,6 +351,21 @@ static int plan_proc_sys(Plan *p, const Container *c) {
         if (!plan_add(p, PLAN_PROC, true, "/proc", NULL, NULL,
                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
                 return -ENOMEM;
+        /* Sysctl=: written through the fresh /proc, which shows the namespaces of the child writing, before
+         * /proc/sys is made read-only for good */
+        STRV_FOREACH(e, c->sysctls) {
+                size_t n = strcspn(*e, "=");
+                _cleanup_free_ char *path = strprintf("/proc/sys/%.*s", (int) n, *e);
+
+                if (!path)
+                        return -ENOMEM;
+                for (char *d = path + strlen("/proc/sys/"); *d; d++)
+                        if (*d == '.')
+                                *d = '/';
+                op = plan_add(p, PLAN_SYSCTL, true, path, NULL, NULL, 0);
+                if (!op || !(op->content = strdup(*e + n + 1)))
+                        return -ENOMEM;
+        }
         for (size_t i = 0; i < ELEMENTSOF(read_only_paths); i++)
                 if (!plan_add(p, PLAN_READ_ONLY, true, read_only_paths[i], NULL, NULL, MOUNT_ATTR_RDONLY))
                         return -ENOMEM;
@@ -464,7 +488,7 @@ static int plan_etc_binds(Plan *p, bool host_image) {
         dir = strprintf("%s/etc", p->staging);
         if (!dir || !plan_add(p, PLAN_MKDIR, false, dir, NULL, NULL, 0))
                 return -ENOMEM;
-        r = plan_add_write(p, dir, "hosts", 0644, plan_hosts_head(p->hostname));
+        r = plan_add_write(p, dir, "hosts", 0644, plan_hosts_head(p->hostname, p->add_hosts));
         if (r < 0)
                 return r;
         if (host_image)
@@ -476,7 +500,7 @@ static int plan_etc_binds(Plan *p, bool host_image) {
         r = plan_add_write(p, dir, "resolv.conf", 0644, strdup(""));
         if (r < 0)
                 return r;
-        r = plan_add_copy(p, p->resolv_conf, dir, "resolv.conf");
+        r = plan_resolv_conf(p, dir);
         if (r < 0)
                 return r;
 
@@ -501,11 +525,16 @@ static int plan_etc_binds(Plan *p, bool host_image) {
         return 0;
 }
 
-char *plan_hosts_head(const char *hostname) {
+char *plan_hosts_head(const char *hostname, char *const *add_hosts) {
+        _cleanup_free_ char *extra = NULL;
+
+        if (!strv_isempty(add_hosts) && (strv_join(add_hosts, "\n", &extra) < 0 || !extra))
+                return NULL;
         return strprintf("127.0.0.1\tlocalhost\n"
                          "::1\tlocalhost ip6-localhost ip6-loopback\n"
-                         "127.0.1.1\t%s\n", hostname);
+                         "127.0.1.1\t%s\n%s%s", hostname, strempty(extra), extra ? "\n" : "");
 }
+
 
 bool plan_destination_is_allowed(const char *d) {
         static const char *const proc_files[] = {
@@ -613,6 +642,9 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
          * label would be, without a trailing '-' or '.'. */
         p->hostname = strndup(o->hostname ?: container_hostname(c), HOSTNAME_MAX);
         p->resolv_conf = strdup(o->resolv_conf ?: "/etc/resolv.conf");
+        if ((o->resolv_conf_text && !(p->resolv_conf_text = strdup(o->resolv_conf_text))) ||
+            strv_copy(c->add_hosts, &p->add_hosts) < 0)
+                return -ENOMEM;
         if (!p->staging_host || !p->staging || !p->root || !p->hostname || !p->resolv_conf)
                 return -ENOMEM;
         for (size_t n = strlen(p->hostname); n > 1 && strchr("-.", p->hostname[n - 1]); n--)
@@ -634,6 +666,20 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                         p->clone_flags &= ~(unsigned long) CLONE_NEWIPC;
                 if (p->join_namespaces & JOIN_NAMESPACE_UTS)
                         p->clone_flags &= ~(unsigned long) CLONE_NEWUTS;
+        }
+        /* the parser refuses a sysctl of a namespace that is not the container's own; the plan does not rely
+         * on it: such a write would change the host's (or another container's) */
+        STRV_FOREACH(e, c->sysctls) {
+                _cleanup_free_ char *name = strndup(*e, strcspn(*e, "="));
+                unsigned long ns = name ? sysctl_namespace(name) : 0;
+
+                if (!name)
+                        return -ENOMEM;
+                if (ns == 0 || !(p->clone_flags & ns)) {
+                        if (ret_reason)
+                                *ret_reason = "a Sysctl= of a namespace that is not the container's own";
+                        return -EPERM;
+                }
         }
         host_image = c->image && streq(c->image, "host");
         if (o->image && o->image->environment && strv_copy(o->image->environment, &p->image_environment) < 0)
@@ -704,6 +750,15 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 if (ret_reason)
                         *ret_reason = reason;
                 return r;
+        }
+
+        /* Mask=: over everything mounted above, with the default masks' empty file (or an empty tmpfs for a
+         * directory), resolved in the root; a path that does not exist is left alone, as Docker does. */
+        STRV_FOREACH(m, c->mask_paths) {
+                _cleanup_free_ char *mask = strprintf("%s/mask", p->staging);
+                if (!mask || !plan_add(p, PLAN_MASK, true, *m, mask, NULL,
+                                       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC))
+                        return -ENOMEM;
         }
 
         if (c->read_only && !plan_add(p, PLAN_ROOT_READ_ONLY, true, "/", NULL, NULL, MOUNT_ATTR_RDONLY))

@@ -41,6 +41,8 @@ typedef enum PlanOpType {
                                  * target below the PLAN_SECRETS before it, mode, owned by the workload */
         PLAN_ROOT_READ_ONLY,    /* ReadOnly=yes: the root mount itself read-only, at the very end */
         PLAN_PIVOT_ROOT,        /* pivot_root into the root and detach the old one */
+        PLAN_SYSCTL,            /* Sysctl=: content written to the in-root /proc/sys file, after the fresh /proc
+                                 * is mounted and before /proc/sys is made read-only */
         _PLAN_OP_MAX,
 } PlanOpType;
 
@@ -93,6 +95,8 @@ typedef struct PlanOptions {
         const char *state_dir;          /* default CTR_STATE_DIR, env CTR_STATE_DIR */
         const char *runtime_dir;        /* default CTR_RUNTIME_DIR, env CTR_RUNTIME_DIR */
         const char *resolv_conf;        /* the host file copied to /etc/resolv.conf; NULL = /etc/resolv.conf */
+        const char *resolv_conf_text;   /* DNS=, DNSSearch=, DNSOption=: /etc/resolv.conf as resolv_conf_build()
+                                         * made it from the host's, written instead of the copy; NULL: a copy */
         const PlanImage *image;         /* Image=REF (not host): required for such a container */
         const UsernsRange *userns;      /* PrivateUsers=: the container's range; NULL = no user namespace */
         const char *hostname;           /* JoinNamespaces=uts: the joined container's hostname, for /etc/hostname;
@@ -122,6 +126,8 @@ typedef struct Plan {
         unsigned join_namespaces; /* JoinNamespaces=: JOIN_NAMESPACE_* of network_container's joined too */
         char *hostname;
         char *resolv_conf;      /* host source of /etc/resolv.conf */
+        char *resolv_conf_text; /* PlanOptions.resolv_conf_text: written rather than copied */
+        char **add_hosts;       /* AddHost=: "ADDRESS\tNAME" lines after the container's own in /etc/hosts */
         char *hosts_file;       /* Network=bridge or container:: the staging file bound on /etc/hosts, which the
                                  * monitor keeps current (network-names.h); NULL: none, or a volume's */
         char **image_environment; /* PlanImage.environment, for container_build_environment() */
@@ -136,9 +142,9 @@ void plan_options_from_environment(PlanOptions *ret);
  * without a root; *ret_reason then says why in a sentence (static string, may be NULL). */
 int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char **ret_reason);
 Plan *plan_free(Plan *p);
-/* A container's own lines of /etc/hosts (localhost, |hostname| on 127.0.1.1), newly allocated; NULL when out
- * of memory. */
-char *plan_hosts_head(const char *hostname);
+/* A container's own lines of /etc/hosts (localhost, |hostname| on 127.0.1.1, then AddHost='s |add_hosts|),
+ * newly allocated; NULL when out of memory. */
+char *plan_hosts_head(const char *hostname, char *const *add_hosts);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Plan *, plan_free);
 #define _cleanup_plan_free_ _cleanup_(plan_freep)
 

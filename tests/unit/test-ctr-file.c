@@ -357,6 +357,117 @@ TEST(quadlet_keys_named) {
         diagnostics_clear(&d);
 }
 
+TEST(mask_paths) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "Mask=/srv/x /proc/cpuinfo\nMask=\"/srv/with space\" /srv//x/\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+        ASSERT_EQ(strv_length(c->mask_paths), 3);
+        ASSERT_STREQ(c->mask_paths[0], "/srv/x");
+        ASSERT_STREQ(c->mask_paths[1], "/proc/cpuinfo");
+        ASSERT_STREQ(c->mask_paths[2], "/srv/with space");
+        c = container_free(c);
+
+        ASSERT_OK(load_text(HEADER "Mask=/srv/x\nMask=\nMask=/srv/y\n", &d, &c));
+        ASSERT_EQ(strv_length(c->mask_paths), 1);
+        ASSERT_STREQ(c->mask_paths[0], "/srv/y");
+        c = container_free(c);
+
+        /* a mask that cannot be applied as written would leave the path visible: the file is rejected */
+        ASSERT_ERROR(load_text(HEADER "Mask=relative\n", &d, &c), EBADMSG);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Mask= takes absolute paths without '..', other than /, got "
+                     "'relative'.");
+        diagnostics_clear(&d);
+        ASSERT_ERROR(load_text(HEADER "Mask=/\n", &d, &c), EBADMSG);
+        diagnostics_clear(&d);
+        ASSERT_ERROR(load_text(HEADER "Mask=/srv/../etc\n", &d, &c), EBADMSG);
+        diagnostics_clear(&d);
+}
+
+TEST(sysctls) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "Sysctl=net.ipv4.ip_forward=1 \"kernel.sem=1 2 3 4\"\n"
+                            "Sysctl=net.ipv4.ip_forward=0 fs.mqueue.msg_max=20\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+        ASSERT_EQ(strv_length(c->sysctls), 3);
+        ASSERT_STREQ(c->sysctls[0], "kernel.sem=1 2 3 4");
+        ASSERT_STREQ(c->sysctls[1], "net.ipv4.ip_forward=0");
+        ASSERT_STREQ(c->sysctls[2], "fs.mqueue.msg_max=20");
+        c = container_free(c);
+
+        /* not the container's own namespace: the host's would be changed */
+        ASSERT_ERROR(load_text(HEADER "Sysctl=kernel.panic=1\n", &d, &c), EBADMSG);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Sysctl=kernel.panic=1: not a sysctl of the container's own "
+                     "network or IPC namespace (net.*, kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*).");
+        diagnostics_clear(&d);
+        ASSERT_ERROR(load_text(HEADER "Sysctl=net.ipv4.ip_forward=1\nNetwork=host\n", &d, &c), EBADMSG);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Sysctl=net.ipv4.ip_forward=1 cannot be set: the namespace is "
+                     "the host's (Network=host).");
+        diagnostics_clear(&d);
+        ASSERT_ERROR(load_text(HEADER "Network=container:db\nJoinNamespaces=ipc\nSysctl=kernel.shmmni=10\n", &d, &c),
+                     EBADMSG);
+        diagnostics_clear(&d);
+        FOREACH_STRING(bad, "Sysctl=net.ipv4.ip_forward", "Sysctl==1", "Sysctl=net..x=1", "Sysctl=net=1",
+                       "Sysctl=fs.mqueue.a.b=1", "Sysctl=kernel.shmmax2=1") {
+                _cleanup_free_ char *t = strprintf(HEADER "%s\n", bad);
+                ASSERT_NOT_NULL(t);
+                ASSERT_ERROR(load_text(t, &d, &c), EBADMSG);
+                diagnostics_clear(&d);
+        }
+        /* with a network namespace of its own, or joined IPC without an IPC sysctl: fine */
+        ASSERT_OK(load_text(HEADER "Network=container:db\nJoinNamespaces=ipc\nSysctl=\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+}
+
+TEST(labels) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "Label=team=web \"owner=ops team\"\nLabel=team=db\nLabel=novalue\n", &d, &c));
+        ASSERT_EQ(d.n, 1);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:5: Label= takes KEY=VALUE, got 'novalue', ignoring.");
+        ASSERT_EQ(strv_length(c->labels), 2);
+        ASSERT_STREQ(c->labels[0], "owner=ops team");
+        ASSERT_STREQ(c->labels[1], "team=db");
+        diagnostics_clear(&d);
+}
+
+TEST(names_and_resolver) {
+        _cleanup_container_free_ Container *c = NULL;
+        Diagnostics d = {};
+
+        ASSERT_OK(load_text(HEADER "AddHost=db.example:10.0.0.5 v6.example:fd00::1\nDNS=10.0.0.53\nDNS=fd00::53\n"
+                            "DNSSearch=example.com\nDNSOption=ndots:2 edns0\n", &d, &c));
+        ASSERT_EQ(d.n, 0);
+        ASSERT_EQ(strv_length(c->add_hosts), 2);
+        ASSERT_STREQ(c->add_hosts[0], "10.0.0.5\tdb.example");
+        ASSERT_STREQ(c->add_hosts[1], "fd00::1\tv6.example");
+        ASSERT_EQ(strv_length(c->dns_servers), 2);
+        ASSERT_STREQ(c->dns_search[0], "example.com");
+        ASSERT_STREQ(c->dns_options[1], "edns0");
+        c = container_free(c);
+
+        /* a bad value is a warning, the whole assignment ignored; resolv.conf(5) reads three nameservers */
+        ASSERT_OK(load_text(HEADER "AddHost=db.example\nAddHost=bad_name:10.0.0.5\nDNS=10.0.0.1 nonsense\n"
+                            "DNS=10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4\nDNSSearch=.bad\n", &d, &c));
+        ASSERT_EQ(d.n, 5);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: AddHost= takes NAME:ADDRESS (a host name and an IPv4 or IPv6 "
+                     "address), got 'db.example', ignoring.");
+        ASSERT_STREQ(diag_message(&d, 3), "web.ctr:6: DNS= takes at most 3 entries, ignoring.");
+        ASSERT_NULL(c->add_hosts);
+        ASSERT_NULL(c->dns_servers);
+        ASSERT_NULL(c->dns_search);
+        diagnostics_clear(&d);
+        c = container_free(c);
+
+        ASSERT_OK(load_text(HEADER "DNS=10.0.0.1\nDNS=\nDNSSearch=.\n", &d, &c));
+        ASSERT_NULL(c->dns_servers);
+        ASSERT_STREQ(c->dns_search[0], ".");
+}
+
 TEST(key_suggestions) {
         ASSERT_STREQ(container_key_suggest("Imagee"), "Image");
         ASSERT_STREQ(container_key_suggest("Volumes"), "Volume");

@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "string-util.h"
 #include "test-load.h"
+#include "strv.h"
 #include "test.h"
 
 static const PlanOptions opts = {
@@ -398,6 +399,81 @@ TEST(no_root) {
         ASSERT_EQ(plan_build(c, &opts, &p, &reason), -EINVAL);
         ASSERT_NULL(p);
         ASSERT_NOT_NULL(reason);
+}
+
+TEST(mask_paths) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+
+        ASSERT_EQ(plan_text("a", "[Container]\nRootDirectory=/r\nVolume=/srv/data:/data\n"
+                            "Mask=/data/secret /etc/shadow\nMask=/proc/cpuinfo\n", &p, NULL), 0);
+        FOREACH_STRING(path, "/data/secret", "/etc/shadow", "/proc/cpuinfo") {
+                o = find_op(p, PLAN_MASK, path);
+                ASSERT_NOT_NULL(o);
+                ASSERT_TRUE(o->in_root);
+                ASSERT_STREQ(o->source, "/run/ctr/.staging/mask");
+                ASSERT_TRUE(o->attr & MOUNT_ATTR_RDONLY);
+                /* over the volumes and the default masks, before the root is made read-only and pivoted to */
+                ASSERT_TRUE(op_index(p, PLAN_MASK, path) > op_index(p, PLAN_BIND, "/data"));
+                ASSERT_TRUE(op_index(p, PLAN_MASK, path) > op_index(p, PLAN_MASK, "/proc/kcore"));
+                ASSERT_TRUE(op_index(p, PLAN_MASK, path) < op_index(p, PLAN_PIVOT_ROOT, "/run/ctr/.staging/root"));
+        }
+}
+
+TEST(sysctls) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        const PlanOp *o;
+        const char *reason = NULL;
+
+        ASSERT_EQ(plan_text("a", "[Container]\nRootDirectory=/r\nSysctl=net.ipv4.ip_forward=1 kernel.sem=\"1 2 3 4\"\n"
+                            "Sysctl=fs.mqueue.msg_max=20\n", &p, NULL), 0);
+        o = find_op(p, PLAN_SYSCTL, "/proc/sys/net/ipv4/ip_forward");
+        ASSERT_NOT_NULL(o);
+        ASSERT_TRUE(o->in_root);
+        ASSERT_STREQ(o->content, "1");
+        ASSERT_STREQ(find_op(p, PLAN_SYSCTL, "/proc/sys/kernel/sem")->content, "1 2 3 4");
+        ASSERT_NOT_NULL(find_op(p, PLAN_SYSCTL, "/proc/sys/fs/mqueue/msg_max"));
+        /* through the fresh /proc, before /proc/sys is read-only */
+        ASSERT_TRUE(op_index(p, PLAN_SYSCTL, "/proc/sys/net/ipv4/ip_forward") > op_index(p, PLAN_PROC, "/proc"));
+        ASSERT_TRUE(op_index(p, PLAN_SYSCTL, "/proc/sys/kernel/sem") < op_index(p, PLAN_READ_ONLY, "/proc/sys"));
+        p = plan_free(p);
+
+        /* the host's network namespace: refused by the plan too, not only by the parser */
+        {
+                _cleanup_container_free_ Container *c = container_new("h");
+                ASSERT_NOT_NULL(c);
+                ASSERT_OK(free_and_strdup(&c->image, "host"));
+                c->network = NETWORK_HOST;
+                ASSERT_OK(strv_extend(&c->sysctls, "net.ipv4.ip_forward=1"));
+                ASSERT_EQ(plan_build(c, &opts, &p, &reason), -EPERM);
+                ASSERT_NULL(p);
+                ASSERT_NOT_NULL(reason);
+        }
+}
+
+TEST(hosts_and_resolv_conf) {
+        _cleanup_plan_free_ Plan *p = NULL;
+        PlanOptions o = opts;
+        const PlanOp *op;
+
+        /* AddHost= after the container's own lines; DNS= and the others: the launcher's text written, not copied */
+        o.resolv_conf_text = "nameserver 10.0.0.53\n";
+        ASSERT_EQ(plan_text_with("a", "[Container]\nRootDirectory=/r\nAddHost=db.example:10.0.0.5\nDNS=10.0.0.53\n",
+                                 &o, &p, NULL), 0);
+        op = find_op(p, PLAN_WRITE, "/run/ctr/.staging/etc/hosts");
+        ASSERT_NOT_NULL(op);
+        ASSERT_STREQ(op->content, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\ta\n"
+                                  "10.0.0.5\tdb.example\n");
+        op = find_op(p, PLAN_WRITE, "/run/ctr/.staging/etc/resolv.conf");
+        ASSERT_NOT_NULL(op);
+        ASSERT_NULL(find_op(p, PLAN_COPY, "/run/ctr/.staging/etc/resolv.conf"));
+        p = plan_free(p);
+
+        /* Image=host: into its generated /etc */
+        ASSERT_EQ(plan_text_with("h", "[Container]\nImage=host\nAddHost=db.example:10.0.0.5\n", &o, &p, NULL), 0);
+        op = find_op(p, PLAN_WRITE, "/run/ctr/.staging/host/etc/hosts");
+        ASSERT_NOT_NULL(op);
+        ASSERT_NOT_NULL(strstr(op->content, "\n10.0.0.5\tdb.example\n"));
 }
 
 TEST(api_filesystems) {

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ctrctl convert's inputs (convert-files.h): reading Quadlet files and their drop-ins, the files beside them
+ * they refer to, and resolving the references between them. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf-parser.h"
+#include "container.h"
+#include "convert-files.h"
+#include "ctr-file.h"
+#include "fileio.h"
+#include "log.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+static const char *const suffixes[] = {
+        ".container", ".pod", ".volume", ".network", ".image", ".kube", ".build", ".artifact", NULL,
+};
+
+static void quadlet_file_done(QuadletFile *f) {
+        for (size_t i = 0; i < f->n_items; i++) {
+                free(f->items[i].section);
+                free(f->items[i].key);
+                free(f->items[i].value);
+                free(f->items[i].file);
+        }
+        free(f->items);
+        free(f->path);
+        free(f->dir);
+        free(f->base);
+        free(f->name);
+        free(f->reference);
+        strv_free(f->dropins);
+}
+
+static int collect(const char *file, unsigned line, const char *section, const char *key, const char *value,
+                   void *userdata) {
+        QuadletFile *f = userdata;
+        Assignment *a;
+
+        if (!key)
+                return 0;
+        a = reallocarray(f->items, f->n_items + 1, sizeof(Assignment));
+        if (!a)
+                return -ENOMEM;
+        f->items = a;
+        a = &f->items[f->n_items];
+        *a = (Assignment) {
+                .section = strdup(section),
+                .key = strdup(key),
+                .value = strdup(value),
+                .file = strdup(file),
+                .line = line,
+        };
+        f->n_items++;
+        return a->section && a->key && a->value && a->file ? 0 : -ENOMEM;
+}
+
+static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
+        _cleanup_free_ char *text = NULL;
+        size_t size;
+        int r;
+
+        r = read_text_file(path, QUADLET_FILE_MAX, &text, &size);
+        if (r < 0) {
+                f->failed = true;
+                return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, -r, path, 0, NULL, NULL, NULL,
+                                       "Failed to read: %s", strerror(-r));
+        }
+        r = conf_parse_buffer(path, text, size, CTR_LINE_MAX, collect, f, &c->diag);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                f->failed = true;
+        return 0;
+}
+
+static int add_file(Conversion *c, const char *path, bool sibling) {
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_free_ char *abs = NULL, *dropin_dir = NULL;
+        QuadletFile *files, *f;
+        const char *base;
+        int r;
+
+        abs = realpath(path, NULL);
+        if (!abs)
+                return log_error_errno(errno, "Failed to resolve '%s': %m", path);
+        files = reallocarray(c->files, c->n_files + 1, sizeof(QuadletFile));
+        if (!files)
+                return log_oom();
+        c->files = files;
+        f = &c->files[c->n_files++];
+        *f = (QuadletFile) { .sibling = sibling };
+
+        base = path_basename(abs);
+        f->path = strdup(path);
+        f->base = strdup(base);
+        f->dir = strndup(abs, (size_t) (base - abs) > 1 ? (size_t) (base - abs) - 1 : 1);
+        if (!f->path || !f->base || !f->dir)
+                return log_oom();
+        STRV_FOREACH(s, (char **) suffixes)
+                if (endswith(base, *s))
+                        f->suffix = *s;
+
+        r = parse_one(c, f, path);
+        if (r < 0)
+                return log_oom();
+
+        /* FILE.container.d/ *.conf, in name order */
+        dropin_dir = strprintf("%s.d", path);
+        if (!dropin_dir)
+                return log_oom();
+        r = dir_list_names(AT_FDCWD, dropin_dir, &names);
+        if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+                return log_error_errno(r, "Failed to read '%s': %m", dropin_dir);
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *p = NULL;
+
+                if (!endswith(*n, ".conf") || (*n)[0] == '.')
+                        continue;
+                if (path_join(dropin_dir, *n, &p) < 0 || strv_extend(&f->dropins, p) < 0)
+                        return log_oom();
+                r = parse_one(c, f, p);
+                if (r < 0)
+                        return log_oom();
+        }
+        return 0;
+}
+
+int conversion_add_argument(Conversion *c, const char *arg) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
+
+        r = dir_list_names(AT_FDCWD, arg, &names);
+        if (r == -ENOTDIR) {
+                bool known = false;
+
+                STRV_FOREACH(s, (char **) suffixes)
+                        known = known || endswith(arg, *s);
+                if (!known) {
+                        log_error("'%s' is not a Quadlet unit (.container, .pod, .volume, .network, .image, .kube, "
+                                  ".build, .artifact).", arg);
+                        return -EINVAL;
+                }
+                return add_file(c, arg, false);
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to read '%s': %m", arg);
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *p = NULL;
+                bool known = false;
+
+                STRV_FOREACH(s, (char **) suffixes)
+                        known = known || endswith(*n, *s);
+                if (!known || (*n)[0] == '.')
+                        continue;
+                if (path_join(arg, *n, &p) < 0)
+                        return log_oom();
+                r = add_file(c, p, false);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static bool is_loaded(Conversion *c, const char *path) {
+        _cleanup_free_ char *abs = realpath(path, NULL);
+
+        for (size_t i = 0; abs && i < c->n_files; i++) {
+                _cleanup_free_ char *other = realpath(c->files[i].path, NULL);
+                if (other && streq(other, abs))
+                        return true;
+        }
+        return !abs;
+}
+
+static int add_sibling(Conversion *c, const char *dir, const char *name) {
+        _cleanup_free_ char *p = NULL;
+
+        if (strchr(name, '/') || path_join(dir, name, &p) < 0)
+                return p ? 0 : log_oom();
+        if (is_loaded(c, p))
+                return 0;
+        return add_file(c, p, true);
+}
+
+/* Quadlet finds the units a file refers to (NAME.image, NAME.volume, NAME.pod, NAME.container) in its search
+ * path: those beside a file converted alone are read too, for what it takes from them, and so are the other
+ * containers of its pod (its owner is the first of them by name). */
+int conversion_add_siblings(Conversion *c) {
+        for (size_t i = 0; i < c->n_files; i++) {
+                for (size_t j = 0; j < c->files[i].n_items; j++) {
+                        _cleanup_free_ char *dir = strdup(c->files[i].dir), *ref = NULL;
+                        const Assignment *a = &c->files[i].items[j];
+                        const char *v = a->value;
+                        int r = 0;
+
+                        if (!dir || !(ref = strndup(v, strcspn(v, ":"))))
+                                return log_oom();
+                        if (!streq(a->section, "Container") || c->files[i].sibling)
+                                continue;
+                        if ((streq(a->key, "Image") && endswith(v, ".image")) ||
+                            (STR_IN_SET(a->key, "Volume", "Network") &&
+                             (endswith(ref, ".volume") || endswith(ref, ".container"))))
+                                r = add_sibling(c, dir, ref);
+                        else if (streq(a->key, "Pod") && endswith(v, ".pod")) {
+                                _cleanup_strv_free_ char **names = NULL;
+
+                                r = add_sibling(c, dir, v);
+                                if (r >= 0 && dir_list_names(AT_FDCWD, dir, &names) >= 0)
+                                        STRV_FOREACH(n, names)
+                                                if (r >= 0 && endswith(*n, ".container") && (*n)[0] != '.')
+                                                        r = add_sibling(c, dir, *n);
+                        }
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* The last value of |section| |key| in f (main file and drop-ins), or NULL. */
+static const char *lookup_last(const QuadletFile *f, const char *section, const char *key) {
+        const char *v = NULL;
+
+        for (size_t i = 0; i < f->n_items; i++)
+                if (streq(f->items[i].section, section) && streq(f->items[i].key, key))
+                        v = f->items[i].value;
+        return v;
+}
+
+static QuadletFile *find_base(Conversion *c, const char *base) {
+        for (size_t i = 0; i < c->n_files; i++)
+                if (streq(c->files[i].base, base))
+                        return &c->files[i];
+        return NULL;
+}
+
+static const char *lookup_container(void *userdata, const char *ref) {
+        Conversion *c = userdata;
+        const char *s;
+
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+                _cleanup_free_ char *service = NULL, *podman = NULL;
+                const char *cn;
+
+                if (!f->name)
+                        continue;
+                if (streq(ref, f->base))
+                        return f->name;
+                /* the Quadlet service (ServiceName= or the file's name), and the podman container's name */
+                s = lookup_last(f, "Container", "ServiceName");
+                service = s ? strprintf("%s.service", s) :
+                              strprintf("%.*s.service", (int) (strlen(f->base) - strlen(".container")), f->base);
+                podman = strprintf("systemd-%.*s", (int) (strlen(f->base) - strlen(".container")), f->base);
+                cn = lookup_last(f, "Container", "ContainerName");
+                if (!service || !podman)
+                        return NULL;
+                if (streq(ref, service) || streq(ref, podman) || streq_ptr(ref, cn))
+                        return f->name;
+        }
+        return NULL;
+}
+
+static const char *lookup_reference(Conversion *c, const char *ref, const char *suffix) {
+        QuadletFile *f = endswith(ref, suffix) ? find_base(c, ref) : NULL;
+        return f ? f->reference : NULL;
+}
+
+static const char *lookup_volume(void *userdata, const char *ref) {
+        return lookup_reference(userdata, ref, ".volume");
+}
+
+static const char *lookup_image(void *userdata, const char *ref) {
+        return lookup_reference(userdata, ref, ".image");
+}
+
+static const char *lookup_pod(void *userdata, const char *ref) {
+        return lookup_reference(userdata, ref, ".pod");
+}
+
+static int strip_suffix(const char *base, const char *suffix, char **ret) {
+        *ret = strndup(base, strlen(base) - strlen(suffix));
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* Names every container, resolves what .volume, .image and .pod files stand for, and who owns each pod. */
+int conversion_index(Conversion *c) {
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+                const char *v;
+
+                if (streq(f->suffix, ".container")) {
+                        v = lookup_last(f, "Container", "ServiceName");
+                        if (v ? !(f->name = strdup(v)) : strip_suffix(f->base, ".container", &f->name) < 0)
+                                return log_oom();
+                } else if (streq(f->suffix, ".volume")) {
+                        v = lookup_last(f, "Volume", "VolumeName");
+                        f->reference = v ? strdup(v) : strprintf("systemd-%.*s",
+                                                                 (int) (strlen(f->base) - strlen(".volume")), f->base);
+                        if (!f->reference)
+                                return log_oom();
+                } else if (streq(f->suffix, ".image")) {
+                        v = lookup_last(f, "Image", "ImageTag") ?: lookup_last(f, "Image", "Image");
+                        if (v && !(f->reference = strdup(v)))
+                                return log_oom();
+                }
+        }
+
+        /* A pod's owner is the first of its containers by name: it joins no one, the others join it. */
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i], *pod;
+                const char *v = f->name ? lookup_last(f, "Container", "Pod") : NULL;
+
+                if (!v || !(pod = find_base(c, v)) || !streq(pod->suffix, ".pod"))
+                        continue;
+                f->pod = pod;
+                if (!pod->reference || strcmp(f->name, pod->reference) < 0)
+                        if (free_and_strdup(&pod->reference, f->name) < 0)
+                                return log_oom();
+        }
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+
+                if (f->pod)
+                        f->role = streq(f->name, f->pod->reference) ? QUADLET_POD_OWNER : QUADLET_POD_MEMBER;
+        }
+        return 0;
+}
+
+void conversion_lookup(Conversion *c, QuadletLookup *ret) {
+        *ret = (QuadletLookup) {
+                .userdata = c,
+                .container = lookup_container,
+                .volume = lookup_volume,
+                .image = lookup_image,
+                .pod = lookup_pod,
+        };
+}
+
+void conversion_done(Conversion *c) {
+        diagnostics_clear(&c->diag);
+        for (size_t i = 0; i < c->n_files; i++)
+                quadlet_file_done(&c->files[i]);
+        c->files = mfree(c->files);
+        c->n_files = 0;
+}
