@@ -191,6 +191,12 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, const Joined
                 }
                 /* The workload holds the sync socket now: its execve() closes it, its failure writes to it. */
                 safe_close(sync_fd);
+                /* PID 1 in the workload's AppArmor profile too (the workload enters it by its execve()): a
+                 * failure now has nobody to tell but the exit status */
+                if (container_exec_confine_now(c, &err) < 0) {
+                        (void) kill(pid, SIGKILL);
+                        _exit(EXIT_SETUP);
+                }
                 /* The init is a copy of the launcher: its memory and environment are the host side's. It is
                  * not dumpable (container_exec_apply()'s step 0), so its /proc/1 is closed to a workload without
                  * CAP_SYS_PTRACE. Unlike ctrctl exec it does not run from a sealed copy: re-executing here
