@@ -74,7 +74,7 @@ static int write_after(int (*setup)(void)) {
         if (pid < 0)
                 return -1;
         if (pid == 0) {
-                if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+                if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
                     setup() < 0)
                         _exit(255);
                 int r = apparmor_exec_profile("ctr-default");
@@ -98,9 +98,9 @@ static int file_over_attr(void) {
                 return -1;
         close(fd);
         /* both: where the kernel has attr/apparmor/ and where it has only attr/exec */
-        if (mount(path, "/proc/thread-self/attr/exec", NULL, MS_BIND, NULL) < 0)
+        if (mount(path, "/proc/thread-self/attr/exec", "none", MS_BIND, NULL) < 0)
                 r = -1;
-        (void) mount(path, "/proc/thread-self/attr/apparmor/exec", NULL, MS_BIND, NULL);
+        (void) mount(path, "/proc/thread-self/attr/apparmor/exec", "none", MS_BIND, NULL);
         unlink(path);
         return r;
 }
