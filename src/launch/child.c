@@ -266,5 +266,9 @@ _Noreturn void launch_child_run_reexecuted(const Container *c, const PlanImage *
         r = plan_build(c, &o, &p, NULL);
         if (r < 0)
                 _exit(EXIT_SETUP);
+        /* what the parent prepared is gone with the re-execution: the filter and the AppArmor profile decided
+         * again, while /sys is still the host's */
+        if (container_exec_prepare(c, "", NULL) < 0)
+                _exit(EXIT_SETUP);
         launch_child_main(c, p, &(JoinedNamespaces) JOINED_NAMESPACES_INIT, CHILD_FD);
 }
