@@ -83,6 +83,22 @@ test_mounts_denied_even_with_sys_admin() {
         journalctl -k -q --no-pager | grep -qE 'apparmor="DENIED" operation="mount".*profile="ctr-default"' ||
                 fail "no AppArmor denial of a mount in the kernel log"
 
+        # The new mount API (fsopen, fsmount, move_mount): the profile covers it only where the kernel's AppArmor
+        # mediates move_mount; Linux 6.1's may not, which ctr.ctr(5) says. Asserted where the kernel says it
+        # mediates it, reported where it does not.
+        if command -v ctr-escape-attack >/dev/null; then
+                cp "$(command -v ctr-escape-attack)" "$AA_DIR/attack"
+                ctrctl exec aadef -- /h/attack fsopen tmpfs /mnt >"$AA_DIR/newapi" 2>&1 || true
+                mounts=$(ctrctl exec aadef -- cat /proc/self/mountinfo)
+                echo "AppArmor mount features: $(cat /sys/kernel/security/apparmor/features/mount/mask 2>&1)"
+                echo "fsopen+fsmount+move_mount under ctr-default: $(tr '\n' ';' <"$AA_DIR/newapi")"
+                if grep -qw move_mount /sys/kernel/security/apparmor/features/mount/mask 2>/dev/null; then
+                        assert_not_contains "$mounts" " /mnt " "the mounts after fsopen+fsmount+move_mount"
+                elif [[ $mounts == *" /mnt "* ]]; then
+                        echo "note: this kernel's AppArmor does not mediate the new mount API (known gap)"
+                fi
+        fi
+
         # the control: the same container unconfined mounts, remounts and writes
         write_ctr aaunc "AppArmorProfile=unconfined" "AddCapability=CAP_SYS_ADMIN" "Exec=/bin/sh -c \"$AA_IDLE\""
         systemctl daemon-reload
