@@ -81,8 +81,10 @@ test_mounts_denied_even_with_sys_admin() {
         ctrctl exec aadef -- sh -c 'echo h >/proc/sysrq-trigger' 2>/dev/null && fail "a write to sysrq-trigger succeeded"
         assert_eq "$(ctrctl exec aadef -- hostname)" aadef "the container's hostname"
         # the denial is AppArmor's: its audit record (kernel log or journald's audit transport)
-        { journalctl -q --no-pager; dmesg 2>/dev/null; } |
-                grep -qE 'apparmor="DENIED" operation="mount".*profile="ctr-default"' ||
+        # (read whole first: grep -q ending the pipe early would be a SIGPIPE failure under pipefail)
+        local log
+        log=$({ journalctl -q --no-pager; dmesg; } 2>/dev/null || true)
+        grep -qE 'apparmor="DENIED" operation="mount".*profile="ctr-default"' <<<"$log" ||
                 fail "no AppArmor denial of a mount in the journal or kernel log"
 
         # The new mount API (fsopen, fsmount, move_mount): the profile covers it only where the kernel's AppArmor
