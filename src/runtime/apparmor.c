@@ -29,7 +29,8 @@
 bool apparmor_enabled(void) {
         _cleanup_free_ char *s = NULL;
 
-        if (read_full_file_at(AT_FDCWD, APPARMOR_ENABLED_PATH, 16, &s, NULL) < 0 || s[0] != 'Y')
+        /* a sysfs attribute claims a page (st_size 4096) whatever it holds: that is the limit to give */
+        if (read_full_file_at(AT_FDCWD, APPARMOR_ENABLED_PATH, 4096, &s, NULL) < 0 || s[0] != 'Y')
                 return false;
         return access(APPARMOR_SECURITYFS_PATH, F_OK) >= 0;
 }

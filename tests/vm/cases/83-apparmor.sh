@@ -133,7 +133,8 @@ test_profile_denies_host_interfaces() {
         # /sys: the disk's read-ahead, written back unchanged
         ra=/sys/block/$(lsblk -no PKNAME "$disk")/queue/read_ahead_kb
         [[ -f $ra ]] || fail "no $ra"
-        aa-exec -p ctr-default -- sh -c "cat $ra >$ra" 2>/dev/null && fail "ctr-default let $ra be written"
+        aa-exec -p ctr-default -- sh -c 'v=$(cat "$1"); echo "$v" >"$1"' sh "$ra" 2>/dev/null &&
+                fail "ctr-default let $ra be written"
         # ptrace (/proc/PID/environ) and signals of a process outside the profile
         sleep 300 &
         sp=$!
@@ -142,7 +143,7 @@ test_profile_denies_host_interfaces() {
         pid_alive "$sp" || fail "the unconfined sleep was killed"
         # the controls, unconfined: each of those works
         head -c 512 "$disk" >/dev/null || fail "the control could not read $disk"
-        sh -c "cat $ra >$ra" || fail "the control could not write $ra"
+        sh -c 'v=$(cat "$1"); echo "$v" >"$1"' sh "$ra" || fail "the control could not write $ra"
         cat "/proc/$sp/environ" >/dev/null || fail "the control could not read /proc/$sp/environ"
         kill -TERM "$sp" || fail "the control could not signal the sleep"
         wait "$sp" 2>/dev/null || true
