@@ -80,12 +80,8 @@ test_mounts_denied_even_with_sys_admin() {
                 fail "a write to /proc/sys succeeded"
         ctrctl exec aadef -- sh -c 'echo h >/proc/sysrq-trigger' 2>/dev/null && fail "a write to sysrq-trigger succeeded"
         assert_eq "$(ctrctl exec aadef -- hostname)" aadef "the container's hostname"
-        # the denial is AppArmor's: its audit record (kernel log or journald's audit transport)
-        # (read whole first: grep -q ending the pipe early would be a SIGPIPE failure under pipefail)
-        local log
-        log=$({ journalctl -q --no-pager; dmesg; } 2>/dev/null || true)
-        grep -qE 'apparmor="DENIED" operation="mount".*profile="ctr-default"' <<<"$log" ||
-                fail "no AppArmor denial of a mount in the journal or kernel log"
+        # (an explicit deny rule is not audited: that the denial is AppArmor's, the unconfined control below
+        # shows, the same container but for its profile)
 
         # The new mount API (fsopen, fsmount, move_mount): the profile covers it only where the kernel's AppArmor
         # mediates move_mount; Linux 6.1's may not, which ctr.ctr(5) says. Asserted where the kernel says it
