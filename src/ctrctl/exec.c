@@ -4,8 +4,9 @@
  * ctrctl shell [-u USER] [-e K=V]… [-w DIR] NAME
  *
  * Runs a command in a running container, with exactly the workload's confinement: the same .ctr is parsed
- * by the same parser, and the process goes through the same container_exec_apply() as the workload (bounding
- * set, capability sets, no_new_privs, seccomp filter, user), so it can never hold more than the container.
+ * by the same parser, and the process goes through the same container_exec_apply() as the workload (AppArmor
+ * profile, bounding set, capability sets, no_new_privs, seccomp filter, user), so it can never hold more than
+ * the container.
  *
  *   ctrctl (P, stays on the host: relays the terminal, waits)
  *     └─ C: not dumpable, stdio replaced (below), every other descriptor closed but what it needs; joins the
@@ -28,6 +29,9 @@
  *   inside. The working directory (-w, WorkingDirectory=, the user's home) is resolved inside the root
  *   with magic links refused and checked with getcwd() after (chdir-util.h): -w /proc/self/fd/N is no way
  *   out.
+ * - /proc: G writes its AppArmor profile through the container's /proc, which a container that may mount
+ *   could have covered: the write goes through a checked procfs root without crossing a mount
+ *   (apparmor.h), or fails, and the command is not run.
  * - The caller's terminal: G always starts a session of its own, and never holds the caller's terminal,
  *   where ioctl(TIOCSTI) would type into the caller's shell. With -t it has a pty of the container's
  *   devpts; without, each of ctrctl's stdio descriptors that is a terminal, a file or a device is relayed
@@ -160,8 +164,9 @@ static int exec_in_container(const char *name, char **argv, bool login_shell) {
         if (r != CTRCTL_EXIT_SUCCESS)
                 return r;
 
-        /* On the host: the seccomp filter (a SeccompProfile= path is a host path), users from the container's
-         * files, the environment (EnvironmentFile= paths are host paths). */
+        /* On the host: the seccomp filter (a SeccompProfile= path is a host path), the AppArmor profile (the
+         * host's /sys says which is loaded), users from the container's files, the environment
+         * (EnvironmentFile= paths are host paths). */
         if (container_exec_prepare(c, NULL, &err) < 0 ||
             exec_credentials_resolve(c, target.root_fd, &cred, &err) < 0 ||
             container_build_environment(c, &cred, arg_tty ? getenv("TERM") : NULL, NULL, arg_env, &env, &err) < 0) {

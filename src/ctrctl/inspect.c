@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apparmor.h"
 #include "bus-util.h"
 #include "caps-util.h"
 #include "container-exec.h"
@@ -249,6 +250,9 @@ static void print_container(JsonWriter *w, const Container *c) {
         json_caps(w, "capability_bounding_set", container_capability_set(c));
         json_field_bool(w, "no_new_privileges", c->no_new_privileges);
         json_field_string(w, "seccomp_profile", c->seccomp_profile ?: "default");
+        /* the key as written, and what it means on this machine ("unavailable" where AppArmor is off) */
+        json_field_string(w, "apparmor_profile", c->apparmor_profile ?: "default");
+        json_field_string(w, "apparmor", apparmor_profile_describe(c->apparmor_profile, apparmor_enabled()));
 
         json_scaled(w, "memory_max", c->memory_max, c->memory_max_scale);
         json_scaled(w, "memory_high", c->memory_high, c->memory_high_scale);

@@ -6,13 +6,16 @@
  * its weight and reason, and the total from 0 to 10, in the manner of `systemd-analyze security`. Arguments as
  * validate takes them. A store image's config applies first (its User decides whether the workload runs as
  * root), as the launcher applies it. --threshold=N exits 1 when a total is above N, so a CM run or CI can gate
- * on it; validate --security-threshold=N does the same beside its other checks. */
+ * on it; validate --security-threshold=N does the same beside its other checks. The AppArmor profile the
+ * container gets on this machine is said beside the score ("unavailable" where AppArmor is off), which does
+ * not count it: the score is the file's, the same on every machine. */
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "apparmor.h"
 #include "ctr-file.h"
 #include "ctrctl.h"
 #include "exposure.h"
@@ -95,6 +98,7 @@ static int item_compare(const void *a, const void *b) {
 
 static void print_text(const Container *c, const Exposure *e) {
         printf("%s: exposure %u.%u %s\n", c->name, e->total / 10, e->total % 10, exposure_level(e->total));
+        printf("  apparmor: %s\n", apparmor_profile_describe(c->apparmor_profile, apparmor_enabled()));
         for (size_t i = 0; i < e->n; i++)
                 printf("  %2u.%u  %-40s %s\n", e->items[i].weight / 10, e->items[i].weight % 10,
                        e->items[i].setting, e->items[i].reason);
@@ -107,6 +111,7 @@ static void print_json(JsonWriter *w, const Container *c, const Exposure *e) {
         json_key(w, "exposure");
         json_fixed2(w, e->total * 10);
         json_field_string(w, "level", exposure_level(e->total));
+        json_field_string(w, "apparmor", apparmor_profile_describe(c->apparmor_profile, apparmor_enabled()));
         json_key(w, "items");
         json_begin_array(w);
         for (size_t i = 0; i < e->n; i++) {

@@ -197,6 +197,12 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, const Joined
                 }
                 /* The workload holds the sync socket now: its execve() closes it, its failure writes to it. */
                 safe_close(sync_fd);
+                /* PID 1 in the workload's AppArmor profile too (the workload enters it by its execve()): a
+                 * failure now has nobody to tell but the exit status */
+                if (container_exec_confine_now(c, &err) < 0) {
+                        (void) kill(pid, SIGKILL);
+                        _exit(EXIT_SETUP);
+                }
                 /* The init is a copy of the launcher: its memory and environment are the host side's. It is
                  * not dumpable (container_exec_apply()'s step 0), so its /proc/1 is closed to a workload without
                  * CAP_SYS_PTRACE. Unlike ctrctl exec it does not run from a sealed copy: re-executing here
@@ -272,6 +278,10 @@ _Noreturn void launch_child_run_reexecuted(const Container *c, const PlanImage *
                 o.hostname = hostname;
         r = plan_build(c, &o, &p, NULL);
         if (r < 0 || launch_secrets_open(p, &secret_fds) < 0)
+                _exit(EXIT_SETUP);
+        /* what the parent prepared is gone with the re-execution: the filter and the AppArmor profile decided
+         * again, while /sys is still the host's */
+        if (container_exec_prepare(c, "", NULL) < 0)
                 _exit(EXIT_SETUP);
         launch_child_main(c, p, &(JoinedNamespaces) JOINED_NAMESPACES_INIT, secret_fds, CHILD_FD);
 }

@@ -20,6 +20,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-login.h>
 
+#include "apparmor-load.h"
 #include "bus-util.h"
 #include "child.h"
 #include "container-exec.h"
@@ -337,9 +338,14 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 return EXIT_SETUP;
         }
 
+        /* ctr-default loaded when it is the container's profile and AppArmor is on (apparmor-load.h), before
+         * container_exec_prepare() decides the profile from what is loaded. */
+        if (launch_apparmor_prepare(p) < 0)
+                return EXIT_SETUP;
+
         /* The seccomp filter is compiled (or read from its cache, $CTR_RUNTIME_DIR/.seccomp) here, not in the
          * child: libseccomp takes longer than the rest of a container start. It also rejects an unsupported
-         * SeccompProfile= early. */
+         * SeccompProfile= early, and decides the AppArmor profile. */
         if (container_exec_prepare(c, NULL, &e) < 0) {
                 log_error_errno(e.error, "%s: %m", e.message);
                 return EXIT_SETUP;

@@ -151,6 +151,7 @@ Container *container_free(Container *c) {
         free(c->socket_bind_allow);
         free(c->socket_bind_deny);
         free(c->seccomp_profile);
+        free(c->apparmor_profile);
         free(c->allowed_cpus);
         free(c->slice);
         unit_settings_free(c->unit_settings, c->n_unit_settings);

@@ -206,6 +206,8 @@ typedef struct Container {
         uint64_t drop_capabilities;    /* DropCapability= */
         bool no_new_privileges;        /* NoNewPrivileges=, default yes */
         char *seccomp_profile;         /* SeccompProfile=: NULL = the default filter, "unconfined" = none */
+        char *apparmor_profile;        /* AppArmorProfile=: NULL = ctr-default where AppArmor is enabled,
+                                        * "unconfined" = none, else the name of a loaded profile */
         PrivateUsers private_users;    /* PrivateUsers=; see container_private_users() for the default */
         uint32_t private_users_uid;    /* PRIVATE_USERS_FIXED: the first host id of the range */
         uint32_t private_users_count;  /* PRIVATE_USERS_FIXED: its length */

@@ -31,6 +31,7 @@ static const KeyDef key_table[] = {
         { "AddCapability",       key_add_capability,        true,  false, true  },
         { "AddHost",             key_add_host,              false, true,  true  },
         { "AllowedCPUs",         key_allowed_cpus,          false, false, false },
+        { "AppArmorProfile",     key_apparmor_profile,      true,  false, false },
         { "AutoUpdate",          key_auto_update,           false, false, false },
         { "CPUQuota",            key_cpu_quota,             false, false, false },
         { "CPUWeight",           key_cpu_weight,            false, false, false },

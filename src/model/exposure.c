@@ -206,6 +206,13 @@ int container_exposure(const Container *c, bool user_known, Exposure *ret) {
         else if (r >= 0 && c->seccomp_profile)
                 r = add(&e, "seccomp-custom", strprintf("SeccompProfile=%s", c->seccomp_profile), 5,
                         strdup("a profile of your own: what it allows is not judged here"));
+        if (r >= 0 && c->apparmor_profile && streq(c->apparmor_profile, "unconfined"))
+                r = add(&e, "apparmor-unconfined", strdup("AppArmorProfile=unconfined"), 10,
+                        strdup("no AppArmor profile: mounts and writes to /proc/sys and /sys rest on the "
+                               "capabilities and the filter alone"));
+        else if (r >= 0 && c->apparmor_profile && !streq(c->apparmor_profile, "ctr-default"))
+                r = add(&e, "apparmor-custom", strprintf("AppArmorProfile=%s", c->apparmor_profile), 2,
+                        strdup("an AppArmor profile of your own: what it allows is not judged here"));
         if (r >= 0)
                 r = check_capabilities(c, &e);
         if (r >= 0)

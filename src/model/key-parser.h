@@ -109,9 +109,10 @@ int key_allowed_cpus(KeyContext *k, const char *v);
 int key_tasks_max(KeyContext *k, const char *v);
 int key_slice(KeyContext *k, const char *v);
 
-/* keys-security.c: capabilities, no_new_privs, seccomp */
+/* keys-security.c: capabilities, no_new_privs, seccomp, AppArmor */
 int key_add_capability(KeyContext *k, const char *v);
 int key_drop_capability(KeyContext *k, const char *v);
 int key_no_new_privileges(KeyContext *k, const char *v);
 int key_seccomp_profile(KeyContext *k, const char *v);
+int key_apparmor_profile(KeyContext *k, const char *v);
 int key_private_users(KeyContext *k, const char *v);

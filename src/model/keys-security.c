@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* [Container] keys of the privileges the workload keeps: capabilities (AddCapability=, DropCapability=),
- * NoNewPrivileges= and the seccomp filter (SeccompProfile=). Every one guards isolation: a bad value
- * rejects the file. */
+ * NoNewPrivileges=, the seccomp filter (SeccompProfile=) and the AppArmor profile (AppArmorProfile=). Every
+ * one guards isolation: a bad value rejects the file. */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -60,6 +60,30 @@ int key_seccomp_profile(KeyContext *k, const char *v) {
         free(c->seccomp_profile);
         c->seccomp_profile = p;
         return 0;
+}
+
+/* The longest AppArmor profile name taken: the kernel's own limit is a page for the whole "exec NAME". */
+#define APPARMOR_PROFILE_NAME_MAX 255U
+
+/* unconfined, or a profile's name as "exec NAME" gives it to the kernel: printable, no blank (the kernel
+ * would read a second word), not empty. ctr-default is a name like any other here; unset means it only
+ * where AppArmor is enabled (see ctr.ctr(5)). */
+int key_apparmor_profile(KeyContext *k, const char *v) {
+        Container *c = k->lc->c;
+        size_t n = strlen(v);
+
+        if (n == 0) {
+                c->apparmor_profile = mfree(c->apparmor_profile);
+                return 0;
+        }
+        if (n > APPARMOR_PROFILE_NAME_MAX)
+                return key_invalid(k, ENAMETOOLONG, "AppArmorProfile= is longer than %u characters",
+                                   APPARMOR_PROFILE_NAME_MAX);
+        for (const char *p = v; *p; p++)
+                if (*p <= ' ' || *p >= 0x7f)
+                        return key_invalid(k, EINVAL, "Invalid AppArmorProfile= '%s', expected unconfined or a "
+                                           "profile's name (printable, without blanks)", v);
+        return free_and_strdup(&c->apparmor_profile, v);
 }
 
 /* no, pick (yes), or UID[:COUNT]: an explicit range of host ids, COUNT 65536 when left out. Host root is

@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
+#include "apparmor.h"
 #include "caps-util.h"
 #include "container-exec.h"
 #include "env-util.h"
@@ -352,12 +353,45 @@ static struct {
         uint64_t capabilities;
         char *profile;          /* NULL for the default filter, else the path of a custom profile */
         SeccompProgram program;
+        bool apparmor_valid;
+        char *apparmor;         /* the AppArmor profile to enter, NULL for none */
 } prepared;
 
 void container_exec_prepared_done(void) {
         seccomp_program_done(&prepared.program);
         prepared.profile = mfree(prepared.profile);
         prepared.valid = false;
+        prepared.apparmor = mfree(prepared.apparmor);
+        prepared.apparmor_valid = false;
+}
+
+/* The AppArmor profile a process of |c| enters, NULL for none (apparmor_profile_wanted()): an explicit one
+ * must be loaded; ctr-default is used when it is, and otherwise not (the launcher loads it before the start;
+ * without apparmor_parser it cannot, and the container runs without, as the launcher said). */
+static int apparmor_resolve(const Container *c, char **ret, ExecError *err) {
+        const char *p = NULL;
+        int r;
+
+        r = apparmor_profile_wanted(c->apparmor_profile, apparmor_enabled(), &p);
+        if (r < 0)
+                return exec_error_set(err, r, "AppArmorProfile=%.300s, but AppArmor is not enabled on this machine",
+                                      c->apparmor_profile);
+        if (!p) {
+                *ret = NULL;
+                return 0;
+        }
+        r = apparmor_profile_loaded(p);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to read the loaded AppArmor profiles");
+        if (r == 0 && c->apparmor_profile)
+                return exec_error_set(err, ENOENT, "AppArmor profile '%.300s' (AppArmorProfile=) is not loaded; "
+                                      "apparmor_parser -r FILE loads it", p);
+        if (r == 0) {
+                *ret = NULL;
+                return 0;
+        }
+        *ret = strdup(p);
+        return *ret ? 0 : exec_error_set(err, ENOMEM, "Out of memory");
 }
 
 int container_exec_prepare(const Container *c, const char *cache_dir, ExecError *err) {
@@ -373,6 +407,11 @@ int container_exec_prepare(const Container *c, const char *cache_dir, ExecError 
                 return r;
 
         container_exec_prepared_done();
+
+        r = apparmor_resolve(c, &prepared.apparmor, err);
+        if (r < 0)
+                return r;
+        prepared.apparmor_valid = true;
 
         if (seccomp_profile_is_unconfined(c->seccomp_profile))
                 return 0;
@@ -443,7 +482,33 @@ static int load_seccomp(const Container *c, uint64_t bounding, bool set_no_new_p
         return 0;
 }
 
+/* Prepared, or decided here from what this process sees of /sys (the host's, in a launcher that did not
+ * prepare). */
+static int apparmor_profile_get(const Container *c, char **ret, ExecError *err) {
+        if (prepared.apparmor_valid) {
+                *ret = NULL;
+                if (prepared.apparmor && !(*ret = strdup(prepared.apparmor)))
+                        return exec_error_set(err, ENOMEM, "Out of memory");
+                return 0;
+        }
+        return apparmor_resolve(c, ret, err);
+}
+
+int container_exec_confine_now(const Container *c, ExecError *err) {
+        _cleanup_free_ char *profile = NULL;
+        int r;
+
+        r = apparmor_profile_get(c, &profile, err);
+        if (r < 0 || !profile)
+                return r;
+        r = apparmor_change_profile(profile);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to enter AppArmor profile '%.300s'", profile);
+        return 0;
+}
+
 int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err) {
+        _cleanup_free_ char *apparmor = NULL;
         uint64_t bounding = 0, keep;
         bool filter, filter_loaded = false;
         int r;
@@ -461,17 +526,29 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
         r = check_seccomp_profile(c, err);
         if (r < 0)
                 return r;
+        r = apparmor_profile_get(c, &apparmor, err);
+        if (r < 0)
+                return r;
 
         /* 0. Before anything of the container can see us: no ptrace, no /proc/PID/{exe,fd,mem} for it. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return exec_error_set(err, errno, "Failed to make the process non-dumpable");
 
-        /* 1. The bounding set, while CAP_SETPCAP is effective. */
+        /* 1. The AppArmor profile the execve() enters: written now, while the process can still open its attr
+         * file whatever the uid; nothing changes until the execve(). */
+        if (apparmor) {
+                r = apparmor_exec_profile(apparmor);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to set AppArmor profile '%.300s' for the execve()",
+                                              apparmor);
+        }
+
+        /* 2. The bounding set, while CAP_SETPCAP is effective. */
         r = capability_bounding_set_apply(bounding);
         if (r < 0)
                 return exec_error_set(err, r, "Failed to drop capability bounding set");
 
-        /* 2. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it now. It denies nothing the
+        /* 3. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it now. It denies nothing the
          * remaining steps use. */
         if (filter && !c->no_new_privileges) {
                 r = load_seccomp(c, bounding, false, err);
@@ -480,7 +557,7 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
                 filter_loaded = true;
         }
 
-        /* 3. Groups, gid, uid — in this order: once the uid changes we may no longer change groups. */
+        /* 4. Groups, gid, uid — in this order: once the uid changes we may no longer change groups. */
         if (setgroups(cred->n_supplementary_gids, cred->supplementary_gids) < 0)
                 return exec_error_set(err, errno, "Failed to set %zu supplementary groups",
                                       cred->n_supplementary_gids);
@@ -506,7 +583,7 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return exec_error_set(err, errno, "Failed to make the process non-dumpable");
 
-        /* 4. Permitted, effective, inheritable, ambient. */
+        /* 5. Permitted, effective, inheritable, ambient. */
         if (cred->uid == 0)
                 r = capability_sets_apply(bounding, bounding, 0, 0);
         else
@@ -515,15 +592,15 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
                 return exec_error_set(err, r, "Failed to set capabilities (permitted, effective, inheritable, "
                                       "ambient)");
 
-        /* 5. */
+        /* 6. */
         if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return exec_error_set(err, errno, "Failed to set no_new_privs");
 
-        /* 6. The uid change cleared it. */
+        /* 7. The uid change cleared it. */
         if (pdeath_signal > 0 && prctl(PR_SET_PDEATHSIG, (unsigned long) pdeath_signal, 0, 0, 0) < 0)
                 return exec_error_set(err, errno, "Failed to set the parent death signal");
 
-        /* 7. Last, so nothing above is filtered. */
+        /* 8. Last, so nothing above is filtered. */
         if (filter && !filter_loaded) {
                 r = load_seccomp(c, bounding, true, err);
                 if (r < 0)

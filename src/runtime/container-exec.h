@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* The one piece of code that turns a process into a container process: user switch, capability sets,
- * no_new_privs, seccomp filter, environment. Used by ctr-launch for the workload and by "ctrctl exec", so
+/* The one piece of code that turns a process into a container process: AppArmor profile, user switch,
+ * capability sets, no_new_privs, seccomp filter, environment. Used by ctr-launch for the workload and by "ctrctl exec", so
  * an exec'd command can never hold more than the workload. Library code: returns -errno, never logs; a
  * failure also fills an ExecError with a human message naming what failed, for the child to send to
  * its parent.
@@ -110,8 +110,13 @@ int container_build_environment(const Container *c, const ExecCredentials *cred,
  *   host; errors name the line ("Failed to load seccomp profile '/etc/ctr/web.seccomp', line 3"). Required:
  *   container_exec_apply() cannot read a host path from inside the container's root and fails.
  * - "unconfined": nothing to do.
- * A SeccompProfile= that is none of these is -EINVAL. The compiled filter is process-global state (one
- * container per launcher process; not thread-safe); a later call replaces it. */
+ * A SeccompProfile= that is none of these is -EINVAL.
+ * It also decides the AppArmor profile (apparmor.h), on the host, where /sys is the host's: unset means
+ * ctr-default when AppArmor is enabled and the profile is loaded (the launcher loads it first), none
+ * otherwise; "unconfined" none; a NAME must be loaded ("AppArmor profile 'x' … is not loaded", -ENOENT), and
+ * AppArmor enabled (-EPERM). Without this call container_exec_apply() decides it from the /sys it sees.
+ * The compiled filter is process-global state (one container per launcher process; not thread-safe); a later
+ * call replaces it. */
 int container_exec_prepare(const Container *c, const char *cache_dir, ExecError *err);
 /* Frees what container_exec_prepare() kept (for leak checkers; the parent may call it after clone). */
 void container_exec_prepared_done(void);
@@ -123,33 +128,44 @@ void container_exec_prepared_done(void);
  *      unless AddCapability= gives it). execve() makes the workload dumpable again, as any process.
  *      "ctrctl exec" sets it itself much earlier, before it joins the container's cgroup and namespaces:
  *      calling this late is for the launcher, whose child becomes visible only as the container's PID 1;
- *   1. drop the capability bounding set to container_capability_set(c), limited to what this process holds
+ *   1. the AppArmor profile (container_exec_prepare() decided which; none where AppArmor is off): "exec NAME"
+ *      to this process's attr/apparmor/exec, through the /proc it sees, checked to be a procfs reached
+ *      without crossing a mount (apparmor.h). Nothing changes until execve(), which enters the profile; the
+ *      kernel allows that transition from unconfined under no_new_privs (step 6), so the order of the two
+ *      does not matter. This is the one step that needs /proc, and only where a profile is applied;
+ *   2. drop the capability bounding set to container_capability_set(c), limited to what this process holds
  *      (while CAP_SETPCAP is still effective: the uid change below clears the effective set);
- *   2. if NoNewPrivileges=no and a filter is to be loaded: the seccomp filter now, while CAP_SYS_ADMIN is
+ *   3. if NoNewPrivileges=no and a filter is to be loaded: the seccomp filter now, while CAP_SYS_ADMIN is
  *      still effective (without no_new_privs loading a filter is privileged);
- *   3. setgroups(supplementary) → setresgid(gid) → PR_SET_KEEPCAPS → setresuid(uid) → keepcaps off →
+ *   4. setgroups(supplementary) → setresgid(gid) → PR_SET_KEEPCAPS → setresuid(uid) → keepcaps off →
  *      PR_SET_DUMPABLE 0 again (a gid or uid change resets it to fs.suid_dumpable, and 1 is dumpable);
- *   4. permitted/effective/inheritable, then ambient:
+ *   5. permitted/effective/inheritable, then ambient:
  *      - uid 0: permitted = effective = the bounding set; inheritable and ambient empty (as Docker since the
  *        CVE-2022-24769 fix: an empty inheritable set means file capabilities cannot smuggle more in);
  *      - any other uid: empty, as Docker does for a non-root user — except the capabilities named in
  *        AddCapability= (and still in the bounding set; ALL names every one), which are raised in permitted,
  *        effective, inheritable and ambient, so the non-root workload really holds them after execve();
- *   5. no_new_privs when NoNewPrivileges=yes (the default);
- *   6. PR_SET_PDEATHSIG re-armed with |pdeath_signal| when > 0 (the uid change clears it);
- *   7. the seccomp filter (SeccompProfile=: NULL/"default" = the default filter of seccomp-util.h,
+ *   6. no_new_privs when NoNewPrivileges=yes (the default);
+ *   7. PR_SET_PDEATHSIG re-armed with |pdeath_signal| when > 0 (the uid change clears it);
+ *   8. the seccomp filter (SeccompProfile=: NULL/"default" = the default filter of seccomp-util.h,
  *      "unconfined" = none, a path = the profile container_exec_prepare() compiled, -EOPNOTSUPP if it did
- *      not), last, so the steps above are not filtered. With NoNewPrivileges=no it is loaded at step 2
+ *      not), last, so the steps above are not filtered. With NoNewPrivileges=no it is loaded at step 3
  *      instead, so a custom profile must then allow setgroups, setresgid, setresuid, capset and prctl.
  * The filter comes last, yet there is no window in which the container could act through this process
  * unfiltered (a ptrace()d syscall runs with the tracee's privileges, outside the tracer's filter): from
  * step 0 on — in "ctrctl exec" from before it enters at all — the process is not dumpable, so the kernel's
  * ptrace and /proc access check (__ptrace_may_access) refuses every tracer without CAP_SYS_PTRACE over it,
- * whatever the uids; and it stays so through the uid change (step 3). Loading the filter earlier with
- * NoNewPrivileges=yes would not close more: until step 1 the process holds every capability, and a
+ * whatever the uids; and it stays so through the uid change (step 4). Loading the filter earlier with
+ * NoNewPrivileges=yes would not close more: until step 2 the process holds every capability, and a
  * container given CAP_SYS_PTRACE can reach it then anyway; it would only make every custom profile allow
  * the uid and capability calls. So with CAP_SYS_PTRACE (AddCapability=), a container can trace whatever
  * enters it, as under Docker and runc; without it, nothing before execve().
  * On failure returns -errno and |err| names the step ("Failed to switch to uid 1001 gid 1001"); the process
  * is then half-way and must _exit(). */
 int container_exec_apply(const Container *c, const ExecCredentials *cred, int pdeath_signal, ExecError *err);
+
+/* For a process of the container that does not execve() after container_exec_apply() — the Init=yes init,
+ * which forks the workload and stays: enters the AppArmor profile now ("changeprofile", allowed from
+ * unconfined under no_new_privs), so PID 1 is confined as the workload it runs. Nothing to do without a
+ * profile. Call it after forking the workload, which enters the profile by its own execve() (step 1). */
+int container_exec_confine_now(const Container *c, ExecError *err);

@@ -32,7 +32,8 @@ int health_check_start(HealthCheck *h, const Container *c, const ExecTarget *t, 
                 return exec_error_set(err, EINVAL, "No HealthCmd= to run");
 
         /* On the host, as "ctrctl exec" does: the seccomp filter (a SeccompProfile= path is a host path), the
-         * user from the container's own files, the environment (EnvironmentFile= paths are host paths). */
+         * AppArmor profile (decided from the host's /sys), the user from the container's own files, the
+         * environment (EnvironmentFile= paths are host paths). */
         if (container_exec_prepare(c, NULL, err) < 0)
                 return -err->error;
         r = exec_credentials_resolve(c, t->root_fd, &cred, err);

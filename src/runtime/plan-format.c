@@ -151,6 +151,11 @@ int plan_dump(const Plan *p, FILE *f) {
                         p->network_container);
         if (p->network_bridge)
                 fprintf(f, "# network: bridge (eth0 on the host's bridge, added by the monitor)\n");
+        if (p->apparmor_profile)
+                fprintf(f, "# apparmor: %s\n", p->apparmor_profile);
+        else
+                fprintf(f, "# apparmor: none (%s)\n", p->apparmor_unconfined ? "AppArmorProfile=unconfined" :
+                        "AppArmor is not enabled on this machine");
         for (size_t i = 0; i < p->n_ops; i++) {
                 _cleanup_free_ char *s = NULL;
                 int r = plan_op_format(p->ops + i, &s);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "apparmor.h"
 #include "overlay-util.h"
 #include "path-util.h"
 #include "paths.h"
@@ -53,6 +54,7 @@ void plan_options_from_environment(PlanOptions *ret) {
         *ret = (PlanOptions) {
                 .state_dir = state_dir(),
                 .runtime_dir = runtime_dir(),
+                .apparmor = apparmor_enabled(),
         };
 }
 
@@ -93,6 +95,7 @@ Plan *plan_free(Plan *p) {
         free(p->hosts_file);
         free(p->network_container);
         strv_free_simple(p->image_environment);
+        free(p->apparmor_profile);
         return mfree(p);
 }
 
@@ -618,6 +621,13 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
                 return -EINVAL;
         }
 
+        const char *apparmor = NULL;
+        if (apparmor_profile_wanted(c->apparmor_profile, o->apparmor, &apparmor) < 0) {
+                if (ret_reason)
+                        *ret_reason = "AppArmorProfile= names a profile, but AppArmor is not enabled on this machine";
+                return -EPERM;
+        }
+
         if (o->userns && (reason = plan_private_users_refused(c))) {
                 if (ret_reason)
                         *ret_reason = reason;
@@ -646,6 +656,10 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
             strv_copy(c->add_hosts, &p->add_hosts) < 0)
                 return -ENOMEM;
         if (!p->staging_host || !p->staging || !p->root || !p->hostname || !p->resolv_conf)
+                return -ENOMEM;
+        p->apparmor = o->apparmor;
+        p->apparmor_unconfined = c->apparmor_profile && streq(c->apparmor_profile, "unconfined");
+        if (apparmor && !(p->apparmor_profile = strdup(apparmor)))
                 return -ENOMEM;
         for (size_t n = strlen(p->hostname); n > 1 && strchr("-.", p->hostname[n - 1]); n--)
                 p->hostname[n - 1] = '\0';

@@ -104,6 +104,7 @@ typedef struct PlanOptions {
         char *const *credentials;       /* the names of the credentials systemd passed ($CREDENTIALS_DIRECTORY),
                                          * all of which appear in the container unless Secret= picks; NULL:
                                          * none (or not known: ctrctl validate) */
+        bool apparmor;                  /* AppArmor is enabled on this machine (apparmor_enabled()) */
 } PlanOptions;
 
 typedef struct Plan {
@@ -133,13 +134,19 @@ typedef struct Plan {
         char **image_environment; /* PlanImage.environment, for container_build_environment() */
         bool private_users;     /* CLONE_NEWUSER: container ids 0… are host ids userns.base… */
         UsernsRange userns;
+        char *apparmor_profile; /* the AppArmor profile the container's processes enter (apparmor.h), NULL for
+                                 * none; container_exec_apply() enters it */
+        bool apparmor;          /* PlanOptions.apparmor */
+        bool apparmor_unconfined; /* AppArmorProfile=unconfined */
 } Plan;
 
-/* Fills options from the environment (CTR_STATE_DIR, CTR_RUNTIME_DIR) or config.h defaults. */
+/* Fills options from the environment (CTR_STATE_DIR, CTR_RUNTIME_DIR) or config.h defaults, and from the
+ * machine: whether AppArmor is enabled (reads /sys). */
 void plan_options_from_environment(PlanOptions *ret);
 
 /* -EOPNOTSUPP for a store image without o->image (it must be resolved first), -EINVAL for a container
- * without a root; *ret_reason then says why in a sentence (static string, may be NULL). */
+ * without a root, -EPERM for AppArmorProfile=NAME where AppArmor is off (isolation asked for that this machine
+ * cannot give); *ret_reason then says why in a sentence (static string, may be NULL). */
 int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char **ret_reason);
 Plan *plan_free(Plan *p);
 /* A container's own lines of /etc/hosts (localhost, |hostname| on 127.0.1.1, then AddHost='s |add_hosts|),

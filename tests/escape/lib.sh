@@ -31,7 +31,8 @@
 #   container_pids         the host PIDs of the processes below $BG (a background container)
 #   host_ns_of PID TYPE    readlink /proc/PID/ns/TYPE
 #
-# CTR_ESCAPE_PRIVILEGED=1 adds AddCapability=ALL and SeccompProfile=unconfined to every .ctr that conf writes:
+# CTR_ESCAPE_PRIVILEGED=1 adds AddCapability=ALL, SeccompProfile=unconfined and AppArmorProfile=unconfined (where
+# AppArmor is enabled: ctr-default would still deny mounts) to every .ctr that conf writes:
 # the attacks then succeed, and every case that runs through conf must fail. That is how a case is shown to
 # detect the escape it guards against (the ctrctl run cases have no .ctr and stay confined).
 # conf_userns's containers are privileged already: CTR_ESCAPE_PRIVILEGED=1 gives them PrivateUsers=no instead,
@@ -83,7 +84,8 @@ conf() {
         {
                 echo "[Container]"
                 printf '%s\n' "$@"
-                [ "${CTR_ESCAPE_PRIVILEGED:-0}" = 0 ] || printf '%s\n' "AddCapability=ALL" "SeccompProfile=unconfined"
+                [ "${CTR_ESCAPE_PRIVILEGED:-0}" = 0 ] ||
+                        printf '%s\n' "AddCapability=ALL" "SeccompProfile=unconfined" "AppArmorProfile=unconfined"
         } > "$CONF/$name.ctr"
 }
 

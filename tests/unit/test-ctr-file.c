@@ -723,6 +723,33 @@ TEST(seccomp_profile) {
         ASSERT_OK(check_bad("SeccompProfile=relaxed", DIAGNOSTIC_ERROR, NULL));
 }
 
+TEST(apparmor_profile) {
+        _cleanup_container_free_ Container *c = NULL, *c2 = NULL, *c3 = NULL;
+        _cleanup_free_ char *long_name = malloc(300);
+
+        ASSERT_OK(load_text(HEADER, NULL, &c));
+        ASSERT_NULL(c->apparmor_profile);
+        ASSERT_OK(load_text(HEADER "AppArmorProfile=unconfined\n", NULL, &c2));
+        ASSERT_STREQ(c2->apparmor_profile, "unconfined");
+        /* the last one wins; empty resets to the default */
+        ASSERT_OK(load_text(HEADER "AppArmorProfile=ctr-default\nAppArmorProfile=my/web//hat\n", NULL, &c3));
+        ASSERT_STREQ(c3->apparmor_profile, "my/web//hat");
+        c3 = container_free(c3);
+        ASSERT_OK(load_text(HEADER "AppArmorProfile=mine\nAppArmorProfile=\n", NULL, &c3));
+        ASSERT_NULL(c3->apparmor_profile);
+
+        /* isolation: a bad value rejects the file */
+        ASSERT_OK(check_bad("AppArmorProfile=two words", DIAGNOSTIC_ERROR,
+                            "web.ctr:3: Invalid AppArmorProfile= 'two words', expected unconfined or a profile's "
+                            "name (printable, without blanks)."));
+        ASSERT_OK(check_bad("AppArmorProfile=tab\there", DIAGNOSTIC_ERROR, NULL));
+        ASSERT_NOT_NULL(long_name);
+        memset(long_name, 'a', 299);
+        long_name[299] = '\0';
+        _cleanup_free_ char *line = strprintf("AppArmorProfile=%s", long_name);
+        ASSERT_OK(check_bad(line, DIAGNOSTIC_ERROR, "web.ctr:3: AppArmorProfile= is longer than 255 characters."));
+}
+
 TEST(private_users) {
         _cleanup_container_free_ Container *c = NULL, *c2 = NULL, *c3 = NULL, *c4 = NULL;
 

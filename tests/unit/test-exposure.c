@@ -48,6 +48,8 @@ TEST(each_setting_moves_the_score) {
                 { "NoNewPrivileges=no\n",              "no-new-privileges",  "NoNewPrivileges=no",             10 },
                 { "SeccompProfile=unconfined\n",       "seccomp-unconfined", "SeccompProfile=unconfined",      30 },
                 { "SeccompProfile=/etc/p.json\n",      "seccomp-custom",     "SeccompProfile=/etc/p.json",      5 },
+                { "AppArmorProfile=unconfined\n",      "apparmor-unconfined", "AppArmorProfile=unconfined",    10 },
+                { "AppArmorProfile=web\n",             "apparmor-custom",    "AppArmorProfile=web",             2 },
                 { "AddCapability=CAP_SYS_ADMIN\n",     "capability",         "AddCapability=CAP_SYS_ADMIN",    40 },
                 { "AddCapability=CAP_NET_RAW\n",       "capability",         "AddCapability=CAP_NET_RAW",       5 },
                 { "AddCapability=CAP_SYS_PTRACE\n",    "capability",         "AddCapability=CAP_SYS_PTRACE",   25 },
@@ -105,6 +107,7 @@ TEST(harmless_settings_change_nothing) {
                 "Network=none\n",
                 "Tmpfs=/scratch\n",
                 "PrivateUsers=pick\n",
+                "AppArmorProfile=ctr-default\n",
         };
 
         for (size_t i = 0; i < ELEMENTSOF(lines); i++) {

@@ -778,6 +778,50 @@ TEST(format_and_dump) {
         ASSERT_TRUE(strstr(dump, "\npivot-root /run/ctr/.staging/root\n") != NULL);
 }
 
+/* AppArmorProfile=: in the plan (and --print-plan) as this machine will apply it */
+TEST(apparmor) {
+        PlanOptions on = opts;
+        const char *reason = NULL;
+        on.apparmor = true;
+
+        static const struct {
+                const char *line;
+                bool enabled;
+                const char *profile, *dump;
+        } cases[] = {
+                { "",                                 false, NULL,          "# apparmor: none (AppArmor is not enabled on this machine)\n" },
+                { "",                                 true,  "ctr-default", "# apparmor: ctr-default\n" },
+                { "AppArmorProfile=unconfined\n",     false, NULL,          "# apparmor: none (AppArmorProfile=unconfined)\n" },
+                { "AppArmorProfile=unconfined\n",     true,  NULL,          "# apparmor: none (AppArmorProfile=unconfined)\n" },
+                { "AppArmorProfile=web\n",            true,  "web",         "# apparmor: web\n" },
+                { "AppArmorProfile=ctr-default\n",    true,  "ctr-default", "# apparmor: ctr-default\n" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_plan_free_ Plan *p = NULL;
+                _cleanup_free_ char *text = strprintf("[Container]\nRootDirectory=/r\n%s", cases[i].line);
+                _cleanup_free_ char *dump = NULL;
+                size_t len = 0;
+                FILE *f;
+
+                ASSERT_NOT_NULL(text);
+                ASSERT_EQ(plan_text_with("a", text, cases[i].enabled ? &on : &opts, &p, NULL), 0);
+                ASSERT_STREQ(strna(p->apparmor_profile), strna(cases[i].profile));
+                f = open_memstream(&dump, &len);
+                ASSERT_NOT_NULL(f);
+                ASSERT_EQ(plan_dump(p, f), 0);
+                fclose(f);
+                if (!strstr(dump, cases[i].dump))
+                        TEST_FAIL("'%s' (AppArmor %s): no '%s' in\n%s", cases[i].line, cases[i].enabled ? "on" : "off",
+                                  cases[i].dump, dump);
+        }
+
+        /* a profile named where AppArmor is off: isolation asked for that cannot be given, refused */
+        _cleanup_plan_free_ Plan *p = NULL;
+        ASSERT_EQ(plan_text("a", "[Container]\nRootDirectory=/r\nAppArmorProfile=ctr-default\n", &p, &reason), -EPERM);
+        ASSERT_NULL(p);
+        ASSERT_STREQ(reason, "AppArmorProfile= names a profile, but AppArmor is not enabled on this machine");
+}
+
 TEST(op_names) {
         for (int t = 0; t < _PLAN_OP_MAX; t++)
                 ASSERT_NOT_NULL(plan_op_type_to_string((PlanOpType) t));

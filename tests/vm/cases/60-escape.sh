@@ -151,8 +151,8 @@ test_shell_attacks() {
         fi
 }
 
-# The control: the same canaries must see a container that is given every capability and no filter. Should
-# this fail, the cases above assert on something an escape would not change.
+# The control: the same canaries must see a container that is given every capability, no filter and no
+# AppArmor profile. Should this fail, the cases above assert on something an escape would not change.
 test_control_privileged() {
         esc_need
         local mod tok loaded=no key=no
@@ -164,7 +164,7 @@ test_control_privileged() {
                 "$mod" "$tok" >$ESC/control
         chmod 755 $ESC/control
         write_ctr ctrescpriv "Volume=$ESC:/x:ro" "Volume=$ESC_OUT:/x-out" "AddCapability=ALL" \
-                "SeccompProfile=unconfined" "Exec=/x/control"
+                "SeccompProfile=unconfined" "AppArmorProfile=unconfined" "Exec=/x/control"
         systemctl daemon-reload
         timeout 90 systemctl start ctr@ctrescpriv.service || true
         wait_for 30 grep -q control-done $ESC_OUT/control
