@@ -219,8 +219,9 @@ static int descriptor_parse(json_object *o, const char *what, OciDescriptor *ret
                 goto finish;
         }
         strcpy(d.digest, digest);
+        /* an int64 (OCI's type): json-c saturates a larger number at UINT64_MAX, a size no one could mean */
         if (!json_object_object_get_ex(o, "size", &v) || !json_object_is_type(v, json_type_int) ||
-            json_object_get_int64(v) < 0) {
+            json_object_get_int64(v) < 0 || json_object_get_uint64(v) > INT64_MAX) {
                 fail(ret_error, r, "The %s %s has no valid size.", what, d.digest);
                 goto finish;
         }

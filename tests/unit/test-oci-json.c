@@ -79,6 +79,14 @@ TEST(manifest_refusals) {
                 "\"digest\":\"" D1 "\",\"size\":-1},\"layers\":[]}",
                 "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
                 "\"digest\":\"" D1 "\"},\"layers\":[]}",
+                /* a size beyond int64 (OCI's type): json-c saturates it, and it could not be written back (found by
+                 * fuzz-oci-json's round trip), the largest uint64 and one far beyond it */
+                "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+                "\"digest\":\"" D1 "\",\"size\":18446744073709551615},\"layers\":[]}",
+                "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+                "\"digest\":\"" D1 "\",\"size\":1},\"layers\":[{\"mediaType\":"
+                "\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"" D2 "\",\"size\":"
+                "5888888888888888888888888888888888888888888888888888888888888888888888888888888888888888888888888}]}",
                 /* no layers array, trailing data, a NUL, truncated */
                 "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
                 "\"digest\":\"" D1 "\",\"size\":1}}",
