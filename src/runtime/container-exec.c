@@ -355,6 +355,7 @@ static struct {
         SeccompProgram program;
         bool apparmor_valid;
         char *apparmor;         /* the AppArmor profile to enter, NULL for none */
+        SeccompProgram mount_api;       /* seccomp-mount-api.h, when wanted: insns set */
 } prepared;
 
 void container_exec_prepared_done(void) {
@@ -363,6 +364,7 @@ void container_exec_prepared_done(void) {
         prepared.valid = false;
         prepared.apparmor = mfree(prepared.apparmor);
         prepared.apparmor_valid = false;
+        seccomp_program_done(&prepared.mount_api);
 }
 
 /* The AppArmor profile a process of |c| enters, NULL for none (apparmor_profile_wanted()): an explicit one
@@ -413,12 +415,19 @@ int container_exec_prepare(const Container *c, const char *cache_dir, ExecError 
                 return r;
         prepared.apparmor_valid = true;
 
-        if (seccomp_profile_is_unconfined(c->seccomp_profile))
-                return 0;
-
         r = container_bounding_set(c, &bounding, err);
         if (r < 0)
                 return r;
+
+        /* whatever SeccompProfile= says: it keeps ctr-default's promise where AppArmor cannot */
+        if (seccomp_mount_api_wanted(prepared.apparmor, bounding)) {
+                r = seccomp_mount_api_program(&prepared.mount_api);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to build the filter of the new mount API");
+        }
+
+        if (seccomp_profile_is_unconfined(c->seccomp_profile))
+                return 0;
 
         if (!profile_is_default(c->seccomp_profile)) {
                 /* a custom profile, read on the host; not cached, the file may change */
@@ -479,6 +488,23 @@ static int load_seccomp(const Container *c, uint64_t bounding, bool set_no_new_p
                                       c->seccomp_profile);
         if (r < 0)
                 return exec_error_set(err, r, "Failed to load seccomp filter");
+        return 0;
+}
+
+static int load_mount_api(ExecError *err) {
+        _cleanup_(seccomp_program_done) SeccompProgram built = {};
+        const SeccompProgram *p = &prepared.mount_api;
+        int r;
+
+        if (!p->insns) {
+                r = seccomp_mount_api_program(&built);
+                if (r < 0)
+                        return exec_error_set(err, r, "Failed to build the filter of the new mount API");
+                p = &built;
+        }
+        r = seccomp_program_load(p, false);
+        if (r < 0)
+                return exec_error_set(err, r, "Failed to load the filter of the new mount API");
         return 0;
 }
 
@@ -549,7 +575,13 @@ int container_exec_apply(const Container *c, const ExecCredentials *cred, int pd
                 return exec_error_set(err, r, "Failed to drop capability bounding set");
 
         /* 3. Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it now. It denies nothing the
-         * remaining steps use. */
+         * remaining steps use. First the one that stands in for AppArmor's mediation of the new mount API
+         * (seccomp-mount-api.h), whatever the container's seccomp profile. */
+        if (seccomp_mount_api_wanted(apparmor, bounding)) {
+                r = load_mount_api(err);
+                if (r < 0)
+                        return r;
+        }
         if (filter && !c->no_new_privileges) {
                 r = load_seccomp(c, bounding, false, err);
                 if (r < 0)

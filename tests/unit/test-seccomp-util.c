@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "apparmor.h"
 #include "caps-util.h"
 #include "fileio.h"
 #include "seccomp-util.h"
@@ -292,6 +293,37 @@ static int child_gated(uint64_t caps) {
         CHILD_CHECK(FAILS_WITH(syscall(NR_LISTMOUNT, NULL, NULL, 0, 0), ENOSYS));
         CHILD_CHECK(FAILS_WITH(socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0), EAFNOSUPPORT));
         failed += check_tty_injection();
+        return failed;
+}
+
+/* The new mount API under ctr-default (seccomp-mount-api.h): the default filter lets a container with
+ * CAP_SYS_ADMIN reach it (the control, |caps| 0), the filter stacked on it (|caps| 1) makes every call of it
+ * ENOSYS, and leaves mount(2)'s family to the kernel (and AppArmor). */
+static int child_mount_api(uint64_t with_filter) {
+        int failed = 0;
+
+        CHILD_CHECK(seccomp_apply_profile(NULL, CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN), true) == 0);
+        if (!with_filter) {
+                int fd = syscall(SYS_fsopen, "tmpfs", 0);
+
+                CHILD_CHECK(fd >= 0 || under_valgrind());
+                if (fd >= 0)
+                        close(fd);
+                return failed;
+        }
+        CHILD_CHECK(seccomp_program_load(&program, false) == 0);
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_fsopen, "tmpfs", 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_fsconfig, -1, 0, NULL, NULL, 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_fsmount, -1, 0, 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_fspick, AT_FDCWD, "/", 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_open_tree, AT_FDCWD, "/", 1 /* OPEN_TREE_CLONE */), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_move_mount, -1, "", AT_FDCWD, "/", 0), ENOSYS));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_mount_setattr, AT_FDCWD, "/", 0, NULL, 0), ENOSYS));
+        /* the rest goes on as the default filter says */
+        CHILD_CHECK(syscall(SYS_getpid) == getpid());
+        CHILD_CHECK(fork_works());
+        CHILD_CHECK(FAILS_WITH(umount2("/nonexistent-ctr-test", 0), ENOENT));
+        CHILD_CHECK(FAILS_WITH(syscall(SYS_keyctl, 0x7fff, 0, 0, 0, 0), EPERM));
         return failed;
 }
 
@@ -649,6 +681,26 @@ TEST(capability_gated) {
                 TEST_SKIP("needs root");
         ASSERT_EQ(run_in_child(child_gated, CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN) |
                                                     CAP_MASK(CAP_SYS_PTRACE)), 0);
+}
+
+TEST(mount_api_wanted) {
+        uint64_t admin = CAPABILITY_SET_DOCKER_DEFAULT | CAP_MASK(CAP_SYS_ADMIN);
+
+        ASSERT_TRUE(seccomp_mount_api_wanted(APPARMOR_DEFAULT_PROFILE, admin));
+        /* without CAP_SYS_ADMIN the default filter refuses the calls already */
+        ASSERT_FALSE(seccomp_mount_api_wanted(APPARMOR_DEFAULT_PROFILE, CAPABILITY_SET_DOCKER_DEFAULT));
+        /* no profile, or one of the operator's: its own business */
+        ASSERT_FALSE(seccomp_mount_api_wanted(NULL, admin));
+        ASSERT_FALSE(seccomp_mount_api_wanted("my-profile", admin));
+}
+
+TEST(mount_api_filter) {
+        if (geteuid() != 0)
+                TEST_SKIP("needs root");
+        ASSERT_EQ(run_in_child(child_mount_api, 0), 0);
+        ASSERT_EQ(seccomp_mount_api_program(&program), 0);
+        ASSERT_EQ(run_in_child(child_mount_api, 1), 0);
+        seccomp_program_done(&program);
 }
 
 TEST(without_no_new_privs) {

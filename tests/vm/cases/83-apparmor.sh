@@ -29,11 +29,24 @@ aa_loaded() {
 aa_pids_under() {
         local pid n=0 label
         while read -r pid; do
-                label=$(<"/proc/$pid/attr/apparmor/current")
-                assert_eq "$label" "$2" "AppArmor label of pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline"))"
+                # a process that ended meanwhile (a health check's) is not counted
+                label=$(cat "/proc/$pid/attr/apparmor/current" 2>/dev/null) || continue
+                assert_eq "$label" "$2" "AppArmor label of pid $pid ($(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline"))"
                 n=$((n + 1))
         done < <(cat "$(unit_cgroup "ctr-$1.scope")/cgroup.procs")
         [[ $n -gt 0 ]] || fail "no process in ctr-$1.scope"
+}
+
+# aa_workload_filters NAME: how many seccomp filters the workload's "sleep infinity" in ctr-NAME.scope runs under
+aa_workload_filters() {
+        local pid
+        while read -r pid; do
+                if [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == "sleep infinity " ]]; then
+                        awk '/^Seccomp_filters:/ { print $2 }' "/proc/$pid/status"
+                        return
+                fi
+        done < <(cat "$(unit_cgroup "ctr-$1.scope")/cgroup.procs")
+        fail "no 'sleep infinity' in ctr-$1.scope"
 }
 
 # ctr-launch loads ctr-default on the first start that needs it (the boot's apparmor.service ran before the
@@ -83,24 +96,24 @@ test_mounts_denied_even_with_sys_admin() {
         # (an explicit deny rule is not audited: that the denial is AppArmor's, the unconfined control below
         # shows, the same container but for its profile)
 
-        # The new mount API (fsopen, fsmount, move_mount): the profile covers it only where the kernel's AppArmor
-        # mediates move_mount; Linux 6.1's may not, which ctr.ctr(5) says. Asserted where the kernel says it
-        # mediates it, reported where it does not.
-        if command -v ctr-escape-attack >/dev/null; then
-                cp "$(command -v ctr-escape-attack)" "$AA_DIR/attack"
-                ctrctl exec aadef -- /h/attack fsopen tmpfs /mnt >"$AA_DIR/newapi" 2>&1 || true
-                mounts=$(ctrctl exec aadef -- cat /proc/self/mountinfo)
-                echo "AppArmor mount features: $(cat /sys/kernel/security/apparmor/features/mount/mask 2>&1)"
-                echo "fsopen+fsmount+move_mount under ctr-default: $(tr '\n' ';' <"$AA_DIR/newapi")"
-                if grep -qw move_mount /sys/kernel/security/apparmor/features/mount/mask 2>/dev/null; then
-                        assert_not_contains "$mounts" " /mnt " "the mounts after fsopen+fsmount+move_mount"
-                elif [[ $mounts == *" /mnt "* ]]; then
-                        echo "note: this kernel's AppArmor does not mediate the new mount API (known gap)"
-                fi
-        fi
+        # The new mount API (fsopen, fsconfig, fsmount, move_mount, open_tree, fspick, mount_setattr): the
+        # kernel's AppArmor may not mediate it (Linux 6.1's mount features are "mount umount pivot_root"), so
+        # a process entering ctr-default with CAP_SYS_ADMIN gets a seccomp filter that makes it ENOSYS
+        # (src/runtime/seccomp-mount-api.h): refused on every kernel, and mount(8) falls back to mount(2),
+        # which the profile denies. The unconfined control below mounts through the same calls.
+        command -v ctr-escape-attack >/dev/null || fail "no ctr-escape-attack in the guest (tests/vm/vm)"
+        cp "$(command -v ctr-escape-attack)" "$AA_DIR/attack"
+        local newapi
+        newapi=$(ctrctl exec aadef -- /h/attack fsopen tmpfs /mnt 2>&1) || true
+        echo "AppArmor mount features: $(cat /sys/kernel/security/apparmor/features/mount/mask 2>&1)"
+        echo "fsopen+fsmount+move_mount under ctr-default: $(tr '\n' ';' <<<"$newapi")"
+        assert_contains "$newapi" "fsopen tmpfs: refused ENOSYS" "fsopen under ctr-default with CAP_SYS_ADMIN"
+        mounts=$(ctrctl exec aadef -- cat /proc/self/mountinfo)
+        assert_not_contains "$mounts" " /mnt " "the mounts after fsopen+fsmount+move_mount"
 
         # the control: the same container unconfined mounts, remounts and writes
-        write_ctr aaunc "AppArmorProfile=unconfined" "AddCapability=CAP_SYS_ADMIN" "Exec=/bin/sh -c \"$AA_IDLE\""
+        write_ctr aaunc "AppArmorProfile=unconfined" "AddCapability=CAP_SYS_ADMIN" "Volume=$AA_DIR:/h" \
+                "Exec=/bin/sh -c \"$AA_IDLE\""
         systemctl daemon-reload
         start_ctr aaunc
         aa_pids_under aaunc unconfined
@@ -109,6 +122,14 @@ test_mounts_denied_even_with_sys_admin() {
         ctrctl exec aaunc -- sh -c 'mount -o remount,rw,bind /proc/sys && echo ctrtest-x >/proc/sys/kernel/hostname' ||
                 fail "the unconfined control could not write /proc/sys"
         assert_eq "$(ctrctl exec aaunc -- hostname)" ctrtest-x "the unconfined control's hostname"
+        # and through the new mount API: what ctr-default's seccomp stand-in refuses above
+        newapi=$(ctrctl exec aaunc -- /h/attack fsopen tmpfs /mnt2 2>&1) || true
+        assert_contains "$newapi" "fsopen move_mount: ok" "the unconfined control's fsopen+fsmount+move_mount"
+        assert_contains "$(ctrctl exec aaunc -- cat /proc/self/mountinfo)" " /mnt2 " "the unconfined control's mounts"
+        # the workload itself runs under the stand-in too: one filter more than the unconfined control's
+        # (the default filter both have)
+        assert_eq "$(aa_workload_filters aadef)" "$(($(aa_workload_filters aaunc) + 1))" \
+                "seccomp filters of aadef's workload (ctr-default, CAP_SYS_ADMIN) against aaunc's"
         systemctl stop ctr@aaunc.service ctr@aadef.service
 }
 
