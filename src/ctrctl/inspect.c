@@ -158,6 +158,7 @@ static void print_container(JsonWriter *w, const Container *c) {
                 json_null(w);
         json_field_strv(w, "environment", c->environment);
         json_field_strv(w, "environment_files", c->environment_files);
+        json_field_bool(w, "environment_host", c->environment_host);
         json_field_string(w, "working_directory", c->working_directory);
         json_field_string(w, "user", c->user);
         json_field_string(w, "group", c->group);
@@ -198,6 +199,19 @@ static void print_container(JsonWriter *w, const Container *c) {
                 json_field_bool(w, "nosuid", t->nosuid);
                 json_field_bool(w, "nodev", t->nodev);
                 json_field_bool(w, "noexec", t->noexec);
+                json_end_object(w);
+        }
+        json_end_array(w);
+
+        /* AddDevice=: the host path as written (the launcher follows its symlinks at start) */
+        json_key(w, "devices");
+        json_begin_array(w);
+        for (size_t i = 0; i < c->n_devices; i++) {
+                json_begin_object(w);
+                json_field_string(w, "source", c->devices[i].source);
+                json_field_string(w, "target", c->devices[i].target);
+                json_field_string(w, "access", c->devices[i].access);
+                json_field_bool(w, "optional", c->devices[i].optional);
                 json_end_object(w);
         }
         json_end_array(w);

@@ -20,6 +20,7 @@
 #include "chdir-util.h"
 #include "child.h"
 #include "container-exec.h"
+#include "env-host.h"
 #include "env-util.h"
 #include "init.h"
 #include "mount-setup.h"
@@ -131,8 +132,16 @@ _Noreturn void launch_child_main(const Container *c, const Plan *p, const Joined
         if (mount_setup_secrets(p, root_fd, secret_fds, cred.uid, cred.gid, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
         term = isatty(STDIN_FILENO) ? getenv("TERM") : NULL;
-        if (container_build_environment(c, &cred, term, p->image_environment, service_child_environment(c), &env,
-                                        &err) < 0)
+        /* EnvironmentHost=yes: the launcher's own variables (env-host.h) under the image's, as podman layers
+         * them; EnvironmentFile= and Environment= override both */
+        _cleanup_strv_free_ char **below = NULL;
+        if (c->environment_host &&
+            (env_host_filter(environ, &below) < 0 || strv_extend_strv(&below, p->image_environment) < 0)) {
+                launch_error(&err, ENOMEM, "Out of memory passing the launcher's environment (EnvironmentHost=)");
+                child_fail(sync_fd, &err, EXIT_SETUP);
+        }
+        if (container_build_environment(c, &cred, term, c->environment_host ? below : p->image_environment,
+                                        service_child_environment(c), &env, &err) < 0)
                 child_fail(sync_fd, &err, EXIT_SETUP);
 
         if (mount_setup_pivot(p, root_fd, &err) < 0)

@@ -18,6 +18,7 @@
 
 #include "child.h"
 #include "ctr-file.h"
+#include "devices.h"
 #include "diagnostics.h"
 #include "fileio.h"
 #include "image-launch.h"
@@ -253,6 +254,9 @@ static int run(int argc, char *argv[]) {
          * plan, which shows what the file asks for */
         if (launch_credentials_list(&credentials) < 0 ||
             (!arg_print_plan && launch_secrets_check(c, credentials) < 0))
+                return EXIT_SETUP;
+        /* AddDevice=: what each host path leads to now is a device, or the start fails naming the line */
+        if (!arg_print_plan && launch_devices_check(c) < 0)
                 return EXIT_SETUP;
         o.credentials = credentials;
         r = plan_build(c, &o, &p, &reason);

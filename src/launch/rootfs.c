@@ -54,6 +54,19 @@ int rootfs_open_bind_source(const PlanOp *op, int *ret_tree, ExecError *err) {
                                             op->source, op->target);
                 return launch_error(err, errno, "Failed to open bind mount source '%s'", op->source);
         }
+        /* AddDevice=: whatever the path led to (the launcher checked it before, the check here is on what is
+         * bound), nothing but a device node; a directory or file of the host would be a Volume= by stealth */
+        if (op->device) {
+                struct stat st;
+
+                int e = fstat(tree, &st) < 0 ? errno : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? 0 : ENODEV;
+
+                if (e != 0) {
+                        safe_close(tree);
+                        return launch_error(err, e, "AddDevice= source '%s' is not a character or block device",
+                                            op->source);
+                }
+        }
         *ret_tree = tree;
         return 0;
 }

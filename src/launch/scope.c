@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bus-util.h"
+#include "devices.h"
 #include "fd-util.h"
 #include "log.h"
 #include "proc-util.h"
@@ -30,8 +31,9 @@
 /* Start attempts: the first may find a stale scope (stopped, then retried) or a systemd without PIDFDs=. */
 #define SCOPE_START_ATTEMPTS 3
 
-/* The device nodes every container gets (the launcher creates exactly these in its /dev). DevicePolicy=closed
- * allows the standard pseudo devices already; listing them keeps the set explicit and adds the terminal ones. */
+/* The device nodes every container gets (the launcher creates exactly these in its /dev), and AddDevice='s
+ * after them. DevicePolicy=closed allows the standard pseudo devices already; listing them keeps the set
+ * explicit and adds the terminal ones. */
 static const struct {
         const char *path;
         const char *access;
@@ -206,6 +208,14 @@ static int append_properties(sd_bus_message *m, const Container *c, pid_t pid, i
         r = open_array_property(m, "DeviceAllow", "(ss)");
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(scope_devices); i++)
                 r = sd_bus_message_append(m, "(ss)", scope_devices[i].path, scope_devices[i].access);
+        /* AddDevice=: by number, the device the launcher checked (devices.h) */
+        for (size_t i = 0; r >= 0 && i < c->n_devices; i++) {
+                _cleanup_free_ char *node = NULL;
+
+                r = launch_device_allow_node(c->devices + i, &node);
+                if (r >= 0 && node)
+                        r = sd_bus_message_append(m, "(ss)", node, c->devices[i].access);
+        }
         if (r >= 0)
                 r = close_property(m, 3);
         if (r < 0)

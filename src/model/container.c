@@ -144,6 +144,7 @@ Container *container_free(Container *c) {
         volume_free_many(c->volumes, c->n_volumes);
         tmpfs_free_many(c->tmpfs, c->n_tmpfs);
         secret_free_many(c->secrets, c->n_secrets);
+        device_free_many(c->devices, c->n_devices);
         free(c->network_container);
         port_mapping_free_many(c->ports, c->n_ports);
         free(c->ip_address_allow);
@@ -215,6 +216,15 @@ void secret_free_many(Secret *s, size_t n) {
                 free(s[i].file);
         }
         free(s);
+}
+
+void device_free_many(Device *d, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(d[i].source);
+                free(d[i].target);
+                free(d[i].file);
+        }
+        free(d);
 }
 
 void port_mapping_free_many(PortMapping *p, size_t n) {

@@ -121,6 +121,18 @@ typedef struct Secret {
         unsigned line;
 } Secret;
 
+/* AddDevice=[-]HOSTPATH[:CONTAINERPATH][:PERMISSIONS]: a device node of the host in the container's /dev, and
+ * the scope's DeviceAllow= for it. The host path is resolved (symlinks followed) and checked at start, by the
+ * launcher (src/launch/devices.c): it must be a character or block device. */
+typedef struct Device {
+        char *source;           /* absolute, normalised host path, as written (a symlink is followed at start) */
+        char *target;           /* absolute, normalised, below /dev (not /dev/pts, /dev/shm, /dev/mqueue) */
+        char access[4];         /* PERMISSIONS in the order "rwm", default "rwm": systemd's DeviceAllow= access */
+        bool optional;          /* a leading '-': a host node that does not exist is skipped */
+        char *file;             /* where it was set: the launcher names it when the node is refused */
+        unsigned line;
+} Device;
+
 /* One "Key=Value" of a pass-through section ([Unit], [Service], [Install]), in file order after drop-ins,
  * with specifiers NOT expanded (systemd expands them itself in the unit). An empty value is kept: it
  * resets a list in systemd as well. */
@@ -164,6 +176,8 @@ typedef struct Container {
         bool entrypoint_set;    /* set, even to nothing (Entrypoint= empty, as docker run --entrypoint '') */
         char **environment;     /* Environment=, "KEY=VALUE" entries, later ones override earlier */
         char **environment_files; /* EnvironmentFile=, absolute, a leading '-' means "ignore if missing" */
+        bool environment_host;  /* EnvironmentHost=: the launcher's own environment under the image's and
+                                 * these (env-host.h says which variables), default no */
         char *working_directory; /* WorkingDirectory=, absolute; NULL = the user's home or "/" */
         char *user;             /* User=, name or number, resolved in the container's /etc/passwd; NULL = root */
         char *group;            /* Group=, likewise in /etc/group; NULL = the user's primary group */
@@ -178,6 +192,8 @@ typedef struct Container {
         size_t n_tmpfs;
         Secret *secrets;        /* Secret=, in file order; none: every credential the service was given */
         size_t n_secrets;
+        Device *devices;        /* AddDevice=, in file order; a later one on the same target replaces it */
+        size_t n_devices;
 
         /* network */
         NetworkMode network;    /* Network=, default none */
@@ -295,4 +311,5 @@ bool container_name_is_valid(const char *name);
 void volume_free_many(Volume *v, size_t n);
 void tmpfs_free_many(Tmpfs *t, size_t n);
 void secret_free_many(Secret *s, size_t n);
+void device_free_many(Device *d, size_t n);
 void port_mapping_free_many(PortMapping *p, size_t n);

@@ -29,6 +29,7 @@ typedef struct KeyDef {
 /* Sorted by name (bsearch). */
 static const KeyDef key_table[] = {
         { "AddCapability",       key_add_capability,        true,  false, true  },
+        { "AddDevice",           key_add_device,            true,  true,  true  },
         { "AddHost",             key_add_host,              false, true,  true  },
         { "AllowedCPUs",         key_allowed_cpus,          false, false, false },
         { "AppArmorProfile",     key_apparmor_profile,      true,  false, false },
@@ -42,6 +43,7 @@ static const KeyDef key_table[] = {
         { "Entrypoint",          key_entrypoint,            false, true,  false },
         { "Environment",         key_environment,           false, true,  true  },
         { "EnvironmentFile",     key_environment_file,      false, true,  true  },
+        { "EnvironmentHost",     key_environment_host,      false, false, false },
         { "Ephemeral",           key_ephemeral,             true,  false, false },
         { "Exec",                key_exec,                  false, true,  false },
         { "Group",               key_group,                 true,  true,  false },

@@ -160,6 +160,22 @@ static int check_volumes(const Container *c, Exposure *e) {
         return r;
 }
 
+/* AddDevice=: the host device itself, behind the scope's DeviceAllow= for it; what a device gives depends on the
+ * device (a disk's raw blocks, a GPU's memory), so one weight per device, more when it can be written */
+static int check_devices(const Container *c, Exposure *e) {
+        int r = 0;
+
+        for (size_t i = 0; i < c->n_devices && r >= 0; i++) {
+                const Device *d = &c->devices[i];
+                bool write = strchr(d->access, 'w');
+
+                r = add(e, "device", strprintf("AddDevice=%s:%s:%s", d->source, d->target, d->access),
+                        write ? 15 : 5, strprintf("the host device %s %s", d->source,
+                                                  write ? "readable and writable" : "readable"));
+        }
+        return r;
+}
+
 static int check_network(const Container *c, Exposure *e) {
         int r = 0;
 
@@ -219,6 +235,8 @@ int container_exposure(const Container *c, bool user_known, Exposure *ret) {
                 r = check_network(c, &e);
         if (r >= 0)
                 r = check_volumes(c, &e);
+        if (r >= 0)
+                r = check_devices(c, &e);
         if (r >= 0 && !c->read_only)
                 r = add(&e, "writable-root", strdup("ReadOnly=no"), 3,
                         strdup("the root file system is writable"));

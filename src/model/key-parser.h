@@ -54,6 +54,9 @@ int key_mask(KeyContext *k, const char *v);
 int key_volume(KeyContext *k, const char *v);
 int key_tmpfs(KeyContext *k, const char *v);
 
+/* keys-device.c: host devices in the container */
+int key_add_device(KeyContext *k, const char *v);
+
 /* keys-secret.c: the service's credentials in the container */
 int key_secret(KeyContext *k, const char *v);
 
@@ -62,6 +65,7 @@ int key_exec(KeyContext *k, const char *v);
 int key_entrypoint(KeyContext *k, const char *v);
 int key_environment(KeyContext *k, const char *v);
 int key_environment_file(KeyContext *k, const char *v);
+int key_environment_host(KeyContext *k, const char *v);
 int key_label(KeyContext *k, const char *v);
 int key_working_directory(KeyContext *k, const char *v);
 int key_user(KeyContext *k, const char *v);

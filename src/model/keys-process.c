@@ -166,6 +166,10 @@ int key_environment_file(KeyContext *k, const char *v) {
         return strv_consume(&c->environment_files, s);
 }
 
+int key_environment_host(KeyContext *k, const char *v) {
+        return key_parse_bool(k, v, &k->lc->c->environment_host, false);
+}
+
 int key_working_directory(KeyContext *k, const char *v) {
         return key_parse_abs_path(k, v, &k->lc->c->working_directory);
 }

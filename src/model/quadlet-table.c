@@ -23,8 +23,9 @@
 static const QuadletKey quadlet_keys[] = {
         { "AddCapability", C, Y_, true, "AddCapability", NULL,
           "the same names (with or without CAP_, any case) and ALL" },
-        { "AddDevice", C, N_, true, NULL, NULL,
-          "ctr gives a container no host devices (its /dev holds only the standard nodes)" },
+        { "AddDevice", C, P_, true, "AddDevice", NULL,
+          "the same HOST[:CONTAINER][:PERMISSIONS] and leading -; a CDI name or a container path outside /dev "
+          "is not translated" },
         { "AddHost", C|P, P_, false, "AddHost", quadlet_translate_add_host,
           "NAME:ADDRESS; host-gateway and several names joined by ';' are not translated" },
         { "Annotation", C, N_, false, NULL, NULL, "podman-internal: ctr has no OCI runtime to annotate for" },
@@ -49,8 +50,8 @@ static const QuadletKey quadlet_keys[] = {
         { "Environment", C, Y_, false, "Environment", NULL, "the same syntax (systemd's Environment=)" },
         { "EnvironmentFile", C, Y_, false, "EnvironmentFile", quadlet_translate_environment_file,
           "relative paths are made absolute against the unit file's directory" },
-        { "EnvironmentHost", C, N_, false, NULL, NULL,
-          "the host's environment is not passed; name the variables with Environment=" },
+        { "EnvironmentHost", C, Y_, false, "EnvironmentHost", NULL,
+          "the service's environment, without systemd's and ctr's own variables (ctr.ctr(5))" },
         { "Exec", C, Y_, false, "Exec", NULL,
           "the same meaning: with an image, the arguments after the entrypoint (the image's Cmd replaced)" },
         { "ExitPolicy", P, N_, false, NULL, NULL,

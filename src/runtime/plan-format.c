@@ -116,6 +116,8 @@ int plan_op_format(const PlanOp *op, char **ret) {
         format_attr(f, op->attr, op->recursive);
         if (op->optional)
                 fputs(" optional", f);
+        if (op->device)
+                fputs(" device", f);
         if (op->populate)
                 fputs(" populate", f);
         if (op->tmpfs_upper)

@@ -25,3 +25,6 @@ void plan_private_users(Plan *p, const UsernsRange *range);
 /* The service's credentials: Secret=, or every one passed (PlanOptions.credentials), on a ramfs at
  * /run/secrets. -EEXIST with *ret_reason when a Volume= or Tmpfs= is there already. */
 int plan_secrets(Plan *p, const Container *c, const PlanOptions *o, const char **ret_reason);
+
+/* AddDevice=: each host node bound on its path in the container's /dev, after /dev is built. */
+int plan_devices(Plan *p, const Container *c);

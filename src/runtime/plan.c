@@ -713,6 +713,8 @@ int plan_build(const Container *c, const PlanOptions *o, Plan **ret, const char 
         if (r < 0)
                 return r;
         r = plan_dev(p);
+        if (r >= 0)
+                r = plan_devices(p, c);
         if (r < 0)
                 return r;
 

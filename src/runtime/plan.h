@@ -65,6 +65,8 @@ typedef struct PlanOp {
         bool populate;          /* PLAN_BIND of an image's volume: a source that does not exist yet is made
                                  * and filled with what the root has at the target (owners, modes), as Docker
                                  * fills a new anonymous volume; the plan has no mkdir for it */
+        bool device;            /* PLAN_BIND of AddDevice=: the source, symlinks followed, must be a character
+                                 * or block device (checked on the opened mount, so nothing else is bound) */
         mode_t mode;            /* PLAN_MKDIR, PLAN_WRITE */
         /* PLAN_OVERLAY */
         char **lowerdirs;       /* top first, unescaped; NULL-terminated */

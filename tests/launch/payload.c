@@ -240,6 +240,15 @@ static int run(char **argv, int argc) {
                 result(what, r);
                 return a2 ? 3 : 2;
         }
+        if (strcmp(cmd, "open-rw") == 0 && a1) { /* open-rw PATH: opened for reading and writing, nothing more */
+                char what[4200];
+                int fd = open(a1, O_RDWR | O_NOCTTY | O_CLOEXEC);
+                snprintf(what, sizeof(what), "open-rw %s", a1);
+                result(what, fd);
+                if (fd >= 0)
+                        close(fd);
+                return 2;
+        }
         if (strcmp(cmd, "open") == 0 && a1) {
                 char what[4200], buf[64];
                 int fd = open(a1, O_RDONLY | O_CLOEXEC), r = fd;

@@ -63,6 +63,8 @@ TEST(each_setting_moves_the_score) {
                 { "Volume=/srv/data:/data:ro,suid\n",  "volume-suid",        "Volume=/srv/data:/data:suid",    10 },
                 { "Tmpfs=/scratch:dev\n",              "tmpfs-dev",          "Tmpfs=/scratch:dev",              5 },
                 { "Tmpfs=/scratch:suid\n",             "tmpfs-suid",         "Tmpfs=/scratch:suid",             5 },
+                { "AddDevice=/dev/net/tun\n",          "device",             "AddDevice=/dev/net/tun:/dev/net/tun:rwm", 15 },
+                { "AddDevice=-/dev/sda:/dev/disk:r\n", "device",             "AddDevice=/dev/sda:/dev/disk:r",  5 },
                 { "ReadOnly=no\n",                     "writable-root",      "ReadOnly=no",                     3 },
                 { "MemoryMax=\n",                      "no-memory-limit",    "MemoryMax= (unset)",              5 },
                 { "MemoryMax=infinity\n",              "no-memory-limit",    "MemoryMax= (unset)",              5 },

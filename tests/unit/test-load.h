@@ -29,3 +29,22 @@ static inline int test_load_ctr_text(const char *name, const char *text, Contain
         diagnostics_clear(&diag);
         return r;
 }
+
+/* The same, with *ret_message (may be NULL) the first diagnostic as "NAME.ctr:LINE: MESSAGE", or "(none)"
+ * (a static buffer). */
+static inline int test_load_ctr_text_message(const char *name, const char *text, Container **ret,
+                                             const char **ret_message) {
+        static char buf[1024];
+        Diagnostics d = {};
+        int r;
+
+        r = test_load_ctr_text_diag(name, text, &d, ret);
+        if (d.n > 0)
+                snprintf(buf, sizeof(buf), "%s.ctr:%u: %s", name, d.items[0].line, d.items[0].message);
+        else
+                strcpy(buf, "(none)");
+        if (ret_message)
+                *ret_message = buf;
+        diagnostics_clear(&d);
+        return r;
+}

@@ -15,19 +15,7 @@
 
 /* Loads |text| as web.ctr; *ret_message gets the first diagnostic as "web.ctr:LINE: MESSAGE" (static). */
 static int load(const char *text, Container **ret, const char **ret_message) {
-        static char buf[1024];
-        Diagnostics d = {};
-        int r;
-
-        r = test_load_ctr_text_diag("web", text, &d, ret);
-        if (d.n > 0)
-                snprintf(buf, sizeof(buf), "web.ctr:%u: %s", d.items[0].line, d.items[0].message);
-        else
-                strcpy(buf, "(none)");
-        if (ret_message)
-                *ret_message = buf;
-        diagnostics_clear(&d);
-        return r;
+        return test_load_ctr_text_message("web", text, ret, ret_message);
 }
 
 /* A bad Secret= rejects the file, with |message| when given. */
