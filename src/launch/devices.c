@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "apparmor.h"
 #include "devices.h"
 #include "log.h"
 #include "string-util.h"
@@ -17,7 +18,7 @@ static const char *file_type_name(mode_t m) {
                S_ISSOCK(m) ? "a socket" : "not a device";
 }
 
-int launch_devices_check(const Container *c) {
+int launch_devices_check(const Container *c, const char *apparmor) {
         int ret = 0;
 
         for (size_t i = 0; i < c->n_devices; i++) {
@@ -33,6 +34,18 @@ int launch_devices_check(const Container *c) {
                         }
                         ret = log_error_errno(errno, "%s:%u: AddDevice=%s: cannot use the host's '%s': %m", d->file,
                                               d->line, d->source, d->source);
+                        continue;
+                }
+                if ((S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
+                    streq_ptr(apparmor, APPARMOR_DEFAULT_PROFILE) && apparmor_default_denies_dev(d->target)) {
+                        const char *base = strrchr(d->target, '/') + 1;
+
+                        ret = log_error_errno(SYNTHETIC_ERRNO(EACCES), "%s:%u: AddDevice=%s: the AppArmor profile "
+                                              "ctr-default denies '%s' by name inside the container (the host's "
+                                              "disks, memory and kernel log), so the node would not open; give it "
+                                              "another container path, e.g. AddDevice=%s:/dev/ctr-%s, or choose "
+                                              "AppArmorProfile=.", d->file, d->line, d->source, d->target,
+                                              d->source, base);
                         continue;
                 }
                 if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))

@@ -13,8 +13,10 @@
 
 /* Every AddDevice= of |c| leads to a character or block device: otherwise logs "FILE:LINE: AddDevice=…" with
  * what the path is, and returns -ENODEV (-ENOENT when it does not exist, unless its leading '-' skips it:
- * logged at info level). */
-int launch_devices_check(const Container *c);
+ * logged at info level). Under |apparmor| (the profile the container enters, NULL for none) ctr-default, a
+ * container path the profile denies by name (apparmor_default_denies_dev(): /dev/sdb, /dev/loop0…) is
+ * refused too (-EACCES), with another path to use: the node would open with EACCES inside. */
+int launch_devices_check(const Container *c, const char *apparmor);
 
 /* systemd's DeviceAllow= node for |d|: "/dev/char/MAJOR:MINOR" or "/dev/block/MAJOR:MINOR" of what its path
  * leads to now, in *ret (free() it); *ret NULL when the node is missing or not a device (the start fails

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apparmor.h"
 #include "child.h"
 #include "ctr-file.h"
 #include "devices.h"
@@ -256,8 +257,15 @@ static int run(int argc, char *argv[]) {
             (!arg_print_plan && launch_secrets_check(c, credentials) < 0))
                 return EXIT_SETUP;
         /* AddDevice=: what each host path leads to now is a device, or the start fails naming the line */
-        if (!arg_print_plan && launch_devices_check(c) < 0)
-                return EXIT_SETUP;
+        if (!arg_print_plan) {
+                const char *apparmor = NULL;
+
+                /* the profile the container will enter (a refusal of AppArmorProfile= comes later, named) */
+                if (apparmor_profile_wanted(c->apparmor_profile, apparmor_enabled(), &apparmor) < 0)
+                        apparmor = NULL;
+                if (launch_devices_check(c, apparmor) < 0)
+                        return EXIT_SETUP;
+        }
         o.credentials = credentials;
         r = plan_build(c, &o, &p, &reason);
         if (r < 0) {

@@ -170,3 +170,43 @@ int apparmor_exec_profile(const char *profile) {
 int apparmor_change_profile(const char *profile) {
         return write_attr("current", "changeprofile", profile);
 }
+
+const ApparmorDeniedDev apparmor_default_denied_dev[] = {
+        { "/dev/mem",    APPARMOR_DEV_EXACT },
+        { "/dev/kmem",   APPARMOR_DEV_EXACT },
+        { "/dev/port",   APPARMOR_DEV_EXACT },
+        { "/dev/kmsg",   APPARMOR_DEV_EXACT },
+        { "/dev/sd",     APPARMOR_DEV_NAME },
+        { "/dev/hd",     APPARMOR_DEV_NAME },
+        { "/dev/vd",     APPARMOR_DEV_NAME },
+        { "/dev/xvd",    APPARMOR_DEV_NAME },
+        { "/dev/nvme",   APPARMOR_DEV_NAME },
+        { "/dev/mmcblk", APPARMOR_DEV_NAME },
+        { "/dev/dm-",    APPARMOR_DEV_NAME },
+        { "/dev/md",     APPARMOR_DEV_NAME },
+        { "/dev/loop",   APPARMOR_DEV_NAME },
+        { "/dev/nbd",    APPARMOR_DEV_NAME },
+        { "/dev/sr",     APPARMOR_DEV_NAME },
+        { "/dev/zram",   APPARMOR_DEV_NAME },
+        { "/dev/disk",   APPARMOR_DEV_TREE },
+        { "/dev/mapper", APPARMOR_DEV_TREE },
+        { "/dev/bus",    APPARMOR_DEV_TREE },
+        { "/dev/block",  APPARMOR_DEV_TREE },
+        { "/dev/char",   APPARMOR_DEV_TREE },
+};
+const size_t apparmor_default_denied_dev_n = ELEMENTSOF(apparmor_default_denied_dev);
+
+bool apparmor_default_denies_dev(const char *path) {
+        for (size_t i = 0; i < ELEMENTSOF(apparmor_default_denied_dev); i++) {
+                const ApparmorDeniedDev *d = apparmor_default_denied_dev + i;
+                const char *rest = startswith(path, d->path);
+
+                if (!rest)
+                        continue;
+                if (d->match == APPARMOR_DEV_EXACT ? *rest == '\0' :
+                    d->match == APPARMOR_DEV_NAME ? !strchr(rest, '/') :
+                    rest[0] == '/' && rest[1] != '\0')
+                        return true;
+        }
+        return false;
+}

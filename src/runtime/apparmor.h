@@ -8,6 +8,7 @@
  * logs. */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The profile ctr writes (apparmor.d/ctr-default) and applies when AppArmorProfile= is unset. */
 #define APPARMOR_DEFAULT_PROFILE "ctr-default"
@@ -40,3 +41,24 @@ int apparmor_exec_profile(const char *profile);
 /* For a process that does not execve() (the Init=yes init): enters |profile| at once ("changeprofile NAME"
  * to attr/apparmor/current), through the same checked procfs. */
 int apparmor_change_profile(const char *profile);
+
+/* The device names ctr-default (apparmor.d/ctr-default) denies inside a container, whatever the node: its
+ * "deny /dev/…" rules, which keep the host's memory, I/O ports, kernel log and disks closed should a Volume=
+ * or CAP_MKNOD bring such a node in. |match|: APPARMOR_DEV_EXACT the path itself, APPARMOR_DEV_NAME the
+ * prefix and any name after it in the same directory (the profile's "PREFIX*"), APPARMOR_DEV_TREE anything
+ * below the directory (its rules ending in a slash and two stars). test-apparmor checks the table against the profile's rules. */
+typedef enum ApparmorDevMatch {
+        APPARMOR_DEV_EXACT,
+        APPARMOR_DEV_NAME,
+        APPARMOR_DEV_TREE,
+} ApparmorDevMatch;
+typedef struct ApparmorDeniedDev {
+        const char *path;       /* for APPARMOR_DEV_TREE without the trailing slash */
+        ApparmorDevMatch match;
+} ApparmorDeniedDev;
+extern const ApparmorDeniedDev apparmor_default_denied_dev[];
+extern const size_t apparmor_default_denied_dev_n;
+
+/* Whether ctr-default denies the container path |path| (absolute, normalised) by one of those rules: where
+ * AddDevice= puts a node there, it would open with EACCES, so the launcher refuses it. Pure. */
+bool apparmor_default_denies_dev(const char *path);

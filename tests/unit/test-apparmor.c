@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* AppArmor without libapparmor (src/runtime/apparmor.c): the profile list, which profile a setting means on a
- * machine with and without AppArmor, and that the attr write cannot be redirected by a mount over /proc. */
+ * machine with and without AppArmor, that the attr write cannot be redirected by a mount over /proc, and
+ * that the device names ctr-default denies are the profile's own rules. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "apparmor.h"
+#include "fileio.h"
 #include "string-util.h"
 #include "test.h"
 
@@ -123,4 +125,71 @@ TEST(exec_write_refused) {
         else
                 ASSERT_TRUE(apparmor_exec_profile("ctr-default") < 0);
         ASSERT_ERROR(apparmor_exec_profile(""), EINVAL);
+}
+
+TEST(default_denies_dev) {
+        ASSERT_TRUE(apparmor_default_denies_dev("/dev/sdb"));
+        ASSERT_TRUE(apparmor_default_denies_dev("/dev/sd"));
+        ASSERT_TRUE(apparmor_default_denies_dev("/dev/nvme0n1"));
+        ASSERT_TRUE(apparmor_default_denies_dev("/dev/loop7"));
+        ASSERT_TRUE(apparmor_default_denies_dev("/dev/kmsg"));
+        ASSERT_TRUE(apparmor_default_denies_dev("/dev/disk/by-id/x"));
+        ASSERT_TRUE(apparmor_default_denies_dev("/dev/mapper/vg-lv"));
+        ASSERT_FALSE(apparmor_default_denies_dev("/dev/kmsg2"));
+        ASSERT_FALSE(apparmor_default_denies_dev("/dev/net/tun"));
+        ASSERT_FALSE(apparmor_default_denies_dev("/dev/disk0"));
+        ASSERT_FALSE(apparmor_default_denies_dev("/dev/ctr-sdb"));
+        ASSERT_FALSE(apparmor_default_denies_dev("/dev/fuse"));
+        ASSERT_FALSE(apparmor_default_denies_dev("/dev/sdb/x"));        /* a '*' stays in its directory */
+        ASSERT_FALSE(apparmor_default_denies_dev("/dev/disk"));
+}
+
+/* Each "deny /dev/{A,B…}SUFFIX" rule of apparmor.d/ctr-default (CTR_APPARMOR_PROFILE) is the table's, and the
+ * table has nothing else: SUFFIX "" an exact name, "*" a name prefix, "/ and two stars" a tree. */
+TEST(default_denied_dev_table_is_the_profile) {
+        const char *path = getenv("CTR_APPARMOR_PROFILE");
+        _cleanup_free_ char *text = NULL;
+        size_t n_rules = 0;
+
+        if (!path)
+                TEST_SKIP("CTR_APPARMOR_PROFILE is not set (meson sets it)");
+        ASSERT_EQ(read_text_file(path, 1 << 20, &text, NULL), 0);
+        for (const char *line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                const char *p = line + strspn(line, " \t"), *open, *close, *suffix_end;
+                ApparmorDevMatch match;
+
+                p = startswith(p, "deny /dev/{");
+                if (!p)
+                        continue;
+                open = p;
+                close = strchr(open, '}');
+                ASSERT_TRUE(close);
+                suffix_end = close + 1 + strcspn(close + 1, " \t");
+                if (suffix_end == close + 1)
+                        match = APPARMOR_DEV_EXACT;
+                else if (suffix_end - (close + 1) == 1 && close[1] == '*')
+                        match = APPARMOR_DEV_NAME;
+                else {
+                        ASSERT_TRUE(suffix_end - (close + 1) == 3 && strneq(close + 1, "/**", 3));
+                        match = APPARMOR_DEV_TREE;
+                }
+                for (const char *a = open; a < close;) {
+                        size_t len = strcspn(a, ",}");
+                        _cleanup_free_ char *want = strprintf("/dev/%.*s", (int) len, a);
+                        bool found = false;
+
+                        ASSERT_TRUE(want);
+                        for (size_t i = 0; i < apparmor_default_denied_dev_n; i++)
+                                if (streq(apparmor_default_denied_dev[i].path, want)) {
+                                        ASSERT_EQ((int) apparmor_default_denied_dev[i].match, (int) match);
+                                        found = true;
+                                }
+                        if (!found)
+                                fprintf(stderr, "profile rule %s is not in the table\n", want);
+                        ASSERT_TRUE(found);
+                        n_rules++;
+                        a += len + (a[len] == ',');
+                }
+        }
+        ASSERT_EQ(n_rules, apparmor_default_denied_dev_n);
 }

@@ -41,3 +41,28 @@ test_add_device_allowed_by_the_scope() {
         systemctl stop ctr@devices.service
         assert_props ctr@devices.service ActiveState=inactive Result=success
 }
+
+# A disk added at the name devtmpfs gives it: ctr-default denies that name inside (the host's disks by name),
+# so the node would open with EACCES; the start is refused instead, naming the line and another path. Under
+# AppArmorProfile=unconfined the same line starts and the disk reads.
+test_add_device_name_denied_by_ctr_default() {
+        need_launch_scope
+        [[ $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null) == Y ]] || fail "AppArmor is not enabled in the guest"
+        [[ -b /dev/nvme0n1 ]] || fail "no /dev/nvme0n1 to probe with"
+        local log
+        write_ctr devname 'AddDevice=/dev/nvme0n1:r' 'Exec=/bin/sh -c "head -c 1 /dev/nvme0n1 >/dev/null && echo disk-read-ok; trap \"exit 0\" TERM; sleep infinity & wait"'
+        systemctl daemon-reload
+        timeout 90 systemctl start ctr@devname.service && fail "AddDevice=/dev/nvme0n1 started under ctr-default"
+        log=$(journalctl -u ctr@devname.service -o cat --no-pager)
+        assert_contains "$log" "/etc/ctr/devname.ctr:3: AddDevice=/dev/nvme0n1: the AppArmor profile ctr-default denies '/dev/nvme0n1'" \
+                "the refusal names the line and the profile"
+        assert_contains "$log" "AddDevice=/dev/nvme0n1:/dev/ctr-nvme0n1" "the refusal names another path"
+        systemctl reset-failed ctr@devname.service 2>/dev/null || true
+
+        write_ctr devname 'AppArmorProfile=unconfined' 'AddDevice=/dev/nvme0n1:r' 'Exec=/bin/sh -c "head -c 1 /dev/nvme0n1 >/dev/null && echo disk-read-ok; trap \"exit 0\" TERM; sleep infinity & wait"'
+        systemctl daemon-reload
+        start_ctr devname
+        wait_for 30 bash -c 'journalctl -u ctr@devname.service -o cat --no-pager | grep -q disk-read-ok' ||
+                fail "the disk at its own name did not read under AppArmorProfile=unconfined"
+        systemctl stop ctr@devname.service
+}
