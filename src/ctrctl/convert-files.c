@@ -63,6 +63,7 @@ static int collect(const char *file, unsigned line, const char *section, const c
 
 static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
         _cleanup_free_ char *text = NULL;
+        Diagnostics quiet = {};
         size_t size;
         int r;
 
@@ -72,7 +73,10 @@ static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
                 return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, -r, path, 0, NULL, NULL, NULL,
                                        "Failed to read: %s", strerror(-r));
         }
-        r = conf_parse_buffer(path, text, size, CTR_LINE_MAX, collect, f, &c->diag);
+        /* a file beside the converted ones is read for what they take from it: its own faults are reported
+         * when it is converted itself */
+        r = conf_parse_buffer(path, text, size, CTR_LINE_MAX, collect, f, f->sibling ? &quiet : &c->diag);
+        diagnostics_clear(&quiet);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -194,6 +198,21 @@ static int add_sibling(Conversion *c, const char *dir, const char *name) {
  * containers of its pod (its owner is the first of them by name). */
 int conversion_add_siblings(Conversion *c) {
         for (size_t i = 0; i < c->n_files; i++) {
+                /* a .pod converted alone: the containers beside it that name it are its members */
+                if (streq(c->files[i].suffix, ".pod") && !c->files[i].sibling) {
+                        _cleanup_strv_free_ char **names = NULL;
+                        _cleanup_free_ char *dir = strdup(c->files[i].dir);
+                        int r = 0;
+
+                        if (!dir)
+                                return log_oom();
+                        if (dir_list_names(AT_FDCWD, dir, &names) >= 0)
+                                STRV_FOREACH(n, names)
+                                        if (r >= 0 && endswith(*n, ".container") && (*n)[0] != '.')
+                                                r = add_sibling(c, dir, *n);
+                        if (r < 0)
+                                return r;
+                }
                 for (size_t j = 0; j < c->files[i].n_items; j++) {
                         _cleanup_free_ char *dir = strdup(c->files[i].dir), *ref = NULL;
                         const Assignment *a = &c->files[i].items[j];
@@ -204,7 +223,7 @@ int conversion_add_siblings(Conversion *c) {
                                 return log_oom();
                         if (!streq(a->section, "Container") || c->files[i].sibling)
                                 continue;
-                        if ((streq(a->key, "Image") && endswith(v, ".image")) ||
+                        if ((streq(a->key, "Image") && (endswith(v, ".image") || endswith(v, ".build"))) ||
                             (STR_IN_SET(a->key, "Volume", "Network") &&
                              (endswith(ref, ".volume") || endswith(ref, ".container"))))
                                 r = add_sibling(c, dir, ref);
@@ -250,7 +269,7 @@ static const char *lookup_container(void *userdata, const char *ref) {
                 _cleanup_free_ char *service = NULL, *podman = NULL;
                 const char *cn;
 
-                if (!f->name)
+                if (!f->name || !streq(f->suffix, ".container"))
                         continue;
                 if (streq(ref, f->base))
                         return f->name;
@@ -278,7 +297,7 @@ static const char *lookup_volume(void *userdata, const char *ref) {
 }
 
 static const char *lookup_image(void *userdata, const char *ref) {
-        return lookup_reference(userdata, ref, ".image");
+        return lookup_reference(userdata, ref, ".image") ?: lookup_reference(userdata, ref, ".build");
 }
 
 static const char *lookup_pod(void *userdata, const char *ref) {
@@ -310,10 +329,17 @@ int conversion_index(Conversion *c) {
                         v = lookup_last(f, "Image", "ImageTag") ?: lookup_last(f, "Image", "Image");
                         if (v && !(f->reference = strdup(v)))
                                 return log_oom();
+                } else if (streq(f->suffix, ".build")) {
+                        /* the image a .build makes is its first ImageTag= */
+                        for (size_t j = 0; j < f->n_items && !f->reference; j++)
+                                if (streq(f->items[j].section, "Build") && streq(f->items[j].key, "ImageTag") &&
+                                    !isempty(f->items[j].value) && !(f->reference = strdup(f->items[j].value)))
+                                        return log_oom();
                 }
         }
 
-        /* A pod's owner is the first of its containers by name: it joins no one, the others join it. */
+        /* A pod's owner is the first of its containers by name (of those ctr can name: not a template): it
+         * joins no one, the others join it. */
         for (size_t i = 0; i < c->n_files; i++) {
                 QuadletFile *f = &c->files[i], *pod;
                 const char *v = f->name ? lookup_last(f, "Container", "Pod") : NULL;
@@ -321,15 +347,28 @@ int conversion_index(Conversion *c) {
                 if (!v || !(pod = find_base(c, v)) || !streq(pod->suffix, ".pod"))
                         continue;
                 f->pod = pod;
+                if (!container_name_is_valid(f->name))
+                        continue;
                 if (!pod->reference || strcmp(f->name, pod->reference) < 0)
                         if (free_and_strdup(&pod->reference, f->name) < 0)
                                 return log_oom();
         }
         for (size_t i = 0; i < c->n_files; i++) {
                 QuadletFile *f = &c->files[i];
+                const char *v;
 
                 if (f->pod)
-                        f->role = streq(f->name, f->pod->reference) ? QUADLET_POD_OWNER : QUADLET_POD_MEMBER;
+                        f->role = streq_ptr(f->name, f->pod->reference) ? QUADLET_POD_OWNER : QUADLET_POD_MEMBER;
+                /* A pod no container names is its infra container alone, as podman runs it: it holds the pod's
+                 * network, and is named as Quadlet names the pod's service (NAME-pod, or ServiceName=). */
+                if (streq(f->suffix, ".pod") && !f->reference && !f->sibling) {
+                        v = lookup_last(f, "Pod", "ServiceName");
+                        f->name = v ? strdup(v) : strprintf("%.*s-pod", (int) (strlen(f->base) - strlen(".pod")),
+                                                            f->base);
+                        if (!f->name || !(f->reference = strdup(f->name)))
+                                return log_oom();
+                        f->role = QUADLET_POD_OWNER;
+                }
         }
         return 0;
 }
