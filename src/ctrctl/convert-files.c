@@ -193,23 +193,31 @@ static int add_sibling(Conversion *c, const char *dir, const char *name) {
         return add_file(c, p, true);
 }
 
-/* Quadlet finds the units a file refers to (NAME.image, NAME.volume, NAME.pod, NAME.container) in its search
- * path: those beside a file converted alone are read too, for what it takes from them, and so are the other
- * containers of its pod (its owner is the first of them by name). */
+/* Every .container in |dir|, as siblings: the members of a pod are found by reading them. */
+static int add_containers_beside(Conversion *c, const char *dir) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r = 0;
+
+        if (dir_list_names(AT_FDCWD, dir, &names) < 0)
+                return 0;
+        STRV_FOREACH(n, names)
+                if (r >= 0 && endswith(*n, ".container") && (*n)[0] != '.')
+                        r = add_sibling(c, dir, *n);
+        return r;
+}
+
+/* Quadlet finds the units a file refers to (NAME.image, NAME.build, NAME.volume, NAME.pod, NAME.container) in
+ * its search path: those beside a file converted alone are read too, for what it takes from them, and so are
+ * the other containers of its pod (its owner is the first of them by name), or of a .pod converted alone. */
 int conversion_add_siblings(Conversion *c) {
         for (size_t i = 0; i < c->n_files; i++) {
-                /* a .pod converted alone: the containers beside it that name it are its members */
                 if (streq(c->files[i].suffix, ".pod") && !c->files[i].sibling) {
-                        _cleanup_strv_free_ char **names = NULL;
                         _cleanup_free_ char *dir = strdup(c->files[i].dir);
-                        int r = 0;
+                        int r;
 
                         if (!dir)
                                 return log_oom();
-                        if (dir_list_names(AT_FDCWD, dir, &names) >= 0)
-                                STRV_FOREACH(n, names)
-                                        if (r >= 0 && endswith(*n, ".container") && (*n)[0] != '.')
-                                                r = add_sibling(c, dir, *n);
+                        r = add_containers_beside(c, dir);
                         if (r < 0)
                                 return r;
                 }
@@ -228,13 +236,9 @@ int conversion_add_siblings(Conversion *c) {
                              (endswith(ref, ".volume") || endswith(ref, ".container"))))
                                 r = add_sibling(c, dir, ref);
                         else if (streq(a->key, "Pod") && endswith(v, ".pod")) {
-                                _cleanup_strv_free_ char **names = NULL;
-
                                 r = add_sibling(c, dir, v);
-                                if (r >= 0 && dir_list_names(AT_FDCWD, dir, &names) >= 0)
-                                        STRV_FOREACH(n, names)
-                                                if (r >= 0 && endswith(*n, ".container") && (*n)[0] != '.')
-                                                        r = add_sibling(c, dir, *n);
+                                if (r >= 0)
+                                        r = add_containers_beside(c, dir);
                         }
                         if (r < 0)
                                 return r;
