@@ -61,6 +61,30 @@ static int collect(const char *file, unsigned line, const char *section, const c
         return a->section && a->key && a->value && a->file ? 0 : -ENOMEM;
 }
 
+/* Quadlet continues a line that ends in a backslash and then blanks ("Exec=a \ "), where systemd and ctr
+ * take the backslash as the value's: those blanks are removed (in place), so the line continues here too. */
+static void strip_blanks_after_continuation(char *text, size_t *size) {
+        size_t in = 0, out = 0;
+
+        while (in < *size) {
+                size_t n = strcspn(text + in, "\n"), end = n, backslashes = 0;
+
+                while (end > 0 && strchr(" \t\r", text[in + end - 1]))
+                        end--;
+                while (backslashes < end && text[in + end - 1 - backslashes] == '\\')
+                        backslashes++;
+                if (backslashes % 2 == 0)
+                        end = n;        /* not a continuation: the line as it is */
+                memmove(text + out, text + in, end);
+                out += end;
+                in += n;
+                if (in < *size)
+                        text[out++] = text[in++];       /* the newline */
+        }
+        text[out] = '\0';
+        *size = out;
+}
+
 static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
         _cleanup_free_ char *text = NULL;
         Diagnostics quiet = {};
@@ -73,6 +97,7 @@ static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
                 return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, -r, path, 0, NULL, NULL, NULL,
                                        "Failed to read: %s", strerror(-r));
         }
+        strip_blanks_after_continuation(text, &size);
         /* a file beside the converted ones is read for what they take from it: its own faults are reported
          * when it is converted itself */
         r = conf_parse_buffer(path, text, size, CTR_LINE_MAX, collect, f, f->sibling ? &quiet : &c->diag);

@@ -192,8 +192,10 @@ int quadlet_translate_label(QuadletUnit *u, const QuadletKey *k, const char *v) 
                 const char *policy;
 
                 r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-                if (r < 0)
-                        return quadlet_drop(u, k->lost, "unbalanced quotes");
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)      /* podman skips the whole value too, with a warning */
+                        return quadlet_drop(u, k->lost, "an unbalanced quote or an escape that is not C's");
                 if (r == 0)
                         return 0;
                 if ((policy = startswith(word, "io.containers.autoupdate=")) && u->section == QUADLET_CONTAINER &&
