@@ -573,6 +573,43 @@ int quadlet_translate_dns(QuadletUnit *u, const QuadletKey *k, const char *v) {
         return quadlet_emit(u, "DNS", "%s", v);
 }
 
+int quadlet_translate_environment(QuadletUnit *u, _unused_ const QuadletKey *k, const char *v) {
+        _cleanup_buffer_ Buffer out = {};
+        const char *p = v;
+        bool bare = false;
+        int r;
+
+        /* the same words as systemd's Environment=, but a NAME alone, which podman fills from its own
+         * environment, would make ctr refuse the whole line: the others are kept */
+        for (;;) {
+                _cleanup_free_ char *word = NULL, *quoted = NULL;
+
+                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)      /* ctr's parser has the last word on it */
+                        return quadlet_emit(u, "Environment", "%s", v);
+                if (r == 0)
+                        break;
+                if (!strchr(word, '=')) {
+                        r = quadlet_note(u, false, "%s dropped: podman passes the host's %s, ctr passes none of "
+                                         "the host's variables: give its value", word, word);
+                        if (r < 0)
+                                return r;
+                        bare = true;
+                        continue;
+                }
+                if (quadlet_quote_word(word, &quoted) < 0 || (out.size > 0 && buffer_putc(&out, ' ') < 0) ||
+                    buffer_puts(&out, quoted) < 0)
+                        return -ENOMEM;
+        }
+        if (!bare)
+                return quadlet_emit(u, "Environment", "%s", v);
+        if (out.size == 0)
+                return 0;
+        return quadlet_emit(u, "Environment", "%s", out.data);
+}
+
 int quadlet_translate_secret(QuadletUnit *u, const QuadletKey *k, const char *v) {
         _cleanup_strv_free_ char **fields = NULL;
         _cleanup_free_ char *spec = NULL;
