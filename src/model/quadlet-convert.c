@@ -278,7 +278,10 @@ static int pass_through(QuadletUnit *u, const char *section, const char *key, co
 /* How Quadlet reads a value (podman's unitfile.go). These keys take one value, and a pair of double quotes
  * around all of it is removed (Lookup): Image="x" is the image x. */
 static const char *const single_value_keys[] = {
-        "AppArmor", "AutoUpdate", "CgroupsMode", "ContainerName", "Entrypoint", "ExitPolicy", "Group", "HostName",
+        "AppArmor", "AutoUpdate", "CgroupsMode", "ContainerName", "Entrypoint", "ExitPolicy", "Group",
+        "HealthCmd", "HealthInterval", "HealthLogDestination", "HealthMaxLogCount", "HealthMaxLogSize",
+        "HealthOnFailure", "HealthRetries", "HealthStartPeriod", "HealthStartupCmd", "HealthStartupInterval",
+        "HealthStartupRetries", "HealthStartupSuccess", "HealthStartupTimeout", "HealthTimeout", "HostName",
         "IP", "IP6", "Image", "LogDriver", "Memory", "Notify", "PidsLimit", "Pod", "PodName", "Pull",
         "ReloadSignal", "Retry", "RetryDelay", "Rootfs", "SeccompProfile", "SecurityLabelFileType",
         "SecurityLabelLevel", "SecurityLabelType", "ServiceName", "ShmSize", "StopSignal", "StopTimeout",
