@@ -231,8 +231,8 @@ static int add_containers_beside(Conversion *c, const char *dir) {
         return r;
 }
 
-/* Quadlet finds the units a file refers to (NAME.image, NAME.build, NAME.volume, NAME.pod, NAME.container) in
- * its search path: those beside a file converted alone are read too, for what it takes from them, and so are
+/* Quadlet finds the units a file refers to (NAME.image, NAME.build, NAME.volume also in Mount=, NAME.pod,
+ * NAME.container) in its search path: those beside a file converted alone are read too, for what it takes from them, and so are
  * the other containers of its pod (its owner is the first of them by name), or of a .pod converted alone. */
 int conversion_add_siblings(Conversion *c) {
         for (size_t i = 0; i < c->n_files; i++) {
@@ -249,7 +249,7 @@ int conversion_add_siblings(Conversion *c) {
                 for (size_t j = 0; j < c->files[i].n_items; j++) {
                         _cleanup_free_ char *dir = strdup(c->files[i].dir), *ref = NULL;
                         const Assignment *a = &c->files[i].items[j];
-                        const char *v = a->value;
+                        const char *v = a->value, *src;
                         int r = 0;
 
                         if (!dir || !(ref = strndup(v, strcspn(v, ":"))))
@@ -264,6 +264,15 @@ int conversion_add_siblings(Conversion *c) {
                                 r = add_sibling(c, dir, v);
                                 if (r >= 0)
                                         r = add_containers_beside(c, dir);
+                        } else if (streq(a->key, "Mount") && (src = strstr(v, "source=") ?: strstr(v, "src="))) {
+                                _cleanup_free_ char *source = NULL;
+
+                                src += strcspn(src, "=") + 1;
+                                source = strndup(src, strcspn(src, ",\" "));
+                                if (!source)
+                                        return log_oom();
+                                if (endswith(source, ".volume"))
+                                        r = add_sibling(c, dir, source);
                         }
                         if (r < 0)
                                 return r;
