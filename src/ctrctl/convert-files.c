@@ -254,7 +254,7 @@ int conversion_add_siblings(Conversion *c) {
 
                         if (!dir || !(ref = strndup(v, strcspn(v, ":"))))
                                 return log_oom();
-                        if (!streq(a->section, "Container") || c->files[i].sibling)
+                        if (!STR_IN_SET(a->section, "Container", "Pod") || c->files[i].sibling)
                                 continue;
                         if ((streq(a->key, "Image") && (endswith(v, ".image") || endswith(v, ".build"))) ||
                             (STR_IN_SET(a->key, "Volume", "Network") &&
