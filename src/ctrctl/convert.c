@@ -4,9 +4,9 @@
  *
  * Podman Quadlet units into .ctr files: each .container (with its FILE.container.d/ *.conf drop-ins) becomes
  * NAME.ctr (and NAME.ctr.d/ *.conf), through the converter's table (src/model/quadlet-*.c). A .pod makes its
- * containers share the namespaces of the first of them; .volume, .network and .image files are read for what
- * the containers take from them and reported with what to do instead; .kube, .build and .artifact files are
- * not converted. Every converted file is loaded with ctr's own parser before it is written, so what is written
+ * containers share the namespaces of the first of them, and one without containers becomes its infra container
+ * (NAME-pod.ctr); .volume, .network, .image and .build files are read for what the containers take from them
+ * and reported with what to do instead; .kube, .build and .artifact files are not converted. Every converted file is loaded with ctr's own parser before it is written, so what is written
  * validates. Exit status: 0, CTRCTL_EXIT_NOT_TRANSLATED when something that affects isolation or data was not
  * translated (the file is written with a comment saying what), 1 when a file could not be read or converted. */
 
@@ -304,9 +304,9 @@ static int report_other(Conversion *c, QuadletFile *f) {
                                       "ctrctl image pull, or leave it to the containers' Pull="
                                     : "it has no Image=";
         else if (streq(f->suffix, ".pod")) {
-                _cleanup_free_ char *owner = strprintf("the containers naming it in Pod= are converted "
-                                                       "with it: they share the namespaces of the first of them "
-                                                       "by name, %s", strna(f->reference));
+                _cleanup_free_ char *owner = strprintf("the containers naming it in Pod= share the "
+                                                       "namespaces of the first of them by name, %s, which gets "
+                                                       "its keys: convert them", strna(f->reference));
                 if (!owner)
                         return -ENOMEM;
                 return diagnostics_add(&c->diag, DIAGNOSTIC_WARNING, EOPNOTSUPP, f->path, 0, NULL, NULL, NULL,
