@@ -347,7 +347,8 @@ static int strip_suffix(const char *base, const char *suffix, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-/* Names every container, resolves what .volume, .image and .pod files stand for, and who owns each pod. */
+/* Names every container, resolves what .volume, .image and .pod files stand for, and who owns each pod; two
+ * files that would be written as one NAME.ctr are reported, and the second is not converted. */
 int conversion_index(Conversion *c) {
         for (size_t i = 0; i < c->n_files; i++) {
                 QuadletFile *f = &c->files[i];
@@ -406,6 +407,23 @@ int conversion_index(Conversion *c) {
                         if (!f->name || !(f->reference = strdup(f->name)))
                                 return log_oom();
                         f->role = QUADLET_POD_OWNER;
+                }
+        }
+
+        /* Two files converted into one NAME.ctr: the second would replace the first without a word. */
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+
+                for (size_t j = 0; j < i && f->name && !f->sibling && !f->failed; j++) {
+                        const QuadletFile *g = &c->files[j];
+
+                        if (g->sibling || g->failed || !streq_ptr(g->name, f->name))
+                                continue;
+                        if (diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EEXIST, f->path, 0, NULL, NULL, NULL,
+                                            "%s would be %s.ctr, which %s is converted into: not converted (give "
+                                            "one of them another ServiceName=).", f->base, f->name, g->path) < 0)
+                                return log_oom();
+                        f->failed = true;
                 }
         }
         return 0;

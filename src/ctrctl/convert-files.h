@@ -47,7 +47,8 @@ typedef struct Conversion {
 int conversion_add_argument(Conversion *c, const char *arg);
 /* Reads what the files converted alone refer to from beside them (marked as siblings: never converted). */
 int conversion_add_siblings(Conversion *c);
-/* Names the containers and resolves the references between the files, once all are read. */
+/* Names the containers and resolves the references between the files, once all are read; a file named as
+ * one before it is reported and marked failed. */
 int conversion_index(Conversion *c);
 /* The lookups of c for the converter (valid as long as c). */
 void conversion_lookup(Conversion *c, QuadletLookup *ret);
