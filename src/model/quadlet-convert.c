@@ -420,7 +420,8 @@ int quadlet_unit_add_infra(QuadletUnit *u) {
         u->section = QUADLET_POD;
         u->section_name = "Container";
         r = quadlet_comment(u, "the pod's infra container: no container names the pod in Pod=, so this one holds "
-                            "its network (containers added later join it with Network=container:%s)", u->name);
+                            "its network (containers added later join it: Network=container:%s, PrivateUsers=no)",
+                            u->name);
         if (r >= 0)
                 r = quadlet_emit(u, "Image", "host");
         if (r >= 0)
