@@ -61,8 +61,33 @@ static int collect(const char *file, unsigned line, const char *section, const c
         return a->section && a->key && a->value && a->file ? 0 : -ENOMEM;
 }
 
+/* Quadlet continues a line that ends in a backslash and then blanks ("Exec=a \ "), where systemd and ctr
+ * take the backslash as the value's: those blanks are removed (in place), so the line continues here too. */
+static void strip_blanks_after_continuation(char *text, size_t *size) {
+        size_t in = 0, out = 0;
+
+        while (in < *size) {
+                size_t n = strcspn(text + in, "\n"), end = n, backslashes = 0;
+
+                while (end > 0 && strchr(" \t\r", text[in + end - 1]))
+                        end--;
+                while (backslashes < end && text[in + end - 1 - backslashes] == '\\')
+                        backslashes++;
+                if (backslashes % 2 == 0)
+                        end = n;        /* not a continuation: the line as it is */
+                memmove(text + out, text + in, end);
+                out += end;
+                in += n;
+                if (in < *size)
+                        text[out++] = text[in++];       /* the newline */
+        }
+        text[out] = '\0';
+        *size = out;
+}
+
 static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
         _cleanup_free_ char *text = NULL;
+        Diagnostics quiet = {};
         size_t size;
         int r;
 
@@ -72,7 +97,11 @@ static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
                 return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, -r, path, 0, NULL, NULL, NULL,
                                        "Failed to read: %s", strerror(-r));
         }
-        r = conf_parse_buffer(path, text, size, CTR_LINE_MAX, collect, f, &c->diag);
+        strip_blanks_after_continuation(text, &size);
+        /* a file beside the converted ones is read for what they take from it: its own faults are reported
+         * when it is converted itself */
+        r = conf_parse_buffer(path, text, size, CTR_LINE_MAX, collect, f, f->sibling ? &quiet : &c->diag);
+        diagnostics_clear(&quiet);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -189,33 +218,61 @@ static int add_sibling(Conversion *c, const char *dir, const char *name) {
         return add_file(c, p, true);
 }
 
-/* Quadlet finds the units a file refers to (NAME.image, NAME.volume, NAME.pod, NAME.container) in its search
- * path: those beside a file converted alone are read too, for what it takes from them, and so are the other
- * containers of its pod (its owner is the first of them by name). */
+/* Every .container in |dir|, as siblings: the members of a pod are found by reading them. */
+static int add_containers_beside(Conversion *c, const char *dir) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r = 0;
+
+        if (dir_list_names(AT_FDCWD, dir, &names) < 0)
+                return 0;
+        STRV_FOREACH(n, names)
+                if (r >= 0 && endswith(*n, ".container") && (*n)[0] != '.')
+                        r = add_sibling(c, dir, *n);
+        return r;
+}
+
+/* Quadlet finds the units a file refers to (NAME.image, NAME.build, NAME.volume also in Mount=, NAME.pod,
+ * NAME.container) in its search path: those beside a file converted alone are read too, for what it takes from them, and so are
+ * the other containers of its pod (its owner is the first of them by name), or of a .pod converted alone. */
 int conversion_add_siblings(Conversion *c) {
         for (size_t i = 0; i < c->n_files; i++) {
+                if (streq(c->files[i].suffix, ".pod") && !c->files[i].sibling) {
+                        _cleanup_free_ char *dir = strdup(c->files[i].dir);
+                        int r;
+
+                        if (!dir)
+                                return log_oom();
+                        r = add_containers_beside(c, dir);
+                        if (r < 0)
+                                return r;
+                }
                 for (size_t j = 0; j < c->files[i].n_items; j++) {
                         _cleanup_free_ char *dir = strdup(c->files[i].dir), *ref = NULL;
                         const Assignment *a = &c->files[i].items[j];
-                        const char *v = a->value;
+                        const char *v = a->value, *src;
                         int r = 0;
 
                         if (!dir || !(ref = strndup(v, strcspn(v, ":"))))
                                 return log_oom();
-                        if (!streq(a->section, "Container") || c->files[i].sibling)
+                        if (!STR_IN_SET(a->section, "Container", "Pod") || c->files[i].sibling)
                                 continue;
-                        if ((streq(a->key, "Image") && endswith(v, ".image")) ||
+                        if ((streq(a->key, "Image") && (endswith(v, ".image") || endswith(v, ".build"))) ||
                             (STR_IN_SET(a->key, "Volume", "Network") &&
                              (endswith(ref, ".volume") || endswith(ref, ".container"))))
                                 r = add_sibling(c, dir, ref);
                         else if (streq(a->key, "Pod") && endswith(v, ".pod")) {
-                                _cleanup_strv_free_ char **names = NULL;
-
                                 r = add_sibling(c, dir, v);
-                                if (r >= 0 && dir_list_names(AT_FDCWD, dir, &names) >= 0)
-                                        STRV_FOREACH(n, names)
-                                                if (r >= 0 && endswith(*n, ".container") && (*n)[0] != '.')
-                                                        r = add_sibling(c, dir, *n);
+                                if (r >= 0)
+                                        r = add_containers_beside(c, dir);
+                        } else if (streq(a->key, "Mount") && (src = strstr(v, "source=") ?: strstr(v, "src="))) {
+                                _cleanup_free_ char *source = NULL;
+
+                                src += strcspn(src, "=") + 1;
+                                source = strndup(src, strcspn(src, ",\" "));
+                                if (!source)
+                                        return log_oom();
+                                if (endswith(source, ".volume"))
+                                        r = add_sibling(c, dir, source);
                         }
                         if (r < 0)
                                 return r;
@@ -250,7 +307,7 @@ static const char *lookup_container(void *userdata, const char *ref) {
                 _cleanup_free_ char *service = NULL, *podman = NULL;
                 const char *cn;
 
-                if (!f->name)
+                if (!f->name || !streq(f->suffix, ".container"))
                         continue;
                 if (streq(ref, f->base))
                         return f->name;
@@ -278,7 +335,7 @@ static const char *lookup_volume(void *userdata, const char *ref) {
 }
 
 static const char *lookup_image(void *userdata, const char *ref) {
-        return lookup_reference(userdata, ref, ".image");
+        return lookup_reference(userdata, ref, ".image") ?: lookup_reference(userdata, ref, ".build");
 }
 
 static const char *lookup_pod(void *userdata, const char *ref) {
@@ -290,7 +347,8 @@ static int strip_suffix(const char *base, const char *suffix, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-/* Names every container, resolves what .volume, .image and .pod files stand for, and who owns each pod. */
+/* Names every container, resolves what .volume, .image and .pod files stand for, and who owns each pod; two
+ * files that would be written as one NAME.ctr are reported, and the second is not converted. */
 int conversion_index(Conversion *c) {
         for (size_t i = 0; i < c->n_files; i++) {
                 QuadletFile *f = &c->files[i];
@@ -310,10 +368,17 @@ int conversion_index(Conversion *c) {
                         v = lookup_last(f, "Image", "ImageTag") ?: lookup_last(f, "Image", "Image");
                         if (v && !(f->reference = strdup(v)))
                                 return log_oom();
+                } else if (streq(f->suffix, ".build")) {
+                        /* the image a .build makes is its first ImageTag= */
+                        for (size_t j = 0; j < f->n_items && !f->reference; j++)
+                                if (streq(f->items[j].section, "Build") && streq(f->items[j].key, "ImageTag") &&
+                                    !isempty(f->items[j].value) && !(f->reference = strdup(f->items[j].value)))
+                                        return log_oom();
                 }
         }
 
-        /* A pod's owner is the first of its containers by name: it joins no one, the others join it. */
+        /* A pod's owner is the first of its containers by name (of those ctr can name: not a template): it
+         * joins no one, the others join it. */
         for (size_t i = 0; i < c->n_files; i++) {
                 QuadletFile *f = &c->files[i], *pod;
                 const char *v = f->name ? lookup_last(f, "Container", "Pod") : NULL;
@@ -321,15 +386,45 @@ int conversion_index(Conversion *c) {
                 if (!v || !(pod = find_base(c, v)) || !streq(pod->suffix, ".pod"))
                         continue;
                 f->pod = pod;
+                if (!container_name_is_valid(f->name))
+                        continue;
                 if (!pod->reference || strcmp(f->name, pod->reference) < 0)
                         if (free_and_strdup(&pod->reference, f->name) < 0)
                                 return log_oom();
         }
         for (size_t i = 0; i < c->n_files; i++) {
                 QuadletFile *f = &c->files[i];
+                const char *v;
 
                 if (f->pod)
-                        f->role = streq(f->name, f->pod->reference) ? QUADLET_POD_OWNER : QUADLET_POD_MEMBER;
+                        f->role = streq_ptr(f->name, f->pod->reference) ? QUADLET_POD_OWNER : QUADLET_POD_MEMBER;
+                /* A pod no container names is its infra container alone, as podman runs it: it holds the pod's
+                 * network, and is named as Quadlet names the pod's service (NAME-pod, or ServiceName=). */
+                if (streq(f->suffix, ".pod") && !f->reference && !f->sibling) {
+                        v = lookup_last(f, "Pod", "ServiceName");
+                        f->name = v ? strdup(v) : strprintf("%.*s-pod", (int) (strlen(f->base) - strlen(".pod")),
+                                                            f->base);
+                        if (!f->name || !(f->reference = strdup(f->name)))
+                                return log_oom();
+                        f->role = QUADLET_POD_OWNER;
+                }
+        }
+
+        /* Two files converted into one NAME.ctr: the second would replace the first without a word. */
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+
+                for (size_t j = 0; j < i && f->name && !f->sibling && !f->failed; j++) {
+                        const QuadletFile *g = &c->files[j];
+
+                        if (g->sibling || g->failed || !streq_ptr(g->name, f->name))
+                                continue;
+                        if (diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EEXIST, f->path, 0, NULL, NULL, NULL,
+                                            "%s would be %s.ctr, which %s is converted into: not converted (give "
+                                            "one of them another ServiceName=).", f->base, f->name, g->path) < 0)
+                                return log_oom();
+                        f->failed = true;
+                }
         }
         return 0;
 }

@@ -22,8 +22,9 @@ typedef struct Assignment {
 typedef struct QuadletFile {
         char *path, *dir, *base;        /* "/etc/containers/systemd/web.container", its directory, "web.container" */
         const char *suffix;             /* ".container", ".pod", … */
-        char *name;                     /* .container: the ctr name */
-        char *reference;                /* .volume: the volume name; .image: the image; .pod: its owner */
+        char *name;                     /* .container, and a .pod no container names: the ctr name */
+        char *reference;                /* .volume: the volume name; .image, .build: the image; .pod: its owner (its
+                                         * infra container when no container names it) */
         Assignment *items;              /* main file, then drop-ins; |dropin| says which */
         size_t n_items;
         char **dropins;                 /* the drop-ins' paths, in order */
@@ -42,11 +43,12 @@ typedef struct Conversion {
 
 
 /* Reads |arg|, a Quadlet file or a directory of them, into c (errors logged; a file that does not parse is
- * reported in c->diag and marked failed). */
+ * reported in c->diag and marked failed). -EINVAL: |arg| is a file but not a Quadlet unit (a usage error). */
 int conversion_add_argument(Conversion *c, const char *arg);
 /* Reads what the files converted alone refer to from beside them (marked as siblings: never converted). */
 int conversion_add_siblings(Conversion *c);
-/* Names the containers and resolves the references between the files, once all are read. */
+/* Names the containers and resolves the references between the files, once all are read; a file named as
+ * one before it is reported and marked failed. */
 int conversion_index(Conversion *c);
 /* The lookups of c for the converter (valid as long as c). */
 void conversion_lookup(Conversion *c, QuadletLookup *ret);

@@ -4,9 +4,9 @@
  *
  * Podman Quadlet units into .ctr files: each .container (with its FILE.container.d/ *.conf drop-ins) becomes
  * NAME.ctr (and NAME.ctr.d/ *.conf), through the converter's table (src/model/quadlet-*.c). A .pod makes its
- * containers share the namespaces of the first of them; .volume, .network and .image files are read for what
- * the containers take from them and reported with what to do instead; .kube, .build and .artifact files are
- * not converted. Every converted file is loaded with ctr's own parser before it is written, so what is written
+ * containers share the namespaces of the first of them, and one without containers becomes its infra container
+ * (NAME-pod.ctr); .volume, .network, .image and .build files are read for what the containers take from them
+ * and reported with what to do instead; .kube, .build and .artifact files are not converted. Every converted file is loaded with ctr's own parser before it is written, so what is written
  * validates. Exit status: 0, CTRCTL_EXIT_NOT_TRANSLATED when something that affects isolation or data was not
  * translated (the file is written with a comment saying what), 1 when a file could not be read or converted. */
 
@@ -201,11 +201,21 @@ static int convert_container(Conversion *c, QuadletFile *f, const QuadletLookup 
         bool root;
         int r;
 
-        if (!container_name_is_valid(f->name) || strchr(f->base, '@'))
-                return diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
-                                       "'%s' is not a container name ctr takes (a template, or a name with '@' "
-                                       "or '/'): not converted; write one .ctr per instance.", f->name) < 0 ?
-                       -ENOMEM : (f->failed = true, 0);
+        if (!container_name_is_valid(f->name) || strchr(f->base, '@')) {
+                const char *at = strchr(f->name, '@');
+
+                /* ctr@NAME.service is itself the template: a .ctr is one container, its name takes no '@' */
+                r = diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
+                                    "'%s' is not a container name ctr takes (%s): not converted; write one .ctr "
+                                    "per instance, e.g. %.*s-%s.ctr, with %%i written out.", f->name,
+                                    !at ? "a name with '/' or another character a systemd instance cannot have" :
+                                    at[1] ? "an instance of a Quadlet template, and a ctr name has no '@'" :
+                                            "a Quadlet template: ctr has no template .ctr files",
+                                    at ? (int) (at - f->name) : (int) strlen(f->name), f->name,
+                                    at && at[1] ? at + 1 : "INSTANCE");
+                f->failed = true;
+                return r < 0 ? -ENOMEM : 0;
+        }
 
         ctr = strprintf("%s.ctr", f->name);
         header = strprintf("# ctr convert: %s from %s", ctr, f->path);
@@ -213,6 +223,8 @@ static int convert_container(Conversion *c, QuadletFile *f, const QuadletLookup 
                 return -ENOMEM;
         quadlet_unit_init(&u, f->name, f->dir, true, f->role, f->pod ? f->pod->reference : NULL, lookup, &c->diag);
         r = feed(&u, f, f->path, true);
+        if (r >= 0 && streq(f->suffix, ".pod"))
+                r = quadlet_unit_add_infra(&u);
         if (r >= 0)
                 r = quadlet_unit_finish(&u, header, &main_text);
         root = u.root_set;
@@ -291,9 +303,15 @@ static int report_other(Conversion *c, QuadletFile *f) {
                 what = f->reference ? "the containers naming it get its Image= (or ImageTag=); pull it with "
                                       "ctrctl image pull, or leave it to the containers' Pull="
                                     : "it has no Image=";
-        else if (streq(f->suffix, ".pod"))
-                what = f->reference ? "its containers share the namespaces of the first of them, by name"
-                                    : "no container names it in Pod= (convert them together)";
+        else if (streq(f->suffix, ".pod")) {
+                _cleanup_free_ char *owner = strprintf("the containers naming it in Pod= share the "
+                                                       "namespaces of the first of them by name, %s, which gets "
+                                                       "its keys: convert them", strna(f->reference));
+                if (!owner)
+                        return -ENOMEM;
+                return diagnostics_add(&c->diag, DIAGNOSTIC_WARNING, EOPNOTSUPP, f->path, 0, NULL, NULL, NULL,
+                                       "%s not converted itself: %s.", f->base, owner);
+        }
         else {
                 error = true;
                 what = streq(f->suffix, ".build") ? "ctr builds no images: build it with podman build or buildah, "
@@ -316,7 +334,8 @@ static int print_key_table(void) {
                "sections (podman-systemd.unit(5)). **Y**: translated; **P**: the value forms the note names are\n"
                "translated; **N**: not translated, the key is dropped with a comment saying why. *Lost* marks keys\n"
                "whose untranslated values would leave the container less isolated or lose data: convert then exits\n"
-               "with status 6.\n\n"
+               "with status 6. How it does on Quadlet's own test corpus, and why some files do not convert:\n"
+               "[convert.md](convert.md).\n\n"
                "| Key | Sections | ctr | Status | Lost | Note |\n"
                "|---|---|---|---|---|---|\n");
         for (size_t i = 0; quadlet_key_nth(i); i++) {
@@ -362,6 +381,10 @@ int verb_convert(int argc, char *argv[]) {
 
         for (int i = first; i < argc; i++) {
                 r = conversion_add_argument(&c, argv[i]);
+                if (r == -EINVAL) {     /* not a Quadlet unit: a usage error, as ctrctl(1) documents */
+                        conversion_done(&c);
+                        return CTRCTL_EXIT_USAGE;
+                }
                 if (r < 0)
                         goto finish;
         }
@@ -390,7 +413,7 @@ int verb_convert(int argc, char *argv[]) {
 
                 if (f->failed || f->sibling)
                         r = 0;
-                else if (streq(f->suffix, ".container"))
+                else if (streq(f->suffix, ".container") || (streq(f->suffix, ".pod") && f->name))
                         r = convert_container(&c, f, &lookup, out_fd);
                 else
                         r = report_other(&c, f);

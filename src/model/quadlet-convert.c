@@ -38,6 +38,7 @@ void quadlet_unit_done(QuadletUnit *u) {
         u->uid_map = mfree(u->uid_map);
         u->gid_map = mfree(u->gid_map);
         u->destinations = strv_free(u->destinations);
+        u->secrets = strv_free(u->secrets);
 }
 
 static Buffer *section_buffer(QuadletUnit *u, const char *section) {
@@ -159,13 +160,15 @@ int quadlet_comment(QuadletUnit *u, const char *format, ...) {
 }
 
 /* Quadlet's unit is NAME.service, ctr's ctr@NAME.service: %N and %p (NAME there) become %i (NAME here), %P
- * and %I likewise. In [Container] ctr expands only %n %N %i %H %%: *ret_bad gets any other (the assignment
- * is dropped); in the sections systemd reads, systemd expands the rest itself. */
-static int rewrite_specifiers(const char *s, bool container, char **ret, char *ret_bad) {
+ * and %I likewise. In [Container] ctr expands only %n %N %i %H %%: %h, the home of a system service's user,
+ * is written as /root (*ret_home set), and *ret_bad gets any other (the assignment is dropped); in the
+ * sections systemd reads, systemd expands the rest itself. */
+static int rewrite_specifiers(const char *s, bool container, char **ret, char *ret_bad, bool *ret_home) {
         _cleanup_buffer_ Buffer b = {};
         int r = 0;
 
         *ret_bad = 0;
+        *ret_home = false;
         for (const char *p = s; *p && r >= 0; p++) {
                 if (*p != '%') {
                         r = buffer_putc(&b, *p);
@@ -174,6 +177,10 @@ static int rewrite_specifiers(const char *s, bool container, char **ret, char *r
                 p++;
                 if (*p && strchr("NpPIi", *p))
                         r = buffer_puts(&b, "%i");
+                else if (*p == 'h' && container) {
+                        r = buffer_puts(&b, "/root");
+                        *ret_home = true;
+                }
                 else if (*p && (!container || strchr("nH%", *p))) {
                         r = buffer_putc(&b, '%');
                         if (r >= 0)
@@ -268,8 +275,63 @@ static int pass_through(QuadletUnit *u, const char *section, const char *key, co
         return quadlet_emit_section(u, section, key, "%s", out.size > 0 ? out.data : "");
 }
 
+/* How Quadlet reads a value (podman's unitfile.go). These keys take one value, and a pair of double quotes
+ * around all of it is removed (Lookup): Image="x" is the image x. */
+static const char *const single_value_keys[] = {
+        "AppArmor", "AutoUpdate", "CgroupsMode", "ContainerName", "Entrypoint", "ExitPolicy", "Group",
+        "HealthCmd", "HealthInterval", "HealthLogDestination", "HealthMaxLogCount", "HealthMaxLogSize",
+        "HealthOnFailure", "HealthRetries", "HealthStartPeriod", "HealthStartupCmd", "HealthStartupInterval",
+        "HealthStartupRetries", "HealthStartupSuccess", "HealthStartupTimeout", "HealthTimeout", "HostName",
+        "IP", "IP6", "Image", "LogDriver", "Memory", "Notify", "PidsLimit", "Pod", "PodName", "Pull",
+        "ReloadSignal", "Retry", "RetryDelay", "Rootfs", "SeccompProfile", "SecurityLabelFileType",
+        "SecurityLabelLevel", "SecurityLabelType", "ServiceName", "ShmSize", "StopSignal", "StopTimeout",
+        "SubGIDMap", "SubUIDMap", "Timezone", "User", "UserNS", "WorkingDir", NULL,
+};
+
+/* These are split into words as a command line is (quotes and C escapes), each word one value (LookupAllArgs):
+ * Mount="type=bind,src=/a b,dst=/b" is one mount, Secret=a b two secrets. */
+static const char *const word_list_keys[] = {
+        "EnvironmentFile", "Mask", "Mount", "Secret", "Unmask", NULL,
+};
+
+static int translate_value(QuadletUnit *u, const QuadletKey *k, const char *value) {
+        if (k->translate)
+                return k->translate(u, k, value);
+        if (k->status == QUADLET_NO || !k->ctr)
+                return quadlet_drop(u, k->lost, "%s", k->note);
+        return quadlet_emit(u, k->ctr, "%s", value);
+}
+
+static int translate_words(QuadletUnit *u, const QuadletKey *k, const char *value) {
+        _cleanup_strv_free_ char **words = NULL;
+        const char *p = value;
+        int r;
+
+        for (;;) {
+                _cleanup_free_ char *word = NULL;
+
+                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)      /* as podman, which takes an unbalanced quote as it is */
+                        return translate_value(u, k, value);
+                if (r == 0)
+                        break;
+                if (strv_consume(&words, TAKE_PTR(word)) < 0)
+                        return -ENOMEM;
+        }
+        STRV_FOREACH(w, words) {
+                r = translate_value(u, k, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int translate_key(QuadletUnit *u, const char *key, const char *value) {
         const QuadletKey *k = quadlet_key_find(key);
+        _cleanup_free_ char *unquoted = NULL;
+        size_t n = strlen(value);
 
         if (startswith(key, "X-"))
                 return 0;
@@ -288,17 +350,23 @@ static int translate_key(QuadletUnit *u, const char *key, const char *value) {
                         return quadlet_emit(u, k->ctr, "%s", "");
                 return 0;
         }
-        if (k->translate)
-                return k->translate(u, k, value);
-        if (k->status == QUADLET_NO || !k->ctr)
-                return quadlet_drop(u, k->lost, "%s", k->note);
-        return quadlet_emit(u, k->ctr, "%s", value);
+        if (strv_contains((char **) word_list_keys, key))
+                return translate_words(u, k, value);
+        if (n >= 2 && value[0] == '"' && value[n - 1] == '"' && strv_contains((char **) single_value_keys, key)) {
+                unquoted = strndup(value + 1, n - 2);
+                if (!unquoted)
+                        return -ENOMEM;
+                value = unquoted;
+                if (isempty(value))
+                        return translate_key(u, key, value);
+        }
+        return translate_value(u, k, value);
 }
 
 int quadlet_unit_add(QuadletUnit *u, const char *file, unsigned line, const char *section, const char *key,
                      const char *value) {
         _cleanup_free_ char *rewritten = NULL;
-        bool ours;
+        bool ours, home;
         char bad;
         int r;
 
@@ -322,13 +390,19 @@ int quadlet_unit_add(QuadletUnit *u, const char *file, unsigned line, const char
                 return quadlet_drop(u, false, "section [%s] has no counterpart", section);
         }
 
-        r = rewrite_specifiers(value, ours, &rewritten, &bad);
+        r = rewrite_specifiers(value, ours, &rewritten, &bad, &home);
         if (r < 0)
                 return r;
         if (bad) {
                 const QuadletKey *k = quadlet_key_find(key);
                 return quadlet_drop(u, k && k->lost, "the specifier %%%c has no counterpart in ctr, which expands "
                                     "%%n %%N %%i %%H and %%%% in [Container]", bad);
+        }
+        if (home) {
+                r = quadlet_note(u, false, "%%h is /root: ctr@.service is a system service, run by root (in a "
+                                 "rootless Quadlet it was the user's home)");
+                if (r < 0)
+                        return r;
         }
         u->value = rewritten;
 
@@ -337,6 +411,24 @@ int quadlet_unit_add(QuadletUnit *u, const char *file, unsigned line, const char
         else
                 r = pass_through(u, section, key, rewritten);
         u->value = value;
+        return r;
+}
+
+int quadlet_unit_add_infra(QuadletUnit *u) {
+        int r;
+
+        u->section = QUADLET_POD;
+        u->section_name = "Container";
+        r = quadlet_comment(u, "the pod's infra container: no container names the pod in Pod=, so this one holds "
+                            "its network (containers added later join it: Network=container:%s, PrivateUsers=no)",
+                            u->name);
+        if (r >= 0)
+                r = quadlet_emit(u, "Image", "host");
+        if (r >= 0)
+                r = quadlet_emit(u, "Exec", "sleep infinity");
+        if (r >= 0)
+                r = quadlet_emit(u, "Init", "yes");
+        u->root_set = true;
         return r;
 }
 

@@ -70,7 +70,8 @@ typedef struct QuadletLookup {
         const char *(*container)(void *userdata, const char *reference);
         /* "cache.volume" → the podman volume name (VolumeName=, else "systemd-cache") */
         const char *(*volume)(void *userdata, const char *reference);
-        /* "app.image" → the image reference of its [Image] Image= */
+        /* "app.image" → the image reference of its [Image] Image= (or ImageTag=); "app.build" → its first
+         * [Build] ImageTag= */
         const char *(*image)(void *userdata, const char *reference);
         /* "web.pod" → the ctr name of the container owning the pod's network namespace */
         const char *(*pod)(void *userdata, const char *reference);
@@ -102,6 +103,7 @@ struct QuadletUnit {
         bool root_set, network_set, users_set, read_only, read_only_tmpfs, read_only_tmpfs_set;
         bool private_users_pick;        /* PrivateUsers=pick (or a range) was written */
         char **destinations;            /* of the Volume= and Tmpfs= written, so defaults do not repeat them */
+        char **secrets;                 /* the Secret= written (NAME[:TARGET]), so none is written twice */
         char *uid_map, *gid_map;        /* UIDMap=, GIDMap= (one range each), applied by finish */
         const char *uid_map_file, *gid_map_file;
         unsigned uid_map_line, gid_map_line;
@@ -116,6 +118,9 @@ void quadlet_unit_done(QuadletUnit *u);
  * ctr units), [Quadlet] and unknown sections dropped with a comment. |section| NULL: a section header. */
 int quadlet_unit_add(QuadletUnit *u, const char *file, unsigned line, const char *section, const char *key,
                      const char *value);
+/* Makes u the infra container of a pod no container names (after its [Pod] keys): a container that only
+ * holds the pod's namespaces, as podman's infra container does (Image=host, Init=yes, sleep). */
+int quadlet_unit_add_infra(QuadletUnit *u);
 /* The defaults that differ between Quadlet and ctr and the keys translated together (main file only), then
  * the text of the .ctr file (or drop-in) in *ret, starting with |header| (a comment line, may be NULL). */
 int quadlet_unit_finish(QuadletUnit *u, const char *header, char **ret);

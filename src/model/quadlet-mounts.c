@@ -98,7 +98,9 @@ static int translate_volume(QuadletUnit *u, const QuadletKey *k, const char *v) 
                 else if (STR_IN_SET(*o, "exec", ""))
                         r = 0;
                 else if (STR_IN_SET(*o, "z", "Z"))
-                        r = quadlet_note(u, true, "option %s dropped: ctr applies no SELinux labels", *o);
+                        /* a relabel lets a confined container read the files; ctr's is not confined by SELinux */
+                        r = quadlet_note(u, false, "option %s dropped: ctr applies no SELinux labels, so the "
+                                         "container reads the files without them", *o);
                 else if (streq(*o, "O"))
                         return quadlet_drop(u, k->lost, "an overlay whose writes podman discards: a plain volume "
                                             "would let the container change %s", src);
@@ -185,9 +187,20 @@ int quadlet_translate_mount(QuadletUnit *u, const QuadletKey *k, const char *v) 
         _cleanup_buffer_ Buffer opts = {};
         int r;
 
-        r = split_keep_empty(v, ',', &fields);
-        if (r < 0)
-                return r;
+        /* podman reads the fields as a CSV record: "dst=/a,b" is one field */
+        for (const char *p = v;;) {
+                _cleanup_free_ char *field = NULL;
+
+                r = extract_first_word(&p, &field, ",", EXTRACT_UNQUOTE);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return quadlet_drop(u, k->lost, "unbalanced quotes");
+                if (r == 0)
+                        break;
+                if (strv_consume(&fields, TAKE_PTR(field)) < 0)
+                        return -ENOMEM;
+        }
         STRV_FOREACH(f, fields) {
                 _cleanup_free_ char *name = strndup(*f, strcspn(*f, "="));
                 const char *value = strchr(*f, '=') ? strchr(*f, '=') + 1 : NULL;

@@ -47,7 +47,8 @@ static const QuadletKey quadlet_keys[] = {
           "the same names and ALL; both start from the same eleven default capabilities" },
         { "Entrypoint", C, Y_, false, "Entrypoint", quadlet_translate_entrypoint,
           "a JSON array becomes the words; a plain value is one program, quoted" },
-        { "Environment", C, Y_, false, "Environment", NULL, "the same syntax (systemd's Environment=)" },
+        { "Environment", C, P_, false, "Environment", quadlet_translate_environment,
+          "the same syntax (systemd's Environment=); a NAME alone (the host's value in podman) is dropped" },
         { "EnvironmentFile", C, Y_, false, "EnvironmentFile", quadlet_translate_environment_file,
           "relative paths are made absolute against the unit file's directory" },
         { "EnvironmentHost", C, Y_, false, "EnvironmentHost", NULL,
@@ -90,10 +91,11 @@ static const QuadletKey quadlet_keys[] = {
         { "HttpProxy", C, N_, false, NULL, NULL,
           "no proxy variables are passed into the container; name them with Environment=" },
         { "IP", C|P, N_, false, NULL, NULL, "addresses on ctr0 are leased, not chosen" },
-        { "IP6", C|P, N_, false, NULL, NULL, "ctr0 is IPv4 only" },
+        { "IP6", C|P, N_, false, NULL, NULL,
+          "addresses on ctr0 are leased, not chosen: the IPv6 one follows the IPv4 lease (PREFIX::HOST)" },
         { "Image", C, P_, true, "Image", quadlet_translate_image,
-          "references (docker:// dropped) and NAME.image (its Image=); NAME.build and other transports are "
-          "not translated" },
+          "references (docker:// dropped), NAME.image (its Image=) and NAME.build (its first ImageTag=, which "
+          "you build and import); other transports are not translated" },
         { "Label", C|P, Y_, false, "Label", quadlet_translate_label,
           "the same KEY=VALUE words (ctrctl inspect shows them); io.containers.autoupdate also sets AutoUpdate=" },
         { "LogDriver", C, P_, false, NULL, quadlet_translate_log_driver,
@@ -122,8 +124,8 @@ static const QuadletKey quadlet_keys[] = {
         { "PodmanArgs", C|P, N_, true, NULL, NULL,
           "podman command line options: translate them by hand (they may change the isolation)" },
         { "PublishPort", C|P, P_, true, "PublishPort", quadlet_translate_publish_port,
-          "[IP:]HOSTPORT:PORT[/tcp|/udp] and ranges; a port without a host port (podman picks one) and sctp "
-          "are not translated" },
+          "[IP:]HOSTPORT:PORT[/tcp|/udp] and ranges; a port without a host port (podman picks one), ports "
+          "written with ${VARIABLES} and sctp are not translated" },
         { "Pull", C, Y_, false, "Pull", quadlet_translate_pull, "always, missing, never and newer" },
         { "ReadOnly", C, Y_, true, "ReadOnly", quadlet_translate_read_only,
           "the same; with ReadOnlyTmpfs= (default yes) /tmp, /var/tmp and /run get a Tmpfs=" },
@@ -146,8 +148,8 @@ static const QuadletKey quadlet_keys[] = {
         { "SeccompProfile", C, P_, true, "SeccompProfile", quadlet_translate_seccomp,
           "unconfined; a JSON profile is not read (ctr's profiles have their own syntax, ctr.ctr(5))" },
         { "Secret", C, P_, true, "Secret", quadlet_translate_secret,
-          "podman's secret NAME becomes the systemd credential NAME: Secret=NAME[:TARGET] and [Service] "
-          "LoadCredential=NAME (from /etc/credstore/NAME); type=env is a file below /run/secrets instead, "
+          "podman's secret NAME (or source=NAME) becomes the systemd credential NAME: Secret=NAME[:TARGET] and "
+          "[Service] LoadCredential=NAME (from /etc/credstore/NAME); type=env is a file below /run/secrets instead, "
           "a target outside /run/secrets is not translated" },
         { "SecurityLabelDisable", C, P_, false, NULL, quadlet_translate_security_label,
           "ctr applies no SELinux label, so disabling it is what happens" },
@@ -190,7 +192,8 @@ static const QuadletKey quadlet_keys[] = {
         { "VolatileTmp", C, Y_, false, "Tmpfs=/tmp", quadlet_translate_volatile_tmp, "Tmpfs=/tmp" },
         { "Volume", C|P, P_, true, "Volume", quadlet_translate_volume,
           "host paths, names and NAME.volume, ro, rw, nosuid, suid, nodev, dev, noexec, rbind, bind, idmap; "
-          "SELinux relabelling (z, Z), overlays (O) and anonymous volumes are not translated" },
+          "SELinux relabelling (z, Z) is dropped (ctr confines no container with SELinux); overlays (O) and "
+          "anonymous volumes are not translated" },
         { "WorkingDir", C, Y_, false, "WorkingDirectory", NULL, "an absolute path" },
 };
 

@@ -30,10 +30,19 @@ int quadlet_translate_image(QuadletUnit *u, const QuadletKey *k, const char *v) 
                 if (!ref)
                         return quadlet_drop(u, k->lost, "the .image file was not converted with this one (or has "
                                             "no Image=)");
-        } else if (endswith(v, ".build"))
-                return quadlet_drop(u, k->lost, "ctr does not build images: build it (podman build, buildah), "
-                                    "then ctrctl image import it and name it in Image=");
-        else if ((p = startswith(v, "docker://")))
+        } else if (endswith(v, ".build")) {
+                int r;
+
+                ref = u->lookup && u->lookup->image ? u->lookup->image(u->lookup->userdata, v) : NULL;
+                if (!ref)
+                        return quadlet_drop(u, k->lost, "the .build file was not converted with this one (or has "
+                                            "no ImageTag=); ctr builds no images: build it (podman build, buildah), "
+                                            "then ctrctl image import it and name it in Image=");
+                r = quadlet_note(u, false, "ctr builds no images: build %s with podman build or buildah and "
+                                 "ctrctl image import it as %s before the container starts", v, ref);
+                if (r < 0)
+                        return r;
+        } else if ((p = startswith(v, "docker://")))
                 ref = p;
         else if (startswith(v, "oci:") || startswith(v, "oci-archive:") || startswith(v, "docker-archive:") ||
                  startswith(v, "docker-daemon:") || startswith(v, "dir:") || startswith(v, "containers-storage:") ||
@@ -183,8 +192,10 @@ int quadlet_translate_label(QuadletUnit *u, const QuadletKey *k, const char *v) 
                 const char *policy;
 
                 r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-                if (r < 0)
-                        return quadlet_drop(u, k->lost, "unbalanced quotes");
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)      /* podman skips the whole value too, with a warning */
+                        return quadlet_drop(u, k->lost, "an unbalanced quote or an escape that is not C's");
                 if (r == 0)
                         return 0;
                 if ((policy = startswith(word, "io.containers.autoupdate=")) && u->section == QUADLET_CONTAINER &&
@@ -324,6 +335,12 @@ int quadlet_translate_publish_port(QuadletUnit *u, _unused_ const QuadletKey *k,
                                     u->pod_owner);
         if (strstr(v, "/sctp"))
                 return quadlet_drop(u, false, "ctr publishes tcp and udp only");
+        if (strchr(v, '$'))
+                return quadlet_drop(u, false, "systemd expands the variables in podman's command line at every "
+                                    "start; ctr's PublishPort= takes the numbers: write them");
+        /* ":80:90" is podman's "80:90", every address */
+        if (v[0] == ':' && v[1] != ':')
+                v++;
         /* "80", "80/udp", "IP::80", "[::1]::80", "[::1]:80": podman picks a free host port at every start */
         if (v[0] == '[' && strchr(v, ']'))
                 ports = strchr(v, ']') + 1;
@@ -556,18 +573,57 @@ int quadlet_translate_dns(QuadletUnit *u, const QuadletKey *k, const char *v) {
         return quadlet_emit(u, "DNS", "%s", v);
 }
 
-int quadlet_translate_secret(QuadletUnit *u, const QuadletKey *k, const char *v) {
-        _cleanup_strv_free_ char **fields = NULL;
-        const char *type = "mount", *target = NULL, *t;
+int quadlet_translate_environment(QuadletUnit *u, _unused_ const QuadletKey *k, const char *v) {
+        _cleanup_buffer_ Buffer out = {};
+        const char *p = v;
+        bool bare = false;
         int r;
 
-        /* podman: NAME[,type=mount|env][,target=…][,uid=…,gid=…,mode=…] */
+        /* the same words as systemd's Environment=, but a NAME alone, which podman fills from its own
+         * environment, would make ctr refuse the whole line: the others are kept */
+        for (;;) {
+                _cleanup_free_ char *word = NULL, *quoted = NULL;
+
+                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)      /* ctr's parser has the last word on it */
+                        return quadlet_emit(u, "Environment", "%s", v);
+                if (r == 0)
+                        break;
+                if (!strchr(word, '=')) {
+                        r = quadlet_note(u, false, "%s dropped: podman passes the host's %s, ctr passes none of "
+                                         "the host's variables: give its value", word, word);
+                        if (r < 0)
+                                return r;
+                        bare = true;
+                        continue;
+                }
+                if (quadlet_quote_word(word, &quoted) < 0 || (out.size > 0 && buffer_putc(&out, ' ') < 0) ||
+                    buffer_puts(&out, quoted) < 0)
+                        return -ENOMEM;
+        }
+        if (!bare)
+                return quadlet_emit(u, "Environment", "%s", v);
+        if (out.size == 0)
+                return 0;
+        return quadlet_emit(u, "Environment", "%s", out.data);
+}
+
+int quadlet_translate_secret(QuadletUnit *u, const QuadletKey *k, const char *v) {
+        _cleanup_strv_free_ char **fields = NULL;
+        _cleanup_free_ char *spec = NULL;
+        const char *type = "mount", *target = NULL, *name = NULL, *t;
+        bool loaded = false;
+        int r;
+
+        /* podman: NAME[,type=mount|env][,target=…][,uid=…,gid=…,mode=…], the name also as source=NAME */
         if (strv_split(v, ",", &fields) < 0)
                 return -ENOMEM;
-        if (strv_isempty(fields) || !credential_name_is_valid(fields[0]))
-                return quadlet_drop(u, k->lost, "not a name a systemd credential can have");
-        STRV_FOREACH(f, fields + 1) {
-                if ((t = startswith(*f, "type=")))
+        STRV_FOREACH(f, fields) {
+                if ((t = startswith(*f, "source=")) || (f == fields && !strchr(*f, '=')))
+                        name = t ?: *f;
+                else if ((t = startswith(*f, "type=")))
                         type = t;
                 else if ((t = startswith(*f, "target=")))
                         target = t;
@@ -578,9 +634,11 @@ int quadlet_translate_secret(QuadletUnit *u, const QuadletKey *k, const char *v)
                                 return r;
                 }
         }
+        if (!name || !credential_name_is_valid(name))
+                return quadlet_drop(u, k->lost, "not a name a systemd credential can have");
         if (streq(type, "env")) {
                 r = quadlet_note(u, false, "not the variable %s: the secret is the file /run/secrets/%s",
-                                 strempty(target), fields[0]);
+                                 strempty(target), name);
                 if (r < 0)
                         return r;
                 target = NULL;
@@ -588,14 +646,22 @@ int quadlet_translate_secret(QuadletUnit *u, const QuadletKey *k, const char *v)
                 return quadlet_drop(u, k->lost, "type=%s is neither mount nor env", type);
         if (target && target[0] == '/' && !startswith(target, "/run/secrets/"))
                 return quadlet_drop(u, k->lost, "ctr puts secrets below /run/secrets, not at %s", target);
+        spec = target ? strprintf("%s:%s", name, startswith(target, "/run/secrets/") ?: target) : strdup(name);
+        if (!spec)
+                return -ENOMEM;
+        /* the same file twice (type=env and type=mount of one secret): ctr takes it once */
+        if (strv_contains(u->secrets, spec))
+                return quadlet_comment(u, "Secret=%s: the same file as a Secret= above", v);
+        STRV_FOREACH(s, u->secrets)
+                loaded = loaded || streq(*s, name) || (startswith(*s, name) && (*s)[strlen(name)] == ':');
+        if (strv_extend(&u->secrets, spec) < 0)
+                return -ENOMEM;
         r = quadlet_comment(u, "Secret=%s: podman's secret is the systemd credential %s: put it in "
                             "/etc/credstore/%s (or encrypted with systemd-creds in /etc/credstore.encrypted/ and "
-                            "LoadCredentialEncrypted=)", v, fields[0], fields[0]);
-        if (r >= 0)
-                r = quadlet_emit_section(u, "Service", "LoadCredential", "%s", fields[0]);
+                            "LoadCredentialEncrypted=)", v, name, name);
+        if (r >= 0 && !loaded)
+                r = quadlet_emit_section(u, "Service", "LoadCredential", "%s", name);
         if (r < 0)
                 return r;
-        if (target)
-                return quadlet_emit(u, "Secret", "%s:%s", fields[0], startswith(target, "/run/secrets/") ?: target);
-        return quadlet_emit(u, "Secret", "%s", fields[0]);
+        return quadlet_emit(u, "Secret", "%s", spec);
 }

@@ -9,6 +9,7 @@
 
 int quadlet_translate_add_host(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_dns(QuadletUnit *u, const QuadletKey *k, const char *v);
+int quadlet_translate_environment(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_apparmor(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_auto_update(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_bool(QuadletUnit *u, const QuadletKey *k, const char *v);

@@ -169,15 +169,23 @@ TEST(defaults_and_specifiers) {
 }
 
 TEST(specifier_without_counterpart) {
-        _cleanup_free_ char *t = NULL;
+        _cleanup_free_ char *t = NULL, *h = NULL;
         bool lost;
 
         t = convert((const char *const[]) { "Container", "Image", "quay.io/app/web:1",
-                                            "Container", "Volume", "%h/data:/data", NULL }, &lost);
+                                            "Container", "Volume", "%t/data:/data", NULL }, &lost);
         ASSERT_NOT_NULL(t);
         ASSERT_TRUE(lost);
-        ASSERT_NOT_NULL(strstr(t, "# ctr convert: Volume=%h/data:/data not translated (isolation or data): the "
-                                  "specifier %h has no counterpart in ctr"));
+        ASSERT_NOT_NULL(strstr(t, "# ctr convert: Volume=%t/data:/data not translated (isolation or data): the "
+                                  "specifier %t has no counterpart in ctr"));
+
+        /* %h: ctr@.service is a system service, its user's home root's */
+        h = convert((const char *const[]) { "Container", "Image", "quay.io/app/web:1",
+                                            "Container", "Volume", "%h/data:/data", NULL }, &lost);
+        ASSERT_NOT_NULL(h);
+        ASSERT_FALSE(lost);
+        ASSERT_NOT_NULL(strstr(h, "\nVolume=/root/data:/data\n"));
+        ASSERT_NOT_NULL(strstr(h, "# ctr convert: Volume=%h/data:/data: %h is /root"));
 }
 
 TEST(id_maps) {

@@ -5,7 +5,8 @@
 # two (the second reaches the first over 127.0.0.1 and shares its hostname, the pod's port reaches the
 # first), a health-checked service (Notify=healthy: started once its plain HealthCmd=, a shell command to
 # podman, passes), a user-namespaced one (UserNS=auto: root inside, a picked range outside), one with a podman
-# secret (a systemd credential from /etc/credstore, on /run/secrets). The image is the guest's busybox
+# secret (a systemd credential from /etc/credstore, on /run/secrets), a pod of no container (its infra
+# container, which a container added later joins). The image is the guest's busybox
 # imported as localhost/convert:1. Cases run in order and share the containers.
 
 CV=/var/tmp/ctr-convert
@@ -37,6 +38,7 @@ test_convert_quadlet_files() {
                 "Volume=$CV/www:/www:ro" "PublishPort=127.0.0.1:18080:80" "" \
                 "[Service]" "Restart=on-failure" "Type=notify" >"$q/cvweb.container"
         printf '%s\n' "[Pod]" "PublishPort=127.0.0.1:18081:8000" "HostName=shop" >"$q/cvshop.pod"
+        printf '%s\n' "[Pod]" "HostName=lone" "Network=none" >"$q/cvlone.pod"
         printf '%s\n' "[Container]" "Image=localhost/convert:1" "Pod=cvshop.pod" \
                 "Exec=/bin/sh -c 'echo page-of-the-pod > /tmp/index.html; exec httpd -f -p 8000 -h /tmp'" \
                 >"$q/cvshop-a.container"
@@ -64,7 +66,8 @@ test_convert_quadlet_files() {
                 [[ -f /etc/ctr/$x.ctr ]] || fail "/etc/ctr/$x.ctr was not written"
                 ctrctl validate "/etc/ctr/$x.ctr" || fail "$x.ctr does not validate"
         done
-        [[ ! -e /etc/ctr/cvshop.ctr ]] || fail "a .pod became a container"
+        [[ ! -e /etc/ctr/cvshop.ctr && ! -e /etc/ctr/cvshop-pod.ctr ]] || fail "a .pod with containers became one"
+        [[ -f /etc/ctr/cvlone-pod.ctr ]] || fail "a .pod without containers did not become its infra container"
         assert_contains "$(</etc/ctr/cvshop-b.ctr)" "Network=container:cvshop-a"
         assert_contains "$(</etc/ctr/cvhealth.ctr)" 'HealthCmd=/bin/sh -c "test -e /tmp/ready && test -x /bin/sh"'
         systemctl daemon-reload
@@ -88,6 +91,21 @@ test_convert_pod() {
         wait_for 30 bash -c "journalctl -q -o cat -u ctr@cvshop-b.service | grep -qx page-of-the-pod"
         wait_for 10 bash -c "journalctl -q -o cat -u ctr@cvshop-b.service | grep -qx host=shop"
         assert_eq "$(/bin/busybox wget -q -O - http://127.0.0.1:18081/index.html)" "page-of-the-pod" "the pod's port"
+}
+
+test_convert_pod_infra() {
+        cv_need
+        # a .pod no container names: its infra container holds the pod's namespaces, and a container added
+        # later joins them (the pod's hostname; its network, Network=none: lo alone, two header lines and lo's)
+        start_ctr cvlone-pod
+        printf '%s\n' "[Container]" "Image=localhost/convert:1" "Network=container:cvlone-pod" \
+                "JoinNamespaces=ipc uts" "PrivateUsers=no" \
+                "Exec=/bin/sh -c \"echo joined host=\$(hostname) netdev-lines=\$(busybox wc -l </proc/net/dev); $idle\"" \
+                >/etc/ctr/cvlone-member.ctr
+        systemctl daemon-reload
+        start_ctr cvlone-member
+        wait_for 20 bash -c "journalctl -q -o cat -u ctr@cvlone-member.service | grep -qx 'joined host=lone netdev-lines=3'"
+        systemctl stop ctr@cvlone-member.service ctr@cvlone-pod.service
 }
 
 test_convert_health_checked() {
@@ -122,9 +140,10 @@ test_convert_cleanup() {
         cv_need
         local x
         systemctl stop ctr@cvshop-b.service ctr@cvshop-a.service ctr@cvweb.service ctr@cvhealth.service \
-                ctr@cvuserns.service ctr@cvsecret.service 2>/dev/null || true
+                ctr@cvuserns.service ctr@cvsecret.service ctr@cvlone-member.service ctr@cvlone-pod.service \
+                2>/dev/null || true
         rm -f /etc/credstore/cvtoken
-        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns cvsecret; do
+        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns cvsecret cvlone-pod cvlone-member; do
                 rm -f "/etc/ctr/$x.ctr"
         done
         ctrctl image rm localhost/convert:1 >/dev/null 2>&1 || true
