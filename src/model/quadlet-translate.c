@@ -465,9 +465,11 @@ int quadlet_translate_seccomp(QuadletUnit *u, const QuadletKey *k, const char *v
 }
 
 int quadlet_translate_apparmor(QuadletUnit *u, const QuadletKey *k, const char *v) {
-        if (STR_IN_SET(v, "unconfined", ""))
-                return quadlet_comment(u, "AppArmor=%s: ctr applies no AppArmor profile", v);
-        return quadlet_drop(u, k->lost, "ctr applies no AppArmor profile");
+        (void) k;
+        /* empty: podman's default profile, i.e. ctr's (ctr-default where AppArmor is enabled) */
+        if (isempty(v))
+                return quadlet_comment(u, "AppArmor=: ctr's default profile, ctr-default, applies");
+        return quadlet_emit(u, "AppArmorProfile", "%s", v);
 }
 
 int quadlet_translate_security_label(QuadletUnit *u, const QuadletKey *k, const char *v) {
