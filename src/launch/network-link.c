@@ -360,40 +360,85 @@ void veth_delete(struct nl_sock *sk, const char *name) {
                 (void) rtnl_link_delete(sk, link);
 }
 
-int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_ifindex, NetworkBridge *n,
-                char **ret_error) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *host = NULL;
-        char name[IFNAMSIZ];
+/* IFF_UP off on the link |ifindex|: a bridge port that is down forwards nothing, and its peer has no carrier. */
+static int link_down(struct nl_sock *sk, int ifindex) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *link = rtnl_link_alloc(), *change = rtnl_link_alloc();
+
+        if (!link || !change)
+                return -ENOMEM;
+        rtnl_link_set_ifindex(link, ifindex);
+        rtnl_link_unset_flags(change, IFF_UP);
+        return nl_errno(rtnl_link_change(sk, link, change, 0));
+}
+
+void veth_release(const char *name, int ifindex) {
+        _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+
+        /* an ioctl, not rtnetlink: gone already, or still ours */
+        if (ifindex <= 0 || if_nametoindex(name) != (unsigned) ifindex)
+                return;
+        if (link_open(&sk) >= 0)
+                (void) link_down(sk, ifindex);
+}
+
+int veth_set_aside(struct nl_sock *sk, const char *name) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *link = rtnl_link_alloc(), *change = rtnl_link_alloc();
+        char aside[IFNAMSIZ];
+        unsigned ifindex;
         int r;
 
-        veth_name(c->name, n->address, name);
-        /* Never deleted first: a link of that name is a running container's (a dead monitor's went when its
-         * lease was collected), which must keep it. */
-        r = rtnl_link_veth_add(sk, name, "eth0", pid);
+        if (!link || !change)
+                return -ENOMEM;
+        ifindex = if_nametoindex(name);
+        if (ifindex == 0)
+                return 0;       /* gone meanwhile */
+        /* the kernel renames only a link that is down; veth_release() left it so, unless the monitor died */
+        r = link_down(sk, (int) ifindex);
+        if (r < 0)
+                return r;
+        snprintf(aside, sizeof(aside), "vh-.%u", ifindex);
+        rtnl_link_set_ifindex(link, (int) ifindex);
+        rtnl_link_set_name(change, aside);
+        return nl_errno(rtnl_link_change(sk, link, change, 0));
+}
+
+int veth_create(struct nl_sock *sk, const char *name, pid_t pid, int bridge_ifindex, NetworkBridge *n,
+                char **ret_error) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *host = rtnl_link_veth_alloc();
+        struct rtnl_link *peer;
+        unsigned ifindex;
+        int r;
+
+        if (!host)
+                return -ENOMEM;
+        /* one message: the host end a port of the bridge and up, "eth0" in the container's namespace (down until
+         * container_link_setup() has set it up) */
+        rtnl_link_set_name(host, name);
+        rtnl_link_set_master(host, bridge_ifindex);
+        rtnl_link_set_flags(host, IFF_UP);
+        peer = rtnl_link_veth_get_peer(host);
+        rtnl_link_set_name(peer, "eth0");
+        rtnl_link_set_ns_pid(peer, pid);
+        rtnl_link_put(peer);
+        r = rtnl_link_add(sk, host, NLM_F_CREATE | NLM_F_EXCL);
         if (r == -NLE_EXIST) {
                 strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s exists, another "
                                   "running container's", name, name);
                 return -EEXIST;
         }
         if (r < 0) {
-                strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s", name, nl_geterror(r));
+                strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0 on %s: %s", name,
+                                  NETWORK_BRIDGE_NAME, nl_geterror(r));
                 return nl_errno(r);
         }
         memcpy(n->veth, name, sizeof(n->veth));
-        r = rtnl_link_get_kernel(sk, 0, name, &host);
-        if (r >= 0) {
-                n->veth_ifindex = rtnl_link_get_ifindex(host);
-                r = rtnl_link_enslave_ifindex(sk, bridge_ifindex, n->veth_ifindex);
-        }
-        if (r < 0) {
-                strprintf_replace(ret_error, "Failed to add %s to %s: %s", name, NETWORK_BRIDGE_NAME, nl_geterror(r));
-                return nl_errno(r);
-        }
-        r = link_up(sk, host);
-        if (r < 0) {
-                strprintf_replace(ret_error, "Failed to bring up %s: %s", name, strerror(-r));
+        ifindex = if_nametoindex(name);
+        if (ifindex == 0) {
+                r = negative_errno();
+                strprintf_replace(ret_error, "Failed to find %s: %s", name, strerror(-r));
                 return r;
         }
+        n->veth_ifindex = (int) ifindex;
         return 0;
 }
 
