@@ -36,6 +36,7 @@
 #define DEFAULT_NETWORK   0x0a790000U   /* 10.121.0.0 */
 #define DEFAULT_PREFIXLEN 16
 #define DEFAULT_GATEWAY   (DEFAULT_NETWORK | 1U)
+#define LOOPBACK_IFINDEX  1             /* the kernel's, for the loopback of every namespace */
 
 static uint32_t prefix_mask(unsigned prefixlen) {
         return prefixlen == 0 ? 0 : ~0U << (32 - prefixlen);
@@ -261,17 +262,22 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
         char a[INET_ADDRSTRLEN];
         BridgeNet bn;
-        bool created;
+        bool created, have_address;
         int r;
 
-        r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
-        created = r >= 0;
-        if (r < 0 && r != -NLE_EXIST) {
-                strprintf_replace(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
-                                  nl_geterror(r));
-                return nl_errno(r);
-        }
+        /* looked up first: it exists at every start but the first */
         r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
+        created = nl_errno(r) == -ENODEV;
+        if (created) {
+                r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
+                if (r < 0 && r != -NLE_EXIST) {
+                        strprintf_replace(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                          nl_geterror(r));
+                        return nl_errno(r);
+                }
+                created = r >= 0;
+                r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
+        }
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to look up the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                   nl_geterror(r));
@@ -294,6 +300,7 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
                                   NETWORK_BRIDGE_NAME, network_address_format(bn.gateway, a), bn.prefixlen);
                 return -EINVAL;
         }
+        have_address = r > 0;
         if (r == 0) {
                 bn.network = DEFAULT_NETWORK;
                 bn.gateway = DEFAULT_GATEWAY;
@@ -312,7 +319,7 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
         }
 
         uint32_t gateway = htonl(bn.gateway);
-        r = address_add(sk, bn.ifindex, AF_INET, &gateway, (int) bn.prefixlen, 0);
+        r = have_address ? 0 : address_add(sk, bn.ifindex, AF_INET, &gateway, (int) bn.prefixlen, 0);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                   strerror(-r));
@@ -322,7 +329,7 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
         r = bridge_ensure6(sk, created, &bn, ret_error);
         if (r < 0)
                 return r;
-        r = link_up(sk, bridge);
+        r = rtnl_link_get_flags(bridge) & IFF_UP ? 0 : link_up(sk, bridge);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                   strerror(-r));
@@ -503,7 +510,7 @@ int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, const
         _cleanup_(rtnl_link_putp) struct rtnl_link *eth0 = NULL, *lo = NULL;
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         char path[64];
-        int r;
+        int ifindex = 0, r;
 
         snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
         self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -524,6 +531,14 @@ int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, const
                 strprintf_replace(ret_error, "Failed to open rtnetlink in the container: %s", strerror(-r));
         else
                 r = container_sysctls(bn->ipv6 && address6, ret_error);
+        /* an ioctl on a socket of the container's namespace, not a request over rtnetlink */
+        if (r >= 0) {
+                ifindex = (int) if_nametoindex("eth0");
+                if (ifindex == 0) {
+                        r = negative_errno();
+                        strprintf_replace(ret_error, "Failed to find eth0 in the container: %s", strerror(-r));
+                }
+        }
         if (setns(self, CLONE_NEWNET) < 0) {
                 /* we cannot stay in the container's namespace: the monitor's own traffic (journal is a unix
                  * socket, fine; sd-bus too) would be confined there — give up */
@@ -534,15 +549,13 @@ int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, const
         if (r < 0)
                 return r;
 
-        r = rtnl_link_get_kernel(sk, 0, "eth0", &eth0);
-        if (r >= 0)
-                r = rtnl_link_get_kernel(sk, 0, "lo", &lo);
-        if (r < 0) {
-                strprintf_replace(ret_error, "Failed to find eth0 in the container: %s", nl_geterror(r));
-                return nl_errno(r);
-        }
+        eth0 = rtnl_link_alloc();
+        lo = rtnl_link_alloc();
+        if (!eth0 || !lo)
+                return -ENOMEM;
+        rtnl_link_set_ifindex(eth0, ifindex);
+        rtnl_link_set_ifindex(lo, LOOPBACK_IFINDEX);    /* always in a new namespace */
         uint32_t be = htonl(address), gateway = htonl(bn->gateway);
-        int ifindex = rtnl_link_get_ifindex(eth0);
         r = link_up(sk, lo);
         if (r >= 0)
                 r = address_add(sk, ifindex, AF_INET, &be, (int) bn->prefixlen, 0);
