@@ -4,7 +4,8 @@
 /* Network=bridge in nftables, through libnftables (nft's own library, atomic transactions; no "nft" binary is
  * run): the table "ip ctr" every bridged container shares (and "ip6 ctr" and "bridge ctr" for IPv6) — NAT to the outside, the two maps of published
  * ports and the chains that look them up, the guards on input and forward — and running commands against it.
- * What goes into the maps is network-ports.c's. */
+ * What goes into the maps is network-ports.c's; whether the tables exist, and the IPv6 source check's elements,
+ * are asked on every start over nfnetlink (network-nfnl.h). */
 
 #include <stdbool.h>
 

@@ -4,6 +4,7 @@
  * network lock. What each step does is elsewhere, one concern a file:
  *   network-lease.c     the lock, the addresses' leases, collecting those of dead monitors
  *   network-firewall.c  the nftables tables "ip ctr", "ip6 ctr", "bridge ctr" (NAT, the maps' lookups, the guards)
+ *   network-nfnl.c      what every start asks nftables (the tables there? the IPv6 source check), over nfnetlink
  *   network-ports.c     PublishPort= as elements of those maps
  *   network-proxy.c     PublishPort= on [::1], relayed
  *   network-link.c      the bridge ctr0, the veth pairs and the container's side, over rtnetlink
