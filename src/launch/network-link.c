@@ -388,25 +388,32 @@ void veth_release(const char *name, int ifindex) {
                 (void) link_down(sk, ifindex);
 }
 
-int veth_set_aside(struct nl_sock *sk, const char *name) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *link = rtnl_link_alloc(), *change = rtnl_link_alloc();
+int veth_set_aside(struct nl_sock *sk, const char *name, int bridge_ifindex) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *link = NULL, *change = rtnl_link_alloc();
         char aside[IFNAMSIZ];
-        unsigned ifindex;
-        int r;
+        int ifindex, r;
 
-        if (!link || !change)
+        if (!change)
                 return -ENOMEM;
-        ifindex = if_nametoindex(name);
-        if (ifindex == 0)
+        r = rtnl_link_get_kernel(sk, 0, name, &link);
+        if (nl_errno(r) == -ENODEV)
                 return 0;       /* gone meanwhile */
-        /* the kernel renames only a link that is down; veth_release() left it so, unless the monitor died */
-        r = link_down(sk, (int) ifindex);
         if (r < 0)
-                return r;
-        snprintf(aside, sizeof(aside), "vh-.%u", ifindex);
-        rtnl_link_set_ifindex(link, (int) ifindex);
-        rtnl_link_set_name(change, aside);
-        return nl_errno(rtnl_link_change(sk, link, change, 0));
+                return nl_errno(r);
+        /* only a pair's host end on ctr0 is one of ours: a link an administrator named so is left alone */
+        if (!streq(strempty(rtnl_link_get_type(link)), "veth") || rtnl_link_get_master(link) != bridge_ifindex)
+                return -EEXIST;
+        ifindex = rtnl_link_get_ifindex(link);
+        /* the kernel renames only a link that is down; veth_release() left it so, unless the monitor died */
+        r = link_down(sk, ifindex);
+        if (r >= 0) {
+                snprintf(aside, sizeof(aside), "vh-.%d", ifindex);
+                rtnl_link_set_name(change, aside);
+                r = nl_errno(rtnl_link_change(sk, link, change, 0));
+        }
+        if (r < 0)
+                r = nl_errno(rtnl_link_delete(sk, link));
+        return r;
 }
 
 int veth_create(struct nl_sock *sk, const char *name, pid_t pid, int bridge_ifindex, NetworkBridge *n,

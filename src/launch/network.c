@@ -84,9 +84,9 @@ static void bridge_undo(struct nl_sock *sk, struct nft_ctx **ctx, NetworkBridge 
         strv_free(n->elements);
 }
 
-/* The pair, under the lease's name for it. A link of that name that no live lease has is a stopped
- * container's whose network namespace the kernel has not freed yet (network-link.h, veth_release()): set aside
- * (deleted if that fails), and the pair made again. */
+/* The pair, under the lease's name for it. A veth on ctr0 of that name that no live lease has is a stopped
+ * container's whose network namespace the kernel has not freed yet (network-link.h, veth_release()): set aside,
+ * and the pair made again. */
 static int bridge_veth_create(struct nl_sock *sk, const Container *c, pid_t pid, const BridgeNet *bn,
                               char * const *live_veths, NetworkBridge *n, char **ret_error) {
         char name[IFNAMSIZ];
@@ -97,8 +97,8 @@ static int bridge_veth_create(struct nl_sock *sk, const Container *c, pid_t pid,
         if (r != -EEXIST || strv_contains(live_veths, name))
                 return r;
         log_debug("Container '%s': %s is left by a container that stopped, setting it aside.", c->name, name);
-        if (veth_set_aside(sk, name) < 0)
-                veth_delete(sk, name);
+        if (veth_set_aside(sk, name, bn->ifindex) < 0)
+                return r;       /* not ours: refused as it was */
         return veth_create(sk, name, pid, bn->ifindex, n, ret_error);
 }
 
