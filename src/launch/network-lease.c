@@ -140,6 +140,8 @@ void leases_collect(struct nft_ctx **ctx, const BridgeNet *bn, char ***ret_dead_
 
         *ret_dead_veths = NULL;
         *ret_hosts = NULL;
+        if (ret_live_veths)
+                *ret_live_veths = NULL;
         if (dir_iter_open(AT_FDCWD, LEASES_DIR, &it) < 0)
                 return;
         while (dir_iter_next(&it, &de) > 0) {
