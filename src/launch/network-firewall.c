@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "network-firewall.h"
+#include "network-nfnl.h"
 #include "network.h"
 #include "string-util.h"
 
@@ -166,6 +167,12 @@ struct nft_ctx *nft_open(void) {
         return TAKE_PTR(ctx);
 }
 
+struct nft_ctx *nft_lazy(struct nft_ctx **ctx) {
+        if (!*ctx)
+                *ctx = nft_open();
+        return *ctx;
+}
+
 int nft_run(struct nft_ctx *ctx, const char *cmd, char **ret_error) {
         const char *err, *nl;
 
@@ -208,4 +215,15 @@ int nft_ensure_table(struct nft_ctx *ctx, bool ipv6, char **ret_error) {
         if (r >= 0 && ipv6)
                 r = nft_ensure(ctx, "table bridge ctr", nft_ruleset_bridge, ret_error);
         return r;
+}
+
+int firewall_ensure(struct nft_ctx **ctx, bool ipv6, char **ret_error) {
+        /* the answer of every start but the first: no libnftables */
+        if (nfnl_tables_exist(ipv6) >= 0)
+                return 0;
+        if (!nft_lazy(ctx)) {
+                strprintf_replace(ret_error, "Failed to initialise libnftables");
+                return -ENOMEM;
+        }
+        return nft_ensure_table(*ctx, ipv6, ret_error);
 }

@@ -114,9 +114,12 @@ static void lease_hosts_line(const char *first_line, uint32_t address, char ***h
  * ends of their veth pairs go to |ret_dead_veths| for the caller to delete (their containers may still run,
  * holding an address that is free again), except a name a live lease's container has too. */
 /* What leads to the addresses of the collected leases, their IPv6 ones included. */
-static void collected_delete(struct nft_ctx *ctx, const BridgeNet *bn, uint32_t *dead, size_t n_dead) {
+static void collected_delete(struct nft_ctx **ctx, const BridgeNet *bn, uint32_t *dead, size_t n_dead) {
         _cleanup_free_ struct in6_addr *dead6 = NULL;
         size_t n6 = 0;
+
+        if (n_dead == 0 || !nft_lazy(ctx))
+                return;
 
         if (bn && bn->ipv6 && n_dead > 0) {
                 dead6 = calloc(n_dead, sizeof(struct in6_addr));
@@ -124,10 +127,11 @@ static void collected_delete(struct nft_ctx *ctx, const BridgeNet *bn, uint32_t 
                         for (; n6 < n_dead; n6++)
                                 bridge_address6(bn, dead[n6], dead6 + n6);
         }
-        elements_delete(ctx, dead, n_dead, dead6, n6);
+        elements_delete(*ctx, dead, n_dead, dead6, n6);
 }
 
-void leases_collect(struct nft_ctx *ctx, const BridgeNet *bn, char ***ret_dead_veths, char ***ret_hosts) {
+void leases_collect(struct nft_ctx **ctx, const BridgeNet *bn, char ***ret_dead_veths, char ***ret_live_veths,
+                    char ***ret_hosts) {
         _cleanup_strv_free_ char **live = NULL, **dead = NULL, **dead_paths = NULL, **hosts = NULL;
         _cleanup_free_ uint32_t *dead_addresses = NULL;
         size_t n_dead = 0;
@@ -136,6 +140,8 @@ void leases_collect(struct nft_ctx *ctx, const BridgeNet *bn, char ***ret_dead_v
 
         *ret_dead_veths = NULL;
         *ret_hosts = NULL;
+        if (ret_live_veths)
+                *ret_live_veths = NULL;
         if (dir_iter_open(AT_FDCWD, LEASES_DIR, &it) < 0)
                 return;
         while (dir_iter_next(&it, &de) > 0) {
@@ -180,6 +186,8 @@ void leases_collect(struct nft_ctx *ctx, const BridgeNet *bn, char ***ret_dead_v
                 if (!strv_contains(live, *v))
                         (void) strv_extend(ret_dead_veths, *v);
         *ret_hosts = TAKE_PTR(hosts);
+        if (ret_live_veths)
+                *ret_live_veths = TAKE_PTR(live);
 }
 
 /* O_EXCL decides between two launchers: the one whose open() created the file holds the address. */

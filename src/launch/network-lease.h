@@ -26,8 +26,11 @@ int network_lock(void);
  * Under the lock.
  * |ret_dead_veths|: the host ends of their veth pairs, to delete. */
 /* |ret_hosts|: the names list's lines of the live leases (network-names.h), read on the way. */
-/* |bn|: the bridge's networks (NULL: none), for the IPv6 addresses of the leases. */
-void leases_collect(struct nft_ctx *ctx, const BridgeNet *bn, char ***ret_dead_veths, char ***ret_hosts);
+/* |ret_live_veths| (may be NULL): the host ends of the live leases' pairs, what a start must never delete. */
+/* |bn|: the bridge's networks (NULL: none), for the IPv6 addresses of the leases. |ctx| is opened (nft_lazy())
+ * only when there is a lease to collect. */
+void leases_collect(struct nft_ctx **ctx, const BridgeNet *bn, char ***ret_dead_veths, char ***ret_live_veths,
+                    char ***ret_hosts);
 /* A free address of |bn|'s network (not the gateway, nor the one whose IPv6 address is the bridge's) for |c|
  * (whose hostname is |hostname|), its lease written: n->lease_path, n->address. */
 int lease_take(const BridgeNet *bn, const Container *c, const char *hostname, NetworkBridge *n, char **ret_error);

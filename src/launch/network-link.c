@@ -36,6 +36,7 @@
 #define DEFAULT_NETWORK   0x0a790000U   /* 10.121.0.0 */
 #define DEFAULT_PREFIXLEN 16
 #define DEFAULT_GATEWAY   (DEFAULT_NETWORK | 1U)
+#define LOOPBACK_IFINDEX  1             /* the kernel's, for the loopback of every namespace */
 
 static uint32_t prefix_mask(unsigned prefixlen) {
         return prefixlen == 0 ? 0 : ~0U << (32 - prefixlen);
@@ -261,17 +262,22 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *bridge = NULL;
         char a[INET_ADDRSTRLEN];
         BridgeNet bn;
-        bool created;
+        bool created, have_address;
         int r;
 
-        r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
-        created = r >= 0;
-        if (r < 0 && r != -NLE_EXIST) {
-                strprintf_replace(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
-                                  nl_geterror(r));
-                return nl_errno(r);
-        }
+        /* looked up first: it exists at every start but the first */
         r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
+        created = nl_errno(r) == -ENODEV;
+        if (created) {
+                r = rtnl_link_bridge_add(sk, NETWORK_BRIDGE_NAME);
+                if (r < 0 && r != -NLE_EXIST) {
+                        strprintf_replace(ret_error, "Failed to create the bridge %s: %s", NETWORK_BRIDGE_NAME,
+                                          nl_geterror(r));
+                        return nl_errno(r);
+                }
+                created = r >= 0;
+                r = rtnl_link_get_kernel(sk, 0, NETWORK_BRIDGE_NAME, &bridge);
+        }
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to look up the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                   nl_geterror(r));
@@ -294,6 +300,7 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
                                   NETWORK_BRIDGE_NAME, network_address_format(bn.gateway, a), bn.prefixlen);
                 return -EINVAL;
         }
+        have_address = r > 0;
         if (r == 0) {
                 bn.network = DEFAULT_NETWORK;
                 bn.gateway = DEFAULT_GATEWAY;
@@ -312,7 +319,7 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
         }
 
         uint32_t gateway = htonl(bn.gateway);
-        r = address_add(sk, bn.ifindex, AF_INET, &gateway, (int) bn.prefixlen, 0);
+        r = have_address ? 0 : address_add(sk, bn.ifindex, AF_INET, &gateway, (int) bn.prefixlen, 0);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                   strerror(-r));
@@ -322,7 +329,7 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
         r = bridge_ensure6(sk, created, &bn, ret_error);
         if (r < 0)
                 return r;
-        r = link_up(sk, bridge);
+        r = rtnl_link_get_flags(bridge) & IFF_UP ? 0 : link_up(sk, bridge);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to configure the bridge %s: %s", NETWORK_BRIDGE_NAME,
                                   strerror(-r));
@@ -360,40 +367,92 @@ void veth_delete(struct nl_sock *sk, const char *name) {
                 (void) rtnl_link_delete(sk, link);
 }
 
-int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_ifindex, NetworkBridge *n,
+/* IFF_UP off on the link |ifindex|: a bridge port that is down forwards nothing, and its peer has no carrier. */
+static int link_down(struct nl_sock *sk, int ifindex) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *link = rtnl_link_alloc(), *change = rtnl_link_alloc();
+
+        if (!link || !change)
+                return -ENOMEM;
+        rtnl_link_set_ifindex(link, ifindex);
+        rtnl_link_unset_flags(change, IFF_UP);
+        return nl_errno(rtnl_link_change(sk, link, change, 0));
+}
+
+void veth_release(const char *name, int ifindex) {
+        _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+
+        /* an ioctl, not rtnetlink: gone already, or still ours */
+        if (ifindex <= 0 || if_nametoindex(name) != (unsigned) ifindex)
+                return;
+        if (link_open(&sk) >= 0)
+                (void) link_down(sk, ifindex);
+}
+
+int veth_set_aside(struct nl_sock *sk, const char *name, int bridge_ifindex) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *link = NULL, *change = rtnl_link_alloc();
+        char aside[IFNAMSIZ];
+        int ifindex, r;
+
+        if (!change)
+                return -ENOMEM;
+        r = rtnl_link_get_kernel(sk, 0, name, &link);
+        if (nl_errno(r) == -ENODEV)
+                return 0;       /* gone meanwhile */
+        if (r < 0)
+                return nl_errno(r);
+        /* only a pair's host end on ctr0 is one of ours: a link an administrator named so is left alone */
+        if (!streq(strempty(rtnl_link_get_type(link)), "veth") || rtnl_link_get_master(link) != bridge_ifindex)
+                return -EEXIST;
+        ifindex = rtnl_link_get_ifindex(link);
+        /* the kernel renames only a link that is down; veth_release() left it so, unless the monitor died */
+        r = link_down(sk, ifindex);
+        if (r >= 0) {
+                snprintf(aside, sizeof(aside), "vh-.%d", ifindex);
+                rtnl_link_set_name(change, aside);
+                r = nl_errno(rtnl_link_change(sk, link, change, 0));
+        }
+        if (r < 0)
+                r = nl_errno(rtnl_link_delete(sk, link));
+        return r;
+}
+
+int veth_create(struct nl_sock *sk, const char *name, pid_t pid, int bridge_ifindex, NetworkBridge *n,
                 char **ret_error) {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *host = NULL;
-        char name[IFNAMSIZ];
+        _cleanup_(rtnl_link_putp) struct rtnl_link *host = rtnl_link_veth_alloc();
+        struct rtnl_link *peer;
+        unsigned ifindex;
         int r;
 
-        veth_name(c->name, n->address, name);
-        /* Never deleted first: a link of that name is a running container's (a dead monitor's went when its
-         * lease was collected), which must keep it. */
-        r = rtnl_link_veth_add(sk, name, "eth0", pid);
+        if (!host)
+                return -ENOMEM;
+        /* one message: the host end a port of the bridge and up, "eth0" in the container's namespace (down until
+         * container_link_setup() has set it up) */
+        rtnl_link_set_name(host, name);
+        rtnl_link_set_master(host, bridge_ifindex);
+        rtnl_link_set_flags(host, IFF_UP);
+        peer = rtnl_link_veth_get_peer(host);
+        rtnl_link_set_name(peer, "eth0");
+        rtnl_link_set_ns_pid(peer, pid);
+        rtnl_link_put(peer);
+        r = rtnl_link_add(sk, host, NLM_F_CREATE | NLM_F_EXCL);
         if (r == -NLE_EXIST) {
                 strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s exists, another "
                                   "running container's", name, name);
                 return -EEXIST;
         }
         if (r < 0) {
-                strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0: %s", name, nl_geterror(r));
+                strprintf_replace(ret_error, "Failed to create the veth pair %s/eth0 on %s: %s", name,
+                                  NETWORK_BRIDGE_NAME, nl_geterror(r));
                 return nl_errno(r);
         }
         memcpy(n->veth, name, sizeof(n->veth));
-        r = rtnl_link_get_kernel(sk, 0, name, &host);
-        if (r >= 0) {
-                n->veth_ifindex = rtnl_link_get_ifindex(host);
-                r = rtnl_link_enslave_ifindex(sk, bridge_ifindex, n->veth_ifindex);
-        }
-        if (r < 0) {
-                strprintf_replace(ret_error, "Failed to add %s to %s: %s", name, NETWORK_BRIDGE_NAME, nl_geterror(r));
-                return nl_errno(r);
-        }
-        r = link_up(sk, host);
-        if (r < 0) {
-                strprintf_replace(ret_error, "Failed to bring up %s: %s", name, strerror(-r));
+        ifindex = if_nametoindex(name);
+        if (ifindex == 0) {
+                r = negative_errno();
+                strprintf_replace(ret_error, "Failed to find %s: %s", name, strerror(-r));
                 return r;
         }
+        n->veth_ifindex = (int) ifindex;
         return 0;
 }
 
@@ -458,7 +517,7 @@ int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, const
         _cleanup_(rtnl_link_putp) struct rtnl_link *eth0 = NULL, *lo = NULL;
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         char path[64];
-        int r;
+        int ifindex = 0, r;
 
         snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
         self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -479,6 +538,14 @@ int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, const
                 strprintf_replace(ret_error, "Failed to open rtnetlink in the container: %s", strerror(-r));
         else
                 r = container_sysctls(bn->ipv6 && address6, ret_error);
+        /* an ioctl on a socket of the container's namespace, not a request over rtnetlink */
+        if (r >= 0) {
+                ifindex = (int) if_nametoindex("eth0");
+                if (ifindex == 0) {
+                        r = negative_errno();
+                        strprintf_replace(ret_error, "Failed to find eth0 in the container: %s", strerror(-r));
+                }
+        }
         if (setns(self, CLONE_NEWNET) < 0) {
                 /* we cannot stay in the container's namespace: the monitor's own traffic (journal is a unix
                  * socket, fine; sd-bus too) would be confined there — give up */
@@ -489,15 +556,13 @@ int container_link_setup(pid_t pid, const BridgeNet *bn, uint32_t address, const
         if (r < 0)
                 return r;
 
-        r = rtnl_link_get_kernel(sk, 0, "eth0", &eth0);
-        if (r >= 0)
-                r = rtnl_link_get_kernel(sk, 0, "lo", &lo);
-        if (r < 0) {
-                strprintf_replace(ret_error, "Failed to find eth0 in the container: %s", nl_geterror(r));
-                return nl_errno(r);
-        }
+        eth0 = rtnl_link_alloc();
+        lo = rtnl_link_alloc();
+        if (!eth0 || !lo)
+                return -ENOMEM;
+        rtnl_link_set_ifindex(eth0, ifindex);
+        rtnl_link_set_ifindex(lo, LOOPBACK_IFINDEX);    /* always in a new namespace */
         uint32_t be = htonl(address), gateway = htonl(bn->gateway);
-        int ifindex = rtnl_link_get_ifindex(eth0);
         r = link_up(sk, lo);
         if (r >= 0)
                 r = address_add(sk, ifindex, AF_INET, &be, (int) bn->prefixlen, 0);

@@ -58,12 +58,23 @@ int bridge_read(struct nl_sock *sk, BridgeNet *ret);
 
 /* The host end of the veth pair of container |name| holding the lease of |address|. */
 void veth_name(const char *name, uint32_t address, char buf[static IFNAMSIZ]);
-/* The pair for |c|: the host end (n->veth, set as soon as it exists, so a failure later deletes it) a port of
- * the bridge |bridge_ifindex| and up, "eth0" in the network namespace of |pid|. */
-int veth_create(struct nl_sock *sk, const Container *c, pid_t pid, int bridge_ifindex, NetworkBridge *n,
+/* The pair whose host end is |name| (veth_name()): the host end (n->veth, set as soon as it exists, so a
+ * failure later deletes it; n->veth_ifindex) a port of the bridge |bridge_ifindex| and up, "eth0" in the network
+ * namespace of |pid|, in one request. -EEXIST when a link |name| exists. */
+int veth_create(struct nl_sock *sk, const char *name, pid_t pid, int bridge_ifindex, NetworkBridge *n,
                 char **ret_error);
 /* Deletes the link |name| if it exists (its peer goes with it). */
 void veth_delete(struct nl_sock *sk, const char *name);
+/* At a stop: the pair goes with the container's network namespace, which the kernel frees some time after its
+ * last process exited (deleting it here took a stop 10–30 ms: the kernel's unregistering of both ends, waiting for
+ * RCU). If the host end |name| is still there with |ifindex|, it is only set down: a namespace not freed yet, or
+ * one a process still holds (a container that joined it with Network=container:), must not speak for an address
+ * that is free again. */
+void veth_release(const char *name, int ifindex);
+/* A link |name| that no running container has (one veth_release() left, its namespace not freed yet): down and
+ * renamed "vh-.INDEX", out of the way of the pair that takes its name, until the kernel removes it (deleted if
+ * that fails). -EEXIST, nothing done, when |name| is no veth that is a port of the bridge |bridge_ifindex|. */
+int veth_set_aside(struct nl_sock *sk, const char *name, int bridge_ifindex);
 
 /* Inside the network namespace of |pid|: lo and eth0 up, |address| on eth0 in |bn|'s network, the default
  * route through |bn|'s gateway, no forwarding; with IPv6 on the bridge |address6| and the IPv6 default route,

@@ -257,8 +257,8 @@ static void sources6_delete(struct nft_ctx *ctx, const struct in6_addr *addresse
  * 40 s under the lock). An address's lease is held while its elements exist, so what leads there is the
  * leaseholder's; a key that another container published since (after a firewall reload dropped ours) leads
  * elsewhere and stays. Keys are deleted as listed (protocols by number), never by a name. */
-void elements_delete(struct nft_ctx *ctx, uint32_t *addresses, size_t n_addresses, struct in6_addr *addresses6,
-                     size_t n_addresses6) {
+void published_delete(struct nft_ctx *ctx, uint32_t *addresses, size_t n_addresses, struct in6_addr *addresses6,
+                      size_t n_addresses6) {
         _cleanup_free_ Published *list = NULL;
         _cleanup_free_ char *cmd = NULL;
         _cleanup_fclose_ FILE *f = NULL;        /* after |cmd|: closed before that is freed */
@@ -292,12 +292,20 @@ void elements_delete(struct nft_ctx *ctx, uint32_t *addresses, size_t n_addresse
                         fprintf(f, "delete element %s ctr publish { %d . %u }\n", table, p->protocol, p->port);
                 deleted++;
         }
-        sources6_delete(ctx, addresses6, n_addresses6);
         if (fclose(TAKE_PTR(f)) != 0 || deleted == 0)
                 return;
         _cleanup_free_ char *error = NULL;
         if (nft_run(ctx, cmd, &error) < 0)
                 log_debug("Failed to delete %zu published ports: %s", deleted, strna(error));
+}
+
+void elements_delete(struct nft_ctx *ctx, uint32_t *addresses, size_t n_addresses, struct in6_addr *addresses6,
+                     size_t n_addresses6) {
+        published_delete(ctx, addresses, n_addresses, addresses6, n_addresses6);
+        if (n_addresses6 == 0)
+                return;
+        qsort(addresses6, n_addresses6, sizeof(struct in6_addr), address6_compare);
+        sources6_delete(ctx, addresses6, n_addresses6);
 }
 
 /* One line of /proc/net/{tcp,udp}{,6} into |ret| (host = the local address, all zero for every one), false
@@ -469,7 +477,7 @@ static int port_check(const BridgeNet *bn, const PortMapping *m, unsigned hp, co
         return 0;
 }
 
-int ports_publish(const Container *c, const BridgeNet *bn, struct nft_ctx *ctx, NetworkBridge *n,
+int ports_publish(const Container *c, const BridgeNet *bn, struct nft_ctx **ctxp, NetworkBridge *n,
                   char **ret_error) {
         _cleanup_strv_free_ char **elements = NULL;    /* ours only once the transaction added them */
         _cleanup_strv_free_ char **restore = NULL;      /* the same with their data, for the lease */
@@ -478,20 +486,17 @@ int ports_publish(const Container *c, const BridgeNet *bn, struct nft_ctx *ctx, 
         _cleanup_free_ Published *published = NULL, *listeners = NULL;
         size_t n_published = 0, n_listeners = 0;
         char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+        struct nft_ctx *ctx;
         size_t size = 0;
         int r;
 
-        if (n->has_address6) {
-                /* the source check on the bridge's ports: this container's address from its own port only */
-                _cleanup_free_ char *e = strprintf("sources6 { %d . %s }", n->veth_ifindex,
-                                                   network_address6_format(&n->address6, a6));
-
-                if (!e || strv_extend(&elements, "bridge ctr sources6") < 0 ||
-                    strv_consume(&restore, strprintf("bridge %s", e)) < 0)
-                        return -ENOMEM;
-        }
-        if (c->n_ports == 0 && strv_isempty(restore))
+        if (c->n_ports == 0)
                 return 0;
+        ctx = nft_lazy(ctxp);
+        if (!ctx) {
+                strprintf_replace(ret_error, "Failed to initialise libnftables");
+                return -ENOMEM;
+        }
         network_address_format(n->address, a);
         if (n->has_address6)
                 network_address6_format(&n->address6, a6);
@@ -509,8 +514,6 @@ int ports_publish(const Container *c, const BridgeNet *bn, struct nft_ctx *ctx, 
         f = open_memstream(&cmd, &size);
         if (!f)
                 return -ENOMEM;
-        STRV_FOREACH(e, restore)
-                fprintf(f, "add element bridge ctr %s\n", *e + strlen("bridge "));
         for (size_t i = 0; i < c->n_ports; i++) {
                 const PortMapping *m = c->ports + i;
                 const char *proto = m->protocol == IPPROTO_UDP ? "udp" : "tcp";

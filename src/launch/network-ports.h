@@ -22,12 +22,16 @@
 
 struct nft_ctx;
 
-/* |c|'s PublishPort= as map elements leading to n->address (and n->address6), in one transaction with the
- * element of "sources6" for n->veth_ifindex and n->address6: n->elements; the [::1] sockets bound: n->relay_*.
- * |bn| is the bridge's network. */
-int ports_publish(const Container *c, const BridgeNet *bn, struct nft_ctx *ctx, NetworkBridge *n,
+/* |c|'s PublishPort= as map elements leading to n->address (and n->address6), in one transaction: n->elements
+ * (and their lines in the lease); the [::1] sockets bound: n->relay_*. |bn| is the bridge's network. Without
+ * PublishPort= nothing, and libnftables is not even opened (|ctx| is opened on first use, nft_lazy()). */
+int ports_publish(const Container *c, const BridgeNet *bn, struct nft_ctx **ctx, NetworkBridge *n,
                   char **ret_error);
 /* Deletes, in one transaction, the map elements that lead to one of |addresses| (sorted here, in place) or
- * one of |addresses6| (the same), and the elements of the set "sources6" (network-firewall.c) of |addresses6|. */
+ * one of |addresses6| (the same). */
+void published_delete(struct nft_ctx *ctx, uint32_t *addresses, size_t n_addresses, struct in6_addr *addresses6,
+                      size_t n_addresses6);
+/* published_delete(), and the elements of the set "sources6" (network-firewall.c) of |addresses6| in a
+ * transaction of their own: what leads to the addresses of leases whose monitor is gone. */
 void elements_delete(struct nft_ctx *ctx, uint32_t *addresses, size_t n_addresses, struct in6_addr *addresses6,
                      size_t n_addresses6);

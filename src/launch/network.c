@@ -4,6 +4,7 @@
  * network lock. What each step does is elsewhere, one concern a file:
  *   network-lease.c     the lock, the addresses' leases, collecting those of dead monitors
  *   network-firewall.c  the nftables tables "ip ctr", "ip6 ctr", "bridge ctr" (NAT, the maps' lookups, the guards)
+ *   network-nfnl.c      what every start asks nftables (the tables there? the IPv6 source check), over nfnetlink
  *   network-ports.c     PublishPort= as elements of those maps
  *   network-proxy.c     PublishPort= on [::1], relayed
  *   network-link.c      the bridge ctr0, the veth pairs and the container's side, over rtnetlink
@@ -27,6 +28,7 @@
 #include "network-link.h"
 #include "network-link6.h"
 #include "network-names.h"
+#include "network-nfnl.h"
 #include "network-ports.h"
 #include "network-proxy.h"
 #include "network.h"
@@ -52,19 +54,28 @@ bool network_address_parse(const char *s, uint32_t *ret) {
         return true;
 }
 
-/* The elements that lead to the container's addresses (its IPv6 one, when it has one). */
-static void bridge_elements_delete(struct nft_ctx *ctx, NetworkBridge *n) {
+/* The elements that lead to the container's addresses: its IPv6 source check's, by its key (the port's index is
+ * ours while the port exists, and no port gets it again soon: the kernel hands out indexes in a cycle), and its
+ * published ports' (|ctx| opened then). One that a reload of the firewall dropped is not there to delete. */
+static void bridge_elements_delete(struct nft_ctx **ctx, NetworkBridge *n) {
         uint32_t address = n->address;
         struct in6_addr address6 = n->address6;
+        int r;
 
-        elements_delete(ctx, &address, 1, &address6, n->has_address6 ? 1 : 0);
+        if (n->has_source6) {
+                r = nfnl_sources6(false, n->veth_ifindex, &n->address6);
+                if (r < 0 && r != -ENOENT && nft_lazy(ctx))
+                        elements_delete(*ctx, NULL, 0, &address6, 1);   /* by its address, as nft lists it */
+                n->has_source6 = false;
+        }
+        if (!strv_isempty(n->elements) && nft_lazy(ctx))
+                published_delete(*ctx, &address, 1, &address6, n->has_address6 ? 1 : 0);
 }
 
 /* Undoes what a failed setup did, in the reverse order: the relay, the ports, the link, the lease. */
-static void bridge_undo(struct nl_sock *sk, struct nft_ctx *ctx, NetworkBridge *n) {
+static void bridge_undo(struct nl_sock *sk, struct nft_ctx **ctx, NetworkBridge *n) {
         proxy_stop(n);
-        if (n->elements)
-                bridge_elements_delete(ctx, n);
+        bridge_elements_delete(ctx, n);
         if (sk && n->veth[0])
                 veth_delete(sk, n->veth);
         if (n->lease_path)
@@ -73,11 +84,52 @@ static void bridge_undo(struct nl_sock *sk, struct nft_ctx *ctx, NetworkBridge *
         strv_free(n->elements);
 }
 
+/* The pair, under the lease's name for it. A veth on ctr0 of that name that no live lease has is a stopped
+ * container's whose network namespace the kernel has not freed yet (network-link.h, veth_release()): set aside,
+ * and the pair made again. */
+static int bridge_veth_create(struct nl_sock *sk, const Container *c, pid_t pid, const BridgeNet *bn,
+                              char * const *live_veths, NetworkBridge *n, char **ret_error) {
+        char name[IFNAMSIZ];
+        int r;
+
+        veth_name(c->name, n->address, name);
+        r = veth_create(sk, name, pid, bn->ifindex, n, ret_error);
+        if (r != -EEXIST || strv_contains(live_veths, name))
+                return r;
+        log_debug("Container '%s': %s is left by a container that stopped, setting it aside.", c->name, name);
+        if (veth_set_aside(sk, name, bn->ifindex) < 0)
+                return r;       /* not ours: refused as it was */
+        return veth_create(sk, name, pid, bn->ifindex, n, ret_error);
+}
+
+/* The source check on the bridge's ports: this container's IPv6 address from its own port only. Listed in the
+ * lease, for leases_restore() after a flush of the ruleset. */
+static int bridge_source6_add(const Container *c, NetworkBridge *n, char **ret_error) {
+        _cleanup_free_ char *line = NULL;
+        char a6[INET6_ADDRSTRLEN];
+        int r;
+
+        r = nfnl_sources6(true, n->veth_ifindex, &n->address6);
+        if (r < 0) {
+                strprintf_replace(ret_error, "Failed to add the IPv6 source check of %s: %s", n->veth, strerror(-r));
+                return r;
+        }
+        n->has_source6 = true;
+        line = strprintf("bridge sources6 { %d . %s }", n->veth_ifindex, network_address6_format(&n->address6, a6));
+        if (!line)
+                return -ENOMEM;
+        r = lease_add_elements(n->lease_path, STRV_MAKE(line));
+        if (r < 0)
+                log_warning_errno(r, "Container '%s': failed to list its IPv6 source check in the lease %s, it "
+                                  "will not be put back after a reload of the firewall: %m", c->name, n->lease_path);
+        return 0;
+}
+
 int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, NetworkBridge *ret,
                          char **ret_error) {
-        _cleanup_strv_free_ char **dead_veths = NULL, **hosts = NULL;
+        _cleanup_strv_free_ char **dead_veths = NULL, **live_veths = NULL, **hosts = NULL;
         _cleanup_close_ int lock = -EBADF;
-        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;      /* only when needed, nft_lazy() */
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         NetworkBridge n = {};
         BridgeNet bn = {};
@@ -89,12 +141,6 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
                 return lock;
         }
 
-        ctx = nft_open();
-        if (!ctx) {
-                strprintf_replace(ret_error, "Failed to initialise libnftables");
-                return -ENOMEM;
-        }
-
         r = link_open(&sk);
         if (r < 0) {
                 strprintf_replace(ret_error, "Failed to open rtnetlink: %s", strerror(-r));
@@ -104,10 +150,10 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
         r = bridge_ensure(sk, &bn, ret_error);
         if (r < 0)
                 return r;
-        r = nft_ensure_table(ctx, bn.ipv6, ret_error);
+        r = firewall_ensure(&ctx, bn.ipv6, ret_error);
         if (r < 0)
                 return r;
-        leases_collect(ctx, &bn, &dead_veths, &hosts);
+        leases_collect(&ctx, &bn, &dead_veths, &live_veths, &hosts);
         STRV_FOREACH(v, dead_veths)
                 veth_delete(sk, *v);
 
@@ -118,9 +164,11 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
                 n.has_address6 = true;
         }
         if (r >= 0)
-                r = veth_create(sk, c, pid, bn.ifindex, &n, ret_error);
+                r = bridge_veth_create(sk, c, pid, &bn, live_veths, &n, ret_error);
+        if (r >= 0 && n.has_address6)
+                r = bridge_source6_add(c, &n, ret_error);
         if (r >= 0)
-                r = ports_publish(c, &bn, ctx, &n, ret_error);
+                r = ports_publish(c, &bn, &ctx, &n, ret_error);
         if (r >= 0)
                 r = container_link_setup(pid, &bn, n.address, n.has_address6 ? &n.address6 : NULL, ret_error);
         if (r >= 0) {
@@ -130,7 +178,7 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
                                           strerror(-r));
         }
         if (r < 0) {
-                bridge_undo(sk, ctx, &n);
+                bridge_undo(sk, &ctx, &n);
                 return r;
         }
 
@@ -149,6 +197,7 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
 }
 
 void network_bridge_done(NetworkBridge *n) {
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
         _cleanup_close_ int lock = -EBADF;
         int r;
 
@@ -156,17 +205,9 @@ void network_bridge_done(NetworkBridge *n) {
                 return;
         proxy_stop(n);
         lock = network_lock();
-        if (!strv_isempty(n->elements)) {
-                _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_open();
-
-                if (ctx)
-                        bridge_elements_delete(ctx, n);
-        }
+        bridge_elements_delete(&ctx, n);
         if (n->veth[0]) {
-                _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
-
-                if (link_open(&sk) >= 0)
-                        veth_delete(sk, n->veth);
+                veth_release(n->veth, n->veth_ifindex);
                 n->veth[0] = '\0';
         }
         (void) unlink(n->lease_path);
@@ -199,7 +240,7 @@ int network_restore(unsigned *ret_leases, unsigned *ret_elements) {
 
         /* the leases of monitors that are gone are not put back, their veths go as at a start, and they leave
          * the names list */
-        leases_collect(ctx, have_bridge ? &bn : NULL, &dead_veths, &hosts);
+        leases_collect(&ctx, have_bridge ? &bn : NULL, &dead_veths, NULL, &hosts);
         if (!strv_isempty(dead_veths)) {
                 if (sk)
                         STRV_FOREACH(v, dead_veths)

@@ -10,7 +10,8 @@
  * process (network-proxy.h), since IPv6 has no route_localnet to DNAT the loopback with.
  *
  * Links and addresses through libnl-route (rtnetlink), the firewall through libnftables (nft's own library,
- * atomic transactions): no "ip" or "nft" binaries are run. All of it under one lock
+ * atomic transactions) but for the few requests of every start and stop, which go over nfnetlink directly
+ * (network-nfnl.h): no "ip" or "nft" binaries are run. All of it under one lock
  * (NETWORK_STATE_DIR/lock): leases and published ports of containers whose monitor died are collected there.
  * The bridge, the table and so the leases are one per machine: the directory is /run/ctr/.network whatever
  * CTR_RUNTIME_DIR says (tests set that for their containers, not for the machine's network).
@@ -36,6 +37,7 @@ typedef struct NetworkBridge {
         char **elements;        /* the nftables elements we added ("ip ctr publish { tcp . 8080 }"), to delete */
         char veth[16];          /* the host end, "vc-NAME"; empty until created */
         int veth_ifindex;
+        bool has_source6;       /* its element of "bridge ctr"'s sources6 (network-firewall.c) exists */
         int *relay_fds;         /* the [::1] sockets of PublishPort=, bound; the relay's once it runs */
         unsigned *relay_ports;  /* the container port each leads to */
         int *relay_protocols;
@@ -48,9 +50,10 @@ typedef struct NetworkBridge {
  * everything done so far is undone and |ret_error| says what failed (free it). */
 int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, NetworkBridge *ret,
                          char **ret_error);
-/* Releases the lease (and its line of the names list) and the published ports, and deletes the veth pair (it
- * would go with the namespace, but only once the kernel has freed that, some time after the last process
- * exited). */
+/* Releases the lease (and its line of the names list), the published ports and the IPv6 source check. The veth
+ * pair goes with the container's network namespace, which the kernel frees some time after the last process
+ * exited; a host end still there is set down (network-link.h, veth_release()), and set aside by the next start
+ * that needs its name. */
 void network_bridge_done(NetworkBridge *n);
 
 /* ctr-launch --restore-network, for ctr-network-restore.service after nftables.service reloaded or restarted

@@ -521,7 +521,8 @@ test_bridge_publish_port() {
         assert_contains "$(ctrctl inspect ctlnet)" "\"address\":\"$addr\"" "inspect shows the address"
         timeout 50 ctrctl stop ctlnet
         [[ ! -e /run/ctr/.network/leases/$addr ]] || fail "the lease outlived the container"
-        [[ ! -e /sys/class/net/vc-ctlnet ]] || fail "the veth outlived the container"
+        # the pair goes with the container's namespace, which the kernel frees from a worker after the stop
+        wait_for 30 bash -c '[[ ! -e /sys/class/net/vc-ctlnet ]]' || fail "the veth outlived the container"
         ! busybox wget -q -T 3 -O - http://127.0.0.1:8080/index.html 2>/dev/null || fail "the port is still published"
         rm -f /etc/ctr/ctlnet.ctr
         systemctl daemon-reload

@@ -17,6 +17,11 @@ churn_snapshot() {      # FILE
         } | sort > "$1"
 }
 
+churn_veths_as() {      # FILE: the veths are those of the snapshot FILE
+        [[ "$(ip -o link show type veth | sed 's/^[0-9]*: //; s/[:@].*//; s/^/veth /' | sort)" == \
+           "$(grep '^veth ' "$1" || true)" ]]
+}
+
 # churn_cycles N: the cycles, asserted; prints "FIGURE: …" lines for bench/churn's vm mode: the time of each
 # half, the monitors' descriptors and resident memory (VmRSS, kB) in the first and the last cycle of each kind
 churn_cycles() {
@@ -58,6 +63,8 @@ churn_cycles() {
                 t_stop=$((t_stop + ${EPOCHREALTIME/./} - t0))
                 assert_props "ctr@$name.service" ActiveState=inactive Result=success
         done
+        # veth pairs go with the containers' namespaces, which the kernel frees from a worker after the stop
+        wait_for 30 churn_veths_as "$before" || true
         churn_snapshot "$after"
         diff "$before" "$after" || fail "$cycles cycles left something behind (< before, > after)"
         echo "FIGURE: churn-systemd $cycles cycles: systemctl start $((t_start / 1000)) ms, systemctl stop $((t_stop / 1000)) ms in all"
