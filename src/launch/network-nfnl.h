@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* The nftables requests every bridged start and stop makes, over nfnetlink directly: whether the tables and
- * chains of network-firewall.c exist, and adding or deleting a container's element of "bridge ctr"'s set
+/* The nftables requests every bridged start and stop makes, as nfnetlink messages (built by libnftnl, sent
+ * with libmnl): whether the tables and chains of network-firewall.c exist, and adding or deleting a container's element of "bridge ctr"'s set
  * sources6. libnftables (network-firewall.c) does the same in a few hundred microseconds once warm, but a
  * launcher runs each command cold: its parser and its cache (four hash tables of 128 KiB for each table it
- * reads, each a fresh mmap) cost a fresh process 3–4 ms a command. These are one or two netlink messages each.
+ * reads, each a fresh mmap) cost a fresh process 3–4 ms a command. These are a few netlink messages each.
  * Everything else (making the tables, published ports, collecting leases, --restore-network) stays with
  * libnftables. */
 

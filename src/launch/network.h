@@ -10,7 +10,7 @@
  * process (network-proxy.h), since IPv6 has no route_localnet to DNAT the loopback with.
  *
  * Links and addresses through libnl-route (rtnetlink), the firewall through libnftables (nft's own library,
- * atomic transactions) but for the few requests of every start and stop, which go over nfnetlink directly
+ * atomic transactions) but for the few requests of every start and stop, which go as nfnetlink messages (libnftnl)
  * (network-nfnl.h): no "ip" or "nft" binaries are run. All of it under one lock
  * (NETWORK_STATE_DIR/lock): leases and published ports of containers whose monitor died are collected there.
  * The bridge, the table and so the leases are one per machine: the directory is /run/ctr/.network whatever
