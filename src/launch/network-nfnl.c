@@ -22,6 +22,8 @@
 #include "network-nfnl.h"
 
 #define NFNL_TABLE "ctr"
+/* a request: the largest, the batch of one element, is a few hundred bytes */
+#define REQUEST_SIZE 1024
 
 static void mnl_socket_closep(struct mnl_socket **p) {
         if (*p)
@@ -74,9 +76,9 @@ static int talk(struct mnl_socket *nl, const void *buf, size_t len, uint32_t seq
 static int table_get(struct mnl_socket *nl, uint16_t family, uint32_t seq) {
         _cleanup_(nftnl_table_freep) struct nftnl_table *t = nftnl_table_alloc();
         union {
-                char bytes[MNL_SOCKET_BUFFER_SIZE];
+                char bytes[REQUEST_SIZE];
                 struct nlmsghdr align;
-        } buf;
+        } buf = {};     /* zeroed: the attributes' padding is sent too */
         struct nlmsghdr *h;
 
         if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFNL_TABLE) < 0)
@@ -89,9 +91,9 @@ static int table_get(struct mnl_socket *nl, uint16_t family, uint32_t seq) {
 static int chain_get(struct mnl_socket *nl, uint16_t family, const char *name, uint32_t seq) {
         _cleanup_(nftnl_chain_freep) struct nftnl_chain *c = nftnl_chain_alloc();
         union {
-                char bytes[MNL_SOCKET_BUFFER_SIZE];
+                char bytes[REQUEST_SIZE];
                 struct nlmsghdr align;
-        } buf;
+        } buf = {};     /* zeroed: the attributes' padding is sent too */
         struct nlmsghdr *h;
 
         if (!c || nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFNL_TABLE) < 0 ||
@@ -140,9 +142,9 @@ int nfnl_sources6(bool add, int ifindex, const struct in6_addr *address) {
         uint8_t key[sizeof(uint32_t) + sizeof(struct in6_addr)];
         uint32_t index = (uint32_t) ifindex;
         union {
-                char bytes[MNL_SOCKET_BUFFER_SIZE];
+                char bytes[REQUEST_SIZE];
                 struct nlmsghdr align;
-        } buf;
+        } buf = {};     /* zeroed: the attributes' padding is sent too */
         struct mnl_nlmsg_batch *batch;
         struct nlmsghdr *h;
         int r;
