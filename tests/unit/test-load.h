@@ -48,3 +48,23 @@ static inline int test_load_ctr_text_message(const char *name, const char *text,
         diagnostics_clear(&d);
         return r;
 }
+
+/* "[Container]\nImage=host\n" and |line| loaded as web.ctr must be rejected (-EBADMSG, no Container), its first
+ * diagnostic beginning with |prefix| and, when |message| is given, being exactly it: 0, else -EINVAL (what it
+ * got on stderr), -ENOMEM. */
+static inline int test_load_line_rejected(const char *line, const char *prefix, const char *message) {
+        _cleanup_container_free_ Container *c = NULL;
+        _cleanup_free_ char *text = NULL;
+        const char *m = NULL;
+        int r;
+
+        if (asprintf(&text, "[Container]\nImage=host\n%s\n", line) < 0)
+                return -ENOMEM;
+        r = test_load_ctr_text_message("web", text, &c, &m);
+        if (r != -EBADMSG || c || strncmp(m, prefix, strlen(prefix)) != 0 || (message && strcmp(m, message) != 0)) {
+                fprintf(stderr, "'%s': r=%d message='%s'\n", line, r, m ?: "(null)");
+                return -EINVAL;
+        }
+        return 0;
+}
+

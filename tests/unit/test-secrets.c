@@ -20,19 +20,7 @@ static int load(const char *text, Container **ret, const char **ret_message) {
 
 /* A bad Secret= rejects the file, with |message| when given. */
 static int check_bad(const char *line, const char *message) {
-        _cleanup_container_free_ Container *c = NULL;
-        _cleanup_free_ char *text = strprintf(HEADER "%s\n", line);
-        const char *m = NULL;
-        int r;
-
-        if (!text)
-                return -ENOMEM;
-        r = load(text, &c, &m);
-        if (r != -EBADMSG || c || !startswith(m, "web.ctr:") || (message && !streq(m, message))) {
-                fprintf(stderr, "'%s': r=%d message='%s'\n", line, r, strna(m));
-                return -EINVAL;
-        }
-        return 0;
+        return test_load_line_rejected(line, "web.ctr:", message);
 }
 
 TEST(credential_names) {
