@@ -260,8 +260,10 @@ static int run(int argc, char *argv[]) {
         if (!arg_print_plan) {
                 const char *apparmor = NULL;
 
-                /* the profile the container will enter (a refusal of AppArmorProfile= comes later, named) */
-                if (apparmor_profile_wanted(c->apparmor_profile, apparmor_enabled(), &apparmor) < 0)
+                /* the profile the container will enter (a refusal of AppArmorProfile= comes later, named);
+                 * asked only when there is a device to check, not on every start */
+                if (c->n_devices > 0 &&
+                    apparmor_profile_wanted(c->apparmor_profile, apparmor_enabled(), &apparmor) < 0)
                         apparmor = NULL;
                 if (launch_devices_check(c, apparmor) < 0)
                         return EXIT_SETUP;
