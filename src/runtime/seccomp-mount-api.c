@@ -10,10 +10,9 @@
 #include "macro.h"
 #include "seccomp-mount-api.h"
 
-const char *const seccomp_mount_api_syscalls[] = {
+static const char *const seccomp_mount_api_syscalls[] = {
         "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
 };
-const unsigned seccomp_mount_api_syscalls_n = ELEMENTSOF(seccomp_mount_api_syscalls);
 
 bool seccomp_mount_api_wanted(const char *apparmor, uint64_t bounding) {
         return streq_ptr(apparmor, APPARMOR_DEFAULT_PROFILE) && (bounding & CAP_MASK(CAP_SYS_ADMIN)) != 0;

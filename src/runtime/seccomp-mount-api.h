@@ -15,15 +15,11 @@
 
 #include "seccomp-filter.h"
 
-/* The syscalls it refuses: fsopen fsconfig fsmount fspick move_mount open_tree mount_setattr. */
-extern const char *const seccomp_mount_api_syscalls[];
-extern const unsigned seccomp_mount_api_syscalls_n;
-
 /* Whether a process entering AppArmor profile |apparmor| (NULL: none) with |bounding| needs the filter: the
  * profile is ctr-default (the one whose promise it keeps) and CAP_SYS_ADMIN is in |bounding| (without it the
  * default filter refuses those calls already, with EPERM). Pure. */
 bool seccomp_mount_api_wanted(const char *apparmor, uint64_t bounding);
 
-/* The filter, compiled: ALLOW by default, ENOSYS for the calls above, on every architecture of the other
- * filters. */
+/* The filter, compiled: ALLOW by default, ENOSYS for fsopen, fsconfig, fsmount, fspick, move_mount, open_tree
+ * and mount_setattr, on every architecture of the other filters. */
 int seccomp_mount_api_program(SeccompProgram *ret);
