@@ -103,6 +103,8 @@ test_install() {
         assert_eq "$(dpkg-query -W -f '${Status}' ctr)" "install ok installed" "dpkg status"
         assert_eq "$(command -v ctrctl)" /usr/bin/ctrctl "ctrctl on PATH"
         assert_eq "$(ctrctl --version)" "ctrctl $(dpkg-query -W -f '${Version}' ctr)" "ctrctl --version"
+        # firewalld's zone for ctr0, where firewalld looks (57-firewalld tests what it does)
+        dpkg -L ctr | grep -qx /usr/lib/firewalld/zones/ctr.xml || fail "the package has no /usr/lib/firewalld/zones/ctr.xml"
         # the template, not enabled by the package (an instance an earlier case left enabled would make it
         # "indirect": what counts is that the package linked nothing); the timer installed, disabled
         find /etc/systemd/system -printf '%p %l\n' | sort >/tmp/deb-etc-systemd.after
