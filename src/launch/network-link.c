@@ -343,6 +343,7 @@ int bridge_ensure(struct nl_sock *sk, BridgeNet *ret, char **ret_error) {
                 strprintf_replace(ret_error, "Failed to enable IPv4 forwarding: %s", strerror(-r));
                 return r;
         }
+        bn.created = created;
         *ret = bn;
         return 0;
 }

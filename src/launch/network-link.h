@@ -28,6 +28,7 @@ typedef struct BridgeNet {
         bool ipv6;                      /* false: a kernel or a host without IPv6, the rest unset */
         struct in6_addr prefix6, gateway6;
         unsigned prefixlen6;
+        bool created;                   /* bridge_ensure() made ctr0 (the first bridged start since boot) */
 } BridgeNet;
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_sock *, nl_socket_free);

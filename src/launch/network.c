@@ -4,6 +4,7 @@
  * network lock. What each step does is elsewhere, one concern a file:
  *   network-lease.c     the lock, the addresses' leases, collecting those of dead monitors
  *   network-firewall.c  the nftables tables "ip ctr", "ip6 ctr", "bridge ctr" (NAT, the maps' lookups, the guards)
+ *   network-firewalld.c whether firewalld, if it runs, has ctr0 in ctr's zone (asked when ctr0 is made)
  *   network-nfnl.c      what every start asks nftables (the tables there? the IPv6 source check), over nfnetlink
  *   network-ports.c     PublishPort= as elements of those maps
  *   network-proxy.c     PublishPort= on [::1], relayed
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "macro.h"
 #include "network-firewall.h"
+#include "network-firewalld.h"
 #include "network-lease.h"
 #include "network-link.h"
 #include "network-link6.h"
@@ -150,6 +152,8 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
         r = bridge_ensure(sk, &bn, ret_error);
         if (r < 0)
                 return r;
+        if (bn.created)
+                firewalld_check_bridge_zone();
         r = firewall_ensure(&ctx, bn.ipv6, ret_error);
         if (r < 0)
                 return r;

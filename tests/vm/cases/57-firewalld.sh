@@ -9,7 +9,9 @@
 #   - fwweb reaches a server of the host's on ctr0's address (input from ctr0);
 #   - the port published on 127.0.0.1 answers the host.
 # The control: ctr0 taken out of zone ctr (runtime only) falls into the default zone (public), and neither the
-# host's server nor outside's is reached from the container any more; the reload puts the permanent zone back.
+# host's server nor outside's is reached from the container any more; a start that makes ctr0 then warns (the
+# launcher asks firewalld which zone ctr0 is in); the reload puts the permanent zone back. A ctr0 made with
+# firewalld stopped, or with ctr0 in zone ctr, says nothing.
 
 FWD_OUT_NS=fwout
 FWD_OUT_HOST=198.51.100.1     # the guest's end of the link to "outside"
@@ -41,6 +43,25 @@ fwd_setup() {
                 "Exec=/bin/busybox sh -c 'echo page-of-fwweb > /tmp/index.html; exec /bin/busybox httpd -f -p 8000 -h /tmp'"
         systemctl daemon-reload
         start_ctr fwweb
+}
+
+# fwd_drop_bridge: deletes ctr0 when no container is on it, so that the next start makes it (ctr-launch asks
+# firewalld about its zone then); false when something else holds it
+fwd_drop_bridge() {
+        [[ -e /sys/class/net/ctr0 ]] || return 0
+        [[ -z $(ip -o link show master ctr0) ]] || return 1
+        ip link del ctr0
+}
+
+# fwd_start_fresh_bridge: restarts fwweb on a ctr0 it makes; prints the launcher's firewalld warning, if any
+fwd_start_fresh_bridge() {
+        local cursor
+        systemctl stop ctr@fwweb.service
+        fwd_drop_bridge || fail "ctr0 still has ports with fwweb stopped: $(ip -o link show master ctr0)"
+        cursor=$(journalctl -n 0 --show-cursor | sed -n 's/^-- cursor: //p')
+        start_ctr fwweb
+        [[ -e /sys/class/net/ctr0 ]] || fail "fwweb's start made no ctr0"
+        journalctl -q -o cat --after-cursor="$cursor" -u ctr@fwweb.service | grep 'firewalld runs' || true
 }
 
 fwd_cleanup() {
@@ -91,6 +112,9 @@ test_firewalld_ports_and_ways_out() {
                 skip "firewalld is not configured with its nftables backend"
         fwd_setup
         fwd_check "before firewalld"
+        # ctr0 made while no firewalld runs: the launcher's question goes unanswered, nothing is said
+        assert_eq "$(fwd_start_fresh_bridge)" "" "the launcher's firewalld warning, no firewalld running"
+        fwd_check "before firewalld, on a ctr0 made again"
         timeout 180 systemctl start firewalld.service
         wait_for 120 firewall-cmd --state
         assert_eq "$(firewall-cmd --get-default-zone)" public "firewalld's default zone"
@@ -106,6 +130,12 @@ test_firewalld_ports_and_ways_out() {
                 "the host's server from fwweb, ctr0 in firewalld's default zone"
         assert_eq "$(fwd_fetch fwweb "http://$FWD_OUT_PEER:8000/index.html")" "" \
                 "outside's server from fwweb, ctr0 in firewalld's default zone"
+        # ctr0 made in that state: the launcher says so, and what to do
+        local warning
+        warning=$(fwd_start_fresh_bridge)
+        assert_contains "$warning" "firewalld runs and puts ctr0 in no zone (its default zone applies), not in ctr's zone 'ctr'" \
+                "the launcher's warning"
+        assert_contains "$warning" "firewall-cmd --reload" "the launcher's warning"
 
         timeout 120 firewall-cmd --reload
         assert_eq "$(fwd_zone_of_ctr0)" ctr "the zone of ctr0 after firewall-cmd --reload"
@@ -118,8 +148,8 @@ test_firewalld_ports_and_ways_out() {
         firewall-cmd --zone=dmz --add-interface=fw-host
         fwd_check "after a restart of firewalld"
 
-        # a container started while firewalld runs: ctr0 made again if it was gone is in the zone as well
-        systemctl restart ctr@fwweb.service
+        # a container started while firewalld runs, on a ctr0 it makes: in the zone, and nothing said
+        assert_eq "$(fwd_start_fresh_bridge)" "" "the launcher's firewalld warning, ctr0 in zone ctr"
         assert_eq "$(fwd_zone_of_ctr0)" ctr "the zone of ctr0 after the container's restart"
         fwd_check "fwweb restarted under firewalld"
 
