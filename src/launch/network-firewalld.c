@@ -6,6 +6,7 @@
 #include "macro.h"
 #include "network-firewalld.h"
 #include "network-link.h"
+#include "string-util.h"
 
 #define FIREWALLD_NAME "org.fedoraproject.FirewallD1"
 #define FIREWALLD_ZONE "ctr"
@@ -16,6 +17,7 @@ void firewalld_check_bridge_zone(void) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *where = NULL;
         const char *zone;
         int r;
 
@@ -49,9 +51,10 @@ void firewalld_check_bridge_zone(void) {
         }
         if (streq(zone, FIREWALLD_ZONE))
                 return;
-        log_warning("firewalld runs and puts %s in %s%s%s, not in ctr's zone '" FIREWALLD_ZONE "': it may reject what "
+        /* "" is firewalld's "no zone" */
+        where = isempty(zone) ? strdup("no zone (its default zone applies)") : strprintf("zone '%s'", zone);
+        log_warning("firewalld runs and puts %s in %s, not in ctr's zone '" FIREWALLD_ZONE "': it may reject what "
                     "containers send to the host and out. If firewalld was running when ctr was installed, "
                     "'firewall-cmd --reload' loads the zone (see ctr-launch(8), NETWORK).",
-                    NETWORK_BRIDGE_NAME, isempty(zone) ? "no zone (its default zone applies)" : "zone '",
-                    isempty(zone) ? "" : zone, isempty(zone) ? "" : "'");
+                    NETWORK_BRIDGE_NAME, strna(where));
 }
