@@ -22,8 +22,12 @@
 #include "network-nfnl.h"
 
 #define NFNL_TABLE "ctr"
-/* a request: the largest, the batch of one element, is a few hundred bytes */
-#define REQUEST_SIZE 1024
+/* One request's buffer: the largest, the batch of one element, is a few hundred bytes. Zeroed where declared
+ * (= {}): the attributes' padding is sent too. */
+typedef union Request {
+        char bytes[1024];
+        struct nlmsghdr align;
+} Request;
 
 static void mnl_socket_closep(struct mnl_socket **p) {
         if (*p)
@@ -75,10 +79,7 @@ static int talk(struct mnl_socket *nl, const void *buf, size_t len, uint32_t seq
 
 static int table_get(struct mnl_socket *nl, uint16_t family, uint32_t seq) {
         _cleanup_(nftnl_table_freep) struct nftnl_table *t = nftnl_table_alloc();
-        union {
-                char bytes[REQUEST_SIZE];
-                struct nlmsghdr align;
-        } buf = {};     /* zeroed: the attributes' padding is sent too */
+        Request buf = {};
         struct nlmsghdr *h;
 
         if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFNL_TABLE) < 0)
@@ -90,10 +91,7 @@ static int table_get(struct mnl_socket *nl, uint16_t family, uint32_t seq) {
 
 static int chain_get(struct mnl_socket *nl, uint16_t family, const char *name, uint32_t seq) {
         _cleanup_(nftnl_chain_freep) struct nftnl_chain *c = nftnl_chain_alloc();
-        union {
-                char bytes[REQUEST_SIZE];
-                struct nlmsghdr align;
-        } buf = {};     /* zeroed: the attributes' padding is sent too */
+        Request buf = {};
         struct nlmsghdr *h;
 
         if (!c || nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFNL_TABLE) < 0 ||
@@ -141,10 +139,7 @@ int nfnl_sources6(bool add, int ifindex, const struct in6_addr *address) {
         /* the key "iface_index . ipv6_addr": the index in host byte order, then the address */
         uint8_t key[sizeof(uint32_t) + sizeof(struct in6_addr)];
         uint32_t index = (uint32_t) ifindex;
-        union {
-                char bytes[REQUEST_SIZE];
-                struct nlmsghdr align;
-        } buf = {};     /* zeroed: the attributes' padding is sent too */
+        Request buf = {};
         struct mnl_nlmsg_batch *batch;
         struct nlmsghdr *h;
         int r;
