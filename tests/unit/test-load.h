@@ -5,6 +5,7 @@
  * loaded with container_load_file() (diagnostics dropped, or kept), and the directory removed again. */
 
 #include "ctr-file.h"
+#include "string-util.h"
 #include "test.h"
 
 /* The same, with the diagnostics kept in |diag| (cleared by the caller). */
@@ -54,17 +55,16 @@ static inline int test_load_ctr_text_message(const char *name, const char *text,
  * got on stderr), -ENOMEM. */
 static inline int test_load_line_rejected(const char *line, const char *prefix, const char *message) {
         _cleanup_container_free_ Container *c = NULL;
-        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ char *text = strprintf("[Container]\nImage=host\n%s\n", line);
         const char *m = NULL;
         int r;
 
-        if (asprintf(&text, "[Container]\nImage=host\n%s\n", line) < 0)
+        if (!text)
                 return -ENOMEM;
         r = test_load_ctr_text_message("web", text, &c, &m);
-        if (r != -EBADMSG || c || strncmp(m, prefix, strlen(prefix)) != 0 || (message && strcmp(m, message) != 0)) {
-                fprintf(stderr, "'%s': r=%d message='%s'\n", line, r, m ?: "(null)");
+        if (r != -EBADMSG || c || !startswith(m, prefix) || (message && !streq(m, message))) {
+                fprintf(stderr, "'%s': r=%d message='%s'\n", line, r, strna(m));
                 return -EINVAL;
         }
         return 0;
 }
-
