@@ -86,15 +86,20 @@ fwd_fetch() {
         esac
 }
 
+# fwd_fetches WHERE URL PAGE: fwd_fetch gets PAGE
+fwd_fetches() {
+        [[ $(fwd_fetch "$1" "$2") == "$3" ]]
+}
+
 # fwd_check WHAT: the four ways in and out, each retried briefly (a rule set being replaced), named on failure
 fwd_check() {
         local what=$1 gw
         gw=$(fwd_gateway)
-        wait_for 20 bash -c "[[ \$(timeout 10 ip netns exec $FWD_OUT_NS /bin/busybox wget -q -O - http://$FWD_OUT_HOST:18058/index.html) == page-of-fwweb ]]" ||
+        wait_for 20 fwd_fetches outside "http://$FWD_OUT_HOST:18058/index.html" page-of-fwweb ||
                 fail "$what: outside does not reach fwweb's port published on $FWD_OUT_HOST:18058"
-        wait_for 20 bash -c "[[ \$(timeout 10 ctrctl exec fwweb -- /bin/busybox wget -q -O - http://$FWD_OUT_PEER:8000/index.html) == page-of-outside ]]" ||
+        wait_for 20 fwd_fetches fwweb "http://$FWD_OUT_PEER:8000/index.html" page-of-outside ||
                 fail "$what: fwweb does not reach outside's server at $FWD_OUT_PEER:8000"
-        wait_for 20 bash -c "[[ \$(timeout 10 ctrctl exec fwweb -- /bin/busybox wget -q -O - http://$gw:18059/index.html) == page-of-host ]]" ||
+        wait_for 20 fwd_fetches fwweb "http://$gw:18059/index.html" page-of-host ||
                 fail "$what: fwweb does not reach the host's server at $gw:18059"
         assert_eq "$(fwd_fetch host http://127.0.0.1:18060/index.html)" page-of-fwweb "$what: PublishPort=127.0.0.1:18060:8000"
         echo "ok: $what: published ports answer, fwweb reaches outside and the host"
