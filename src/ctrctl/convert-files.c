@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf-parser.h"
 #include "container.h"
@@ -14,6 +15,7 @@
 #include "ctr-file.h"
 #include "fileio.h"
 #include "log.h"
+#include "parse-util.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -22,20 +24,27 @@ static const char *const suffixes[] = {
         ".container", ".pod", ".volume", ".network", ".image", ".kube", ".build", ".artifact", NULL,
 };
 
-static void quadlet_file_done(QuadletFile *f) {
+static void clear_items(QuadletFile *f) {
         for (size_t i = 0; i < f->n_items; i++) {
                 free(f->items[i].section);
                 free(f->items[i].key);
                 free(f->items[i].value);
                 free(f->items[i].file);
         }
-        free(f->items);
+        f->items = mfree(f->items);
+        f->n_items = 0;
+        f->dropins = strv_free(f->dropins);
+}
+
+static void quadlet_file_done(QuadletFile *f) {
+        clear_items(f);
         free(f->path);
         free(f->dir);
         free(f->base);
         free(f->name);
+        free(f->prefix);
+        free(f->instance);
         free(f->reference);
-        strv_free(f->dropins);
 }
 
 static int collect(const char *file, unsigned line, const char *section, const char *key, const char *value,
@@ -109,56 +118,94 @@ static int parse_one(Conversion *c, QuadletFile *f, const char *path) {
         return 0;
 }
 
-static int add_file(Conversion *c, const char *path, bool sibling) {
+static int compare_basenames(const void *a, const void *b) {
+        return strcmp(path_basename(*(char *const *) a), path_basename(*(char *const *) b));
+}
+
+/* The *.conf of |dir| not yet in *paths (by name) added to it. */
+static int list_dropins(const char *dir, char ***paths) {
         _cleanup_strv_free_ char **names = NULL;
-        _cleanup_free_ char *abs = NULL, *dropin_dir = NULL;
-        QuadletFile *files, *f;
-        const char *base;
         int r;
 
-        abs = realpath(path, NULL);
-        if (!abs)
+        r = dir_list_names(AT_FDCWD, dir, &names);
+        if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+                return log_error_errno(r, "Failed to read '%s': %m", dir);
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *p = NULL;
+                bool seen = false;
+
+                if (!endswith(*n, ".conf") || (*n)[0] == '.')
+                        continue;
+                STRV_FOREACH(q, *paths)
+                        seen = seen || streq(path_basename(*q), *n);
+                if (seen)
+                        continue;
+                if (path_join(dir, *n, &p) < 0 || strv_consume(paths, TAKE_PTR(p)) < 0)
+                        return log_oom();
+        }
+        return 0;
+}
+
+/* Parses f's main file and its drop-ins: FILE.container.d/ *.conf, and of an instance of a template
+ * (PREFIX@INSTANCE.container) also PREFIX@.container.d/ *.conf, as Quadlet reads them (the instance's own
+ * file of a name replacing the template's), in name order. */
+static int parse_file(Conversion *c, QuadletFile *f) {
+        _cleanup_free_ char *own = NULL, *template = NULL;
+        const char *at = strchr(f->base, '@');
+        int r;
+
+        r = parse_one(c, f, f->path);
+        if (r < 0)
+                return log_oom();
+
+        own = strprintf("%s/%s.d", f->dir, f->base);
+        if (at && at[1] != '.' && f->suffix)
+                template = strprintf("%s/%.*s@%s.d", f->dir, (int) (at - f->base), f->base, f->suffix);
+        if (!own || (at && at[1] != '.' && f->suffix && !template))
+                return log_oom();
+        r = list_dropins(own, &f->dropins);
+        if (r >= 0 && template)
+                r = list_dropins(template, &f->dropins);
+        if (r < 0)
+                return r;
+        if (f->dropins)
+                qsort(f->dropins, strv_length(f->dropins), sizeof(char *), compare_basenames);
+        STRV_FOREACH(p, f->dropins) {
+                r = parse_one(c, f, *p);
+                if (r < 0)
+                        return log_oom();
+        }
+        return 0;
+}
+
+static int add_file(Conversion *c, const char *path, bool sibling) {
+        _cleanup_free_ char *parent = NULL, *dir = NULL;
+        QuadletFile *files, *f;
+        const char *base = path_basename(path);
+
+        /* the file by the name it is found under (a template's instance is often a link to the template),
+         * in its directory's real path (relative paths in it are resolved there) */
+        parent = strndup(path, (size_t) (base - path));
+        if (!parent)
+                return log_oom();
+        dir = realpath(isempty(parent) ? "." : parent, NULL);
+        if (!dir || access(path, F_OK) < 0)
                 return log_error_errno(errno, "Failed to resolve '%s': %m", path);
         files = reallocarray(c->files, c->n_files + 1, sizeof(QuadletFile));
         if (!files)
                 return log_oom();
         c->files = files;
         f = &c->files[c->n_files++];
-        *f = (QuadletFile) { .sibling = sibling };
+        *f = (QuadletFile) { .sibling = sibling, .dir = TAKE_PTR(dir) };
 
-        base = path_basename(abs);
         f->path = strdup(path);
         f->base = strdup(base);
-        f->dir = strndup(abs, (size_t) (base - abs) > 1 ? (size_t) (base - abs) - 1 : 1);
-        if (!f->path || !f->base || !f->dir)
+        if (!f->path || !f->base)
                 return log_oom();
         STRV_FOREACH(s, (char **) suffixes)
                 if (endswith(base, *s))
                         f->suffix = *s;
-
-        r = parse_one(c, f, path);
-        if (r < 0)
-                return log_oom();
-
-        /* FILE.container.d/ *.conf, in name order */
-        dropin_dir = strprintf("%s.d", path);
-        if (!dropin_dir)
-                return log_oom();
-        r = dir_list_names(AT_FDCWD, dropin_dir, &names);
-        if (r < 0 && r != -ENOENT && r != -ENOTDIR)
-                return log_error_errno(r, "Failed to read '%s': %m", dropin_dir);
-        STRV_FOREACH(n, names) {
-                _cleanup_free_ char *p = NULL;
-
-                if (!endswith(*n, ".conf") || (*n)[0] == '.')
-                        continue;
-                if (path_join(dropin_dir, *n, &p) < 0 || strv_extend(&f->dropins, p) < 0)
-                        return log_oom();
-                r = parse_one(c, f, p);
-                if (r < 0)
-                        return log_oom();
-        }
-        return 0;
+        return parse_file(c, f);
 }
 
 int conversion_add_argument(Conversion *c, const char *arg) {
@@ -258,7 +305,7 @@ int conversion_add_siblings(Conversion *c) {
                                 continue;
                         if ((streq(a->key, "Image") && (endswith(v, ".image") || endswith(v, ".build"))) ||
                             (STR_IN_SET(a->key, "Volume", "Network") &&
-                             (endswith(ref, ".volume") || endswith(ref, ".container"))))
+                             (endswith(ref, ".volume") || endswith(ref, ".container") || endswith(ref, ".network"))))
                                 r = add_sibling(c, dir, ref);
                         else if (streq(a->key, "Pod") && endswith(v, ".pod")) {
                                 r = add_sibling(c, dir, v);
@@ -342,9 +389,82 @@ static const char *lookup_pod(void *userdata, const char *ref) {
         return lookup_reference(userdata, ref, ".pod");
 }
 
+static const char *lookup_network(void *userdata, const char *ref) {
+        return lookup_reference(userdata, ref, ".network");
+}
+
+/* What a .network stands for to the containers on it (QuadletLookup.network): "" when it is open to
+ * podman's other networks, as ctr0 is, else why it is not. */
+static int network_reach(const QuadletFile *f, char **ret) {
+        const char *internal = lookup_last(f, "Network", "Internal");
+
+        if (internal && parse_boolean(internal) > 0) {
+                *ret = strprintf("%s has Internal=%s, no way out", f->base, internal);
+                return *ret ? 0 : -ENOMEM;
+        }
+        for (size_t i = 0; i < f->n_items; i++) {
+                const Assignment *a = &f->items[i];
+                _cleanup_strv_free_ char **opts = NULL;
+
+                if (!streq(a->section, "Network") || !streq(a->key, "Options"))
+                        continue;
+                if (strv_split(a->value, ",", &opts) < 0)
+                        return -ENOMEM;
+                STRV_FOREACH(o, opts) {
+                        const char *v = startswith(*o, "isolate=");
+
+                        if (streq(*o, "isolate") || (v && parse_boolean(v) != 0)) {
+                                *ret = strprintf("%s has Options=%s, which keeps podman's other networks out",
+                                                 f->base, *o);
+                                return *ret ? 0 : -ENOMEM;
+                        }
+                }
+        }
+        *ret = strdup("");
+        return *ret ? 0 : -ENOMEM;
+}
+
 static int strip_suffix(const char *base, const char *suffix, char **ret) {
         *ret = strndup(base, strlen(base) - strlen(suffix));
         return *ret ? 0 : -ENOMEM;
+}
+
+/* PREFIX@INSTANCE (or PREFIX@ with DefaultInstance=INSTANCE): ctr's name for it is PREFIX-INSTANCE, since
+ * ctr@.service is itself the template and a ctr name takes no '@'. A template with no instance keeps its
+ * name, which convert refuses. */
+static int name_template_instance(QuadletFile *f) {
+        const char *at = strchr(f->name, '@'), *v;
+
+        if (!at)
+                return 0;
+        v = at[1] ? at + 1 : lookup_last(f, "Install", "DefaultInstance");
+        if (isempty(v))
+                return 0;
+        f->prefix = strndup(f->name, (size_t) (at - f->name));
+        f->instance = strdup(v);
+        if (!f->prefix || !f->instance)
+                return -ENOMEM;
+        free(f->name);
+        f->name = strprintf("%s-%s", f->prefix, f->instance);
+        return f->name ? 0 : -ENOMEM;
+}
+
+/* The containers of a pod converted alone are converted with it (they were read beside it as siblings,
+ * quietly: they are parsed again so that their own faults are reported). */
+static int promote_members(Conversion *c) {
+        for (size_t i = 0; i < c->n_files; i++) {
+                QuadletFile *f = &c->files[i];
+
+                if (!f->sibling || !f->pod || f->pod->sibling || !container_name_is_valid(f->name))
+                        continue;
+                clear_items(f);
+                f->sibling = false;
+                f->failed = false;
+                if (parse_file(c, f) < 0)
+                        return -ENOMEM;
+                f->pod->promoted = true;
+        }
+        return 0;
 }
 
 /* Names every container, resolves what .volume, .image and .pod files stand for, and who owns each pod; two
@@ -358,11 +478,16 @@ int conversion_index(Conversion *c) {
                         v = lookup_last(f, "Container", "ServiceName");
                         if (v ? !(f->name = strdup(v)) : strip_suffix(f->base, ".container", &f->name) < 0)
                                 return log_oom();
+                        if (!v && name_template_instance(f) < 0)
+                                return log_oom();
                 } else if (streq(f->suffix, ".volume")) {
                         v = lookup_last(f, "Volume", "VolumeName");
                         f->reference = v ? strdup(v) : strprintf("systemd-%.*s",
                                                                  (int) (strlen(f->base) - strlen(".volume")), f->base);
                         if (!f->reference)
+                                return log_oom();
+                } else if (streq(f->suffix, ".network")) {
+                        if (network_reach(f, &f->reference) < 0)
                                 return log_oom();
                 } else if (streq(f->suffix, ".image")) {
                         v = lookup_last(f, "Image", "ImageTag") ?: lookup_last(f, "Image", "Image");
@@ -410,6 +535,9 @@ int conversion_index(Conversion *c) {
                 }
         }
 
+        if (promote_members(c) < 0)
+                return log_oom();
+
         /* Two files converted into one NAME.ctr: the second would replace the first without a word. */
         for (size_t i = 0; i < c->n_files; i++) {
                 QuadletFile *f = &c->files[i];
@@ -436,6 +564,7 @@ void conversion_lookup(Conversion *c, QuadletLookup *ret) {
                 .volume = lookup_volume,
                 .image = lookup_image,
                 .pod = lookup_pod,
+                .network = lookup_network,
         };
 }
 

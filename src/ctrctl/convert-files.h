@@ -23,8 +23,11 @@ typedef struct QuadletFile {
         char *path, *dir, *base;        /* "/etc/containers/systemd/web.container", its directory, "web.container" */
         const char *suffix;             /* ".container", ".pod", … */
         char *name;                     /* .container, and a .pod no container names: the ctr name */
+        char *prefix, *instance;        /* PREFIX@INSTANCE.container, an instance of a Quadlet template (or the
+                                         * template with its DefaultInstance=): named PREFIX-INSTANCE */
         char *reference;                /* .volume: the volume name; .image, .build: the image; .pod: its owner (its
-                                         * infra container when no container names it) */
+                                         * infra container when no container names it); .network: "" when it
+                                         * is open to podman's other networks, else why not */
         Assignment *items;              /* main file, then drop-ins; |dropin| says which */
         size_t n_items;
         char **dropins;                 /* the drop-ins' paths, in order */
@@ -32,6 +35,7 @@ typedef struct QuadletFile {
         struct QuadletFile *pod;        /* the .pod naming it in Pod= (once every file is read) */
         bool failed;
         bool sibling;                   /* read only for what the others refer to: not converted or reported */
+        bool promoted;                  /* a .pod converted alone: its containers are converted with it */
 } QuadletFile;
 
 typedef struct Conversion {

@@ -60,15 +60,18 @@ static int handle_option(int c, const char *value) {
 static int feed(QuadletUnit *u, const QuadletFile *f, const char *path, bool with_pod) {
         int r;
 
-        for (size_t i = 0; i < f->n_items; i++) {
-                const Assignment *a = &f->items[i];
+        /* the keys others depend on first (quadlet_key_first()), then the rest in their order */
+        for (unsigned pass = 0; pass < 2; pass++)
+                for (size_t i = 0; i < f->n_items; i++) {
+                        const Assignment *a = &f->items[i];
+                        bool first = STR_IN_SET(a->section, "Container", "Pod") && quadlet_key_first(a->key);
 
-                if (!streq(a->file, path))
-                        continue;
-                r = quadlet_unit_add(u, a->file, a->line, a->section, a->key, a->value);
-                if (r < 0)
-                        return r;
-        }
+                        if (!streq(a->file, path) || first != (pass == 0))
+                                continue;
+                        r = quadlet_unit_add(u, a->file, a->line, a->section, a->key, a->value);
+                        if (r < 0)
+                                return r;
+                }
         if (!with_pod || !f->pod)
                 return 0;
         for (size_t i = 0; i < f->pod->n_items; i++) {
@@ -201,18 +204,21 @@ static int convert_container(Conversion *c, QuadletFile *f, const QuadletLookup 
         bool root;
         int r;
 
-        if (!container_name_is_valid(f->name) || strchr(f->base, '@')) {
+        if (!container_name_is_valid(f->name)) {
                 const char *at = strchr(f->name, '@');
 
-                /* ctr@NAME.service is itself the template: a .ctr is one container, its name takes no '@' */
-                r = diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
-                                    "'%s' is not a container name ctr takes (%s): not converted; write one .ctr "
-                                    "per instance, e.g. %.*s-%s.ctr, with %%i written out.", f->name,
-                                    !at ? "a name with '/' or another character a systemd instance cannot have" :
-                                    at[1] ? "an instance of a Quadlet template, and a ctr name has no '@'" :
-                                            "a Quadlet template: ctr has no template .ctr files",
-                                    at ? (int) (at - f->name) : (int) strlen(f->name), f->name,
-                                    at && at[1] ? at + 1 : "INSTANCE");
+                /* ctr@NAME.service is itself the template: a .ctr is one container, its name takes no '@'; an
+                 * instance (or a template's DefaultInstance=) is converted into PREFIX-INSTANCE */
+                r = at && !at[1] ?
+                        diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
+                                        "%s is a Quadlet template without DefaultInstance=, and ctr has no template "
+                                        ".ctr files: not converted; convert its instances (%sINSTANCE.container, "
+                                        "links to it), each into %.*s-INSTANCE.ctr, or give it DefaultInstance=.",
+                                        f->base, f->name, (int) (at - f->name), f->name) :
+                        diagnostics_add(&c->diag, DIAGNOSTIC_ERROR, EINVAL, f->path, 0, NULL, NULL, NULL,
+                                        "'%s' is not a container name ctr takes (a name with '/' or another "
+                                        "character a systemd instance cannot have): not converted; give it "
+                                        "ServiceName=.", f->name);
                 f->failed = true;
                 return r < 0 ? -ENOMEM : 0;
         }
@@ -222,6 +228,8 @@ static int convert_container(Conversion *c, QuadletFile *f, const QuadletLookup 
         if (!ctr || !header)
                 return -ENOMEM;
         quadlet_unit_init(&u, f->name, f->dir, true, f->role, f->pod ? f->pod->reference : NULL, lookup, &c->diag);
+        u.prefix = f->prefix;
+        u.instance = f->instance;
         r = feed(&u, f, f->path, true);
         if (r >= 0 && streq(f->suffix, ".pod"))
                 r = quadlet_unit_add_infra(&u);
@@ -241,6 +249,8 @@ static int convert_container(Conversion *c, QuadletFile *f, const QuadletLookup 
 
                 quadlet_unit_init(&u, f->name, f->dir, false, f->role, f->pod ? f->pod->reference : NULL, lookup,
                                   &c->diag);
+                u.prefix = f->prefix;
+                u.instance = f->instance;
                 header = mfree(header);
                 header = strprintf("# ctr convert: %s.d/%s from %s", ctr, path_basename(f->dropins[i]),
                                    f->dropins[i]);
@@ -297,8 +307,9 @@ static int report_other(Conversion *c, QuadletFile *f) {
                        "mount the file system on the host and bind it with Volume=PATH:DESTINATION";
         else if (streq(f->suffix, ".network"))
                 what = "bridged containers share ctr's bridge, ctr0 (Network=bridge, addresses from 10.121.0.0/16, "
-                       "names in /etc/hosts); Subnet=, Internal= and the like have no counterpart: IPAddressDeny= "
-                       "and IPAddressAllow= confine a container";
+                       "names in /etc/hosts), which podman's networks are like unless Internal= or Options=isolate "
+                       "closes them (the containers on such a one are reported); Subnet= and the like have no "
+                       "counterpart: IPAddressDeny= and IPAddressAllow= confine a container";
         else if (streq(f->suffix, ".image"))
                 what = f->reference ? "the containers naming it get its Image= (or ImageTag=); pull it with "
                                       "ctrctl image pull, or leave it to the containers' Pull="
@@ -306,7 +317,8 @@ static int report_other(Conversion *c, QuadletFile *f) {
         else if (streq(f->suffix, ".pod")) {
                 _cleanup_free_ char *owner = strprintf("the containers naming it in Pod= share the "
                                                        "namespaces of the first of them by name, %s, which gets "
-                                                       "its keys: convert them", strna(f->reference));
+                                                       "its keys%s", strna(f->reference),
+                                                       f->promoted ? " (converted with it)" : ": convert them");
                 if (!owner)
                         return -ENOMEM;
                 return diagnostics_add(&c->diag, DIAGNOSTIC_WARNING, EOPNOTSUPP, f->path, 0, NULL, NULL, NULL,

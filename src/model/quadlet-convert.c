@@ -37,6 +37,9 @@ void quadlet_unit_done(QuadletUnit *u) {
         buffer_done(&u->out_comments);
         u->uid_map = mfree(u->uid_map);
         u->gid_map = mfree(u->gid_map);
+        u->keep_id_uid = mfree(u->keep_id_uid);
+        u->keep_id_gid = mfree(u->keep_id_gid);
+        u->remap_users = mfree(u->remap_users);
         u->destinations = strv_free(u->destinations);
         u->secrets = strv_free(u->secrets);
 }
@@ -159,11 +162,35 @@ int quadlet_comment(QuadletUnit *u, const char *format, ...) {
         return r;
 }
 
+/* |s| into b as a systemd unit name's instance or prefix: unescaped (%I, %P: "-" is "/", "\xNN" a byte)
+ * or not, with "%" doubled, so that neither ctr nor systemd expands it again. */
+static int put_name_part(Buffer *b, const char *s, bool unescape) {
+        int r = 0;
+
+        for (const char *p = s; *p && r >= 0; p++) {
+                unsigned x;
+
+                if (unescape && *p == '-')
+                        r = buffer_putc(b, '/');
+                else if (unescape && p[0] == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x", &x) == 1 &&
+                         p[2] && p[3] && x != 0) {
+                        r = buffer_putc(b, (char) x);
+                        p += 3;
+                } else if (*p == '%')
+                        r = buffer_puts(b, "%%");
+                else
+                        r = buffer_putc(b, *p);
+        }
+        return r;
+}
+
 /* Quadlet's unit is NAME.service, ctr's ctr@NAME.service: %N and %p (NAME there) become %i (NAME here), %P
- * and %I likewise. In [Container] ctr expands only %n %N %i %H %%: %h, the home of a system service's user,
- * is written as /root (*ret_home set), and *ret_bad gets any other (the assignment is dropped); in the
- * sections systemd reads, systemd expands the rest itself. */
-static int rewrite_specifiers(const char *s, bool container, char **ret, char *ret_bad, bool *ret_home) {
+ * and %I likewise; of a template's instance (PREFIX@INSTANCE, converted into PREFIX-INSTANCE), %i and %I
+ * are the instance and %p and %P the prefix, written out. In [Container] ctr expands only %n %N %i %H %%:
+ * %h, the home of a system service's user, is written as /root (*ret_home set), and *ret_bad gets any other
+ * (the assignment is dropped); in the sections systemd reads, systemd expands the rest itself. */
+static int rewrite_specifiers(const QuadletUnit *u, const char *s, bool container, char **ret, char *ret_bad,
+                              bool *ret_home) {
         _cleanup_buffer_ Buffer b = {};
         int r = 0;
 
@@ -175,7 +202,11 @@ static int rewrite_specifiers(const char *s, bool container, char **ret, char *r
                         continue;
                 }
                 p++;
-                if (*p && strchr("NpPIi", *p))
+                if (u->instance && *p && strchr("iI", *p))
+                        r = put_name_part(&b, u->instance, *p == 'I');
+                else if (u->instance && *p && strchr("pP", *p))
+                        r = put_name_part(&b, u->prefix, *p == 'P');
+                else if (*p && strchr("NpPIi", *p))
                         r = buffer_puts(&b, "%i");
                 else if (*p == 'h' && container) {
                         r = buffer_puts(&b, "/root");
@@ -247,6 +278,9 @@ static int pass_through(QuadletUnit *u, const char *section, const char *key, co
                 if (STR_IN_SET(key, "User", "Group", "DynamicUser"))
                         return quadlet_drop(u, false, "the container's user is User= in [Container]");
         }
+        if (streq(section, "Install") && streq(key, "DefaultInstance") && u->instance)
+                return quadlet_comment(u, "DefaultInstance=%s: this container is the instance %s of %s@", value,
+                                       u->instance, u->prefix);
         if (streq(section, "Install") && STR_IN_SET(key, "Alias", "Also", "DefaultInstance"))
                 return quadlet_drop(u, false, "ctr's generator enables with WantedBy=, RequiredBy= and UpheldBy= "
                                     "only");
@@ -390,7 +424,7 @@ int quadlet_unit_add(QuadletUnit *u, const char *file, unsigned line, const char
                 return quadlet_drop(u, false, "section [%s] has no counterpart", section);
         }
 
-        r = rewrite_specifiers(value, ours, &rewritten, &bad, &home);
+        r = rewrite_specifiers(u, value, ours, &rewritten, &bad, &home);
         if (r < 0)
                 return r;
         if (bad) {
@@ -474,6 +508,17 @@ static int apply_defaults(QuadletUnit *u) {
         u->section = QUADLET_CONTAINER;
         u->section_name = "Container";
 
+        /* podman runs a keep-id container as the user it maps (rootful: root, or uid=, gid=) unless User= */
+        if (u->keep_id && !u->user_set) {
+                r = buffer_puts(&u->out_container, "# ctr convert: keep-id runs the container as its uid= and "
+                                "gid= (0 unless given), not as the image's user\n");
+                if (r >= 0)
+                        r = quadlet_emit(u, "User", "%s", u->keep_id_uid ?: "0");
+                if (r >= 0)
+                        r = quadlet_emit(u, "Group", "%s", u->keep_id_gid ?: "0");
+                if (r < 0)
+                        return r;
+        }
         if (!u->network_set) {
                 r = buffer_puts(&u->out_container, "# ctr convert: podman's default network is a bridge with NAT "
                                 "(ctr's is none)\n");

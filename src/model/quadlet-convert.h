@@ -75,6 +75,10 @@ typedef struct QuadletLookup {
         const char *(*image)(void *userdata, const char *reference);
         /* "web.pod" → the ctr name of the container owning the pod's network namespace */
         const char *(*pod)(void *userdata, const char *reference);
+        /* "backend.network" → "" when it is a bridge network as podman makes one by default (reachable from
+         * podman's other networks, as ctr0 is), else why ctr0 would isolate the container less than it does
+         * ("Internal=true: …"); NULL when the file was not read */
+        const char *(*network)(void *userdata, const char *reference);
 } QuadletLookup;
 
 /* The conversion of one file (a .container, its drop-in, or a .pod's keys applied to a member). */
@@ -84,6 +88,8 @@ struct QuadletUnit {
         bool main;                      /* the main file, not a drop-in: the defaults are written (finish) */
         QuadletRole role;
         const char *pod_owner;          /* QUADLET_POD_MEMBER: the container whose namespaces it joins */
+        const char *prefix, *instance;  /* an instance of a Quadlet template (PREFIX@INSTANCE.container, named
+                                         * PREFIX-INSTANCE here): what %p and %i stand for; NULL otherwise */
         const QuadletLookup *lookup;
         Diagnostics *diag;
 
@@ -102,6 +108,10 @@ struct QuadletUnit {
         /* across keys */
         bool root_set, network_set, users_set, read_only, read_only_tmpfs, read_only_tmpfs_set;
         bool private_users_pick;        /* PrivateUsers=pick (or a range) was written */
+        bool user_set;                  /* User= was written */
+        bool keep_id;                   /* UserNS=keep-id (or RemapUsers=keep-id): host ids shown as they are */
+        char *keep_id_uid, *keep_id_gid; /* its uid=, gid= (RemapUid=, RemapGid=): the user it runs as */
+        char *remap_users;              /* RemapUsers='s mode, for the RemapUid= and RemapGid= after it */
         char **destinations;            /* of the Volume= and Tmpfs= written, so defaults do not repeat them */
         char **secrets;                 /* the Secret= written (NAME[:TARGET]), so none is written twice */
         char *uid_map, *gid_map;        /* UIDMap=, GIDMap= (one range each), applied by finish */
@@ -112,6 +122,10 @@ struct QuadletUnit {
 void quadlet_unit_init(QuadletUnit *u, const char *name, const char *source_dir, bool main, QuadletRole role,
                        const char *pod_owner, const QuadletLookup *lookup, Diagnostics *diag);
 void quadlet_unit_done(QuadletUnit *u);
+
+/* Whether the translation of other keys depends on |key| (UserNS=, RemapUsers=): a caller gives these
+ * first, then the others in their order. */
+bool quadlet_key_first(const char *key);
 
 /* One assignment of the Quadlet file: [Container] and [Pod] keys are translated, [Unit], [Service] and
  * [Install] carried over (Quadlet's own rewrites undone: dependencies on other Quadlet units become the

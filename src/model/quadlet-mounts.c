@@ -117,6 +117,14 @@ static int translate_volume(QuadletUnit *u, const QuadletKey *k, const char *v) 
                         return r;
         }
 
+        /* keep-id shows the host's ids as they are (translate_keep_id()); a named volume is idmap anyway */
+        if (u->keep_id && src[0] == '/' && !(opts.size > 0 && strstr(opts.data, "idmap"))) {
+                r = quadlet_note(u, false, "idmap added: keep-id shows the host's ids as they are");
+                if (r >= 0)
+                        r = add_option(&opts, "idmap");
+                if (r < 0)
+                        return r;
+        }
         r = remember_destination(u, parts[1]);
         if (r < 0)
                 return r;

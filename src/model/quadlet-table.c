@@ -11,6 +11,7 @@
 #include "quadlet-convert.h"
 #include "quadlet-translate.h"
 #include "string-util.h"
+#include "strv.h"
 
 #define C QUADLET_CONTAINER
 #define P QUADLET_POD
@@ -110,7 +111,9 @@ static const QuadletKey quadlet_keys[] = {
           "artifact mounts are not translated" },
         { "Network", C|P, P_, true, "Network", quadlet_translate_network,
           "none, host, bridge (also podman's default, private, pasta, slirp4netns), container:NAME and "
-          "NAME.container; named networks and NAME.network share ctr0; ns:PATH is not translated" },
+          "NAME.container; NAME.network shares ctr0 (podman's networks reach one another too), except an "
+          "Internal= or Options=isolate one, or a named network whose .network is not converted with it; "
+          "ns:PATH is not translated" },
         { "NetworkAlias", C|P, N_, false, NULL, NULL,
           "containers on ctr0 are found by their name and Hostname= only" },
         { "NoNewPrivileges", C, Y_, true, "NoNewPrivileges", quadlet_translate_bool,
@@ -134,11 +137,16 @@ static const QuadletKey quadlet_keys[] = {
         { "ReloadCmd", C, Y_, false, "[Service] ExecReload=", quadlet_translate_reload_cmd,
           "ExecReload=ctrctl exec NAME -- COMMAND" },
         { "ReloadSignal", C, Y_, false, "ReloadSignal", NULL, "the same signal names and numbers" },
-        { "RemapGid", C|P, N_, true, NULL, NULL, "deprecated: see UserNS=" },
-        { "RemapUid", C|P, N_, true, NULL, NULL, "deprecated: see UserNS=" },
+        { "RemapGid", C|P, P_, true, "Group", quadlet_translate_remap_id,
+          "deprecated: with RemapUsers=keep-id the group it runs as, with manual as GIDMap=, with auto dropped "
+          "(ctr picks the range)" },
+        { "RemapUid", C|P, P_, true, "User", quadlet_translate_remap_id,
+          "deprecated: with RemapUsers=keep-id the user it runs as, with manual as UIDMap=, with auto dropped "
+          "(ctr picks the range)" },
         { "RemapUidSize", C|P, N_, false, NULL, NULL, "deprecated: ctr's ranges have 65536 ids" },
         { "RemapUsers", C|P, P_, true, "PrivateUsers", quadlet_translate_remap_users,
-          "deprecated: auto becomes PrivateUsers=pick; keep-id and manual are not translated" },
+          "deprecated: auto and keep-id as UserNS=; manual takes RemapUid= and RemapGid= as UIDMap= and "
+          "GIDMap=" },
         { "Retry", C, N_, false, NULL, NULL, "a failed pull fails the start; Restart= in [Service] retries" },
         { "RetryDelay", C, N_, false, NULL, NULL, "a failed pull fails the start; RestartSec= in [Service]" },
         { "Rootfs", C, P_, true, "RootDirectory", quadlet_translate_rootfs,
@@ -187,8 +195,9 @@ static const QuadletKey quadlet_keys[] = {
           "ctr's masked and read-only paths of /proc and /sys stay as they are (ctr.ctr(5), Mask=)" },
         { "User", C, Y_, true, "User", quadlet_translate_user, "a number or a name; USER:GROUP also sets Group=" },
         { "UserNS", C|P, P_, true, "PrivateUsers", quadlet_translate_userns,
-          "auto and private become PrivateUsers=pick, host no; keep-id, nomap, container: and ns: are not "
-          "translated" },
+          "auto and private become PrivateUsers=pick, host no; keep-id (rootful: the host's ids in a "
+          "namespace of their own) PrivateUsers=pick with idmap binds and User=, Group=; nomap, container: "
+          "and ns: are not translated" },
         { "VolatileTmp", C, Y_, false, "Tmpfs=/tmp", quadlet_translate_volatile_tmp, "Tmpfs=/tmp" },
         { "Volume", C|P, P_, true, "Volume", quadlet_translate_volume,
           "host paths, names and NAME.volume, ro, rw, nosuid, suid, nodev, dev, noexec, rbind, bind, idmap; "
@@ -218,6 +227,12 @@ const char *quadlet_status_to_string(QuadletStatus s) {
                 [QUADLET_NO] = "N",
         };
         return s >= 0 && s < _QUADLET_STATUS_MAX ? table[s] : NULL;
+}
+
+bool quadlet_key_first(const char *key) {
+        /* keep-id adds idmap to the Volume= and Mount= binds, and RemapUid= and RemapGid= mean what
+         * RemapUsers= says */
+        return STR_IN_SET(key, "UserNS", "RemapUsers");
 }
 
 bool quadlet_key_lookup(const char *key, const char **ret_ctr) {

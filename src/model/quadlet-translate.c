@@ -240,7 +240,7 @@ static const char *container_reference(QuadletUnit *u, const char *ref) {
 
 int quadlet_translate_network(QuadletUnit *u, const QuadletKey *k, const char *v) {
         _cleanup_free_ char *mode = NULL;
-        const char *ref;
+        const char *ref, *closed;
         int r;
 
         if (isempty(v))
@@ -274,12 +274,24 @@ int quadlet_translate_network(QuadletUnit *u, const QuadletKey *k, const char *v
                 return quadlet_emit(u, "Network", "%s", mode);
         if (STR_IN_SET(mode, "bridge", "podman", "private", "default"))
                 return quadlet_emit(u, "Network", "bridge");
+        /* A named network: podman's bridge networks reach one another (netavark routes between them) unless
+         * one is made with Options=isolate, and an Internal= one has no way out; ctr0 is neither. */
+        closed = endswith(mode, ".network") && u->lookup && u->lookup->network ?
+                 u->lookup->network(u->lookup->userdata, mode) : NULL;
         if (STR_IN_SET(mode, "pasta", "slirp4netns"))
                 r = quadlet_note(u, false, "rootless podman's user-mode network: ctr's bridge, ctr0, with NAT");
-        else
-                /* a named network: podman keeps the containers of other networks out, ctr0 does not */
+        else if (closed && isempty(closed))
+                r = quadlet_note(u, false, "the network becomes ctr's bridge, ctr0, which every bridged container "
+                                 "shares: %s is not isolated from podman's other networks either (no "
+                                 "Options=isolate, no Internal=); its Subnet= and the like are ctr0's own", mode);
+        else if (closed)
                 r = quadlet_note(u, true, "the network becomes ctr's bridge, ctr0, which every bridged container "
-                                 "shares: containers outside %s can reach this one (IPAddressDeny= and "
+                                 "shares and which has a way out: %s (IPAddressDeny= and IPAddressAllow= can "
+                                 "confine it)", closed);
+        else
+                r = quadlet_note(u, true, "the network becomes ctr's bridge, ctr0, which every bridged container "
+                                 "shares: whether podman's %s is isolated (Options=isolate) or internal is not "
+                                 "known here (convert its .network with this file; IPAddressDeny= and "
                                  "IPAddressAllow= can confine it)", mode);
         if (r < 0)
                 return r;
@@ -387,6 +399,42 @@ static int set_private_users(QuadletUnit *u, const char *value) {
         return quadlet_emit(u, "PrivateUsers", "%s", value);
 }
 
+/* Rootful podman's keep-id is a user namespace that maps the host's ids to themselves, running as uid=,
+ * gid= (0 by default). PrivateUsers=pick with idmap on the binds shows the same ids in the container, where
+ * root is no host root outside them: the same or more isolation (translate_volume() adds the idmap). */
+static int translate_keep_id(QuadletUnit *u, const QuadletKey *k, const char *options) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r;
+
+        if (u->users_set || u->role == QUADLET_POD_MEMBER)
+                return set_private_users(u, "pick");    /* dropped, saying why */
+        r = strv_split(options, ",", &l);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(o, l) {
+                const char *id;
+                uid_t n;
+
+                if ((id = startswith(*o, "uid=")) || (id = startswith(*o, "gid="))) {
+                        if (parse_uid(id, &n) < 0)
+                                return quadlet_drop(u, k->lost, "%s is not a user or group id", *o);
+                        r = free_and_strdup((*o)[0] == 'u' ? &u->keep_id_uid : &u->keep_id_gid, id);
+                } else if (startswith(*o, "size="))
+                        r = quadlet_note(u, false, "%s dropped: rootless podman's; ctr's range has 65536 ids", *o);
+                else
+                        return quadlet_drop(u, k->lost, "option %s is not uid=, gid= or size=", *o);
+                if (r < 0)
+                        return -ENOMEM;
+        }
+        r = quadlet_note(u, false, "rootful podman maps the host's ids to themselves in a namespace of their own: "
+                         "PrivateUsers=pick, with the binds idmap so that they show the host's ids as they are, "
+                         "and the user keep-id runs as");
+        if (r < 0)
+                return r;
+        u->keep_id = true;
+        return set_private_users(u, "pick");
+}
+
 int quadlet_translate_userns(QuadletUnit *u, const QuadletKey *k, const char *v) {
         _cleanup_free_ char *mode = strndup(v, strcspn(v, ":"));
         int r;
@@ -404,16 +452,44 @@ int quadlet_translate_userns(QuadletUnit *u, const QuadletKey *k, const char *v)
                 }
                 return set_private_users(u, "pick");
         }
-        if (STR_IN_SET(mode, "keep-id", "nomap"))
-                return quadlet_drop(u, k->lost, "a mode of rootless podman; PrivateUsers=pick gives the container "
-                                    "a user namespace of its own");
+        if (streq(mode, "keep-id"))
+                return translate_keep_id(u, k, v[strlen(mode)] == ':' ? v + strlen(mode) + 1 : "");
+        if (streq(mode, "nomap"))
+                return quadlet_drop(u, k->lost, "a mode of rootless podman (the user's own id left out of the "
+                                    "namespace); PrivateUsers=pick gives the container a user namespace of its own");
         return quadlet_drop(u, k->lost, "ctr does not join another user namespace");
 }
 
 int quadlet_translate_remap_users(QuadletUnit *u, const QuadletKey *k, const char *v) {
+        if (free_and_strdup(&u->remap_users, v) < 0)
+                return -ENOMEM;
         if (streq(v, "auto"))
                 return set_private_users(u, "pick");
-        return quadlet_drop(u, k->lost, "only auto has a counterpart (PrivateUsers=pick)");
+        if (streq(v, "keep-id"))
+                return translate_keep_id(u, k, "");
+        if (streq(v, "manual"))
+                return quadlet_comment(u, "RemapUsers=manual: the ranges are RemapUid= and RemapGid=, below");
+        return quadlet_drop(u, k->lost, "neither auto, keep-id nor manual");
+}
+
+/* RemapUid=, RemapGid=: what they mean depends on RemapUsers= (given first, quadlet_key_first()). */
+int quadlet_translate_remap_id(QuadletUnit *u, const QuadletKey *k, const char *v) {
+        bool uid = streq(k->name, "RemapUid");
+        uid_t id;
+
+        if (streq_ptr(u->remap_users, "keep-id")) {
+                if (parse_uid(v, &id) < 0)
+                        return quadlet_drop(u, k->lost, "with RemapUsers=keep-id, a number: the %s it runs as",
+                                            uid ? "user" : "group");
+                return free_and_strdup(uid ? &u->keep_id_uid : &u->keep_id_gid, v) < 0 ? -ENOMEM : 0;
+        }
+        if (streq_ptr(u->remap_users, "manual")) {
+                const QuadletKey *map = quadlet_key_find(uid ? "UIDMap" : "GIDMap");
+                return quadlet_translate_id_map(u, map, v);
+        }
+        if (streq_ptr(u->remap_users, "auto"))
+                return quadlet_note(u, false, "dropped: ctr picks a range of 65536 ids from its own pool");
+        return quadlet_drop(u, false, "without RemapUsers= podman ignores it");
 }
 
 int quadlet_translate_sub_id_map(QuadletUnit *u, const QuadletKey *k, const char *v) {
@@ -444,6 +520,7 @@ int quadlet_translate_user(QuadletUnit *u, _unused_ const QuadletKey *k, const c
         _cleanup_free_ char *user = NULL;
         int r;
 
+        u->user_set = true;
         if (!colon)
                 return quadlet_emit(u, "User", "%s", v);
         user = strndup(v, (size_t) (colon - v));

@@ -36,6 +36,7 @@ int quadlet_translate_pull(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_read_only(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_read_only_tmpfs(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_reload_cmd(QuadletUnit *u, const QuadletKey *k, const char *v);
+int quadlet_translate_remap_id(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_remap_users(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_rootfs(QuadletUnit *u, const QuadletKey *k, const char *v);
 int quadlet_translate_seccomp(QuadletUnit *u, const QuadletKey *k, const char *v);

@@ -6,7 +6,9 @@
 # first), a health-checked service (Notify=healthy: started once its plain HealthCmd=, a shell command to
 # podman, passes), a user-namespaced one (UserNS=auto: root inside, a picked range outside), one with a podman
 # secret (a systemd credential from /etc/credstore, on /run/secrets), a pod of no container (its infra
-# container, which a container added later joins). The image is the guest's busybox
+# container, which a container added later joins), a keep-id one (UserNS=keep-id: the host's ids on its bind
+# as they are, running as uid=, its root no host root), a template with DefaultInstance= (the instance, %i
+# and %p written out). The image is the guest's busybox
 # imported as localhost/convert:1. Cases run in order and share the containers.
 
 CV=/var/tmp/ctr-convert
@@ -26,7 +28,7 @@ test_convert_quadlet_files() {
         mkdir -p "$r"/{bin,etc,tmp} "$q" "$CV/www"
         chmod 1777 "$r/tmp"
         cp /bin/busybox "$r/bin/busybox"
-        for x in sh cat echo sleep id hostname httpd wget test touch; do ln -s busybox "$r/bin/$x"; done
+        for x in sh cat echo sleep id hostname httpd wget test touch stat; do ln -s busybox "$r/bin/$x"; done
         echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
         echo 'root:x:0:' >"$r/etc/group"
         tar -C "$r" -czf "$CV/root.tar.gz" bin etc tmp
@@ -55,6 +57,18 @@ test_convert_quadlet_files() {
         printf '%s\n' "[Container]" "Image=localhost/convert:1" "Network=none" "Secret=cvtoken" \
                 "Exec=/bin/sh -c \"s=\$(cat /run/secrets/cvtoken); echo secret-bytes=\${#s}; $idle\"" \
                 >"$q/cvsecret.container"
+        # keep-id: a directory of host uid 1000 that only its owner may enter
+        mkdir -p "$CV/keep"
+        echo "of-host-uid-1000" >"$CV/keep/file"
+        chown -R 1000:1000 "$CV/keep"
+        chmod 0700 "$CV/keep"
+        printf '%s\n' "[Container]" "Image=localhost/convert:1" "Network=none" "UserNS=keep-id:uid=1000,gid=1000" \
+                "Volume=$CV/keep:/keep" \
+                "Exec=/bin/sh -c \"echo keep-says uid=\$(id -u) gid=\$(id -g) owner=\$(stat -c %%u /keep/file) \$(cat /keep/file); touch /keep/made; $idle\"" \
+                >"$q/cvkeep.container"
+        printf '%s\n' "[Container]" "Image=localhost/convert:1" "Network=none" \
+                "Exec=/bin/sh -c \"echo tpl-says %i %p; $idle\"" "" "[Install]" "DefaultInstance=blue" \
+                >"$q/cvtpl@.container"
         mkdir -p /etc/credstore
         printf 'not-for-logs' >/etc/credstore/cvtoken
         chmod 0600 /etc/credstore/cvtoken
@@ -62,7 +76,7 @@ test_convert_quadlet_files() {
         ctrctl convert --output /etc/ctr "$q" 2>"$CV/convert.err" || rc=$?
         cat "$CV/convert.err"
         assert_eq "$rc" 0 "convert's exit status"
-        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns cvsecret; do
+        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns cvsecret cvkeep cvtpl-blue; do
                 [[ -f /etc/ctr/$x.ctr ]] || fail "/etc/ctr/$x.ctr was not written"
                 ctrctl validate "/etc/ctr/$x.ctr" || fail "$x.ctr does not validate"
         done
@@ -129,6 +143,30 @@ test_convert_user_namespace() {
         assert_contains "$(journalctl -q -o cat -u ctr@cvuserns.service)" "userns-says uid=0 map= 0 $uid 65536"
 }
 
+test_convert_keep_id() {
+        cv_need
+        local init status uid
+        start_ctr cvkeep
+        init=$(head -n 1 /sys/fs/cgroup/machine.slice/ctr-cvkeep.scope/cgroup.procs)
+        status=$(<"/proc/$init/status")
+        [[ $status =~ Uid:[[:space:]]+([0-9]+) ]] || fail "no Uid: in /proc/$init/status"
+        uid=${BASH_REMATCH[1]}
+        # uid 1000 inside, a picked range's id outside: root inside is no host root
+        [[ $uid -ge 65536 ]] || fail "keep-id runs as host uid $uid, not in a user namespace's range"
+        wait_for 20 bash -c "journalctl -q -o cat -u ctr@cvkeep.service | grep -qF keep-says"
+        # the bind shows the host's ids as they are (podman's keep-id), and what it writes there is the host's
+        assert_contains "$(journalctl -q -o cat -u ctr@cvkeep.service)" \
+                "keep-says uid=1000 gid=1000 owner=1000 of-host-uid-1000"
+        wait_for 10 test -e "$CV/keep/made"
+        assert_eq "$(stat -c %u:%g "$CV/keep/made")" "1000:1000" "the owner on the host of a file it made"
+}
+
+test_convert_template_instance() {
+        cv_need
+        start_ctr cvtpl-blue
+        wait_for 20 bash -c "journalctl -q -o cat -u ctr@cvtpl-blue.service | grep -qx 'tpl-says blue cvtpl'"
+}
+
 test_convert_secret() {
         cv_need
         start_ctr cvsecret
@@ -141,9 +179,9 @@ test_convert_cleanup() {
         local x
         systemctl stop ctr@cvshop-b.service ctr@cvshop-a.service ctr@cvweb.service ctr@cvhealth.service \
                 ctr@cvuserns.service ctr@cvsecret.service ctr@cvlone-member.service ctr@cvlone-pod.service \
-                2>/dev/null || true
+                ctr@cvkeep.service ctr@cvtpl-blue.service 2>/dev/null || true
         rm -f /etc/credstore/cvtoken
-        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns cvsecret cvlone-pod cvlone-member; do
+        for x in cvweb cvshop-a cvshop-b cvhealth cvuserns cvsecret cvlone-pod cvlone-member cvkeep cvtpl-blue; do
                 rm -f "/etc/ctr/$x.ctr"
         done
         ctrctl image rm localhost/convert:1 >/dev/null 2>&1 || true
