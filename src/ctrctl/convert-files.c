@@ -152,6 +152,7 @@ static int list_dropins(const char *dir, char ***paths) {
 static int parse_file(Conversion *c, QuadletFile *f) {
         _cleanup_free_ char *own = NULL, *template = NULL;
         const char *at = strchr(f->base, '@');
+        bool instance = at && f->suffix && !startswith(at + 1, f->suffix);
         int r;
 
         r = parse_one(c, f, f->path);
@@ -159,10 +160,13 @@ static int parse_file(Conversion *c, QuadletFile *f) {
                 return log_oom();
 
         own = strprintf("%s/%s.d", f->dir, f->base);
-        if (at && at[1] != '.' && f->suffix)
-                template = strprintf("%s/%.*s@%s.d", f->dir, (int) (at - f->base), f->base, f->suffix);
-        if (!own || (at && at[1] != '.' && f->suffix && !template))
+        if (!own)
                 return log_oom();
+        if (instance) {
+                template = strprintf("%s/%.*s@%s.d", f->dir, (int) (at - f->base), f->base, f->suffix);
+                if (!template)
+                        return log_oom();
+        }
         r = list_dropins(own, &f->dropins);
         if (r >= 0 && template)
                 r = list_dropins(template, &f->dropins);
