@@ -3,8 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <inttypes.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "macro.h"
@@ -100,4 +103,31 @@ int exit_status_from_siginfo(const siginfo_t *si) {
         default:
                 return 255;
         }
+}
+
+int stack_trim(size_t keep) {
+        _cleanup_free_ char *maps = NULL;
+        uintptr_t sp = (uintptr_t) __builtin_frame_address(0), lo = 0, hi = 0, end;
+        uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
+        const char *line;
+        int r;
+
+        r = read_text_file("/proc/self/maps", 4U << 20, &maps, NULL);
+        if (r < 0)
+                return r;
+        line = strstr(maps, " [stack]\n");
+        if (!line)
+                return -ESRCH;
+        while (line > maps && line[-1] != '\n')
+                line--;
+        if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) != 2)
+                return -EBADMSG;
+        if (sp < lo || sp >= hi)
+                return -ESRCH;
+        if (sp - lo <= keep)
+                return 0;
+        end = (sp - keep) & ~(page - 1);
+        if (end > lo && madvise((void *) lo, end - lo, MADV_DONTNEED) < 0)
+                return -errno;
+        return 0;
 }

@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Field |field| of /proc/PID/stat as a number, numbered as in proc(5) (4 = ppid, 22 = starttime; the first
@@ -20,3 +21,8 @@ bool proc_cgroup_has_component(int proc_dir_fd, const char *component);
 
 /* The exit status of a waitid() result as a shell reports it: the status for an exit, 128+N for signal N. */
 int exit_status_from_siginfo(const siginfo_t *si);
+
+/* Gives the pages of the main thread's stack below the caller's frame, less |keep| bytes, back to the kernel:
+ * a process that lives long after a deep start-up keeps them resident otherwise. They are unused (below the
+ * stack pointer); a deeper call later gets zero pages again. From the main thread only (-ESRCH otherwise). */
+int stack_trim(size_t keep);

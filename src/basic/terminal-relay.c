@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -16,13 +17,22 @@ static int set_nonblock(int fd) {
         return 0;
 }
 
-static TerminalChannel *add_channel(TerminalRelay *r) {
+/* NULL when all are taken (-EBUSY) or out of memory (-ENOMEM), in *ret_error. */
+static TerminalChannel *add_channel(TerminalRelay *r, int *ret_error) {
         TerminalChannel *c;
+        char *buf;
 
-        if (r->n_channels >= TERMINAL_RELAY_CHANNELS_MAX)
+        if (r->n_channels >= TERMINAL_RELAY_CHANNELS_MAX) {
+                *ret_error = -EBUSY;
                 return NULL;
+        }
+        buf = malloc(TERMINAL_RELAY_BUFFER);
+        if (!buf) {
+                *ret_error = -ENOMEM;
+                return NULL;
+        }
         c = r->channels + r->n_channels++;
-        *c = (TerminalChannel) { .from = -EBADF, .to = -EBADF };
+        *c = (TerminalChannel) { .from = -EBADF, .to = -EBADF, .buf = buf };
         return c;
 }
 
@@ -52,12 +62,16 @@ int terminal_relay_pty(TerminalRelay *r, int master, int in, int out) {
         (void) terminal_relay_window_changed(r);
 
         if (in >= 0) {
-                c = add_channel(r);
+                c = add_channel(r, &k);
+                if (!c)
+                        return k;
                 c->from = in;
                 c->to = master;
                 c->input = true;
         }
-        c = add_channel(r);
+        c = add_channel(r, &k);
+        if (!c)
+                return k;
         c->from = master;
         c->to = out;
         return 0;
@@ -72,9 +86,9 @@ int terminal_relay_pipe(TerminalRelay *r, int from, bool own_from, int to, bool 
         /* ours: never block on them (the caller's own stay as they are) */
         if ((own_from && (k = set_nonblock(from)) < 0) || (own_to && (k = set_nonblock(to)) < 0))
                 return k;
-        c = add_channel(r);
+        c = add_channel(r, &k);
         if (!c)
-                return -EBUSY;
+                return k;
         c->from = from;
         c->own_from = own_from;
         c->to = to;
@@ -157,7 +171,7 @@ static ssize_t channel_fill(TerminalChannel *c) {
         ssize_t n;
 
         do
-                n = read(c->from, c->buf, sizeof(c->buf));
+                n = read(c->from, c->buf, TERMINAL_RELAY_BUFFER);
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return errno == EAGAIN ? -EAGAIN : 0;
@@ -263,6 +277,7 @@ void terminal_relay_done(TerminalRelay *r) {
                         c->from = safe_close(c->from);
                 if (c->own_to)
                         c->to = safe_close(c->to);
+                c->buf = mfree(c->buf);
         }
         r->n_channels = 0;
         r->master = safe_close(r->master);

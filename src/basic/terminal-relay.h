@@ -33,7 +33,8 @@ typedef struct TerminalChannel {
         bool input;             /* caller → container: not drained at the end */
         bool ended;
         size_t start, end;      /* buf[start..end) waits to be written to |to| */
-        char buf[TERMINAL_RELAY_BUFFER];
+        char *buf;              /* TERMINAL_RELAY_BUFFER bytes, on the heap: a relay lives in a caller's frame
+                                 * (the launcher's monitor keeps one for the container's life) */
 } TerminalChannel;
 
 typedef struct TerminalRelay {

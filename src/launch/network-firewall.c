@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "network-firewall.h"
+#include "network-libs.h"
 #include "network-nfnl.h"
 #include "network.h"
 #include "string-util.h"

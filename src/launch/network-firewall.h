@@ -9,9 +9,8 @@
 
 #include <stdbool.h>
 
-#include <nftables/libnftables.h>
-
 #include "macro.h"
+#include "network-libs.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct nft_ctx *, nft_ctx_free);
 

@@ -27,6 +27,7 @@
 
 #include "fileio.h"
 #include "macro.h"
+#include "network-libs.h"
 #include "network-link.h"
 #include "network-link6.h"
 #include "parse-util.h"

@@ -12,11 +12,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-
 #include "ctr-file.h"
 #include "macro.h"
+#include "network-libs.h"
 #include "network.h"
 
 /* ctr0's IPv4 network: the gateway is ctr0's address, containers get the others; and its IPv6 prefix, where a

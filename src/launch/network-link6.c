@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "network-libs.h"
 #include "network-link6.h"
 #include "string-util.h"
 

@@ -18,8 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <netlink/netlink.h>
-
+#include "network-libs.h"
 #include "network-link.h"
 
 /* Whether the host has IPv6: the kernel's, and not turned off for all interfaces. */

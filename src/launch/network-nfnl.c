@@ -19,6 +19,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "macro.h"
+#include "network-libs.h"
 #include "network-nfnl.h"
 
 #define NFNL_TABLE "ctr"

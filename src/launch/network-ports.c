@@ -17,6 +17,7 @@
 #include "macro.h"
 #include "network-firewall.h"
 #include "network-lease.h"
+#include "network-libs.h"
 #include "network-ports.h"
 #include "network-proxy.h"
 #include "parse-util.h"

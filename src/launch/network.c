@@ -27,6 +27,7 @@
 #include "network-firewall.h"
 #include "network-firewalld.h"
 #include "network-lease.h"
+#include "network-libs.h"
 #include "network-link.h"
 #include "network-link6.h"
 #include "network-names.h"
@@ -137,6 +138,7 @@ int network_bridge_setup(const Container *c, const char *hostname, pid_t pid, Ne
         BridgeNet bn = {};
         int r;
 
+        network_libs_load();
         lock = network_lock();
         if (lock < 0) {
                 strprintf_replace(ret_error, "Failed to create or lock %s", LOCK_PATH);
@@ -233,6 +235,7 @@ int network_restore(unsigned *ret_leases, unsigned *ret_elements) {
         bool have_bridge;
 
         *ret_leases = *ret_elements = 0;
+        network_libs_load();
         lock = network_lock();
         if (lock < 0)
                 return log_error_errno(lock, "Failed to create or lock %s: %m", LOCK_PATH);

@@ -93,13 +93,19 @@ test_uninstall_tree() {
 # vm-timeout: 240
 test_install() {
         need_debs
-        local deb
+        local deb dep depends
         deb=$(echo "$debs"/v1/ctr_*.deb)
         # what an administrator enabled is in /etc/systemd/system: the package adds nothing there
         find /etc/systemd/system -printf '%p %l\n' | sort >/tmp/deb-etc-systemd.before
         # every dependency is in the guest image already: apt resolves them from dpkg's status, no lists
         apt_quiet install "$deb"
         dpkg -s ctr | grep -E '^(Status|Version|Depends):'
+        # the libraries ctr dlopen()s (no linked reference tells dpkg-shlibdeps): libcrypto and the network
+        # libraries of Network=bridge, which ctr-launch loads for a bridged container
+        depends=$(dpkg-query -W -f '${Depends}' ctr)
+        for dep in libssl3 libnftables1 libnftnl11 libmnl0 libnl-route-3-200 libnl-3-200; do
+                [[ ", $depends," == *", $dep "* || ", $depends," == *", $dep,"* ]] || fail "Depends lacks $dep: $depends"
+        done
         assert_eq "$(dpkg-query -W -f '${Status}' ctr)" "install ok installed" "dpkg status"
         assert_eq "$(command -v ctrctl)" /usr/bin/ctrctl "ctrctl on PATH"
         assert_eq "$(ctrctl --version)" "ctrctl $(dpkg-query -W -f '${Version}' ctr)" "ctrctl --version"
