@@ -5,6 +5,7 @@
  * that differ between podman and ctr written out, so that the converted container runs as its original
  * did. */
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -172,8 +173,8 @@ static int put_name_part(Buffer *b, const char *s, bool unescape) {
 
                 if (unescape && *p == '-')
                         r = buffer_putc(b, '/');
-                else if (unescape && p[0] == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x", &x) == 1 &&
-                         p[2] && p[3] && x != 0) {
+                else if (unescape && p[0] == '\\' && p[1] == 'x' && isxdigit((unsigned char) p[2]) &&
+                         isxdigit((unsigned char) p[3]) && sscanf(p + 2, "%2x", &x) == 1 && x != 0) {
                         r = buffer_putc(b, (char) x);
                         p += 3;
                 } else if (*p == '%')
