@@ -91,6 +91,14 @@ pid_alive() {
         kill -0 "$1" 2>/dev/null
 }
 
+# pid_uid PID: the process's uid on the host
+pid_uid() {
+        local status
+        status=$(<"/proc/$1/status")
+        [[ $status =~ Uid:[[:space:]]+([0-9]+) ]] || fail "no Uid: in /proc/$1/status"
+        echo "${BASH_REMATCH[1]}"
+}
+
 # the unit a process belongs to, from /proc/PID/cgroup
 pid_cgroup() {
         sed -n 's/^0:://p' "/proc/$1/cgroup"

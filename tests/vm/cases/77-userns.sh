@@ -32,14 +32,6 @@ stop_cleanly() {
         assert_prop "ctr-$1.scope" LoadState not-found
 }
 
-# pid_uid PID: the process's uid on the host
-pid_uid() {
-        local status
-        status=$(<"/proc/$1/status")
-        [[ $status =~ Uid:[[:space:]]+([0-9]+) ]] || fail "no Uid: in /proc/$1/status"
-        echo "${BASH_REMATCH[1]}"
-}
-
 test_import() {
         un_need
         local r=$UN/root x

@@ -132,12 +132,9 @@ test_convert_health_checked() {
 
 test_convert_user_namespace() {
         cv_need
-        local init status uid
+        local uid
         start_ctr cvuserns
-        init=$(head -n 1 /sys/fs/cgroup/machine.slice/ctr-cvuserns.scope/cgroup.procs)
-        status=$(<"/proc/$init/status")
-        [[ $status =~ Uid:[[:space:]]+([0-9]+) ]] || fail "no Uid: in /proc/$init/status"
-        uid=${BASH_REMATCH[1]}
+        uid=$(pid_uid "$(head -n 1 /sys/fs/cgroup/machine.slice/ctr-cvuserns.scope/cgroup.procs)")
         [[ $uid -ge 65536 ]] || fail "UserNS=auto runs as host uid $uid, not in a picked range"
         wait_for 20 bash -c "journalctl -q -o cat -u ctr@cvuserns.service | grep -qF userns-says"
         assert_contains "$(journalctl -q -o cat -u ctr@cvuserns.service)" "userns-says uid=0 map= 0 $uid 65536"
@@ -145,12 +142,9 @@ test_convert_user_namespace() {
 
 test_convert_keep_id() {
         cv_need
-        local init status uid
+        local uid
         start_ctr cvkeep
-        init=$(head -n 1 /sys/fs/cgroup/machine.slice/ctr-cvkeep.scope/cgroup.procs)
-        status=$(<"/proc/$init/status")
-        [[ $status =~ Uid:[[:space:]]+([0-9]+) ]] || fail "no Uid: in /proc/$init/status"
-        uid=${BASH_REMATCH[1]}
+        uid=$(pid_uid "$(head -n 1 /sys/fs/cgroup/machine.slice/ctr-cvkeep.scope/cgroup.procs)")
         # uid 1000 inside, a picked range's id outside: root inside is no host root
         [[ $uid -ge 65536 ]] || fail "keep-id runs as host uid $uid, not in a user namespace's range"
         wait_for 20 bash -c "journalctl -q -o cat -u ctr@cvkeep.service | grep -qF keep-says"
