@@ -439,7 +439,25 @@ unsigned strcase_distance(const char *a, const char *b, unsigned max) {
         unsigned d[N + 1][N + 1];
         size_t la = strlen(a), lb = strlen(b);
 
+        int8_t count[64] = {};
+        unsigned surplus = 0, deficit = 0;
+
         if (la > N || lb > N || (la > lb ? la - lb : lb - la) >= max)
+                return max;
+        /* A second bound before the table: an edit step takes at most one character from what only |a| has,
+         * and adds at most one to what only |b| has (a swap neither), so the distance is at least the larger
+         * of the two counts. Folding characters into fewer bins keeps it a lower bound. Most keys are
+         * refused here, which is what makes a file of many unknown keys cheap. */
+        for (size_t i = 0; i < la; i++)
+                count[ascii_lower(a[i]) & 63]++;
+        for (size_t j = 0; j < lb; j++)
+                count[ascii_lower(b[j]) & 63]--;
+        for (size_t k = 0; k < ELEMENTSOF(count); k++)
+                if (count[k] > 0)
+                        surplus += (unsigned) count[k];
+                else
+                        deficit += (unsigned) -count[k];
+        if (MAX(surplus, deficit) >= max)
                 return max;
         for (size_t i = 0; i <= la; i++)
                 d[i][0] = (unsigned) i;

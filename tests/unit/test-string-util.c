@@ -86,6 +86,34 @@ TEST(strcase_distance_early_exit) {
                         }
 }
 
+/* A word of 0 to 8 characters from |alphabet|, from a fixed sequence. */
+static void random_word(const char *alphabet, unsigned *seed, char word[static 9]) {
+        size_t n;
+
+        *seed = *seed * 1103515245U + 12345U;
+        n = (*seed >> 16) % 9;
+        for (size_t i = 0; i < n; i++) {
+                *seed = *seed * 1103515245U + 12345U;
+                word[i] = alphabet[(*seed >> 16) % strlen(alphabet)];
+        }
+        word[n] = 0;
+}
+
+TEST(strcase_distance_random) {
+        /* short words of few letters, so that most pairs are near and the letter-count bound is tested at
+         * its edge; 'a' and '!' (and 'b' and '"') share a bin of that count */
+        unsigned seed = 1;
+
+        for (unsigned n = 0; n < 20000; n++) {
+                char a[9], b[9];
+
+                random_word("abAB!\"c", &seed, a);
+                random_word("abAB!\"c", &seed, b);
+                for (unsigned max = 1; max <= 5; max++)
+                        ASSERT_EQ(strcase_distance(a, b, max), MIN(distance_reference(a, b), max));
+        }
+}
+
 TEST(extract_plain) {
         ASSERT_SPLIT("a b  c", "a|b|c");
         ASSERT_SPLIT("  a\tb  ", "a|b");
