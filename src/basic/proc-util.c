@@ -44,11 +44,45 @@ int pid_stat_field(pid_t pid, unsigned field, unsigned long long *ret) {
         return 0;
 }
 
-/* The unified hierarchy's line "0::/path" of /proc/PID/cgroup. */
-int pid_cgroup_dir(pid_t pid, char **ret) {
-        _cleanup_free_ char *path = NULL, *contents = NULL;
+/* The path of the unified hierarchy's line "0::/path" of a /proc/PID/cgroup's |text|: the first line on a
+ * unified system, a later one on a hybrid. Its end is the line's. */
+static const char *cgroup_text_path(const char *text) {
+        const char *p = startswith(text, "0::");
+
+        if (p)
+                return p;
+        p = strstr(text, "\n0::");
+        return p ? p + strlen("\n0::") : NULL;
+}
+
+/* Where |component| ends as a whole component of the cgroup |path| (up to its line's end), else NULL. */
+static const char *cgroup_path_component_end(const char *path, const char *component) {
+        size_t n = strlen(component);
+        const char *end = strchrnul(path, '\n');
+
+        if (n == 0)
+                return NULL;
+        for (const char *s = path; (s = strstr(s, component)) && s < end; s += n)
+                if (s > path && s[-1] == '/' && (s[n] == '/' || s[n] == '\n' || s[n] == '\0'))
+                        return s + n;
+        return NULL;
+}
+
+int cgroup_text_dir(const char *text, const char *upto, char **ret) {
+        const char *p = cgroup_text_path(text), *e;
+
+        if (!p)
+                return -ENODATA;
+        e = upto ? cgroup_path_component_end(p, upto) : strchrnul(p, '\n');
+        if (!e)
+                return -ENODATA;
+        *ret = strndup(p, (size_t) (e - p));
+        return *ret ? 0 : -ENOMEM;
+}
+
+int pid_cgroup_dir(pid_t pid, const char *upto, char **ret) {
+        _cleanup_free_ char *path = NULL, *contents = NULL, *dir = NULL;
         struct statfs sfs;
-        char *p, *e;
         int r;
 
         /* only the unified hierarchy (what systemd gives a scope) is mounted at /sys/fs/cgroup itself */
@@ -62,35 +96,22 @@ int pid_cgroup_dir(pid_t pid, char **ret) {
         r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &contents, NULL);
         if (r < 0)
                 return r;
-        p = strstr(contents, "0::");
-        if (!p || (p != contents && p[-1] != '\n'))
-                return -ENODATA;
-        p += 3;
-        e = strchrnul(p, '\n');
-        if (asprintf(ret, "/sys/fs/cgroup%.*s", (int) (e - p), p) < 0)
-                return -ENOMEM;
-        return 0;
+        r = cgroup_text_dir(contents, upto, &dir);
+        if (r < 0)
+                return r;
+        *ret = strprintf("/sys/fs/cgroup%s", dir);
+        return *ret ? 0 : -ENOMEM;
 }
 
 bool proc_cgroup_has_component(int proc_dir_fd, const char *component) {
         _cleanup_free_ char *text = NULL;
         const char *path;
-        size_t n = strlen(component);
 
-        if (n == 0 || read_full_file_at(proc_dir_fd, "cgroup", 64 * 1024, &text, NULL) < 0)
+        if (read_full_file_at(proc_dir_fd, "cgroup", 64 * 1024, &text, NULL) < 0)
                 return false;
-        /* "0::/machine.slice/ctr-web.scope/…": the first line on a unified system, a later one on a hybrid */
-        path = startswith(text, "0::");
-        if (!path) {
-                path = strstr(text, "\n0::");
-                if (!path)
-                        return false;
-                path += strlen("\n0::");
-        }
-        for (const char *s = path; (s = strstr(s, component)); s += n)
-                if (s > path && s[-1] == '/' && (s[n] == '/' || s[n] == '\n' || s[n] == '\0'))
-                        return true;
-        return false;
+        /* "0::/machine.slice/ctr-web.scope/…" */
+        path = cgroup_text_path(text);
+        return path && cgroup_path_component_end(path, component);
 }
 
 int exit_status_from_siginfo(const siginfo_t *si) {

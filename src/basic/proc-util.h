@@ -11,9 +11,12 @@
  * parentheses included, so fields are counted from its last ')'. -EBADMSG for a line that does not parse. */
 int pid_stat_field(pid_t pid, unsigned field, unsigned long long *ret);
 
-/* "/sys/fs/cgroup" + the unified-hierarchy path of /proc/PID/cgroup; -EOPNOTSUPP when /sys/fs/cgroup is not
- * the unified hierarchy. */
-int pid_cgroup_dir(pid_t pid, char **ret);
+/* "/sys/fs/cgroup" + the unified-hierarchy path of /proc/PID/cgroup; with |upto| ("ctr-web.scope"), only up
+ * to that whole component (-ENODATA when the path has none: the process is not in that unit). -EOPNOTSUPP
+ * when /sys/fs/cgroup is not the unified hierarchy. */
+int pid_cgroup_dir(pid_t pid, const char *upto, char **ret);
+/* The same from the text of a /proc/PID/cgroup, without the "/sys/fs/cgroup": "/machine.slice/ctr-web.scope". */
+int cgroup_text_dir(const char *text, const char *upto, char **ret);
 
 /* Whether the unified-hierarchy line of the cgroup file under |proc_dir_fd| (an open /proc/PID) has
  * |component| ("ctr-web.scope") as a whole path component. False when it cannot be read. */

@@ -109,6 +109,14 @@ int container_init_pid(sd_bus *bus, const char *name, RuntimeState *state, pid_t
         return -ESRCH;
 }
 
+int container_state_cgroup_dir(const RuntimeState *st, char **ret) {
+        if (!st->scope)
+                return -ENODATA;
+        if (!runtime_state_init_alive(st))
+                return -ESRCH;
+        return pid_cgroup_dir(st->init_pid, st->scope, ret);
+}
+
 int container_cgroup_dir(sd_bus *bus, const char *name, char **ret) {
         _cleanup_free_ char *scope = NULL, *cg = NULL, *service = NULL, *active = NULL;
         RuntimeState st = {};
@@ -119,9 +127,13 @@ int container_cgroup_dir(sd_bus *bus, const char *name, char **ret) {
         if (container_scope_name(name, &scope) < 0 || container_service_name(name, &service) < 0)
                 return -ENOMEM;
 
-        /* The runtime state says whether it runs without asking anyone (stats and top go through every name);
-         * without one, only a service that is doing something is worth asking about. */
+        /* The runtime state says whether it runs, and where, without asking anyone (stats and top go through
+         * every name); without one, only a service that is doing something is worth asking about. */
         r = runtime_state_read(name, &st);
+        if (r >= 0 && container_state_cgroup_dir(&st, ret) >= 0) {
+                runtime_state_done(&st);
+                return 0;
+        }
         have_state = r >= 0 && runtime_state_init_alive(&st);
         pid = st.init_pid;
         runtime_state_done(&st);
@@ -139,7 +151,7 @@ int container_cgroup_dir(sd_bus *bus, const char *name, char **ret) {
             !isempty(cg))
                 return asprintf(ret, "/sys/fs/cgroup%s", cg) < 0 ? -ENOMEM : 0;
 
-        return pid_cgroup_dir(pid, ret);
+        return pid_cgroup_dir(pid, NULL, ret);
 }
 
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret) {

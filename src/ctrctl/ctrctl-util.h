@@ -28,9 +28,13 @@ int bus_log_connect_error(int r, const char *host);
 /* Checks a container name given on the command line; logs and returns -EINVAL when invalid. */
 int ctrctl_check_name(const char *name);
 
-/* The cgroup directory (under /sys/fs/cgroup) of a running container's scope: from systemd's ControlGroup=
- * when |bus| is given and knows it, else from the init's /proc/PID/cgroup (runtime state). -ENOENT when the
- * container is not running. */
+/* The cgroup directory (under /sys/fs/cgroup) of the scope of the container whose runtime state is |st|, from
+ * that alone: its init's cgroup (/proc/PID/cgroup) up to the scope's own component (an init that made cgroups
+ * below it, a guest's systemd, does not move the answer). -ENODATA without a scope (--no-scope) or when the
+ * init is not in it, -ESRCH when the init is not alive. */
+int container_state_cgroup_dir(const RuntimeState *st, char **ret);
+/* The same by name: from the runtime state when it answers, else from systemd's ControlGroup= when |bus| is
+ * given and the service is active, else the init's own cgroup. -ENOENT when the container is not running. */
 int container_cgroup_dir(sd_bus *bus, const char *name, char **ret);
 
 /* The container's init pid: the runtime state's INIT_PID when that process is alive, else (with |bus|) the

@@ -79,9 +79,26 @@ static void samples_free(Sample *s, size_t n) {
         free(s);
 }
 
-/* The running containers among |names| (all when empty) and their cgroups. */
+static int on_unit_listed(const char *unit, _unused_ const char *description, _unused_ const char *load,
+                          const char *active, _unused_ const char *sub, void *userdata) {
+        char ***names = userdata;
+        char *name = NULL;
+        int r;
+
+        if (!streq(active, "active") && !streq(active, "reloading") && !streq(active, "deactivating"))
+                return 0;
+        r = container_name_from_service(unit, &name);
+        if (r <= 0)
+                return r;
+        return strv_consume(names, name);
+}
+
+/* The running containers among |names| (all when empty) and their cgroups: from their runtime states, and
+ * systemd is asked only about those that it lists as active and have none (one ListUnitsByPatterns() for
+ * all, not a call per container). */
 static int find_running(sd_bus *bus, char **names, Sample **ret, size_t *ret_n) {
-        _cleanup_strv_free_ char **all = NULL;
+        _cleanup_strv_free_ char **all = NULL, **active = NULL;
+        bool listed = false;
         Sample *s = NULL;
         size_t n = 0;
         int r;
@@ -92,11 +109,18 @@ static int find_running(sd_bus *bus, char **names, Sample **ret, size_t *ret_n) 
                         return log_error_errno(r, "Failed to enumerate containers: %m");
                 names = all;
         }
+        if (bus) {
+                r = bus_list_units(bus, "ctr@*.service", on_unit_listed, &active);
+                if (r == -ENOMEM)
+                        return log_oom();
+                listed = r >= 0;
+        }
         STRV_FOREACH(name, names) {
                 _cleanup_free_ char *cg = NULL;
                 Sample *a;
 
-                if (container_cgroup_dir(bus, *name, &cg) < 0 || access(cg, F_OK) < 0)
+                if (container_cgroup_dir(listed && !strv_contains(active, *name) ? NULL : bus, *name, &cg) < 0 ||
+                    access(cg, F_OK) < 0)
                         continue;
                 a = realloc(s, (n + 1) * sizeof(Sample));
                 if (!a) {

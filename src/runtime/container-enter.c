@@ -323,14 +323,14 @@ static int exec_init_cgroup_procs(pid_t init, char **ret) {
         int r;
 
         /* Only on the unified hierarchy (what systemd gives the scope); elsewhere there is no scope to join. */
-        r = pid_cgroup_dir(init, &dir);
+        r = pid_cgroup_dir(init, NULL, &dir);
         if (r == -EOPNOTSUPP) {
                 *ret = NULL;
                 return 0;
         }
         if (r < 0)
                 return r;
-        if (pid_cgroup_dir(getpid(), &self) >= 0 && streq(self, dir)) {
+        if (pid_cgroup_dir(getpid(), NULL, &self) >= 0 && streq(self, dir)) {
                 *ret = NULL;
                 return 0;
         }

@@ -120,11 +120,39 @@ test_list_running() {
         assert_eq "$(json_field main_pid <<<"$obj")" "$(unit_prop ctr@ctlweb.service MainPID)" "ctlweb main_pid"
         [[ $(json_field memory_bytes <<<"$obj") =~ ^[0-9]+$ ]] || fail "ctlweb memory_bytes is not a number: $obj"
         assert_eq "$(json_field image <<<"$obj")" host "ctlweb image"
+        [[ $(json_field tasks <<<"$obj") =~ ^[1-9]$ ]] || fail "ctlweb tasks is not a count: $obj"
+        [[ $(json_field cpu_usage_nsec <<<"$obj") =~ ^[0-9]+$ ]] || fail "ctlweb cpu_usage_nsec is not a number: $obj"
+        [[ $(json_field uptime_usec <<<"$obj") =~ ^[0-9]+$ ]] || fail "ctlweb uptime_usec is not a number: $obj"
+        assert_eq "$(json_field result <<<"$obj")" success "ctlweb result"
+        # the scope's own count: its shell and at most its sleep (the service's monitor is not in it)
+        (( $(json_field tasks <<<"$obj") <= 2 )) || fail "ctlweb tasks is more than its shell and sleep: $obj"
         local table
         table=$(ctrctl list --no-pager)
         echo "$table"
         [[ $table =~ (^|$'\n')ctlweb\ +active\ +running\ +[0-9]+ ]] || fail "table row of ctlweb"
         assert_contains "$table" "/etc/ctr/ctlweb.ctr" "table"
+}
+
+# With 1,000 running, a call to systemd per container made list take 20 s (bench/README.md "density"): a
+# running container's row comes from its runtime state and its scope's cgroup files. Every message ctrctl
+# sends is logged (ctr-vm-bus-log.so): the units are listed, but nothing is asked of ctlweb's service or
+# scope (their object paths never appear). stats likewise.
+test_list_stats_no_call_per_running() {
+        ctl_need_web
+        local log=/tmp/ctl-bus.log out
+        rm -f "$log"
+        out=$(CTR_TEST_BUS_LOG=$log LD_PRELOAD=$CTR_VM_PAYLOAD/bin/ctr-vm-bus-log.so ctrctl list --json)
+        assert_eq "$(json_object ctlweb <<<"$out" | json_field active_state)" active "ctlweb active_state"
+        grep -aq ListUnitsByPatterns "$log" || fail "the bus log has no ListUnitsByPatterns: is the module loaded?"
+        ! grep -aqE 'ctr_40ctlweb_2eservice|ctr_2dctlweb_2escope' "$log" || fail "list asked systemd about ctlweb"
+        rm -f "$log"
+        out=$(CTR_TEST_BUS_LOG=$log LD_PRELOAD=$CTR_VM_PAYLOAD/bin/ctr-vm-bus-log.so \
+              ctrctl stats --json --interval 0.2s ctlweb)
+        [[ $(json_object ctlweb <<<"$out" | json_field memory_bytes) =~ ^[0-9]+$ ]] || fail "stats of ctlweb: $out"
+        assert_eq "$(json_object ctlweb <<<"$out" | json_field cgroup)" /machine.slice/ctr-ctlweb.scope "stats cgroup"
+        grep -aq ListUnitsByPatterns "$log" || fail "stats did not list the units"
+        ! grep -aqE 'ctr_40ctlweb_2eservice|ctr_2dctlweb_2escope' "$log" || fail "stats asked systemd about ctlweb"
+        rm -f "$log"
 }
 
 test_list_stopped_and_failed() {
