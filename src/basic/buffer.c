@@ -54,6 +54,34 @@ int buffer_putc(Buffer *b, char c) {
         return buffer_append(b, &c, 1);
 }
 
+int buffer_put_u64(Buffer *b, uint64_t v, unsigned width) {
+        char d[20];
+        unsigned n = 0;
+        int r;
+
+        do {
+                d[sizeof(d) - 1 - n++] = (char) ('0' + v % 10);
+                v /= 10;
+        } while (v > 0);
+        for (; width > n; width--) {
+                r = buffer_putc(b, '0');
+                if (r < 0)
+                        return r;
+        }
+        return buffer_append(b, d + sizeof(d) - n, n);
+}
+
+int buffer_put_i64(Buffer *b, int64_t v) {
+        if (v < 0) {
+                int r = buffer_putc(b, '-');
+
+                if (r < 0)
+                        return r;
+        }
+        /* the magnitude of INT64_MIN does not fit an int64_t; in a uint64_t it does */
+        return buffer_put_u64(b, v < 0 ? (uint64_t) -(v + 1) + 1 : (uint64_t) v, 0);
+}
+
 void buffer_reset(Buffer *b) {
         b->size = 0;
         if (b->data)

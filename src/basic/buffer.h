@@ -5,6 +5,7 @@
  * small files and the parsers read byte by byte: no stdio on those paths. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct Buffer {
         char *data;
@@ -15,6 +16,11 @@ typedef struct Buffer {
 int buffer_append(Buffer *b, const void *p, size_t n);
 int buffer_puts(Buffer *b, const char *s);
 int buffer_putc(Buffer *b, char c);
+/* |v| in decimal, zero-padded to at least |width| digits (printf's "%0*" PRIu64, without stdio's cost: the
+ * loader writes a few numbers for every file it reads). */
+int buffer_put_u64(Buffer *b, uint64_t v, unsigned width);
+/* |v| in decimal, "-" first when negative (printf's "%" PRId64). */
+int buffer_put_i64(Buffer *b, int64_t v);
 /* Room for |n| more bytes in one allocation, for a caller that knows about how much it will append. */
 int buffer_reserve(Buffer *b, size_t n);
 /* Empties it, keeping the allocation. */

@@ -159,17 +159,25 @@ static int on_item(const char *file, unsigned line, const char *section, const c
 
 /* What the config hash covers and the stamp of the file (see container.h). */
 static int record_file(LoadContext *lc, const char *path, const struct stat *st, const char *data, size_t size) {
-        char buf[96];
-        int n;
-
-        n = snprintf(buf, sizeof(buf), "\n%zu\n", size);
-        if (buffer_puts(&lc->config, path) < 0 || buffer_append(&lc->config, buf, (size_t) n) < 0 ||
+        /* "PATH\nSIZE\nDATA\n" and ",INO:SIZE:MTIMESECNSEC" (nanoseconds in 9 digits) */
+        if (buffer_puts(&lc->config, path) < 0 || buffer_putc(&lc->config, '\n') < 0 ||
+            buffer_put_u64(&lc->config, size, 0) < 0 || buffer_putc(&lc->config, '\n') < 0 ||
             buffer_append(&lc->config, data, size) < 0 || buffer_putc(&lc->config, '\n') < 0)
                 return -ENOMEM;
 
-        n = snprintf(buf, sizeof(buf), "%s%ju:%jd:%jd%09ld", lc->stamp.size > 0 ? "," : "", (uintmax_t) st->st_ino,
-                     (intmax_t) st->st_size, (intmax_t) st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
-        return buffer_append(&lc->stamp, buf, (size_t) n);
+        if ((lc->stamp.size > 0 && buffer_putc(&lc->stamp, ',') < 0) ||
+            buffer_put_u64(&lc->stamp, (uint64_t) st->st_ino, 0) < 0 || buffer_putc(&lc->stamp, ':') < 0 ||
+            buffer_put_i64(&lc->stamp, (int64_t) st->st_size) < 0 || buffer_putc(&lc->stamp, ':') < 0 ||
+            buffer_put_i64(&lc->stamp, (int64_t) st->st_mtim.tv_sec) < 0)
+                return -ENOMEM;
+        /* printf's "%09ld" for a negative value (no kernel gives one) */
+        if (st->st_mtim.tv_nsec < 0) {
+                char buf[32];
+                int n = snprintf(buf, sizeof(buf), "%09ld", st->st_mtim.tv_nsec);
+
+                return buffer_append(&lc->stamp, buf, (size_t) n);
+        }
+        return buffer_put_u64(&lc->stamp, (uint64_t) st->st_mtim.tv_nsec, 9);
 }
 
 static const char *file_type_name(mode_t mode) {

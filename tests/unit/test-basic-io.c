@@ -3,6 +3,7 @@
 /* The one growable buffer, mkdir_p, loop_write and sigset_make (src/basic). */
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,39 @@ TEST(buffer_reserve_allocates_once) {
         ASSERT_EQ(b.size, 1000);
         ASSERT_OK(buffer_reserve(&b, 0));
         ASSERT_TRUE(b.data == d);
+}
+
+/* As printf formats them: the stamp of every file the loader reads is written with these, and must not change. */
+TEST(buffer_put_numbers_as_printf) {
+        static const uint64_t u[] = { 0, 1, 9, 10, 99, 100, 123456789, 999999999, 1000000000, UINT32_MAX,
+                                      (uint64_t) INT64_MAX, UINT64_MAX - 1, UINT64_MAX };
+        static const int64_t s[] = { 0, 1, -1, 9, -10, 1700000000, -1700000000, INT64_MAX, INT64_MIN + 1,
+                                     INT64_MIN };
+
+        for (size_t i = 0; i < ELEMENTSOF(u); i++)
+                for (unsigned width = 0; width <= 21; width += 3) {
+                        _cleanup_buffer_ Buffer b = {};
+                        char want[64];
+
+                        snprintf(want, sizeof(want), "%0*" PRIu64, (int) width, u[i]);
+                        ASSERT_OK(buffer_put_u64(&b, u[i], width));
+                        ASSERT_STREQ(b.data, want);
+                }
+        for (size_t i = 0; i < ELEMENTSOF(s); i++) {
+                _cleanup_buffer_ Buffer b = {};
+                char want[64];
+
+                snprintf(want, sizeof(want), "x%" PRId64, s[i]);
+                ASSERT_OK(buffer_putc(&b, 'x'));
+                ASSERT_OK(buffer_put_i64(&b, s[i]));
+                ASSERT_STREQ(b.data, want);
+        }
+
+        /* a bounded buffer says so, whether the padding or the digits overflow it */
+        _cleanup_buffer_ Buffer small = { .max = 4 };
+        ASSERT_ERROR(buffer_put_u64(&small, 12345, 0), EFBIG);
+        ASSERT_ERROR(buffer_put_u64(&small, 1, 9), EFBIG);
+        ASSERT_ERROR(buffer_put_i64(&small, -12345), EFBIG);
 }
 
 TEST(mkdir_p_modes) {
