@@ -104,7 +104,8 @@ int capability_get_current(uint64_t *ret_permitted, uint64_t *ret_bounding) {
         if (syscall(SYS_capget, &header, data) < 0)
                 return negative_errno();
 
-        for (unsigned i = 0; i <= last; i++)
+        /* one prctl() per capability: only for a caller that wants the bounding set */
+        for (unsigned i = 0; ret_bounding && i <= last; i++)
                 if (prctl(PR_CAPBSET_READ, (unsigned long) i, 0, 0, 0) > 0)
                         bounding |= CAP_MASK(i);
 
@@ -126,9 +127,11 @@ int capability_bounding_set_apply(uint64_t set) {
         for (unsigned i = 0; i <= last; i++) {
                 if (set & CAP_MASK(i))
                         continue;
-                if (prctl(PR_CAPBSET_READ, (unsigned long) i, 0, 0, 0) <= 0)
+                if (prctl(PR_CAPBSET_DROP, (unsigned long) i, 0, 0, 0) >= 0)
                         continue;
-                if (prctl(PR_CAPBSET_DROP, (unsigned long) i, 0, 0, 0) < 0)
+                /* Dropping what is already out needs CAP_SETPCAP too: only a capability still in the set
+                 * is a failure. (Asking first would cost a prctl() per capability on every start.) */
+                if (errno != EPERM || prctl(PR_CAPBSET_READ, (unsigned long) i, 0, 0, 0) > 0)
                         return negative_errno();
         }
 

@@ -118,8 +118,15 @@ static int child_apply(void) {
         CHILD_ASSERT_TRUE(capability_sets_apply(set, set, CAP_MASK(CAP_SYS_ADMIN), 0) < 0);
         CHILD_ASSERT_TRUE(capability_sets_apply(0, 0, 0, 0) == 0);
         CHILD_ASSERT_TRUE(status_mask("CapEff") == 0 && status_mask("CapPrm") == 0 && status_mask("CapAmb") == 0);
-        /* without CAP_SETPCAP the bounding set cannot be changed any more */
+        /* without CAP_SETPCAP the bounding set cannot be changed any more… */
         CHILD_ASSERT_TRUE(capability_bounding_set_apply(0) < 0);
+        CHILD_ASSERT_TRUE(status_mask("CapBnd") == set);
+        /* …but asking for what it already is (or more) drops nothing and is no failure */
+        CHILD_ASSERT_TRUE(capability_bounding_set_apply(set) == 0);
+        CHILD_ASSERT_TRUE(capability_bounding_set_apply(set | CAP_MASK(CAP_SYS_ADMIN)) == 0);
+        uint64_t permitted = 1, bounding = 0;
+        CHILD_ASSERT_TRUE(capability_get_current(&permitted, &bounding) == 0);
+        CHILD_ASSERT_TRUE(permitted == 0 && bounding == set);
         return failed;
 }
 
