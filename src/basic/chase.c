@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "alloc-util.h"
 #include "chase.h"
 #include "macro.h"
 #include "string-util.h"
@@ -87,14 +88,8 @@ static void walk_done(Walk *w) {
 }
 
 static int push_id(FileId **ids, size_t *n_allocated, size_t depth, const struct stat *st) {
-        if (depth >= *n_allocated) {
-                size_t n = MAX(*n_allocated * 2, (size_t) 16);
-                FileId *a = reallocarray(*ids, n, sizeof(FileId));
-                if (!a)
-                        return -ENOMEM;
-                *ids = a;
-                *n_allocated = n;
-        }
+        if (ARRAY_RESERVE(*ids, *n_allocated, depth + 1) < 0)
+                return -ENOMEM;
         (*ids)[depth] = (FileId) { st->st_dev, st->st_ino };
         return 0;
 }

@@ -15,6 +15,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "alloc-util.h"
 #include "fd-util.h"
 #include "layer-stream.h"
 #include "layer-unpack.h"
@@ -361,15 +362,8 @@ static int set_opaque(Unpacker *u, int dir_fd, const char *name, const char *pat
 }
 
 static int remember_dir_time(Unpacker *u, const char *path, struct archive_entry *e) {
-        if (u->n_dir_times >= u->n_allocated) {
-                size_t n = MAX(u->n_allocated * 2, (size_t) 64);
-                DirTime *t = reallocarray(u->dir_times, n, sizeof(DirTime));
-
-                if (!t)
-                        return -ENOMEM;
-                u->dir_times = t;
-                u->n_allocated = n;
-        }
+        if (ARRAY_RESERVE(u->dir_times, u->n_allocated, u->n_dir_times + 1) < 0)
+                return -ENOMEM;
         DirTime *t = &u->dir_times[u->n_dir_times];
         t->path = strdup(path);
         if (!t->path)

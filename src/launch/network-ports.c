@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -74,15 +75,8 @@ static int published_compare(const void *a, const void *b) {
 }
 
 static int published_append(Published **list, size_t *n, size_t *allocated, const Published *x) {
-        if (*n == *allocated) {
-                size_t k = MAX(*allocated * 2, (size_t) 64);
-                Published *m = reallocarray(*list, k, sizeof(Published));
-
-                if (!m)
-                        return -ENOMEM;
-                *list = m;
-                *allocated = k;
-        }
+        if (ARRAY_RESERVE(*list, *allocated, *n + 1) < 0)
+                return -ENOMEM;
         (*list)[(*n)++] = *x;
         return 0;
 }

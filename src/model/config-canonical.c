@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "buffer.h"
 #include "conf-parser.h"
 #include "config-canonical.h"
@@ -71,14 +72,8 @@ static int collect(const char *file _unused_, unsigned line _unused_, const char
         if (!k || !v)
                 return -ENOMEM;
 
-        if (c->n >= c->allocated) {
-                size_t a = MAX(c->allocated * 2, (size_t) 16);
-                Assignment *n = reallocarray(c->items, a, sizeof(Assignment));
-                if (!n)
-                        return -ENOMEM;
-                c->items = n;
-                c->allocated = a;
-        }
+        if (ARRAY_RESERVE(c->items, c->allocated, c->n + 1) < 0)
+                return -ENOMEM;
         c->items[c->n] = (Assignment) {
                 .section = (unsigned) c->section,
                 .key = TAKE_PTR(k),

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "diagnostics.h"
 #include "log.h"
 
@@ -21,7 +22,7 @@ static char *strdup_or_null(const char *s, bool *oom) {
 
 int diagnostics_add(Diagnostics *d, DiagnosticLevel level, int error, const char *file, unsigned line,
                     const char *section, const char *key, const char *value, const char *format, ...) {
-        Diagnostic *items, *n;
+        Diagnostic *n;
         bool oom = false;
         va_list ap;
         int r;
@@ -29,12 +30,10 @@ int diagnostics_add(Diagnostics *d, DiagnosticLevel level, int error, const char
         if (!d)
                 return 0;
 
-        items = reallocarray(d->items, d->n + 1, sizeof(Diagnostic));
-        if (!items)
+        if (ARRAY_RESERVE(d->items, d->n_allocated, d->n + 1) < 0)
                 return -ENOMEM;
-        d->items = items;
 
-        n = &items[d->n];
+        n = &d->items[d->n];
         *n = (Diagnostic) {
                 .level = level,
                 .error = error < 0 ? -error : error,
@@ -86,7 +85,7 @@ void diagnostics_clear(Diagnostics *d) {
                 free(d->items[i].message);
         }
         d->items = mfree(d->items);
-        d->n = 0;
+        d->n = d->n_allocated = 0;
 }
 
 /* |with_level|: "warning: " or "error: " after the location, as compilers print it. */

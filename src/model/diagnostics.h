@@ -27,7 +27,7 @@ typedef struct Diagnostic {
 
 typedef struct Diagnostics {
         Diagnostic *items;
-        size_t n;
+        size_t n, n_allocated;
 } Diagnostics;
 
 int diagnostics_add(Diagnostics *d, DiagnosticLevel level, int error, const char *file, unsigned line,

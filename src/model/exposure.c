@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "caps-util.h"
 #include "exposure.h"
 #include "path-util.h"
@@ -71,20 +72,11 @@ void exposure_done(Exposure *e) {
 
 /* Adds one item; |setting| and |reason| are taken (freed on failure). */
 static int add(Exposure *e, const char *id, char *setting, unsigned weight, char *reason) {
-        ExposureItem *items;
-
-        if (!setting || !reason) {
+        if (!setting || !reason || ARRAY_RESERVE(e->items, e->n_allocated, e->n + 1) < 0) {
                 free(setting);
                 free(reason);
                 return -ENOMEM;
         }
-        items = reallocarray(e->items, e->n + 1, sizeof(ExposureItem));
-        if (!items) {
-                free(setting);
-                free(reason);
-                return -ENOMEM;
-        }
-        e->items = items;
         e->items[e->n++] = (ExposureItem) { .id = id, .setting = setting, .weight = weight, .reason = reason };
         return 0;
 }

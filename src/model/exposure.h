@@ -23,7 +23,7 @@ typedef struct ExposureItem {
 
 typedef struct Exposure {
         ExposureItem *items;
-        size_t n;
+        size_t n, n_allocated;
         unsigned total;         /* tenths, at most EXPOSURE_MAX */
 } Exposure;
 

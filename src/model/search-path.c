@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "alloc-util.h"
 #include "fileio.h"
 #include "path-util.h"
 #include "search-path.h"
@@ -66,14 +67,8 @@ static int entry_list_add(EntryList *l, size_t *allocated, const char *name, siz
         Entry e = { .priority = priority, .masked = masked };
         int r;
 
-        if (l->n >= *allocated) {
-                size_t a = MAX(*allocated * 2, (size_t) 64);
-                Entry *n = reallocarray(l->items, a, sizeof(Entry));
-                if (!n)
-                        return -ENOMEM;
-                l->items = n;
-                *allocated = a;
-        }
+        if (ARRAY_RESERVE(l->items, *allocated, l->n + 1) < 0)
+                return -ENOMEM;
 
         e.name = strndup(name, name_len);
         if (file)

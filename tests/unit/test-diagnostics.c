@@ -76,3 +76,30 @@ TEST(diagnostics_log_logged) {
         ASSERT_STREQ(errors, "ctr-test: /etc/ctr/web.ctr: No Image= in [Container].\n");
         diagnostics_clear(&d);
 }
+
+/* A file with thousands of bad lines: its diagnostics are kept in an array that doubles, not one realloc per
+ * line (quadratic; under ASan, whose realloc always moves, it was most of such a parse). All are kept, in
+ * order, and clearing leaves an empty list that can be used again. */
+TEST(diagnostics_many) {
+        Diagnostics d = {};
+        size_t reallocs = 0, previous = 0;
+
+        for (unsigned i = 1; i <= 20000; i++) {
+                ASSERT_OK(diagnostics_add(&d, DIAGNOSTIC_WARNING, 0, "/etc/ctr/web.ctr", i, "Container", "K", "v",
+                                          "Unknown key 'K%u', ignoring.", i));
+                if (d.n_allocated != previous) {
+                        reallocs++;
+                        previous = d.n_allocated;
+                }
+        }
+        ASSERT_EQ(d.n, 20000);
+        ASSERT_TRUE(reallocs <= 12);
+        ASSERT_EQ(d.items[19999].line, 20000);
+        ASSERT_STREQ(d.items[4711].message, "Unknown key 'K4712', ignoring.");
+        diagnostics_clear(&d);
+        ASSERT_EQ(d.n, 0);
+        ASSERT_EQ(d.n_allocated, 0);
+        ASSERT_OK(diagnostics_add(&d, DIAGNOSTIC_ERROR, EINVAL, NULL, 0, NULL, NULL, NULL, "Again."));
+        ASSERT_EQ(d.n, 1);
+        diagnostics_clear(&d);
+}
