@@ -452,11 +452,24 @@ unsigned strcase_distance(const char *a, const char *b, unsigned max) {
                 count[ascii_lower(a[i]) & 63]++;
         for (size_t j = 0; j < lb; j++)
                 count[ascii_lower(b[j]) & 63]--;
-        for (size_t k = 0; k < ELEMENTSOF(count); k++)
-                if (count[k] > 0)
-                        surplus += (unsigned) count[k];
-                else
-                        deficit += (unsigned) -count[k];
+        /* a bin with more of |a|'s characters holds one of them, and one with more of |b|'s one of those:
+         * visit the characters rather than all 64 bins, each bin counted once */
+        for (size_t i = 0; i < la; i++) {
+                int8_t *c = &count[ascii_lower(a[i]) & 63];
+
+                if (*c > 0) {
+                        surplus += (unsigned) *c;
+                        *c = 0;
+                }
+        }
+        for (size_t j = 0; j < lb; j++) {
+                int8_t *c = &count[ascii_lower(b[j]) & 63];
+
+                if (*c < 0) {
+                        deficit += (unsigned) -*c;
+                        *c = 0;
+                }
+        }
         if (MAX(surplus, deficit) >= max)
                 return max;
         for (size_t i = 0; i <= la; i++)
