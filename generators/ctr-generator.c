@@ -17,6 +17,7 @@
 #include "image-store-layout.h"
 #include "log.h"
 #include "paths.h"
+#include "string-util.h"
 #include "strv.h"
 #include "unit-writer.h"
 #include "version.h"
@@ -99,9 +100,14 @@ static int parse_argv(int argc, char *argv[], const char **ret_dir) {
  * imported or pulled before the start, which fails with the same hint otherwise. Silent when there is no store
  * at all: nothing imported yet, or /var not mounted yet when systemd runs generators. */
 static void warn_image_missing(const Container *c) {
+        /* opened at the first container with an image, kept for the run: -EBADF not yet, < -EBADF no store */
+        static int store_fd = -EBADF;
+
         if (!c->image || streq(c->image, "host"))
                 return;
-        if (image_store_has_reference(state_dir(), c->image) != 0)
+        if (store_fd == -EBADF)
+                store_fd = image_store_dir_open(state_dir());
+        if (store_fd < 0 || image_store_has_reference_at(store_fd, c->image) != 0)
                 return;
         if (container_may_pull(c))
                 log_notice("Image=%s of '%s' is not in the local image store yet; ctr@%s.service pulls it when it "
@@ -152,7 +158,8 @@ static int generate_one(UnitOutput *out, const ContainerSource *s, const char *t
                 return 0;
         }
 
-        if (asprintf(&path, "ctr@%s.service.d/" CTR_DROPIN_NAME, c->name) < 0)
+        path = strjoin("ctr@", c->name, ".service.d/" CTR_DROPIN_NAME);
+        if (!path)
                 return log_oom();
         r = unit_output_write_file(out, path, dropin, size);
         if (r < 0)

@@ -53,9 +53,9 @@ static int buffer_escaped_assignment(Buffer *b, const char *key, const char *pre
                 r = buffer_putc(b, '=');
         if (r >= 0 && prefix) {
                 /* The prefix ("CONTAINER_NAME=") is part of the word: escape both together. */
-                _cleanup_free_ char *joined = NULL;
+                _cleanup_free_ char *joined = strjoin(prefix, value);
 
-                if (asprintf(&joined, "%s%s", prefix, value) < 0)
+                if (!joined)
                         r = -ENOMEM;
                 else
                         r = buffer_put_unit_word(b, joined, flags);
@@ -206,7 +206,8 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
         }
 
         if (!unit_settings_have(c, "Unit", "Description")) {
-                if (asprintf(&description, "Container %s", c->name) < 0)
+                description = strjoin("Container ", c->name);
+                if (!description)
                         return -ENOMEM;
                 r = buffer_value(&b, "Description", description);
                 if (r < 0)
@@ -234,9 +235,9 @@ int unit_dropin_from_container(const Container *c, Diagnostics *diag, char **ret
          * first, and once NAME is gone we would hold namespaces nothing else uses: BindsTo= starts NAME with
          * us and stops (or restarts) us whenever NAME stops, fails or restarts; After= orders the start. */
         if (container_joins(c)) {
-                _cleanup_free_ char *unit = NULL;
+                _cleanup_free_ char *unit = strjoin("ctr@", container_joins(c), ".service");
 
-                if (asprintf(&unit, "ctr@%s.service", container_joins(c)) < 0)
+                if (!unit)
                         return -ENOMEM;
                 /* a value, not a quoted word: systemd does not unquote unit names in dependencies, and a
                  * valid name holds nothing to quote (the backslashes of systemd's escaping stay as they are) */
@@ -407,7 +408,8 @@ int unit_install_symlinks(const Container *c, Diagnostics *diag, char ***ret) {
         SpecifierContext ctx = { .name = c->name };
         int r = 0;
 
-        if (asprintf(&unit, "ctr@%s.service", c->name) < 0)
+        unit = strjoin("ctr@", c->name, ".service");
+        if (!unit)
                 return -ENOMEM;
 
         for (size_t i = 0; i < c->n_unit_settings; i++) {
@@ -442,9 +444,9 @@ int unit_install_symlinks(const Container *c, Diagnostics *diag, char ***ret) {
 
         for (size_t k = 0; k < ELEMENTSOF(install_keys); k++)
                 STRV_FOREACH(t, targets[k]) {
-                        char *link;
+                        char *link = strjoin(*t, install_keys[k].suffix, "/", unit);
 
-                        if (asprintf(&link, "%s%s/%s", *t, install_keys[k].suffix, unit) < 0) {
+                        if (!link) {
                                 r = -ENOMEM;
                                 goto finish;
                         }

@@ -34,12 +34,18 @@ char *endswith(const char *s, const char *suffix) {
         return (char *) s + sl - xl;
 }
 
+/* WHITESPACE's characters, without a call per character (the parser strips every line, key and value) */
+static bool is_whitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 char *strstrip(char *s) {
         char *e;
 
-        s += strspn(s, WHITESPACE);
+        while (is_whitespace(*s))
+                s++;
         e = s + strlen(s);
-        while (e > s && strchr(WHITESPACE, e[-1]))
+        while (e > s && is_whitespace(e[-1]))
                 e--;
         *e = '\0';
         return s;
@@ -55,8 +61,36 @@ char *ascii_strlower(char *s) {
         return s;
 }
 
+/* A set of bytes, a bit each: a test per character without a call (strchr(), or strspn(), which builds a
+ * 256-byte table on each call with a long set). */
+typedef struct CharSet {
+        uint64_t bits[4];
+} CharSet;
+
+static void charset_init(CharSet *set, const char *chars) {
+        *set = (CharSet) {};
+        for (const unsigned char *c = (const unsigned char *) chars; *c; c++)
+                set->bits[*c >> 6] |= UINT64_C(1) << (*c & 63);
+}
+
+static bool charset_has(const CharSet *set, char c) {
+        unsigned char b = (unsigned char) c;
+
+        return set->bits[b >> 6] & (UINT64_C(1) << (b & 63));
+}
+
+/* past the characters of |s| that are in |set| (never NUL) */
+static const char *charset_skip(const CharSet *set, const char *s) {
+        while (*s && charset_has(set, *s))
+                s++;
+        return s;
+}
+
 bool in_charset(const char *s, const char *charset) {
-        return s[strspn(s, charset)] == '\0';
+        CharSet set;
+
+        charset_init(&set, charset);
+        return *charset_skip(&set, s) == '\0';
 }
 
 int free_and_strdup(char **p, const char *s) {
@@ -123,18 +157,22 @@ static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *ret) {
 
 bool utf8_is_valid(const char *s) {
         const unsigned char *p = (const unsigned char *) s;
-        size_t n = strlen(s);
 
-        while (n > 0) {
+        for (;;) {
                 unsigned c;
-                size_t l = utf8_decode(p, n, &c);
+                size_t l;
 
+                /* ASCII (1–0x7f), nearly all of a configuration, without a decode per byte */
+                while (*p >= 1 && *p < 0x80)
+                        p++;
+                if (*p == '\0')
+                        return true;
+                /* a sequence is at most 4 bytes, and its NUL ends it too soon */
+                l = utf8_decode(p, strnlen((const char *) p, 4), &c);
                 if (l == 0)
                         return false;
                 p += l;
-                n -= l;
         }
-        return true;
 }
 
 static size_t escape_byte(char *t, unsigned char b) {
@@ -298,17 +336,16 @@ int extract_first_word(const char **p, char **ret, const char *separators, Extra
         size_t n = 0, allocated;
         const char *s;
         char quote = 0;
+        CharSet sep;
         int r;
-
-        if (!separators)
-                separators = WHITESPACE;
 
         s = *p;
         if (!s) {
                 *ret = NULL;
                 return 0;
         }
-        s += strspn(s, separators);
+        charset_init(&sep, separators ?: WHITESPACE);
+        s = charset_skip(&sep, s);
         if (*s == '\0') {
                 *p = s;
                 *ret = NULL;
@@ -363,14 +400,14 @@ int extract_first_word(const char **p, char **ret, const char *separators, Extra
                         continue;
                 }
 
-                if (strchr(separators, c))
+                if (charset_has(&sep, c))
                         break;
 
                 word[n++] = c;
         }
 
         word[n] = '\0';
-        s += strspn(s, separators);
+        s = charset_skip(&sep, s);
         *p = s;
         *ret = TAKE_PTR(word);
         return 1;
@@ -421,6 +458,34 @@ int strprintf_replace(char **p, const char *fmt, ...) {
         free(*p);
         *p = s;
         return 0;
+}
+
+char *strjoin_internal(const char *first, ...) {
+        size_t size = 1;
+        va_list ap;
+        char *r, *t;
+
+        va_start(ap, first);
+        for (const char *s = first; s; s = va_arg(ap, const char *)) {
+                size_t l = strlen(s);
+
+                if (size + l < size) {
+                        va_end(ap);
+                        return NULL;
+                }
+                size += l;
+        }
+        va_end(ap);
+
+        r = malloc(size);
+        if (!r)
+                return NULL;
+        t = r;
+        va_start(ap, first);
+        for (const char *s = first; s; s = va_arg(ap, const char *))
+                t = stpcpy(t, s);
+        va_end(ap);
+        return r;
 }
 
 char *strprintf(const char *fmt, ...) {

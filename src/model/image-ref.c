@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "image-ref.h"
 #include "image-store-layout.h"
 #include "name-util.h"
@@ -149,29 +150,33 @@ int image_store_ref_path(const char *name, const char *tag, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-int image_store_has_reference(const char *state, const char *reference) {
+int image_store_dir_open(const char *state) {
+        _cleanup_free_ char *store = strprintf("%s/" STORE_DIR, state);
+        int fd;
+
+        if (!store)
+                return -ENOMEM;
+        fd = open(store, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? -ENODEV : -errno;
+        return fd;
+}
+
+int image_store_has_reference_at(int store_fd, const char *reference) {
         _cleanup_(image_reference_done) ImageReference ref = {};
-        _cleanup_free_ char *store = NULL, *file = NULL;
+        _cleanup_free_ char *file = NULL;
         int r;
 
         r = image_reference_parse(reference, &ref);
         if (r < 0)
                 return r;
-        store = strprintf("%s/" STORE_DIR, state);
-        if (!store)
-                return -ENOMEM;
-        if (access(store, F_OK) < 0)
-                return errno == ENOENT ? -ENODEV : -errno;
         if (ref.tag)
                 r = image_store_ref_path(ref.name, ref.tag, &file);
         else
                 r = (file = strprintf(STORE_BLOBS "/%s", digest_hex(ref.digest))) ? 0 : -ENOMEM;
         if (r < 0)
                 return r;
-        _cleanup_free_ char *path = strprintf("%s/%s", store, file);
-        if (!path)
-                return -ENOMEM;
-        if (access(path, F_OK) >= 0)
+        if (faccessat(store_fd, file, F_OK, 0) >= 0)
                 return 1;
         if (errno != ENOENT && errno != ENOTDIR)
                 return -errno;
@@ -181,5 +186,20 @@ int image_store_has_reference(const char *state, const char *reference) {
         _cleanup_free_ char *index_ref = strprintf("%s:sha256-%s", ref.name, digest_hex(ref.digest));
         if (!index_ref)
                 return -ENOMEM;
-        return image_store_has_reference(state, index_ref);
+        return image_store_has_reference_at(store_fd, index_ref);
+}
+
+int image_store_has_reference(const char *state, const char *reference) {
+        _cleanup_(image_reference_done) ImageReference ref = {};
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        /* an invalid reference is that, store or not */
+        r = image_reference_parse(reference, &ref);
+        if (r < 0)
+                return r;
+        fd = image_store_dir_open(state);
+        if (fd < 0)
+                return fd;
+        return image_store_has_reference_at(fd, reference);
 }

@@ -25,3 +25,7 @@ int image_store_ref_path(const char *name, const char *tag, char **ret);
  * digest is there when a pull recorded it as NAME:sha256-HEX (image-pull.h). A look at
  * the files only: image_store_resolve() (src/image) is what reads and verifies them. */
 int image_store_has_reference(const char *state, const char *reference);
+/* The same in two steps, for a caller that asks about many references (the generator: one per container):
+ * the store's directory below |state| opened once (an O_PATH descriptor, or -ENODEV as above), then asked. */
+int image_store_dir_open(const char *state);
+int image_store_has_reference_at(int store_fd, const char *reference);

@@ -162,6 +162,21 @@ TEST(extract_separators) {
         ASSERT_STREQ(a, "a");
         ASSERT_STREQ(b, "b");
         ASSERT_STREQ(c, "c");
+
+        /* several separators, bytes above 0x7f among them, at both ends and in a row; the rest after a word
+         * starts at the next one */
+        const char *q = ":\xe9" "a\xe9:b:\xff", *rest;
+        _cleanup_free_ char *d = NULL, *e = NULL, *f = NULL;
+
+        ASSERT_EQ(extract_first_word(&q, &d, ":\xe9\xff", 0), 1);
+        ASSERT_STREQ(d, "a");
+        rest = q;
+        ASSERT_STREQ(rest, "b:\xff");
+        ASSERT_EQ(extract_first_word(&q, &e, ":\xe9\xff", 0), 1);
+        ASSERT_STREQ(e, "b");
+        ASSERT_STREQ(q, "");
+        ASSERT_EQ(extract_first_word(&q, &f, ":\xe9\xff", 0), 0);
+        ASSERT_NULL(f);
 }
 
 TEST(cescape_roundtrip) {
@@ -183,12 +198,54 @@ TEST(utf8) {
         ASSERT_FALSE(utf8_is_valid("\xc0\x80"));        /* overlong NUL */
         ASSERT_FALSE(utf8_is_valid("\xed\xa0\x80"));    /* surrogate */
         ASSERT_FALSE(utf8_is_valid("\xf4\x90\x80\x80")); /* > U+10FFFF */
+        /* ASCII around and between sequences, a sequence cut by the end or by ASCII */
+        ASSERT_TRUE(utf8_is_valid(""));
+        ASSERT_TRUE(utf8_is_valid("Environment=A=\xc3\xa9\xc3\xa9 B=\xf0\x9f\x98\x80"));
+        ASSERT_TRUE(utf8_is_valid("\x7f\x01 \xef\xbf\xbd\x7f"));
+        ASSERT_FALSE(utf8_is_valid("abc\xe2\x80"));
+        ASSERT_FALSE(utf8_is_valid("abc\xe2\x80x"));
+        ASSERT_FALSE(utf8_is_valid("abc\xf0\x9f\x98"));
+        ASSERT_FALSE(utf8_is_valid("ab\x80" "cd"));               /* a lone continuation byte */
+        ASSERT_FALSE(utf8_is_valid("ab\xc3\xa9\xa9"));          /* one too many */
+        ASSERT_FALSE(utf8_is_valid("ab\xf8\x88\x80\x80\x80"));   /* 5 bytes */
+}
+
+TEST(in_charset) {
+        unsigned seed = 7;
+
+        ASSERT_TRUE(in_charset("", "abc"));
+        ASSERT_TRUE(in_charset("", ""));
+        ASSERT_FALSE(in_charset("a", ""));
+        ASSERT_TRUE(in_charset("cab", "abc"));
+        ASSERT_FALSE(in_charset("cabd", "abc"));
+        ASSERT_TRUE(in_charset("\xc3\xa9", "\xa9\xc3"));
+        ASSERT_FALSE(in_charset("\xc3\xa9", "\xc3"));
+        ASSERT_TRUE(in_charset("~\x7f\x80\xff", "\xff\x80\x7f~"));       /* each 64-bit word of the set */
+        /* as strspn() says, on random bytes and sets */
+        for (unsigned i = 0; i < 20000; i++) {
+                char str[6], set[5];
+
+                for (unsigned j = 0; j < sizeof(str) - 1; j++)
+                        str[j] = (char) (1 + rand_r(&seed) % 255);
+                for (unsigned j = 0; j < sizeof(set) - 1; j++)
+                        set[j] = rand_r(&seed) % 3 == 0 ? str[rand_r(&seed) % (sizeof(str) - 1)]
+                                                         : (char) (1 + rand_r(&seed) % 255);
+                str[sizeof(str) - 1] = set[sizeof(set) - 1] = '\0';
+                str[rand_r(&seed) % sizeof(str)] = '\0';
+                ASSERT_EQ(in_charset(str, set), str[strspn(str, set)] == '\0');
+        }
 }
 
 TEST(strstrip_startswith) {
         char s[] = "  \tabc \n";
 
         ASSERT_STREQ(strstrip(s), "abc");
+        char blank[] = " \t\r\n ", inner[] = "\ra b\tc\r\n", none[] = "x", empty[] = "", vt[] = "\vx\f";
+        ASSERT_STREQ(strstrip(blank), "");
+        ASSERT_STREQ(strstrip(inner), "a b\tc");
+        ASSERT_STREQ(strstrip(none), "x");
+        ASSERT_STREQ(strstrip(empty), "");
+        ASSERT_STREQ(strstrip(vt), "\vx\f");          /* WHITESPACE only: not \v or \f */
         ASSERT_STREQ(startswith("foobar", "foo"), "bar");
         ASSERT_NULL(startswith("foobar", "bar"));
         ASSERT_STREQ(endswith("web.ctr", ".ctr"), ".ctr");
@@ -305,4 +362,14 @@ TEST(escape_non_printable_leaves_no_escape_byte) {
                                 ASSERT_TRUE(p[1] >= 0xa0);
                 }
         }
+}
+
+TEST(strjoin) {
+        _cleanup_free_ char *a = strjoin("ctr@", "web", ".service"), *b = strjoin("only"), *c = strjoin("", "x", ""),
+                            *d = strjoin("a", NULL, "ignored");
+
+        ASSERT_STREQ(a, "ctr@web.service");
+        ASSERT_STREQ(b, "only");
+        ASSERT_STREQ(c, "x");
+        ASSERT_STREQ(d, "a");
 }
