@@ -20,7 +20,7 @@ bool user_group_name_is_valid(const char *s) {
                 return false;
         if (!strchr(LETTERS "_", s[0]))
                 return false;
-        return in_charset(s + 1, LETTERS DIGITS "_-");
+        return alnum_or(s + 1, "_-");
 }
 
 bool user_group_is_valid(const char *s) {
@@ -268,7 +268,7 @@ bool volume_name_is_valid(const char *s) {
                 return false;
         if (!strchr(ALPHANUMERICAL, s[0]))
                 return false;
-        return in_charset(s + 1, ALPHANUMERICAL "_.-");
+        return alnum_or(s + 1, "_.-");
 }
 
 bool credential_name_is_valid(const char *s) {
@@ -285,7 +285,7 @@ bool env_name_is_valid(const char *s) {
                 return false;
         if (!strchr(LETTERS "_", s[0]))
                 return false;
-        return in_charset(s + 1, ALPHANUMERICAL "_");
+        return alnum_or(s + 1, "_");
 }
 
 bool env_assignment_is_valid(const char *s) {

@@ -423,7 +423,7 @@ int parse_capability(const char *s) {
         if (!s)
                 return -EINVAL;
         n = startswith_no_case(s, "CAP_") ?: s;
-        if (*n == '\0' || strlen(n) >= sizeof(buf) || !in_charset(n, LETTERS DIGITS "_"))
+        if (*n == '\0' || strlen(n) >= sizeof(buf) || !alnum_or(n, "_"))
                 return -EINVAL;
         /* Numbers are not names: "12" would silently mean CAP_NET_ADMIN. */
         if (*n >= '0' && *n <= '9')

@@ -61,8 +61,7 @@ char *ascii_strlower(char *s) {
         return s;
 }
 
-/* A set of bytes, a bit each: a test per character without a call (strchr(), or strspn(), which builds a
- * 256-byte table on each call with a long set). */
+/* A set of bytes, a bit each: a test per character without a call to strchr(). */
 typedef struct CharSet {
         uint64_t bits[4];
 } CharSet;
@@ -87,10 +86,16 @@ static const char *charset_skip(const CharSet *set, const char *s) {
 }
 
 bool in_charset(const char *s, const char *charset) {
-        CharSet set;
+        /* strspn(): its table for a long set costs no more than building a CharSet */
+        return s[strspn(s, charset)] == '\0';
+}
 
-        charset_init(&set, charset);
-        return *charset_skip(&set, s) == '\0';
+bool alnum_or(const char *s, const char *extra) {
+        for (; *s; s++)
+                if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                      strchr(extra, *s)))
+                        return false;
+        return true;
 }
 
 int free_and_strdup(char **p, const char *s) {

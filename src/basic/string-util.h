@@ -32,6 +32,9 @@ char *endswith(const char *s, const char *suffix) _pure_;
 char *strstrip(char *s);
 char *ascii_strlower(char *s);
 bool in_charset(const char *s, const char *charset) _pure_;
+/* in_charset(s, ALPHANUMERICAL |extra|) without building a table of 62 and more characters on each call (the
+ * names and keys checked for every line of every file) */
+bool alnum_or(const char *s, const char *extra) _pure_;
 int free_and_strdup(char **p, const char *s);
 int free_and_strndup(char **p, const char *s, size_t n);
 

@@ -192,7 +192,7 @@ bool container_name_is_valid(const char *name) {
         if (name[0] == '.')
                 return false;
         /* systemd's unit name characters; '@' and '/' are not among them. */
-        return in_charset(name, ALPHANUMERICAL ":-_.\\");
+        return alnum_or(name, ":-_.\\");
 }
 
 void volume_free_many(Volume *v, size_t n) {
@@ -242,7 +242,7 @@ unsigned long sysctl_namespace(const char *name) {
         };
         const char *last = NULL;
 
-        if (isempty(name) || strlen(name) > 255 || !in_charset(name, ALPHANUMERICAL "_.-") || name[0] == '.' ||
+        if (isempty(name) || strlen(name) > 255 || !alnum_or(name, "_.-") || name[0] == '.' ||
             endswith(name, ".") || strstr(name, ".."))
                 return 0;
         for (const char *p = name; (p = strchr(p, '.')); p++)

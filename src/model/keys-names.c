@@ -57,7 +57,7 @@ int key_dns(KeyContext *k, const char *v) {
 static int check_domain(KeyContext *k, const char *word, char **ret) {
         /* "." alone: no search domain at all, as Docker's --dns-search=. */
         if (!streq(word, ".") &&
-            (strlen(word) > 253 || !in_charset(word, ALPHANUMERICAL "-.") || word[0] == '.' || strstr(word, "..")))
+            (strlen(word) > 253 || !alnum_or(word, "-.") || word[0] == '.' || strstr(word, "..")))
                 return key_invalid(k, EINVAL, "DNSSearch= takes domain names, got '%s'", word);
         *ret = strdup(word);
         return *ret ? 1 : -ENOMEM;
@@ -68,7 +68,7 @@ int key_dns_search(KeyContext *k, const char *v) {
 }
 
 static int check_option(KeyContext *k, const char *word, char **ret) {
-        if (!in_charset(word, ALPHANUMERICAL "-_:.") || strlen(word) > 64)
+        if (!alnum_or(word, "-_:.") || strlen(word) > 64)
                 return key_invalid(k, EINVAL, "DNSOption= takes resolv.conf(5) options (ndots:2, edns0, …), "
                                    "got '%s'", word);
         *ret = strdup(word);

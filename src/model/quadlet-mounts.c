@@ -330,7 +330,7 @@ int quadlet_translate_timezone(QuadletUnit *u, const QuadletKey *k, const char *
                         return -ENOMEM;
                 return quadlet_emit(u, "Volume", "/etc/localtime:/etc/localtime:ro");
         }
-        if (isempty(v) || !in_charset(v, ALPHANUMERICAL "/_+-") || strstr(v, "..") || v[0] == '/')
+        if (isempty(v) || !alnum_or(v, "/_+-") || strstr(v, "..") || v[0] == '/')
                 return quadlet_drop(u, k->lost, "not a time zone name (Europe/Berlin) or local");
         if (remember_destination(u, "/etc/localtime") < 0)
                 return -ENOMEM;

@@ -373,3 +373,31 @@ TEST(strjoin) {
         ASSERT_STREQ(c, "x");
         ASSERT_STREQ(d, "a");
 }
+
+TEST(alnum_or) {
+        unsigned seed = 11;
+
+        ASSERT_TRUE(alnum_or("", ""));
+        ASSERT_TRUE(alnum_or("aZ09", ""));
+        ASSERT_FALSE(alnum_or("a-b", ""));
+        ASSERT_TRUE(alnum_or("a-b_c", "_-"));
+        ASSERT_FALSE(alnum_or("a\xc3\xa9", "_-"));
+        /* as in_charset(s, ALPHANUMERICAL extra) says, on random bytes */
+        for (unsigned i = 0; i < 20000; i++) {
+                char str[6], extra[3];
+                _cleanup_free_ char *set = NULL;
+
+                for (unsigned j = 0; j < sizeof(extra) - 1; j++)
+                        extra[j] = (char) (1 + rand_r(&seed) % 255);
+                /* mostly letters and digits, so that both answers come up */
+                for (unsigned j = 0; j < sizeof(str) - 1; j++)
+                        str[j] = rand_r(&seed) % 8 == 0 ? extra[rand_r(&seed) % 2] :
+                                 rand_r(&seed) % 8 == 0 ? (char) (1 + rand_r(&seed) % 255) :
+                                 ALPHANUMERICAL[rand_r(&seed) % 62];
+                str[sizeof(str) - 1] = extra[sizeof(extra) - 1] = '\0';
+                str[rand_r(&seed) % sizeof(str)] = '\0';
+                set = strjoin(ALPHANUMERICAL, extra);
+                ASSERT_NOT_NULL(set);
+                ASSERT_EQ(alnum_or(str, extra), in_charset(str, set));
+        }
+}
