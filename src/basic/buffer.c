@@ -50,10 +50,6 @@ int buffer_puts(Buffer *b, const char *s) {
         return buffer_append(b, s, strlen(s));
 }
 
-int buffer_putc(Buffer *b, char c) {
-        return buffer_append(b, &c, 1);
-}
-
 int buffer_put_u64(Buffer *b, uint64_t v, unsigned width) {
         char d[20];
         unsigned n = 0;

@@ -15,7 +15,16 @@ typedef struct Buffer {
 
 int buffer_append(Buffer *b, const void *p, size_t n);
 int buffer_puts(Buffer *b, const char *s);
-int buffer_putc(Buffer *b, char c);
+
+/* One byte; inline where there is room (the unit writer escapes byte by byte). */
+static inline int buffer_putc(Buffer *b, char c) {
+        if (b->size + 2 <= b->allocated && (b->max == 0 || b->size < b->max)) {
+                b->data[b->size++] = c;
+                b->data[b->size] = '\0';
+                return 0;
+        }
+        return buffer_append(b, &c, 1);
+}
 /* |v| in decimal, zero-padded to at least |width| digits (printf's "%0*" PRIu64, without stdio's cost: the
  * loader writes a few numbers for every file it reads). */
 int buffer_put_u64(Buffer *b, uint64_t v, unsigned width);

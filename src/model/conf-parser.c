@@ -99,7 +99,7 @@ int conf_parse_buffer(const char *file, const char *data, size_t size, size_t li
 
                 /* Comment lines are skipped, also in the middle of a continuation, as systemd does. */
                 k = 0;
-                while (k < n && strchr(" \t", s[k]))
+                while (k < n && (s[k] == ' ' || s[k] == '\t'))
                         k++;
                 if (k < n && (s[k] == '#' || s[k] == ';'))
                         continue;
@@ -112,11 +112,12 @@ int conf_parse_buffer(const char *file, const char *data, size_t size, size_t li
                 buf[buf_len + n] = '\0';
 
                 /* An odd number of trailing backslashes continues the line; the backslash becomes a space.
-                 * Only the new part needs scanning: what came before ended unescaped. */
+                 * Only the new part counts: what came before ended unescaped, and so does whatever precedes
+                 * the last run of backslashes (a character after a backslash is that backslash's). */
                 l = buf + buf_len;
                 buf_len += n;
-                for (size_t i = 0; i < n; i++)
-                        escaped = escaped ? false : l[i] == '\\';
+                for (size_t i = n; i > 0 && l[i - 1] == '\\'; i--)
+                        escaped = !escaped;
                 if (escaped) {
                         buf[buf_len - 1] = ' ';
                         continuation = true;

@@ -64,6 +64,10 @@ TEST(conf_continuation_skips_comments) {
 TEST(conf_continuation_even_backslashes) {
         /* "\\\\" at the end is an escaped backslash, not a continuation. */
         ASSERT_PARSE("[A]\nK=a\\\\\nL=b\n", "1 [A]|2 [A] K=a\\\\|3 [A] L=b");
+        /* only the last run of backslashes counts, whatever came before it */
+        ASSERT_PARSE("[A]\nK=\\a\\\\\\\nb\nL=c\n", "1 [A]|2 [A] K=\\a\\\\ b|4 [A] L=c");
+        ASSERT_PARSE("[A]\nK=\\\\\\\\\nL=c\n", "1 [A]|2 [A] K=\\\\\\\\|3 [A] L=c");
+        ASSERT_PARSE("[A]\nK=\\\\\\\n\\\\\nL=c\n", "1 [A]|2 [A] K=\\\\ \\\\|4 [A] L=c");
 }
 
 TEST(conf_continuation_at_eof) {
