@@ -86,64 +86,71 @@ int key_entrypoint(KeyContext *k, const char *v) {
         return 0;
 }
 
+/* One NAME=VALUE of Environment=, taken. 0 applied (or refused with a diagnostic), 1 the list is full (the
+ * rest of the line is dropped), < 0 an error. */
+static int environment_apply(KeyContext *k, char *word) {
+        _cleanup_free_ char *w = word;
+        Container *c = k->lc->c;
+        size_t name_len;
+        char **e;
+
+        if (!env_assignment_is_valid(w)) {
+                int r = key_invalid(k, EINVAL, "Invalid environment assignment '%s' in Environment=", w);
+                return r < 0 ? r : 0;
+        }
+
+        /* A later assignment of the same name replaces the earlier one. */
+        name_len = (size_t) (strchr(w, '=') - w + 1);
+        for (e = c->environment; e && *e; e++)
+                if (strncmp(*e, w, name_len) == 0) {
+                        free(*e);
+                        *e = TAKE_PTR(w);
+                        return 0;
+                }
+        if (key_check_list_size(k, strv_length(c->environment)) < 0)
+                return 1;
+        return strv_consume(&c->environment, TAKE_PTR(w));
+}
+
 int key_environment(KeyContext *k, const char *v) {
         Container *c = k->lc->c;
-        int r;
+        char **words = NULL;
+        size_t n = 0;
+        int r = 0;
 
         if (isempty(v)) {
                 c->environment = strv_free(c->environment);
                 return 0;
         }
 
-        /* Validate the whole line first, so an unterminated quote does not apply half of it. */
+        /* All words first, so an unterminated quote does not apply half of the line. */
         for (const char *p = v;;) {
-                _cleanup_free_ char *w = NULL;
+                char *w;
 
                 r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        return key_invalid(k, EINVAL, "Invalid quoting or escape in Environment= '%s'", v);
                 if (r == 0)
                         break;
+                if (r > 0)
+                        r = strv_consume(&words, w);
+                if (r < 0) {
+                        strv_free(words);
+                        return r == -ENOMEM ? r :
+                                key_invalid(k, EINVAL, "Invalid quoting or escape in Environment= '%s'", v);
+                }
+                n++;
         }
 
-        for (const char *p = v;;) {
-                _cleanup_free_ char *w = NULL, *prefix = NULL;
-                char **e;
-
-                r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-                if (r < 0)
-                        return r;
-                if (r == 0)
+        /* each word is handed over in turn; what is left when one stops the line is freed here */
+        for (size_t i = 0; i < n; i++) {
+                r = environment_apply(k, TAKE_PTR(words[i]));
+                if (r != 0) {
+                        for (size_t j = i + 1; j < n; j++)
+                                free(words[j]);
                         break;
-
-                if (!env_assignment_is_valid(w)) {
-                        r = key_invalid(k, EINVAL, "Invalid environment assignment '%s' in Environment=", w);
-                        if (r < 0)
-                                return r;
-                        continue;
                 }
-
-                /* A later assignment of the same name replaces the earlier one. */
-                prefix = strndup(w, (size_t) (strchr(w, '=') - w + 1));
-                if (!prefix)
-                        return -ENOMEM;
-                for (e = c->environment; e && *e; e++)
-                        if (startswith(*e, prefix))
-                                break;
-                if (e && *e) {
-                        free(*e);
-                        *e = TAKE_PTR(w);
-                        continue;
-                }
-                if (key_check_list_size(k, strv_length(c->environment)) < 0)
-                        return 0;
-                r = strv_consume(&c->environment, TAKE_PTR(w));
-                if (r < 0)
-                        return r;
         }
-        return 0;
+        free(words);
+        return r < 0 ? r : 0;
 }
 
 int key_environment_file(KeyContext *k, const char *v) {

@@ -1382,6 +1382,25 @@ TEST(limit_list_length) {
         diagnostics_clear(&d);
 }
 
+/* Environment= stops at the limit in the middle of a line: one error, the words after it freed (valgrind) */
+TEST(limit_environment_in_one_line) {
+        _cleanup_container_free_ Container *c = NULL;
+        _cleanup_free_ char *text = NULL;
+        Diagnostics d = {};
+        size_t l;
+
+        text = malloc(64 + 4100 * 12);
+        ASSERT_NOT_NULL(text);
+        l = (size_t) sprintf(text, HEADER "Environment=");
+        for (unsigned i = 0; i < 4100; i++)
+                l += (size_t) sprintf(text + l, "V%u=x ", i);
+        text[l - 1] = '\n';
+        ASSERT_ERROR(load_text(text, &d, &c), EBADMSG);
+        ASSERT_EQ(d.n, 1);
+        ASSERT_STREQ(diag_message(&d, 0), "web.ctr:3: Too many entries for Environment= (at most 4096).");
+        diagnostics_clear(&d);
+}
+
 TEST(limit_dropins) {
         _cleanup_fixture_ Fixture f;
         Container *c = NULL;
