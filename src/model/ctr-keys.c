@@ -4,9 +4,11 @@
  * takes specifiers; looking a key up, suggesting one for a misspelling, and applying one assignment. The
  * loader (ctr-file.c) calls container_key_assign() for every assignment of a [Container] section. */
 
+#include <assert.h>
 #include <errno.h>
-#include <sched.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +28,7 @@ typedef struct KeyDef {
                                  * last assignment wins: what the effective config (config-canonical.c) keeps */
 } KeyDef;
 
-/* Sorted by name (bsearch). */
+/* Sorted by name (container_key_nth() lists them in this order). */
 static const KeyDef key_table[] = {
         { "AddCapability",       key_add_capability,        true,  false, true  },
         { "AddDevice",           key_add_device,            true,  true,  true  },
@@ -91,12 +93,42 @@ static const KeyDef key_table[] = {
         { "WorkingDirectory",    key_working_directory,     false, true,  false },
 };
 
-static int key_def_compare(const void *a, const void *b) {
-        return strcmp(a, ((const KeyDef *) b)->name);
+/* Every assignment looks its key up, some twice: a hash table over key_table (open addressing, built on first
+ * use) costs one hash and one strcmp() where a binary search cost seven strcmp() calls. */
+#define KEY_HASH_SIZE 512U
+static_assert(ELEMENTSOF(key_table) <= KEY_HASH_SIZE / 2, "KEY_HASH_SIZE too small for key_table");
+static uint16_t key_hash_slots[KEY_HASH_SIZE];  /* index into key_table + 1; 0 an empty slot */
+static pthread_once_t key_hash_once = PTHREAD_ONCE_INIT;
+
+/* FNV-1a */
+static uint32_t key_hash(const char *s) {
+        uint32_t h = UINT32_C(2166136261);
+
+        for (; *s; s++)
+                h = (h ^ (uint8_t) *s) * UINT32_C(16777619);
+        return h;
+}
+
+static void key_hash_build(void) {
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++) {
+                uint32_t h = key_hash(key_table[i].name) & (KEY_HASH_SIZE - 1);
+
+                while (key_hash_slots[h] != 0)
+                        h = (h + 1) & (KEY_HASH_SIZE - 1);
+                key_hash_slots[h] = (uint16_t) (i + 1);
+        }
 }
 
 static const KeyDef *key_lookup(const char *key) {
-        return bsearch(key, key_table, ELEMENTSOF(key_table), sizeof(KeyDef), key_def_compare);
+        (void) pthread_once(&key_hash_once, key_hash_build);
+        for (uint32_t h = key_hash(key) & (KEY_HASH_SIZE - 1); key_hash_slots[h] != 0;
+             h = (h + 1) & (KEY_HASH_SIZE - 1)) {
+                const KeyDef *d = &key_table[key_hash_slots[h] - 1];
+
+                if (streq(d->name, key))
+                        return d;
+        }
+        return NULL;
 }
 
 const char *container_key_suggest(const char *key) {

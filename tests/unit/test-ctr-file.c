@@ -972,6 +972,27 @@ TEST(isolation_table) {
         ASSERT_FALSE(container_key_is_isolation("MemoryMax"));
 }
 
+/* The key lookup (a hash table) finds every key of the table and nothing else: not another case, a prefix,
+ * a key with a byte more, or an empty one. */
+TEST(key_lookup_every_key) {
+        const char *k;
+        size_t n = 0;
+
+        for (size_t i = 0; (k = container_key_nth(i)); i++, n++) {
+                _cleanup_free_ char *lower = strdup(k), *longer = strjoin(k, "s"), *prefix = strndup(k, strlen(k) - 1);
+
+                ASSERT_TRUE(container_key_is_known(k));
+                ASSERT_NOT_NULL(lower);
+                ASSERT_NOT_NULL(longer);
+                ASSERT_NOT_NULL(prefix);
+                ASSERT_FALSE(container_key_is_known(ascii_strlower(lower)));
+                ASSERT_FALSE(container_key_is_known(prefix));
+                ASSERT_FALSE(container_key_is_known(longer));
+        }
+        ASSERT_TRUE(n > 0);
+        ASSERT_FALSE(container_key_is_known(""));
+}
+
 TEST(all_errors_collected) {
         _cleanup_container_free_ Container *c = NULL;
         Diagnostics d = {};
