@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fd-util.h"
 #include "image-ref.h"
 #include "image-store-layout.h"
 #include "name-util.h"
@@ -187,19 +186,4 @@ int image_store_has_reference_at(int store_fd, const char *reference) {
         if (!index_ref)
                 return -ENOMEM;
         return image_store_has_reference_at(store_fd, index_ref);
-}
-
-int image_store_has_reference(const char *state, const char *reference) {
-        _cleanup_(image_reference_done) ImageReference ref = {};
-        _cleanup_close_ int fd = -EBADF;
-        int r;
-
-        /* an invalid reference is that, store or not */
-        r = image_reference_parse(reference, &ref);
-        if (r < 0)
-                return r;
-        fd = image_store_dir_open(state);
-        if (fd < 0)
-                return fd;
-        return image_store_has_reference_at(fd, reference);
 }

@@ -19,13 +19,12 @@
  * be a plain path below refs/. */
 int image_store_ref_path(const char *name, const char *tag, char **ret);
 
-/* Whether the store below |state| (STATE/images) holds what |reference| names: its tag's file, or for a
- * reference by digest its manifest blob. 1 yes, 0 no, -ENODEV when there is no store there at all (nothing
- * imported yet, or /var not mounted yet when a generator runs), -EINVAL for an invalid reference; an index's
- * digest is there when a pull recorded it as NAME:sha256-HEX (image-pull.h). A look at
- * the files only: image_store_resolve() (src/image) is what reads and verifies them. */
-int image_store_has_reference(const char *state, const char *reference);
-/* The same in two steps, for a caller that asks about many references (the generator: one per container):
- * the store's directory below |state| opened once (an O_PATH descriptor, or -ENODEV as above), then asked. */
+/* The store's directory below |state| (STATE/images), opened once by a caller that asks about many references
+ * (the generator: one per container): an O_PATH descriptor, or -ENODEV when there is no store there at all
+ * (nothing imported yet, or /var not mounted yet when a generator runs). */
 int image_store_dir_open(const char *state);
+/* Whether that store holds what |reference| names: its tag's file, or for a reference by digest its manifest
+ * blob. 1 yes, 0 no, -EINVAL for an invalid reference; an index's digest is there when a pull recorded it as
+ * NAME:sha256-HEX (image-pull.h). A look at the files only: image_store_resolve() (src/image) is what reads
+ * and verifies them. */
 int image_store_has_reference_at(int store_fd, const char *reference);
