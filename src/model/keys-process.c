@@ -140,15 +140,11 @@ int key_environment(KeyContext *k, const char *v) {
                 n++;
         }
 
-        /* each word is handed over in turn; what is left when one stops the line is freed here */
-        for (size_t i = 0; i < n; i++) {
+        /* each word is handed over in turn (its slot emptied); when one stops the line, the rest is freed */
+        for (size_t i = 0; i < n && r == 0; i++)
                 r = environment_apply(k, TAKE_PTR(words[i]));
-                if (r != 0) {
-                        for (size_t j = i + 1; j < n; j++)
-                                free(words[j]);
-                        break;
-                }
-        }
+        for (size_t i = 0; i < n; i++)
+                free(words[i]);
         free(words);
         return r < 0 ? r : 0;
 }
