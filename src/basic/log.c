@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +10,7 @@
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 
+#include "libsystemd-dl.h"
 #include "log.h"
 
 /* one message, as formatted */
@@ -99,29 +98,19 @@ _printf_(3, 4) static struct iovec journal_field(char *buf, size_t size, const c
         return (struct iovec) { buf, n < 0 ? 0 : MIN((size_t) n, size - 1) };
 }
 
-/* The journal through libsystemd's sd_journal_sendv(), loaded on first use rather than linked: the programs
- * that talk to systemd over the bus link libsystemd anyway (it is then found already loaded), but
- * ctr-generator needs it only where systemd asks its generators to log to the journal, and loading it with its
- * six libraries (libgcrypt, liblzma, libzstd, liblz4, libgpg-error, libcap) was 2.3 ms of every generator run
- * (an empty one: 5.1 -> 2.8 ms), 4% of one with 1,000 containers. Not loadable: false, and the caller writes to
- * stderr. Under pthread_once(), as a launcher's threads may log. */
-static typeof(sd_journal_sendv) *journal_sendv = NULL;
-static pthread_once_t journal_once = PTHREAD_ONCE_INIT;
-
-static void journal_load(void) {
-        void *dl = dlopen(LIBSYSTEMD_SONAME, RTLD_NOW | RTLD_LOCAL);
-
-        if (dl)
-                journal_sendv = (typeof(journal_sendv)) dlsym(dl, "sd_journal_sendv");
-}
-
+/* The journal through libsystemd's sd_journal_sendv(), loaded on first use rather than linked
+ * (libsystemd-dl.h): ctr-generator needs it only where systemd asks its generators to log to the journal, and
+ * loading it with its six libraries was 2.3 ms of every generator run (an empty one: 5.1 -> 2.8 ms), 4% of one
+ * with 1,000 containers. Looked up for each message, as ctr-launch unloads the library once its container
+ * runs. Not loadable: false, and the caller writes to stderr. */
 static bool write_journal(int level, int error, const char *file, int line, const char *func, const char *buf) {
         char message[LOG_LINE_MAX + 16], priority[16], code_file[512], code_line[32], code_func[256],
                 errno_field[32];
         struct iovec iov[6];
         int n = 0;
 
-        (void) pthread_once(&journal_once, journal_load);
+        typeof(sd_journal_sendv) *journal_sendv = libsystemd_symbol("sd_journal_sendv");
+
         if (!journal_sendv)
                 return false;
 

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "health.h"
 #include "log.h"
+#include "notify-send.h"
 #include "runtime-state.h"
 #include "string-util.h"
 
@@ -66,10 +66,9 @@ static void send_status(Health *h, const char *line) {
         const char *state = health_state_to_string(h->state);
 
         if (h->streak == 0)
-                (void) sd_notifyf(false, "STATUS=%s", state);
+                (void) notify_sendf("STATUS=%s", state);
         else
-                (void) sd_notifyf(false, "STATUS=%s (%u failure%s): %s", state, h->streak, h->streak == 1 ? "" : "s",
-                                  line);
+                (void) notify_sendf("STATUS=%s (%u failure%s): %s", state, h->streak, h->streak == 1 ? "" : "s", line);
 }
 
 int health_start(Health *h, const Container *c, pid_t init, int init_pidfd) {
@@ -95,12 +94,12 @@ int health_start(Health *h, const Container *c, pid_t init, int init_pidfd) {
 
         /* WatchdogSec= of the service: systemd's watchdog, fed while the container is not unhealthy. Not
          * without a check: the monitor would vouch for a workload it knows nothing about. */
-        if (sd_watchdog_enabled(false, &watchdog) > 0 && watchdog > 0) {
+        if (notify_watchdog_usec(&watchdog) > 0 && watchdog > 0) {
                 h->watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
                 if (h->watchdog_fd < 0 || timer_arm(h->watchdog_fd, watchdog / 2, true) < 0)
                         log_warning_errno(errno, "Failed to set up the watchdog timer, continuing without: %m");
                 else
-                        (void) sd_notify(false, "WATCHDOG=1");
+                        (void) notify_send("WATCHDOG=1");
         }
 
         send_status(h, "");
@@ -178,7 +177,7 @@ static void check_done(Health *h, bool passed, int status) {
         }
         if (passed && c->notify_healthy && !h->ready_sent) {
                 h->ready_sent = true;
-                (void) sd_notify(false, "READY=1");
+                (void) notify_send("READY=1");
         }
 
         if (h->state == HEALTH_UNHEALTHY && old_state != HEALTH_UNHEALTHY)
@@ -283,7 +282,7 @@ void health_handle(Health *h, size_t index, short revents) {
                 /* starting counts as well: systemd's watchdog must not end the container before its first
                  * check had a chance */
                 if (h->active && h->state != HEALTH_UNHEALTHY)
-                        (void) sd_notify(false, "WATCHDOG=1");
+                        (void) notify_send("WATCHDOG=1");
                 break;
         default:
                 break;

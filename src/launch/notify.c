@@ -7,10 +7,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "macro.h"
+#include "notify-send.h"
 #include "notify.h"
 
 int notify_socket_open(const char *dir, int *ret_fd) {
@@ -124,7 +124,7 @@ int notify_relay_one(int fd) {
         if (isempty(filtered))
                 return 0;
 
-        r = sd_notify(false, filtered);
+        r = notify_send(filtered);
         if (r < 0)
                 return r;
         return ready;

@@ -23,6 +23,6 @@ void notify_socket_remove(const char *dir);
  * among them. Returns 0 and an empty string when nothing is left to relay. Pure: unit-tested. */
 int notify_filter(const char *msg, size_t len, char **ret, bool *ret_ready);
 
-/* Reads one datagram, filters it and sends what remains with sd_notify(). Returns 1 if READY=1 was relayed,
+/* Reads one datagram, filters it and sends what remains to the service manager (notify_send()). Returns 1 if READY=1 was relayed,
  * 0 otherwise, -EAGAIN when nothing was queued, -errno on failure. */
 int notify_relay_one(int fd);

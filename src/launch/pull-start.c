@@ -10,12 +10,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "fd-util.h"
 #include "image-store.h"
 #include "log.h"
+#include "notify-send.h"
 #include "pull-start.h"
 #include "string-util.h"
 
@@ -116,7 +116,7 @@ int pull_watch_idle(PullWatch *w, uint64_t now, char **ret_message) {
 
 static void notify(char *message) {
         if (message)
-                (void) sd_notify(false, message);
+                (void) notify_send(message);
         free(message);
 }
 
@@ -171,7 +171,7 @@ static int run_pull(const Container *c) {
                 exec_pull(parent, pipefd[1], c->image);
         safe_close(pipefd[1]);
 
-        (void) sd_notifyf(false, "STATUS=Pulling %s…", c->image);
+        (void) notify_sendf("STATUS=Pulling %s…", c->image);
         for (;;) {
                 struct pollfd p = { .fd = read_fd, .events = POLLIN };
                 char *message = NULL, *nl;
@@ -242,11 +242,10 @@ int launch_pull(const Container *c, const char *state) {
         if (present && c->pull == PULL_NEWER) {
                 log_warning("Container '%s': could not check the registry for a newer '%s' (see above), "
                             "starting on the image in the local store.", c->name, c->image);
-                (void) sd_notifyf(false, "STATUS=Registry unreachable, starting %s on the local image.",
-                                  c->image);
+                (void) notify_sendf("STATUS=Registry unreachable, starting %s on the local image.", c->image);
                 return 0;
         }
-        (void) sd_notifyf(false, "STATUS=Pulling %s failed.", c->image);
+        (void) notify_sendf("STATUS=Pulling %s failed.", c->image);
         log_error("Container '%s': pulling image '%s' failed (ctrctl exit status %i, see above).", c->name,
                   c->image, r);
         /* still missing: the caller's resolve says so, with how to get it */

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "notify-send.h"
 #include "notify.h"
 #include "service.h"
 
@@ -113,28 +113,27 @@ static void check_oom(Service *s) {
         s->oom_reported = true;
         log_error("Container '%s' ran out of memory: the kernel's OOM killer killed a process in its scope "
                   "(MemoryMax=, MemorySwapMax=).", s->container->name);
-        (void) sd_notifyf(false, "STATUS=Container %s was killed by the OOM killer.", s->container->name);
+        (void) notify_sendf("STATUS=Container %s was killed by the OOM killer.", s->container->name);
 }
 
 void service_started(Service *s) {
         const Container *c = s->container;
 
         if (c->notify) {
-                (void) sd_notifyf(false, "STATUS=Container %s started, waiting for its READY=1.", c->name);
+                (void) notify_sendf("STATUS=Container %s started, waiting for its READY=1.", c->name);
                 return;
         }
         /* Notify=healthy: READY=1 comes from the first passing health check (health.c) */
         if (c->notify_healthy && c->health_cmd) {
-                (void) sd_notifyf(false, "STATUS=Container %s started, waiting for its first health check.",
-                                  c->name);
+                (void) notify_sendf("STATUS=Container %s started, waiting for its first health check.", c->name);
                 return;
         }
         s->ready = true;
-        (void) sd_notifyf(false, "READY=1\nSTATUS=Container %s running.", c->name);
+        (void) notify_sendf("READY=1\nSTATUS=Container %s running.", c->name);
 }
 
 void service_stopping(Service *s) {
-        (void) sd_notifyf(false, "STOPPING=1\nSTATUS=Stopping container %s.", s->container->name);
+        (void) notify_sendf("STOPPING=1\nSTATUS=Stopping container %s.", s->container->name);
 }
 
 struct pollfd *service_pollfds(Service *s, size_t *ret_n) {
@@ -211,7 +210,7 @@ bool service_exited(Service *s, int status) {
 
         check_oom(s);
         if (!s->oom_reported)
-                (void) sd_notifyf(false, "STATUS=Container %s exited with status %i.", s->container->name, status);
+                (void) notify_sendf("STATUS=Container %s exited with status %i.", s->container->name, status);
         return s->oom_reported;
 }
 
