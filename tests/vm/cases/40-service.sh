@@ -75,6 +75,23 @@ test_monitor_sigkill_leaves_nothing() {
         systemctl reset-failed ctr@kill9.service 2>/dev/null || true
 }
 
+# The monitor asked for the scope over the bus and opened the journal streams with libsystemd, then unloaded
+# it once the workload ran (issue 18: ~130 KiB of relocated data per monitor): none of libsystemd or its
+# libraries is mapped while the container runs, and what it sent without them (READY=1, STATUS=) arrived.
+test_monitor_holds_no_libsystemd() {
+        need_launch_scope
+        start_ctr term
+        local mon
+        mon=$(unit_prop ctr@term.service MainPID)
+        [[ -r /proc/$mon/maps ]] || fail "no monitor process ($mon)"
+        if grep -E 'libsystemd|libgcrypt|libgpg-error|liblz4|liblzma|libzstd' "/proc/$mon/maps"; then
+                fail "the running monitor $mon still maps libsystemd or its libraries"
+        fi
+        assert_prop ctr@term.service StatusText "Container term running."
+        systemctl stop ctr@term.service
+        assert_props ctr@term.service ActiveState=inactive Result=success
+}
+
 test_restart_on_failure() {
         need_launch_scope
         systemctl start --no-block ctr@restart.service
