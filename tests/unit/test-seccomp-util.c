@@ -25,6 +25,7 @@
 #include "apparmor.h"
 #include "caps-util.h"
 #include "fileio.h"
+#include "seccomp-default-table.h"
 #include "seccomp-util.h"
 #include "test.h"
 
@@ -707,4 +708,16 @@ TEST(without_no_new_privs) {
         if (geteuid() != 0)
                 TEST_SKIP("needs root");
         ASSERT_EQ(run_in_child(child_no_nnp, CAPABILITY_SET_DOCKER_DEFAULT), 0);
+}
+
+/* every name of the default table fits its entry with its NUL: C lets an initializer fill a char array
+ * exactly, without one */
+TEST(default_table_names_terminated) {
+        ASSERT_TRUE(seccomp_default_rules_n > 300);
+        for (size_t i = 0; i < seccomp_default_rules_n; i++) {
+                const SeccompSyscallRule *rule = &seccomp_default_rules[i];
+
+                ASSERT_NOT_NULL(memchr(rule->name, 0, sizeof(rule->name)));
+                ASSERT_TRUE(rule->name[0] != '\0');
+        }
 }
