@@ -10,7 +10,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "alloc-util.h"
 #include "fd-util.h"
 #include "notify-send.h"
 #include "parse-util.h"
