@@ -8,8 +8,8 @@
  * libsystemd's or its six libraries' relocated data (bench/README.md "systemd-start").
  *
  * A function ctr-launch starts to call and this file lacks links libsystemd again, which the test
- * tests/launch/libsystemd-unloaded catches. sd_notify() and sd_watchdog_enabled() are not here: the monitor
- * calls them while the container runs, and speaks that protocol itself (notify-send.h). */
+ * tests/launch/run-libsystemd-unloaded catches. The notifications the monitor sends while the container runs
+ * (READY=1, STATUS=, WATCHDOG=1) do not come through here: it speaks that protocol itself (notify-send.h). */
 
 #include <stdarg.h>
 #include <stdio.h>
