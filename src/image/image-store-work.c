@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -52,6 +53,54 @@ int image_store_clean_tmp(ImageStore *s) {
         return r;
 }
 
+/* Makes tmp/NAME and takes its lock. Between the mkdir and the flock() another importer's cleaning can take
+ * the new directory for a leftover: it then holds the lock (our flock() fails), or has removed the
+ * directory (the openat() fails, or the name no longer leads to the directory we locked). The cleaner
+ * removes it either way, so we try again under a new name; once we hold the lock and the name still leads
+ * to our directory, no cleaner will take it. -EAGAIN after |attempts| such losses in a row. */
+static int work_dir_make(int tmp_fd, unsigned attempts, char **ret_name, int *ret_fd) {
+        for (unsigned i = 0; i < attempts; i++) {
+                _cleanup_free_ char *name = NULL;
+                _cleanup_close_ int fd = -EBADF;
+                struct stat st_fd, st_name;
+                int r;
+
+                r = tmp_name(&name);
+                if (r < 0)
+                        return r;
+                if (mkdirat(tmp_fd, name, 0700) < 0)
+                        return negative_errno();
+                fd = openat(tmp_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (fd < 0) {
+                        if (errno == ENOENT)
+                                continue;       /* a cleaner removed it */
+                        r = negative_errno();
+                        (void) rm_rf_at(tmp_fd, name);
+                        return r;
+                }
+                if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                        if (errno == EWOULDBLOCK)
+                                continue;       /* a cleaner holds it and removes it */
+                        r = negative_errno();
+                        (void) rm_rf_at(tmp_fd, name);
+                        return r;
+                }
+                if (fstat(fd, &st_fd) < 0)
+                        return negative_errno();
+                if (fstatat(tmp_fd, name, &st_name, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (errno == ENOENT)
+                                continue;       /* a cleaner locked, removed and let go of it first */
+                        return negative_errno();
+                }
+                if (st_name.st_dev != st_fd.st_dev || st_name.st_ino != st_fd.st_ino)
+                        continue;               /* not ours: never happens with 64 random bits, but then not ours */
+                *ret_name = TAKE_PTR(name);
+                *ret_fd = TAKE_FD(fd);
+                return 0;
+        }
+        return -EAGAIN;
+}
+
 int image_store_work_begin(ImageStore *s, ImageStoreWork **ret) {
         _cleanup_close_ int lock_fd = -EBADF, tmp_fd = -EBADF, dir_fd = -EBADF;
         _cleanup_free_ char *name = NULL;
@@ -66,19 +115,9 @@ int image_store_work_begin(ImageStore *s, ImageStoreWork **ret) {
         tmp_fd = openat(s->fd, STORE_TMP, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (tmp_fd < 0)
                 return negative_errno();
-        r = tmp_name(&name);
+        r = work_dir_make(tmp_fd, 64, &name, &dir_fd);
         if (r < 0)
                 return r;
-        if (mkdirat(tmp_fd, name, 0700) < 0)
-                return negative_errno();
-        dir_fd = openat(tmp_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        /* nobody else knows the name yet: the lock is free; between mkdir and here another import's
-         * cleaning could take it for a leftover, which the failing flock() or a missing entry says */
-        if (dir_fd < 0 || flock(dir_fd, LOCK_EX | LOCK_NB) < 0) {
-                r = negative_errno();
-                (void) rm_rf_at(tmp_fd, name);
-                return r;
-        }
 
         w = calloc(1, sizeof(ImageStoreWork));
         if (!w)
