@@ -206,9 +206,11 @@ static int run(int argc, char *argv[]) {
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
         }
 
+        launch_log_phase(argv[optind], "the launcher runs");
         r = load(argv[optind], &c);
         if (r < 0)
                 return EXIT_FAILURE;
+        launch_log_phase(c->name, "its file loaded");
 
         /* The generated unit carries the stamp of the files the generator read: another stamp now means an
          * edit without daemon-reload, so systemd's view of the unit (limits, [Service]) may be stale. Stamps,
@@ -280,6 +282,7 @@ static int run(int argc, char *argv[]) {
 
         if (arg_print_plan)
                 return plan_dump(p, stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        launch_log_phase(c->name, "planned");
 
         return launch_run(c, p, &(LaunchOptions) {
                 .no_scope = arg_no_scope,

@@ -46,6 +46,7 @@
 #include "string-util.h"
 #include "sync.h"
 #include "terminal.h"
+#include "time-util.h"
 #include "userns-mount.h"
 #include "version.h"
 
@@ -79,6 +80,16 @@ static int lock_container(const Container *c, int *ret_fd) {
         return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Failed to lock the runtime directory of '%s'.", c->name);
 }
 
+void launch_log_phase(const char *name, const char *phase) {
+        uint64_t t;
+
+        if (log_get_max_level() < LOG_DEBUG)
+                return;
+        t = now_monotonic_usec();
+        log_debug("Container '%s': %s at monotonic %" PRIu64 ".%06" PRIu64 ".", name, phase, t / USEC_PER_SEC,
+                  t % USEC_PER_SEC);
+}
+
 typedef struct StartedContext {
         const Container *container;
         bool in_scope;          /* in ctr-NAME.scope (not --no-scope) */
@@ -104,6 +115,7 @@ static void on_health_changed(void *userdata) {
 
 static void on_started(void *userdata) {
         StartedContext *ctx = userdata;
+        launch_log_phase(ctx->container->name, "the workload runs");
         write_runtime_state(ctx);
         service_started(ctx->service);
         (void) health_start(ctx->health, ctx->container, ctx->pid, ctx->pidfd);
@@ -448,6 +460,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 launch_child_main(c, p, &joined, secret_fds, pair[1]);
         }
         pair[1] = safe_close(pair[1]);
+        launch_log_phase(c->name, "its init cloned");
         secret_fds = launch_secrets_close(p, secret_fds);
         if (p->private_users && userns_parent_setup(p, pid, pair[0], &e) < 0) {
                 log_error_errno(e.error, "Container '%s': %s: %m", c->name, e.message);
@@ -471,6 +484,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                         goto finish;
                 }
                 service_scope_placed(&service, pid);
+                launch_log_phase(c->name, "its init in the scope");
         }
 
         if (p->network_bridge) {
@@ -496,6 +510,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                         monitor_kill_and_reap(pid, pidfd);
                         goto finish;
                 }
+                launch_log_phase(c->name, "its init released");
         }
 
         /* The runtime state (what "ctrctl exec" joins) is written once the workload runs, never while the

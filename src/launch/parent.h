@@ -16,6 +16,11 @@ typedef struct LaunchOptions {
         const LaunchImage *image; /* the resolved Image= (li->image NULL without one); NULL: none */
 } LaunchOptions;
 
+/* At debug level (CTR_LOG_LEVEL=debug): "Container 'NAME': PHASE at monotonic S.US." with CLOCK_MONOTONIC,
+ * the clock of `journalctl -o short-monotonic`, so that a start's phases line up with systemd's own messages
+ * about its jobs (bench/systemd-start, BENCH_TRACE=1). Nothing at all at a higher level. */
+void launch_log_phase(const char *name, const char *phase);
+
 /* Runs container |c| by plan |p| and returns what ctr-launch exits with: the workload's status (128+N for
  * signal N, 0 for a stop systemd asked for), or EXIT_SETUP, EXIT_CANNOT_EXECUTE, EXIT_NOT_FOUND (child.h)
  * when it did not run, the reason logged. */
