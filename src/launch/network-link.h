@@ -72,7 +72,8 @@ void veth_delete(struct nl_sock *sk, const char *name);
 void veth_release(const char *name, int ifindex);
 /* A link |name| that no running container has (one veth_release() left, its namespace not freed yet): down and
  * renamed "vh-.INDEX", out of the way of the pair that takes its name, until the kernel removes it (deleted if
- * that fails). -EEXIST, nothing done, when |name| is no veth that is a port of the bridge |bridge_ifindex|. */
+ * that fails); 0 too when it is gone meanwhile, at any step. -EEXIST, nothing done, when |name| is no veth that
+ * is a port of the bridge |bridge_ifindex|. */
 int veth_set_aside(struct nl_sock *sk, const char *name, int bridge_ifindex);
 
 /* Inside the network namespace of |pid|: lo and eth0 up, |address| on eth0 in |bn|'s network, the default
