@@ -45,6 +45,7 @@
         X(rtnl_link_bridge_add) \
         X(rtnl_link_change) \
         X(rtnl_link_delete) \
+        X(rtnl_link_get_addr) \
         X(rtnl_link_get_flags) \
         X(rtnl_link_get_ifindex) \
         X(rtnl_link_get_kernel) \
@@ -186,6 +187,7 @@ void network_libs_load(void);
 #define rtnl_link_bridge_add (network_libs.rtnl_link_bridge_add)
 #define rtnl_link_change (network_libs.rtnl_link_change)
 #define rtnl_link_delete (network_libs.rtnl_link_delete)
+#define rtnl_link_get_addr (network_libs.rtnl_link_get_addr)
 #define rtnl_link_get_flags (network_libs.rtnl_link_get_flags)
 #define rtnl_link_get_ifindex (network_libs.rtnl_link_get_ifindex)
 #define rtnl_link_get_kernel (network_libs.rtnl_link_get_kernel)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -209,6 +210,34 @@ int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_er
  * the lowest one stopped, and the others lost their gateway until their ARP entries expired. Like systemd for
  * the bridges it creates: derived from the machine ID, locally administered, unicast — the same across stops
  * and reboots. A MAC set on ctr0 already (by an operator, by systemd-networkd, by us) is kept. */
+/* Whether /sys/class/net/NAME is |link|. sysfs shows the network namespace of whoever mounted it, which need not
+ * be ours (ctr-launch run in a network namespace of its own without a sysfs of it, as the tests and benchmarks
+ * run it): the same name there can be another namespace's link, or none. Its index and its address must both
+ * be this link's. */
+static bool sysfs_shows_link(const char *name, struct rtnl_link *link) {
+        _cleanup_free_ char *index = NULL, *address = NULL, *path = NULL;
+        struct nl_addr *a = rtnl_link_get_addr(link);
+        char mac[64];
+        unsigned i;
+
+        path = strprintf("/sys/class/net/%s/ifindex", name);
+        if (!path || read_full_file_at(AT_FDCWD, path, 4096, &index, NULL) < 0)
+                return false;
+        index[strcspn(index, "\n")] = '\0';
+        if (safe_atou(index, &i) < 0 || (int) i != rtnl_link_get_ifindex(link) || !a)
+                return false;
+        free(path);
+        path = strprintf("/sys/class/net/%s/address", name);
+        if (!path || read_full_file_at(AT_FDCWD, path, 4096, &address, NULL) < 0)
+                return false;
+        address[strcspn(address, "\n")] = '\0';
+        const uint8_t *b = nl_addr_get_binary_addr(a);
+        if (nl_addr_get_len(a) != 6)
+                return false;
+        snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+        return strcasecmp(address, mac) == 0;
+}
+
 static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
         _cleanup_free_ char *assign = NULL;
         _cleanup_(rtnl_link_putp) struct rtnl_link *change = NULL;
@@ -217,6 +246,10 @@ static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
         sd_id128_t id;
         int r;
 
+        /* whether its MAC was set on purpose is in sysfs only (no rtnetlink attribute has it): where sysfs is
+         * another namespace's, it is left as it is */
+        if (!sysfs_shows_link(NETWORK_BRIDGE_NAME, bridge))
+                return 0;
         r = read_full_file_at(AT_FDCWD, "/sys/class/net/" NETWORK_BRIDGE_NAME "/addr_assign_type", 4096, &assign, NULL);
         if (r < 0)
                 return r;
