@@ -206,23 +206,31 @@ int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_er
  * be ours (ctr-launch run in a network namespace of its own without a sysfs of it, as the tests and benchmarks
  * run it): the same name there can be another namespace's link, or none. Its index and its address must both
  * be this link's. */
+/* /sys/class/net/NAME/ATTR, its newline cut. */
+static int sysfs_link_attr(const char *name, const char *attr, char **ret) {
+        _cleanup_free_ char *path = strprintf("/sys/class/net/%s/%s", name, attr);
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        r = read_full_file_at(AT_FDCWD, path, 4096, ret, NULL);
+        if (r < 0)
+                return r;
+        (*ret)[strcspn(*ret, "\n")] = '\0';
+        return 0;
+}
+
 static bool sysfs_shows_link(const char *name, struct rtnl_link *link) {
-        _cleanup_free_ char *index = NULL, *address = NULL, *path = NULL;
+        _cleanup_free_ char *index = NULL, *address = NULL;
         struct nl_addr *a = rtnl_link_get_addr(link);
         char mac[64];
         unsigned i;
 
-        path = strprintf("/sys/class/net/%s/ifindex", name);
-        if (!path || read_full_file_at(AT_FDCWD, path, 4096, &index, NULL) < 0)
+        if (sysfs_link_attr(name, "ifindex", &index) < 0 || safe_atou(index, &i) < 0 ||
+            (int) i != rtnl_link_get_ifindex(link) || !a)
                 return false;
-        index[strcspn(index, "\n")] = '\0';
-        if (safe_atou(index, &i) < 0 || (int) i != rtnl_link_get_ifindex(link) || !a)
+        if (sysfs_link_attr(name, "address", &address) < 0)
                 return false;
-        free(path);
-        path = strprintf("/sys/class/net/%s/address", name);
-        if (!path || read_full_file_at(AT_FDCWD, path, 4096, &address, NULL) < 0)
-                return false;
-        address[strcspn(address, "\n")] = '\0';
         const uint8_t *b = nl_addr_get_binary_addr(a);
         if (nl_addr_get_len(a) != 6)
                 return false;
@@ -250,10 +258,9 @@ static int bridge_mac_fix(struct nl_sock *sk, struct rtnl_link *bridge) {
          * another namespace's, it is left as it is */
         if (!sysfs_shows_link(NETWORK_BRIDGE_NAME, bridge))
                 return 0;
-        r = read_full_file_at(AT_FDCWD, "/sys/class/net/" NETWORK_BRIDGE_NAME "/addr_assign_type", 4096, &assign, NULL);
+        r = sysfs_link_attr(NETWORK_BRIDGE_NAME, "addr_assign_type", &assign);
         if (r < 0)
                 return r;
-        assign[strcspn(assign, "\n")] = '\0';
         if (safe_atou(assign, &assign_type) >= 0 && assign_type == 3)   /* NET_ADDR_SET */
                 return 0;
         r = sd_id128_get_machine_app_specific(BRIDGE_MAC_APP_ID, &id);

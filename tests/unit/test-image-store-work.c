@@ -38,7 +38,7 @@ static struct {
 } spy;
 
 /* Whether |fd| is the store's tmp/ (|child| false) or a directory directly in it (true). */
-static bool fd_is_tmp(int fd, bool child, char name[NAME_MAX + 1]) {
+static bool fd_is_tmp(int fd, bool child) {
         char link[64], target[PATH_MAX];
         const char *p;
         ssize_t n;
@@ -51,11 +51,7 @@ static bool fd_is_tmp(int fd, bool child, char name[NAME_MAX + 1]) {
         if (!child)
                 return endswith(target, "/images/tmp") != NULL;
         p = strstr(target, "/images/tmp/");
-        if (!p || strchr(p + strlen("/images/tmp/"), '/'))
-                return false;
-        if (name)
-                snprintf(name, NAME_MAX + 1, "%s", p + strlen("/images/tmp/"));
-        return true;
+        return p && !strchr(p + strlen("/images/tmp/"), '/');
 }
 
 /* Another import begins (and at once ends): its cleaning takes every directory in tmp/ whose lock is free. */
@@ -71,7 +67,7 @@ static void other_import(void) {
 int mkdirat(int dir_fd, const char *path, mode_t mode) {
         int r = (int) syscall(SYS_mkdirat, dir_fd, path, mode);
 
-        if (r < 0 || spy.inside || !fd_is_tmp(dir_fd, false, NULL))
+        if (r < 0 || spy.inside || !fd_is_tmp(dir_fd, false))
                 return r;
         spy.made++;
         if (spy.times == 0)
@@ -96,7 +92,7 @@ int mkdirat(int dir_fd, const char *path, mode_t mode) {
 
 int flock(int fd, int operation) {
         if (spy.mode == SPY_REMOVED_BEFORE_LOCK && spy.times > 0 && !spy.inside &&
-            operation == (LOCK_EX | LOCK_NB) && fd_is_tmp(fd, true, NULL)) {
+            operation == (LOCK_EX | LOCK_NB) && fd_is_tmp(fd, true)) {
                 spy.times--;
                 other_import();
         }
@@ -131,9 +127,10 @@ static int tmp_entries(ImageStore *s) {
         return n;
 }
 
-/* Begins a work with the other importer set to |mode| for |times| directories; checks that ours is whole:
- * locked, in tmp/ (a subdirectory can be made in it), and alone there once the others are done. */
-static void check_begin(ImageStore *s, enum spy_mode mode, unsigned times, unsigned expect_made) {
+/* Begins a work with the other importer set to |mode| for |times| directories: it takes that many, so ours is
+ * the |times|+1-th made. Checks that ours is whole: locked, in tmp/ (a subdirectory can be made in it), and
+ * alone there once the others are done. */
+static void check_begin(ImageStore *s, enum spy_mode mode, unsigned times) {
         _cleanup_image_store_work_ ImageStoreWork *w = NULL;
 
         spy.mode = mode;
@@ -141,7 +138,7 @@ static void check_begin(ImageStore *s, enum spy_mode mode, unsigned times, unsig
         spy.made = 0;
         ASSERT_OK(image_store_work_begin(s, &w));
         spy.mode = SPY_NONE;
-        ASSERT_EQ(spy.made, expect_made);
+        ASSERT_EQ(spy.made, times + 1);
         cleaner_finish();
         ASSERT_OK(mkdirat(image_store_work_fd(w), "member", 0700));
         ASSERT_EQ(tmp_entries(s), 1);
@@ -163,34 +160,27 @@ static void open_two(const char *dir, ImageStore **a, ImageStore **b) {
         spy = (__typeof__(spy)) { .other = *b, .tmp_fd = -1 };
 }
 
-TEST(work_dir_removed_by_another_import_after_mkdir) {
+/* In a fresh store, the other importer takes our first directory, then |more| in a row. */
+static void check_mode(enum spy_mode mode, unsigned more) {
         _cleanup_tmpdir_ char *dir = test_mkdtemp();
         _cleanup_image_store_free_ ImageStore *s = NULL, *other = NULL;
 
         ASSERT_NOT_NULL(dir);
         open_two(dir, &s, &other);
-        check_begin(s, SPY_IMPORT_CLEANS, 1, 2);
-        check_begin(s, SPY_IMPORT_CLEANS, 5, 6);
+        check_begin(s, mode, 1);
+        check_begin(s, mode, more);
+}
+
+TEST(work_dir_removed_by_another_import_after_mkdir) {
+        check_mode(SPY_IMPORT_CLEANS, 5);
 }
 
 TEST(work_dir_locked_by_a_cleaner_after_mkdir) {
-        _cleanup_tmpdir_ char *dir = test_mkdtemp();
-        _cleanup_image_store_free_ ImageStore *s = NULL, *other = NULL;
-
-        ASSERT_NOT_NULL(dir);
-        open_two(dir, &s, &other);
-        check_begin(s, SPY_CLEANER_HOLDS, 1, 2);
-        check_begin(s, SPY_CLEANER_HOLDS, 3, 4);
+        check_mode(SPY_CLEANER_HOLDS, 3);
 }
 
 TEST(work_dir_removed_between_open_and_lock) {
-        _cleanup_tmpdir_ char *dir = test_mkdtemp();
-        _cleanup_image_store_free_ ImageStore *s = NULL, *other = NULL;
-
-        ASSERT_NOT_NULL(dir);
-        open_two(dir, &s, &other);
-        check_begin(s, SPY_REMOVED_BEFORE_LOCK, 1, 2);
-        check_begin(s, SPY_REMOVED_BEFORE_LOCK, 4, 5);
+        check_mode(SPY_REMOVED_BEFORE_LOCK, 4);
 }
 
 TEST(work_dir_lost_every_time_gives_up) {
@@ -208,5 +198,5 @@ TEST(work_dir_lost_every_time_gives_up) {
         spy.mode = SPY_NONE;
         ASSERT_EQ(tmp_entries(s), 0);
         /* the store's lock was let go: a work begins again */
-        check_begin(s, SPY_NONE, 0, 1);
+        check_begin(s, SPY_NONE, 0);
 }
