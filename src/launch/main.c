@@ -23,7 +23,6 @@
 #include "diagnostics.h"
 #include "fileio.h"
 #include "image-launch.h"
-#include "libsystemd-dl.h"
 #include "log.h"
 #include "network.h"
 #include "parent.h"
@@ -208,10 +207,6 @@ static int run(int argc, char *argv[]) {
         }
 
         launch_log_phase(argv[optind], "the launcher runs");
-        /* The scope is asked for over libsystemd's bus: load it beside the parsing and planning
-         * (libsystemd-dl.h). Joined before any fork() or clone() below. */
-        if (!arg_no_scope && !arg_print_plan)
-                libsystemd_preload();
         r = load(argv[optind], &c);
         if (r < 0)
                 return EXIT_FAILURE;

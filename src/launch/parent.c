@@ -446,8 +446,6 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
                 }
         }
 
-        /* one thread at the clone: the child must not inherit a lock the preload holds (libsystemd-dl.h) */
-        libsystemd_preload_wait();
         pid = namespaces_clone(p->clone_flags, &pidfd);
         if (pid < 0) {
                 log_error_errno(pid, "Failed to create the container's namespaces: %m");

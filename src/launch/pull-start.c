@@ -14,7 +14,6 @@
 
 #include "fd-util.h"
 #include "image-store.h"
-#include "libsystemd-dl.h"
 #include "log.h"
 #include "notify-send.h"
 #include "pull-start.h"
@@ -163,7 +162,6 @@ static int run_pull(const Container *c) {
         if (pipe2(pipefd, O_CLOEXEC) < 0)
                 return log_error_errno(errno, "Failed to create a pipe: %m");
         read_fd = pipefd[0];
-        libsystemd_preload_wait();      /* one thread at the fork (libsystemd-dl.h) */
         pid = fork();
         if (pid < 0) {
                 safe_close(pipefd[1]);
