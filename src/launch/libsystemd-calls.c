@@ -3,19 +3,22 @@
 /* The functions of libsystemd that ctr-launch calls, each forwarding to the library loaded with dlopen()
  * (libsystemd-dl.h) rather than linked. Linked into the ctr-launch executable only, before the libraries, so
  * the static libraries' calls resolve here and the linker (--as-needed) leaves libsystemd out of it; the tests,
- * which link the same static libraries, call libsystemd itself. The monitor unloads the library once its
- * container runs (parent.c) and only a call after that loads it again: the monitor then holds none of
- * libsystemd's or its six libraries' relocated data (bench/README.md "systemd-start").
+ * which link the same static libraries, call libsystemd itself.
+ *
+ * The monitor, which lives as long as its container, does not load libsystemd for an unbridged container: the
+ * scope is asked for from a child of it that ends once the job is done (parent.c), and the journal streams of the
+ * container's output speak journald's protocol directly (journal-stream.h), as the notifications do
+ * (notify-send.h). libsystemd of systemd 257 is linked NODELETE, so a library once loaded stays mapped whatever
+ * dlclose() does; systemd 252's is unloaded by libsystemd_release() once the container runs, which covers what
+ * Network=bridge loads in the monitor (the MAC's and addresses' application-specific IDs, firewalld's bus).
  *
  * A function ctr-launch starts to call and this file lacks links libsystemd again, which the test
- * tests/launch/run-libsystemd-unloaded catches. The notifications the monitor sends while the container runs
- * (READY=1, STATUS=, WATCHDOG=1) do not come through here: it speaks that protocol itself (notify-send.h). */
+ * tests/launch/run-libsystemd-unloaded catches. */
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-id128.h>
-#include <systemd/sd-journal.h>
 #include <systemd/sd-login.h>
 #include <unistd.h>
 
@@ -210,10 +213,6 @@ int sd_bus_wait(sd_bus *bus, uint64_t timeout_usec) {
 
 int sd_id128_get_machine_app_specific(sd_id128_t app_id, sd_id128_t *ret) {
         return CALL(sd_id128_get_machine_app_specific)(app_id, ret);
-}
-
-int sd_journal_stream_fd(const char *identifier, int priority, int level_prefix) {
-        return CALL(sd_journal_stream_fd)(identifier, priority, level_prefix);
 }
 
 int sd_pid_get_unit(pid_t pid, char **unit) {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <systemd/sd-journal.h>
 #include <unistd.h>
 
+#include "journal-stream.h"
 #include "log-forward.h"
 #include "macro.h"
 
@@ -27,10 +27,12 @@ bool log_forward_wanted(void) {
 }
 
 static int log_forward_setup(LogForward *lf, const char *identifier) {
-        lf->out_journal = sd_journal_stream_fd(identifier, LOG_INFO, false);
+        /* journald's stream protocol spoken here, not through libsystemd: the monitor never loads it
+         * (journal-stream.h) */
+        lf->out_journal = journal_stream_open(identifier, LOG_INFO);
         if (lf->out_journal < 0)
                 return lf->out_journal;
-        lf->err_journal = sd_journal_stream_fd(identifier, LOG_ERR, false);
+        lf->err_journal = journal_stream_open(identifier, LOG_ERR);
         if (lf->err_journal < 0)
                 return lf->err_journal;
         if (pipe2(lf->out_pipe, O_CLOEXEC) < 0 || pipe2(lf->err_pipe, O_CLOEXEC) < 0)

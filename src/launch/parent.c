@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <systemd/sd-bus.h>
@@ -331,6 +333,30 @@ static int place_in_scope(const Container *c, const Plan *p, pid_t pid, int pidf
         }
         return 0;
 }
+/* place_in_scope() from a child of ours: libsystemd, its bus and the wait for the job live and die there, and the
+ * monitor never maps the library (libsystemd of systemd 257 is linked NODELETE: once loaded, a monitor would keep
+ * its relocated data and heap for as long as its container runs, ~100 KiB each). The child logs its own
+ * errors. */
+static int place_in_scope_apart(const Container *c, const Plan *p, pid_t pid, int pidfd) {
+        pid_t parent = getpid(), helper;
+        int status;
+
+        helper = fork();
+        if (helper < 0)
+                return log_error_errno(errno, "Failed to fork for the scope of container '%s': %m", c->name);
+        if (helper == 0) {
+                /* not past its monitor: a killed launcher's scope request has nobody to report to */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+                        _exit(EXIT_FAILURE);
+                _exit(place_in_scope(c, p, pid, pidfd) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+        }
+        while (waitpid(helper, &status, 0) < 0)
+                if (errno != EINTR)
+                        return log_error_errno(errno, "Failed to wait for the scope of container '%s': %m",
+                                               c->name);
+        return WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SUCCESS ? 0 : -EPROTO;
+}
+
 int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
         _cleanup_close_ int pidfd = -EBADF, lock_fd = -EBADF;
         _cleanup_(joined_namespaces_done) JoinedNamespaces joined = JOINED_NAMESPACES_INIT;
@@ -478,7 +504,7 @@ int launch_run(const Container *c, const Plan *p, const LaunchOptions *opts) {
 
         /* ---- The child exists and waits on the sync socket. Place it in its scope now. ---- */
         if (!opts->no_scope) {
-                r = place_in_scope(c, p, pid, pidfd);
+                r = place_in_scope_apart(c, p, pid, pidfd);
                 if (r < 0) {
                         monitor_kill_and_reap(pid, pidfd);
                         goto finish;

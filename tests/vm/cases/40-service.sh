@@ -80,6 +80,13 @@ test_monitor_sigkill_leaves_nothing() {
 # libraries is mapped while the container runs, and what it sent without them (READY=1, STATUS=) arrived.
 test_monitor_holds_no_libsystemd() {
         need_launch_scope
+        # the loader's log of what the launcher and its children load: each line carries the PID that wrote it,
+        # and a forked child writes to its parent's file (/run/ctrtest-ld.PID)
+        local d=/run/systemd/system/ctr@term.service.d
+        mkdir -p "$d"
+        printf '[Service]\nEnvironment=LD_DEBUG=files LD_DEBUG_OUTPUT=/run/ctrtest-ld\n' >"$d/90-ld-debug.conf"
+        rm -f /run/ctrtest-ld.*
+        systemctl daemon-reload
         start_ctr term
         local mon
         mon=$(unit_prop ctr@term.service MainPID)
@@ -87,6 +94,16 @@ test_monitor_holds_no_libsystemd() {
         if grep -E 'libsystemd|libgcrypt|libgpg-error|liblz4|liblzma|libzstd' "/proc/$mon/maps"; then
                 fail "the running monitor $mon still maps libsystemd or its libraries"
         fi
+        # never loaded, not only unloaded: systemd 257's libsystemd is NODELETE and would stay mapped. The scope
+        # was asked for by a child of the monitor, which loaded it and ended.
+        grep -q 'file=libc.so.6' "/run/ctrtest-ld.$mon" || fail "no loader log of the monitor $mon"
+        if grep -E "^ *$mon:.*file=libsystemd" "/run/ctrtest-ld.$mon"; then
+                fail "the monitor $mon loaded libsystemd itself"
+        fi
+        grep -qE "^ *[0-9]+:.*file=libsystemd" "/run/ctrtest-ld.$mon" ||
+                fail "no child of the monitor $mon loaded libsystemd for the scope"
+        rm -rf "$d" /run/ctrtest-ld.*
+        systemctl daemon-reload
         assert_prop ctr@term.service StatusText "Container term running."
         systemctl stop ctr@term.service
         assert_props ctr@term.service ActiveState=inactive Result=success
@@ -197,8 +214,9 @@ test_launcher_waits_for_a_bus_slot() {
         systemctl start --no-block ctr@fleet1.service
         wait_for 60 bash -c '[[ $(systemctl show -P MainPID ctr@fleet1.service) -gt 0 ]]' || fail "no launcher"
         mon=$(systemctl show -P MainPID ctr@fleet1.service)
-        wait_for 60 grep -qE -- "-> FLOCK +ADVISORY +WRITE +$mon " /proc/locks ||
-                { cat /proc/locks; kill "${holders[@]}"; fail "the launcher ($mon) is not waiting for a slot"; }
+        # the scope is asked for by a child of the monitor (parent.c: place_in_scope_apart()): it waits
+        wait_for 60 bash -c "for p in \$(pgrep -P $mon); do grep -qE -- \"-> FLOCK +ADVISORY +WRITE +\$p \" /proc/locks && exit 0; done; exit 1" ||
+                { cat /proc/locks; kill "${holders[@]}"; fail "no child of the launcher ($mon) is waiting for a slot"; }
         assert_prop ctr-fleet1.scope ActiveState inactive
         assert_prop ctr@fleet1.service ActiveState activating
         kill "${holders[@]}"
