@@ -121,8 +121,9 @@ static void on_started(void *userdata) {
         write_runtime_state(ctx);
         service_started(ctx->service);
         (void) health_start(ctx->health, ctx->container, ctx->pid, ctx->pidfd);
-        /* The monitor no longer needs libsystemd: the bus is closed and the journal streams are open. Unloaded,
-         * it and its six libraries give back ~130 KiB of relocated data (libsystemd-calls.c). */
+        /* Only Network=bridge loads libsystemd in the monitor (the scope is asked for from a child): unloaded,
+         * systemd 252's and its six libraries give back ~130 KiB of relocated data; systemd 257's is NODELETE
+         * and stays (libsystemd-calls.c). */
         libsystemd_release();
         /* The monitor lives as long as the container: what the set-up allocated and freed (the plan, the
          * seccomp filter's compilation, the bus and netlink replies) goes back to the kernel now rather than
@@ -354,6 +355,10 @@ static int place_in_scope_apart(const Container *c, const Plan *p, pid_t pid, in
                 if (errno != EINTR)
                         return log_error_errno(errno, "Failed to wait for the scope of container '%s': %m",
                                                c->name);
+        /* libsystemd could not be loaded (libsystemd-calls.c): 127, as the launcher itself exited with it before
+         * (ctr-launch(8)); the init follows by its parent-death signal */
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+                _exit(127);
         return WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SUCCESS ? 0 : -EPROTO;
 }
 

@@ -109,6 +109,26 @@ test_monitor_holds_no_libsystemd() {
         assert_props ctr@term.service ActiveState=inactive Result=success
 }
 
+# ctr-launch(8): 127 when libsystemd cannot be loaded, also now that a child of the monitor loads it for the scope
+test_libsystemd_unloadable_exits_127() {
+        need_launch_scope
+        local d=/run/systemd/system/ctr@term.service.d lib=/run/ctrtest-nolib
+        mkdir -p "$d" "$lib"
+        : >"$lib/libsystemd.so.0"
+        printf '[Service]\nEnvironment=LD_LIBRARY_PATH=%s\n' "$lib" >"$d/90-no-libsystemd.conf"
+        systemctl daemon-reload
+        if timeout 90 systemctl start ctr@term.service; then
+                rm -rf "$d" "$lib"
+                fail "ctr@term started with an unloadable libsystemd"
+        fi
+        local status
+        status=$(unit_prop ctr@term.service ExecMainStatus)
+        rm -rf "$d" "$lib"
+        systemctl daemon-reload
+        systemctl reset-failed ctr@term.service ctr-term.scope 2>/dev/null || true
+        assert_eq "$status" 127 "the launcher's exit status"
+}
+
 test_restart_on_failure() {
         need_launch_scope
         systemctl start --no-block ctr@restart.service
