@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fd-util.h"
 #include "journal-stream.h"
 #include "macro.h"
 
@@ -48,14 +49,9 @@ int journal_stream_open_at(const char *path, const char *identifier, int priorit
         header[l++] = (char) ('0' + priority);
         memcpy(header + l, "\n0\n0\n0\n0\n", 9);
         l += 9;
-        for (size_t done = 0; done < l;) {
-                ssize_t k = write(fd, header + done, l - done);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                done += (size_t) k;
-        }
+        int r = loop_write(fd, header, l);
+        if (r < 0)
+                return r;
         return TAKE_FD(fd);
 }
 

@@ -202,10 +202,6 @@ int sysctls_write(const Sysctl *list, size_t n, const char *where, char **ret_er
         return 0;
 }
 
-/* Whether /sys/class/net/NAME is |link|. sysfs shows the network namespace of whoever mounted it, which need not
- * be ours (ctr-launch run in a network namespace of its own without a sysfs of it, as the tests and benchmarks
- * run it): the same name there can be another namespace's link, or none. Its index and its address must both
- * be this link's. */
 /* /sys/class/net/NAME/ATTR, its newline cut. */
 static int sysfs_link_attr(const char *name, const char *attr, char **ret) {
         _cleanup_free_ char *path = strprintf("/sys/class/net/%s/%s", name, attr);
@@ -220,6 +216,10 @@ static int sysfs_link_attr(const char *name, const char *attr, char **ret) {
         return 0;
 }
 
+/* Whether /sys/class/net/NAME is |link|. sysfs shows the network namespace of whoever mounted it, which need not
+ * be ours (ctr-launch run in a network namespace of its own without a sysfs of it, as the tests and benchmarks
+ * run it): the same name there can be another namespace's link, or none. Its index and its address must both
+ * be this link's. */
 static bool sysfs_shows_link(const char *name, struct rtnl_link *link) {
         _cleanup_free_ char *index = NULL, *address = NULL;
         struct nl_addr *a = rtnl_link_get_addr(link);

@@ -334,6 +334,7 @@ static int place_in_scope(const Container *c, const Plan *p, pid_t pid, int pidf
         }
         return 0;
 }
+
 /* place_in_scope() from a child of ours: libsystemd, its bus and the wait for the job live and die there, and the
  * monitor never maps the library (libsystemd of systemd 257 is linked NODELETE: once loaded, a monitor would keep
  * its relocated data and heap for as long as its container runs, ~100 KiB each). The child logs its own
